@@ -1,0 +1,12 @@
+/*
+ * cmd.h — kofu's subcommands. Each takes the arguments after its own name
+ * (argv[0] is the sub-subcommand, e.g. "read") and returns the process's
+ * exit status.
+ */
+#ifndef KOFU_CMD_H
+#define KOFU_CMD_H
+
+/** `kofu card read ...` */
+int cmd_card(int argc, char **argv);
+
+#endif

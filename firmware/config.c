@@ -1,0 +1,110 @@
+/* config.c — see config.h. */
+#include "config.h"
+
+#include "errors.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct kofu_config *c)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->card_ca_dir, sizeof c->card_ca_dir, "%s", "/etc/kofu/card-ca");
+    c->card_wait_seconds = 30;
+    c->pin_max_tries = 3;
+    c->card_presence_required = false;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static bool parse_int(const char *v, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi)
+        return false;
+    *out = (int)x;
+    return true;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+        return (*out = true), true;
+    if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+        return (*out = false), true;
+    return false;
+}
+
+static bool set_string(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(v);
+    if (n >= cap)
+        return false;
+    memcpy(dst, v, n + 1);
+    return true;
+}
+
+static bool apply(struct kofu_config *c, const char *key, const char *v, const char **why)
+{
+    *why = "bad value";
+    if (!strcmp(key, "reader"))
+        return set_string(c->reader, sizeof c->reader, v);
+    if (!strcmp(key, "card_ca_dir"))
+        return set_string(c->card_ca_dir, sizeof c->card_ca_dir, v);
+    if (!strcmp(key, "card_wait_seconds"))
+        return parse_int(v, 0, 3600, &c->card_wait_seconds);
+    if (!strcmp(key, "pin_max_tries"))
+        return parse_int(v, 1, 15, &c->pin_max_tries);
+    if (!strcmp(key, "card_presence_required"))
+        return parse_bool(v, &c->card_presence_required);
+    *why = "unknown key";
+    return false;
+}
+
+int config_load(struct kofu_config *c, const char *path, bool must_exist, char *err, size_t err_len)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        if (!must_exist && errno == ENOENT)
+            return KOFU_OK;
+        snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        return KOFU_E_CONFIG;
+    }
+    char line[2 * KOFU_CONFIG_VALUE_MAX];
+    int lineno = 0, rc = KOFU_OK;
+    while (rc == KOFU_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, err_len, "%s:%d: line too long", path, lineno);
+            rc = KOFU_E_CONFIG;
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        const char *why = "expected key = value";
+        if (!eq || !apply(c, trim((*eq = '\0', s)), trim(eq + 1), &why)) {
+            snprintf(err, err_len, "%s:%d: %s", path, lineno, why);
+            rc = KOFU_E_CONFIG;
+        }
+    }
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,37 @@
+/*
+ * config.h — kofu's configuration file.
+ *
+ * Owns: struct kofu_config and its parser. The file is plain text, one
+ * `key = value` per line, `#` starts a comment; unknown keys are errors (a
+ * typo must not silently fall back to a default). Keys (README, "Configuration"):
+ *   reader                  exact reader name or glob pattern ("" = first reader)
+ *   card_ca_dir             directory of trusted card-CA keys (<32 hex of key id>.pem)
+ *   card_wait_seconds       how long `card read` waits for a card (0..3600)
+ *   pin_max_tries           the card's PIN try limit, for the "fewer than max" notice (1..15)
+ *   card_presence_required  yes|no: refuse cards that cannot prove presence (EF 0007 + 80 2A)
+ */
+#ifndef KOFU_CONFIG_H
+#define KOFU_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KOFU_CONFIG_DEFAULT_PATH "/etc/kofu/kofu.conf"
+#define KOFU_CONFIG_VALUE_MAX 1024
+
+struct kofu_config {
+    char reader[KOFU_CONFIG_VALUE_MAX];
+    char card_ca_dir[KOFU_CONFIG_VALUE_MAX];
+    int card_wait_seconds;
+    int pin_max_tries;
+    bool card_presence_required;
+};
+
+/** Fill c with the built-in defaults. */
+void config_defaults(struct kofu_config *c);
+/** Read a file over the values already in c. On error returns KOFU_E_CONFIG
+ *  and writes a one-line reason (with the line number) to err. A missing
+ *  file is an error only when `must_exist`. */
+int config_load(struct kofu_config *c, const char *path, bool must_exist, char *err, size_t err_len);
+
+#endif

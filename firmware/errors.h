@@ -1,0 +1,46 @@
+/*
+ * errors.h — kofu's own error codes, and the words a resident or technician
+ * reads for each, in Japanese and English.
+ *
+ * Owns: enum kofu_err. Functions return KOFU_OK (0) or a negative kofu_err;
+ * device libraries' codes (pcsc-lite, OpenSSL, ...) are mapped to these at
+ * the driver boundary and never travel further.
+ */
+#ifndef KOFU_ERRORS_H
+#define KOFU_ERRORS_H
+
+enum kofu_err {
+    KOFU_OK = 0,
+    KOFU_E_INTERNAL = -1,      /* a bug or an impossible state */
+    KOFU_E_NOMEM = -2,         /* out of memory, or the vault is full */
+    KOFU_E_ARG = -3,           /* bad argument or usage */
+    KOFU_E_CONFIG = -4,        /* configuration missing or invalid */
+    KOFU_E_VAULT = -5,         /* the vault could not be set up (mlock, madvise) */
+    KOFU_E_TIMEOUT = -6,       /* a wait ran out of time */
+
+    KOFU_E_NO_SERVICE = -10,   /* the PC/SC service (pcscd) is not running */
+    KOFU_E_NO_READER = -11,    /* no reader, or none matches the configuration */
+    KOFU_E_READER_GONE = -12,  /* the reader disappeared */
+    KOFU_E_NO_CARD = -13,      /* no card on the reader (in time) */
+    KOFU_E_CARD_REMOVED = -14, /* the card was taken away during the session */
+    KOFU_E_CARD_COMM = -15,    /* the card or reader did not answer correctly */
+    KOFU_E_CARD_BUSY = -16,    /* another program holds the card */
+
+    KOFU_E_NOT_MYNA = -20,     /* not a My Number card (no Kenhojo AP) */
+    KOFU_E_CARD_STATUS = -21,  /* the card answered with an unexpected status word */
+    KOFU_E_PIN_FORMAT = -22,   /* the PIN is not exactly 4 digits; never sent */
+    KOFU_E_PIN_WRONG = -23,    /* the card refused the PIN; tries remain */
+    KOFU_E_PIN_BLOCKED = -24,  /* the PIN is blocked; only the municipal office can help */
+    KOFU_E_PIN_NOT_CONFIRMED = -25, /* last try not confirmed by the resident */
+    KOFU_E_CARD_DATA = -26,    /* the card's data is malformed */
+    KOFU_E_NOT_AUTHENTIC = -27,/* the card's data failed an authenticity check */
+};
+
+enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };
+
+/** A stable short name for logs, JSON and tests, e.g. "pin-wrong". */
+const char *kofu_err_name(int err);
+/** What a resident reads, in the given language. Never NULL. */
+const char *kofu_err_text(int err, enum kofu_lang lang);
+
+#endif

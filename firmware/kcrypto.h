@@ -1,0 +1,34 @@
+/*
+ * kcrypto.h — the few OpenSSL operations the card path needs, behind names
+ * that say what they are for.
+ *
+ * Owns: nothing long-lived. Keys are EVP_PKEY from OpenSSL 3; callers free
+ * them with kcrypto_key_free.
+ */
+#ifndef KOFU_KCRYPTO_H
+#define KOFU_KCRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct evp_pkey_st kcrypto_key;
+
+#define KCRYPTO_SHA256_LEN 32
+
+/** SHA-256 of len bytes. */
+bool kcrypto_sha256(const uint8_t *p, size_t len, uint8_t out[KCRYPTO_SHA256_LEN]);
+/** An RSA public key from its big-endian modulus and exponent; NULL if the
+ *  values are not a sane key (modulus 2048..4096 bits, odd exponent ≥ 3). */
+kcrypto_key *kcrypto_rsa_from_parts(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len);
+/** Load an RSA public key from a PEM file ("BEGIN PUBLIC KEY");
+ *  NULL if it cannot be read or is not RSA of 2048..4096 bits. */
+kcrypto_key *kcrypto_rsa_load_pem(const char *path);
+/** RSASSA-PKCS1-v1_5 with SHA-256 over msg. */
+bool kcrypto_rsa_verify_sha256(kcrypto_key *key, const uint8_t *msg, size_t msg_len,
+                               const uint8_t *sig, size_t sig_len);
+/** Fill p with len bytes from the CSPRNG. */
+bool kcrypto_random(uint8_t *p, size_t len);
+void kcrypto_key_free(kcrypto_key *key);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * log.h — kofu's event log: events and codes, never resident data.
+ *
+ * Owns: enum kofu_event and the log sink. The API takes only an event, a
+ * kofu_err code and one unsigned number (a status word, a count, a duration):
+ * there is no way to pass a string, so no name, address, My Number or PIN can
+ * reach a log line, whatever a caller does.
+ */
+#ifndef KOFU_LOG_H
+#define KOFU_LOG_H
+
+#include <stdint.h>
+
+enum kofu_event {
+    EV_START,
+    EV_READER_OPEN,
+    EV_CARD_PRESENT,
+    EV_CARD_CONNECT,
+    EV_CARD_DISCONNECT,
+    EV_CARD_SW,          /* detail: an unexpected status word */
+    EV_PIN_STATUS,       /* detail: tries left */
+    EV_PIN_VERIFY,       /* code: result; detail: tries left */
+    EV_CARD_READ,        /* code: result; detail: APDUs used */
+    EV_CARD_AUTH,        /* code: result; detail: kenhojo_auth reason */
+    EV_VAULT_WIPE,       /* detail: bytes wiped */
+    EV_CONFIG,
+    EV__COUNT
+};
+
+enum kofu_log_level { KOFU_LOG_ERROR, KOFU_LOG_INFO, KOFU_LOG_DEBUG };
+
+/** Only lines at or below this level are written (default: KOFU_LOG_ERROR;
+ *  KOFU_LOG_LEVEL=info|debug in the environment raises it). */
+void kofu_log_set_level(enum kofu_log_level level);
+/** Write one line to stderr: "kofu: <event> code=<name> detail=<n>". */
+void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t detail);
+/** The stable name of an event. */
+const char *kofu_event_name(enum kofu_event ev);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * vault.h — the only place resident data may live.
+ *
+ * Owns: one page-locked region per process (mlock), excluded from core dumps
+ * (MADV_DONTDUMP; the process is also made non-dumpable and RLIMIT_CORE is
+ * set to 0), handed out by a bump allocator and zeroed with explicit_bzero
+ * when the session ends — on every path, including errors and the signals
+ * that end a process (SIGINT, SIGTERM, SIGHUP, SIGQUIT, and the fatal ones,
+ * after which the signal is re-raised with its default action).
+ *
+ * There is no free(): a session allocates what it needs and vault_wipe()
+ * drops everything at once, which is what a session wants anyway.
+ */
+#ifndef KOFU_VAULT_H
+#define KOFU_VAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** Set up the vault with `size` bytes (rounded up to whole pages). Returns
+ *  KOFU_OK, KOFU_E_VAULT if the memory cannot be locked or excluded from
+ *  dumps, or KOFU_E_ARG if it is already set up. */
+int vault_init(size_t size);
+/** Zeroed, 16-byte aligned memory from the vault; NULL when it is full or
+ *  not set up. */
+void *vault_alloc(size_t n);
+/** Zero every byte of the vault and make all of it free again. (The signal
+ *  path wipes on its own; this is the normal end of a session.) */
+void vault_wipe(void);
+/** Wipe and give the memory back (at exit). */
+void vault_destroy(void);
+/** Bytes handed out since the last wipe. */
+size_t vault_used(void);
+/** Total bytes. */
+size_t vault_size(void);
+/** True if [p, p+n) lies inside the vault. */
+bool vault_contains(const void *p, size_t n);
+/** True if every byte of the vault is zero (tests use it to prove a wipe). */
+bool vault_is_clean(void);
+
+#endif

@@ -18,7 +18,7 @@ HARDEN   := -fPIE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 OPT      := -O1 -g
 endif
 BOARD    ?= sim
-CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iboard -Itests/cardsim
+CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iboard -Itests -Itests/cardsim
 CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
@@ -31,8 +31,47 @@ KOFU_SRC := firmware/main.c
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/bytes.o
 
-.PHONY: all deps check demo bench fuzz clean pki
+.PHONY: all deps check demo bench fuzz clean pki tests fuzzers
 all: $(BUILD)/kofu $(BUILD)/cardsim
+
+# Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
+# (tests/integration/test_*.c) also link the harness that starts pcscd and
+# cardsim. Both are cmocka programs.
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+ITEST_SRC := $(wildcard tests/integration/test_*.c)
+ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+HARNESS_OBJ := $(BUILD)/obj/tests/harness.o
+TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
+BENCH_BIN := $(BUILD)/tests/bench_card
+
+tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN)
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_card.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Fuzzers: libFuzzer + ASan + UBSan, built with clang from the core sources.
+# tests/fuzz/fuzz_NAME.c, seed corpus in tests/fuzz/corpus/fuzz_NAME/.
+FUZZ_CC   ?= clang
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CORE := firmware/bytes.c firmware/kenhojo.c firmware/kcrypto.c firmware/vault.c \
+             firmware/log.c firmware/errors.c drivers/card_reader.c
+FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -D_GNU_SOURCE -Ifirmware -Idrivers -Wall -Wextra -Werror
+fuzzers: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*.h drivers/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(shell pkg-config --libs openssl)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -52,7 +91,34 @@ pki: $(BUILD)/pki/card/ca.key.pem
 $(BUILD)/pki/card/ca.key.pem: certs/make-card-ca.sh
 	sh certs/make-card-ca.sh $(BUILD)/pki
 
+deps:
+	@board/sim/install-deps.sh
+
+# The README's test command: installs what is missing, builds everything
+# (normal and ASan+UBSan), runs every test and a short fuzz run.
+FUZZ_SECONDS ?= 10
+check: deps
+	$(MAKE) tests pki
+	$(MAKE) SAN=1 BUILD=build/asan tests pki
+	$(MAKE) fuzzers
+	tests/run-all.sh $(FUZZ_SECONDS)
+
+# Figures against the budgets of DESIGN.md.
+bench: deps
+	$(MAKE) tests pki
+	KOFU_BUILD=$(BUILD) tests/sandbox.sh $(BENCH_BIN)
+
+# Longer fuzzing (FUZZ_SECONDS per target).
+fuzz: deps
+	$(MAKE) fuzzers
+	tests/fuzz/run.sh $(or $(FUZZ_LONG),300) $(BUILD)
+
+# Until the whole kiosk exists, the demo reads the virtual card once.
+demo: deps
+	$(MAKE) all pki
+	KOFU_BUILD=$(BUILD) tests/sandbox.sh board/sim/demo.sh
+
 clean:
-	rm -rf build
+	rm -rf build out
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -72,8 +72,10 @@ static bool parse_ber_header(kofu_cur c, uint32_t *tag, size_t *value_len, size_
     uint32_t t = b;
     if ((b & 0x1F) == 0x1F) {
         uint8_t b2;
-        if (!cur_get_u8(&c, &b2) || (b2 & 0x80) || b2 < 0x1F)
-            return false; /* 3+ byte tags, or a 2-byte form for a low number: not used here */
+        /* No 3+ byte tags here. (Low numbers in the 2-byte form, which DER
+         * would forbid, are what the card uses: FF10, FF20, FF30.) */
+        if (!cur_get_u8(&c, &b2) || (b2 & 0x80))
+            return false;
         t = (t << 8) | b2;
     }
     uint8_t l;

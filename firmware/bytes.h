@@ -44,7 +44,8 @@ bool cur_equals(const kofu_cur *c, const uint8_t *p, size_t n);
 /*
  * BER-TLV as smart cards use it (ISO 7816-4 / ISO 8825-1): tags of one or two
  * bytes (two when the low five bits of the first are all set; the second
- * must not have its high bit set), lengths in short form or 81/82/83 long
+ * must not have its high bit set; FF10 is valid although DER would want
+ * the 1-byte form), lengths in short form or 81/82/83 long
  * form. A 2-byte tag is returned as (first << 8) | second, e.g. 0xFF20.
  * Indefinite lengths (80) and longer forms are refused.
  */

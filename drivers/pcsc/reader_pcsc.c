@@ -10,6 +10,9 @@
 
 #include <winscard.h>
 
+/* How long a failed transfer waits for the reader to report the slot empty. */
+#define REMOVAL_GRACE_MS 1000
+
 struct pcsc_ctx {
     SCARDCONTEXT context;
     SCARDHANDLE card;
@@ -189,10 +192,19 @@ static int pcsc_transmit(void *ctx, const uint8_t *capdu, size_t capdu_len, uint
     const SCARD_IO_REQUEST *pci = c->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
     DWORD rlen = (DWORD)*rapdu_len;
     LONG rv = SCardTransmit(c->card, pci, capdu, (DWORD)capdu_len, NULL, rapdu, &rlen);
-    if (rv != SCARD_S_SUCCESS)
-        return pcsc_map_error(rv) == KOFU_E_NO_CARD ? KOFU_E_CARD_REMOVED : pcsc_map_error(rv);
-    *rapdu_len = rlen;
-    return KOFU_OK;
+    if (rv == SCARD_S_SUCCESS) {
+        *rapdu_len = rlen;
+        return KOFU_OK;
+    }
+    int e = pcsc_map_error(rv);
+    if (e == KOFU_E_NO_CARD)
+        return KOFU_E_CARD_REMOVED;
+    if (e != KOFU_E_CARD_COMM)
+        return e;
+    /* A card leaving the reader mid-command often shows first as a failed
+     * transfer; the reader notices the empty slot a moment later. Asking
+     * tells "pulled away" (retry with the card) from "broken" apart. */
+    return wait_state(c, false, REMOVAL_GRACE_MS) == KOFU_OK ? KOFU_E_CARD_REMOVED : KOFU_E_CARD_COMM;
 }
 
 static int pcsc_disconnect(void *ctx, bool unpower)

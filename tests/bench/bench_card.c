@@ -1,0 +1,123 @@
+/*
+ * bench_card.c — `make bench` figures for the card path, through the real
+ * pcscd + vpcd and cardsim: the raw APDU round trip (the floor), and a full
+ * card read from SELECT to verified data (PIN, five files, CV certificate,
+ * integrity signature, hashes, presence challenge). Medians, with the
+ * budget from DESIGN.md beside each figure.
+ */
+#include "harness.h"
+
+#include "card_reader.h"
+#include "errors.h"
+#include "kenhojo.h"
+#include "pcsc/reader_pcsc.h"
+#include "vault.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ROUND_TRIPS 400
+#define READS 40
+#define BUDGET_READ_MS 15.0
+#define BUDGET_APDUS 20
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int one_read(struct card_reader *r, const char *ca_dir, double *ms, unsigned *apdus)
+{
+    struct kenhojo_session s;
+    int tries, rc;
+    enum kenhojo_auth why;
+    if ((rc = r->ops->connect(r->ctx, NULL, NULL)) != KOFU_OK)
+        return rc;
+    unsigned a0 = r->apdu_count;
+    double t0 = now_ms();
+    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    rc = d ? kenhojo_open(&s, r) : KOFU_E_NOMEM;
+    if (rc == KOFU_OK)
+        rc = kenhojo_pin_status(&s, &tries);
+    if (rc == KOFU_OK)
+        rc = kenhojo_verify_pin(&s, "1234", false, &tries);
+    if (rc == KOFU_OK)
+        rc = kenhojo_read(&s, d);
+    if (rc == KOFU_OK)
+        rc = kenhojo_authenticate(&s, d, ca_dir, true, &why);
+    *ms = now_ms() - t0;
+    *apdus = r->apdu_count - a0;
+    vault_wipe();
+    r->ops->disconnect(r->ctx, true);
+    return rc;
+}
+
+int main(void)
+{
+    struct harness h;
+    static double rt[ROUND_TRIPS], reads[READS];
+    int status = 1;
+    if (harness_start_pcscd(&h) != 0 ||
+        harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
+        vault_init(64 * 1024) != KOFU_OK) {
+        fprintf(stderr, "bench: could not start pcscd + cardsim\n");
+        goto out;
+    }
+    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    if (r.ops->open(&r.ctx, h.reader) != KOFU_OK || r.ops->connect(r.ctx, NULL, NULL) != KOFU_OK)
+        goto out;
+
+    /* The floor: one SELECT round trip through libpcsclite, pcscd, vpcd, cardsim. */
+    static const uint8_t aid[] = {0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08};
+    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, aid, sizeof aid, false, 0};
+    for (int i = 0; i < ROUND_TRIPS; i++) {
+        uint8_t resp[64];
+        size_t len;
+        uint16_t sw;
+        double t0 = now_ms();
+        if (card_reader_exchange(&r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
+            goto out;
+        rt[i] = now_ms() - t0;
+    }
+    r.ops->disconnect(r.ctx, true);
+
+    unsigned apdus = 0;
+    for (int i = 0; i < READS; i++) {
+        int rc = one_read(&r, harness_path(0, "pki/card-ca"), &reads[i], &apdus);
+        if (rc != KOFU_OK) {
+            fprintf(stderr, "bench: card read failed: %s\n", kofu_err_name(rc));
+            goto out;
+        }
+    }
+    double rt_med = median(rt, ROUND_TRIPS), read_med = median(reads, READS);
+    printf("card  APDU round trip via pcscd+vpcd      median %7.3f ms   (floor; infra.md measured ~0.075)\n",
+           rt_med);
+    printf("card  full read, SELECT -> verified data  median %7.2f ms   budget <= %.0f ms   %s\n", read_med,
+           BUDGET_READ_MS, read_med <= BUDGET_READ_MS ? "ok" : "OVER BUDGET");
+    printf("card  APDUs per full read                 %7u        budget <= %d      %s\n", apdus,
+           BUDGET_APDUS, apdus <= BUDGET_APDUS ? "ok" : "OVER BUDGET");
+    printf("card  of which the APDU floor             %7.2f ms   (%u x median round trip)\n", apdus * rt_med,
+           apdus);
+    status = 0;
+    r.ops->close(r.ctx);
+out:
+    vault_destroy();
+    harness_stop(&h);
+    return status;
+}

@@ -1,0 +1,378 @@
+/* harness.c — see harness.h. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <winscard.h>
+
+#define PCSCD_SOCKET "/run/pcscd/pcscd.comm"
+#define DEFAULT_VPCD_PORT 0x7000 /* 28672: below the ephemeral range */
+
+const char *harness_build(void)
+{
+    const char *b = getenv("KOFU_BUILD");
+    return b && *b ? b : "build";
+}
+
+const char *harness_path(int slot, const char *rel)
+{
+    static char bufs[4][512];
+    char *b = bufs[slot & 3];
+    snprintf(b, sizeof bufs[0], "%s/%s", harness_build(), rel);
+    return b;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* exec wants char *const argv[]; string literals are const here
+ * (-Wwrite-strings), so the child copies them into writable storage. */
+static void exec_copy(const char *const argv[], bool search_path)
+{
+    static char store[8192];
+    char *v[64];
+    size_t used = 0;
+    int n = 0;
+    for (; argv[n] && n < 63; n++) {
+        size_t len = strlen(argv[n]) + 1;
+        if (len > sizeof store - used)
+            _exit(127);
+        memcpy(store + used, argv[n], len);
+        v[n] = store + used;
+        used += len;
+    }
+    v[n] = NULL;
+    if (search_path)
+        execvp(v[0], v);
+    else
+        execv(v[0], v);
+    _exit(127);
+}
+
+/* fork + exec with the child tied to our life; stdout/stderr to log_path
+ * (or to out_fd for stdout when >= 0). */
+static pid_t spawn(const char *const argv[], const char *log_path, int out_fd)
+{
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (log >= 0) {
+        dup2(out_fd >= 0 ? out_fd : log, 1);
+        dup2(log, 2);
+    }
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0)
+        dup2(devnull, 0);
+    exec_copy(argv, true);
+    return -1;
+}
+
+static void stop_pid(pid_t *pid)
+{
+    if (*pid <= 0)
+        return;
+    kill(*pid, SIGTERM);
+    for (int i = 0; i < 200; i++) {
+        if (waitpid(*pid, NULL, WNOHANG) == *pid) {
+            *pid = 0;
+            return;
+        }
+        sleep_ms(10);
+    }
+    kill(*pid, SIGKILL);
+    waitpid(*pid, NULL, 0);
+    *pid = 0;
+}
+
+int harness_start_pcscd(struct harness *h)
+{
+    memset(h, 0, sizeof *h);
+    snprintf(h->dir, sizeof h->dir, "/tmp/kofu-test-XXXXXX");
+    if (!mkdtemp(h->dir))
+        return -1;
+    const char *port = getenv("KOFU_TEST_VPCD_PORT");
+    h->vpcd_port = port ? atoi(port) : DEFAULT_VPCD_PORT;
+    snprintf(h->reader, sizeof h->reader, "Virtual PCD 00 00");
+    snprintf(h->control, sizeof h->control, "%s/cardsim.sock", h->dir);
+
+    char confdir[300], conf[340], log[300];
+    snprintf(confdir, sizeof confdir, "%s/reader.conf.d", h->dir);
+    snprintf(conf, sizeof conf, "%s/vpcd", confdir);
+    snprintf(log, sizeof log, "%s/pcscd.log", h->dir);
+    if (mkdir(confdir, 0700) != 0)
+        return -1;
+    FILE *f = fopen(conf, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME   /dev/null:0x%X\n"
+               "LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x%X\n",
+            (unsigned)h->vpcd_port, (unsigned)h->vpcd_port);
+    fclose(f);
+
+    unlink(PCSCD_SOCKET); /* stale from an earlier run in this namespace */
+    const char *argv[] = {"pcscd", "-f", "-c", confdir, NULL};
+    h->pcscd = spawn(argv, log, -1);
+    if (h->pcscd < 0)
+        return -1;
+    for (long end = now_ms() + 5000; now_ms() < end; sleep_ms(5)) {
+        struct stat st;
+        if (stat(PCSCD_SOCKET, &st) == 0)
+            return 0;
+        if (waitpid(h->pcscd, NULL, WNOHANG) == h->pcscd) {
+            h->pcscd = 0;
+            fprintf(stderr, "harness: pcscd exited; see %s\n", log);
+            return -1;
+        }
+    }
+    fprintf(stderr, "harness: pcscd did not come up\n");
+    return -1;
+}
+
+/* Waits for cardsim's "cardsim: ready" line on the pipe. */
+static int wait_ready(int fd, int timeout_ms)
+{
+    char buf[256];
+    size_t n = 0;
+    long end = now_ms() + timeout_ms;
+    while (now_ms() < end) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0)
+            continue;
+        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
+        if (r <= 0)
+            return -1;
+        n += (size_t)r;
+        buf[n] = '\0';
+        if (strstr(buf, "cardsim: ready"))
+            return 0;
+        if (n >= sizeof buf - 1)
+            n = 0;
+    }
+    return -1;
+}
+
+int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults)
+{
+    char port[16], log[300];
+    snprintf(port, sizeof port, "%d", h->vpcd_port);
+    snprintf(log, sizeof log, "%s/cardsim.log", h->dir);
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = harness_path(0, "cardsim");
+    argv[n++] = "--port";
+    argv[n++] = port;
+    argv[n++] = "--pki";
+    argv[n++] = harness_path(1, "pki");
+    argv[n++] = "--resident";
+    argv[n++] = resident;
+    argv[n++] = "--control";
+    argv[n++] = h->control;
+    for (int i = 0; faults && faults[i] && n < 28; i++) {
+        argv[n++] = "--fault";
+        argv[n++] = faults[i];
+    }
+    argv[n] = NULL;
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0)
+        return -1;
+    h->cardsim = spawn(argv, log, pipefd[1]);
+    close(pipefd[1]);
+    int rc = h->cardsim > 0 ? wait_ready(pipefd[0], 10000) : -1;
+    close(pipefd[0]);
+    if (rc != 0) {
+        fprintf(stderr, "harness: cardsim did not become ready; see %s\n", log);
+        return -1;
+    }
+    return harness_wait_card(h, true, 10000);
+}
+
+int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap)
+{
+    char tmp[256];
+    if (!reply) {
+        reply = tmp;
+        cap = sizeof tmp;
+    }
+    reply[0] = '\0';
+    int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return -1;
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if (strlen(h->control) >= sizeof a.sun_path) {
+        close(s);
+        return -1;
+    }
+    memcpy(a.sun_path, h->control, strlen(h->control) + 1);
+    int rc = -1;
+    if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
+        char line[700];
+        int len = snprintf(line, sizeof line, "%s\n", cmd);
+        if (len > 0 && write(s, line, (size_t)len) == len) {
+            size_t n = 0;
+            while (n + 1 < cap) {
+                ssize_t r = read(s, reply + n, 1);
+                if (r <= 0 || reply[n] == '\n')
+                    break;
+                n++;
+            }
+            reply[n] = '\0';
+            rc = strncmp(reply, "ok", 2) == 0 ? 0 : -1;
+        }
+    }
+    close(s);
+    return rc;
+}
+
+int harness_wait_card(struct harness *h, bool present, int timeout_ms)
+{
+    SCARDCONTEXT ctx;
+    if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) != SCARD_S_SUCCESS)
+        return -1;
+    SCARD_READERSTATE st;
+    memset(&st, 0, sizeof st);
+    st.szReader = h->reader;
+    st.dwCurrentState = SCARD_STATE_UNAWARE;
+    int rc = -1;
+    for (long end = now_ms() + timeout_ms; now_ms() < end;) {
+        LONG rv = SCardGetStatusChange(ctx, 200, &st, 1);
+        if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
+            break;
+        bool is_present = (st.dwEventState & SCARD_STATE_PRESENT) && !(st.dwEventState & SCARD_STATE_MUTE);
+        if (rv == SCARD_S_SUCCESS && is_present == present) {
+            rc = 0;
+            break;
+        }
+        st.dwCurrentState = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+    }
+    SCardReleaseContext(ctx);
+    return rc;
+}
+
+int harness_load(struct harness *h, const char *resident)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "load %s", resident);
+    if (harness_card(h, "clear", NULL, 0) || harness_card(h, "remove", NULL, 0) ||
+        harness_wait_card(h, false, 10000) || harness_card(h, cmd, NULL, 0))
+        return -1;
+    return harness_wait_card(h, true, 10000);
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[400];
+    if (strncmp(dir, "/tmp/kofu-test-", 15) != 0 || strchr(dir, '\''))
+        return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "harness: could not remove %s\n", dir);
+}
+
+void harness_stop(struct harness *h)
+{
+    stop_pid(&h->cardsim);
+    stop_pid(&h->pcscd);
+    if (getenv("KOFU_KEEP_TEST_DIR"))
+        fprintf(stderr, "harness: kept %s\n", h->dir);
+    else if (h->dir[0])
+        remove_tree(h->dir);
+}
+
+/* Drains a pipe into buf (NUL-terminated, truncated at cap). */
+static void drain(int fd, char *buf, size_t cap, size_t *n)
+{
+    char tmp[4096];
+    ssize_t r = read(fd, tmp, sizeof tmp);
+    if (r <= 0)
+        return;
+    size_t take = (size_t)r;
+    if (take > cap - 1 - *n)
+        take = cap - 1 - *n;
+    memcpy(buf + *n, tmp, take);
+    *n += take;
+    buf[*n] = '\0';
+}
+
+int harness_run(const char *const argv[], const char *stdin_data, char *out, size_t out_cap, char *err,
+                size_t err_cap)
+{
+    int in[2], o[2], e[2];
+    if (pipe2(in, O_CLOEXEC) || pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC))
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(in[0], 0);
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        exec_copy(argv, false);
+    }
+    close(in[0]);
+    close(o[1]);
+    close(e[1]);
+    if (stdin_data) {
+        size_t len = strlen(stdin_data);
+        if (write(in[1], stdin_data, len) != (ssize_t)len)
+            fprintf(stderr, "harness: short write to child stdin\n");
+    }
+    close(in[1]);
+    size_t on = 0, en = 0;
+    out[0] = err[0] = '\0';
+    struct pollfd p[2] = {{o[0], POLLIN, 0}, {e[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0 && poll(p, 2, 30000) > 0) {
+        for (int i = 0; i < 2; i++) {
+            if (p[i].fd >= 0 && (p[i].revents & (POLLIN | POLLHUP))) {
+                size_t before = i ? en : on;
+                drain(p[i].fd, i ? err : out, i ? err_cap : out_cap, i ? &en : &on);
+                if ((i ? en : on) == before && (p[i].revents & POLLHUP) && !(p[i].revents & POLLIN)) {
+                    close(p[i].fd);
+                    p[i].fd = -1;
+                    open_fds--;
+                } else if ((i ? en : on) == before) {
+                    /* readable but nothing new (EOF or buffer full): stop watching */
+                    close(p[i].fd);
+                    p[i].fd = -1;
+                    open_fds--;
+                }
+            }
+        }
+    }
+    if (open_fds > 0)
+        kill(pid, SIGKILL); /* silent for 30 s: a hang is a failure, not a wait */
+    for (int i = 0; i < 2; i++)
+        if (p[i].fd >= 0)
+            close(p[i].fd);
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}

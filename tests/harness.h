@@ -1,0 +1,51 @@
+/*
+ * harness.h — starts and stops the real test peers for integration tests
+ * and benchmarks: pcscd (foreground, its vpcd reader on a port below 32768)
+ * and cardsim (the virtual My Number card), and runs kofu as a subprocess.
+ *
+ * Every child gets PR_SET_PDEATHSIG, so a crashed test cannot leave peers
+ * behind; harness_stop() ends them by PID (SIGTERM, then SIGKILL). Run
+ * under tests/sandbox.sh so that pcscd and its port are private to the run.
+ */
+#ifndef KOFU_HARNESS_H
+#define KOFU_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct harness {
+    char dir[256];      /* private temp dir: reader config, control socket, logs */
+    char control[320];  /* cardsim's control socket */
+    char reader[64];    /* the PC/SC reader the card sits in */
+    int vpcd_port;
+    pid_t pcscd, cardsim;
+};
+
+/** The build directory ($KOFU_BUILD, else "build"). */
+const char *harness_build(void);
+/** A path under the build directory (static buffer per call slot 0..3). */
+const char *harness_path(int slot, const char *rel);
+
+/** Make the temp dir and start pcscd; waits for its socket. */
+int harness_start_pcscd(struct harness *h);
+/** Start cardsim with a resident file (relative to the repository) and
+ *  optional faults (NULL-terminated); waits until pcscd sees the card. */
+int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults);
+/** One control command to cardsim; the reply line goes to reply. Returns 0
+ *  when the reply starts with "ok". */
+int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap);
+/** Wait (through PC/SC) until the reader has a card (present) or none. */
+int harness_wait_card(struct harness *h, bool present, int timeout_ms);
+/** Swap the card for another resident (remove, wait, load, wait). Clears faults. */
+int harness_load(struct harness *h, const char *resident);
+/** Stop everything this harness started and remove its temp dir. */
+void harness_stop(struct harness *h);
+
+/** Run a program with stdin_data on its standard input; capture both
+ *  outputs (NUL-terminated, truncated to cap). Returns the exit status, or
+ *  -1 if it could not run or died of a signal. */
+int harness_run(const char *const argv[], const char *stdin_data, char *out, size_t out_cap, char *err,
+                size_t err_cap);
+
+#endif

@@ -175,6 +175,7 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
                           const struct card_read_opts *o, struct card_read_result *res)
 {
     struct kenhojo_session s;
+    unsigned a0 = reader->apdu_count;
     res->rc = kenhojo_open(&s, reader);
     if (res->rc != KOFU_OK)
         return;
@@ -196,10 +197,12 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
     res->rc = get_pin(o, &pin);
     if (res->rc != KOFU_OK)
         return;
+    /* read_ms is machine time: from the PIN to verified data, without the
+     * time the resident took to type. apdus counts the whole dialogue. */
     double t0 = now_ms();
-    unsigned a0 = reader->apdu_count;
     res->rc = kenhojo_verify_pin(&s, pin, confirmed, &res->tries_left);
     explicit_bzero(pin, LINE_MAX_BYTES);
+    res->apdus = reader->apdu_count - a0;
     if (res->rc != KOFU_OK)
         return;
     res->data = kenhojo_card_data_new();

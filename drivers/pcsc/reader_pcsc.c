@@ -192,11 +192,13 @@ static int pcsc_transmit(void *ctx, const uint8_t *capdu, size_t capdu_len, uint
     const SCARD_IO_REQUEST *pci = c->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
     DWORD rlen = (DWORD)*rapdu_len;
     LONG rv = SCardTransmit(c->card, pci, capdu, (DWORD)capdu_len, NULL, rapdu, &rlen);
-    if (rv == SCARD_S_SUCCESS) {
+    /* The vpcd driver (and some real readers) report success with no bytes
+     * when the card vanished mid-command: treat it as a failed transfer. */
+    if (rv == SCARD_S_SUCCESS && rlen >= 2) {
         *rapdu_len = rlen;
         return KOFU_OK;
     }
-    int e = pcsc_map_error(rv);
+    int e = rv == SCARD_S_SUCCESS ? KOFU_E_CARD_COMM : pcsc_map_error(rv);
     if (e == KOFU_E_NO_CARD)
         return KOFU_E_CARD_REMOVED;
     if (e != KOFU_E_CARD_COMM)

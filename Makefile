@@ -87,9 +87,9 @@ $(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(BUILD)/libkofu.a
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-pki: $(BUILD)/pki/card/ca.key.pem
-$(BUILD)/pki/card/ca.key.pem: certs/make-card-ca.sh
-	sh certs/make-card-ca.sh $(BUILD)/pki
+pki: $(BUILD)/pki/.done
+$(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-test-pki.sh
+	sh certs/make-test-pki.sh $(BUILD)/pki
 
 deps:
 	@board/sim/install-deps.sh

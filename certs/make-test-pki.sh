@@ -1,0 +1,108 @@
+#!/bin/sh
+# Makes the whole test PKI into OUTDIR (the Makefile uses build/pki):
+#
+#   certs/make-test-pki.sh OUTDIR
+#
+# card/, card-ca/           the card PKI (certs/make-card-ca.sh)
+# center-ca.pem             the center CA that kiosks pin        (center-ca.key.pem)
+# center.pem/.key.pem       the center's server certificate: localhost, 127.0.0.1, center.kofu.test
+# center-expired.pem        same names, expired                  (key: center.key.pem)
+# center-wrongname.pem      signed by the center CA for wrong.kofu.test only
+# center-selfsigned.pem     self-signed, right names             (key: center.key.pem)
+# other-ca.pem              an unrelated CA; other-center.pem/.key.pem: a server cert under it
+# kiosk-ca.pem              the kiosk CA the center trusts        (kiosk-ca.key.pem)
+# kiosk.pem/.key.pem        a kiosk device certificate, CN=kiosk-0001
+# kiosk-revoked.pem/.key.pem  CN=kiosk-0666, revoked in kiosk-ca.crl
+# kiosk-ca.crl              the kiosk CA's CRL (PEM)
+# rogue-kiosk.pem/.key.pem  a kiosk certificate from other-ca
+# shc-issuer.key.pem        the SMART Health Card issuer key (EC P-256)
+# csca.pem/.key.pem         the VDS-NC test CSCA (EC P-256, self-signed)
+# vds-signer.pem/.key.pem   the VDS-NC barcode signer under the CSCA
+#
+# All throwaway test keys: nothing here is committed. Re-running keeps what
+# exists; delete OUTDIR to start over.
+set -eu
+out=${1:?usage: make-test-pki.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+sh "$here/make-card-ca.sh" "$out" >/dev/null
+cd "$out"
+[ -s .done ] && exit 0
+umask 077
+ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+# A CA: self-signed, with its own openssl-ca database (for dates and the CRL).
+mkca() { # name subject
+    ec "$1.key.pem"
+    openssl req -x509 -new -key "$1.key.pem" -subj "$2" -days 3650 -sha256 \
+        -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+        -out "$1.pem" 2>/dev/null
+    mkdir -p "db-$1"
+    : > "db-$1/index.txt"
+    echo 1000 > "db-$1/serial"
+    echo 1000 > "db-$1/crlnumber"
+    cat > "db-$1/ca.cnf" <<CNF
+[ca]
+default_ca = this
+[this]
+dir = db-$1
+database = \$dir/index.txt
+serial = \$dir/serial
+crlnumber = \$dir/crlnumber
+new_certs_dir = \$dir
+certificate = $1.pem
+private_key = $1.key.pem
+default_md = sha256
+default_crl_days = 3650
+policy = anything
+unique_subject = no
+copy_extensions = copy
+[anything]
+commonName = supplied
+organizationName = optional
+countryName = optional
+CNF
+}
+
+# A leaf: sign name.csr with CA; extra args go to openssl ca (dates).
+issue() { # ca name subject ext-lines [openssl ca args...]
+    ca=$1 name=$2 subj=$3 ext=$4; shift 4
+    key=${KEY:-$name.key.pem}
+    ec "$key"
+    printf '%b\n' "[x]\n$ext" > "$name.ext"
+    openssl req -new -key "$key" -subj "$subj" -out "$name.csr" 2>/dev/null
+    openssl ca -batch -config "db-$ca/ca.cnf" -in "$name.csr" -out "$name.pem" \
+        -extfile "$name.ext" -extensions x -notext "$@" 2>/dev/null
+    rm -f "$name.csr" "$name.ext"
+}
+
+server_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
+client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+
+mkca center-ca "/CN=kofu test center CA/O=kofu test"
+mkca other-ca "/CN=some other CA/O=elsewhere"
+mkca kiosk-ca "/CN=kofu test kiosk CA/O=kofu test"
+mkca csca "/CN=kofu test CSCA/O=kofu test/C=JP"
+
+issue center-ca center "/CN=center.kofu.test/O=kofu test" "$server_ext" -days 825
+KEY=center.key.pem issue center-ca center-expired "/CN=center.kofu.test/O=kofu test" "$server_ext" \
+    -startdate 20200101000000Z -enddate 20210101000000Z
+KEY=center.key.pem issue center-ca center-wrongname "/CN=wrong.kofu.test/O=kofu test" \
+    'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:wrong.kofu.test' -days 825
+openssl req -x509 -new -key center.key.pem -subj "/CN=center.kofu.test" -days 825 \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test" -out center-selfsigned.pem 2>/dev/null
+issue other-ca other-center "/CN=center.kofu.test/O=elsewhere" "$server_ext" -days 825
+
+issue kiosk-ca kiosk "/CN=kiosk-0001/O=kofu test" "$client_ext" -days 825
+issue kiosk-ca kiosk-revoked "/CN=kiosk-0666/O=kofu test" "$client_ext" -days 825
+openssl ca -batch -config db-kiosk-ca/ca.cnf -revoke kiosk-revoked.pem 2>/dev/null
+openssl ca -batch -config db-kiosk-ca/ca.cnf -gencrl -out kiosk-ca.crl 2>/dev/null
+issue other-ca rogue-kiosk "/CN=kiosk-0001/O=elsewhere" "$client_ext" -days 825
+
+ec shc-issuer.key.pem
+issue csca vds-signer "/CN=kofu test barcode signer/O=kofu test/C=JP" \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature' -days 825
+
+# Public files readable; keys stay 0600.
+chmod 0644 ./*.pem kiosk-ca.crl && chmod 0600 ./*.key.pem card/*.pem
+echo ok > .done
+echo "test PKI in $out"

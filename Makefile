@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 SAN      ?=
-PKGS     := libpcsclite openssl jansson
+PKGS     := libpcsclite openssl jansson libcurl
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \

@@ -8,5 +8,7 @@
 
 /** `kofu card read ...` */
 int cmd_card(int argc, char **argv);
+/** `kofu center ping ...` */
+int cmd_center(int argc, char **argv);
 
 #endif

@@ -391,17 +391,6 @@ static int parse_opts(int argc, char **argv, struct card_read_opts *o)
     return KOFU_OK;
 }
 
-static int load_config(const struct card_read_opts *o, struct kofu_config *cfg)
-{
-    char err[512] = "";
-    config_defaults(cfg);
-    const char *path = o->config_path ? o->config_path : getenv("KOFU_CONFIG");
-    int rc = config_load(cfg, path ? path : KOFU_CONFIG_DEFAULT_PATH, path != NULL, err, sizeof err);
-    if (rc != KOFU_OK)
-        fprintf(stderr, "kofu: config: %s\n", err);
-    return rc;
-}
-
 /* argv[0] is "read". */
 static int card_read(int argc, char **argv)
 {
@@ -411,7 +400,7 @@ static int card_read(int argc, char **argv)
         usage();
         return EXIT_READ_USAGE;
     }
-    if (load_config(&o, &cfg) != KOFU_OK)
+    if (config_load_for_command(&cfg, o.config_path) != KOFU_OK)
         return EXIT_READ_USAGE;
     if (vault_init(VAULT_BYTES) != KOFU_OK) {
         say(kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN), kofu_err_text(KOFU_E_VAULT, KOFU_LANG_JA));

@@ -16,6 +16,12 @@ void config_defaults(struct kofu_config *c)
     c->card_wait_seconds = 30;
     c->pin_max_tries = 3;
     c->card_presence_required = false;
+    snprintf(c->center_ca_file, sizeof c->center_ca_file, "%s", "/etc/kofu/center-ca.pem");
+    snprintf(c->kiosk_cert_file, sizeof c->kiosk_cert_file, "%s", "/etc/kofu/kiosk.pem");
+    snprintf(c->kiosk_key_file, sizeof c->kiosk_key_file, "%s", "/etc/kofu/kiosk.key.pem");
+    c->center_connect_timeout_ms = 3000;
+    c->center_timeout_ms = 15000;
+    c->center_retries = 3;
 }
 
 static char *trim(char *s)
@@ -70,6 +76,20 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
         return parse_int(v, 1, 15, &c->pin_max_tries);
     if (!strcmp(key, "card_presence_required"))
         return parse_bool(v, &c->card_presence_required);
+    if (!strcmp(key, "center_url"))
+        return !strncmp(v, "https://", 8) && set_string(c->center_url, sizeof c->center_url, v);
+    if (!strcmp(key, "center_ca_file"))
+        return set_string(c->center_ca_file, sizeof c->center_ca_file, v);
+    if (!strcmp(key, "kiosk_cert_file"))
+        return set_string(c->kiosk_cert_file, sizeof c->kiosk_cert_file, v);
+    if (!strcmp(key, "kiosk_key_file"))
+        return set_string(c->kiosk_key_file, sizeof c->kiosk_key_file, v);
+    if (!strcmp(key, "center_connect_timeout_ms"))
+        return parse_int(v, 100, 60000, &c->center_connect_timeout_ms);
+    if (!strcmp(key, "center_timeout_ms"))
+        return parse_int(v, 100, 120000, &c->center_timeout_ms);
+    if (!strcmp(key, "center_retries"))
+        return parse_int(v, 0, 10, &c->center_retries);
     *why = "unknown key";
     return false;
 }
@@ -106,5 +126,17 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
         }
     }
     fclose(f);
+    return rc;
+}
+
+int config_load_for_command(struct kofu_config *c, const char *path)
+{
+    char err[512] = "";
+    config_defaults(c);
+    if (!path)
+        path = getenv("KOFU_CONFIG");
+    int rc = config_load(c, path ? path : KOFU_CONFIG_DEFAULT_PATH, path != NULL, err, sizeof err);
+    if (rc != KOFU_OK)
+        fprintf(stderr, "kofu: config: %s\n", err);
     return rc;
 }

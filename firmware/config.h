@@ -9,6 +9,11 @@
  *   card_wait_seconds       how long `card read` waits for a card (0..3600)
  *   pin_max_tries           the card's PIN try limit, for the "fewer than max" notice (1..15)
  *   card_presence_required  yes|no: refuse cards that cannot prove presence (EF 0007 + 80 2A)
+ *   center_url              https://host:port of the certificate center
+ *   center_ca_file          the pinned center CA (PEM)
+ *   kiosk_cert_file         this kiosk's certificate chain (PEM)
+ *   kiosk_key_file          its key: a PEM file or an OpenSSL provider URI
+ *   center_connect_timeout_ms, center_timeout_ms, center_retries
  */
 #ifndef KOFU_CONFIG_H
 #define KOFU_CONFIG_H
@@ -25,6 +30,13 @@ struct kofu_config {
     int card_wait_seconds;
     int pin_max_tries;
     bool card_presence_required;
+    char center_url[KOFU_CONFIG_VALUE_MAX];
+    char center_ca_file[KOFU_CONFIG_VALUE_MAX];
+    char kiosk_cert_file[KOFU_CONFIG_VALUE_MAX];
+    char kiosk_key_file[KOFU_CONFIG_VALUE_MAX];
+    int center_connect_timeout_ms;
+    int center_timeout_ms;
+    int center_retries;
 };
 
 /** Fill c with the built-in defaults. */
@@ -33,5 +45,10 @@ void config_defaults(struct kofu_config *c);
  *  and writes a one-line reason (with the line number) to err. A missing
  *  file is an error only when `must_exist`. */
 int config_load(struct kofu_config *c, const char *path, bool must_exist, char *err, size_t err_len);
+
+/** What every command does: defaults, then `path` if given (it must
+ *  exist), else $KOFU_CONFIG (must exist), else the default path if it
+ *  exists. Errors are printed to stderr with the reason. */
+int config_load_for_command(struct kofu_config *c, const char *path);
 
 #endif

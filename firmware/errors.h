@@ -34,6 +34,22 @@ enum kofu_err {
     KOFU_E_PIN_NOT_CONFIRMED = -25, /* last try not confirmed by the resident */
     KOFU_E_CARD_DATA = -26,    /* the card's data is malformed */
     KOFU_E_NOT_AUTHENTIC = -27,/* the card's data failed an authenticity check */
+
+    KOFU_E_CENTER_UNREACHABLE = -40, /* no connection to the center, or it timed out */
+    KOFU_E_TLS_UNTRUSTED = -41,      /* the center's certificate is not from the pinned CA */
+    KOFU_E_TLS_EXPIRED = -42,        /* the center's certificate has expired (or is not yet valid) */
+    KOFU_E_TLS_HOSTNAME = -43,       /* the center's certificate is for another host */
+    KOFU_E_TLS_SELF_SIGNED = -44,    /* the center presented a self-signed certificate */
+    KOFU_E_TLS_PROTOCOL = -45,       /* no TLS 1.3 with the center (e.g. it only speaks TLS 1.2) */
+    KOFU_E_TLS_CLIENT_REFUSED = -46, /* the center refused this kiosk's certificate */
+    KOFU_E_CENTER_RESPONSE = -47,    /* the center's answer broke the protocol */
+    KOFU_E_CENTER_BUSY = -48,        /* the center is busy (503), retries used up */
+    KOFU_E_NO_RECORD = -49,          /* no vaccination record in this municipality */
+    KOFU_E_MUNICIPALITY_NOT_PARTICIPATING = -50,
+    KOFU_E_CENTER_CARD_NOT_AUTHENTIC = -51, /* the center could not verify the card data */
+    KOFU_E_PASSPORT_NOT_REGISTERED = -52,
+    KOFU_E_OUTSIDE_HOURS = -53,
+    KOFU_E_CENTER_BAD_REQUEST = -54, /* the center says the kiosk's request was malformed */
 };
 
 enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };

@@ -22,6 +22,7 @@ static const char *const event_names[EV__COUNT] = {
     [EV_CARD_AUTH] = "card-auth",
     [EV_VAULT_WIPE] = "vault-wipe",
     [EV_CONFIG] = "config",
+    [EV_CENTER_CALL] = "center-call",
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }

@@ -24,6 +24,7 @@ enum kofu_event {
     EV_CARD_AUTH,        /* code: result; detail: kenhojo_auth reason */
     EV_VAULT_WIPE,       /* detail: bytes wiped */
     EV_CONFIG,
+    EV_CENTER_CALL,      /* code: result; detail: HTTP status */
     EV__COUNT
 };
 

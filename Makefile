@@ -69,7 +69,7 @@ FUZZ_CORE := firmware/bytes.c firmware/kenhojo.c firmware/kcrypto.c firmware/vau
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -Idrivers -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*.h drivers/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*.h drivers/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(shell pkg-config --libs openssl)
 

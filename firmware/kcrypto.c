@@ -30,15 +30,13 @@ kcrypto_key *kcrypto_rsa_from_parts(const uint8_t *n, size_t n_len, const uint8_
 {
     if (!n || !e || n_len == 0 || e_len == 0 || e_len > 8 || n_len > RSA_MAX_BITS / 8 + 1)
         return NULL;
-    if (!(e[e_len - 1] & 1) || (e_len == 1 && e[0] < 3))
-        return NULL;
     EVP_PKEY *key = NULL;
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     BIGNUM *bn_n = BN_bin2bn(n, (int)n_len, NULL);
     BIGNUM *bn_e = BN_bin2bn(e, (int)e_len, NULL);
     OSSL_PARAM *params = NULL;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-    if (!bld || !bn_n || !bn_e || !ctx || !BN_is_odd(bn_n) ||
+    if (!bld || !bn_n || !bn_e || !ctx || !BN_is_odd(bn_n) || !BN_is_odd(bn_e) || BN_num_bits(bn_e) < 2 ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) ||
         !(params = OSSL_PARAM_BLD_to_param(bld)) || EVP_PKEY_fromdata_init(ctx) != 1 ||

@@ -42,6 +42,9 @@ static const uint8_t SHA256_DIGESTINFO[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 
 #define SW_BLOCKED_ALT 0x6983u
 #define SW_POWER_UP_GLITCH 0x6F00u
 
+/* EF 0001 as cards hold it: the 15-byte TLV and 2 filler bytes (spec §5.1). */
+#define MY_NUMBER_FILE_SIZE 17
+
 struct kenhojo_card_data *kenhojo_card_data_new(void)
 {
     return vault_alloc(sizeof(struct kenhojo_card_data));
@@ -185,6 +188,9 @@ int kenhojo_verify_pin(struct kenhojo_session *s, const char *pin, bool last_try
     size_t len;
     uint16_t sw;
     rc = exchange(s, &v, resp, sizeof resp, &len, &sw);
+    /* Until the card answers as expected, the counter may have moved: the
+     * next VERIFY needs a fresh status (so a last try is never spent blind). */
+    s->pin_status_read = false;
     if (rc != KOFU_OK)
         return rc;
     if (sw == SW_OK) {
@@ -194,6 +200,7 @@ int kenhojo_verify_pin(struct kenhojo_session *s, const char *pin, bool last_try
         int tries = KENHOJO_TRIES_UNKNOWN;
         rc = pin_answer(sw, &tries);
         s->tries_left = tries;
+        s->pin_status_read = rc == KOFU_E_PIN_WRONG || rc == KOFU_E_PIN_BLOCKED;
     }
     *tries_left = s->tries_left;
     kofu_log(KOFU_LOG_INFO, EV_PIN_VERIFY, rc, (uint32_t)(s->tries_left < 0 ? 0xFF : s->tries_left));
@@ -207,11 +214,13 @@ int kenhojo_verify_pin(struct kenhojo_session *s, const char *pin, bool last_try
  * asked at the end of a file, ends with 6B00 (offset past the end) or 6282,
  * and a card with a small buffer may return fewer bytes before the end too.
  * `physical` reads to the physical end of the file (EF 0001, whose hash
- * covers its two filler bytes beyond the TLV); otherwise the TLV's end is
- * enough. A short answer is taken as the end of the file unless this card
- * has already answered short before an end.
+ * covers its two filler bytes beyond the TLV; physical_min is the size the
+ * spec gives it); otherwise the TLV's end is enough. A short answer is the
+ * end of the file unless this card has already answered short before an
+ * end, or it stops short of physical_min.
  */
-static int read_ef(struct kenhojo_session *s, uint16_t fid, struct kenhojo_file *f, bool physical)
+static int read_ef(struct kenhojo_session *s, uint16_t fid, struct kenhojo_file *f, bool physical,
+                   size_t physical_min)
 {
     bool found;
     f->len = 0;
@@ -265,7 +274,10 @@ static int read_ef(struct kenhojo_session *s, uint16_t fid, struct kenhojo_file 
             answers_short = answers_short || was_short;
             continue;
         }
-        if (!physical || (was_short && !answers_short))
+        /* A short answer that reaches the file's known physical size is its
+         * end; one that stops earlier may be a small buffer: ask again and
+         * let the card say 6B00. */
+        if (!physical || (was_short && !answers_short && f->len >= physical_min))
             break;
     }
     if (!total || f->len < total)
@@ -290,6 +302,8 @@ bool kenhojo_my_number_valid(const char *d)
 {
     /* Check digit: weights 2..7 then 2..6 from the right over the first
      * eleven digits; remainder mod 11 of 0 or 1 gives 0, else 11 - r. */
+    if (strnlen(d, KENHOJO_MY_NUMBER_LEN + 1) != KENHOJO_MY_NUMBER_LEN)
+        return false;
     int sum = 0;
     for (int n = 1; n <= 11; n++) {
         char ch = d[11 - n];
@@ -312,6 +326,9 @@ int kenhojo_parse_my_number(const uint8_t *p, size_t len, char out[KENHOJO_MY_NU
         return KOFU_E_CARD_DATA;
     if (cur_len(&c) > 16)
         return KOFU_E_CARD_DATA;
+    for (size_t i = 0; i < cur_len(&c); i++)
+        if (cur_data(&c)[i] != 0xFF && cur_data(&c)[i] != 0x00)
+            return KOFU_E_CARD_DATA;
     memcpy(out, cur_data(&v), KENHOJO_MY_NUMBER_LEN);
     out[KENHOJO_MY_NUMBER_LEN] = '\0';
     if (!kenhojo_my_number_valid(out)) {
@@ -479,17 +496,18 @@ int kenhojo_read(struct kenhojo_session *s, struct kenhojo_card_data *d)
         uint16_t fid;
         struct kenhojo_file *f;
         bool physical, required;
+        size_t physical_min;
     } plan[] = {
-        {KENHOJO_EF_MY_NUMBER, &d->ef_my_number, true, true},
-        {KENHOJO_EF_ATTRIBUTES, &d->ef_attributes, false, true},
-        {KENHOJO_EF_INTEGRITY, &d->ef_integrity, false, true},
-        {KENHOJO_EF_CV_CERT, &d->ef_cv_cert, false, true},
-        {KENHOJO_EF_PRESENCE_KEY, &d->ef_presence_key, false, false},
+        {KENHOJO_EF_MY_NUMBER, &d->ef_my_number, true, true, MY_NUMBER_FILE_SIZE},
+        {KENHOJO_EF_ATTRIBUTES, &d->ef_attributes, false, true, 0},
+        {KENHOJO_EF_INTEGRITY, &d->ef_integrity, false, true, 0},
+        {KENHOJO_EF_CV_CERT, &d->ef_cv_cert, false, true, 0},
+        {KENHOJO_EF_PRESENCE_KEY, &d->ef_presence_key, false, false, 0},
     };
     unsigned before = s->reader->apdu_count;
     int rc = KOFU_OK;
     for (size_t i = 0; i < sizeof plan / sizeof plan[0] && rc == KOFU_OK; i++) {
-        rc = read_ef(s, plan[i].fid, plan[i].f, plan[i].physical);
+        rc = read_ef(s, plan[i].fid, plan[i].f, plan[i].physical, plan[i].physical_min);
         if (rc == KOFU_OK && plan[i].required && !plan[i].f->present)
             rc = KOFU_E_CARD_DATA;
     }

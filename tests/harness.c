@@ -20,6 +20,7 @@
 
 #define PCSCD_SOCKET "/run/pcscd/pcscd.comm"
 #define DEFAULT_VPCD_PORT 0x7000 /* 28672: below the ephemeral range */
+#define DEFAULT_CENTER_PORT 28443
 
 const char *harness_build(void)
 {
@@ -112,11 +113,21 @@ static void stop_pid(pid_t *pid)
     *pid = 0;
 }
 
-int harness_start_pcscd(struct harness *h)
+int harness_init(struct harness *h)
 {
     memset(h, 0, sizeof *h);
     snprintf(h->dir, sizeof h->dir, "/tmp/kofu-test-XXXXXX");
     if (!mkdtemp(h->dir))
+        return -1;
+    const char *cport = getenv("KOFU_TEST_CENTER_PORT");
+    h->center_port = cport ? atoi(cport) : DEFAULT_CENTER_PORT;
+    snprintf(h->center_control, sizeof h->center_control, "%s/centersim.sock", h->dir);
+    return 0;
+}
+
+int harness_start_pcscd(struct harness *h)
+{
+    if (harness_init(h) != 0)
         return -1;
     const char *port = getenv("KOFU_TEST_VPCD_PORT");
     h->vpcd_port = port ? atoi(port) : DEFAULT_VPCD_PORT;
@@ -156,8 +167,8 @@ int harness_start_pcscd(struct harness *h)
     return -1;
 }
 
-/* Waits for cardsim's "cardsim: ready" line on the pipe. */
-static int wait_ready(int fd, int timeout_ms)
+/* Waits for a peer's ready line on the pipe. */
+static int wait_ready(int fd, int timeout_ms, const char *ready)
 {
     char buf[256];
     size_t n = 0;
@@ -171,7 +182,7 @@ static int wait_ready(int fd, int timeout_ms)
             return -1;
         n += (size_t)r;
         buf[n] = '\0';
-        if (strstr(buf, "cardsim: ready"))
+        if (strstr(buf, ready))
             return 0;
         if (n >= sizeof buf - 1)
             n = 0;
@@ -205,7 +216,7 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
         return -1;
     h->cardsim = spawn(argv, log, pipefd[1]);
     close(pipefd[1]);
-    int rc = h->cardsim > 0 ? wait_ready(pipefd[0], 10000) : -1;
+    int rc = h->cardsim > 0 ? wait_ready(pipefd[0], 10000, "cardsim: ready") : -1;
     close(pipefd[0]);
     if (rc != 0) {
         fprintf(stderr, "harness: cardsim did not become ready; see %s\n", log);
@@ -214,7 +225,19 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
     return harness_wait_card(h, true, 10000);
 }
 
+static int control(const char *path, const char *cmd, char *reply, size_t cap);
+
 int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap)
+{
+    return control(h->control, cmd, reply, cap);
+}
+
+int harness_center(struct harness *h, const char *cmd, char *reply, size_t cap)
+{
+    return control(h->center_control, cmd, reply, cap);
+}
+
+static int control(const char *path, const char *cmd, char *reply, size_t cap)
 {
     char tmp[256];
     if (!reply) {
@@ -226,11 +249,11 @@ int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap)
     if (s < 0)
         return -1;
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if (strlen(h->control) >= sizeof a.sun_path) {
+    if (strlen(path) >= sizeof a.sun_path) {
         close(s);
         return -1;
     }
-    memcpy(a.sun_path, h->control, strlen(h->control) + 1);
+    memcpy(a.sun_path, path, strlen(path) + 1);
     int rc = -1;
     if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
         char line[700];
@@ -296,8 +319,43 @@ static void remove_tree(const char *dir)
         fprintf(stderr, "harness: could not remove %s\n", dir);
 }
 
+int harness_start_centersim(struct harness *h, const char *const *extra)
+{
+    char port[16], log[300], fixture[300];
+    snprintf(port, sizeof port, "%d", h->center_port);
+    snprintf(log, sizeof log, "%s/centersim.log", h->dir);
+    snprintf(fixture, sizeof fixture, "tests/centersim/fixtures/center.json");
+    const char *argv[40];
+    int n = 0;
+    argv[n++] = harness_path(0, "centersim");
+    argv[n++] = "--port";
+    argv[n++] = port;
+    argv[n++] = "--pki";
+    argv[n++] = harness_path(1, "pki");
+    argv[n++] = "--fixture";
+    argv[n++] = fixture;
+    argv[n++] = "--control";
+    argv[n++] = h->center_control;
+    for (int i = 0; extra && extra[i] && n < 38; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0)
+        return -1;
+    h->centersim = spawn(argv, log, pipefd[1]);
+    close(pipefd[1]);
+    int rc = h->centersim > 0 ? wait_ready(pipefd[0], 10000, "centersim: ready") : -1;
+    close(pipefd[0]);
+    if (rc != 0)
+        fprintf(stderr, "harness: centersim did not become ready; see %s\n", log);
+    return rc;
+}
+
+void harness_stop_centersim(struct harness *h) { stop_pid(&h->centersim); }
+
 void harness_stop(struct harness *h)
 {
+    stop_pid(&h->centersim);
     stop_pid(&h->cardsim);
     stop_pid(&h->pcscd);
     if (getenv("KOFU_KEEP_TEST_DIR"))

@@ -20,6 +20,9 @@ struct harness {
     char reader[64];    /* the PC/SC reader the card sits in */
     int vpcd_port;
     pid_t pcscd, cardsim;
+    char center_control[320]; /* centersim's control socket */
+    int center_port;
+    pid_t centersim;
 };
 
 /** The build directory ($KOFU_BUILD, else "build"). */
@@ -39,6 +42,19 @@ int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap);
 int harness_wait_card(struct harness *h, bool present, int timeout_ms);
 /** Swap the card for another resident (remove, wait, load, wait). Clears faults. */
 int harness_load(struct harness *h, const char *resident);
+/** Start centersim on loopback (port 28443 unless $KOFU_TEST_CENTER_PORT)
+ *  with the test PKI, the fixture and extra arguments (NULL-terminated);
+ *  waits until it listens. Make the temp dir first (harness_start_pcscd or
+ *  harness_init). */
+int harness_start_centersim(struct harness *h, const char *const *extra);
+/** Stop centersim only (to restart it with other arguments, or to test a
+ *  center that is down). */
+void harness_stop_centersim(struct harness *h);
+/** One control command to centersim. 0 when the reply starts with "ok". */
+int harness_center(struct harness *h, const char *cmd, char *reply, size_t cap);
+/** Make the temp dir without starting pcscd. */
+int harness_init(struct harness *h);
+
 /** Stop everything this harness started and remove its temp dir. */
 void harness_stop(struct harness *h);
 

@@ -1,0 +1,385 @@
+/* test_config.c — the configuration file parser (firmware/config.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "errors.h"
+
+static char tmp_path[64];
+
+/* Writes text into a fresh temp file; the teardown removes it. */
+static const char *write_conf(const char *text)
+{
+    snprintf(tmp_path, sizeof tmp_path, "/tmp/kofu-test-config-XXXXXX");
+    int fd = mkstemp(tmp_path);
+    assert_true(fd >= 0);
+    size_t n = strlen(text);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    assert_int_equal(close(fd), 0);
+    return tmp_path;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (tmp_path[0])
+        unlink(tmp_path);
+    tmp_path[0] = '\0';
+    return 0;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct kofu_config c;
+    memset(&c, 0x5A, sizeof c);
+    config_defaults(&c);
+    assert_string_equal(c.reader, "");
+    assert_string_equal(c.card_ca_dir, "/etc/kofu/card-ca");
+    assert_int_equal(c.card_wait_seconds, 30);
+    assert_int_equal(c.pin_max_tries, 3);
+    assert_false(c.card_presence_required);
+    assert_string_equal(c.center_url, "");
+    assert_string_equal(c.center_ca_file, "/etc/kofu/center-ca.pem");
+    assert_string_equal(c.kiosk_cert_file, "/etc/kofu/kiosk.pem");
+    assert_string_equal(c.kiosk_key_file, "/etc/kofu/kiosk.key.pem");
+    assert_int_equal(c.center_connect_timeout_ms, 3000);
+    assert_int_equal(c.center_timeout_ms, 15000);
+    assert_int_equal(c.center_retries, 3);
+}
+
+static void test_all_keys(void **state)
+{
+    (void)state;
+    const char *p = write_conf("reader = ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00\n"
+                               "card_ca_dir = /opt/kofu/ca\n"
+                               "card_wait_seconds = 120\n"
+                               "pin_max_tries = 5\n"
+                               "card_presence_required = yes\n"
+                               "center_url = https://center.example.jp:8443\n"
+                               "center_ca_file = /opt/kofu/center-ca.pem\n"
+                               "kiosk_cert_file = /opt/kofu/kiosk.pem\n"
+                               "kiosk_key_file = pkcs11:token=kiosk;object=key\n"
+                               "center_connect_timeout_ms = 100\n"
+                               "center_timeout_ms = 120000\n"
+                               "center_retries = 0\n");
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.reader, "ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00");
+    assert_string_equal(c.card_ca_dir, "/opt/kofu/ca");
+    assert_int_equal(c.card_wait_seconds, 120);
+    assert_int_equal(c.pin_max_tries, 5);
+    assert_true(c.card_presence_required);
+    assert_string_equal(c.center_url, "https://center.example.jp:8443");
+    assert_string_equal(c.center_ca_file, "/opt/kofu/center-ca.pem");
+    assert_string_equal(c.kiosk_cert_file, "/opt/kofu/kiosk.pem");
+    assert_string_equal(c.kiosk_key_file, "pkcs11:token=kiosk;object=key");
+    assert_int_equal(c.center_connect_timeout_ms, 100);
+    assert_int_equal(c.center_timeout_ms, 120000);
+    assert_int_equal(c.center_retries, 0);
+}
+
+static void test_partial_keeps_defaults(void **state)
+{
+    (void)state;
+    const char *p = write_conf("pin_max_tries = 4\n");
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 4);
+    assert_int_equal(c.card_wait_seconds, 30);
+    assert_string_equal(c.card_ca_dir, "/etc/kofu/card-ca");
+}
+
+static void test_comments_blanks_spaces(void **state)
+{
+    (void)state;
+    const char *p = write_conf("# kofu.conf\n"
+                               "\n"
+                               "   \t\n"
+                               "   # indented comment\n"
+                               "\treader=Sony*   # trailing comment\n"
+                               "card_wait_seconds\t=\t0\n"
+                               "card_presence_required = no\n"
+                               "pin_max_tries = 15"); /* no final newline */
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    c.card_presence_required = true;
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.reader, "Sony*");
+    assert_int_equal(c.card_wait_seconds, 0);
+    assert_false(c.card_presence_required);
+    assert_int_equal(c.pin_max_tries, 15);
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    const char *p = write_conf("");
+    struct kofu_config c;
+    char err[64] = "";
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 3);
+}
+
+static void test_empty_string_value(void **state)
+{
+    (void)state;
+    const char *p = write_conf("reader =\n");
+    struct kofu_config c;
+    char err[64] = "";
+    config_defaults(&c);
+    snprintf(c.reader, sizeof c.reader, "old");
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.reader, "");
+}
+
+/* Loads text and expects KOFU_E_CONFIG with "path:LINE: <why>" in err. */
+static void expect_error(const char *text, int line, const char *why)
+{
+    const char *p = write_conf(text);
+    struct kofu_config c;
+    char err[512] = "";
+    char want[128];
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
+    snprintf(want, sizeof want, "%s:%d: %s", p, line, why);
+    assert_string_equal(err, want);
+    unlink(tmp_path);
+    tmp_path[0] = '\0';
+}
+
+static void test_unknown_key(void **state)
+{
+    (void)state;
+    expect_error("# comment\n\nreader = x\ncard_wiat_seconds = 10\n", 4, "unknown key");
+    expect_error("pin_max_tries = 3\nPIN_MAX_TRIES = 3\n", 2, "unknown key");
+    expect_error("= 3\n", 1, "unknown key");
+}
+
+static void test_no_equals(void **state)
+{
+    (void)state;
+    expect_error("reader\n", 1, "expected key = value");
+    expect_error("\n\ncard_presence_required yes\n", 3, "expected key = value");
+}
+
+static void test_bad_ints(void **state)
+{
+    (void)state;
+    static const char *bad[] = {
+        "card_wait_seconds = \n",      "card_wait_seconds = abc\n",  "card_wait_seconds = 12abc\n",
+        "card_wait_seconds = -1\n",    "card_wait_seconds = 3601\n", "card_wait_seconds = 0x10\n",
+        "card_wait_seconds = 1.5\n",   "card_wait_seconds = 99999999999999999999\n",
+        "card_wait_seconds = 1 2\n",   "pin_max_tries = 0\n",        "pin_max_tries = 16\n",
+        "pin_max_tries = -3\n",        "pin_max_tries = three\n",
+        "center_connect_timeout_ms = 99\n", "center_connect_timeout_ms = 60001\n",
+        "center_timeout_ms = 99\n",   "center_timeout_ms = 120001\n",
+        "center_retries = -1\n",      "center_retries = 11\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_error(bad[i], 1, "bad value");
+    /* The limits themselves are fine. */
+    const char *p = write_conf("card_wait_seconds = 3600\npin_max_tries = 1\n");
+    struct kofu_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_int_equal(c.card_wait_seconds, 3600);
+    assert_int_equal(c.pin_max_tries, 1);
+}
+
+static void test_center_url_https_only(void **state)
+{
+    (void)state;
+    expect_error("center_url = http://center.example.jp\n", 1, "bad value");
+    expect_error("center_url = center.example.jp\n", 1, "bad value");
+    expect_error("center_url = HTTPS://center.example.jp\n", 1, "bad value");
+    expect_error("center_url =\n", 1, "bad value");
+}
+
+static void test_bools(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        bool want;
+    } good[] = {{"yes", true}, {"true", true}, {"1", true}, {"no", false}, {"false", false}, {"0", false}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "card_presence_required = %s\n", good[i].v);
+        const char *p = write_conf(text);
+        struct kofu_config c;
+        char err[256];
+        config_defaults(&c);
+        c.card_presence_required = !good[i].want;
+        assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+        assert_int_equal(c.card_presence_required, good[i].want);
+        unlink(tmp_path);
+        tmp_path[0] = '\0';
+    }
+    static const char *bad[] = {"card_presence_required = YES\n", "card_presence_required = on\n",
+                                "card_presence_required = 2\n", "card_presence_required =\n",
+                                "card_presence_required = yes please\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_error(bad[i], 1, "bad value");
+}
+
+static void test_error_stops_and_line_number(void **state)
+{
+    (void)state;
+    /* The first error wins; its line is reported. */
+    expect_error("pin_max_tries = 2\n# c\npin_max_tries = 99\nbogus = 1\n", 3, "bad value");
+}
+
+static void test_value_too_long(void **state)
+{
+    (void)state;
+    /* KOFU_CONFIG_VALUE_MAX - 1 characters fit, KOFU_CONFIG_VALUE_MAX do not. */
+    static char text[KOFU_CONFIG_VALUE_MAX + 64];
+    char v[KOFU_CONFIG_VALUE_MAX + 1];
+    memset(v, 'r', sizeof v);
+    v[KOFU_CONFIG_VALUE_MAX - 1] = '\0';
+    snprintf(text, sizeof text, "reader = %s\n", v);
+    const char *p = write_conf(text);
+    struct kofu_config c;
+    char err[256];
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_int_equal(strlen(c.reader), KOFU_CONFIG_VALUE_MAX - 1);
+    unlink(tmp_path);
+    tmp_path[0] = '\0';
+
+    memset(v, 'r', sizeof v);
+    v[KOFU_CONFIG_VALUE_MAX] = '\0';
+    snprintf(text, sizeof text, "reader = %s\n", v);
+    expect_error(text, 1, "bad value");
+}
+
+static void test_line_too_long(void **state)
+{
+    (void)state;
+    static char text[8192];
+    memset(text, 0, sizeof text);
+    strcpy(text, "# ok\nreader = ");
+    memset(text + strlen(text), 'x', 5000);
+    strcat(text, "\n");
+    expect_error(text, 2, "line too long");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    const char *p = "/tmp/kofu-test-config-does-not-exist/kofu.conf";
+    assert_int_equal(config_load(&c, p, false, err, sizeof err), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 3); /* defaults kept */
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
+    assert_non_null(strstr(err, p));
+    assert_non_null(strstr(err, "No such file"));
+}
+
+static void test_unreadable_path_is_error_even_if_optional(void **state)
+{
+    (void)state;
+    /* A directory is not a missing file: must_exist false does not hide it. */
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    int rc = config_load(&c, "/tmp", false, err, sizeof err);
+    /* fopen of a directory for reading succeeds on Linux; reading fails, so
+     * the file reads as empty. Either way, no crash and no change. */
+    assert_true(rc == KOFU_OK || rc == KOFU_E_CONFIG);
+    assert_int_equal(c.pin_max_tries, 3);
+    /* ENOTDIR is not ENOENT: an error even when the file is optional. */
+    const char *p = write_conf("x");
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/kofu.conf", p);
+    assert_int_equal(config_load(&c, sub, false, err, sizeof err), KOFU_E_CONFIG);
+}
+
+static void test_load_for_command(void **state)
+{
+    (void)state;
+    struct kofu_config c;
+    const char *p = write_conf("pin_max_tries = 7\n");
+    /* An explicit path: loaded over the defaults (which are set first). */
+    memset(&c, 0x5A, sizeof c);
+    assert_int_equal(config_load_for_command(&c, p), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 7);
+    assert_int_equal(c.card_wait_seconds, 30);
+    /* $KOFU_CONFIG when no path is given. */
+    assert_int_equal(setenv("KOFU_CONFIG", p, 1), 0);
+    memset(&c, 0x5A, sizeof c);
+    assert_int_equal(config_load_for_command(&c, NULL), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 7);
+    /* A given path or $KOFU_CONFIG must exist. */
+    assert_int_equal(config_load_for_command(&c, "/tmp/kofu-test-config-missing.conf"), KOFU_E_CONFIG);
+    assert_int_equal(setenv("KOFU_CONFIG", "/tmp/kofu-test-config-missing.conf", 1), 0);
+    assert_int_equal(config_load_for_command(&c, NULL), KOFU_E_CONFIG);
+    assert_int_equal(unsetenv("KOFU_CONFIG"), 0);
+    /* An error in the file is an error. */
+    unlink(tmp_path);
+    p = write_conf("nope = 1\n");
+    assert_int_equal(config_load_for_command(&c, p), KOFU_E_CONFIG);
+    /* Nothing given and no /etc/kofu/kofu.conf: the defaults. */
+    if (access(KOFU_CONFIG_DEFAULT_PATH, F_OK) != 0) {
+        memset(&c, 0x5A, sizeof c);
+        assert_int_equal(config_load_for_command(&c, NULL), KOFU_OK);
+        assert_int_equal(c.pin_max_tries, 3);
+    }
+}
+
+static void test_error_buffer_small(void **state)
+{
+    (void)state;
+    const char *p = write_conf("nope = 1\n");
+    struct kofu_config c;
+    char err[8];
+    memset(err, 'Z', sizeof err);
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
+    assert_int_equal(err[7], '\0'); /* truncated, terminated, not overflowed */
+}
+
+#define T(f) cmocka_unit_test_teardown(f, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_defaults),
+        T(test_all_keys),
+        T(test_partial_keeps_defaults),
+        T(test_comments_blanks_spaces),
+        T(test_empty_file),
+        T(test_empty_string_value),
+        T(test_unknown_key),
+        T(test_no_equals),
+        T(test_bad_ints),
+        T(test_center_url_https_only),
+        T(test_bools),
+        T(test_error_stops_and_line_number),
+        T(test_value_too_long),
+        T(test_line_too_long),
+        T(test_missing_file),
+        T(test_unreadable_path_is_error_even_if_optional),
+        T(test_load_for_command),
+        T(test_error_buffer_small),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

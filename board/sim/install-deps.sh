@@ -13,6 +13,9 @@ clang libclang-rt-14-dev
 libpcsclite-dev pcscd vsmartcard-vpcd
 libssl-dev openssl
 libjansson-dev
+libcurl4-openssl-dev
+libevent-dev libsqlite3-dev zlib1g-dev
+python3 python3-cryptography
 libcmocka-dev
 iproute2 util-linux procps
 "

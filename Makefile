@@ -43,7 +43,7 @@ ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
-BENCH_BIN := $(BUILD)/tests/bench_card
+BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN)
 
@@ -55,7 +55,7 @@ $(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(HARNESS_OBJ) 
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BENCH_BIN): $(BUILD)/obj/tests/bench/bench_card.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -106,7 +106,7 @@ check: deps
 # Figures against the budgets of DESIGN.md.
 bench: deps
 	$(MAKE) tests pki
-	KOFU_BUILD=$(BUILD) tests/sandbox.sh $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do KOFU_BUILD=$(BUILD) tests/sandbox.sh $$b || exit 1; done
 
 # Longer fuzzing (FUZZ_SECONDS per target).
 fuzz: deps

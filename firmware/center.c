@@ -142,6 +142,11 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
     return KOFU_OK;
 }
 
+void center_client_set_fresh_connections(struct center_client *c, bool fresh)
+{
+    curl_easy_setopt(c->curl, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
+}
+
 void center_client_free(struct center_client *c)
 {
     if (!c)

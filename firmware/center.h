@@ -100,6 +100,10 @@ enum center_outcome { CENTER_PRINTED, CENTER_FAILED, CENTER_REFUNDED };
  *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */
 int center_client_new(const struct kofu_config *cfg, struct center_client **out);
 void center_client_free(struct center_client *c);
+/** fresh = true: every call opens a new connection (the TLS session is
+ *  still resumed), as a kiosk whose calls are minutes apart does anyway.
+ *  Default false: keep-alive. */
+void center_client_set_fresh_connections(struct center_client *c, bool fresh);
 
 /** GET /kofu/v1/config, validated. */
 int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info);

@@ -95,6 +95,16 @@ void vault_wipe(void)
     kofu_log(KOFU_LOG_DEBUG, EV_VAULT_WIPE, KOFU_OK, (uint32_t)used);
 }
 
+size_t vault_mark(void) { return region_used; }
+
+void vault_release(size_t mark)
+{
+    if (!region || mark >= region_used)
+        return;
+    explicit_bzero(region + mark, region_used - mark);
+    region_used = mark;
+}
+
 void vault_destroy(void)
 {
     if (!region)

@@ -27,6 +27,11 @@ void *vault_alloc(size_t n);
 /** Zero every byte of the vault and make all of it free again. (The signal
  *  path wipes on its own; this is the normal end of a session.) */
 void vault_wipe(void);
+/** A point to come back to: everything allocated after it can be dropped
+ *  with vault_release (a session step that is over). */
+size_t vault_mark(void);
+/** Zero and free everything allocated since `mark`. */
+void vault_release(size_t mark);
 /** Wipe and give the memory back (at exit). */
 void vault_destroy(void);
 /** Bytes handed out since the last wipe. */

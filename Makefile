@@ -30,9 +30,14 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 KOFU_SRC := firmware/main.c
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/bytes.o
+# centersim: the reference certificate center (tests/centersim/README.md).
+CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
+CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
+CENTERSIM_LIB_OBJ := $(CENTERSIM_LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/centersim/server.o $(CENTERSIM_LIB_OBJ)
 
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers
-all: $(BUILD)/kofu $(BUILD)/cardsim
+all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
 # (tests/integration/test_*.c) also link the harness that starts pcscd and
@@ -86,6 +91,13 @@ $(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(BUILD)/libkofu.a
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
+$(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CENTERSIM_PKGS)) $(LDLIBS)
+$(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o $(CENTERSIM_LIB_OBJ) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell pkg-config --libs sqlite3 zlib)
 
 pki: $(BUILD)/pki/.done
 $(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-test-pki.sh

@@ -178,6 +178,9 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
     case CURLE_WRITE_ERROR:
         return c->resp_overflow ? KOFU_E_CENTER_RESPONSE : KOFU_E_INTERNAL;
     case CURLE_PEER_FAILED_VERIFICATION:
+        /* curl checks the host name itself, after OpenSSL accepted the chain */
+        if (strstr(e, "subject name") || strstr(e, "host name"))
+            return KOFU_E_TLS_HOSTNAME;
         switch (verify) {
         case X509_V_ERR_CERT_HAS_EXPIRED:
         case X509_V_ERR_CERT_NOT_YET_VALID:
@@ -639,6 +642,8 @@ int center_request_certificate(struct center_client *c, const struct center_requ
     if (!r->card || !municipality_code_valid(r->municipality) || r->copies < 1 || r->copies > 10 ||
         !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36)
         return KOFU_E_ARG;
+    /* Everything this call puts in the vault besides `out` goes at the end. */
+    size_t mark = vault_mark();
     char *body = NULL;
     size_t body_len = 0;
     int rc = request_body(r, &body, &body_len);
@@ -653,10 +658,7 @@ int center_request_certificate(struct center_client *c, const struct center_requ
         rc = parse_certificate(resp, len, r, out);
     else if (rc == KOFU_OK)
         rc = parse_refusal(resp, len, info->http_status);
-    if (body)
-        explicit_bzero(body, REQUEST_BODY_MAX);
-    if (resp)
-        explicit_bzero(resp, CENTER_RESPONSE_MAX);
+    vault_release(mark);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);
     return rc;
 }

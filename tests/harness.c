@@ -30,8 +30,11 @@ const char *harness_build(void)
 
 const char *harness_path(int slot, const char *rel)
 {
-    static char bufs[4][512];
-    char *b = bufs[slot & 3];
+    /* Rotating buffers, so that several paths can be used in one call. */
+    static char bufs[32][512];
+    static unsigned next;
+    (void)slot;
+    char *b = bufs[next++ % 32];
     snprintf(b, sizeof bufs[0], "%s/%s", harness_build(), rel);
     return b;
 }

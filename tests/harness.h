@@ -27,7 +27,8 @@ struct harness {
 
 /** The build directory ($KOFU_BUILD, else "build"). */
 const char *harness_build(void);
-/** A path under the build directory (static buffer per call slot 0..3). */
+/** A path under the build directory, in one of 32 rotating static buffers
+ *  (slot is ignored; kept for readability at call sites). */
 const char *harness_path(int slot, const char *rel);
 
 /** Make the temp dir and start pcscd; waits for its socket. */

@@ -1,0 +1,782 @@
+/* api.c — see api.h. */
+#include "api.h"
+
+#include "b64.h"
+#include "bytes.h"
+#include "clock.h"
+#include "idem.h"
+#include "jwipe.h"
+#include "kcrypto.h"
+#include "kenhojo.h"
+#include "vault.h"
+
+#include <jansson.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define API_CARD_FILES 4
+#define API_HMAC_KEY_LEN 32
+
+struct api {
+    store *db;
+    shc_issuer *shc;
+    vds_signer *vds;
+    const char *card_ca_dir;
+    idem *memo;
+    EVP_MAC *hmac;
+    uint8_t fp_key[API_HMAC_KEY_LEN]; /* per process: fingerprints mean nothing elsewhere */
+    int open_min, close_min;
+    struct fault_set faults;
+    struct api_stats stats;
+};
+
+/* What one certificate request needs; lives in the vault. */
+struct api_work {
+    struct kenhojo_card_data card;
+    struct store_resident resident;
+    struct store_dose doses[STORE_DOSES_MAX];
+    size_t n_doses;
+    char jws[SHC_JWS_MAX + 1];
+    uint8_t fingerprint[IDEM_FP_LEN];
+    char certificate_id[IDEM_CERT_ID_MAX + 1];
+};
+
+/* A validated POST /certificates body: pointers into its json_t. */
+struct api_cert_req {
+    const char *request_id;
+    const char *card[API_CARD_FILES];
+    size_t card_len[API_CARD_FILES];
+    const char *municipality;
+    const char *kind;
+    bool overseas;
+};
+
+static const char *const api_card_keys[API_CARD_FILES] = {"my_number", "attributes", "integrity",
+                                                          "cv_certificate"};
+
+static const struct {
+    int status;
+    const char *code, *ja, *en;
+} api_errors[API_E__COUNT] = {
+    [API_E_BAD_REQUEST] = {400, "bad-request", "要求の形式が正しくありません。", "The request is not valid."},
+    [API_E_TOO_LARGE] = {413, "bad-request", "要求が大きすぎます。", "The request is too large."},
+    [API_E_NOT_FOUND] = {404, "not-found", "指定された場所が見つかりません。", "There is no such resource."},
+    [API_E_METHOD] = {405, "bad-request", "この操作はできません。", "This method is not allowed here."},
+    [API_E_NO_RECORD] = {404, "no-record", "この市区町村での接種記録が見つかりません。",
+                         "No vaccination record was found in this municipality."},
+    [API_E_NOT_PARTICIPATING] = {403, "municipality-not-participating",
+                                 "この市区町村はコンビニ交付に参加していません。",
+                                 "This municipality does not issue certificates at kiosks."},
+    [API_E_CARD_NOT_AUTHENTIC] = {403, "card-not-authentic", "カードの情報を確認できませんでした。",
+                                  "The card data could not be verified."},
+    [API_E_PASSPORT] = {404, "passport-not-registered",
+                        "旅券の情報が登録されていません。市区町村の窓口またはアプリで先に申請してください。",
+                        "No passport data is registered. Apply at the municipal office or with the app "
+                        "first."},
+    [API_E_HOURS] = {403, "outside-service-hours", "ただいまサービス時間外です。",
+                     "The service is closed at this time."},
+    [API_E_BUSY] = {503, "busy", "ただいま混み合っています。しばらくしてからお試しください。",
+                    "The center is busy. Please try again later."},
+    [API_E_INTERNAL] = {500, "internal", "センターで障害が発生しました。", "The center had an internal error."},
+    [API_E_BAD_GATEWAY] = {502, "bad-gateway", "センターに接続できませんでした。",
+                           "The center could not be reached."},
+    [API_E_GATEWAY_TIMEOUT] = {504, "gateway-timeout", "センターの応答がありませんでした。",
+                               "The center did not answer in time."},
+};
+
+const char *api_error_code(enum api_error e) { return api_errors[e].code; }
+
+int api_error_status(enum api_error e) { return api_errors[e].status; }
+
+/* For the log: the protocol code of an error number (NULL when out of range). */
+static const char *api_error_name(int code)
+{
+    return code >= 0 && code < API_E__COUNT ? api_errors[code].code : NULL;
+}
+
+/* ---- life cycle ------------------------------------------------------------- */
+
+api *api_new(store *db, shc_issuer *shc, vds_signer *vds, const char *card_ca_dir)
+{
+    api *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    const struct store_config *c = store_get_config(db);
+    a->db = db;
+    a->shc = shc;
+    a->vds = vds;
+    a->card_ca_dir = card_ca_dir;
+    a->open_min = c->open_min;
+    a->close_min = c->close_min;
+    a->memo = idem_new(API_IDEM_MAX);
+    cslog_set_error_names(api_error_name);
+    a->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (!a->memo || !a->hmac || !kcrypto_random(a->fp_key, sizeof a->fp_key)) {
+        api_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void api_free(api *a)
+{
+    if (!a)
+        return;
+    idem_free(a->memo);
+    EVP_MAC_free(a->hmac);
+    explicit_bzero(a, sizeof *a);
+    free(a);
+}
+
+void api_set_hours(api *a, int open_min, int close_min)
+{
+    a->open_min = open_min;
+    a->close_min = close_min;
+}
+
+struct fault_set *api_faults(api *a) { return &a->faults; }
+
+struct api_stats api_get_stats(const api *a) { return a->stats; }
+
+void api_reset_stats(api *a) { memset(&a->stats, 0, sizeof a->stats); }
+
+void api_reply_free(struct api_reply *rp)
+{
+    jwipe_free(rp->body);
+    rp->body = NULL;
+    rp->len = 0;
+}
+
+/* ---- replies ---------------------------------------------------------------- */
+
+static void api_json_reply(struct api_reply *rp, int status, json_t *v);
+
+static void api_error_reply(struct api_reply *rp, enum api_error e)
+{
+    cslog_event(CSLOG_ERROR_REPLY, (int)e, (uint64_t)api_errors[e].status);
+    json_t *v = json_pack("{s:{s:s, s:s, s:s}}", "error", "code", api_errors[e].code, "message_ja",
+                          api_errors[e].ja, "message_en", api_errors[e].en);
+    if (!v) { /* out of memory: the status still tells */
+        api_reply_free(rp);
+        rp->status = api_errors[e].status;
+        return;
+    }
+    api_json_reply(rp, api_errors[e].status, v);
+}
+
+/* Serialize v (the reference is taken) as the reply body. */
+static void api_json_reply(struct api_reply *rp, int status, json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    json_decref(v);
+    api_reply_free(rp);
+    if (!text) {
+        cslog_event(CSLOG_INTERNAL, CSLOG_AT_JSON, 0);
+        if (status != api_errors[API_E_INTERNAL].status)
+            api_error_reply(rp, API_E_INTERNAL);
+        else
+            rp->status = status;
+        return;
+    }
+    rp->status = status;
+    rp->body = text;
+    rp->len = strlen(text);
+}
+
+/* ---- small validators -------------------------------------------------------- */
+
+bool api_uuid_v4_valid(const char *s)
+{
+    if (strlen(s) != IDEM_REQUEST_ID_LEN)
+        return false;
+    for (size_t i = 0; i < IDEM_REQUEST_ID_LEN; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return s[14] == '4' && strchr("89ab", s[19]) != NULL;
+}
+
+bool api_certificate_id_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > IDEM_CERT_ID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* "application/json", optionally with parameters (charset=utf-8). */
+static bool api_is_json_type(const char *ct)
+{
+    static const char want[] = "application/json";
+    if (!ct || strncasecmp(ct, want, sizeof want - 1) != 0)
+        return false;
+    char next = ct[sizeof want - 1];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+/* The object has exactly these n keys. */
+static bool api_exact_keys(json_t *obj, const char *const *keys, size_t n)
+{
+    if (!json_is_object(obj) || json_object_size(obj) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!json_object_get(obj, keys[i]))
+            return false;
+    return true;
+}
+
+static const char *api_str(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static bool api_int(json_t *obj, const char *key, json_int_t lo, json_int_t hi, int *out)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return false;
+    *out = (int)json_integer_value(v);
+    return true;
+}
+
+static bool api_one_of(const char *s, const char *a, const char *b, const char *c)
+{
+    return s && (strcmp(s, a) == 0 || strcmp(s, b) == 0 || (c && strcmp(s, c) == 0));
+}
+
+/* Parse the request's JSON body (a POST with a JSON type and a body within
+ * the limit); on failure the error to answer. */
+static json_t *api_body_json(const struct api_request *rq, enum api_error *e)
+{
+    json_error_t jerr;
+    if (!api_is_json_type(rq->content_type) || !rq->body) {
+        *e = API_E_BAD_REQUEST;
+        return NULL;
+    }
+    json_t *root = json_loadb((const char *)rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+    explicit_bzero(&jerr, sizeof jerr); /* its text may quote the body */
+    if (!json_is_object(root)) {
+        json_decref(root);
+        *e = API_E_BAD_REQUEST;
+        return NULL;
+    }
+    return root;
+}
+
+/* ---- GET /config and the key set -------------------------------------------- */
+
+/* Minutes since midnight as HH:MM; 1440 (a closing time) is 24:00. */
+static void api_hhmm(int minutes, char out[6])
+{
+    unsigned m = minutes >= 0 && minutes <= 1440 ? (unsigned)minutes : 0u;
+    snprintf(out, 6, "%02u:%02u", (m / 60u) % 25u, m % 60u);
+}
+
+static void api_config(api *a, struct api_reply *rp)
+{
+    const struct store_config *c = store_get_config(a->db);
+    char open[6], close[6];
+    json_t *munis = json_array();
+    for (size_t i = 0; munis && i < store_municipality_count(a->db); i++) {
+        const struct store_municipality *m = store_municipality_at(a->db, i);
+        if (m->participating &&
+            json_array_append_new(munis, json_pack("{s:s, s:s, s:s}", "code", m->code, "name_ja", m->name_ja,
+                                                   "name_en", m->name_en)) != 0) {
+            json_decref(munis);
+            munis = NULL;
+        }
+    }
+    api_hhmm(a->open_min, open);
+    api_hhmm(a->close_min, close);
+    api_json_reply(rp, 200,
+                   munis ? json_pack("{s:i, s:{s:s, s:s, s:s}, s:i, s:i, s:o}", "protocol", 1, "service_hours",
+                                     "open", open, "close", close, "timezone", "Asia/Tokyo", "fee_per_copy_yen",
+                                     c->fee_per_copy_yen, "max_copies", c->max_copies, "municipalities", munis)
+                         : NULL);
+}
+
+/* ---- POST /certificates: reading the request --------------------------------- */
+
+static bool api_parse_cert_req(api *a, json_t *root, struct api_cert_req *r)
+{
+    static const char *const top[] = {"request_id", "card", "municipality", "kind", "copies", "language"};
+    const struct store_config *c = store_get_config(a->db);
+    json_t *card = json_object_get(root, "card");
+    int copies;
+    memset(r, 0, sizeof *r);
+    if (!api_exact_keys(root, top, 6) || !api_exact_keys(card, api_card_keys, API_CARD_FILES))
+        return false;
+    r->request_id = api_str(root, "request_id");
+    r->municipality = api_str(root, "municipality");
+    r->kind = api_str(root, "kind");
+    for (int i = 0; i < API_CARD_FILES; i++) {
+        json_t *v = json_object_get(card, api_card_keys[i]);
+        if (!json_is_string(v))
+            return false;
+        r->card[i] = json_string_value(v);
+        r->card_len[i] = json_string_length(v);
+    }
+    r->overseas = r->kind && strcmp(r->kind, "overseas") == 0;
+    return r->request_id && api_uuid_v4_valid(r->request_id) && r->municipality &&
+           store_local_gov_code_valid(r->municipality) && api_one_of(r->kind, "domestic", "overseas", NULL) &&
+           api_int(root, "copies", 1, c->max_copies, &copies) &&
+           api_one_of(api_str(root, "language"), "ja", "en", NULL);
+}
+
+/* Standard base64 of each file, 1..KENHOJO_FILE_MAX bytes, into the vault. */
+static bool api_decode_card(const struct api_cert_req *r, struct kenhojo_card_data *d)
+{
+    struct kenhojo_file *files[API_CARD_FILES] = {&d->ef_my_number, &d->ef_attributes, &d->ef_integrity,
+                                                  &d->ef_cv_cert};
+    for (int i = 0; i < API_CARD_FILES; i++) {
+        struct kenhojo_file *f = files[i];
+        if (!b64_decode(r->card[i], r->card_len[i], f->bytes, sizeof f->bytes, &f->len, false) || f->len == 0)
+            return false;
+        f->present = true;
+    }
+    return true;
+}
+
+/* HMAC-SHA-256 under the process key over what decides the certificate:
+ * the four files (each length-prefixed), the municipality and the kind. */
+static bool api_fingerprint(api *a, const struct api_cert_req *r, const struct kenhojo_card_data *d,
+                            uint8_t out[IDEM_FP_LEN])
+{
+    const struct kenhojo_file *files[API_CARD_FILES] = {&d->ef_my_number, &d->ef_attributes, &d->ef_integrity,
+                                                        &d->ef_cv_cert};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)(uintptr_t) "SHA256", 0),
+                           OSSL_PARAM_construct_end()};
+    EVP_MAC_CTX *ctx = EVP_MAC_CTX_new(a->hmac);
+    size_t len = 0;
+    bool ok = ctx && EVP_MAC_init(ctx, a->fp_key, sizeof a->fp_key, params) == 1;
+    for (int i = 0; ok && i < API_CARD_FILES; i++) {
+        uint8_t n[2] = {(uint8_t)(files[i]->len >> 8), (uint8_t)files[i]->len};
+        ok = EVP_MAC_update(ctx, n, sizeof n) == 1 && EVP_MAC_update(ctx, files[i]->bytes, files[i]->len) == 1;
+    }
+    ok = ok && EVP_MAC_update(ctx, (const uint8_t *)r->municipality, STORE_CODE_LEN) == 1 &&
+         EVP_MAC_update(ctx, (const uint8_t *)(r->overseas ? "O" : "D"), 1) == 1 &&
+         EVP_MAC_final(ctx, out, &len, IDEM_FP_LEN) == 1 && len == IDEM_FP_LEN;
+    EVP_MAC_CTX_free(ctx);
+    return ok;
+}
+
+static bool api_open_at(const api *a, int64_t now)
+{
+    int m = clk_jst_minutes(now);
+    return m >= a->open_min && m < a->close_min;
+}
+
+/* Parse the files and check them as the kiosk does (docs/card.md,
+ * Authenticity), with the center's own card-CA keys. No presence proof:
+ * that is between the kiosk and the card. */
+static bool api_card_authentic(api *a, struct kenhojo_card_data *d)
+{
+    enum kenhojo_auth why = KENHOJO_AUTH_OK;
+    if (kenhojo_parse_my_number(d->ef_my_number.bytes, d->ef_my_number.len, d->my_number) != KOFU_OK ||
+        kenhojo_parse_attributes(d->ef_attributes.bytes, d->ef_attributes.len, &d->attributes) != KOFU_OK ||
+        kenhojo_parse_integrity(d->ef_integrity.bytes, d->ef_integrity.len, &d->integrity) != KOFU_OK ||
+        kenhojo_parse_cv_cert(d->ef_cv_cert.bytes, d->ef_cv_cert.len, &d->cv_cert) != KOFU_OK) {
+        cslog_event(CSLOG_CARD_REFUSED, -1, 0);
+        return false;
+    }
+    if (kenhojo_authenticate(NULL, d, a->card_ca_dir, false, &why) != KOFU_OK) {
+        cslog_event(CSLOG_CARD_REFUSED, (int)why, 0);
+        return false;
+    }
+    return true;
+}
+
+/* The card's name and birth date (YYYYMMDD) against the record (YYYY-MM-DD). */
+static bool api_same_person(const struct kenhojo_attributes *card, const struct store_resident *r)
+{
+    const char *b = r->birth_date;
+    return strcmp(card->name, r->name) == 0 && memcmp(card->birth_date, b, 4) == 0 &&
+           memcmp(card->birth_date + 4, b + 5, 2) == 0 && memcmp(card->birth_date + 6, b + 8, 2) == 0;
+}
+
+/* ---- POST /certificates: the answer ------------------------------------------ */
+
+static json_t *api_issuer_json(const struct store_municipality *m)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "municipality", m->code, "name_ja", m->name_ja, "name_en",
+                     m->name_en, "mayor_ja", m->mayor_ja, "mayor_en", m->mayor_en);
+}
+
+static json_t *api_doses_json(const struct store_dose *d, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", d[i].date, "cvx", d[i].cvx,
+                              "product_ja", d[i].product_ja, "product_en", d[i].product_en, "manufacturer_ja",
+                              d[i].manufacturer_ja, "manufacturer_en", d[i].manufacturer_en, "lot", d[i].lot,
+                              "country", VDS_ISSUING_STATE, "municipality", d[i].municipality);
+        if (json_array_append_new(arr, v) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *api_documents_json(api *a, const struct api_work *w, const struct store_municipality *m,
+                                  bool overseas)
+{
+    json_t *docs = json_pack("[{s:s, s:s}]", "type", "shc", "jws", w->jws);
+    if (docs && overseas) {
+        json_t *data = vds_data(w->certificate_id, &w->resident, w->doses, w->n_doses, m->name_en);
+        json_t *seal = vds_seal(a->vds, data, a->faults.bad_seal);
+        if (!seal || json_array_append_new(docs, json_pack("{s:s, s:o}", "type", "vds-nc", "seal", seal)) != 0) {
+            cslog_event(CSLOG_INTERNAL, CSLOG_AT_VDS, 0);
+            json_decref(docs);
+            docs = NULL;
+        }
+    }
+    return docs;
+}
+
+static json_t *api_answer_json(api *a, const struct api_work *w, const struct store_municipality *m,
+                               const struct api_cert_req *r, int64_t issued_at)
+{
+    char date[CLK_DATE_LEN + 1];
+    clk_jst_date(issued_at, date);
+    json_t *docs = api_documents_json(a, w, m, r->overseas);
+    json_t *answer = docs ? json_pack("{s:s, s:I, s:s, s:o, s:s, s:o, s:o}", "certificate_id", w->certificate_id,
+                                      "issued_at", (json_int_t)issued_at, "issue_date", date, "issuer",
+                                      api_issuer_json(m), "kind", r->kind, "documents", docs, "doses",
+                                      api_doses_json(w->doses, w->n_doses))
+                          : NULL;
+    if (answer && r->overseas &&
+        json_object_set_new(answer, "passport",
+                            json_pack("{s:s, s:s, s:s}", "number", w->resident.passport_number, "nationality",
+                                      w->resident.nationality, "name_roman", w->resident.name_roman)) != 0) {
+        json_decref(answer);
+        answer = NULL;
+    }
+    return answer;
+}
+
+/* The other-person fault: the same request answered with someone else's
+ * record (a resident with doses in the same municipality). */
+static void api_swap_person(api *a, struct api_work *w, const char *municipality, bool overseas)
+{
+    if (store_other_resident(a->db, w->resident.my_number, municipality, overseas, &w->resident) != STORE_OK ||
+        store_doses(a->db, w->resident.my_number, municipality, w->doses, STORE_DOSES_MAX, &w->n_doses) !=
+            STORE_OK ||
+        w->n_doses == 0) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_OTHER_PERSON, 0); /* detail 0: nobody to swap with */
+        return;
+    }
+    cslog_event(CSLOG_FAULT, CSLOG_FAULT_OTHER_PERSON, 1);
+}
+
+/* Find the record the card names, or the error to answer. */
+static int api_find_record(api *a, struct api_work *w, const struct api_cert_req *r)
+{
+    int rc = store_find_resident(a->db, w->card.my_number, &w->resident);
+    if (rc == STORE_ERROR)
+        return API_E_INTERNAL;
+    if (rc == STORE_NOT_FOUND || !api_same_person(&w->card.attributes, &w->resident))
+        return API_E_NO_RECORD;
+    if (store_doses(a->db, w->resident.my_number, r->municipality, w->doses, STORE_DOSES_MAX, &w->n_doses) !=
+        STORE_OK)
+        return API_E_INTERNAL;
+    if (w->n_doses == 0)
+        return API_E_NO_RECORD;
+    if (r->overseas && !w->resident.has_passport)
+        return API_E_PASSPORT;
+    return -1;
+}
+
+/* Every check, in the order a kiosk can act on (docs/center-protocol.md §3). */
+static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, const struct idem_entry *known,
+                      int64_t now, const struct store_municipality **m)
+{
+    if (known && !kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN))
+        return API_E_BAD_REQUEST; /* a request_id reused for a different request */
+    if (!known && !api_open_at(a, now))
+        return API_E_HOURS; /* a retry of an issued certificate is answered even after closing */
+    *m = store_municipality_find(a->db, r->municipality);
+    if (!*m || !(*m)->participating)
+        return API_E_NOT_PARTICIPATING;
+    if (!api_card_authentic(a, &w->card))
+        return API_E_CARD_NOT_AUTHENTIC;
+    int e = api_find_record(a, w, r);
+    if (e >= 0)
+        return e;
+    if (a->faults.other_person)
+        api_swap_person(a, w, r->municipality, r->overseas);
+    return -1;
+}
+
+/* The SHC, then (for a new request) the certificate number. */
+static int api_make_documents(api *a, struct api_work *w, const struct api_cert_req *r,
+                              const struct idem_entry *known, int64_t issued_at)
+{
+    size_t len = 0;
+    int rc = shc_issue(a->shc, &w->resident, w->doses, w->n_doses, issued_at, a->faults.bad_signature, w->jws,
+                       sizeof w->jws, &len);
+    if (rc == SHC_TOO_LARGE)
+        cslog_event(CSLOG_SHC_TOO_LARGE, 0, len);
+    if (rc != SHC_OK) {
+        if (rc == SHC_ERROR)
+            cslog_event(CSLOG_INTERNAL, CSLOG_AT_SHC, 0);
+        return API_E_INTERNAL;
+    }
+    if (known) {
+        snprintf(w->certificate_id, sizeof w->certificate_id, "%s", known->certificate_id);
+        return -1;
+    }
+    unsigned long serial = 0;
+    int year = clk_jst_year(issued_at);
+    if (store_next_serial(a->db, r->municipality, year, &serial) != STORE_OK) {
+        cslog_event(CSLOG_INTERNAL, CSLOG_AT_DATABASE, 0);
+        return API_E_INTERNAL;
+    }
+    snprintf(w->certificate_id, sizeof w->certificate_id, "JP-%s-%04d-%06lu", r->municipality, year, serial);
+    return -1;
+}
+
+static void api_remember(api *a, const struct api_work *w, const struct api_cert_req *r, int64_t issued_at)
+{
+    struct idem_entry e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.request_id, sizeof e.request_id, "%s", r->request_id);
+    snprintf(e.certificate_id, sizeof e.certificate_id, "%s", w->certificate_id);
+    e.issued_at = issued_at;
+    memcpy(e.fingerprint, w->fingerprint, IDEM_FP_LEN);
+    if (!idem_put(a->memo, &e, issued_at))
+        cslog_event(CSLOG_INTERNAL, CSLOG_AT_IDEMPOTENCY, 0);
+}
+
+/* The whole decision for a validated request; w is in the vault. */
+static void api_issue(api *a, const struct api_cert_req *r, struct api_work *w, struct api_reply *rp)
+{
+    int64_t now = clk_now();
+    const struct store_municipality *m = NULL;
+    if (!api_decode_card(r, &w->card)) {
+        api_error_reply(rp, API_E_BAD_REQUEST);
+        return;
+    }
+    if (!api_fingerprint(a, r, &w->card, w->fingerprint)) {
+        api_error_reply(rp, API_E_INTERNAL);
+        return;
+    }
+    const struct idem_entry *known = idem_find(a->memo, r->request_id, now);
+    int64_t issued_at = known ? known->issued_at : now;
+    int e = api_decide(a, r, w, known, now, &m);
+    if (e < 0)
+        e = api_make_documents(a, w, r, known, issued_at);
+    if (e >= 0) {
+        api_error_reply(rp, (enum api_error)e);
+        return;
+    }
+    json_t *answer = api_answer_json(a, w, m, r, issued_at);
+    if (!answer) {
+        api_error_reply(rp, API_E_INTERNAL);
+        return;
+    }
+    if (!known) {
+        api_remember(a, w, r, issued_at);
+        a->stats.issued++;
+    }
+    cslog_event(CSLOG_ISSUED, !known, w->n_doses);
+    api_json_reply(rp, 200, answer);
+}
+
+static void api_certificates(api *a, const struct api_request *rq, struct api_reply *rp)
+{
+    enum api_error e = API_E_BAD_REQUEST;
+    struct api_cert_req r;
+    if (a->faults.fail_count > 0) {
+        a->faults.fail_count--;
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_FAIL_COUNT, a->faults.fail_count);
+        api_error_reply(rp, API_E_BUSY);
+        return;
+    }
+    json_t *root = api_body_json(rq, &e);
+    if (!root || !api_parse_cert_req(a, root, &r)) {
+        json_decref(root);
+        api_error_reply(rp, e);
+        return;
+    }
+    struct api_work *w = vault_alloc(sizeof *w);
+    if (w)
+        api_issue(a, &r, w, rp);
+    else
+        api_error_reply(rp, API_E_INTERNAL);
+    json_decref(root);
+    vault_wipe();
+}
+
+/* ---- POST /completions ------------------------------------------------------ */
+
+static bool api_parse_completion(api *a, json_t *root, struct store_completion *c)
+{
+    static const char *const keys[] = {"request_id", "certificate_id", "outcome", "copies_printed", "amount_yen"};
+    const struct store_config *cfg = store_get_config(a->db);
+    memset(c, 0, sizeof *c);
+    if (!api_exact_keys(root, keys, 5))
+        return false;
+    c->request_id = api_str(root, "request_id");
+    c->certificate_id = api_str(root, "certificate_id");
+    c->outcome = api_str(root, "outcome");
+    if (!c->request_id || !api_uuid_v4_valid(c->request_id) || !c->certificate_id ||
+        !api_certificate_id_valid(c->certificate_id) || !api_one_of(c->outcome, "printed", "failed", "refunded") ||
+        !api_int(root, "copies_printed", 0, cfg->max_copies, &c->copies_printed) ||
+        !api_int(root, "amount_yen", 0, (json_int_t)cfg->fee_per_copy_yen * cfg->max_copies, &c->amount_yen))
+        return false;
+    /* amount_yen is what the resident finally paid. */
+    if (strcmp(c->outcome, "printed") == 0)
+        return c->copies_printed >= 1 && c->amount_yen == c->copies_printed * cfg->fee_per_copy_yen;
+    return c->copies_printed == 0 && c->amount_yen == 0;
+}
+
+static void api_completions(api *a, const struct api_request *rq, struct api_reply *rp)
+{
+    enum api_error e = API_E_BAD_REQUEST;
+    struct store_completion c;
+    json_t *root = api_body_json(rq, &e);
+    if (!root || !api_parse_completion(a, root, &c)) {
+        json_decref(root);
+        api_error_reply(rp, e);
+        return;
+    }
+    int64_t now = clk_now();
+    const struct idem_entry *known = idem_find(a->memo, c.request_id, now);
+    bool inserted = false;
+    c.kiosk = rq->kiosk;
+    c.received_at = now;
+    if (known && strcmp(known->certificate_id, c.certificate_id) != 0) {
+        api_error_reply(rp, API_E_BAD_REQUEST); /* not the certificate this request got */
+    } else if (store_add_completion(a->db, &c, &inserted) != STORE_OK) {
+        cslog_event(CSLOG_INTERNAL, CSLOG_AT_DATABASE, 0);
+        api_error_reply(rp, API_E_INTERNAL);
+    } else {
+        a->stats.completions += inserted;
+        cslog_event(CSLOG_COMPLETION, inserted, 0);
+        api_reply_free(rp);
+        rp->status = 204;
+    }
+    json_decref(root);
+}
+
+/* ---- faults and routing ------------------------------------------------------- */
+
+/* A 200 whose body is not JSON: cut off in the middle of a string. */
+static void api_malformed(struct api_reply *rp)
+{
+    static const char text[] = "{\"certificate_id\":\"JP-131016-2026-0000";
+    rp->body = jwipe_malloc(sizeof text);
+    if (rp->body) {
+        memcpy(rp->body, text, sizeof text);
+        rp->len = sizeof text - 1;
+    }
+    rp->status = 200;
+}
+
+/* A 200 of exactly API_OVERSIZED_BODY bytes of valid JSON. */
+static void api_oversized(struct api_reply *rp)
+{
+    static const char head[] = "{\"padding\":\"", tail[] = "\"}";
+    rp->status = 200;
+    rp->body = jwipe_malloc(API_OVERSIZED_BODY + 1);
+    if (!rp->body)
+        return;
+    size_t fill = API_OVERSIZED_BODY - (sizeof head - 1) - (sizeof tail - 1);
+    memcpy(rp->body, head, sizeof head - 1);
+    memset(rp->body + sizeof head - 1, 'x', fill);
+    memcpy(rp->body + sizeof head - 1 + fill, tail, sizeof tail);
+    rp->len = API_OVERSIZED_BODY;
+}
+
+/* The faults that replace the answer whatever the route. */
+static bool api_fault_reply(api *a, struct api_reply *rp)
+{
+    const struct fault_set *f = &a->faults;
+    if (f->status) {
+        static const struct {
+            int status;
+            enum api_error e;
+        } map[] = {{500, API_E_INTERNAL}, {502, API_E_BAD_GATEWAY}, {503, API_E_BUSY}, {504, API_E_GATEWAY_TIMEOUT}};
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+            if (map[i].status == f->status)
+                api_error_reply(rp, map[i].e);
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_STATUS, (uint64_t)f->status);
+        return true;
+    }
+    if (f->malformed_json) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_MALFORMED, 0);
+        api_malformed(rp);
+        return true;
+    }
+    if (f->oversized_json) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_OVERSIZED, API_OVERSIZED_BODY);
+        api_oversized(rp);
+        return true;
+    }
+    return false;
+}
+
+enum cslog_route api_route_of(const api *a, const char *path)
+{
+    static const struct {
+        const char *path;
+        enum cslog_route route;
+    } routes[] = {
+        {"/kofu/v1/config", CSLOG_ROUTE_CONFIG},
+        {"/kofu/v1/certificates", CSLOG_ROUTE_CERTIFICATES},
+        {"/kofu/v1/completions", CSLOG_ROUTE_COMPLETIONS},
+        {"/.well-known/jwks.json", CSLOG_ROUTE_JWKS},
+    };
+    if (!path)
+        return CSLOG_ROUTE_UNKNOWN;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (strcmp(path, routes[i].path) == 0)
+            return routes[i].route;
+    return strcmp(path, shc_issuer_jwks_path(a->shc)) == 0 ? CSLOG_ROUTE_JWKS : CSLOG_ROUTE_UNKNOWN;
+}
+
+static void api_route(api *a, const struct api_request *rq, struct api_reply *rp)
+{
+    bool post = rp->route == CSLOG_ROUTE_CERTIFICATES || rp->route == CSLOG_ROUTE_COMPLETIONS;
+    if (rp->route == CSLOG_ROUTE_UNKNOWN) {
+        api_error_reply(rp, API_E_NOT_FOUND);
+    } else if (rq->method != (post ? CSLOG_POST : CSLOG_GET)) {
+        rp->allow = post ? "POST" : "GET";
+        api_error_reply(rp, API_E_METHOD);
+    } else if (rq->body_len > API_BODY_MAX) {
+        api_error_reply(rp, API_E_TOO_LARGE);
+    } else if (rq->has_query || !rq->kiosk) {
+        api_error_reply(rp, API_E_BAD_REQUEST); /* no kiosk identity: not over mutual TLS */
+    } else if (rp->route == CSLOG_ROUTE_CONFIG) {
+        api_config(a, rp);
+    } else if (rp->route == CSLOG_ROUTE_JWKS) {
+        api_json_reply(rp, 200, shc_jwks(a->shc));
+    } else if (rp->route == CSLOG_ROUTE_CERTIFICATES) {
+        api_certificates(a, rq, rp);
+    } else {
+        api_completions(a, rq, rp);
+    }
+}
+
+void api_handle(api *a, const struct api_request *rq, struct api_reply *rp)
+{
+    memset(rp, 0, sizeof *rp);
+    a->stats.requests++;
+    rp->route = api_route_of(a, rq->path);
+    rp->latency_ms = a->faults.latency_ms;
+    rp->drop_mid_body = a->faults.drop_mid_body;
+    if (!api_fault_reply(a, rp))
+        api_route(a, rq, rp);
+    if (rp->drop_mid_body)
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_DROP, rp->len / 2);
+}

@@ -1,0 +1,116 @@
+/*
+ * api.h — the center protocol's routes (docs/center-protocol.md): request
+ * validation, the certificate decision, typed JSON errors, the fault
+ * switches' effect on answers, and the counters the control socket reports.
+ *
+ * Owns: the idempotency memory and the counters. Borrows the store, the SHC
+ * issuer and the VDS-NC signer (the caller frees them after api_free).
+ *
+ * No libevent here: the server turns an HTTP request into struct
+ * api_request, calls api_handle, and sends struct api_reply; so every rule
+ * can be unit-tested without sockets.
+ *
+ * Resident data: the card files and everything derived from them live in
+ * the vault for the duration of api_handle, which wipes it before it
+ * returns; JSON values are wiped when freed (jwipe.h); the reply body is a
+ * jwipe buffer the server frees (and so wipes) once it is sent.
+ */
+#ifndef CENTERSIM_API_H
+#define CENTERSIM_API_H
+
+#include "cslog.h"
+#include "fault.h"
+#include "shc.h"
+#include "store.h"
+#include "vds.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define API_BODY_MAX (64 * 1024)          /* the protocol's request limit (413 beyond) */
+#define API_VAULT_SIZE (64 * 1024)        /* one request needs about 19 KiB in the vault */
+#define API_IDEM_MAX 200000               /* entries: 10 minutes at over 300 issuances/s */
+#define API_OVERSIZED_BODY (1024 * 1024)  /* the oversized-json fault's body */
+#define API_KIOSK_MAX 64                  /* the kiosk certificate's CN, bytes */
+
+/** Typed errors: each has one HTTP status, one protocol code and words in
+ *  Japanese and English. */
+enum api_error {
+    API_E_BAD_REQUEST,
+    API_E_TOO_LARGE,
+    API_E_NOT_FOUND,
+    API_E_METHOD,
+    API_E_NO_RECORD,
+    API_E_NOT_PARTICIPATING,
+    API_E_CARD_NOT_AUTHENTIC,
+    API_E_PASSPORT,
+    API_E_HOURS,
+    API_E_BUSY,
+    API_E_INTERNAL,
+    API_E_BAD_GATEWAY,
+    API_E_GATEWAY_TIMEOUT,
+    API_E__COUNT
+};
+
+struct api_request {
+    enum cslog_method method;
+    const char *path;         /* without the query */
+    bool has_query;
+    const char *content_type; /* NULL when absent */
+    const uint8_t *body;      /* NULL when body_len > API_BODY_MAX (not read) */
+    size_t body_len;
+    const char *kiosk;        /* the client certificate's subject CN, or NULL */
+};
+
+struct api_reply {
+    int status;
+    char *body; /* jwipe buffer (NULL for no body); api_reply_free */
+    size_t len;
+    const char *allow;     /* the Allow header of a 405 */
+    unsigned latency_ms;   /* the latency fault: delay sending by this much */
+    bool drop_mid_body;    /* the drop-mid-body fault: send half, then close */
+    enum cslog_route route;
+};
+
+struct api_stats {
+    unsigned long requests;    /* every HTTP request answered */
+    unsigned long issued;      /* certificates issued (a retry is counted once) */
+    unsigned long completions; /* completion reports stored (a repeat is counted once) */
+};
+
+typedef struct api api;
+
+/** The routes over a store, an SHC issuer, a VDS-NC signer and the trusted
+ *  card-CA keys (card_ca_dir, as kenhojo_authenticate wants it). NULL on
+ *  allocation failure. */
+api *api_new(store *db, shc_issuer *shc, vds_signer *vds, const char *card_ca_dir);
+void api_free(api *a);
+
+/** Override the fixture's service hours (minutes since midnight, Japan time). */
+void api_set_hours(api *a, int open_min, int close_min);
+/** The live fault switches (the control socket changes them). */
+struct fault_set *api_faults(api *a);
+/** The counters. */
+struct api_stats api_get_stats(const api *a);
+/** Zero the counters (the control socket's `clear`). */
+void api_reset_stats(api *a);
+
+/** The route a path names (exact match; the issuer's jwks path too). */
+enum cslog_route api_route_of(const api *a, const char *path);
+/** Answer one request. Always fills *rp (an error answer on any failure). */
+void api_handle(api *a, const struct api_request *rq, struct api_reply *rp);
+/** Free (and wipe) the reply's body. */
+void api_reply_free(struct api_reply *rp);
+
+/** The protocol code of an error, e.g. "no-record". */
+const char *api_error_code(enum api_error e);
+/** The HTTP status of an error. */
+int api_error_status(enum api_error e);
+
+/** RFC 4122 version 4 UUID in lower case, as request_id must be. */
+bool api_uuid_v4_valid(const char *s);
+/** 1..64 of [A-Za-z0-9-], as certificate_id must be. */
+bool api_certificate_id_valid(const char *s);
+
+#endif

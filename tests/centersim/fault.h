@@ -1,0 +1,46 @@
+/*
+ * fault.h — the fault switches that make centersim misbehave on purpose, so
+ * the kiosk's error paths can be tested against a real server.
+ *
+ * Owns: struct fault_set and the SPEC syntax shared by `--fault SPEC` and
+ * the control socket's `fault SPEC`. Faults add up; `clear` removes all.
+ *
+ *   latency=MS       delay every answer by MS ms (0..60000)
+ *   status=CODE      answer every request with CODE (500, 502, 503 busy, 504)
+ *   malformed-json   answer 200 with a body that is not JSON
+ *   oversized-json   answer 200 with 1 MiB of valid JSON
+ *   bad-signature    flip one bit of the SHC (JWS) signature
+ *   bad-seal         flip one bit of the VDS-NC signature
+ *   other-person     issue the certificate for another resident
+ *   drop-mid-body    send the headers and half the body, then close
+ *   fail-count=N     the next N certificate requests answer 503 busy (0..1000)
+ */
+#ifndef CENTERSIM_FAULT_H
+#define CENTERSIM_FAULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FAULT_LATENCY_MAX_MS 60000u
+#define FAULT_FAIL_COUNT_MAX 1000u
+
+struct fault_set {
+    unsigned latency_ms;
+    int status; /* 0 = none */
+    bool malformed_json;
+    bool oversized_json;
+    bool bad_signature;
+    bool bad_seal;
+    bool other_person;
+    bool drop_mid_body;
+    unsigned fail_count; /* certificate requests still to refuse */
+};
+
+/** Remove every fault. */
+void fault_clear(struct fault_set *f);
+/** Add the fault SPEC to f. False with a one-line reason in err (the SPEC
+ *  is a test's own text, so it may be quoted) when SPEC is not valid; f is
+ *  then unchanged. */
+bool fault_parse(struct fault_set *f, const char *spec, char *err, size_t errlen);
+
+#endif

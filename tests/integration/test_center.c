@@ -1,0 +1,442 @@
+/*
+ * test_center.c — the channel to the certificate center over real TLS on
+ * loopback: kofu's client (firmware/center.c, `kofu center ping`) against
+ * centersim, with card data read from cardsim through the real pcscd.
+ */
+#include "harness.h"
+
+#include "card_reader.h"
+#include "center.h"
+#include "config.h"
+#include "errors.h"
+#include "kenhojo.h"
+#include "pcsc/reader_pcsc.h"
+#include "vault.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#define YAMADA "tests/cardsim/residents/yamada.json"
+#define LONGNAME "tests/cardsim/residents/longname.json"
+#define CHIYODA "131016"
+
+static struct harness h;
+static struct kofu_config cfg;
+static char config_path[400];
+static char out[65536], err[65536];
+static struct kenhojo_card_data *yamada, *longname;
+static const char *const default_center[] = {"--hours", "00:00-24:00", NULL};
+
+/* Reads the card in the reader into the vault, through pcscd and cardsim. */
+static struct kenhojo_card_data *read_card(const char *pin)
+{
+    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct kenhojo_session s;
+    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    int tries;
+    enum kenhojo_auth why;
+    bool ok = d && r.ops->open(&r.ctx, h.reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK &&
+              r.ops->connect(r.ctx, NULL, NULL) == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
+              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, pin, true, &tries) == KOFU_OK &&
+              kenhojo_read(&s, d) == KOFU_OK &&
+              kenhojo_authenticate(&s, d, harness_path(0, "pki/card-ca"), true, &why) == KOFU_OK;
+    if (r.ctx)
+        r.ops->close(r.ctx);
+    return ok ? d : NULL;
+}
+
+static void write_config(const char *path, const char *url, const char *cert, const char *key)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "center_url = %s\ncenter_ca_file = %s\nkiosk_cert_file = %s\nkiosk_key_file = %s\n"
+               "center_connect_timeout_ms = 2000\ncenter_timeout_ms = 3000\ncenter_retries = 3\n",
+            url, harness_path(0, "pki/center-ca.pem"), cert, key);
+    fclose(f);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (vault_init(4 * 1024 * 1024) != KOFU_OK || harness_start_pcscd(&h) != 0 ||
+        harness_start_cardsim(&h, YAMADA, NULL) != 0)
+        return -1;
+    yamada = read_card("1234");
+    if (!yamada || harness_load(&h, LONGNAME) != 0)
+        return -1;
+    longname = read_card("0000");
+    if (!longname) {
+        fprintf(stderr, "could not read the longname card\n");
+        return -1;
+    }
+    char url[64];
+    snprintf(url, sizeof url, "https://localhost:%d", h.center_port);
+    snprintf(config_path, sizeof config_path, "%s/kofu.conf", h.dir);
+    write_config(config_path, url, harness_path(0, "pki/kiosk.pem"), harness_path(1, "pki/kiosk.key.pem"));
+    config_defaults(&cfg);
+    char e[256];
+    if (config_load(&cfg, config_path, true, e, sizeof e) != KOFU_OK)
+        return -1;
+    return harness_start_centersim(&h, default_center);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    harness_stop(&h);
+    vault_destroy();
+    return 0;
+}
+
+/* Each test starts with a fresh, fault-free center. */
+static int clean_center(void **state)
+{
+    (void)state;
+    if (!h.centersim && harness_start_centersim(&h, default_center) != 0)
+        return -1;
+    return harness_center(&h, "clear", NULL, 0);
+}
+
+static void restart_center(const char *const *args)
+{
+    harness_stop_centersim(&h);
+    assert_int_equal(harness_start_centersim(&h, args), 0);
+}
+
+static int ping(const char *conf)
+{
+    const char *argv[] = {harness_path(0, "kofu"), "center", "ping", "--config", conf, NULL};
+    return harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+}
+
+static void center_fault(const char *spec)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "fault %s", spec);
+    assert_int_equal(harness_center(&h, cmd, NULL, 0), 0);
+}
+
+static struct center_client *client(void)
+{
+    struct center_client *c = NULL;
+    assert_int_equal(center_client_new(&cfg, &c), KOFU_OK);
+    return c;
+}
+
+static int request(struct center_client *c, const struct kenhojo_card_data *card, const char *muni,
+                   enum center_kind kind, struct center_certificate **cert, struct center_call_info *info)
+{
+    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+    snprintf(r.municipality, sizeof r.municipality, "%s", muni);
+    assert_int_equal(center_request_new_id(&r), KOFU_OK);
+    *cert = center_certificate_new();
+    assert_non_null(*cert);
+    return center_request_certificate(c, &r, *cert, info);
+}
+
+/* Fetches the center's key set with the kiosk's certificate (test code,
+ * plain libcurl, so the verifier below gets what the center serves). */
+static void fetch_jwks(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    CURL *c = curl_easy_init();
+    char url[96];
+    snprintf(url, sizeof url, "https://localhost:%d/.well-known/jwks.json", h.center_port);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
+    curl_easy_setopt(c, CURLOPT_SSLCERT, harness_path(1, "pki/kiosk.pem"));
+    curl_easy_setopt(c, CURLOPT_SSLKEY, harness_path(2, "pki/kiosk.key.pem"));
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+    assert_int_equal(curl_easy_perform(c), CURLE_OK);
+    curl_easy_cleanup(c);
+    fclose(f);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_ping(void **state)
+{
+    (void)state;
+    assert_int_equal(ping(config_path), 0);
+    assert_non_null(strstr(out, "server_subject: CN = center.kofu.test"));
+    assert_non_null(strstr(out, "server_expiry: "));
+    assert_non_null(strstr(out, "municipalities: "));
+    assert_non_null(strstr(out, "rtt_ms: "));
+}
+
+static void test_config_lists_only_participating(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_config cc;
+    struct center_call_info info;
+    assert_int_equal(center_get_config(c, &cc, &info), KOFU_OK);
+    assert_int_equal(cc.fee_per_copy_yen, 120);
+    assert_true(cc.n_municipalities >= 2);
+    bool chiyoda = false;
+    for (size_t i = 0; i < cc.n_municipalities; i++)
+        chiyoda = chiyoda || !strcmp(cc.municipalities[i].code, CHIYODA);
+    assert_true(chiyoda);
+    center_config_free(&cc);
+    center_client_free(c);
+}
+
+/* A successful issuance, checked by a verifier that is not kofu's code. */
+static void test_domestic_issuance_verified_independently(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_DOMESTIC, &cert, &info), KOFU_OK);
+    assert_int_equal(info.http_status, 200);
+    assert_true(strlen(cert->jws) > 100);
+    assert_string_equal(cert->vds_seal, "");
+    assert_string_equal(cert->issuer.code, CHIYODA);
+    assert_true(cert->n_doses >= 1);
+    char jws[400], jwks[400];
+    snprintf(jws, sizeof jws, "%s/cert.jws", h.dir);
+    snprintf(jwks, sizeof jwks, "%s/jwks.json", h.dir);
+    write_text(jws, cert->jws);
+    fetch_jwks(jwks);
+    const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", jws, jwks, NULL};
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "verifier: %s\n%s\n", out, err);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "山田"));
+    assert_non_null(strstr(out, "1980-02-17"));
+    center_client_free(c);
+}
+
+static void test_overseas_issuance_with_seal(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_OVERSEAS, &cert, &info), KOFU_OK);
+    assert_true(strlen(cert->vds_seal) > 100);
+    assert_true(strlen(cert->passport_number) > 0);
+    char seal[400];
+    snprintf(seal, sizeof seal, "%s/seal.json", h.dir);
+    write_text(seal, cert->vds_seal);
+    const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", "--vds", seal, "--csca",
+                          harness_path(0, "pki/csca.pem"), NULL};
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "verifier: %s\n%s\n", out, err);
+    assert_int_equal(rc, 0);
+    center_client_free(c);
+}
+
+/* Retries use the same request_id, and the center issues once. */
+static void test_busy_center_retried_idempotently(void **state)
+{
+    (void)state;
+    center_fault("fail-count=2");
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_DOMESTIC, &cert, &info), KOFU_OK);
+    assert_int_equal(info.attempts, 3);
+    char reply[256];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=1"));
+    center_client_free(c);
+}
+
+static void test_same_request_id_same_certificate(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "en"};
+    snprintf(r.municipality, sizeof r.municipality, CHIYODA);
+    assert_int_equal(center_request_new_id(&r), KOFU_OK);
+    struct center_certificate *a = center_certificate_new(), *b = center_certificate_new();
+    struct center_call_info info;
+    assert_int_equal(center_request_certificate(c, &r, a, &info), KOFU_OK);
+    assert_int_equal(center_request_certificate(c, &r, b, &info), KOFU_OK);
+    assert_string_equal(a->certificate_id, b->certificate_id);
+    assert_true(a->issued_at == b->issued_at);
+    center_client_free(c);
+}
+
+static void expect_refusal(const struct kenhojo_card_data *card, const char *muni, enum center_kind kind, int want)
+{
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    assert_int_equal(request(c, card, muni, kind, &cert, &info), want);
+    assert_int_equal(info.attempts, 1); /* a typed refusal is final */
+    center_client_free(c);
+}
+
+static void test_typed_refusals(void **state)
+{
+    (void)state;
+    expect_refusal(longname, CHIYODA, CENTER_OVERSEAS, KOFU_E_PASSPORT_NOT_REGISTERED);
+    expect_refusal(yamada, "131024", CENTER_DOMESTIC, KOFU_E_NO_RECORD);
+    expect_refusal(yamada, "011002", CENTER_DOMESTIC, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING);
+}
+
+static void test_tampered_card_data_refused_by_center(void **state)
+{
+    (void)state;
+    struct kenhojo_card_data *forged = kenhojo_card_data_new();
+    assert_non_null(forged);
+    memcpy(forged, yamada, sizeof *forged);
+    forged->ef_attributes.bytes[forged->ef_attributes.len - 1] ^= 0x01; /* the sex byte */
+    expect_refusal(forged, CHIYODA, CENTER_DOMESTIC, KOFU_E_CENTER_CARD_NOT_AUTHENTIC);
+}
+
+static void test_outside_service_hours(void **state)
+{
+    (void)state;
+    /* 2026-11-27 02:00 JST = 2026-11-26 17:00 UTC */
+    const char *const night[] = {"--now", "1795798800", NULL};
+    restart_center(night);
+    expect_refusal(yamada, CHIYODA, CENTER_DOMESTIC, KOFU_E_OUTSIDE_HOURS);
+    restart_center(default_center);
+}
+
+static void expect_fault(const char *spec, int want, int attempts)
+{
+    center_fault(spec);
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_DOMESTIC, &cert, &info), want);
+    if (attempts)
+        assert_int_equal(info.attempts, attempts);
+    center_client_free(c);
+    assert_int_equal(harness_center(&h, "clear", NULL, 0), 0);
+}
+
+static void test_center_faults(void **state)
+{
+    (void)state;
+    expect_fault("malformed-json", KOFU_E_CENTER_RESPONSE, 1);
+    expect_fault("oversized-json", KOFU_E_CENTER_RESPONSE, 1);
+    expect_fault("drop-mid-body", KOFU_E_CENTER_RESPONSE, 4);
+    expect_fault("status=503", KOFU_E_CENTER_BUSY, 4);
+    expect_fault("status=500", KOFU_E_CENTER_UNREACHABLE, 1);
+    expect_fault("latency=3500", KOFU_E_CENTER_UNREACHABLE, 0);
+}
+
+static void test_center_down(void **state)
+{
+    (void)state;
+    harness_stop_centersim(&h);
+    assert_int_equal(ping(config_path), 10);
+    assert_non_null(strstr(out, "error: center-unreachable"));
+}
+
+static void test_completion_report(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_call_info info;
+    assert_int_equal(center_report_completion(c, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10", "JP-131016-2026-000001",
+                                              CENTER_PRINTED, 1, 120, &info),
+                     KOFU_OK);
+    char reply[256];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "completions=1"));
+    center_client_free(c);
+}
+
+/* Every way the server side of the channel can be wrong. */
+static void expect_server_refused(const char *cert, const char *key, const char *extra, int exit_code,
+                                  const char *error)
+{
+    const char *args[] = {"--hours", "00:00-24:00", "--cert", cert, "--key", key, extra, NULL};
+    restart_center(args);
+    assert_int_equal(ping(config_path), exit_code);
+    char want[96];
+    snprintf(want, sizeof want, "error: %s", error);
+    if (!strstr(out, want))
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_non_null(strstr(out, want));
+}
+
+static void test_kiosk_refuses_bad_servers(void **state)
+{
+    (void)state;
+    char ck[400];
+    snprintf(ck, sizeof ck, "%s", harness_path(3, "pki/center.key.pem"));
+    expect_server_refused(harness_path(0, "pki/other-center.pem"), harness_path(1, "pki/other-center.key.pem"),
+                          NULL, 11, "tls-untrusted");
+    expect_server_refused(harness_path(0, "pki/center-expired.pem"), ck, NULL, 11, "tls-expired");
+    expect_server_refused(harness_path(0, "pki/center-wrongname.pem"), ck, NULL, 11, "tls-hostname");
+    expect_server_refused(harness_path(0, "pki/center-selfsigned.pem"), ck, NULL, 11, "tls-self-signed");
+    expect_server_refused(harness_path(0, "pki/center.pem"), ck, "--tls12-only", 11, "tls-protocol");
+    restart_center(default_center);
+}
+
+/* And every way the kiosk side can be wrong, refused by the center. */
+static void test_center_refuses_bad_kiosks(void **state)
+{
+    (void)state;
+    char conf[400], url[64];
+    snprintf(conf, sizeof conf, "%s/bad-kiosk.conf", h.dir);
+    snprintf(url, sizeof url, "https://localhost:%d", h.center_port);
+    write_config(conf, url, harness_path(0, "pki/rogue-kiosk.pem"), harness_path(1, "pki/rogue-kiosk.key.pem"));
+    assert_int_equal(ping(conf), 12);
+    write_config(conf, url, harness_path(0, "pki/kiosk-revoked.pem"), harness_path(1, "pki/kiosk-revoked.key.pem"));
+    assert_int_equal(ping(conf), 12);
+    /* No client certificate at all: plain libcurl, which kofu never is. */
+    CURL *c = curl_easy_init();
+    char target[96];
+    snprintf(target, sizeof target, "%s/kofu/v1/config", url);
+    curl_easy_setopt(c, CURLOPT_URL, target);
+    curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
+    FILE *sink = fopen("/dev/null", "w");
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+    CURLcode rc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    fclose(sink);
+    assert_int_not_equal(rc, CURLE_OK);
+    assert_int_equal(status, 0);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_ping, clean_center),
+        cmocka_unit_test_setup(test_config_lists_only_participating, clean_center),
+        cmocka_unit_test_setup(test_domestic_issuance_verified_independently, clean_center),
+        cmocka_unit_test_setup(test_overseas_issuance_with_seal, clean_center),
+        cmocka_unit_test_setup(test_busy_center_retried_idempotently, clean_center),
+        cmocka_unit_test_setup(test_same_request_id_same_certificate, clean_center),
+        cmocka_unit_test_setup(test_typed_refusals, clean_center),
+        cmocka_unit_test_setup(test_tampered_card_data_refused_by_center, clean_center),
+        cmocka_unit_test_setup(test_outside_service_hours, clean_center),
+        cmocka_unit_test_setup(test_center_faults, clean_center),
+        cmocka_unit_test_setup(test_completion_report, clean_center),
+        cmocka_unit_test_setup(test_kiosk_refuses_bad_servers, clean_center),
+        cmocka_unit_test_setup(test_center_refuses_bad_kiosks, clean_center),
+        cmocka_unit_test_setup(test_center_down, clean_center),
+    };
+    int rc = cmocka_run_group_tests_name("center channel over real TLS", tests, group_setup, group_teardown);
+    curl_global_cleanup();
+    return rc;
+}

@@ -1,0 +1,435 @@
+/*
+ * test_centersim_api.c — centersim's routes without sockets: api_handle over
+ * the real fixture, with throwaway SHC/VDS keys and a throwaway card PKI
+ * (RSA-2048 card CA and issuer keys; the card files built with
+ * kenhojo_testfiles.h and signed here), so every decision of
+ * POST /certificates is reached: success, retries, each error code, the
+ * faults, completions — and the vault is clean after every request.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <openssl/core_names.h>
+#include <openssl/rsa.h>
+
+#include "centersim/api.h"
+#include "b64.h"
+#include "centersim/clock.h"
+#include "centersim/jwipe.h"
+#include "kcrypto.h"
+#include "kenhojo_testfiles.h"
+#include "test_centersim_keys.h"
+#include "vault.h"
+
+#define FIXTURE "tests/centersim/fixtures/center.json"
+#define OPEN_TIME 1795766400 /* 17:00 Japan time */
+
+static const uint8_t CA_ID[16] = "KOFU-UNIT-CA-001";
+static const uint8_t ISSUER_ID[16] = "KOFU-UNIT-IS-001";
+
+static char dir[128], card_ca_dir[192], ca_pem[320];
+static EVP_PKEY *shc_key, *vds_key, *ca_key, *issuer_key;
+static store *db;
+static shc_issuer *issuer;
+static vds_signer *signer;
+static api *routes;
+
+/* ---- card files ------------------------------------------------------------------ */
+
+struct card {
+    char b64[4][2048];
+};
+
+static void rsa_sign(EVP_PKEY *k, const uint8_t *msg, size_t len, uint8_t sig[256])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pc = NULL;
+    size_t sl = 256;
+    assert_int_equal(EVP_DigestSignInit(md, &pc, EVP_sha256(), NULL, k), 1);
+    assert_int_equal(EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING), 1);
+    assert_int_equal(EVP_DigestSign(md, sig, &sl, msg, len), 1);
+    EVP_MD_CTX_free(md);
+}
+
+static void put_b64(char out[2048], const uint8_t *p, size_t n)
+{
+    assert_true(b64_encode(p, n, out, 2048, false));
+}
+
+/* A genuine card for a resident; tamper flips a byte of EF 0004's signature. */
+static void make_card(struct card *c, const char *my_number, const char *name, const char *birth, bool tamper)
+{
+    static const uint8_t e[3] = {1, 0, 1};
+    static const uint8_t sex = '1';
+    uint8_t ef1[64], ef2[1024], ef3[512], ef4[1024], body[512], h1[32], h2[32], sig[256], n[256], signed_part[70];
+    BIGNUM *bn = NULL;
+    struct tf_attrs a = {.name = name, .address = "東京都千代田区千代田１－１", .birth = birth, .sex = &sex, .sex_len = 1};
+    size_t l1 = tf_ef0001(ef1, sizeof ef1, my_number), l2 = tf_ef0002(ef2, sizeof ef2, &a);
+    struct kenhojo_attributes parsed;
+    assert_int_equal(kenhojo_parse_attributes(ef2, l2, &parsed), KOFU_OK);
+    assert_true(kcrypto_sha256(ef1, l1, h1));
+    assert_true(kcrypto_sha256(cur_data(&parsed.hashed), cur_len(&parsed.hashed), h2));
+    kofu_bld sp;
+    bld_init(&sp, signed_part, sizeof signed_part);
+    bld_add_ber(&sp, 0xDF31, h1, 32, false);
+    bld_add_ber(&sp, 0xDF32, h2, 32, false);
+    rsa_sign(issuer_key, signed_part, sizeof signed_part, sig);
+    size_t l3 = tf_ef0003(ef3, sizeof ef3, h1, h2, sig, sizeof sig);
+    assert_int_equal(EVP_PKEY_get_bn_param(issuer_key, OSSL_PKEY_PARAM_RSA_N, &bn), 1);
+    assert_int_equal(BN_bn2binpad(bn, n, sizeof n), 256);
+    BN_free(bn);
+    size_t lb = tf_cv_body(body, sizeof body, CA_ID, ISSUER_ID, e, sizeof e, n, sizeof n);
+    rsa_sign(ca_key, body, lb, sig);
+    if (tamper)
+        sig[100] ^= 0x01;
+    size_t l4 = tf_ef0004(ef4, sizeof ef4, body, lb, sig, sizeof sig);
+    put_b64(c->b64[0], ef1, l1);
+    put_b64(c->b64[1], ef2, l2);
+    put_b64(c->b64[2], ef3, l3);
+    put_b64(c->b64[3], ef4, l4);
+}
+
+static struct card YAMADA, LONGNAME, NORECORD, FORGED;
+
+/* ---- setup --------------------------------------------------------------------------- */
+
+static bool write_ca_pub(void)
+{
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", CA_ID[i]);
+    snprintf(card_ca_dir, sizeof card_ca_dir, "%s/card-ca", dir);
+    snprintf(ca_pem, sizeof ca_pem, "%s/%s.pem", card_ca_dir, hex);
+    FILE *f = mkdir(card_ca_dir, 0700) == 0 ? fopen(ca_pem, "w") : NULL;
+    bool ok = f && PEM_write_PUBKEY(f, ca_key) == 1;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    char err[256], a[256], b[256];
+    jwipe_install();
+    if (vault_init(API_VAULT_SIZE) != KOFU_OK || !ctk_tempdir(dir, sizeof dir) ||
+        !(shc_key = ctk_ec_key(dir, "shc.key.pem")) || !(vds_key = ctk_ec_key(dir, "vds.key.pem")) ||
+        !ctk_self_signed(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
+        !(issuer_key = EVP_RSA_gen(2048)) || !write_ca_pub())
+        return -1;
+    snprintf(a, sizeof a, "%s/shc.key.pem", dir);
+    issuer = shc_issuer_load(a, "https://center.kofu.test/issuer", err, sizeof err);
+    snprintf(a, sizeof a, "%s/vds.pem", dir);
+    snprintf(b, sizeof b, "%s/vds.key.pem", dir);
+    signer = vds_signer_load(a, b, err, sizeof err);
+    db = store_open(NULL, FIXTURE, err, sizeof err);
+    if (!issuer || !signer || !db)
+        return -1;
+    make_card(&YAMADA, "123456789018", "山田　太郎", "19800217", false);
+    make_card(&LONGNAME, "987654321000", "寿限無　寿限無五劫の擦り切れ海砂利水魚", "20010101", false);
+    make_card(&NORECORD, "314159265352", "高橋　次郎", "19920505", false);
+    make_card(&FORGED, "123456789018", "山田　太郎", "19800217", true);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"shc.key.pem", "vds.key.pem", "vds.pem", NULL};
+    remove(ca_pem);
+    remove(card_ca_dir);
+    ctk_rmdir(dir, names);
+    store_close(db);
+    shc_issuer_free(issuer);
+    vds_signer_free(signer);
+    EVP_PKEY_free(shc_key);
+    EVP_PKEY_free(vds_key);
+    EVP_PKEY_free(ca_key);
+    EVP_PKEY_free(issuer_key);
+    vault_destroy();
+    return 0;
+}
+
+/* A fresh api (fresh counters, memory and faults) for every test. */
+static int setup(void **state)
+{
+    (void)state;
+    clk_set(OPEN_TIME);
+    routes = api_new(db, issuer, signer, card_ca_dir);
+    return routes ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    api_free(routes);
+    clk_use_real();
+    return 0;
+}
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static char *cert_body(const struct card *c, const char *request_id, const char *muni, const char *kind)
+{
+    json_t *v = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:i, s:s}", "request_id", request_id, "card",
+                          "my_number", c->b64[0], "attributes", c->b64[1], "integrity", c->b64[2], "cv_certificate",
+                          c->b64[3], "municipality", muni, "kind", kind, "copies", 1, "language", "ja");
+    char *s = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    return s;
+}
+
+/* One request; returns the status, and the parsed body in *out (or NULL). */
+static int call(enum cslog_method m, const char *path, const char *body, json_t **out)
+{
+    struct api_request rq = {m, path, false, body ? "application/json" : NULL, (const uint8_t *)body,
+                             body ? strlen(body) : 0, "kiosk-0001"};
+    struct api_reply rp;
+    api_handle(routes, &rq, &rp);
+    assert_true(vault_is_clean());
+    int status = rp.status;
+    if (out) {
+        json_error_t e;
+        *out = rp.body ? json_loadb(rp.body, rp.len, 0, &e) : NULL;
+    }
+    api_reply_free(&rp);
+    return status;
+}
+
+static int certify(const struct card *c, const char *rid, const char *muni, const char *kind, json_t **out)
+{
+    char *body = cert_body(c, rid, muni, kind);
+    int st = call(CSLOG_POST, "/kofu/v1/certificates", body, out);
+    jwipe_free(body);
+    return st;
+}
+
+/* vp is read only after `status` was computed (argument order is unspecified). */
+static void expect_error(int status, json_t **vp, int want_status, const char *want_code)
+{
+    json_t *v = *vp;
+    *vp = NULL;
+    assert_int_equal(status, want_status);
+    json_t *e = json_object_get(v, "error");
+    assert_string_equal(json_string_value(json_object_get(e, "code")), want_code);
+    assert_true(json_string_length(json_object_get(e, "message_ja")) > 0);
+    assert_true(json_string_length(json_object_get(e, "message_en")) > 0);
+    json_decref(v);
+}
+
+#define RID1 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10"
+#define RID2 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a11"
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+static void test_config(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_integer_value(json_object_get(v, "protocol")), 1);
+    assert_int_equal(json_array_size(json_object_get(v, "municipalities")), 3);
+    json_decref(v);
+    api_set_hours(routes, 600, 660);
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "service_hours"), "open")), "10:00");
+    json_decref(v);
+    api_set_hours(routes, 0, 1440); /* --hours 00:00-24:00: always open */
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "service_hours"), "close")), "24:00");
+    json_decref(v);
+    assert_int_equal(call(CSLOG_GET, "/issuer/.well-known/jwks.json", NULL, &v), 200);
+    assert_non_null(json_object_get(v, "keys"));
+    json_decref(v);
+}
+
+static void test_domestic_and_retry(void **state)
+{
+    (void)state;
+    json_t *a = NULL, *b = NULL;
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    assert_int_equal(json_array_size(json_object_get(a, "documents")), 1);
+    assert_int_equal(json_array_size(json_object_get(a, "doses")), 2);
+    assert_string_equal(json_string_value(json_object_get(a, "issue_date")), "2026-11-27");
+    assert_int_equal(json_integer_value(json_object_get(a, "issued_at")), OPEN_TIME);
+    assert_null(json_object_get(a, "passport"));
+    const char *id = json_string_value(json_object_get(a, "certificate_id"));
+    assert_true(api_certificate_id_valid(id) && strncmp(id, "JP-131016-2026-", 15) == 0);
+    clk_set(OPEN_TIME + 30);
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &b), 200);
+    assert_string_equal(json_string_value(json_object_get(b, "certificate_id")), id);
+    assert_int_equal(json_integer_value(json_object_get(b, "issued_at")), OPEN_TIME);
+    assert_int_equal(api_get_stats(routes).issued, 1);
+    json_decref(b);
+    /* the same request_id for another request */
+    expect_error(certify(&YAMADA, RID1, "131024", "domestic", &b), &b, 400, "bad-request");
+    /* closing at 17:02: five minutes later a retry is still answered, a new request is not */
+    api_set_hours(routes, 6 * 60 + 30, 17 * 60 + 2);
+    clk_set(OPEN_TIME + 300);
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &b), 200);
+    json_decref(b);
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "outside-service-hours");
+    json_decref(a);
+}
+
+static void test_overseas(void **state)
+{
+    (void)state;
+    json_t *a = NULL;
+    assert_int_equal(certify(&YAMADA, RID1, "131041", "overseas", &a), 200);
+    json_t *docs = json_object_get(a, "documents");
+    assert_int_equal(json_array_size(docs), 2);
+    json_t *seal = json_object_get(json_array_get(docs, 1), "seal");
+    json_t *msg = json_object_get(json_object_get(seal, "data"), "msg");
+    assert_string_equal(json_string_value(json_object_get(msg, "uvci")),
+                        json_string_value(json_object_get(a, "certificate_id")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(a, "passport"), "number")), "TZ1234567");
+    json_decref(a);
+}
+
+static void test_error_codes(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    expect_error(certify(&YAMADA, RID1, "131024", "domestic", &v), &v, 404, "no-record");
+    expect_error(certify(&NORECORD, RID1, "131016", "domestic", &v), &v, 404, "no-record");
+    expect_error(certify(&YAMADA, RID1, "131130", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&YAMADA, RID1, "131032", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&FORGED, RID1, "131016", "domestic", &v), &v, 403, "card-not-authentic");
+    expect_error(certify(&LONGNAME, RID1, "131016", "overseas", &v), &v, 404, "passport-not-registered");
+    expect_error(certify(&LONGNAME, RID1, "011002", "domestic", &v), &v, 403, "municipality-not-participating");
+    clk_set(OPEN_TIME + 8 * 3600); /* 01:00 Japan time */
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 403, "outside-service-hours");
+    assert_int_equal(api_get_stats(routes).issued, 0);
+}
+
+static void test_bad_requests(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    expect_error(certify(&YAMADA, "5F0C6A0E-3F8E-4B8F-9A51-0D7F3B9C2A10", "131016", "domestic", &v), &v, 400,
+                 "bad-request");
+    expect_error(certify(&YAMADA, RID1, "131017", "domestic", &v), &v, 400, "bad-request");
+    expect_error(certify(&YAMADA, RID1, "131016", "both", &v), &v, 400, "bad-request");
+    expect_error(call(CSLOG_POST, "/kofu/v1/certificates", "{}", &v), &v, 400, "bad-request");
+    expect_error(call(CSLOG_POST, "/kofu/v1/certificates", "not json", &v), &v, 400, "bad-request");
+    expect_error(call(CSLOG_GET, "/kofu/v1/certificates", NULL, &v), &v, 405, "bad-request");
+    expect_error(call(CSLOG_GET, "/kofu/v1/nothing", NULL, &v), &v, 404, "not-found");
+    struct api_request big = {CSLOG_POST, "/kofu/v1/certificates", false, "application/json", NULL,
+                              API_BODY_MAX + 1, "kiosk-0001"};
+    struct api_request no_kiosk = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, NULL};
+    struct api_request query = {CSLOG_GET, "/kofu/v1/config", true, NULL, NULL, 0, "kiosk-0001"};
+    struct api_reply rp;
+    api_handle(routes, &big, &rp);
+    assert_int_equal(rp.status, 413);
+    api_reply_free(&rp);
+    api_handle(routes, &no_kiosk, &rp);
+    assert_int_equal(rp.status, 400);
+    api_reply_free(&rp);
+    api_handle(routes, &query, &rp);
+    assert_int_equal(rp.status, 400);
+    api_reply_free(&rp);
+}
+
+static void test_faults(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    struct fault_set *f = api_faults(routes);
+    struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001"};
+    struct api_reply rp;
+    f->status = 503;
+    expect_error(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), &v, 503, "busy");
+    f->status = 504;
+    expect_error(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), &v, 504, "gateway-timeout");
+    fault_clear(f);
+    f->malformed_json = true;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_null(v);
+    fault_clear(f);
+    f->oversized_json = true;
+    api_handle(routes, &rq, &rp);
+    assert_int_equal(rp.len, API_OVERSIZED_BODY);
+    api_reply_free(&rp);
+    fault_clear(f);
+    f->latency_ms = 250;
+    f->drop_mid_body = true;
+    api_handle(routes, &rq, &rp);
+    assert_int_equal(rp.latency_ms, 250);
+    assert_true(rp.drop_mid_body);
+    api_reply_free(&rp);
+    fault_clear(f);
+    f->fail_count = 2;
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &v), &v, 503, "busy");
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &v), &v, 503, "busy");
+    assert_int_equal(certify(&YAMADA, RID2, "131016", "domestic", &v), 200);
+    json_decref(v);
+    f->other_person = true;
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &v), 200);
+    json_t *dose0 = json_array_get(json_object_get(v, "doses"), 0);
+    assert_string_equal(json_string_value(json_object_get(dose0, "lot")), "EY2173"); /* 佐藤 花子's */
+    json_decref(v);
+}
+
+static void test_completions(void **state)
+{
+    (void)state;
+    json_t *a = NULL, *v = NULL;
+    char body[512];
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    const char *id = json_string_value(json_object_get(a, "certificate_id"));
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"printed\",\"copies_printed\":2,"
+             "\"amount_yen\":240}",
+             RID1, id);
+    assert_int_equal(call(CSLOG_POST, "/kofu/v1/completions", body, NULL), 204);
+    assert_int_equal(call(CSLOG_POST, "/kofu/v1/completions", body, NULL), 204);
+    assert_int_equal(api_get_stats(routes).completions, 1);
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"JP-OTHER\",\"outcome\":\"printed\",\"copies_printed\":1,"
+             "\"amount_yen\":120}",
+             RID1);
+    expect_error(call(CSLOG_POST, "/kofu/v1/completions", body, &v), &v, 400, "bad-request");
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"refunded\",\"copies_printed\":0,"
+             "\"amount_yen\":120}",
+             RID1, id);
+    expect_error(call(CSLOG_POST, "/kofu/v1/completions", body, &v), &v, 400, "bad-request");
+    json_decref(a);
+}
+
+static void test_validators(void **state)
+{
+    (void)state;
+    assert_true(api_uuid_v4_valid(RID1));
+    assert_false(api_uuid_v4_valid("5f0c6a0e-3f8e-1b8f-9a51-0d7f3b9c2a10")); /* version 1 */
+    assert_false(api_uuid_v4_valid("5f0c6a0e-3f8e-4b8f-7a51-0d7f3b9c2a10")); /* variant */
+    assert_false(api_uuid_v4_valid("5f0c6a0e3f8e-4b8f-9a51-0d7f3b9c2a10-"));
+    assert_false(api_uuid_v4_valid("5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a1"));
+    assert_true(api_certificate_id_valid("JP-131016-2026-000001"));
+    assert_false(api_certificate_id_valid(""));
+    assert_false(api_certificate_id_valid("JP_1"));
+    assert_false(api_certificate_id_valid("01234567890123456789012345678901234567890123456789012345678901234"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_domestic_and_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_overseas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_error_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
+        cmocka_unit_test(test_validators),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

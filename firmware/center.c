@@ -247,8 +247,11 @@ static int call(struct center_client *c, const char *path, const char *body, siz
     char url[KOFU_CONFIG_VALUE_MAX + 64];
     snprintf(url, sizeof url, "%s%s", c->base, path);
     struct curl_slist *hdr = curl_slist_append(NULL, "Accept: application/json");
-    if (body)
+    if (body) {
         hdr = curl_slist_append(hdr, "Content-Type: application/json");
+        /* No "Expect: 100-continue" round trip: our bodies are small. */
+        hdr = curl_slist_append(hdr, "Expect:");
+    }
     CURL *h = c->curl;
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
@@ -380,7 +383,7 @@ static bool take_municipality(const json_t *o, struct center_municipality *m)
 
 /* ---- GET /config -------------------------------------------------------- */
 
-static int parse_config(const uint8_t *body, size_t len, struct center_config *out)
+int center_parse_config(const uint8_t *body, size_t len, struct center_config *out)
 {
     json_error_t jerr;
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -441,7 +444,7 @@ int center_get_config(struct center_client *c, struct center_config *out, struct
     else if (rc == KOFU_OK && info->http_status != 200)
         rc = KOFU_E_CENTER_RESPONSE;
     if (rc == KOFU_OK)
-        rc = parse_config(body, len, out);
+        rc = center_parse_config(body, len, out);
     free(body);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);
     return rc;
@@ -518,7 +521,7 @@ static const struct {
 };
 
 /* A 4xx/5xx answer: its typed code, or a generic error if it has none. */
-static int parse_refusal(const uint8_t *body, size_t len, long status)
+int center_parse_refusal(const uint8_t *body, size_t len, long status)
 {
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
     const json_t *err = json_object_get(root, "error");
@@ -588,7 +591,7 @@ static bool take_documents(const json_t *docs, enum center_kind kind, struct cen
     return have_shc && have_vds == (kind == CENTER_OVERSEAS);
 }
 
-static int parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
+int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
                              struct center_certificate *out)
 {
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
@@ -655,9 +658,9 @@ int center_request_certificate(struct center_client *c, const struct center_requ
         rc = call(c, "/kofu/v1/certificates", body, body_len, true, c->timeout_ms, resp, CENTER_RESPONSE_MAX,
                   &len, info);
     if (rc == KOFU_OK && info->http_status == 200)
-        rc = parse_certificate(resp, len, r, out);
+        rc = center_parse_certificate(resp, len, r, out);
     else if (rc == KOFU_OK)
-        rc = parse_refusal(resp, len, info->http_status);
+        rc = center_parse_refusal(resp, len, info->http_status);
     vault_release(mark);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);
     return rc;
@@ -683,7 +686,7 @@ int center_report_completion(struct center_client *c, const char *request_id, co
                   &len, info);
     free(body);
     if (rc == KOFU_OK && info->http_status != 204 && info->http_status != 200)
-        rc = parse_refusal(resp, len, info->http_status);
+        rc = center_parse_refusal(resp, len, info->http_status);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);
     return rc;
 }

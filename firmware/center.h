@@ -123,4 +123,13 @@ int center_report_completion(struct center_client *c, const char *request_id, co
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info);
 
+/* The parsers of the center's answers, used by the calls above and
+ * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
+ * trusted before it passes. */
+int center_parse_config(const uint8_t *body, size_t len, struct center_config *out);
+int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
+                             struct center_certificate *out);
+/** A 4xx/5xx body: its typed error, or a generic one by HTTP status. */
+int center_parse_refusal(const uint8_t *body, size_t len, long status);
+
 #endif

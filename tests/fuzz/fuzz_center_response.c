@@ -1,0 +1,60 @@
+/*
+ * fuzz_center_response.c — the kiosk's parsers of what the certificate
+ * center answers (firmware/center.c): /config, a certificate (domestic and
+ * overseas), and a typed refusal. The first input byte picks the parser.
+ */
+#include "fuzz_common.h"
+
+#include "center.h"
+#include "errors.h"
+#include "vault.h"
+
+#include <string.h>
+
+static bool text_ok(const char *s, size_t cap)
+{
+    size_t n = strnlen(s, cap);
+    return n < cap;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool ready;
+    if (!ready) {
+        CHECK(vault_init(1024 * 1024) == KOFU_OK);
+        ready = true;
+    }
+    if (size < 1)
+        return 0;
+    uint8_t which = data[0];
+    data++;
+    size--;
+    if (which % 3 == 0) {
+        struct center_config cfg;
+        if (center_parse_config(data, size, &cfg) == KOFU_OK) {
+            CHECK(cfg.n_municipalities >= 1 && cfg.municipalities);
+            CHECK(cfg.open_minute < cfg.close_minute);
+            for (size_t i = 0; i < cfg.n_municipalities; i++)
+                CHECK(strlen(cfg.municipalities[i].code) == 6);
+            center_config_free(&cfg);
+        }
+    } else if (which % 3 == 1) {
+        struct center_request r = {.kind = (which & 0x80) ? CENTER_OVERSEAS : CENTER_DOMESTIC};
+        memcpy(r.municipality, "131016", 7);
+        struct center_certificate *cert = center_certificate_new();
+        CHECK(cert);
+        if (center_parse_certificate(data, size, &r, cert) == KOFU_OK) {
+            CHECK(text_ok(cert->jws, sizeof cert->jws) && strlen(cert->jws) > 0);
+            CHECK(cert->n_doses >= 1 && cert->n_doses <= CENTER_DOSES_MAX);
+            CHECK(!strcmp(cert->issuer.code, "131016"));
+            CHECK((cert->vds_seal[0] != '\0') == (r.kind == CENTER_OVERSEAS));
+        } else {
+            CHECK(all_zero(cert, sizeof *cert));
+        }
+        vault_wipe();
+    } else {
+        int rc = center_parse_refusal(data, size, 400 + (which >> 2));
+        CHECK(rc < 0);
+    }
+    return 0;
+}

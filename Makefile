@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 SAN      ?=
-PKGS     := libpcsclite openssl jansson libcurl
+PKGS     := libpcsclite openssl jansson libcurl cairo cairo-pdf pangocairo libqrencode fontconfig
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
@@ -18,14 +18,14 @@ HARDEN   := -fPIE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 OPT      := -O1 -g
 endif
 BOARD    ?= sim
-CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iboard -Itests -Itests/cardsim
+CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim
 CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS))
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
 
 # The firmware core, shared by kofu, the tests and the fuzzers.
 CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/pcsc/*.c) \
-            board/$(BOARD)/board.c
+            $(wildcard ui/*.c) board/$(BOARD)/board.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 KOFU_SRC := firmware/main.c
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)

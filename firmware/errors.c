@@ -88,6 +88,16 @@ static const struct err_words words[] = {
      "The service is closed now (open 6:30–23:00)."},
     {KOFU_E_CENTER_BAD_REQUEST, "bad-request", "要求が受け付けられませんでした。係員をお呼びください。",
      "The request was not accepted. Please call the staff."},
+    {KOFU_E_FONT, "font-missing", "証明書の印刷に必要なフォントがありません。係員をお呼びください。",
+     "The font needed to print certificates is missing. Please call the staff."},
+    {KOFU_E_QR_TOO_LARGE, "qr-too-large",
+     "証明書の情報が二次元コードに収まりません。お住まいの市区町村の窓口にご相談ください。",
+     "The certificate data does not fit in a QR code. Please contact your municipal office."},
+    {KOFU_E_RENDER, "render", "証明書を作成できませんでした。係員をお呼びください。",
+     "The certificate could not be produced. Please call the staff."},
+    {KOFU_E_DOC_UNPRINTABLE, "document-unprintable",
+     "この端末では印刷できない文字が含まれています。お住まいの市区町村の窓口にご相談ください。",
+     "The certificate contains text this kiosk cannot print. Please contact your municipal office."},
 };
 
 static const struct err_words *find(int err)

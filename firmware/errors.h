@@ -50,6 +50,11 @@ enum kofu_err {
     KOFU_E_PASSPORT_NOT_REGISTERED = -52,
     KOFU_E_OUTSIDE_HOURS = -53,
     KOFU_E_CENTER_BAD_REQUEST = -54, /* the center says the kiosk's request was malformed */
+
+    KOFU_E_FONT = -70,               /* the certificate font is not installed (checked at start-up) */
+    KOFU_E_QR_TOO_LARGE = -71,       /* the certificate does not fit one QR code (SHC: V22) */
+    KOFU_E_RENDER = -72,             /* the certificate could not be drawn (cairo/pango failure) */
+    KOFU_E_DOC_UNPRINTABLE = -73,    /* a character the font lacks, or text too long for the page */
 };
 
 enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };

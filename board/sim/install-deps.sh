@@ -17,6 +17,8 @@ libcurl4-openssl-dev
 libevent-dev libsqlite3-dev zlib1g-dev
 python3 python3-cryptography
 libcmocka-dev
+libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev fonts-ipaexfont
+zbar-tools poppler-utils
 iproute2 util-linux procps
 "
 

@@ -1,0 +1,145 @@
+/*
+ * document.h — the printed certificate (新型コロナウイルス感染症予防接種証明書):
+ * one A4 page drawn with cairo + pango, with its QR codes (qr.h), rendered
+ * into memory as PDF (for the printer) or PNG (for a preview).
+ *
+ * Owns: the page layout, modelled on the municipal paper (shared/spec/shc.md
+ * §2.6): domestic (日本国内用) in Japanese with one QR (SMART Health Card);
+ * overseas (海外・国内兼用) in Japanese and English, with the romaji name,
+ * nationality and passport number, and two QRs (SMART Health Card and ICAO
+ * VDS-NC). Also the certificate fonts (IPAex, from fonts-ipaexfont), which
+ * are checked once at start-up: a missing family is an error, never a silent
+ * fallback to another font.
+ *
+ * What is printed is exactly what struct document_data holds; this module
+ * draws and never interprets. The caller fills it from the verified, signed
+ * certificate. Text is laid out to fit: long values wrap and, if they must,
+ * shrink down to a legible minimum; text that still cannot fit, or that has
+ * a character the font lacks, makes the render fail with
+ * KOFU_E_DOC_UNPRINTABLE — nothing is cut off, overlapped or replaced by a
+ * box. Up to DOCUMENT_DOSES_MAX doses fit with realistic values.
+ *
+ * Memory: documents go into a caller-owned kofu_bld (a buffer in the vault);
+ * a PNG's pixels go into a caller-owned buffer (the vault too). No file is
+ * ever written. cairo, pango and libqrencode still hold copies of the text
+ * in their own heap memory while a render runs (glyph runs, PDF content
+ * streams); the QR modules are zeroed before they are freed.
+ */
+#ifndef KOFU_DOCUMENT_H
+#define KOFU_DOCUMENT_H
+
+#include "bytes.h"
+
+#include <cairo.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/** A4 in PostScript points (210 × 297 mm); the page the draw function fills. */
+#define DOCUMENT_PAGE_WIDTH_PT 595.2755905511812
+#define DOCUMENT_PAGE_HEIGHT_PT 841.8897637795276
+/** Most doses one certificate lists (as struct center_certificate). */
+#define DOCUMENT_DOSES_MAX 10
+/** Raster resolutions document_render_png accepts. */
+#define DOCUMENT_PNG_DPI_MIN 36.0
+#define DOCUMENT_PNG_DPI_MAX 600.0
+
+/** The two certificates a kiosk issues (shc.md §2.4). */
+enum document_kind {
+    DOCUMENT_DOMESTIC = 0, /* 日本国内用: Japanese, one QR (SHC) */
+    DOCUMENT_OVERSEAS = 1, /* 海外・国内兼用: Japanese and English, two QRs (SHC, VDS-NC) */
+};
+
+/** One dose. Strings are UTF-8 and NUL-terminated; NULL counts as "". Where
+ *  both languages exist, the domestic page prints the Japanese one (or the
+ *  English one if the Japanese is empty) and the overseas page both. */
+struct document_dose {
+    const char *date;                                /* 接種日, e.g. "2021-07-01" (required) */
+    const char *product_ja, *product_en;             /* ワクチン名, e.g. "コミナティ筋注" / "Comirnaty" */
+    const char *manufacturer_ja, *manufacturer_en;   /* メーカー, e.g. "ファイザー" / "Pfizer" */
+    const char *lot;                                 /* ロット番号 */
+    const char *country_ja, *country_en;             /* 接種国, e.g. "日本" / "Japan" */
+};
+
+/** Everything the page shows. Pointers are borrowed for the call only (they
+ *  normally point into the verified certificate in the vault). Required:
+ *  name, birth_date, 1..DOCUMENT_DOSES_MAX doses with a date, issuer_ja,
+ *  certificate_id, issue_date and shc_jws; for DOCUMENT_OVERSEAS also
+ *  name_roman, nationality, passport_number and vds_seal. No string may hold
+ *  control characters or invalid UTF-8. */
+struct document_data {
+    enum document_kind kind;
+    const char *title_ja;        /* NULL: 新型コロナウイルス感染症予防接種証明書 */
+    const char *title_en;        /* overseas; NULL: Vaccination Certificate for COVID-19 */
+    const char *name;            /* 氏名, as on the My Number card (kanji) */
+    const char *name_roman;      /* overseas: the passport's name, e.g. "YAMADA TARO" */
+    const char *birth_date;      /* 生年月日 / Date of birth */
+    const char *nationality;     /* overseas: 国籍・地域 / Nationality/Region, e.g. "JPN" or "日本 / Japan" */
+    const char *passport_number; /* overseas: 旅券番号 / Passport No. */
+    size_t n_doses;
+    struct document_dose doses[DOCUMENT_DOSES_MAX];
+    const char *issuer_ja, *issuer_en; /* 発行者: the municipality, e.g. "東京都千代田区" / "Chiyoda City, Tokyo" */
+    const char *mayor_ja, *mayor_en;   /* printed after the issuer, e.g. "区長　千代田　一郎" */
+    const char *certificate_id;        /* 証明書ID / Certificate ID */
+    const char *issue_date;            /* 発行日 / Date of issue */
+    const char *shc_jws;               /* the SMART Health Card (compact JWS), for the first QR */
+    const char *vds_seal;              /* overseas: the VDS-NC seal's JSON text, for the second QR */
+};
+
+/** The certificate fonts, checked at start-up (document_fonts_init). */
+struct document_fonts {
+    char gothic[64];       /* family for body text and labels (IPAexGothic) */
+    char mincho[64];       /* family for the title (IPAexMincho) */
+    void *fontmap;         /* the PangoFontMap every render uses; private */
+};
+
+/** Check and load the certificate fonts: IPAexGothic and IPAexMincho. Each
+ *  family must be fontconfig's best match for its own name (exact family,
+ *  covering Japanese) and the font pango then loads must be that family.
+ *  Call once at start-up; a failure means the kiosk cannot print.
+ *  Errors: KOFU_E_FONT (a family missing or substituted), KOFU_E_ARG (NULL),
+ *  KOFU_E_NOMEM. On error *f is left empty (document_fonts_free is safe). */
+int document_fonts_init(struct document_fonts *f);
+
+/** As document_fonts_init with other families (tests, other boards). A NULL
+ *  or empty mincho uses the gothic family for the title as well. */
+int document_fonts_init_families(struct document_fonts *f, const char *gothic, const char *mincho);
+
+/** Release what document_fonts_init loaded. Safe on an empty or freed struct. */
+void document_fonts_free(struct document_fonts *f);
+
+/** Draw the page onto cr in PostScript points (0,0 top-left, A4 size); the
+ *  caller sets any scale beforehand. Both renderers use this; a kiosk screen
+ *  can use it for an on-screen preview. The page background is not painted.
+ *  Returns KOFU_OK, or KOFU_E_ARG (missing or malformed fields; nothing is
+ *  drawn), KOFU_E_QR_TOO_LARGE (a QR over its limit, from qr.h; nothing is
+ *  drawn), KOFU_E_DOC_UNPRINTABLE (nothing is drawn), KOFU_E_RENDER (cairo
+ *  failed), KOFU_E_FONT (fonts not initialised). */
+int document_draw(cairo_t *cr, const struct document_data *d, const struct document_fonts *f);
+
+/** Render the page as a one-page A4 PDF (fonts embedded as subsets) and
+ *  append it to out, through a cairo stream surface: no file is written.
+ *  On error, the bytes appended so far are zeroed and out->len is restored.
+ *  Errors: those of document_draw, and KOFU_E_NOMEM when out is too small
+ *  (out's overflow flag is then set too). */
+int document_render_pdf(const struct document_data *d, const struct document_fonts *f, kofu_bld *out);
+
+/** Pixel size of the page at `dpi` (A4 rounded to whole pixels), and the
+ *  bytes of pixel memory document_render_png needs for it. Returns 0 when
+ *  dpi is outside DOCUMENT_PNG_DPI_MIN..MAX. Width and height may be NULL. */
+size_t document_png_pixels_size(double dpi, int *width, int *height);
+
+/** The dpi at which the page is `width_px` pixels wide (e.g. 1280 for a
+ *  screen preview: about 154.8 dpi). */
+double document_dpi_for_width(int width_px);
+
+/** Render the page at `dpi` on white into `pixels` (at least
+ *  document_png_pixels_size(dpi) bytes, normally from the vault; zeroed again
+ *  before returning) and append it to out as an 8-bit RGB PNG. The same
+ *  draw as the PDF (document_draw). On error, appended bytes are zeroed and
+ *  out->len is restored. Errors: those of document_draw, KOFU_E_ARG (dpi out
+ *  of range, pixels NULL or too small), KOFU_E_NOMEM (out too small). */
+int document_render_png(const struct document_data *d, const struct document_fonts *f, double dpi, void *pixels,
+                        size_t pixels_len, kofu_bld *out);
+
+#endif

@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 SAN      ?=
-PKGS     := libpcsclite openssl jansson libcurl cairo cairo-pdf pangocairo libqrencode fontconfig
+PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
@@ -71,13 +71,13 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CORE := firmware/bytes.c firmware/kenhojo.c firmware/kcrypto.c firmware/vault.c \
              firmware/log.c firmware/errors.c drivers/card_reader.c firmware/center.c \
-             firmware/b64.c firmware/config.c
+             firmware/b64.c firmware/config.c firmware/jcs.c firmware/shc.c firmware/vds.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -Idrivers -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*.h drivers/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

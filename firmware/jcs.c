@@ -142,7 +142,8 @@ static bool serialize(const json_t *v, kofu_bld *out, int depth)
         {
             m[i++] = (struct member){key, klen, val};
         }
-        qsort(m, n, sizeof *m, member_cmp);
+        if (n)
+            qsort(m, n, sizeof *m, member_cmp);
         bool ok = true;
         bld_add_u8(out, '{');
         for (i = 0; ok && i < n; i++) {

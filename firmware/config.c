@@ -22,6 +22,8 @@ void config_defaults(struct kofu_config *c)
     c->center_connect_timeout_ms = 3000;
     c->center_timeout_ms = 15000;
     c->center_retries = 3;
+    snprintf(c->shc_keyset_file, sizeof c->shc_keyset_file, "%s", "/etc/kofu/shc-issuers.jwks.json");
+    snprintf(c->vds_csca_file, sizeof c->vds_csca_file, "%s", "/etc/kofu/vds-csca.pem");
 }
 
 static char *trim(char *s)
@@ -90,6 +92,14 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
         return parse_int(v, 100, 120000, &c->center_timeout_ms);
     if (!strcmp(key, "center_retries"))
         return parse_int(v, 0, 10, &c->center_retries);
+    if (!strcmp(key, "shc_keyset_file"))
+        return set_string(c->shc_keyset_file, sizeof c->shc_keyset_file, v);
+    if (!strcmp(key, "shc_issuers"))
+        return set_string(c->shc_issuers, sizeof c->shc_issuers, v);
+    if (!strcmp(key, "vds_csca_file"))
+        return set_string(c->vds_csca_file, sizeof c->vds_csca_file, v);
+    if (!strcmp(key, "printer_uri"))
+        return set_string(c->printer_uri, sizeof c->printer_uri, v);
     *why = "unknown key";
     return false;
 }

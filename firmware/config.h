@@ -14,6 +14,10 @@
  *   kiosk_cert_file         this kiosk's certificate chain (PEM)
  *   kiosk_key_file          its key: a PEM file or an OpenSSL provider URI
  *   center_connect_timeout_ms, center_timeout_ms, center_retries
+ *   shc_keyset_file         the pinned SHC issuer key set (JWKS)
+ *   shc_issuers             allowed SHC `iss` values (space or comma separated)
+ *   vds_csca_file           the pinned VDS-NC CSCA certificate (PEM)
+ *   printer_uri             ipp://host:port/path (direct) or a CUPS queue name
  */
 #ifndef KOFU_CONFIG_H
 #define KOFU_CONFIG_H
@@ -37,6 +41,10 @@ struct kofu_config {
     int center_connect_timeout_ms;
     int center_timeout_ms;
     int center_retries;
+    char shc_keyset_file[KOFU_CONFIG_VALUE_MAX];
+    char shc_issuers[KOFU_CONFIG_VALUE_MAX];
+    char vds_csca_file[KOFU_CONFIG_VALUE_MAX];
+    char printer_uri[KOFU_CONFIG_VALUE_MAX];
 };
 
 /** Fill c with the built-in defaults. */

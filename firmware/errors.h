@@ -51,6 +51,9 @@ enum kofu_err {
     KOFU_E_OUTSIDE_HOURS = -53,
     KOFU_E_CENTER_BAD_REQUEST = -54, /* the center says the kiosk's request was malformed */
 
+    KOFU_E_CERT_NOT_AUTHENTIC = -60, /* a document from the center failed verification */
+    KOFU_E_CERT_OTHER_PERSON = -61,  /* the signed documents name another person than the card */
+
     KOFU_E_FONT = -70,               /* the certificate font is not installed (checked at start-up) */
     KOFU_E_QR_TOO_LARGE = -71,       /* the certificate does not fit one QR code (SHC: V22) */
     KOFU_E_RENDER = -72,             /* the certificate could not be drawn (cairo/pango failure) */

@@ -23,6 +23,8 @@ static const char *const event_names[EV__COUNT] = {
     [EV_VAULT_WIPE] = "vault-wipe",
     [EV_CONFIG] = "config",
     [EV_CENTER_CALL] = "center-call",
+    [EV_CERT_VERIFY] = "certificate-verify",
+    [EV_PRINT] = "print",
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }

@@ -25,6 +25,8 @@ enum kofu_event {
     EV_VAULT_WIPE,       /* detail: bytes wiped */
     EV_CONFIG,
     EV_CENTER_CALL,      /* code: result; detail: HTTP status */
+    EV_CERT_VERIFY,      /* code: result */
+    EV_PRINT,            /* code: result; detail: final job state */
     EV__COUNT
 };
 

@@ -5,6 +5,9 @@ BUILD    ?= build
 CC       ?= cc
 SAN      ?=
 PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig
+# Debian 12's libcups2-dev has no cups.pc: ask cups-config.
+CUPS_CFLAGS := $(shell cups-config --cflags)
+CUPS_LIBS   := $(shell cups-config --libs)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security \
             -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
@@ -18,13 +21,13 @@ HARDEN   := -fPIE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 OPT      := -O1 -g
 endif
 BOARD    ?= sim
-CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim
-CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim -Itests/printer
+CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS)) $(CUPS_CFLAGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
-LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(CUPS_LIBS) -lm
 
 # The firmware core, shared by kofu, the tests and the fuzzers.
-CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/pcsc/*.c) \
+CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/pcsc/*.c drivers/ipp/*.c) \
             $(wildcard ui/*.c) board/$(BOARD)/board.c
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 KOFU_SRC := firmware/main.c
@@ -37,7 +40,7 @@ CENTERSIM_LIB_OBJ := $(CENTERSIM_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/centersim/server.o $(CENTERSIM_LIB_OBJ)
 
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers
-all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim
+all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
 # (tests/integration/test_*.c) also link the harness that starts pcscd and
@@ -46,7 +49,7 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
-HARNESS_OBJ := $(BUILD)/obj/tests/harness.o
+HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center
 
@@ -92,6 +95,11 @@ $(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(BUILD)/libkofu.a
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The stand-in IPP printer for the printer faults ippeveprinter cannot show
+# (tests/printer/ipp_standin.c).
+$(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a

@@ -9,10 +9,13 @@
 #define KOFU_BOARD_H
 
 #include "card_reader.h"
+#include "printer.h"
 
 /** The board's name ("sim", "kiosk"). */
 const char *board_name(void);
 /** The card-reader driver of this board. */
 const struct card_reader_ops *board_card_reader(void);
+/** The printer driver of this board. */
+const struct printer_ops *board_printer(void);
 
 #endif

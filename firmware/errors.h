@@ -58,6 +58,18 @@ enum kofu_err {
     KOFU_E_QR_TOO_LARGE = -71,       /* the certificate does not fit one QR code (SHC: V22) */
     KOFU_E_RENDER = -72,             /* the certificate could not be drawn (cairo/pango failure) */
     KOFU_E_DOC_UNPRINTABLE = -73,    /* a character the font lacks, or text too long for the page */
+
+    KOFU_E_PRINTER_UNREACHABLE = -80, /* no answer from the printer (or cupsd), or it went away mid-job */
+    KOFU_E_PRINTER_NOT_READY = -81,   /* paused, stopped, not accepting jobs, busy, or another fault */
+    KOFU_E_PRINTER_MEDIA_EMPTY = -82, /* out of paper (before or during the job) */
+    KOFU_E_PRINTER_MEDIA_JAM = -83,   /* paper jam */
+    KOFU_E_PRINTER_DOOR_OPEN = -84,   /* a door or cover is open */
+    KOFU_E_PRINTER_TONER_EMPTY = -85, /* out of toner or ink */
+    KOFU_E_PRINTER_OFFLINE = -86,     /* the printer reports itself offline */
+    KOFU_E_PRINTER_REFUSED = -87,     /* the printer refused the job (format, permission, request) */
+    KOFU_E_PRINT_ABORTED = -88,       /* the job ended aborted: not (completely) printed */
+    KOFU_E_PRINT_CANCELLED = -89,     /* the job was cancelled at the printer */
+    KOFU_E_PRINT_TIMEOUT = -90,       /* the job did not finish in time; kofu cancelled it */
 };
 
 enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <winscard.h>
 
 #define PCSCD_SOCKET "/run/pcscd/pcscd.comm"
@@ -436,4 +437,25 @@ int harness_run(const char *const argv[], const char *stdin_data, char *out, siz
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+int harness_center_get(struct harness *h, const char *path, const char *dest)
+{
+    FILE *f = fopen(dest, "w");
+    if (!f)
+        return -1;
+    CURL *c = curl_easy_init();
+    char url[300];
+    snprintf(url, sizeof url, "https://localhost:%d%s", h->center_port, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
+    curl_easy_setopt(c, CURLOPT_SSLCERT, harness_path(0, "pki/kiosk.pem"));
+    curl_easy_setopt(c, CURLOPT_SSLKEY, harness_path(0, "pki/kiosk.key.pem"));
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+    long status = 0;
+    int rc = curl_easy_perform(c) == CURLE_OK ? 0 : -1;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    fclose(f);
+    return rc == 0 && status == 200 ? 0 : -1;
 }

@@ -53,6 +53,9 @@ int harness_start_centersim(struct harness *h, const char *const *extra);
 void harness_stop_centersim(struct harness *h);
 /** One control command to centersim. 0 when the reply starts with "ok". */
 int harness_center(struct harness *h, const char *cmd, char *reply, size_t cap);
+/** GET a path from centersim over mTLS with the test kiosk certificate
+ *  into dest (e.g. "/.well-known/jwks.json"). 0 on HTTP 200. */
+int harness_center_get(struct harness *h, const char *path, const char *dest);
 /** Make the temp dir without starting pcscd. */
 int harness_init(struct harness *h);
 

@@ -17,6 +17,7 @@ libcurl4-openssl-dev
 libevent-dev libsqlite3-dev zlib1g-dev
 python3 python3-cryptography
 libcmocka-dev
+libcups2-dev cups cups-ipp-utils avahi-daemon dbus
 libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev fonts-ipaexfont
 zbar-tools poppler-utils
 iproute2 util-linux procps

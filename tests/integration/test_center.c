@@ -142,25 +142,6 @@ static int request(struct center_client *c, const struct kenhojo_card_data *card
     return center_request_certificate(c, &r, *cert, info);
 }
 
-/* Fetches the center's key set with the kiosk's certificate (test code,
- * plain libcurl, so the verifier below gets what the center serves). */
-static void fetch_jwks(const char *path)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    CURL *c = curl_easy_init();
-    char url[96];
-    snprintf(url, sizeof url, "https://localhost:%d/.well-known/jwks.json", h.center_port);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
-    curl_easy_setopt(c, CURLOPT_SSLCERT, harness_path(1, "pki/kiosk.pem"));
-    curl_easy_setopt(c, CURLOPT_SSLKEY, harness_path(2, "pki/kiosk.key.pem"));
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-    assert_int_equal(curl_easy_perform(c), CURLE_OK);
-    curl_easy_cleanup(c);
-    fclose(f);
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -213,7 +194,7 @@ static void test_domestic_issuance_verified_independently(void **state)
     snprintf(jws, sizeof jws, "%s/cert.jws", h.dir);
     snprintf(jwks, sizeof jwks, "%s/jwks.json", h.dir);
     write_text(jws, cert->jws);
-    fetch_jwks(jwks);
+    assert_int_equal(harness_center_get(&h, "/.well-known/jwks.json", jwks), 0);
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", jws, jwks, NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)

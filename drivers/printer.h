@@ -1,0 +1,181 @@
+/*
+ * printer.h — the printer device class.
+ *
+ * Owns: struct printer_ops, which a driver implements (drivers/ipp/ is the
+ * libcups one), the device-independent status and job-result types, and the
+ * one rule every driver shares: which printer conditions stop a print and
+ * which kofu_err each of them is (printer_status_error, printer_job_error).
+ *
+ * The session asks status() before any fee is taken and prints only when
+ * it says ready. print() streams a document from memory (never a file),
+ * follows the job to its end under a time-out, and then cancels and purges
+ * it so that no spool the kiosk controls keeps the document. Job names are
+ * fixed words, never resident data (printer_job_name_ok).
+ *
+ * Errors are kofu_err codes; a driver maps its library's codes to them.
+ */
+#ifndef KOFU_PRINTER_H
+#define KOFU_PRINTER_H
+
+#include "errors.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** How the printer is reached. */
+enum printer_mode {
+    /** An IPP Everywhere printer by its ipp:// or ipps:// URI: the kiosk
+     *  keeps no spool at all. The default. */
+    PRINTER_MODE_IPP = 0,
+    /** A named queue on a (local) cupsd, for a USB printer: "QUEUE" on
+     *  libcups' default server, or "QUEUE@SERVER" where SERVER is a socket
+     *  path (/run/kofu/cups.sock) or host[:port]. */
+    PRINTER_MODE_CUPS_QUEUE = 1,
+};
+
+/* printer-state-reasons, folded into flags. Keywords are compared without
+ * their -report/-warning/-error suffix: a printer that says it has no
+ * paper has no paper, whatever severity it gives the message. */
+#define PRINTER_REASON_MEDIA_EMPTY 0x0001u /* media-empty, media-needed */
+#define PRINTER_REASON_MEDIA_JAM 0x0002u   /* media-jam */
+#define PRINTER_REASON_DOOR_OPEN 0x0004u   /* door-open, cover-open, interlock-open */
+#define PRINTER_REASON_TONER_EMPTY 0x0008u /* toner-empty, marker-supply-empty */
+#define PRINTER_REASON_OFFLINE 0x0010u     /* offline, shutdown */
+#define PRINTER_REASON_PAUSED 0x0020u      /* paused, moving-to-paused; or printer-state stopped */
+#define PRINTER_REASON_OTHER 0x0040u       /* any other -error reason, input-tray-missing, ... */
+#define PRINTER_REASON_MEDIA_LOW 0x0100u   /* media-low: a warning only */
+#define PRINTER_REASON_TONER_LOW 0x0200u   /* toner-low, marker-supply-low: a warning only */
+/** The reasons that stop a print (the low-supply warnings do not). */
+#define PRINTER_REASONS_BLOCKING 0x007Fu
+
+/** IPP printer-state values (RFC 8011 5.4.11). */
+enum printer_state {
+    PRINTER_STATE_UNKNOWN = 0,
+    PRINTER_STATE_IDLE = 3,
+    PRINTER_STATE_PROCESSING = 4,
+    PRINTER_STATE_STOPPED = 5,
+};
+
+/** What status() found. */
+struct printer_status {
+    bool ready;             /* reachable, accepting jobs, not stopped, no blocking reason */
+    enum printer_state state;
+    bool accepting_jobs;    /* printer-is-accepting-jobs */
+    unsigned reasons;       /* PRINTER_REASON_* */
+};
+
+/** IPP job-state values (RFC 8011 5.3.7); UNKNOWN when the printer could
+ *  not be asked (it went away during the job). */
+enum printer_job_state {
+    PRINTER_JOB_UNKNOWN = 0,
+    PRINTER_JOB_PENDING = 3,
+    PRINTER_JOB_HELD = 4,
+    PRINTER_JOB_PROCESSING = 5,
+    PRINTER_JOB_STOPPED = 6,
+    PRINTER_JOB_CANCELED = 7,
+    PRINTER_JOB_ABORTED = 8,
+    PRINTER_JOB_COMPLETED = 9,
+};
+
+/** What print() saw. Filled on every return, as far as it got. */
+struct printer_job_result {
+    int job_id;                   /* the printer's job id; 0 if none was made */
+    enum printer_job_state state; /* the last state seen */
+    unsigned reasons;             /* printer reasons seen from submission to the end */
+    bool timed_out;               /* the time-out ran out; kofu sent Cancel-Job */
+    bool purged;                  /* queue mode: cupsd dropped the job, its files and history */
+    int polls;                    /* job-state queries made */
+    long submit_ms;               /* from the start to the printer accepting the document */
+    long total_ms;                /* from the start to the final state */
+};
+
+/** The job name when the caller gives none. */
+#define PRINTER_DEFAULT_JOB_NAME "kofu-certificate"
+
+struct printer_ops {
+    /** Open the driver for one printer: an ipp:// or ipps:// URI in
+     *  PRINTER_MODE_IPP, a queue ("QUEUE" or "QUEUE@SERVER") in
+     *  PRINTER_MODE_CUPS_QUEUE. Does not contact the printer. */
+    int (*open)(void **ctx, const char *uri_or_queue, enum printer_mode mode);
+    /** Ask the printer for its state (within a few seconds). KOFU_OK when
+     *  it answered, ready or not: see st->ready and printer_status_error;
+     *  KOFU_E_PRINTER_UNREACHABLE when it did not answer; KOFU_E_CONFIG when
+     *  it says there is no such printer or queue. */
+    int (*status)(void *ctx, struct printer_status *st);
+    /** Print a PDF held in memory: check readiness (a printer that is not
+     *  ready gets nothing: printer_status_error's code), stream the PDF as
+     *  one job (copies 1..99; job_name NULL or a printer_job_name_ok word),
+     *  follow the job until completed, aborted or canceled, or until
+     *  timeout_ms has passed since the call (then cancel it), then purge
+     *  it. Returns KOFU_OK only for a completed job; otherwise
+     *  printer_job_error's code, KOFU_E_PRINTER_UNREACHABLE when the printer
+     *  could not be reached (before or during the job: then result->state
+     *  is PRINTER_JOB_UNKNOWN), KOFU_E_PRINTER_REFUSED when it refused the
+     *  job, KOFU_E_ARG for bad arguments (nothing sent). result may be NULL. */
+    int (*print)(void *ctx, const uint8_t *pdf, size_t len, const char *job_name, int copies,
+                 int timeout_ms, struct printer_job_result *result);
+    /** Release everything. */
+    void (*close)(void *ctx);
+};
+
+struct printer {
+    const struct printer_ops *ops;
+    void *ctx;
+};
+
+/** The kofu_err for a status: KOFU_OK when ready; else the most specific
+ *  cause, in the order offline, door open, jam, out of paper, toner empty,
+ *  then KOFU_E_PRINTER_NOT_READY (paused, stopped, not accepting, other). */
+static inline int printer_status_error(const struct printer_status *st)
+{
+    if (st->ready)
+        return KOFU_OK;
+    unsigned r = st->reasons;
+    if (r & PRINTER_REASON_OFFLINE)
+        return KOFU_E_PRINTER_OFFLINE;
+    if (r & PRINTER_REASON_DOOR_OPEN)
+        return KOFU_E_PRINTER_DOOR_OPEN;
+    if (r & PRINTER_REASON_MEDIA_JAM)
+        return KOFU_E_PRINTER_MEDIA_JAM;
+    if (r & PRINTER_REASON_MEDIA_EMPTY)
+        return KOFU_E_PRINTER_MEDIA_EMPTY;
+    if (r & PRINTER_REASON_TONER_EMPTY)
+        return KOFU_E_PRINTER_TONER_EMPTY;
+    return KOFU_E_PRINTER_NOT_READY;
+}
+
+/** The kofu_err for a job that has ended (or not): KOFU_OK when completed.
+ *  A job that did not complete while the printer reported a fault is that
+ *  fault (out of paper during the job is KOFU_E_PRINTER_MEDIA_EMPTY);
+ *  otherwise KOFU_E_PRINT_TIMEOUT, KOFU_E_PRINT_CANCELLED or
+ *  KOFU_E_PRINT_ABORTED. */
+static inline int printer_job_error(const struct printer_job_result *res)
+{
+    if (res->state == PRINTER_JOB_COMPLETED && !res->timed_out)
+        return KOFU_OK;
+    struct printer_status st = {.ready = false, .reasons = res->reasons};
+    int fault = printer_status_error(&st);
+    if (fault != KOFU_E_PRINTER_NOT_READY)
+        return fault;
+    if (res->timed_out)
+        return KOFU_E_PRINT_TIMEOUT;
+    if (res->state == PRINTER_JOB_CANCELED)
+        return KOFU_E_PRINT_CANCELLED;
+    return KOFU_E_PRINT_ABORTED;
+}
+
+/** Whether a job name is a plain word that cannot carry resident data:
+ *  1..63 characters of a-z, 0-9 and '-'. Drivers refuse other names. */
+static inline bool printer_job_name_ok(const char *name)
+{
+    size_t n = 0;
+    for (; name && name[n]; n++) {
+        char c = name[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') || n >= 63)
+            return false;
+    }
+    return n > 0;
+}
+
+#endif

@@ -51,7 +51,7 @@ ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
-BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center
+BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN)
 

@@ -1,0 +1,173 @@
+/*
+ * bench_issuance.c — `make bench` figures for issue 4: the time to verify
+ * a certificate the center returned (SHC, and the VDS-NC seal for
+ * overseas), to render it as an A4 PDF, and to hand it over to the IPP
+ * printer (ippeveprinter) until the job is completed; and the PDF's size.
+ * Real peers: pcscd + cardsim for the card, centersim over TLS 1.3.
+ */
+#include "harness.h"
+#include "printer/printer_harness.h"
+
+#include "bytes.h"
+#include "card_reader.h"
+#include "center.h"
+#include "certificate.h"
+#include "config.h"
+#include "document.h"
+#include "errors.h"
+#include "ipp/printer_ipp.h"
+#include "kenhojo.h"
+#include "pcsc/reader_pcsc.h"
+#include "vault.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define RUNS 15
+#define PDF_MAX (4 * 1024 * 1024)
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static struct kenhojo_card_data *read_card(struct harness *h)
+{
+    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct kenhojo_session s;
+    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    int tries;
+    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK &&
+              r.ops->connect(r.ctx, NULL, NULL) == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
+              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, "1234", true, &tries) == KOFU_OK &&
+              kenhojo_read(&s, d) == KOFU_OK;
+    if (r.ctx)
+        r.ops->close(r.ctx);
+    return ok ? d : NULL;
+}
+
+struct figures {
+    double verify[RUNS], render[RUNS], print[RUNS];
+    size_t pdf_bytes;
+};
+
+static int measure(enum center_kind kind, const struct kofu_config *cfg, const struct certificate_trust *trust,
+                   const struct document_fonts *fonts, const struct kenhojo_card_data *card, const char *uri,
+                   struct figures *f)
+{
+    struct center_client *c = NULL;
+    if (center_client_new(cfg, &c) != KOFU_OK)
+        return -1;
+    void *printer = NULL;
+    if (ipp_printer_ops.open(&printer, uri, PRINTER_MODE_IPP) != KOFU_OK)
+        return -1;
+    int rc = KOFU_OK;
+    for (int i = 0; i < RUNS && rc == KOFU_OK; i++) {
+        size_t mark = vault_mark();
+        struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+        snprintf(r.municipality, sizeof r.municipality, "131016");
+        struct center_certificate *cert = center_certificate_new();
+        struct certificate_verified *v = certificate_verified_new();
+        uint8_t *buf = vault_alloc(PDF_MAX);
+        struct center_call_info info;
+        const char *reason;
+        if (!cert || !v || !buf || center_request_new_id(&r) != KOFU_OK ||
+            center_request_certificate(c, &r, cert, &info) != KOFU_OK) {
+            rc = -1;
+            break;
+        }
+        double t0 = now_ms();
+        rc = certificate_verify(cert, card, trust, time(NULL), v, &reason);
+        double t1 = now_ms();
+        kofu_bld pdf;
+        bld_init(&pdf, buf, PDF_MAX);
+        if (rc == KOFU_OK)
+            rc = document_render_pdf(&v->doc, fonts, &pdf);
+        double t2 = now_ms();
+        struct printer_job_result job;
+        if (rc == KOFU_OK)
+            rc = ipp_printer_ops.print(printer, pdf.p, pdf.len, NULL, 1, 30000, &job);
+        double t3 = now_ms();
+        f->verify[i] = t1 - t0;
+        f->render[i] = t2 - t1;
+        f->print[i] = t3 - t2;
+        f->pdf_bytes = pdf.len;
+        vault_release(mark);
+    }
+    ipp_printer_ops.close(printer);
+    center_client_free(c);
+    return rc == KOFU_OK ? 0 : -1;
+}
+
+int main(void)
+{
+    struct harness h;
+    struct printer_peer p;
+    memset(&p, 0, sizeof p);
+    static struct figures dom, ovs;
+    struct certificate_trust trust;
+    struct document_fonts fonts;
+    int status = 1;
+    char jwks[400], e[256];
+    const char *const args[] = {"--hours", "00:00-24:00", NULL};
+    memset(&trust, 0, sizeof trust);
+    memset(&fonts, 0, sizeof fonts);
+    if (vault_init(32 * 1024 * 1024) != KOFU_OK || harness_start_pcscd(&h) != 0 ||
+        harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
+        harness_start_centersim(&h, args) != 0 || printer_peer_start(&p) != 0) {
+        fprintf(stderr, "bench: could not start the peers\n");
+        goto out;
+    }
+    struct kenhojo_card_data *card = read_card(&h);
+    snprintf(jwks, sizeof jwks, "%s/issuer.jwks.json", h.dir);
+    if (!card || harness_center_get(&h, "/.well-known/jwks.json", jwks) != 0)
+        goto out;
+    struct kofu_config cfg;
+    config_defaults(&cfg);
+    snprintf(cfg.center_url, sizeof cfg.center_url, "https://localhost:%d", h.center_port);
+    snprintf(cfg.center_ca_file, sizeof cfg.center_ca_file, "%s", harness_path(0, "pki/center-ca.pem"));
+    snprintf(cfg.kiosk_cert_file, sizeof cfg.kiosk_cert_file, "%s", harness_path(0, "pki/kiosk.pem"));
+    snprintf(cfg.kiosk_key_file, sizeof cfg.kiosk_key_file, "%s", harness_path(0, "pki/kiosk.key.pem"));
+    snprintf(cfg.shc_keyset_file, sizeof cfg.shc_keyset_file, "%s", jwks);
+    snprintf(cfg.shc_issuers, sizeof cfg.shc_issuers, "https://center.kofu.test/issuer");
+    snprintf(cfg.vds_csca_file, sizeof cfg.vds_csca_file, "%s", harness_path(0, "pki/csca.pem"));
+    if (certificate_trust_load(&cfg, &trust, e, sizeof e) != KOFU_OK || document_fonts_init(&fonts) != KOFU_OK)
+        goto out;
+    if (measure(CENTER_DOMESTIC, &cfg, &trust, &fonts, card, p.uri, &dom) != 0 ||
+        measure(CENTER_OVERSEAS, &cfg, &trust, &fonts, card, p.uri, &ovs) != 0) {
+        fprintf(stderr, "bench: issuance failed\n");
+        goto out;
+    }
+    const char *names[2] = {"domestic", "overseas"};
+    struct figures *fs[2] = {&dom, &ovs};
+    for (int k = 0; k < 2; k++) {
+        double v = median(fs[k]->verify, RUNS), r = median(fs[k]->render, RUNS), pr = median(fs[k]->print, RUNS);
+        printf("document %-8s verify median %6.2f ms, render PDF %6.2f ms, IPP print to completed %6.2f ms, "
+               "total %6.2f ms; PDF %zu bytes\n",
+               names[k], v, r, pr, v + r + pr, fs[k]->pdf_bytes);
+    }
+    status = 0;
+out:
+    document_fonts_free(&fonts);
+    certificate_trust_free(&trust);
+    printer_peer_stop(&p);
+    harness_stop(&h);
+    vault_destroy();
+    return status;
+}

@@ -39,6 +39,8 @@ CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/se
 CENTERSIM_LIB_OBJ := $(CENTERSIM_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/centersim/server.o $(CENTERSIM_LIB_OBJ)
 
+# Keep the objects of pattern-rule chains (tests) between runs.
+.SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers
 all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin
 

@@ -392,8 +392,9 @@ static void test_deflate_bomb_not_printed(void **state)
     free(plain);
     char jws[4096];
     sign_jws(header, packed, plen, jws, sizeof jws);
-    assert_true(strlen(jws) <= CENTER_JWS_MAX);
-    snprintf(cert->jws, sizeof cert->jws, "%s", jws);
+    size_t jlen = strlen(jws);
+    assert_true(jlen <= CENTER_JWS_MAX);
+    memcpy(cert->jws, jws, jlen + 1);
     expect_refused(cert, KOFU_E_CERT_NOT_AUTHENTIC, "payload-too-large");
 }
 

@@ -3,6 +3,7 @@
 #include "shc.h"
 
 #include "b64.h"
+#include "jsonv.h"
 #include "bytes.h"
 #include "vault.h"
 
@@ -126,46 +127,9 @@ __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errl
     va_end(ap);
 }
 
-/* A member's string value, or NULL when absent or not a string. */
-static const char *member_str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static bool member_is(const json_t *o, const char *key, const char *want)
-{
-    const char *s = member_str(o, key);
-    return s && strcmp(s, want) == 0;
-}
-
-/* Text for the certificate: 1..max bytes of UTF-8 (jansson has checked the
- * encoding and refused NUL) with no control characters (C0, DEL, C1) and no
- * bidirectional controls that could reorder what is printed. */
-static bool text_ok(const char *s, size_t max)
-{
-    size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > max)
-        return false;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7F)
-            return false;
-        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-            return false; /* U+0080..U+009F */
-        if (p[i] == 0xD8 && i + 1 < len && p[i + 1] == 0x9C)
-            return false; /* U+061C arabic letter mark */
-        if (p[i] == 0xE2 && i + 2 < len && p[i + 1] == 0x80 &&
-            (p[i + 2] == 0x8E || p[i + 2] == 0x8F || (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE)))
-            return false; /* U+200E, U+200F, U+202A..U+202E */
-        if (p[i] == 0xE2 && i + 2 < len && p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)
-            return false; /* U+2066..U+2069 */
-    }
-    return true;
-}
-
 static bool copy_text(char *dst, size_t cap, const char *s, size_t max)
 {
-    if (!text_ok(s, max) || strlen(s) >= cap)
+    if (!jsonv_printable(s, max) || strlen(s) >= cap)
         return false;
     memcpy(dst, s, strlen(s) + 1);
     return true;
@@ -291,7 +255,7 @@ static bool thumbprint(const char *x, const char *y, char out[SHC_KID_LEN + 1])
 
 static bool coordinate(const json_t *jwk, const char *name, uint8_t out[32], const char **text)
 {
-    const char *s = member_str(jwk, name);
+    const char *s = jsonv_str(jwk, name);
     size_t n = 0;
     *text = s;
     return s && strlen(s) == SHC_KID_LEN && b64_decode(s, strlen(s), out, 32, &n, true) && n == 32;
@@ -300,7 +264,7 @@ static bool coordinate(const json_t *jwk, const char *name, uint8_t out[32], con
 static bool load_key(const json_t *jwk, size_t i, shc_keyset *ks, char *err, size_t errlen)
 {
     uint8_t x[32], y[32];
-    const char *xs, *ys, *kid = member_str(jwk, "kid");
+    const char *xs, *ys, *kid = jsonv_str(jwk, "kid");
     char tp[SHC_KID_LEN + 1];
     const json_t *use = json_object_get(jwk, "use"), *alg = json_object_get(jwk, "alg");
     const char *why = NULL;
@@ -308,11 +272,11 @@ static bool load_key(const json_t *jwk, size_t i, shc_keyset *ks, char *err, siz
         why = "is not an object";
     else if (json_object_get(jwk, "d"))
         why = "is a private key (has d): refused";
-    else if (!member_is(jwk, "kty", "EC") || !member_is(jwk, "crv", "P-256"))
+    else if (!jsonv_is(jwk, "kty", "EC") || !jsonv_is(jwk, "crv", "P-256"))
         why = "is not kty EC with crv P-256";
-    else if (use && !member_is(jwk, "use", "sig"))
+    else if (use && !jsonv_is(jwk, "use", "sig"))
         why = "has a use other than sig";
-    else if (alg && !member_is(jwk, "alg", "ES256"))
+    else if (alg && !jsonv_is(jwk, "alg", "ES256"))
         why = "has an alg other than ES256";
     else if (!coordinate(jwk, "x", x, &xs) || !coordinate(jwk, "y", y, &ys))
         why = "has no strict base64url 32-byte x and y";
@@ -502,12 +466,12 @@ static enum shc_reason check_header(const uint8_t *h, size_t len, const shc_keys
 {
     json_t *hdr = json_loadb((const char *)h, len, JSON_REJECT_DUPLICATES, NULL);
     enum shc_reason r = SHC_REASON_OK;
-    const char *kid = member_str(hdr, "kid");
+    const char *kid = jsonv_str(hdr, "kid");
     if (!json_is_object(hdr))
         r = SHC_REASON_HEADER_JSON;
-    else if (!member_is(hdr, "alg", "ES256"))
+    else if (!jsonv_is(hdr, "alg", "ES256"))
         r = SHC_REASON_HEADER_ALG;
-    else if (!member_is(hdr, "zip", "DEF"))
+    else if (!jsonv_is(hdr, "zip", "DEF"))
         r = SHC_REASON_HEADER_ZIP;
     else if (json_object_get(hdr, "crit"))
         r = SHC_REASON_HEADER_CRIT;
@@ -536,7 +500,7 @@ static bool number_in_range(const json_t *v, double *out)
 
 static enum shc_reason check_claims(const json_t *p, const struct shc_trust *t, int64_t now, struct shc_card *out)
 {
-    const char *iss = member_str(p, "iss");
+    const char *iss = jsonv_str(p, "iss");
     if (!iss_form_ok(iss))
         return SHC_REASON_ISS_FORM;
     bool allowed = false;
@@ -591,9 +555,9 @@ static enum shc_reason take_patient(const json_t *res, struct shc_card *out)
     const json_t *names = json_object_get(res, "name");
     const json_t *name0 = json_array_get(names, 0);
     const json_t *given = json_object_get(name0, "given");
-    const char *birth = member_str(res, "birthDate");
+    const char *birth = jsonv_str(res, "birthDate");
     if (!json_is_array(names) || !json_is_object(name0) ||
-        !copy_text(out->family, sizeof out->family, member_str(name0, "family"), SHC_NAME_MAX) ||
+        !copy_text(out->family, sizeof out->family, jsonv_str(name0, "family"), SHC_NAME_MAX) ||
         !date_ok(birth, true))
         return SHC_REASON_PATIENT;
     memcpy(out->birth_date, birth, 11);
@@ -605,7 +569,7 @@ static enum shc_reason take_patient(const json_t *res, struct shc_card *out)
     bld_init(&b, (uint8_t *)out->given, SHC_NAME_MAX);
     for (size_t i = 0; i < json_array_size(given); i++) {
         const char *g = json_string_value(json_array_get(given, i));
-        if (!text_ok(g, SHC_NAME_MAX))
+        if (!jsonv_printable(g, SHC_NAME_MAX))
             return SHC_REASON_PATIENT;
         if (i)
             bld_add_bytes(&b, IDEOGRAPHIC_SPACE, 3);
@@ -626,7 +590,7 @@ static enum shc_reason take_vaccine_code(const json_t *res, struct shc_dose *d)
         return SHC_REASON_VACCINE_CODE;
     for (size_t i = 0; i < n; i++) {
         const json_t *c = json_array_get(codings, i);
-        const char *sys = member_str(c, "system"), *code = member_str(c, "code");
+        const char *sys = jsonv_str(c, "system"), *code = jsonv_str(c, "code");
         if (!json_is_object(c) || !sys || !code)
             return SHC_REASON_VACCINE_CODE;
         if (strcmp(sys, CVX_SYSTEM) == 0) {
@@ -644,17 +608,17 @@ static enum shc_reason take_vaccine_code(const json_t *res, struct shc_dose *d)
 
 static enum shc_reason take_immunization(const json_t *res, struct shc_dose *d)
 {
-    if (!member_is(res, "status", "completed"))
+    if (!jsonv_is(res, "status", "completed"))
         return SHC_REASON_IMMUNIZATION;
     enum shc_reason r = take_vaccine_code(res, d);
     if (r != SHC_REASON_OK)
         return r;
-    if (!member_is(json_object_get(res, "patient"), "reference", PATIENT_URL))
+    if (!jsonv_is(json_object_get(res, "patient"), "reference", PATIENT_URL))
         return SHC_REASON_REFERENCE;
-    const char *date = member_str(res, "occurrenceDateTime");
+    const char *date = jsonv_str(res, "occurrenceDateTime");
     const json_t *performer = json_array_get(json_object_get(res, "performer"), 0);
-    const char *display = member_str(json_object_get(performer, "actor"), "display");
-    if (!date_ok(date, true) || !copy_text(d->lot, sizeof d->lot, member_str(res, "lotNumber"), SHC_TEXT_MAX) ||
+    const char *display = jsonv_str(json_object_get(performer, "actor"), "display");
+    if (!date_ok(date, true) || !copy_text(d->lot, sizeof d->lot, jsonv_str(res, "lotNumber"), SHC_TEXT_MAX) ||
         !copy_text(d->performer, sizeof d->performer, display, SHC_TEXT_MAX))
         return SHC_REASON_IMMUNIZATION;
     memcpy(d->date, date, 11);
@@ -665,17 +629,17 @@ static enum shc_reason check_bundle(const json_t *bundle, struct shc_card *out)
 {
     const json_t *entries = json_object_get(bundle, "entry");
     size_t n = json_array_size(entries), patients = 0;
-    if (!json_is_object(bundle) || !member_is(bundle, "resourceType", "Bundle") || !member_str(bundle, "type") ||
+    if (!json_is_object(bundle) || !jsonv_is(bundle, "resourceType", "Bundle") || !jsonv_str(bundle, "type") ||
         !json_is_array(entries) || n == 0 || n > BUNDLE_ENTRIES_MAX)
         return SHC_REASON_BUNDLE;
     for (size_t i = 0; i < n; i++) {
         const json_t *e = json_array_get(entries, i);
         const json_t *res = json_object_get(e, "resource");
-        const char *url = member_str(e, "fullUrl"), *type = member_str(res, "resourceType");
+        const char *url = jsonv_str(e, "fullUrl"), *type = jsonv_str(res, "resourceType");
         if (!json_is_object(e) || !json_is_object(res) || !short_url_ok(url) || !type)
             return SHC_REASON_BUNDLE;
         for (size_t k = 0; k < i; k++)
-            if (strcmp(url, member_str(json_array_get(entries, k), "fullUrl")) == 0)
+            if (strcmp(url, jsonv_str(json_array_get(entries, k), "fullUrl")) == 0)
                 return SHC_REASON_BUNDLE; /* two resources, one name */
         enum shc_reason r;
         if (strcmp(type, "Patient") == 0) {
@@ -760,7 +724,7 @@ static enum shc_reason check_payload(const uint8_t *payload, size_t len, const s
         r = check_claims(p, t, now, out);
     if (r == SHC_REASON_OK)
         r = json_is_object(vc) ? check_vc_type(vc) : SHC_REASON_VC_TYPE;
-    if (r == SHC_REASON_OK && (!json_is_object(subject) || !text_ok(member_str(subject, "fhirVersion"), 16)))
+    if (r == SHC_REASON_OK && (!json_is_object(subject) || !jsonv_printable(jsonv_str(subject, "fhirVersion"), 16)))
         r = SHC_REASON_FHIR_VERSION;
     if (r == SHC_REASON_OK)
         r = check_bundle(json_object_get(subject, "fhirBundle"), out);

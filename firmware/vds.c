@@ -4,6 +4,7 @@
 #include "b64.h"
 #include "bytes.h"
 #include "jcs.h"
+#include "jsonv.h"
 #include "shc.h"
 #include "vault.h"
 
@@ -102,46 +103,9 @@ void vds_csca_free(vds_csca *c)
     free(c);
 }
 
-/* ---- small helpers (as in shc.c) ----------------------------------------- */
-
-static const char *member_str(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static bool member_is(const json_t *o, const char *key, const char *want)
-{
-    const char *s = member_str(o, key);
-    return s && strcmp(s, want) == 0;
-}
-
-/* Printable UTF-8 (jansson checked the encoding and refused NUL): no C0,
- * DEL or C1 controls and no bidirectional controls. */
-static bool text_ok(const char *s, size_t max)
-{
-    size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > max)
-        return false;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] < 0x20 || p[i] == 0x7F)
-            return false;
-        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
-            return false;
-        if (p[i] == 0xD8 && i + 1 < len && p[i + 1] == 0x9C)
-            return false;
-        if (p[i] == 0xE2 && i + 2 < len && p[i + 1] == 0x80 &&
-            (p[i + 2] == 0x8E || p[i + 2] == 0x8F || (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE)))
-            return false;
-        if (p[i] == 0xE2 && i + 2 < len && p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)
-            return false;
-    }
-    return true;
-}
-
 static bool copy_text(char *dst, size_t cap, const char *s)
 {
-    if (!text_ok(s, VDS_TEXT_MAX) || strlen(s) >= cap)
+    if (!jsonv_printable(s, VDS_TEXT_MAX) || strlen(s) >= cap)
         return false;
     memcpy(dst, s, strlen(s) + 1);
     return true;
@@ -150,7 +114,7 @@ static bool copy_text(char *dst, size_t cap, const char *s)
 /* Absent is fine (dst stays ""); present must be good text. */
 static bool copy_optional_text(char *dst, size_t cap, const json_t *o, const char *key)
 {
-    return !json_object_get(o, key) || copy_text(dst, cap, member_str(o, key));
+    return !json_object_get(o, key) || copy_text(dst, cap, jsonv_str(o, key));
 }
 
 static bool digits(const char *s, size_t n)
@@ -258,14 +222,14 @@ static enum vds_reason check_signer(const char *cer, const vds_csca *csca, int64
 static enum vds_reason take_dose(const json_t *vd, const json_t *event, struct vds_dose *d)
 {
     const json_t *seq = json_object_get(vd, "seq");
-    const char *ctr = member_str(vd, "ctr");
-    if (!json_is_object(vd) || !copy_date(d->date, member_str(vd, "dvc")) || !json_is_integer(seq) ||
+    const char *ctr = jsonv_str(vd, "ctr");
+    if (!json_is_object(vd) || !copy_date(d->date, jsonv_str(vd, "dvc")) || !json_is_integer(seq) ||
         json_integer_value(seq) < 1 || json_integer_value(seq) > 99 || !alpha3(ctr) ||
-        !copy_text(d->lot, sizeof d->lot, member_str(vd, "lot")) ||
+        !copy_text(d->lot, sizeof d->lot, jsonv_str(vd, "lot")) ||
         !copy_optional_text(d->adm, sizeof d->adm, vd, "adm") ||
-        (json_object_get(vd, "dvn") && !copy_date(d->next_date, member_str(vd, "dvn"))) ||
-        !copy_text(d->vaccine, sizeof d->vaccine, member_str(event, "des")) ||
-        !copy_text(d->product, sizeof d->product, member_str(event, "nam")) ||
+        (json_object_get(vd, "dvn") && !copy_date(d->next_date, jsonv_str(vd, "dvn"))) ||
+        !copy_text(d->vaccine, sizeof d->vaccine, jsonv_str(event, "des")) ||
+        !copy_text(d->product, sizeof d->product, jsonv_str(event, "nam")) ||
         !copy_optional_text(d->disease, sizeof d->disease, event, "dis"))
         return VDS_REASON_MSG;
     d->seq = (int)json_integer_value(seq);
@@ -276,13 +240,13 @@ static enum vds_reason take_dose(const json_t *vd, const json_t *event, struct v
 static enum vds_reason take_msg(const json_t *msg, struct vds_document *out)
 {
     const json_t *pid = json_object_get(msg, "pid"), *ve = json_object_get(msg, "ve");
-    const char *sex = member_str(pid, "sex");
-    if (!copy_text(out->uvci, sizeof out->uvci, member_str(msg, "uvci")) || !json_is_object(pid) ||
-        !copy_text(out->name, sizeof out->name, member_str(pid, "n")) ||
-        !copy_date(out->birth_date, member_str(pid, "dob")) ||
+    const char *sex = jsonv_str(pid, "sex");
+    if (!copy_text(out->uvci, sizeof out->uvci, jsonv_str(msg, "uvci")) || !json_is_object(pid) ||
+        !copy_text(out->name, sizeof out->name, jsonv_str(pid, "n")) ||
+        !copy_date(out->birth_date, jsonv_str(pid, "dob")) ||
         !copy_optional_text(out->passport_number, sizeof out->passport_number, pid, "i") ||
         (json_object_get(pid, "sex") && (!sex || strlen(sex) != 1 || !strchr("MFX", sex[0]))) ||
-        (json_object_get(pid, "ai") && !text_ok(member_str(pid, "ai"), VDS_TEXT_MAX)) || !json_is_array(ve))
+        (json_object_get(pid, "ai") && !jsonv_printable(jsonv_str(pid, "ai"), VDS_TEXT_MAX)) || !json_is_array(ve))
         return VDS_REASON_MSG;
     if (sex)
         out->sex[0] = sex[0];
@@ -326,7 +290,7 @@ static enum vds_reason verify(const char *text, size_t len, const vds_csca *csca
     json_t *seal = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
     const json_t *data = json_object_get(seal, "data"), *sig = json_object_get(seal, "sig");
     const json_t *hdr = json_object_get(data, "hdr"), *msg = json_object_get(data, "msg");
-    const char *cer = member_str(sig, "cer"), *sigvl = member_str(sig, "sigvl"), *is = member_str(hdr, "is");
+    const char *cer = jsonv_str(sig, "cer"), *sigvl = jsonv_str(sig, "sigvl"), *is = jsonv_str(hdr, "is");
     const json_t *v = json_object_get(hdr, "v");
     X509 *signer = NULL;
     uint8_t sigbuf[SIG_PART_MAX];
@@ -338,9 +302,9 @@ static enum vds_reason verify(const char *text, size_t len, const vds_csca *csca
     else if (!json_is_object(data) || !json_is_object(sig) || !json_is_object(hdr) || !json_is_object(msg) ||
              !cer || !sigvl)
         r = VDS_REASON_SHAPE;
-    else if (!member_is(hdr, "t", "icao.vacc") || !json_is_integer(v) || json_integer_value(v) != 1 || !alpha3(is))
+    else if (!jsonv_is(hdr, "t", "icao.vacc") || !json_is_integer(v) || json_integer_value(v) != 1 || !alpha3(is))
         r = VDS_REASON_HEADER;
-    else if (!member_is(sig, "alg", "ES256"))
+    else if (!jsonv_is(sig, "alg", "ES256"))
         r = VDS_REASON_ALG;
     if (r == VDS_REASON_OK)
         r = check_signer(cer, csca, now, &signer);

@@ -1,6 +1,11 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
 
+#include "card_reader.h"
+#include "errors.h"
+#include "kenhojo.h"
+#include "pcsc/reader_pcsc.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -458,4 +463,46 @@ int harness_center_get(struct harness *h, const char *path, const char *dest)
     curl_easy_cleanup(c);
     fclose(f);
     return rc == 0 && status == 200 ? 0 : -1;
+}
+
+struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, const char *card_ca_dir)
+{
+    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct kenhojo_session s;
+    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    int tries;
+    enum kenhojo_auth why;
+    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
+    /* Several processes may share one card: the exclusive connection waits its turn. */
+    int rc = KOFU_E_CARD_BUSY;
+    for (int i = 0; ok && rc == KOFU_E_CARD_BUSY && i < 250; i++) {
+        rc = r.ops->connect(r.ctx, NULL, NULL);
+        if (rc == KOFU_E_CARD_BUSY)
+            sleep_ms(20);
+    }
+    ok = ok && rc == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK && kenhojo_pin_status(&s, &tries) == KOFU_OK &&
+         kenhojo_verify_pin(&s, pin, true, &tries) == KOFU_OK && kenhojo_read(&s, d) == KOFU_OK &&
+         (!card_ca_dir || kenhojo_authenticate(&s, d, card_ca_dir, true, &why) == KOFU_OK);
+    if (r.ctx)
+        r.ops->close(r.ctx);
+    return ok ? d : NULL;
+}
+
+double harness_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double harness_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct kenhojo_card_data;
+
 struct harness {
     char dir[256];      /* private temp dir: reader config, control socket, logs */
     char control[320];  /* cardsim's control socket */
@@ -56,6 +58,14 @@ int harness_center(struct harness *h, const char *cmd, char *reply, size_t cap);
 /** GET a path from centersim over mTLS with the test kiosk certificate
  *  into dest (e.g. "/.well-known/jwks.json"). 0 on HTTP 200. */
 int harness_center_get(struct harness *h, const char *path, const char *dest);
+/** Read the card in the harness's reader through pcscd (connecting again
+ *  while another process holds it), verify the PIN and read its files into
+ *  the vault; with card_ca_dir also check authenticity and presence.
+ *  NULL on any failure. */
+struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, const char *card_ca_dir);
+/** Monotonic milliseconds, and the median of n values (sorts v). */
+double harness_now_ms(void);
+double harness_median(double *v, size_t n);
 /** Make the temp dir without starting pcscd. */
 int harness_init(struct harness *h);
 

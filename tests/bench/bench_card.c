@@ -23,25 +23,6 @@
 #define BUDGET_READ_MS 15.0
 #define BUDGET_APDUS 20
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static int one_read(struct card_reader *r, const char *ca_dir, double *ms, unsigned *apdus)
 {
     struct kenhojo_session s;
@@ -50,7 +31,7 @@ static int one_read(struct card_reader *r, const char *ca_dir, double *ms, unsig
     if ((rc = r->ops->connect(r->ctx, NULL, NULL)) != KOFU_OK)
         return rc;
     unsigned a0 = r->apdu_count;
-    double t0 = now_ms();
+    double t0 = harness_now_ms();
     struct kenhojo_card_data *d = kenhojo_card_data_new();
     rc = d ? kenhojo_open(&s, r) : KOFU_E_NOMEM;
     if (rc == KOFU_OK)
@@ -61,7 +42,7 @@ static int one_read(struct card_reader *r, const char *ca_dir, double *ms, unsig
         rc = kenhojo_read(&s, d);
     if (rc == KOFU_OK)
         rc = kenhojo_authenticate(&s, d, ca_dir, true, &why);
-    *ms = now_ms() - t0;
+    *ms = harness_now_ms() - t0;
     *apdus = r->apdu_count - a0;
     vault_wipe();
     r->ops->disconnect(r->ctx, true);
@@ -90,10 +71,10 @@ int main(void)
         uint8_t resp[64];
         size_t len;
         uint16_t sw;
-        double t0 = now_ms();
+        double t0 = harness_now_ms();
         if (card_reader_exchange(&r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
             goto out;
-        rt[i] = now_ms() - t0;
+        rt[i] = harness_now_ms() - t0;
     }
     r.ops->disconnect(r.ctx, true);
 
@@ -105,7 +86,7 @@ int main(void)
             goto out;
         }
     }
-    double rt_med = median(rt, ROUND_TRIPS), read_med = median(reads, READS);
+    double rt_med = harness_median(rt, ROUND_TRIPS), read_med = harness_median(reads, READS);
     printf("card  APDU round trip via pcscd+vpcd      median %7.3f ms   (floor; infra.md measured ~0.075)\n",
            rt_med);
     printf("card  full read, SELECT -> verified data  median %7.2f ms   budget <= %.0f ms   %s\n", read_med,

@@ -26,47 +26,6 @@
 #define THROUGHPUT_SECONDS 3.0
 #define BUDGET_ISSUANCES_PER_S 100.0
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static struct kenhojo_card_data *read_card(struct harness *h)
-{
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
-    struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
-    int tries;
-    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
-    /* Two workers share one card: the exclusive connection waits its turn. */
-    int rc = KOFU_E_CARD_BUSY;
-    for (int i = 0; ok && rc == KOFU_E_CARD_BUSY && i < 250; i++) {
-        rc = r.ops->connect(r.ctx, NULL, NULL);
-        if (rc == KOFU_E_CARD_BUSY)
-            usleep(20000);
-    }
-    ok = ok && rc == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
-              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, "1234", true, &tries) == KOFU_OK &&
-              kenhojo_read(&s, d) == KOFU_OK;
-    if (r.ctx)
-        r.ops->close(r.ctx);
-    return ok ? d : NULL;
-}
-
 static int issue(struct center_client *c, const struct kenhojo_card_data *card)
 {
     struct center_request r = {.card = card, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja"};
@@ -102,11 +61,11 @@ static int worker(int port)
     fill_config(&cfg, port);
     struct center_client *c = NULL;
     struct kenhojo_card_data *card = NULL;
-    if (vault_init(4 * 1024 * 1024) != KOFU_OK || !(card = read_card(&h)) || center_client_new(&cfg, &c) != KOFU_OK)
+    if (vault_init(4 * 1024 * 1024) != KOFU_OK || !(card = harness_read_card(&h, "1234", NULL)) || center_client_new(&cfg, &c) != KOFU_OK)
         return 1;
     center_client_set_fresh_connections(c, true);
     long n = 0;
-    for (double end = now_ms() + THROUGHPUT_SECONDS * 1e3; now_ms() < end; n++)
+    for (double end = harness_now_ms() + THROUGHPUT_SECONDS * 1e3; harness_now_ms() < end; n++)
         if (issue(c, card) != KOFU_OK)
             return 1;
     center_client_free(c);
@@ -151,7 +110,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench: could not start the peers\n");
         goto out;
     }
-    struct kenhojo_card_data *card = read_card(&h);
+    struct kenhojo_card_data *card = harness_read_card(&h, "1234", NULL);
     if (!card)
         goto out;
     struct kofu_config cfg;
@@ -162,9 +121,9 @@ int main(int argc, char **argv)
         struct center_client *c;
         if (center_client_new(&cfg, &c) != KOFU_OK)
             goto out;
-        double t0 = now_ms();
+        double t0 = harness_now_ms();
         int rc = issue(c, card);
-        fresh[i] = now_ms() - t0;
+        fresh[i] = harness_now_ms() - t0;
         center_client_free(c);
         if (rc != KOFU_OK) {
             fprintf(stderr, "bench: issuance failed: %s\n", kofu_err_name(rc));
@@ -180,10 +139,10 @@ int main(int argc, char **argv)
         if (issue(c, card) != KOFU_OK) /* warm: the first call pays the full handshake */
             goto out;
         for (int i = 0; i < RUNS; i++) {
-            double t0 = now_ms();
+            double t0 = harness_now_ms();
             if (issue(c, card) != KOFU_OK)
                 goto out;
-            (pass == 0 ? resumed : kept)[i] = now_ms() - t0;
+            (pass == 0 ? resumed : kept)[i] = harness_now_ms() - t0;
         }
         center_client_free(c);
     }
@@ -194,9 +153,9 @@ int main(int argc, char **argv)
         goto out;
     self[sl] = '\0';
     double rate = throughput(self, h.center_port);
-    printf("center issuance, full TLS 1.3 handshake      median %7.2f ms\n", median(fresh, RUNS));
-    printf("center issuance, resumed session, new conn.  median %7.2f ms\n", median(resumed, RUNS));
-    printf("center issuance, kept-alive connection       median %7.2f ms\n", median(kept, RUNS));
+    printf("center issuance, full TLS 1.3 handshake      median %7.2f ms\n", harness_median(fresh, RUNS));
+    printf("center issuance, resumed session, new conn.  median %7.2f ms\n", harness_median(resumed, RUNS));
+    printf("center issuance, kept-alive connection       median %7.2f ms\n", harness_median(kept, RUNS));
     printf("centersim throughput, 2 clients, resumption  %7.0f /s   budget >= %.0f /s   %s\n", rate,
            BUDGET_ISSUANCES_PER_S, rate >= BUDGET_ISSUANCES_PER_S ? "ok" : "UNDER BUDGET");
     status = 0;

@@ -28,40 +28,6 @@
 #define RUNS 15
 #define PDF_MAX (4 * 1024 * 1024)
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static struct kenhojo_card_data *read_card(struct harness *h)
-{
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
-    struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
-    int tries;
-    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK &&
-              r.ops->connect(r.ctx, NULL, NULL) == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
-              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, "1234", true, &tries) == KOFU_OK &&
-              kenhojo_read(&s, d) == KOFU_OK;
-    if (r.ctx)
-        r.ops->close(r.ctx);
-    return ok ? d : NULL;
-}
-
 struct figures {
     double verify[RUNS], render[RUNS], print[RUNS];
     size_t pdf_bytes;
@@ -92,18 +58,18 @@ static int measure(enum center_kind kind, const struct kofu_config *cfg, const s
             rc = -1;
             break;
         }
-        double t0 = now_ms();
+        double t0 = harness_now_ms();
         rc = certificate_verify(cert, card, trust, time(NULL), v, &reason);
-        double t1 = now_ms();
+        double t1 = harness_now_ms();
         kofu_bld pdf;
         bld_init(&pdf, buf, PDF_MAX);
         if (rc == KOFU_OK)
             rc = document_render_pdf(&v->doc, fonts, &pdf);
-        double t2 = now_ms();
+        double t2 = harness_now_ms();
         struct printer_job_result job;
         if (rc == KOFU_OK)
             rc = ipp_printer_ops.print(printer, pdf.p, pdf.len, NULL, 1, 30000, &job);
-        double t3 = now_ms();
+        double t3 = harness_now_ms();
         f->verify[i] = t1 - t0;
         f->render[i] = t2 - t1;
         f->print[i] = t3 - t2;
@@ -134,7 +100,7 @@ int main(void)
         fprintf(stderr, "bench: could not start the peers\n");
         goto out;
     }
-    struct kenhojo_card_data *card = read_card(&h);
+    struct kenhojo_card_data *card = harness_read_card(&h, "1234", NULL);
     snprintf(jwks, sizeof jwks, "%s/issuer.jwks.json", h.dir);
     if (!card || harness_center_get(&h, "/.well-known/jwks.json", jwks) != 0)
         goto out;
@@ -157,7 +123,7 @@ int main(void)
     const char *names[2] = {"domestic", "overseas"};
     struct figures *fs[2] = {&dom, &ovs};
     for (int k = 0; k < 2; k++) {
-        double v = median(fs[k]->verify, RUNS), r = median(fs[k]->render, RUNS), pr = median(fs[k]->print, RUNS);
+        double v = harness_median(fs[k]->verify, RUNS), r = harness_median(fs[k]->render, RUNS), pr = harness_median(fs[k]->print, RUNS);
         printf("document %-8s verify median %6.2f ms, render PDF %6.2f ms, IPP print to completed %6.2f ms, "
                "total %6.2f ms; PDF %zu bytes\n",
                names[k], v, r, pr, v + r + pr, fs[k]->pdf_bytes);

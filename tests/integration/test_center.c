@@ -34,24 +34,6 @@ static char out[65536], err[65536];
 static struct kenhojo_card_data *yamada, *longname;
 static const char *const default_center[] = {"--hours", "00:00-24:00", NULL};
 
-/* Reads the card in the reader into the vault, through pcscd and cardsim. */
-static struct kenhojo_card_data *read_card(const char *pin)
-{
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
-    struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
-    int tries;
-    enum kenhojo_auth why;
-    bool ok = d && r.ops->open(&r.ctx, h.reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK &&
-              r.ops->connect(r.ctx, NULL, NULL) == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
-              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, pin, true, &tries) == KOFU_OK &&
-              kenhojo_read(&s, d) == KOFU_OK &&
-              kenhojo_authenticate(&s, d, harness_path(0, "pki/card-ca"), true, &why) == KOFU_OK;
-    if (r.ctx)
-        r.ops->close(r.ctx);
-    return ok ? d : NULL;
-}
-
 static void write_config(const char *path, const char *url, const char *cert, const char *key)
 {
     FILE *f = fopen(path, "w");
@@ -69,10 +51,10 @@ static int group_setup(void **state)
     if (vault_init(4 * 1024 * 1024) != KOFU_OK || harness_start_pcscd(&h) != 0 ||
         harness_start_cardsim(&h, YAMADA, NULL) != 0)
         return -1;
-    yamada = read_card("1234");
+    yamada = harness_read_card(&h, "1234", harness_path(0, "pki/card-ca"));
     if (!yamada || harness_load(&h, LONGNAME) != 0)
         return -1;
-    longname = read_card("0000");
+    longname = harness_read_card(&h, "0000", harness_path(0, "pki/card-ca"));
     if (!longname) {
         fprintf(stderr, "could not read the longname card\n");
         return -1;

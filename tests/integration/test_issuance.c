@@ -56,29 +56,12 @@ static char jwks_path[400];
 static char out[1 << 16], err[1 << 16];
 static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
 
-static struct kenhojo_card_data *read_card(void)
-{
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
-    struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
-    int tries;
-    enum kenhojo_auth why;
-    bool ok = d && r.ops->open(&r.ctx, h.reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK &&
-              r.ops->connect(r.ctx, NULL, NULL) == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK &&
-              kenhojo_pin_status(&s, &tries) == KOFU_OK && kenhojo_verify_pin(&s, "1234", true, &tries) == KOFU_OK &&
-              kenhojo_read(&s, d) == KOFU_OK &&
-              kenhojo_authenticate(&s, d, harness_path(0, "pki/card-ca"), true, &why) == KOFU_OK;
-    if (r.ctx)
-        r.ops->close(r.ctx);
-    return ok ? d : NULL;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
     char e[512];
     if (vault_init(32 * 1024 * 1024) != KOFU_OK || harness_start_pcscd(&h) != 0 ||
-        harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 || !(card = read_card()) ||
+        harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 || !(card = harness_read_card(&h, "1234", harness_path(0, "pki/card-ca"))) ||
         harness_start_centersim(&h, center_args) != 0 || printer_peer_start(&printer) != 0)
         return -1;
     snprintf(jwks_path, sizeof jwks_path, "%s/issuer.jwks.json", h.dir);
@@ -229,7 +212,7 @@ static void test_domestic_printed_and_read_back(void **state)
     verify_shc_independently(codes);
     assert_int_equal(printer_peer_active_jobs(printer.uri), 0);
     vault_wipe();
-    card = read_card(); /* the session's data went with the wipe */
+    card = harness_read_card(&h, "1234", harness_path(0, "pki/card-ca")); /* the session's data went with the wipe */
     assert_non_null(card);
 }
 
@@ -268,7 +251,7 @@ static void test_overseas_two_codes_both_verified(void **state)
         fprintf(stderr, "verifier: %s\n%s\n", out, err);
     assert_int_equal(rc, 0);
     vault_wipe();
-    card = read_card();
+    card = harness_read_card(&h, "1234", harness_path(0, "pki/card-ca"));
     assert_non_null(card);
 }
 

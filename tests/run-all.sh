@@ -10,7 +10,7 @@ tally=$(mktemp)
 export KOFU_TALLY="$tally"
 
 tests/run-suite.sh build
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     tests/run-suite.sh build/asan
 
 if [ "$fuzz_seconds" -gt 0 ]; then

@@ -4,33 +4,13 @@
 #include "board.h"
 #include "cmd.h"
 #include "log.h"
+#include "wipeheap.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define KOFU_VERSION "0.1.0"
-
-/* jansson's heap may hold resident data (the JSON of `card read --reveal`);
- * every block is zeroed before it goes back to malloc. */
-static void *wiping_malloc(size_t n)
-{
-    size_t *p = malloc(n + sizeof(size_t) * 2);
-    if (!p)
-        return NULL;
-    p[0] = n;
-    return p + 2;
-}
-
-static void wiping_free(void *q)
-{
-    if (!q)
-        return;
-    size_t *p = (size_t *)q - 2;
-    explicit_bzero(q, p[0]);
-    free(p);
-}
 
 static void usage(FILE *f)
 {
@@ -45,7 +25,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    json_set_alloc_funcs(wiping_malloc, wiping_free);
+    /* jansson's heap may hold resident data (card read --reveal, the
+     * center's answers): every block is zeroed before it is freed. */
+    wipeheap_install_json();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,6 +1,8 @@
 /* qr.c — see qr.h. */
 #include "qr.h"
 
+#include "shc.h"
+
 #include "errors.h"
 
 #include <errno.h>
@@ -15,26 +17,6 @@
 #define SHC_JWS_ENCODER_MAX (2 * QR_SHC_MAX_JWS)
 
 static const char shc_prefix[] = "shc:/";
-
-/* SHC numeric form (shc.md §1.5): each JWS character c becomes the two
- * decimal digits of c − 45 ('-' is the lowest character of the alphabet, 'z'
- * the highest: 122 − 45 = 77). Writes 2 × len digits and a NUL. Returns
- * false on a character outside base64url and '.'. */
-static bool shc_digits(const char *jws, size_t len, char *digits)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)jws[i];
-        bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                  c == '_' || c == '.';
-        if (!ok)
-            return false;
-        unsigned v = (unsigned)c - 45u;
-        digits[2 * i] = (char)('0' + v / 10);
-        digits[2 * i + 1] = (char)('0' + v % 10);
-    }
-    digits[2 * len] = '\0';
-    return true;
-}
 
 /* libqrencode reports through errno: ERANGE = too large for any version. */
 static int qr_errno_to_err(int e)
@@ -61,7 +43,7 @@ int qr_encode_shc(const char *jws, QRcode **out)
     int rc = KOFU_OK;
     QRinput *in = NULL;
     QRcode *qr = NULL;
-    if (!shc_digits(jws, len, digits)) {
+    if (!shc_qr_numeric(jws, digits, sizeof digits)) {
         rc = KOFU_E_ARG;
         goto done;
     }

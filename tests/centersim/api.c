@@ -5,7 +5,7 @@
 #include "bytes.h"
 #include "clock.h"
 #include "idem.h"
-#include "jwipe.h"
+#include "wipeheap.h"
 #include "kcrypto.h"
 #include "kenhojo.h"
 #include "vault.h"
@@ -145,7 +145,7 @@ void api_reset_stats(api *a) { memset(&a->stats, 0, sizeof a->stats); }
 
 void api_reply_free(struct api_reply *rp)
 {
-    jwipe_free(rp->body);
+    wipeheap_free(rp->body);
     rp->body = NULL;
     rp->len = 0;
 }
@@ -675,7 +675,7 @@ static void api_completions(api *a, const struct api_request *rq, struct api_rep
 static void api_malformed(struct api_reply *rp)
 {
     static const char text[] = "{\"certificate_id\":\"JP-131016-2026-0000";
-    rp->body = jwipe_malloc(sizeof text);
+    rp->body = wipeheap_malloc(sizeof text);
     if (rp->body) {
         memcpy(rp->body, text, sizeof text);
         rp->len = sizeof text - 1;
@@ -688,7 +688,7 @@ static void api_oversized(struct api_reply *rp)
 {
     static const char head[] = "{\"padding\":\"", tail[] = "\"}";
     rp->status = 200;
-    rp->body = jwipe_malloc(API_OVERSIZED_BODY + 1);
+    rp->body = wipeheap_malloc(API_OVERSIZED_BODY + 1);
     if (!rp->body)
         return;
     size_t fill = API_OVERSIZED_BODY - (sizeof head - 1) - (sizeof tail - 1);

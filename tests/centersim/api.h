@@ -12,8 +12,8 @@
  *
  * Resident data: the card files and everything derived from them live in
  * the vault for the duration of api_handle, which wipes it before it
- * returns; JSON values are wiped when freed (jwipe.h); the reply body is a
- * jwipe buffer the server frees (and so wipes) once it is sent.
+ * returns; JSON values are wiped when freed (wipeheap.h); the reply body is a
+ * wipeheap buffer the server frees (and so wipes) once it is sent.
  */
 #ifndef CENTERSIM_API_H
 #define CENTERSIM_API_H
@@ -65,7 +65,7 @@ struct api_request {
 
 struct api_reply {
     int status;
-    char *body; /* jwipe buffer (NULL for no body); api_reply_free */
+    char *body; /* wipeheap buffer (NULL for no body); api_reply_free */
     size_t len;
     const char *allow;     /* the Allow header of a 405 */
     unsigned latency_ms;   /* the latency fault: delay sending by this much */

@@ -36,7 +36,7 @@
 #include "clock.h"
 #include "cslog.h"
 #include "fault.h"
-#include "jwipe.h"
+#include "wipeheap.h"
 #include "server.h"
 #include "shc.h"
 #include "store.h"
@@ -478,7 +478,7 @@ int main(int argc, char **argv)
     struct cs_sim sim;
     char err[CS_ERR_MAX] = "";
     int rc = 0;
-    jwipe_install(); /* before any JSON is made */
+    wipeheap_install_json(); /* before any JSON is made */
     memset(&sim, 0, sizeof sim);
     if (!cs_parse_args(argc, argv, &o))
         return CS_EXIT_USAGE;

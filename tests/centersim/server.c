@@ -2,7 +2,7 @@
 #include "server.h"
 
 #include "clock.h"
-#include "jwipe.h"
+#include "wipeheap.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -273,11 +273,11 @@ static void srv_wipe_input(struct evbuffer *in)
     }
 }
 
-/* The body goes out by reference and is wiped (jwipe_cleanup) once sent. */
+/* The body goes out by reference and is wiped (wipeheap_cleanup) once sent. */
 static struct evbuffer *srv_body(struct api_reply *rp, size_t len)
 {
     struct evbuffer *out = evbuffer_new();
-    if (out && rp->body && len > 0 && evbuffer_add_reference(out, rp->body, len, jwipe_cleanup, NULL) == 0)
+    if (out && rp->body && len > 0 && evbuffer_add_reference(out, rp->body, len, wipeheap_cleanup, NULL) == 0)
         rp->body = NULL; /* the evbuffer owns it now */
     api_reply_free(rp);
     return out;

@@ -3,7 +3,7 @@
 
 #include "b64.h"
 #include "es256.h"
-#include "jwipe.h"
+#include "wipeheap.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -179,23 +179,23 @@ json_t *shc_payload(const char *iss, const struct store_resident *r, const struc
 
 /* ---- DEFLATE and the JWS ---------------------------------------------------- */
 
-/* zlib's window holds the payload too: allocate it with jwipe. */
+/* zlib's window holds the payload too: allocate it with wipeheap. */
 static voidpf shc_zalloc(voidpf opaque, uInt items, uInt size)
 {
     (void)opaque;
     if (size && items > SIZE_MAX / size)
         return Z_NULL;
-    return jwipe_malloc((size_t)items * size);
+    return wipeheap_malloc((size_t)items * size);
 }
 
 static void shc_zfree(voidpf opaque, voidpf p)
 {
     (void)opaque;
-    jwipe_free(p);
+    wipeheap_free(p);
 }
 
 /* Raw DEFLATE (RFC 1951, no zlib header: windowBits −15), best compression.
- * Returns a jwipe buffer, or NULL. */
+ * Returns a wipeheap buffer, or NULL. */
 static uint8_t *shc_deflate(const char *in, size_t len, size_t *out_len)
 {
     z_stream z;
@@ -205,7 +205,7 @@ static uint8_t *shc_deflate(const char *in, size_t len, size_t *out_len)
     if (len > UINT32_MAX || deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NULL;
     size_t cap = deflateBound(&z, (uLong)len);
-    uint8_t *out = jwipe_malloc(cap);
+    uint8_t *out = wipeheap_malloc(cap);
     z.next_in = (z_const Bytef *)(uintptr_t)in;
     z.avail_in = (uInt)len;
     z.next_out = out;
@@ -214,18 +214,18 @@ static uint8_t *shc_deflate(const char *in, size_t len, size_t *out_len)
     *out_len = z.total_out;
     deflateEnd(&z);
     if (rc != Z_STREAM_END) {
-        jwipe_free(out);
+        wipeheap_free(out);
         return NULL;
     }
     return out;
 }
 
-/* header_b64 "." payload_b64 "." signature_b64 into a jwipe buffer. */
+/* header_b64 "." payload_b64 "." signature_b64 into a wipeheap buffer. */
 static char *shc_sign(const shc_issuer *is, const uint8_t *z, size_t zlen, bool flip_bit, size_t *len)
 {
     size_t hlen = strlen(is->header_b64), plen = b64_encoded_len(zlen, true);
     size_t cap = hlen + 1 + plen + 1 + b64_encoded_len(ES256_SIG_LEN, true) + 1;
-    char *jws = jwipe_malloc(cap);
+    char *jws = wipeheap_malloc(cap);
     uint8_t sig[ES256_SIG_LEN];
     if (!jws)
         return NULL;
@@ -234,14 +234,14 @@ static char *shc_sign(const shc_issuer *is, const uint8_t *z, size_t zlen, bool 
     size_t signing_len = hlen + 1 + plen;
     if (!b64_encode(z, zlen, jws + hlen + 1, cap - hlen - 1, true) ||
         !es256_sign(is->key, (const uint8_t *)jws, signing_len, sig)) {
-        jwipe_free(jws);
+        wipeheap_free(jws);
         return NULL;
     }
     if (flip_bit)
         sig[ES256_SIG_LEN / 2] ^= 0x01; /* in s: still 64 bytes, still base64url */
     jws[signing_len] = '.';
     if (!b64_encode(sig, sizeof sig, jws + signing_len + 1, cap - signing_len - 1, true)) {
-        jwipe_free(jws);
+        wipeheap_free(jws);
         return NULL;
     }
     *len = strlen(jws);
@@ -256,9 +256,9 @@ int shc_issue(const shc_issuer *is, const struct store_resident *r, const struct
     json_decref(payload);
     size_t zlen = 0, full = 0;
     uint8_t *z = text ? shc_deflate(text, strlen(text), &zlen) : NULL;
-    jwipe_free(text);
+    wipeheap_free(text);
     char *out = z ? shc_sign(is, z, zlen, flip_bit, &full) : NULL;
-    jwipe_free(z);
+    wipeheap_free(z);
     if (!out)
         return SHC_ERROR;
     *len = full;
@@ -269,6 +269,6 @@ int shc_issue(const shc_issuer *is, const struct store_resident *r, const struct
         rc = SHC_ERROR;
     else
         memcpy(jws, out, full + 1);
-    jwipe_free(out);
+    wipeheap_free(out);
     return rc;
 }

@@ -5,7 +5,7 @@
  *
  * Owns: the issuer (its P-256 key, kid and iss URL) and the key set served
  * at <iss>/.well-known/jwks.json. Intermediate buffers hold resident data,
- * so they are allocated with jwipe (zeroed when freed); the finished JWS
+ * so they are allocated with wipeheap (zeroed when freed); the finished JWS
  * goes to a buffer the caller owns (in the vault).
  */
 #ifndef CENTERSIM_SHC_H

@@ -5,7 +5,7 @@
 #include "bytes.h"
 #include "es256.h"
 #include "jcs.h"
-#include "jwipe.h"
+#include "wipeheap.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -124,7 +124,7 @@ json_t *vds_data(const char *uvci, const struct store_resident *r, const struct 
 
 json_t *vds_seal(const vds_signer *s, json_t *data, bool flip_bit)
 {
-    uint8_t *canon = data ? jwipe_malloc(VDS_JCS_MAX) : NULL;
+    uint8_t *canon = data ? wipeheap_malloc(VDS_JCS_MAX) : NULL;
     uint8_t sig[ES256_SIG_LEN];
     char sigvl[ES256_KID_LEN * 2 + 4];
     kofu_bld b;
@@ -139,7 +139,7 @@ json_t *vds_seal(const vds_signer *s, json_t *data, bool flip_bit)
                                  "sigvl", sigvl);
         }
     }
-    jwipe_free(canon);
+    wipeheap_free(canon);
     json_decref(data);
     return seal;
 }

@@ -6,7 +6,7 @@
  *
  * Owns: the signer (its certificate and P-256 key). The seal holds
  * resident data; it is built as jansson values (wiped when freed, see
- * jwipe.h).
+ * wipeheap.h).
  */
 #ifndef CENTERSIM_VDS_H
 #define CENTERSIM_VDS_H

@@ -22,7 +22,7 @@
 #include "centersim/api.h"
 #include "b64.h"
 #include "centersim/clock.h"
-#include "centersim/jwipe.h"
+#include "wipeheap.h"
 #include "kcrypto.h"
 #include "kenhojo_testfiles.h"
 #include "test_centersim_keys.h"
@@ -118,7 +118,7 @@ static int group_setup(void **state)
 {
     (void)state;
     char err[256], a[256], b[256];
-    jwipe_install();
+    wipeheap_install_json();
     if (vault_init(API_VAULT_SIZE) != KOFU_OK || !ctk_tempdir(dir, sizeof dir) ||
         !(shc_key = ctk_ec_key(dir, "shc.key.pem")) || !(vds_key = ctk_ec_key(dir, "vds.key.pem")) ||
         !ctk_self_signed(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
@@ -207,7 +207,7 @@ static int certify(const struct card *c, const char *rid, const char *muni, cons
 {
     char *body = cert_body(c, rid, muni, kind);
     int st = call(CSLOG_POST, "/kofu/v1/certificates", body, out);
-    jwipe_free(body);
+    wipeheap_free(body);
     return st;
 }
 

@@ -19,7 +19,7 @@
 #include "bytes.h"
 #include "centersim/es256.h"
 #include "jcs.h"
-#include "centersim/jwipe.h"
+#include "wipeheap.h"
 #include "centersim/shc.h"
 #include "centersim/store.h"
 #include "test_centersim_keys.h"
@@ -53,7 +53,7 @@ static int group_setup(void **state)
 {
     (void)state;
     char err[256];
-    jwipe_install();
+    wipeheap_install_json();
     if (!ctk_tempdir(dir, sizeof dir) || !(shc_key = ctk_ec_key(dir, "shc.key.pem")) ||
         !(vds_key = ctk_ec_key(dir, "vds.key.pem")) || !ctk_self_signed(dir, "vds.pem", vds_key))
         return -1;
@@ -185,7 +185,7 @@ static void expect_name(const char *name, const char *want_json)
     json_t *n = name_of(name);
     char *s = json_dumps(n, JSON_COMPACT);
     assert_string_equal(s, want_json);
-    jwipe_free(s);
+    wipeheap_free(s);
     json_decref(n);
 }
 
@@ -214,7 +214,7 @@ static void test_payload_shape(void **state)
            "\"http://hl7.org/fhir/sid/cvx\",\"code\":\"207\"}]},\"patient\":{\"reference\":\"resource:0\"},"
            "\"occurrenceDateTime\":\"2022-01-15\",\"performer\":[{\"actor\":{\"display\":\"MHLW_Gov_of_JAPAN\"}}],"
            "\"lotNumber\":\"3002183\"}}]}}}}");
-    jwipe_free(s);
+    wipeheap_free(s);
     json_decref(p);
 }
 
@@ -261,7 +261,7 @@ static void test_issue_verifies(void **state)
     json_t *p = shc_payload(ISS, &yamada, doses, 3, 1795766400);
     char *want = json_dumps(p, JSON_COMPACT);
     assert_string_equal(payload, want); /* minified, keys in the fixed order */
-    jwipe_free(want);
+    wipeheap_free(want);
     json_decref(p);
     free(payload);
     assert_int_equal(shc_issue(issuer, &yamada, doses, 3, 1795766400, true, jws, sizeof jws, &len), SHC_OK);

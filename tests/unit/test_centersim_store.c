@@ -20,7 +20,7 @@
 #include "centersim/clock.h"
 #include "centersim/fault.h"
 #include "centersim/idem.h"
-#include "centersim/jwipe.h"
+#include "wipeheap.h"
 #include "centersim/store.h"
 #include "test_centersim_keys.h"
 
@@ -31,7 +31,7 @@ static char dir[128];
 static int group_setup(void **state)
 {
     (void)state;
-    jwipe_install();
+    wipeheap_install_json();
     return ctk_tempdir(dir, sizeof dir) ? 0 : -1;
 }
 

@@ -32,3 +32,42 @@ bool jsonv_printable(const char *s, size_t max)
     }
     return true;
 }
+
+bool jsonv_copy_text(char *dst, size_t cap, const char *s, size_t max)
+{
+    if (!jsonv_printable(s, max) || strlen(s) >= cap)
+        return false;
+    memcpy(dst, s, strlen(s) + 1);
+    return true;
+}
+
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+bool jsonv_date_ok(const char *s, bool dashed)
+{
+    if (!s || strlen(s) != (dashed ? 10u : 8u))
+        return false;
+    char d[8];
+    if (dashed) {
+        if (s[4] != '-' || s[7] != '-')
+            return false;
+        memcpy(d, s, 4);
+        memcpy(d + 4, s + 5, 2);
+        memcpy(d + 6, s + 8, 2);
+    } else {
+        memcpy(d, s, 8);
+    }
+    int y = digits_value(d, 4), m = digits_value(d + 4, 2), day = digits_value(d + 6, 2);
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1 && m >= 1 && m <= 12 && day >= 1 && day <= mdays[m - 1] + (m == 2 && leap);
+}

@@ -18,4 +18,9 @@ bool jsonv_is(const json_t *o, const char *key, const char *want);
  *  and no bidirectional controls that could reorder what is printed. */
 bool jsonv_printable(const char *s, size_t max);
 
+/** Copy printable text (jsonv_printable with max) into dst of cap bytes. */
+bool jsonv_copy_text(char *dst, size_t cap, const char *s, size_t max);
+/** A real calendar date, "YYYY-MM-DD" (dashed) or "YYYYMMDD". */
+bool jsonv_date_ok(const char *s, bool dashed);
+
 #endif

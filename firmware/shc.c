@@ -127,14 +127,6 @@ __attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errl
     va_end(ap);
 }
 
-static bool copy_text(char *dst, size_t cap, const char *s, size_t max)
-{
-    if (!jsonv_printable(s, max) || strlen(s) >= cap)
-        return false;
-    memcpy(dst, s, strlen(s) + 1);
-    return true;
-}
-
 static bool all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -149,33 +141,6 @@ static int digits_value(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         v = v * 10 + (s[i] - '0');
     return v;
-}
-
-static bool leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-/* A real calendar date: YYYY-MM-DD when dashed, YYYYMMDD otherwise. */
-static bool date_ok(const char *s, bool dashed)
-{
-    size_t want = dashed ? 10 : 8;
-    if (!s || strlen(s) != want)
-        return false;
-    char d[8];
-    if (dashed) {
-        if (s[4] != '-' || s[7] != '-')
-            return false;
-        memcpy(d, s, 4);
-        memcpy(d + 4, s + 5, 2);
-        memcpy(d + 6, s + 8, 2);
-    } else {
-        memcpy(d, s, 8);
-    }
-    if (!all_digits(d, 8))
-        return false;
-    int y = digits_value(d, 4), m = digits_value(d + 4, 2), day = digits_value(d + 6, 2);
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1 || m < 1 || m > 12 || day < 1)
-        return false;
-    return day <= mdays[m - 1] + (m == 2 && leap_year(y));
 }
 
 static bool b64url_char(char c)
@@ -557,8 +522,8 @@ static enum shc_reason take_patient(const json_t *res, struct shc_card *out)
     const json_t *given = json_object_get(name0, "given");
     const char *birth = jsonv_str(res, "birthDate");
     if (!json_is_array(names) || !json_is_object(name0) ||
-        !copy_text(out->family, sizeof out->family, jsonv_str(name0, "family"), SHC_NAME_MAX) ||
-        !date_ok(birth, true))
+        !jsonv_copy_text(out->family, sizeof out->family, jsonv_str(name0, "family"), SHC_NAME_MAX) ||
+        !jsonv_date_ok(birth, true))
         return SHC_REASON_PATIENT;
     memcpy(out->birth_date, birth, 11);
     if (!given)
@@ -618,8 +583,8 @@ static enum shc_reason take_immunization(const json_t *res, struct shc_dose *d)
     const char *date = jsonv_str(res, "occurrenceDateTime");
     const json_t *performer = json_array_get(json_object_get(res, "performer"), 0);
     const char *display = jsonv_str(json_object_get(performer, "actor"), "display");
-    if (!date_ok(date, true) || !copy_text(d->lot, sizeof d->lot, jsonv_str(res, "lotNumber"), SHC_TEXT_MAX) ||
-        !copy_text(d->performer, sizeof d->performer, display, SHC_TEXT_MAX))
+    if (!jsonv_date_ok(date, true) || !jsonv_copy_text(d->lot, sizeof d->lot, jsonv_str(res, "lotNumber"), SHC_TEXT_MAX) ||
+        !jsonv_copy_text(d->performer, sizeof d->performer, display, SHC_TEXT_MAX))
         return SHC_REASON_IMMUNIZATION;
     memcpy(d->date, date, 11);
     return SHC_REASON_OK;
@@ -780,7 +745,7 @@ static enum shc_reason verify(const char *jws, const struct shc_trust *t, int64_
 static bool person_ok(const struct shc_person *p)
 {
     return p && p->name && p->name[0] && strlen(p->name) <= SHC_NAME_MAX * 2 + 3 && p->birth_date &&
-           date_ok(p->birth_date, false);
+           jsonv_date_ok(p->birth_date, false);
 }
 
 static bool trust_ok(const struct shc_trust *t)

@@ -103,62 +103,15 @@ void vds_csca_free(vds_csca *c)
     free(c);
 }
 
-static bool copy_text(char *dst, size_t cap, const char *s)
-{
-    if (!jsonv_printable(s, VDS_TEXT_MAX) || strlen(s) >= cap)
-        return false;
-    memcpy(dst, s, strlen(s) + 1);
-    return true;
-}
-
 /* Absent is fine (dst stays ""); present must be good text. */
 static bool copy_optional_text(char *dst, size_t cap, const json_t *o, const char *key)
 {
-    return !json_object_get(o, key) || copy_text(dst, cap, jsonv_str(o, key));
-}
-
-static bool digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-static int value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-/* A real calendar date: YYYY-MM-DD when dashed, YYYYMMDD otherwise. */
-static bool date_ok(const char *s, bool dashed)
-{
-    if (!s || strlen(s) != (dashed ? 10u : 8u))
-        return false;
-    char d[8];
-    if (dashed) {
-        if (s[4] != '-' || s[7] != '-')
-            return false;
-        memcpy(d, s, 4);
-        memcpy(d + 4, s + 5, 2);
-        memcpy(d + 6, s + 8, 2);
-    } else {
-        memcpy(d, s, 8);
-    }
-    if (!digits(d, 8))
-        return false;
-    int y = value(d, 4), m = value(d + 4, 2), day = value(d + 6, 2);
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return y >= 1 && m >= 1 && m <= 12 && day >= 1 && day <= mdays[m - 1] + (m == 2 && leap);
+    return !json_object_get(o, key) || jsonv_copy_text(dst, cap, jsonv_str(o, key), VDS_TEXT_MAX);
 }
 
 static bool copy_date(char dst[11], const char *s)
 {
-    if (!date_ok(s, true))
+    if (!jsonv_date_ok(s, true))
         return false;
     memcpy(dst, s, 11);
     return true;
@@ -225,11 +178,11 @@ static enum vds_reason take_dose(const json_t *vd, const json_t *event, struct v
     const char *ctr = jsonv_str(vd, "ctr");
     if (!json_is_object(vd) || !copy_date(d->date, jsonv_str(vd, "dvc")) || !json_is_integer(seq) ||
         json_integer_value(seq) < 1 || json_integer_value(seq) > 99 || !alpha3(ctr) ||
-        !copy_text(d->lot, sizeof d->lot, jsonv_str(vd, "lot")) ||
+        !jsonv_copy_text(d->lot, sizeof d->lot, jsonv_str(vd, "lot"), VDS_TEXT_MAX) ||
         !copy_optional_text(d->adm, sizeof d->adm, vd, "adm") ||
         (json_object_get(vd, "dvn") && !copy_date(d->next_date, jsonv_str(vd, "dvn"))) ||
-        !copy_text(d->vaccine, sizeof d->vaccine, jsonv_str(event, "des")) ||
-        !copy_text(d->product, sizeof d->product, jsonv_str(event, "nam")) ||
+        !jsonv_copy_text(d->vaccine, sizeof d->vaccine, jsonv_str(event, "des"), VDS_TEXT_MAX) ||
+        !jsonv_copy_text(d->product, sizeof d->product, jsonv_str(event, "nam"), VDS_TEXT_MAX) ||
         !copy_optional_text(d->disease, sizeof d->disease, event, "dis"))
         return VDS_REASON_MSG;
     d->seq = (int)json_integer_value(seq);
@@ -241,8 +194,8 @@ static enum vds_reason take_msg(const json_t *msg, struct vds_document *out)
 {
     const json_t *pid = json_object_get(msg, "pid"), *ve = json_object_get(msg, "ve");
     const char *sex = jsonv_str(pid, "sex");
-    if (!copy_text(out->uvci, sizeof out->uvci, jsonv_str(msg, "uvci")) || !json_is_object(pid) ||
-        !copy_text(out->name, sizeof out->name, jsonv_str(pid, "n")) ||
+    if (!jsonv_copy_text(out->uvci, sizeof out->uvci, jsonv_str(msg, "uvci"), VDS_TEXT_MAX) || !json_is_object(pid) ||
+        !jsonv_copy_text(out->name, sizeof out->name, jsonv_str(pid, "n"), VDS_TEXT_MAX) ||
         !copy_date(out->birth_date, jsonv_str(pid, "dob")) ||
         !copy_optional_text(out->passport_number, sizeof out->passport_number, pid, "i") ||
         (json_object_get(pid, "sex") && (!sex || strlen(sex) != 1 || !strchr("MFX", sex[0]))) ||
@@ -338,7 +291,7 @@ static enum vds_reason verify(const char *text, size_t len, const vds_csca *csca
 static bool person_ok(const struct vds_person *p)
 {
     return p && p->name && p->name[0] && strlen(p->name) <= VDS_TEXT_MAX && p->birth_date &&
-           date_ok(p->birth_date, false) && (!p->passport_number || strlen(p->passport_number) <= VDS_TEXT_MAX);
+           jsonv_date_ok(p->birth_date, false) && (!p->passport_number || strlen(p->passport_number) <= VDS_TEXT_MAX);
 }
 
 struct vds_document *vds_document_new(void) { return vault_alloc(sizeof(struct vds_document)); }

@@ -22,7 +22,7 @@
  *    WIPE and RESET_CARD in the same step (nothing of a visit outlives it);
  *  - every waiting state has a time-out, preceded by a warning;
  *  - PAYMENT_ASK is emitted only after the center's certificate was accepted
- *    (CENTER_OK), and every yen inserted is either kept for a printed
+ *    (SESSION_EV_CENTER_RESULT with KOFU_OK), and every yen inserted is either kept for a printed
  *    certificate (change dispensed) or refunded (PAYMENT_REFUND, or a
  *    PRINT_REFUND_RECEIPT when the refund device fails);
  *  - each REQUEST_CERTIFICATE gets exactly one REPORT_COMPLETION.
@@ -124,7 +124,7 @@ enum session_button {
     SESSION_BTN_CANCEL,
     SESSION_BTN_LANGUAGE,    /* switch Japanese ↔ English */
     SESSION_BTN_MUNICIPALITY,/* ev.index = the municipality's index in the center's list */
-    SESSION_BTN_KIND,        /* ev.kind */
+    SESSION_BTN_KIND,        /* ev.cert_kind */
     SESSION_BTN_COPIES_PLUS,
     SESSION_BTN_COPIES_MINUS,
     SESSION_BTN_CONFIRM,     /* next / OK / pay / "touch to continue" */

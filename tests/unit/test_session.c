@@ -1,0 +1,980 @@
+/*
+ * test_session.c — the kiosk session state machine (firmware/session.h),
+ * driven with a fake clock: whole visits, every time-out, every error path.
+ *
+ * Every step goes through step(), which also checks the invariants on every
+ * step of every test: no action list overflows; a visit never ends in
+ * IDLE/CLOSED without WIPE and RESET_CARD in the same step; PAYMENT_ASK never
+ * comes before the center's certificate was accepted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "errors.h"
+#include "kenhojo.h"
+#include "session.h"
+
+#define LOG_MAX 4096
+#define FEE 120
+#define N_MUNI 3
+#define OPEN_MIN (6 * 60 + 30)
+#define CLOSE_MIN (23 * 60)
+
+struct harness {
+    struct session s;
+    uint64_t now;
+    struct session_actions out;            /* the last step's actions */
+    struct session_action log[LOG_MAX];    /* every action since the mark */
+    size_t nlog;
+    bool center_ok;                        /* a CENTER_RESULT OK was fed this visit */
+    /* How advance() answers the devices on the way to a state. */
+    int check_tries;
+    int print_err;
+    int pay_yen;
+};
+
+static struct harness H;
+
+/* ---- driving ------------------------------------------------------------ */
+
+static bool is_rest(enum session_state st) { return st == SESSION_IDLE || st == SESSION_CLOSED; }
+
+static bool out_has(const struct session_actions *o, enum session_action_kind k)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->a[i].kind == k)
+            return true;
+    return false;
+}
+
+/* The finders below never return NULL (-Wnull-dereference): a missing action
+ * fails the test and yields an all-zero stand-in. */
+static const struct session_action *missing(const char *what, enum session_action_kind k)
+{
+    static const struct session_action none;
+    fail_msg("no %s %s", what, session_action_name(k));
+    return &none;
+}
+
+static const struct session_action *out_find(const struct session_actions *o, enum session_action_kind k)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->a[i].kind == k)
+            return &o->a[i];
+    return missing("action", k);
+}
+
+static size_t out_index(const struct session_actions *o, enum session_action_kind k)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (o->a[i].kind == k)
+            return i;
+    return SIZE_MAX;
+}
+
+static const struct session_action *out_screen(const struct session_actions *o)
+{
+    const struct session_action *last = NULL;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->a[i].kind == SESSION_ACT_SHOW_SCREEN)
+            last = &o->a[i];
+    return last ? last : missing("screen", SESSION_ACT_SHOW_SCREEN);
+}
+
+static size_t log_count(enum session_action_kind k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < H.nlog; i++)
+        n += H.log[i].kind == k;
+    return n;
+}
+
+static const struct session_action *log_find(enum session_action_kind k)
+{
+    for (size_t i = 0; i < H.nlog; i++)
+        if (H.log[i].kind == k)
+            return &H.log[i];
+    return missing("logged", k);
+}
+
+static void mark(void) { H.nlog = 0; }
+
+static void step(const struct session_event *ev)
+{
+    enum session_state before = H.s.state;
+    session_step(&H.s, ev, H.now, &H.out);
+    assert_false(H.out.overflow);
+    assert_true(H.out.n <= SESSION_ACTIONS_MAX);
+    for (size_t i = 0; i < H.out.n; i++) {
+        assert_true(H.nlog < LOG_MAX);
+        H.log[H.nlog++] = H.out.a[i];
+    }
+    if (!is_rest(before) && is_rest(H.s.state)) {
+        assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+        assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+        H.center_ok = false;
+    }
+    if (out_has(&H.out, SESSION_ACT_PAYMENT_ASK))
+        assert_true(H.center_ok);
+}
+
+static void ev0(enum session_event_kind k)
+{
+    struct session_event ev = {.kind = k, .minute_of_day = -1, .index = -1};
+    step(&ev);
+}
+
+static void ev_err(enum session_event_kind k, int err)
+{
+    struct session_event ev = {.kind = k, .minute_of_day = -1, .index = -1, .err = err};
+    if (k == SESSION_EV_CENTER_RESULT && err == KOFU_OK)
+        H.center_ok = true;
+    step(&ev);
+}
+
+static void tick_at(uint64_t ms, int minute)
+{
+    H.now += ms;
+    struct session_event ev = {.kind = SESSION_EV_TICK, .minute_of_day = minute};
+    step(&ev);
+}
+
+static void tick(uint64_t ms) { tick_at(ms, -1); }
+
+static void tap(enum session_button b)
+{
+    struct session_event ev = {.kind = SESSION_EV_TAP, .button = b, .minute_of_day = -1, .index = -1};
+    step(&ev);
+}
+
+static void tap_municipality(int index)
+{
+    struct session_event ev = {.kind = SESSION_EV_TAP, .button = SESSION_BTN_MUNICIPALITY, .index = index,
+                               .minute_of_day = -1};
+    step(&ev);
+}
+
+static void tap_kind(enum center_kind kind)
+{
+    struct session_event ev = {.kind = SESSION_EV_TAP, .button = SESSION_BTN_KIND, .cert_kind = kind,
+                               .minute_of_day = -1, .index = -1};
+    step(&ev);
+}
+
+static void card_checked(int err, int tries)
+{
+    struct session_event ev = {.kind = SESSION_EV_CARD_CHECKED, .err = err, .tries_left = tries,
+                               .minute_of_day = -1, .index = -1};
+    step(&ev);
+}
+
+static void card_read(int err, int tries, int preselected)
+{
+    struct session_event ev = {.kind = SESSION_EV_CARD_READ, .err = err, .tries_left = tries,
+                               .index = preselected, .minute_of_day = -1};
+    step(&ev);
+}
+
+static void pay(int cumulative_yen)
+{
+    struct session_event ev = {.kind = SESSION_EV_PAYMENT_INSERTED, .amount_yen = cumulative_yen,
+                               .minute_of_day = -1, .index = -1};
+    step(&ev);
+}
+
+static void enter_pin(void)
+{
+    for (int i = 0; i < 4; i++)
+        ev0(SESSION_EV_PIN_DIGIT);
+    ev0(SESSION_EV_PIN_SUBMIT);
+}
+
+static void configure(int open_minute, int close_minute)
+{
+    struct session_event ev = {.kind = SESSION_EV_CONFIG, .minute_of_day = -1, .index = -1};
+    ev.config.open_minute = open_minute;
+    ev.config.close_minute = close_minute;
+    ev.config.fee_per_copy_yen = FEE;
+    ev.config.max_copies = 5;
+    ev.config.n_municipalities = N_MUNI;
+    step(&ev);
+}
+
+/* A fresh kiosk, configured, open, at noon, showing IDLE. */
+static int setup(void **state)
+{
+    (void)state;
+    memset(&H, 0, sizeof H);
+    H.now = 1000000;
+    H.check_tries = 3;
+    H.pay_yen = 200;
+    session_init(&H.s, NULL, H.now);
+    configure(OPEN_MIN, CLOSE_MIN);
+    tick_at(100, 12 * 60);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    mark();
+    return 0;
+}
+
+/* One happy step forward from the current state. */
+static void advance(void)
+{
+    switch (H.s.state) {
+    case SESSION_IDLE: ev0(SESSION_EV_CARD_INSERTED); break;
+    case SESSION_CARD_PLACED: card_checked(KOFU_OK, H.check_tries); break;
+    case SESSION_SERVICE: tap(SESSION_BTN_SERVICE); break;
+    case SESSION_PIN_LAST_TRY_CONFIRM: tap(SESSION_BTN_LAST_TRY_YES); break;
+    case SESSION_PIN: enter_pin(); break;
+    case SESSION_READING: card_read(KOFU_OK, 3, 1); break;
+    case SESSION_TAKE_CARD: ev0(SESSION_EV_CARD_REMOVED); break;
+    case SESSION_MUNICIPALITY: tap(SESSION_BTN_CONFIRM); break;
+    case SESSION_KIND_COPIES: tap(SESSION_BTN_CONFIRM); break;
+    case SESSION_REQUESTING: ev_err(SESSION_EV_CENTER_RESULT, KOFU_OK); break;
+    case SESSION_CONFIRM: tap(SESSION_BTN_CONFIRM); break;
+    case SESSION_PAYMENT: pay(H.pay_yen); break;
+    case SESSION_PRINTING: ev_err(SESSION_EV_PRINT_RESULT, H.print_err); break;
+    case SESSION_TAKE_CERTIFICATE: ev0(SESSION_EV_CERTIFICATE_TAKEN); break;
+    default: fail_msg("advance: no happy step from %s", session_state_name(H.s.state));
+    }
+}
+
+static void drive_to(enum session_state target)
+{
+    for (int i = 0; i < 40 && H.s.state != target; i++)
+        advance();
+    assert_string_equal(session_state_name(H.s.state), session_state_name(target));
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_names(void **state)
+{
+    (void)state;
+    for (int i = 0; i < SESSION_STATE__COUNT; i++) {
+        assert_string_not_equal(session_state_name((enum session_state)i), "unknown");
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(session_state_name((enum session_state)i),
+                                    session_state_name((enum session_state)j));
+    }
+    for (int i = 0; i < SESSION_SCREEN__COUNT; i++)
+        assert_string_not_equal(session_screen_name((enum session_screen)i), "unknown");
+    for (int i = 0; i < SESSION_PROMPT__COUNT; i++)
+        assert_string_not_equal(session_prompt_name((enum session_prompt)i), "unknown");
+    for (int i = 0; i < SESSION_ACT__COUNT; i++)
+        assert_string_not_equal(session_action_name((enum session_action_kind)i), "unknown");
+    for (int i = 0; i < SESSION_EV__COUNT; i++)
+        assert_string_not_equal(session_event_name((enum session_event_kind)i), "unknown");
+    for (int i = 0; i < SESSION_BTN__COUNT; i++)
+        assert_string_not_equal(session_button_name((enum session_button)i), "unknown");
+    assert_string_equal(session_state_name(SESSION_PIN_LAST_TRY_CONFIRM), "pin-last-try-confirm");
+    assert_string_equal(session_state_name(SESSION_STATE__COUNT), "unknown");
+}
+
+static void test_closed_until_configured(void **state)
+{
+    (void)state;
+    struct session_config cfg;
+    session_config_default(&cfg);
+    session_init(&H.s, &cfg, H.now);
+    assert_int_equal(H.s.state, SESSION_CLOSED);
+    tick(100);
+    const struct session_action *a = out_screen(&H.out);
+    assert_non_null(a);
+    assert_int_equal(a->screen, SESSION_SCREEN_CLOSED);
+    assert_int_equal(a->err, KOFU_E_CONFIG);
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_false(out_has(&H.out, SESSION_ACT_CHECK_CARD));
+    /* An invalid configuration is refused. */
+    struct session_event bad = {.kind = SESSION_EV_CONFIG, .minute_of_day = -1};
+    bad.config.max_copies = 0;
+    bad.config.n_municipalities = 1;
+    step(&bad);
+    assert_false(H.s.center_known);
+}
+
+static void test_domestic_end_to_end(void **state)
+{
+    (void)state;
+    static const enum session_state expected[] = {
+        SESSION_CARD_PLACED, SESSION_SERVICE, SESSION_PIN, SESSION_READING, SESSION_TAKE_CARD,
+        SESSION_MUNICIPALITY, SESSION_KIND_COPIES, SESSION_REQUESTING, SESSION_CONFIRM, SESSION_PAYMENT,
+        SESSION_PRINTING, SESSION_TAKE_CERTIFICATE, SESSION_IDLE,
+    };
+    enum session_state seen[32];
+    size_t nseen = 0;
+    H.pay_yen = 500;
+    do {
+        advance();
+        assert_true(nseen < 32);
+        seen[nseen++] = H.s.state;
+        if (H.s.state == SESSION_PIN)
+            assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 1);
+        if (H.s.state == SESSION_MUNICIPALITY) {
+            assert_int_equal(out_screen(&H.out)->municipality, 1); /* preselected from the card */
+            assert_int_equal(log_count(SESSION_ACT_RESET_CARD), 1);  /* card unpowered after reading */
+        }
+        if (H.s.state == SESSION_CONFIRM) {
+            assert_true(out_has(&H.out, SESSION_ACT_RENDER_PREVIEW));
+            assert_int_equal(out_screen(&H.out)->amount_yen, FEE);
+            ev_err(SESSION_EV_PREVIEW_RESULT, KOFU_OK);
+            assert_int_equal(H.s.state, SESSION_CONFIRM);
+        }
+        if (H.s.state == SESSION_TAKE_CERTIFICATE)
+            assert_int_equal(log_count(SESSION_ACT_WIPE), 0); /* no wipe before the end */
+    } while (H.s.state != SESSION_IDLE);
+    assert_int_equal(nseen, sizeof expected / sizeof expected[0]);
+    for (size_t i = 0; i < nseen; i++)
+        assert_string_equal(session_state_name(seen[i]), session_state_name(expected[i]));
+
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 1);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 1);
+    assert_false(log_find(SESSION_ACT_READ_CARD)->last_try_confirmed);
+    assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 1);
+    const struct session_action *r = log_find(SESSION_ACT_REQUEST_CERTIFICATE);
+    assert_non_null(r);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 1);
+    assert_int_equal(r->municipality, 1);
+    assert_int_equal(r->cert_kind, CENTER_DOMESTIC);
+    assert_int_equal(r->copies, 1);
+    assert_int_equal(log_find(SESSION_ACT_PAYMENT_ASK)->amount_yen, FEE);
+    assert_int_equal(log_find(SESSION_ACT_PRINT)->copies, 1);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_DISPENSE_CHANGE), 1);
+    assert_int_equal(log_find(SESSION_ACT_PAYMENT_DISPENSE_CHANGE)->amount_yen, 500 - FEE);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_REFUND), 0);
+    const struct session_action *c = log_find(SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+    assert_int_equal(c->outcome, CENTER_PRINTED);
+    assert_int_equal(c->copies, 1);
+    assert_int_equal(c->amount_yen, FEE);
+    /* Order: the request before the ask, the print before the change. */
+    size_t i_req = SIZE_MAX, i_ask = SIZE_MAX, i_print = SIZE_MAX, i_change = SIZE_MAX;
+    for (size_t i = 0; i < H.nlog; i++) {
+        if (H.log[i].kind == SESSION_ACT_REQUEST_CERTIFICATE) i_req = i;
+        if (H.log[i].kind == SESSION_ACT_PAYMENT_ASK) i_ask = i;
+        if (H.log[i].kind == SESSION_ACT_PRINT) i_print = i;
+        if (H.log[i].kind == SESSION_ACT_PAYMENT_DISPENSE_CHANGE) i_change = i;
+    }
+    assert_true(i_req < i_ask && i_ask < i_print && i_print < i_change);
+    /* The last step: report already sent, WIPE before the idle screen. */
+    size_t w = out_index(&H.out, SESSION_ACT_WIPE), sc = out_index(&H.out, SESSION_ACT_SHOW_SCREEN);
+    assert_true(w < sc);
+    assert_int_equal(H.out.a[sc].screen, SESSION_SCREEN_IDLE);
+    assert_int_equal(H.s.municipality, -1); /* nothing of the visit kept */
+    assert_int_equal(H.s.inserted_yen, 0);
+}
+
+static void test_overseas_two_copies(void **state)
+{
+    (void)state;
+    H.pay_yen = 2 * FEE; /* exact: no change */
+    drive_to(SESSION_MUNICIPALITY);
+    tap_municipality(2);
+    tap_municipality(N_MUNI); /* out of range: ignored */
+    assert_int_equal(H.s.municipality, 2);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    tap_kind(CENTER_OVERSEAS);
+    tap(SESSION_BTN_COPIES_PLUS);
+    assert_int_equal(out_screen(&H.out)->copies, 2);
+    assert_int_equal(out_screen(&H.out)->cert_kind, CENTER_OVERSEAS);
+    drive_to(SESSION_IDLE);
+    const struct session_action *r = log_find(SESSION_ACT_REQUEST_CERTIFICATE);
+    assert_int_equal(r->municipality, 2);
+    assert_int_equal(r->cert_kind, CENTER_OVERSEAS);
+    assert_int_equal(r->copies, 2);
+    assert_int_equal(log_find(SESSION_ACT_PAYMENT_ASK)->amount_yen, 240);
+    assert_int_equal(log_find(SESSION_ACT_PRINT)->copies, 2);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_DISPENSE_CHANGE), 0);
+    assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->amount_yen, 240);
+    assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->copies, 2);
+}
+
+static void test_copies_bounds_and_back(void **state)
+{
+    (void)state;
+    drive_to(SESSION_KIND_COPIES);
+    tap(SESSION_BTN_COPIES_MINUS);
+    assert_int_equal(H.s.copies, 1);
+    for (int i = 0; i < 10; i++)
+        tap(SESSION_BTN_COPIES_PLUS);
+    assert_int_equal(H.s.copies, 5);
+    tap(SESSION_BTN_BACK);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    tap(SESSION_BTN_CONFIRM);
+    tap(SESSION_BTN_CONFIRM);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_OK);
+    assert_int_equal(H.s.total_yen, 5 * FEE);
+}
+
+static void test_wrong_pin_then_right(void **state)
+{
+    (void)state;
+    drive_to(SESSION_READING);
+    card_read(KOFU_E_PIN_WRONG, 2, -1);
+    assert_int_equal(H.s.state, SESSION_PIN);
+    assert_true(out_has(&H.out, SESSION_ACT_SHUFFLE_PIN_PAD)); /* a fresh pad, empty PIN */
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_PIN);
+    assert_int_equal(sc->tries_left, 2);
+    assert_int_equal(sc->err, KOFU_E_PIN_WRONG);
+    assert_int_equal(sc->pin_digits, 0);
+    enter_pin();
+    assert_int_equal(H.s.state, SESSION_READING);
+    card_read(KOFU_OK, 3, -1);
+    assert_int_equal(H.s.state, SESSION_TAKE_CARD);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 2);
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    assert_int_equal(H.s.municipality, -1); /* no preselection */
+    tap(SESSION_BTN_CONFIRM);                /* nothing chosen: stays */
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+}
+
+static void test_pin_entry_rules(void **state)
+{
+    (void)state;
+    drive_to(SESSION_PIN);
+    ev0(SESSION_EV_PIN_DIGIT);
+    ev0(SESSION_EV_PIN_DIGIT);
+    ev0(SESSION_EV_PIN_SUBMIT); /* 2 digits: not sent */
+    assert_int_equal(H.s.state, SESSION_PIN);
+    assert_int_equal(H.out.a[0].prompt, SESSION_PROMPT_PIN_INCOMPLETE);
+    ev0(SESSION_EV_PIN_CLEAR);
+    assert_int_equal(out_screen(&H.out)->pin_digits, 0);
+    for (int i = 0; i < 6; i++)
+        ev0(SESSION_EV_PIN_DIGIT);
+    assert_int_equal(H.s.pin_digits, 4);
+    tap(SESSION_BTN_BACK);
+    assert_int_equal(H.s.state, SESSION_SERVICE);
+    assert_true(out_has(&H.out, SESSION_ACT_CLEAR_PIN));
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+    tap(SESSION_BTN_SERVICE);
+    assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 2); /* reshuffled on every entry */
+}
+
+static void test_tries_left_shown(void **state)
+{
+    (void)state;
+    drive_to(SESSION_PIN); /* untouched card: 3 of 3 */
+    const struct session_action *sc = log_find(SESSION_ACT_SHOW_SCREEN);
+    for (size_t i = 0; i < H.nlog; i++)
+        if (H.log[i].kind == SESSION_ACT_SHOW_SCREEN && H.log[i].screen == SESSION_SCREEN_PIN)
+            sc = &H.log[i];
+    assert_int_equal(sc->screen, SESSION_SCREEN_PIN);
+    assert_int_equal(sc->tries_left, KENHOJO_TRIES_UNKNOWN); /* not shown */
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_PIN_ENTER);
+
+    setup(NULL);
+    H.check_tries = 2;
+    drive_to(SESSION_PIN);
+    assert_int_equal(out_screen(&H.out)->tries_left, 2);
+    const struct session_action *p = out_find(&H.out, SESSION_ACT_PLAY_PROMPT);
+    assert_int_equal(p->prompt, SESSION_PROMPT_PIN_TRIES_LEFT);
+    assert_int_equal(p->tries_left, 2);
+}
+
+static void test_last_try_confirm_yes(void **state)
+{
+    (void)state;
+    H.check_tries = 1;
+    drive_to(SESSION_SERVICE);
+    tap(SESSION_BTN_SERVICE);
+    assert_int_equal(H.s.state, SESSION_PIN_LAST_TRY_CONFIRM);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PIN_LAST_TRY);
+    assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 0); /* no PIN pad before the yes */
+    tap(SESSION_BTN_LAST_TRY_YES);
+    assert_int_equal(H.s.state, SESSION_PIN);
+    assert_int_equal(out_screen(&H.out)->tries_left, 1);
+    enter_pin();
+    const struct session_action *rd = out_find(&H.out, SESSION_ACT_READ_CARD);
+    assert_non_null(rd);
+    assert_true(rd->last_try_confirmed);
+    card_read(KOFU_OK, 3, 0);
+    assert_int_equal(H.s.state, SESSION_TAKE_CARD);
+}
+
+static void test_last_try_confirm_no(void **state)
+{
+    (void)state;
+    H.check_tries = 1;
+    drive_to(SESSION_PIN_LAST_TRY_CONFIRM);
+    tap(SESSION_BTN_LAST_TRY_NO);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PIN_NOT_CONFIRMED);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+    ev0(SESSION_EV_CARD_REMOVED);
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+}
+
+static void test_wrong_pins_lead_to_last_try_then_blocked(void **state)
+{
+    (void)state;
+    drive_to(SESSION_READING);
+    card_read(KOFU_E_PIN_WRONG, 1, -1);
+    assert_int_equal(H.s.state, SESSION_PIN_LAST_TRY_CONFIRM);
+    tap(SESSION_BTN_LAST_TRY_YES);
+    enter_pin();
+    assert_true(out_find(&H.out, SESSION_ACT_READ_CARD)->last_try_confirmed);
+    card_read(KOFU_E_PIN_WRONG, 0, -1);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PIN_BLOCKED);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 2);
+    /* The card layer refusing an unconfirmed last try sends us to the confirmation. */
+    setup(NULL);
+    drive_to(SESSION_READING);
+    card_read(KOFU_E_PIN_NOT_CONFIRMED, KENHOJO_TRIES_UNKNOWN, -1);
+    assert_int_equal(H.s.state, SESSION_PIN_LAST_TRY_CONFIRM);
+}
+
+static void test_blocked_card(void **state)
+{
+    (void)state;
+    drive_to(SESSION_CARD_PLACED);
+    assert_true(out_has(&H.out, SESSION_ACT_CHECK_CARD));
+    card_checked(KOFU_E_PIN_BLOCKED, 0);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(sc->err, KOFU_E_PIN_BLOCKED); /* its words send the resident to the municipal office */
+    assert_true(sc->card_on_reader);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_ERROR);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->err, KOFU_E_PIN_BLOCKED);
+    assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 0);
+    /* The card is still there: reminders until it is taken. */
+    tick(H.s.cfg.reminder_ms);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_REMIND_TAKE_CARD);
+    ev0(SESSION_EV_CARD_REMOVED);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    /* A counter of 0 reported as OK is a blocked card too. */
+    setup(NULL);
+    drive_to(SESSION_CARD_PLACED);
+    card_checked(KOFU_OK, 0);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PIN_BLOCKED);
+}
+
+static void test_card_removed_during_reading(void **state)
+{
+    (void)state;
+    drive_to(SESSION_READING);
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_CARD_REMOVED);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    card_read(KOFU_OK, 3, 0); /* a late result changes nothing */
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(H.out.n, 0);
+    tick(H.s.cfg.notice_ms - 1);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    tick(1);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
+}
+
+static bool is_warning(const struct session_action *a)
+{
+    if (a->kind == SESSION_ACT_SHOW_SCREEN)
+        return a->screen == SESSION_SCREEN_TIMEOUT_WARNING || a->screen == SESSION_SCREEN_PLEASE_WAIT ||
+               a->screen == SESSION_SCREEN_TAKE_CARD || a->screen == SESSION_SCREEN_TAKE_CERTIFICATE;
+    return false;
+}
+
+/* Walk away from `target` with `inserted` yen in the acceptor: only the clock
+ * moves (and the refund device answers). */
+static void walk_away_from(enum session_state target, int inserted)
+{
+    setup(NULL);
+    if (target == SESSION_PIN_LAST_TRY_CONFIRM)
+        H.check_tries = 1;
+    if (target == SESSION_REFUNDING) {
+        H.print_err = KOFU_E_PRINTER_MEDIA_JAM;
+        drive_to(SESSION_PRINTING);
+    }
+    if (target == SESSION_ERROR) {
+        drive_to(SESSION_REQUESTING);
+        ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_CENTER_UNREACHABLE);
+    }
+    drive_to(target);
+    int paid = H.s.inserted_yen;
+    if (inserted > 0) {
+        pay(inserted);
+        paid = inserted;
+    }
+    bool printed = target == SESSION_TAKE_CERTIFICATE;
+    mark();
+    for (int i = 0; i < 2000 && H.s.state != SESSION_IDLE; i++) {
+        tick(1000);
+        if (out_has(&H.out, SESSION_ACT_PAYMENT_REFUND))
+            ev_err(SESSION_EV_REFUND_RESULT, KOFU_OK);
+    }
+    print_message("walk away from %s: %zu actions\n", session_state_name(target), H.nlog);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_true(H.nlog > 0);
+    if (target != SESSION_ERROR) /* an error notice just times out */
+        assert_true(is_warning(&H.log[0])); /* the first thing the resident meets */
+    assert_true(log_count(SESSION_ACT_WIPE) >= 1);
+    assert_true(log_count(SESSION_ACT_RESET_CARD) >= 1);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_int_equal(H.s.inserted_yen, 0);
+    /* No money kept unless a certificate was printed. */
+    if (!printed && paid > 0) {
+        int returned = 0, on_receipt = 0;
+        for (size_t i = 0; i < H.nlog; i++) {
+            if (H.log[i].kind == SESSION_ACT_PAYMENT_REFUND)
+                returned += H.log[i].amount_yen;
+            if (H.log[i].kind == SESSION_ACT_PRINT_REFUND_RECEIPT)
+                on_receipt += H.log[i].amount_yen;
+        }
+        /* A refund answered OK, or a receipt for a refund that never came. */
+        assert_true(returned == paid || on_receipt == paid);
+    }
+    if (!printed) {
+        for (size_t i = 0; i < H.nlog; i++) {
+            assert_int_not_equal(H.log[i].kind, SESSION_ACT_PAYMENT_DISPENSE_CHANGE);
+            if (H.log[i].kind == SESSION_ACT_REPORT_COMPLETION) {
+                assert_int_not_equal(H.log[i].outcome, CENTER_PRINTED);
+                assert_int_equal(H.log[i].amount_yen, 0);
+            }
+        }
+    }
+}
+
+static void test_walk_away_every_state(void **state)
+{
+    (void)state;
+    for (int st = 0; st < SESSION_STATE__COUNT; st++) {
+        if (is_rest((enum session_state)st))
+            continue;
+        walk_away_from((enum session_state)st, 0);
+    }
+    walk_away_from(SESSION_PAYMENT, 100); /* part of the fee inserted */
+}
+
+static void test_warning_then_touch_continues(void **state)
+{
+    (void)state;
+    drive_to(SESSION_KIND_COPIES);
+    tick(H.s.cfg.inactivity_warn_ms);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TIMEOUT_WARNING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_TIMEOUT_WARNING);
+    tick(H.s.cfg.inactivity_cancel_ms - 1);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    tap(SESSION_BTN_COPIES_MINUS); /* a touch that changes nothing still counts */
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_KIND_COPIES); /* warning gone */
+    tick(H.s.cfg.inactivity_warn_ms - 1);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(H.out.n, 0);
+    /* A clock jump still warns before it cancels. */
+    tick(3600 * 1000);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TIMEOUT_WARNING);
+    tick(1);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+}
+
+static void test_cancel_before_payment(void **state)
+{
+    (void)state;
+    drive_to(SESSION_PIN);
+    tap(SESSION_BTN_CANCEL); /* card still on the reader */
+    assert_int_equal(H.s.state, SESSION_TAKE_CARD);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_IDLE); /* not on to MUNICIPALITY */
+
+    setup(NULL);
+    drive_to(SESSION_CONFIRM);
+    tap(SESSION_BTN_BACK); /* no back once issued */
+    assert_int_equal(H.s.state, SESSION_CONFIRM);
+    tap(SESSION_BTN_CANCEL);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_non_null(c);
+    assert_int_equal(c->outcome, CENTER_FAILED);
+    assert_true(out_index(&H.out, SESSION_ACT_REPORT_COMPLETION) < out_index(&H.out, SESSION_ACT_WIPE));
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_ASK), 0);
+}
+
+static void test_cancel_during_payment_refunds(void **state)
+{
+    (void)state;
+    drive_to(SESSION_PAYMENT);
+    pay(50);
+    pay(100);
+    assert_int_equal(out_screen(&H.out)->inserted_yen, 100);
+    pay(90); /* cumulative counts never go down */
+    assert_int_equal(H.s.inserted_yen, 100);
+    tap(SESSION_BTN_CANCEL);
+    assert_int_equal(H.s.state, SESSION_REFUNDING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PAYMENT_REFUND)->amount_yen, 100);
+    ev_err(SESSION_EV_REFUND_RESULT, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_REFUNDED);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_REFUNDED);
+    assert_int_equal(log_count(SESSION_ACT_PRINT), 0);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+
+    /* Nothing inserted: the acceptor is closed, no refund. */
+    setup(NULL);
+    drive_to(SESSION_PAYMENT);
+    tap(SESSION_BTN_CANCEL);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_true(out_has(&H.out, SESSION_ACT_PAYMENT_CANCEL));
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_REFUND), 0);
+}
+
+static void test_print_failure_refunded(void **state)
+{
+    (void)state;
+    H.print_err = KOFU_E_PRINTER_MEDIA_EMPTY;
+    H.pay_yen = 150;
+    drive_to(SESSION_PRINTING);
+    advance();
+    assert_int_equal(H.s.state, SESSION_REFUNDING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PAYMENT_REFUND)->amount_yen, 150); /* change included */
+    ev_err(SESSION_EV_REFUND_RESULT, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_REFUNDED);
+    assert_int_equal(sc->err, KOFU_E_PRINTER_MEDIA_EMPTY);
+    assert_int_equal(sc->amount_yen, 150);
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(c->outcome, CENTER_REFUNDED);
+    assert_int_equal(c->copies, 0);
+    assert_int_equal(c->amount_yen, 0);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_DISPENSE_CHANGE), 0);
+    assert_int_equal(log_count(SESSION_ACT_PRINT_REFUND_RECEIPT), 0);
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1); /* once */
+}
+
+static void test_refund_device_failure_prints_receipt(void **state)
+{
+    (void)state;
+    H.print_err = KOFU_E_PRINT_ABORTED;
+    drive_to(SESSION_REFUNDING);
+    ev_err(SESSION_EV_REFUND_RESULT, KOFU_E_INTERNAL);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *rc = out_find(&H.out, SESSION_ACT_PRINT_REFUND_RECEIPT);
+    assert_non_null(rc);
+    assert_int_equal(rc->amount_yen, 200);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_REFUNDED);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_REFUND_RECEIPT);
+    assert_true(out_index(&H.out, SESSION_ACT_REPORT_COMPLETION) < out_index(&H.out, SESSION_ACT_WIPE));
+}
+
+static void test_center_down(void **state)
+{
+    (void)state;
+    drive_to(SESSION_REQUESTING);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_CENTER_UNREACHABLE);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(sc->err, KOFU_E_CENTER_UNREACHABLE);
+    assert_false(sc->card_on_reader);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_OK); /* too late */
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_ASK), 0);
+    assert_int_equal(log_count(SESSION_ACT_RENDER_PREVIEW), 0);
+    assert_int_equal(log_count(SESSION_ACT_PRINT), 0);
+    assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_FAILED);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+
+    /* A preview that cannot be drawn: error, no payment either. */
+    setup(NULL);
+    drive_to(SESSION_CONFIRM);
+    ev_err(SESSION_EV_PREVIEW_RESULT, KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_ASK), 0);
+}
+
+static void test_outside_service_hours(void **state)
+{
+    (void)state;
+    tick_at(100, CLOSE_MIN); /* 23:00: closed */
+    assert_int_equal(H.s.state, SESSION_CLOSED);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_CLOSED);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_OUTSIDE_HOURS);
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_OUTSIDE_HOURS);
+    assert_false(out_has(&H.out, SESSION_ACT_CHECK_CARD));
+    ev0(SESSION_EV_CARD_REMOVED);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_CLOSED);
+    tick_at(100, OPEN_MIN - 1);
+    assert_int_equal(H.s.state, SESSION_CLOSED);
+    tick_at(100, OPEN_MIN);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_IDLE);
+    /* A visit running at closing time is not cut short. */
+    drive_to(SESSION_MUNICIPALITY);
+    tick_at(100, CLOSE_MIN + 5);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    /* Hours across midnight (22:00–02:00). */
+    configure(22 * 60, 2 * 60);
+    tap(SESSION_BTN_CANCEL);
+    assert_int_equal(H.s.state, SESSION_IDLE); /* 23:05 is inside */
+    tick_at(100, 3 * 60);
+    assert_int_equal(H.s.state, SESSION_CLOSED);
+}
+
+static void test_card_left_on_reader_reminders(void **state)
+{
+    (void)state;
+    drive_to(SESSION_TAKE_CARD);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_TAKE_CARD);
+    mark();
+    uint64_t start = H.now;
+    uint64_t last = 0;
+    int reminders = 0;
+    while (H.s.state == SESSION_TAKE_CARD && H.now - start < 10 * 60 * 1000) {
+        tick(500);
+        if (out_has(&H.out, SESSION_ACT_PLAY_PROMPT) &&
+            out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt == SESSION_PROMPT_REMIND_TAKE_CARD) {
+            assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TAKE_CARD);
+            if (reminders > 0)
+                assert_int_equal(H.now - last, H.s.cfg.reminder_ms);
+            last = H.now;
+            reminders++;
+        }
+    }
+    assert_true(reminders >= 3);
+    assert_int_equal(reminders, (int)(H.s.cfg.left_behind_ms / H.s.cfg.reminder_ms) - 1);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(H.now - start, H.s.cfg.left_behind_ms);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
+}
+
+static void test_certificate_left_in_tray_reminders(void **state)
+{
+    (void)state;
+    drive_to(SESSION_TAKE_CERTIFICATE);
+    mark();
+    int reminders = 0;
+    for (int i = 0; i < 4; i++) {
+        tick(H.s.cfg.reminder_ms);
+        const struct session_action *p = out_find(&H.out, SESSION_ACT_PLAY_PROMPT);
+        assert_non_null(p);
+        assert_int_equal(p->prompt, SESSION_PROMPT_REMIND_TAKE_CERTIFICATE);
+        assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TAKE_CERTIFICATE);
+        reminders++;
+    }
+    tick(H.s.cfg.reminder_ms / 2);
+    assert_int_equal(H.out.n, 0); /* not between reminders */
+    assert_int_equal(reminders, 4);
+    ev0(SESSION_EV_CERTIFICATE_TAKEN);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 0); /* sent once, on printing */
+}
+
+static void test_language_switch_keeps_state(void **state)
+{
+    (void)state;
+    static const enum session_state where[] = {SESSION_IDLE, SESSION_SERVICE, SESSION_PIN, SESSION_KIND_COPIES,
+                                               SESSION_PAYMENT, SESSION_TAKE_CERTIFICATE};
+    size_t n = sizeof where / sizeof where[0];
+    for (size_t i = 0; i < n; i++) {
+        drive_to(where[i]);
+        if (where[i] == SESSION_PIN)
+            ev0(SESSION_EV_PIN_DIGIT);
+        enum session_screen before = H.s.screen;
+        enum kofu_lang lang = H.s.lang;
+        enum kofu_lang other = lang == KOFU_LANG_JA ? KOFU_LANG_EN : KOFU_LANG_JA;
+        int digits = H.s.pin_digits;
+        tap(SESSION_BTN_LANGUAGE);
+        assert_int_equal(H.s.state, where[i]);
+        const struct session_action *sc = out_screen(&H.out);
+        assert_non_null(sc);
+        assert_int_equal(sc->screen, before);
+        assert_int_equal(sc->lang, other);
+        assert_int_equal(sc->pin_digits, digits);
+        assert_false(out_has(&H.out, SESSION_ACT_SHUFFLE_PIN_PAD));
+        assert_false(out_has(&H.out, SESSION_ACT_PAYMENT_ASK));
+        assert_false(out_has(&H.out, SESSION_ACT_WIPE));
+        tap(SESSION_BTN_LANGUAGE);
+        assert_int_equal(out_screen(&H.out)->lang, lang);
+        assert_int_equal(H.s.state, where[i]);
+        if (i == 0)
+            tap(SESSION_BTN_LANGUAGE); /* the visit goes on in English */
+        if (i + 1 == n)
+            break;
+        if (where[i] == SESSION_PIN) {
+            for (int d = 0; d < 3; d++)
+                ev0(SESSION_EV_PIN_DIGIT);
+            ev0(SESSION_EV_PIN_SUBMIT);
+        } else {
+            advance();
+        }
+        assert_int_equal(out_screen(&H.out)->lang, KOFU_LANG_EN);
+    }
+    drive_to(SESSION_IDLE);
+    assert_int_equal(out_screen(&H.out)->lang, KOFU_LANG_JA); /* the next resident starts in Japanese */
+}
+
+static void test_device_slow_then_answers(void **state)
+{
+    (void)state;
+    drive_to(SESSION_REQUESTING);
+    tick(H.s.cfg.wait_warn_ms);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PLEASE_WAIT);
+    tap(SESSION_BTN_CANCEL); /* no cancel while the center works */
+    assert_int_equal(H.s.state, SESSION_REQUESTING);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_CONFIRM);
+    /* The printer never answers: treated as a print time-out, refunded. */
+    drive_to(SESSION_PRINTING);
+    tick(H.s.cfg.wait_warn_ms);
+    tick(H.s.cfg.wait_timeout_ms);
+    assert_int_equal(H.s.state, SESSION_REFUNDING);
+    assert_int_equal(H.s.err, KOFU_E_PRINT_TIMEOUT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_names, setup),
+        cmocka_unit_test_setup(test_closed_until_configured, setup),
+        cmocka_unit_test_setup(test_domestic_end_to_end, setup),
+        cmocka_unit_test_setup(test_overseas_two_copies, setup),
+        cmocka_unit_test_setup(test_copies_bounds_and_back, setup),
+        cmocka_unit_test_setup(test_wrong_pin_then_right, setup),
+        cmocka_unit_test_setup(test_pin_entry_rules, setup),
+        cmocka_unit_test_setup(test_tries_left_shown, setup),
+        cmocka_unit_test_setup(test_last_try_confirm_yes, setup),
+        cmocka_unit_test_setup(test_last_try_confirm_no, setup),
+        cmocka_unit_test_setup(test_wrong_pins_lead_to_last_try_then_blocked, setup),
+        cmocka_unit_test_setup(test_blocked_card, setup),
+        cmocka_unit_test_setup(test_card_removed_during_reading, setup),
+        cmocka_unit_test_setup(test_walk_away_every_state, setup),
+        cmocka_unit_test_setup(test_warning_then_touch_continues, setup),
+        cmocka_unit_test_setup(test_cancel_before_payment, setup),
+        cmocka_unit_test_setup(test_cancel_during_payment_refunds, setup),
+        cmocka_unit_test_setup(test_print_failure_refunded, setup),
+        cmocka_unit_test_setup(test_refund_device_failure_prints_receipt, setup),
+        cmocka_unit_test_setup(test_center_down, setup),
+        cmocka_unit_test_setup(test_outside_service_hours, setup),
+        cmocka_unit_test_setup(test_card_left_on_reader_reminders, setup),
+        cmocka_unit_test_setup(test_certificate_left_in_tray_reminders, setup),
+        cmocka_unit_test_setup(test_language_switch_keeps_state, setup),
+        cmocka_unit_test_setup(test_device_slow_then_answers, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

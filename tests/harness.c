@@ -60,7 +60,7 @@ static void sleep_ms(int ms)
 
 /* exec wants char *const argv[]; string literals are const here
  * (-Wwrite-strings), so the child copies them into writable storage. */
-static void exec_copy(const char *const argv[], bool search_path)
+void harness_exec(const char *const argv[], bool search_path)
 {
     static char store[8192];
     char *v[64];
@@ -101,7 +101,7 @@ static pid_t spawn(const char *const argv[], const char *log_path, int out_fd)
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0)
         dup2(devnull, 0);
-    exec_copy(argv, true);
+    harness_exec(argv, true);
     return -1;
 }
 
@@ -400,7 +400,7 @@ int harness_run(const char *const argv[], const char *stdin_data, char *out, siz
         dup2(in[0], 0);
         dup2(o[1], 1);
         dup2(e[1], 2);
-        exec_copy(argv, false);
+        harness_exec(argv, false);
     }
     close(in[0]);
     close(o[1]);

@@ -66,6 +66,9 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
 /** Monotonic milliseconds, and the median of n values (sorts v). */
 double harness_now_ms(void);
 double harness_median(double *v, size_t n);
+/** exec argv in a forked child (execvp when search_path), copying the
+ *  const strings into writable storage first; _exit(127) if it fails. */
+void harness_exec(const char *const argv[], bool search_path);
 /** Make the temp dir without starting pcscd. */
 int harness_init(struct harness *h);
 

@@ -73,21 +73,8 @@ static pid_t spawn(const char *const argv[], const char *const env[], const char
         dup2(devnull, 0);
     for (int i = 0; env && env[i]; i++)
         putenv(strdup(env[i]));
-    static char store[8192];
-    char *v[64];
-    size_t used = 0;
-    int n = 0;
-    for (; argv[n] && n < 63; n++) {
-        size_t len = strlen(argv[n]) + 1;
-        if (len > sizeof store - used)
-            _exit(127);
-        memcpy(store + used, argv[n], len);
-        v[n] = store + used;
-        used += len;
-    }
-    v[n] = NULL;
-    execvp(v[0], v);
-    _exit(127);
+    harness_exec(argv, true);
+    return -1;
 }
 
 /* Reaps what is left of a process group: members that the group leader's

@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 SAN      ?=
-PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig
+PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig x11 alsa
 # Debian 12's libcups2-dev has no cups.pc: ask cups-config.
 CUPS_CFLAGS := $(shell cups-config --cflags)
 CUPS_LIBS   := $(shell cups-config --libs)
@@ -21,14 +21,15 @@ HARDEN   := -fPIE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 OPT      := -O1 -g
 endif
 BOARD    ?= sim
-CPPFLAGS += -D_GNU_SOURCE -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim -Itests/printer
+CPPFLAGS += -D_GNU_SOURCE -DKOFU_BOARD='"$(BOARD)"' -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim -Itests/printer
 CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS)) $(CUPS_CFLAGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(CUPS_LIBS) -lm
 
 # The firmware core, shared by kofu, the tests and the fuzzers.
-CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/pcsc/*.c drivers/ipp/*.c) \
-            $(wildcard ui/*.c) board/$(BOARD)/board.c
+# Every driver and both boards are in every build (`kofu run --board NAME`).
+CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
+            $(wildcard ui/*.c) board/board.c $(wildcard board/*/board.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 KOFU_SRC := firmware/main.c
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)

@@ -1,21 +1,57 @@
 /*
  * board.h — what a board wires to each device class.
  *
- * Owns nothing; each board/<name>/board.c implements these and is the only
- * place that names a driver. The core includes this header, never a device
- * library's.
+ * Owns: struct board, the list of drivers one board uses, and the lookup of
+ * a board by name. Each board/<name>/board.c fills one struct board and is
+ * the only place that names a driver; the core includes this header, never
+ * a device library's. Both boards are built into every kofu binary (the
+ * kiosk's drivers are built and unit-tested on this machine with fakes);
+ * `kofu run --board NAME` chooses, and the other subcommands use the
+ * default board (BOARD in the Makefile).
  */
 #ifndef KOFU_BOARD_H
 #define KOFU_BOARD_H
 
+#include "audio.h"
 #include "card_reader.h"
+#include "display.h"
+#include "input.h"
+#include "payment.h"
 #include "printer.h"
 
-/** The board's name ("sim", "kiosk"). */
+/** One way this board shows its screens, and the input that goes with it
+ *  (NULL: none — a scripted run feeds the input). */
+struct board_display {
+    const char *name; /* the `display` configuration value, e.g. "headless", "x11", "fbdev" */
+    const struct display_ops *display;
+    const struct input_ops *input;
+};
+
+#define BOARD_DISPLAYS_MAX 3
+
+struct board {
+    const char *name;
+    const struct card_reader_ops *card_reader;
+    const struct printer_ops *printer;
+    const struct payment_ops *payment;
+    const struct audio_ops *audio;
+    /** The first is the board's default. */
+    struct board_display displays[BOARD_DISPLAYS_MAX];
+};
+
+extern const struct board board_sim;
+extern const struct board board_kiosk;
+
+/** The board called name, or NULL. */
+const struct board *board_find(const char *name);
+/** The display kind called name on board b ("" or NULL: the default), or NULL. */
+const struct board_display *board_find_display(const struct board *b, const char *name);
+
+/** The default board's name ("sim", "kiosk"). */
 const char *board_name(void);
-/** The card-reader driver of this board. */
+/** The default board's card-reader driver. */
 const struct card_reader_ops *board_card_reader(void);
-/** The printer driver of this board. */
+/** The default board's printer driver. */
 const struct printer_ops *board_printer(void);
 
 #endif

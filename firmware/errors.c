@@ -127,6 +127,15 @@ static const struct err_words words[] = {
      "Printing was cancelled. Please call the staff."},
     {KOFU_E_PRINT_TIMEOUT, "print-timeout", "印刷が時間内に終わりませんでした。係員をお呼びください。",
      "Printing did not finish in time. Please call the staff."},
+    {KOFU_E_PAYMENT_DEVICE, "payment-device", "料金の受け取りができません。係員をお呼びください。",
+     "The payment unit is not working. Please call the staff."},
+    {KOFU_E_PAYMENT_REFUND, "payment-refund", "お金をお返しできませんでした。返金の控えをお受け取りのうえ、係員をお呼びください。",
+     "Your money could not be returned. Please take the refund receipt and call the staff."},
+    {KOFU_E_PAYMENT_CHANGE, "payment-change", "おつりをお返しできませんでした。係員をお呼びください。",
+     "Your change could not be returned. Please call the staff."},
+    {KOFU_E_DISPLAY, "display", "画面を表示できません。", "The display is not working."},
+    {KOFU_E_INPUT, "input", "タッチパネルまたはセンサーを読み取れません。", "The touch panel or a sensor cannot be read."},
+    {KOFU_E_AUDIO, "audio", "音声案内を再生できません。", "Voice guidance cannot be played."},
 };
 
 static const struct err_words *find(int err)

@@ -70,6 +70,14 @@ enum kofu_err {
     KOFU_E_PRINT_ABORTED = -88,       /* the job ended aborted: not (completely) printed */
     KOFU_E_PRINT_CANCELLED = -89,     /* the job was cancelled at the printer */
     KOFU_E_PRINT_TIMEOUT = -90,       /* the job did not finish in time; kofu cancelled it */
+
+    KOFU_E_PAYMENT_DEVICE = -100,     /* the coin and note acceptor does not answer or reports a fault */
+    KOFU_E_PAYMENT_REFUND = -101,     /* the money could not be returned by the device */
+    KOFU_E_PAYMENT_CHANGE = -102,     /* the change could not be dispensed */
+
+    KOFU_E_DISPLAY = -110,            /* the display could not be opened or drawn to */
+    KOFU_E_INPUT = -111,              /* the touch panel or a sensor could not be read */
+    KOFU_E_AUDIO = -112,              /* a voice prompt could not be played */
 };
 
 enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };

@@ -1,0 +1,131 @@
+/*
+ * screens.h — the kiosk's screens, drawn with cairo and pango.
+ *
+ * Owns: how every session screen looks (issue 5): a 1280×800 touch screen
+ * by default, any size from 800×480 up; large targets (≥ 88 px, about
+ * 15 mm on a 15-inch panel), high contrast, large type; the language switch
+ * on every screen; back and cancel where the session accepts them; the PIN
+ * pad with its shuffled digit layout and the PIN as dots; the words of
+ * every screen in Japanese and English; and the hit test that turns a
+ * touch into a target.
+ *
+ * Pure drawing: screens_draw takes a model (what the session says to show,
+ * plus the data the kiosk owns: the municipality list, the fee, the PIN-pad
+ * layout, the certificate preview) and draws it onto any cairo context; it
+ * records where each target went into a layout. No I/O, no clock.
+ *
+ * Text is never cut off or squeezed silently: a text that does not fit its
+ * box even at the smallest allowed size makes screens_draw return
+ * KOFU_E_RENDER (the tests render every screen in both languages at the
+ * smallest supported size and require KOFU_OK).
+ */
+#ifndef KOFU_SCREENS_H
+#define KOFU_SCREENS_H
+
+#include "center.h"  /* struct center_municipality, enum center_kind */
+#include "errors.h"
+#include "session.h" /* enum session_screen, enum session_button */
+
+#include <cairo.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SCREENS_WIDTH_DEFAULT 1280
+#define SCREENS_HEIGHT_DEFAULT 800
+#define SCREENS_WIDTH_MIN 800
+#define SCREENS_HEIGHT_MIN 480
+#define SCREENS_TARGETS_MAX 48
+/** Municipality buttons per page (the list pages when longer). */
+#define SCREENS_MUNICIPALITIES_PER_PAGE 6
+
+/** What a touch can hit. */
+enum screens_target_kind {
+    SCREENS_T_BUTTON = 0, /* a session button: .button (and .index for MUNICIPALITY,
+                             .cert_kind for KIND) */
+    SCREENS_T_DIGIT,      /* a PIN-pad key: .index = the digit 0..9 */
+    SCREENS_T_PIN_DELETE, /* PIN pad: clear the digits entered (SESSION_EV_PIN_CLEAR) */
+    SCREENS_T_PIN_ENTER,  /* PIN pad: submit (SESSION_EV_PIN_SUBMIT) */
+    SCREENS_T_PAGE_PREV,  /* municipality list: previous page (kiosk-local) */
+    SCREENS_T_PAGE_NEXT,  /* municipality list: next page (kiosk-local) */
+};
+
+struct screens_target {
+    enum screens_target_kind kind;
+    enum session_button button;
+    int index;
+    enum center_kind cert_kind;
+    double x, y, w, h; /* in device pixels */
+};
+
+struct screens_layout {
+    size_t n;
+    struct screens_target t[SCREENS_TARGETS_MAX];
+};
+
+/** Everything one frame shows. Pointers are borrowed for the call. */
+struct screens_model {
+    enum session_screen screen;
+    enum kofu_lang lang;
+    /* From the session's SHOW_SCREEN action (session.h says which screen uses which). */
+    int err;
+    int tries_left;      /* PIN: shown when > 0 and < pin_tries_max */
+    int pin_tries_max;
+    int pin_digits;      /* 0..4 dots filled */
+    int municipality;    /* selected index or -1 */
+    enum center_kind cert_kind;
+    int copies, max_copies;
+    int amount_yen, inserted_yen;
+    bool card_on_reader;
+    /* From the center's configuration. */
+    int fee_per_copy_yen;
+    int open_minute, close_minute; /* service hours, shown on IDLE and CLOSED */
+    const struct center_municipality *municipalities;
+    size_t n_municipalities;
+    int municipality_page;         /* 0-based page of the list */
+    /* Kiosk-owned. */
+    unsigned char pin_layout[10];  /* the digit on each pad key, positions in reading order;
+                                      a permutation of 0..9 */
+    cairo_surface_t *preview;      /* CONFIRM: the rendered certificate (any size; scaled to
+                                      fit), or NULL for a placeholder */
+    int progress_step;             /* waiting screens: animation phase, 0.. (advance per tick) */
+    /* What the TIMEOUT_WARNING screen counts down, in whole seconds (0: no number). */
+    int seconds_left;
+};
+
+/** Load the screen fonts (IPAexGothic) and check they cover the glyphs the
+ *  screens use. KOFU_E_FONT when missing. Call once at start-up. */
+int screens_init(void);
+/** Release what screens_init loaded. */
+void screens_free(void);
+
+/** Draw model m onto cr, a surface of width × height device pixels; fill
+ *  layout (may be NULL) with the targets in the order drawn. KOFU_OK, or
+ *  KOFU_E_RENDER when a text does not fit (the frame is drawn anyway, with
+ *  the text cut, so that the problem is visible), KOFU_E_ARG for a bad model
+ *  or a size below the minimum. */
+int screens_draw(cairo_t *cr, int width, int height, const struct screens_model *m,
+                 struct screens_layout *layout);
+
+/** The target under (x, y), or NULL. */
+const struct screens_target *screens_hit(const struct screens_layout *l, double x, double y);
+
+/** A stable name for a target, used by scripts and tests: "service",
+ *  "back", "cancel", "language", "municipality-NNNNNN" (the code), "domestic",
+ *  "overseas", "plus", "minus", "ok", "yes", "no", "digit-N", "delete",
+ *  "enter", "prev-page", "next-page". municipalities may be NULL (then
+ *  "municipality-N" with the index). Returns the length written, or -1 when
+ *  it does not fit. */
+int screens_target_name(const struct screens_target *t, const struct center_municipality *municipalities,
+                        size_t n_municipalities, char *buf, size_t cap);
+
+/** Find the target named `name` in a layout (as screens_target_name gives). */
+const struct screens_target *screens_find(const struct screens_layout *l, const char *name,
+                                          const struct center_municipality *municipalities,
+                                          size_t n_municipalities);
+
+/** A fresh random PIN-pad layout (a uniform permutation of 0..9 from the
+ *  OS's random source). KOFU_OK or KOFU_E_INTERNAL. */
+int screens_shuffle_pin_pad(unsigned char layout[10]);
+
+#endif

@@ -767,6 +767,12 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
                 show(s, out, s->screen);
         }
         break;
+    case SESSION_EV_PAYMENT_FAILED:
+        /* The acceptor broke while taking money: whatever it took goes
+         * back (or onto a refund receipt), and the resident is told why. */
+        if (s->state == SESSION_PAYMENT)
+            abort_payment(s, now_ms, out, ev->err != KOFU_OK ? ev->err : KOFU_E_PAYMENT_DEVICE);
+        break;
     case SESSION_EV_PRINT_RESULT:
         if (s->state == SESSION_PRINTING)
             print_finished(s, now_ms, out, ev->err);
@@ -912,6 +918,7 @@ static const char *const event_names[SESSION_EV__COUNT] = {
     [SESSION_EV_REFUND_RESULT] = "refund-result",
     [SESSION_EV_CERTIFICATE_TAKEN] = "certificate-taken",
     [SESSION_EV_CONFIG] = "config",
+    [SESSION_EV_PAYMENT_FAILED] = "payment-failed",
 };
 
 static const char *const button_names[SESSION_BTN__COUNT] = {

@@ -150,6 +150,7 @@ enum session_event_kind {
     SESSION_EV_REFUND_RESULT,   /* PAYMENT_REFUND result: err (KOFU_OK = money returned) */
     SESSION_EV_CERTIFICATE_TAKEN, /* tray sensor: the tray is empty */
     SESSION_EV_CONFIG,          /* the center's configuration: config */
+    SESSION_EV_PAYMENT_FAILED,  /* the payment device failed while asking or accepting: err */
     SESSION_EV__COUNT
 };
 

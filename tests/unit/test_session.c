@@ -735,6 +735,37 @@ static void test_cancel_during_payment_refunds(void **state)
     assert_int_equal(log_count(SESSION_ACT_PAYMENT_REFUND), 0);
 }
 
+static void test_payment_device_failure(void **state)
+{
+    (void)state;
+    /* Money already taken when the acceptor breaks: all of it goes back. */
+    drive_to(SESSION_PAYMENT);
+    pay(100);
+    ev_err(SESSION_EV_PAYMENT_FAILED, KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(H.s.state, SESSION_REFUNDING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PAYMENT_REFUND)->amount_yen, 100);
+    ev_err(SESSION_EV_REFUND_RESULT, KOFU_OK);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_REFUNDED);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(log_count(SESSION_ACT_PRINT), 0);
+
+    /* Nothing taken yet: no refund, an error notice, and the visit ends. */
+    setup(NULL);
+    drive_to(SESSION_PAYMENT);
+    ev_err(SESSION_EV_PAYMENT_FAILED, KOFU_E_PAYMENT_DEVICE);
+    assert_true(out_has(&H.out, SESSION_ACT_PAYMENT_CANCEL));
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_REFUND), 0);
+    assert_int_equal(log_count(SESSION_ACT_PRINT), 0);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_FAILED);
+
+    /* Outside PAYMENT the event is ignored. */
+    setup(NULL);
+    drive_to(SESSION_CONFIRM);
+    ev_err(SESSION_EV_PAYMENT_FAILED, KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(H.s.state, SESSION_CONFIRM);
+    assert_int_equal(H.out.n, 0);
+}
+
 static void test_print_failure_refunded(void **state)
 {
     (void)state;
@@ -967,6 +998,7 @@ int main(void)
         cmocka_unit_test_setup(test_warning_then_touch_continues, setup),
         cmocka_unit_test_setup(test_cancel_before_payment, setup),
         cmocka_unit_test_setup(test_cancel_during_payment_refunds, setup),
+        cmocka_unit_test_setup(test_payment_device_failure, setup),
         cmocka_unit_test_setup(test_print_failure_refunded, setup),
         cmocka_unit_test_setup(test_refund_device_failure_prints_receipt, setup),
         cmocka_unit_test_setup(test_center_down, setup),

@@ -43,7 +43,7 @@ CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/cen
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers
-all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin
+all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
 # (tests/integration/test_*.c) also link the harness that starts pcscd and
@@ -111,6 +111,16 @@ $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
 $(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o $(CENTERSIM_LIB_OBJ) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell pkg-config --libs sqlite3 zlib)
+
+# Voice prompts: espeak-ng speaks the words of `kofu prompts list` into
+# $(BUILD)/prompts/LANG/NAME.wav; only changed words are spoken again (README).
+$(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
+	board/sim/make-prompts.sh $(BUILD)/kofu $(BUILD)/prompts
+
+# The X11 integration test drives the window with XTest (tests only).
+$(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lXtst
 
 pki: $(BUILD)/pki/.done
 $(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-test-pki.sh

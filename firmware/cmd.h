@@ -10,5 +10,7 @@
 int cmd_card(int argc, char **argv);
 /** `kofu center ping ...` */
 int cmd_center(int argc, char **argv);
+/** `kofu prompts list`: the voice prompts' words, for the build */
+int cmd_prompts(int argc, char **argv);
 
 #endif

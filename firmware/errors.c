@@ -153,3 +153,11 @@ const char *kofu_err_text(int err, enum kofu_lang lang)
     const struct err_words *w = find(err);
     return lang == KOFU_LANG_EN ? w->en : w->ja;
 }
+
+int kofu_err_at(size_t i, int *err)
+{
+    if (i >= sizeof words / sizeof words[0] || !err)
+        return 0;
+    *err = words[i].err;
+    return 1;
+}

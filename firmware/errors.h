@@ -9,6 +9,8 @@
 #ifndef KOFU_ERRORS_H
 #define KOFU_ERRORS_H
 
+#include <stddef.h>
+
 enum kofu_err {
     KOFU_OK = 0,
     KOFU_E_INTERNAL = -1,      /* a bug or an impossible state */
@@ -86,5 +88,8 @@ enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };
 const char *kofu_err_name(int err);
 /** What a resident reads, in the given language. Never NULL. */
 const char *kofu_err_text(int err, enum kofu_lang lang);
+/** Every code this table knows, for tests and generators (the voice
+ *  prompts): the i-th into *err and 1, or 0 past the end. KOFU_OK is first. */
+int kofu_err_at(size_t i, int *err);
 
 #endif

@@ -128,4 +128,30 @@ const struct screens_target *screens_find(const struct screens_layout *l, const 
  *  OS's random source). KOFU_OK or KOFU_E_INTERNAL. */
 int screens_shuffle_pin_pad(unsigned char layout[10]);
 
+/** The pixel size at which the CONFIRM screen shows the preview on a
+ *  width × height screen: render the certificate at this size (e.g.
+ *  document_render_png at document_dpi_for_width(*w)) and the screen draws
+ *  it 1:1, without scaling. KOFU_OK or KOFU_E_ARG (size below the minimum). */
+int screens_preview_size(int width, int height, int *w, int *h);
+
+/* ---- test hooks ---- */
+
+/** One text as screens_draw drew it (test-only; see screens_set_text_observer). */
+struct screens_text_seen {
+    const char *utf8;   /* the text (valid only during the call) */
+    double x, y, w, h;  /* its logical extent, device pixels */
+    unsigned fg, bg;    /* its colour and the colour under it, 0xRRGGBB */
+    bool from_center;   /* a municipality name from the center's configuration */
+    bool fits;          /* false: drawn cut (the frame returns KOFU_E_RENDER) */
+};
+
+/** Test-only: call fn for every text screens_draw draws (NULL: stop). The
+ *  model holds no resident data in its texts, so nothing personal passes;
+ *  the kiosk itself never sets an observer. Not thread-safe. */
+void screens_set_text_observer(void (*fn)(const struct screens_text_seen *t, void *arg), void *arg);
+
+/** Test-only: the i-th (text colour, background colour) pair of the screens'
+ *  palette, as 0xRRGGBB; false past the end. */
+bool screens_palette_pair(size_t i, unsigned *fg, unsigned *bg);
+
 #endif

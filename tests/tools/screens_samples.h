@@ -1,0 +1,306 @@
+/*
+ * screens_samples.h — representative models of every kiosk screen, shared
+ * by the screens review tool (tests/tools/screens_review.c), the unit test
+ * (tests/unit/test_screens.c) and the bench (tests/bench/bench_screens.c),
+ * so that all three look at the same frames. Synthetic data only: a
+ * made-up resident (山田　太郎, born 1980-02-17) on the preview, public
+ * municipality names.
+ *
+ * Header-only (static inline) so each program stays one source file.
+ */
+#ifndef KOFU_SCREENS_SAMPLES_H
+#define KOFU_SCREENS_SAMPLES_H
+
+#include "document.h"
+#include "errors.h"
+#include "screens.h"
+
+#include <cairo.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Short list: one page. */
+static const struct center_municipality samples_munis_short[] = {
+    {"131016", "東京都千代田区", "Chiyoda City, Tokyo"},
+    {"131024", "東京都中央区", "Chuo City, Tokyo"},
+    {"141003", "神奈川県横浜市", "Yokohama City, Kanagawa"},
+    {"271004", "大阪府大阪市", "Osaka City, Osaka"},
+};
+
+/* Long list: pages, and long names. */
+static const struct center_municipality samples_munis_long[] = {
+    {"131016", "東京都千代田区", "Chiyoda City, Tokyo"},
+    {"131024", "東京都中央区", "Chuo City, Tokyo"},
+    {"131032", "東京都港区", "Minato City, Tokyo"},
+    {"131041", "東京都新宿区", "Shinjuku City, Tokyo"},
+    {"131059", "東京都文京区", "Bunkyo City, Tokyo"},
+    {"131067", "東京都台東区", "Taito City, Tokyo"},
+    {"131075", "東京都墨田区", "Sumida City, Tokyo"},
+    {"131083", "東京都江東区", "Koto City, Tokyo"},
+    {"131091", "東京都品川区", "Shinagawa City, Tokyo"},
+    {"131105", "東京都目黒区", "Meguro City, Tokyo"},
+    {"131113", "東京都大田区", "Ota City, Tokyo"},
+    {"131121", "東京都世田谷区", "Setagaya City, Tokyo"},
+    {"463469", "鹿児島県熊毛郡屋久島町", "Yakushima Town, Kumage District, Kagoshima"},
+    {"014001", "北海道虻田郡ニセコ町", "Niseko Town, Abuta District, Hokkaido"},
+};
+
+#define SAMPLES_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every error a resident can meet (all but the usage error KOFU_E_ARG). */
+static const int samples_errors[] = {
+    KOFU_E_INTERNAL, KOFU_E_NOMEM, KOFU_E_CONFIG, KOFU_E_VAULT, KOFU_E_TIMEOUT,
+    KOFU_E_NO_SERVICE, KOFU_E_NO_READER, KOFU_E_READER_GONE, KOFU_E_NO_CARD, KOFU_E_CARD_REMOVED,
+    KOFU_E_CARD_COMM, KOFU_E_CARD_BUSY, KOFU_E_NOT_MYNA, KOFU_E_CARD_STATUS, KOFU_E_PIN_FORMAT,
+    KOFU_E_PIN_WRONG, KOFU_E_PIN_BLOCKED, KOFU_E_PIN_NOT_CONFIRMED, KOFU_E_CARD_DATA,
+    KOFU_E_NOT_AUTHENTIC, KOFU_E_CENTER_UNREACHABLE, KOFU_E_TLS_UNTRUSTED, KOFU_E_TLS_EXPIRED,
+    KOFU_E_TLS_HOSTNAME, KOFU_E_TLS_SELF_SIGNED, KOFU_E_TLS_PROTOCOL, KOFU_E_TLS_CLIENT_REFUSED,
+    KOFU_E_CENTER_RESPONSE, KOFU_E_CENTER_BUSY, KOFU_E_NO_RECORD, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING,
+    KOFU_E_CENTER_CARD_NOT_AUTHENTIC, KOFU_E_PASSPORT_NOT_REGISTERED, KOFU_E_OUTSIDE_HOURS,
+    KOFU_E_CENTER_BAD_REQUEST, KOFU_E_CERT_NOT_AUTHENTIC, KOFU_E_CERT_OTHER_PERSON, KOFU_E_FONT,
+    KOFU_E_QR_TOO_LARGE, KOFU_E_RENDER, KOFU_E_DOC_UNPRINTABLE, KOFU_E_PRINTER_UNREACHABLE,
+    KOFU_E_PRINTER_NOT_READY, KOFU_E_PRINTER_MEDIA_EMPTY, KOFU_E_PRINTER_MEDIA_JAM,
+    KOFU_E_PRINTER_DOOR_OPEN, KOFU_E_PRINTER_TONER_EMPTY, KOFU_E_PRINTER_OFFLINE, KOFU_E_PRINTER_REFUSED,
+    KOFU_E_PRINT_ABORTED, KOFU_E_PRINT_CANCELLED, KOFU_E_PRINT_TIMEOUT, KOFU_E_PAYMENT_DEVICE,
+    KOFU_E_PAYMENT_REFUND, KOFU_E_PAYMENT_CHANGE, KOFU_E_DISPLAY, KOFU_E_INPUT, KOFU_E_AUDIO,
+};
+
+struct screens_sample {
+    char variant[64];
+    struct screens_model m;
+};
+
+/* A model with the usual kiosk data: 120 yen a copy, 06:30–23:00, up to
+ * 10 copies, an identity pad layout. */
+static inline struct screens_model samples_base(enum session_screen sc, enum kofu_lang lang)
+{
+    struct screens_model m;
+    memset(&m, 0, sizeof m);
+    m.screen = sc;
+    m.lang = lang;
+    m.tries_left = -1;
+    m.pin_tries_max = 3;
+    m.municipality = -1;
+    m.cert_kind = CENTER_DOMESTIC;
+    m.copies = 1;
+    m.max_copies = 10;
+    m.fee_per_copy_yen = 120;
+    m.open_minute = 6 * 60 + 30;
+    m.close_minute = 23 * 60;
+    m.municipalities = samples_munis_short;
+    m.n_municipalities = SAMPLES_N(samples_munis_short);
+    static const unsigned char pad[10] = {7, 3, 9, 0, 5, 1, 8, 2, 6, 4};
+    memcpy(m.pin_layout, pad, sizeof pad);
+    m.progress_step = 3;
+    return m;
+}
+
+static inline void samples_add(struct screens_sample *out, size_t cap, size_t *n, const char *variant,
+                               const struct screens_model *m)
+{
+    if (*n >= cap)
+        return;
+    snprintf(out[*n].variant, sizeof out[*n].variant, "%s", variant);
+    out[*n].m = *m;
+    (*n)++;
+}
+
+/** Every sample for lang into out (at most cap); returns how many. The
+ *  CONFIRM samples use preview (may be NULL) and one NULL placeholder. */
+static inline size_t screens_samples(struct screens_sample *out, size_t cap, enum kofu_lang lang,
+                                     cairo_surface_t *preview)
+{
+    size_t n = 0;
+    struct screens_model m;
+#define ADD(variant) samples_add(out, cap, &n, variant, &m)
+    m = samples_base(SESSION_SCREEN_IDLE, lang);
+    ADD("attract");
+    m.open_minute = m.close_minute = 0;
+    ADD("24h");
+    m = samples_base(SESSION_SCREEN_CLOSED, lang);
+    m.err = KOFU_E_OUTSIDE_HOURS;
+    ADD("outside-hours");
+    m.err = KOFU_E_CONFIG;
+    ADD("out-of-service");
+    m = samples_base(SESSION_SCREEN_CARD_PLACED, lang);
+    ADD("checking");
+    m = samples_base(SESSION_SCREEN_SERVICE, lang);
+    ADD("choose");
+    m = samples_base(SESSION_SCREEN_PIN, lang);
+    ADD("0-digits");
+    m.pin_digits = 3;
+    ADD("3-digits");
+    m.pin_digits = 0;
+    m.tries_left = 2;
+    m.err = KOFU_E_PIN_WRONG;
+    ADD("wrong-2-left");
+    m = samples_base(SESSION_SCREEN_PIN_LAST_TRY, lang);
+    m.tries_left = 1;
+    ADD("confirm");
+    m = samples_base(SESSION_SCREEN_READING, lang);
+    ADD("reading");
+    m = samples_base(SESSION_SCREEN_TAKE_CARD, lang);
+    m.card_on_reader = true;
+    ADD("take");
+    m = samples_base(SESSION_SCREEN_MUNICIPALITY, lang);
+    ADD("none-selected");
+    m.municipality = 2;
+    ADD("preselected");
+    m.municipalities = samples_munis_long;
+    m.n_municipalities = SAMPLES_N(samples_munis_long);
+    m.municipality = 7;
+    m.municipality_page = 1;
+    ADD("long-page2");
+    m.municipality = -1;
+    m.municipality_page = 2;
+    ADD("long-page3-longnames");
+    m = samples_base(SESSION_SCREEN_KIND_COPIES, lang);
+    ADD("domestic-1");
+    m.cert_kind = CENTER_OVERSEAS;
+    m.copies = 2;
+    ADD("overseas-2");
+    m.copies = 10;
+    ADD("overseas-max");
+    m = samples_base(SESSION_SCREEN_REQUESTING, lang);
+    ADD("asking");
+    m = samples_base(SESSION_SCREEN_CONFIRM, lang);
+    m.copies = 2;
+    m.amount_yen = 240;
+    m.preview = preview;
+    ADD("preview");
+    m.preview = NULL;
+    m.cert_kind = CENTER_OVERSEAS;
+    ADD("placeholder");
+    m = samples_base(SESSION_SCREEN_PAYMENT, lang);
+    m.copies = 2;
+    m.amount_yen = 240;
+    m.inserted_yen = 100;
+    ADD("partly-paid");
+    m.copies = 10;
+    m.amount_yen = 1200;
+    m.inserted_yen = 0;
+    ADD("1200-unpaid");
+    m = samples_base(SESSION_SCREEN_PRINTING, lang);
+    ADD("printing");
+    m = samples_base(SESSION_SCREEN_TAKE_CERTIFICATE, lang);
+    m.amount_yen = 760;
+    ADD("with-change");
+    m.amount_yen = 0;
+    ADD("no-change");
+    m = samples_base(SESSION_SCREEN_REFUNDING, lang);
+    m.amount_yen = 1000;
+    ADD("refunding");
+    for (size_t i = 0; i < SAMPLES_N(samples_errors); i++) {
+        for (int card = 0; card < 2; card++) {
+            char v[64];
+            m = samples_base(SESSION_SCREEN_ERROR, lang);
+            m.err = samples_errors[i];
+            m.card_on_reader = card;
+            snprintf(v, sizeof v, "%s%s", kofu_err_name(m.err), card ? "-card" : "");
+            samples_add(out, cap, &n, v, &m);
+        }
+    }
+    m = samples_base(SESSION_SCREEN_REFUNDED, lang);
+    m.err = KOFU_OK;
+    m.amount_yen = 1000;
+    ADD("cancelled");
+    m.err = KOFU_E_PRINTER_MEDIA_EMPTY;
+    m.amount_yen = 240;
+    ADD("printer-media-empty");
+    m = samples_base(SESSION_SCREEN_REFUND_RECEIPT, lang);
+    m.err = KOFU_E_PRINT_ABORTED;
+    m.amount_yen = 1240;
+    ADD("print-aborted");
+    m = samples_base(SESSION_SCREEN_TIMEOUT_WARNING, lang);
+    m.seconds_left = 15;
+    ADD("15s");
+    m.seconds_left = 0;
+    ADD("no-count");
+    m = samples_base(SESSION_SCREEN_PLEASE_WAIT, lang);
+    ADD("slow");
+#undef ADD
+    return n;
+}
+
+/* ---- a synthetic certificate for the CONFIRM preview ---- */
+
+/* A JWS-shaped string of len characters (deterministic; not a real SHC). */
+static inline char *samples_jws(size_t len)
+{
+    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static const char header[] = "eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.";
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        s[i] = b64url[x % 64];
+    }
+    memcpy(s, header, sizeof header - 1);
+    s[len - 87] = '.';
+    s[len] = '\0';
+    return s;
+}
+
+/** The preview a kiosk would show on a width × height screen: a synthetic
+ *  domestic certificate drawn with document_draw into an image surface of
+ *  screens_preview_size. NULL on failure. */
+static inline cairo_surface_t *screens_sample_preview(int width, int height)
+{
+    int pw = 0, ph = 0;
+    if (screens_preview_size(width, height, &pw, &ph) != KOFU_OK)
+        return NULL;
+    struct document_fonts fonts;
+    if (document_fonts_init(&fonts) != KOFU_OK)
+        return NULL;
+    char *jws = samples_jws(900);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    double k = fmin(pw / DOCUMENT_PAGE_WIDTH_PT, ph / DOCUMENT_PAGE_HEIGHT_PT);
+    cairo_translate(cr, (pw - DOCUMENT_PAGE_WIDTH_PT * k) / 2, (ph - DOCUMENT_PAGE_HEIGHT_PT * k) / 2);
+    cairo_scale(cr, k, k);
+    struct document_data d;
+    memset(&d, 0, sizeof d);
+    d.kind = DOCUMENT_DOMESTIC;
+    d.name = "山田　太郎";
+    d.birth_date = "1980-02-17";
+    d.n_doses = 3;
+    static const char *const dates[] = {"2021-06-01", "2021-06-22", "2022-01-15"};
+    static const char *const lots[] = {"FA4597", "FC3661", "FK0108"};
+    for (size_t i = 0; i < 3; i++) {
+        d.doses[i].date = dates[i];
+        d.doses[i].product_ja = "コミナティ筋注";
+        d.doses[i].product_en = "Comirnaty";
+        d.doses[i].manufacturer_ja = "ファイザー";
+        d.doses[i].manufacturer_en = "Pfizer";
+        d.doses[i].lot = lots[i];
+        d.doses[i].country_ja = "日本";
+        d.doses[i].country_en = "Japan";
+    }
+    d.issuer_ja = "東京都千代田区";
+    d.issuer_en = "Chiyoda City, Tokyo";
+    d.mayor_ja = "区長　千代田　一郎";
+    d.certificate_id = "JP-131016-2026-000001";
+    d.issue_date = "2026-11-27";
+    d.shc_jws = jws;
+    int rc = jws ? document_draw(cr, &d, &fonts) : KOFU_E_NOMEM;
+    cairo_destroy(cr);
+    free(jws);
+    document_fonts_free(&fonts);
+    if (rc != KOFU_OK) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    return s;
+}
+
+#endif

@@ -42,7 +42,7 @@ CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/cen
 
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
-.PHONY: all deps check demo bench fuzz clean pki tests fuzzers
+.PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
 all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
@@ -54,7 +54,8 @@ ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
-BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance
+BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
+             $(BUILD)/tests/bench_screens
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN)
 
@@ -121,6 +122,14 @@ $(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
 $(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lXtst
+
+# Every kiosk screen in both languages as PNGs into out/screens for review
+# (tests/tools/screens_review.c; `--size WxH` for other panels).
+screens: deps
+	$(MAKE) $(BUILD)/screens-review
+	$(BUILD)/screens-review --out out/screens
+$(BUILD)/screens-review: $(BUILD)/obj/tests/tools/screens_review.o $(BUILD)/libkofu.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 pki: $(BUILD)/pki/.done
 $(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-test-pki.sh

@@ -57,7 +57,7 @@ TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
              $(BUILD)/tests/bench_screens
 
-tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN)
+tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
@@ -157,10 +157,14 @@ fuzz: deps
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(or $(FUZZ_LONG),300) $(BUILD)
 
-# Until the whole kiosk exists, the demo reads the virtual card once.
+# The demo: one full issuance on the sim board (tests/tools/demo.c), leaving
+# out/certificate.pdf, out/screens/*.png and out/summary.txt.
 demo: deps
-	$(MAKE) all pki
-	KOFU_BUILD=$(BUILD) tests/sandbox.sh board/sim/demo.sh
+	$(MAKE) all pki $(BUILD)/kofu-demo
+	KOFU_BUILD=$(BUILD) tests/sandbox.sh $(BUILD)/kofu-demo
+
+$(BUILD)/kofu-demo: $(BUILD)/obj/tests/tools/demo.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf build out

@@ -10,6 +10,8 @@
 int cmd_card(int argc, char **argv);
 /** `kofu center ping ...` */
 int cmd_center(int argc, char **argv);
+/** `kofu run ...`: the kiosk (kiosk.h) */
+int cmd_run(int argc, char **argv);
 /** `kofu prompts list`: the voice prompts' words, for the build */
 int cmd_prompts(int argc, char **argv);
 

@@ -4,6 +4,7 @@
 #include "errors.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,19 @@ void config_defaults(struct kofu_config *c)
     c->center_retries = 3;
     snprintf(c->shc_keyset_file, sizeof c->shc_keyset_file, "%s", "/etc/kofu/shc-issuers.jwks.json");
     snprintf(c->vds_csca_file, sizeof c->vds_csca_file, "%s", "/etc/kofu/vds-csca.pem");
+    c->print_timeout_ms = 120000;
+    c->screen_width = 1280;
+    c->screen_height = 800;
+    snprintf(c->prompt_dir, sizeof c->prompt_dir, "%s", "/usr/share/kofu/prompts");
+    snprintf(c->default_language, sizeof c->default_language, "%s", "ja");
+    c->inactivity_warn_ms = 30000;
+    c->inactivity_cancel_ms = 15000;
+    c->wait_warn_ms = 15000;
+    c->wait_timeout_ms = 180000;
+    c->reminder_ms = 5000;
+    c->left_behind_ms = 120000;
+    c->notice_ms = 15000;
+    c->config_refresh_seconds = 600;
 }
 
 static char *trim(char *s)
@@ -100,6 +114,48 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
         return set_string(c->vds_csca_file, sizeof c->vds_csca_file, v);
     if (!strcmp(key, "printer_uri"))
         return set_string(c->printer_uri, sizeof c->printer_uri, v);
+    if (!strcmp(key, "print_timeout_ms"))
+        return parse_int(v, 1000, 600000, &c->print_timeout_ms);
+    if (!strcmp(key, "display"))
+        return set_string(c->display, sizeof c->display, v);
+    if (!strcmp(key, "display_device"))
+        return set_string(c->display_device, sizeof c->display_device, v);
+    if (!strcmp(key, "screen_width"))
+        return parse_int(v, 800, 7680, &c->screen_width);
+    if (!strcmp(key, "screen_height"))
+        return parse_int(v, 480, 4320, &c->screen_height);
+    if (!strcmp(key, "input_device"))
+        return set_string(c->input_device, sizeof c->input_device, v);
+    if (!strcmp(key, "audio_device"))
+        return set_string(c->audio_device, sizeof c->audio_device, v);
+    if (!strcmp(key, "prompt_dir"))
+        return set_string(c->prompt_dir, sizeof c->prompt_dir, v);
+    if (!strcmp(key, "payment_device"))
+        return set_string(c->payment_device, sizeof c->payment_device, v);
+    if (!strcmp(key, "default_language"))
+        return (!strcmp(v, "ja") || !strcmp(v, "en")) &&
+               set_string(c->default_language, sizeof c->default_language, v);
+    static const struct {
+        const char *key;
+        size_t offset;
+        int lo, hi;
+    } ms_keys[] = {
+        {"inactivity_warn_ms", offsetof(struct kofu_config, inactivity_warn_ms), 200, 600000},
+        {"inactivity_cancel_ms", offsetof(struct kofu_config, inactivity_cancel_ms), 200, 600000},
+        {"wait_warn_ms", offsetof(struct kofu_config, wait_warn_ms), 200, 600000},
+        {"wait_timeout_ms", offsetof(struct kofu_config, wait_timeout_ms), 200, 3600000},
+        {"reminder_ms", offsetof(struct kofu_config, reminder_ms), 200, 600000},
+        {"left_behind_ms", offsetof(struct kofu_config, left_behind_ms), 200, 3600000},
+        {"notice_ms", offsetof(struct kofu_config, notice_ms), 200, 600000},
+        {"config_refresh_seconds", offsetof(struct kofu_config, config_refresh_seconds), 10, 86400},
+    };
+    for (size_t i = 0; i < sizeof ms_keys / sizeof ms_keys[0]; i++)
+        if (!strcmp(key, ms_keys[i].key))
+            return parse_int(v, ms_keys[i].lo, ms_keys[i].hi, (int *)((char *)c + ms_keys[i].offset));
+    if (!strcmp(key, "sim_cardsim_control"))
+        return set_string(c->sim_cardsim_control, sizeof c->sim_cardsim_control, v);
+    if (!strcmp(key, "sim_centersim_control"))
+        return set_string(c->sim_centersim_control, sizeof c->sim_centersim_control, v);
     *why = "unknown key";
     return false;
 }

@@ -45,6 +45,26 @@ struct kofu_config {
     char shc_issuers[KOFU_CONFIG_VALUE_MAX];
     char vds_csca_file[KOFU_CONFIG_VALUE_MAX];
     char printer_uri[KOFU_CONFIG_VALUE_MAX];
+    int print_timeout_ms;
+
+    /* The kiosk (`kofu run`): devices of the board. */
+    char display[64];                           /* a display kind of the board; "" = its default */
+    char display_device[KOFU_CONFIG_VALUE_MAX]; /* the display driver's spec (fbdev path, X display) */
+    int screen_width, screen_height;
+    char input_device[KOFU_CONFIG_VALUE_MAX];   /* the input driver's spec (evdev paths) */
+    char audio_device[KOFU_CONFIG_VALUE_MAX];   /* the audio driver's spec (ALSA PCM, record file) */
+    char prompt_dir[KOFU_CONFIG_VALUE_MAX];     /* DIR/LANG/NAME.wav */
+    char payment_device[KOFU_CONFIG_VALUE_MAX]; /* the payment driver's spec (serial port, sim faults) */
+    char default_language[4];                   /* "ja" or "en": each session starts in it */
+    /* The session's time-outs (session.h, struct session_config). */
+    int inactivity_warn_ms, inactivity_cancel_ms;
+    int wait_warn_ms, wait_timeout_ms;
+    int reminder_ms, left_behind_ms, notice_ms;
+    int config_refresh_seconds; /* how often the center's configuration is fetched again */
+    /* sim board only: cardsim's and centersim's control sockets, for scripts
+     * (`card ...`, `center ...`) and the 'c' key. */
+    char sim_cardsim_control[KOFU_CONFIG_VALUE_MAX];
+    char sim_centersim_control[KOFU_CONFIG_VALUE_MAX];
 };
 
 /** Fill c with the built-in defaults. */

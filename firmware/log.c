@@ -25,6 +25,11 @@ static const char *const event_names[EV__COUNT] = {
     [EV_CENTER_CALL] = "center-call",
     [EV_CERT_VERIFY] = "certificate-verify",
     [EV_PRINT] = "print",
+    [EV_SESSION] = "session",
+    [EV_PAYMENT] = "payment",
+    [EV_AUDIO] = "audio",
+    [EV_DISPLAY] = "display",
+    [EV_RECEIPT] = "receipt",
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }

@@ -27,6 +27,11 @@ enum kofu_event {
     EV_CENTER_CALL,      /* code: result; detail: HTTP status */
     EV_CERT_VERIFY,      /* code: result */
     EV_PRINT,            /* code: result; detail: final job state */
+    EV_SESSION,          /* detail: the session state entered (enum session_state) */
+    EV_PAYMENT,          /* code: result of a payment device call; detail: yen */
+    EV_AUDIO,            /* code: result of playing a prompt; detail: enum session_prompt */
+    EV_DISPLAY,          /* code: result of drawing or presenting; detail: enum session_screen */
+    EV_RECEIPT,          /* code: result of printing a refund receipt; detail: yen */
     EV__COUNT
 };
 

@@ -19,6 +19,7 @@ static void usage(FILE *f)
                "  kofu card read [--reader NAME] [--card-ca DIR] [--pin-stdin] [--json] [--reveal]\n"
                "                 [--config FILE] [--wait SECONDS]\n"
                "  kofu center ping [--config FILE]\n"
+               "  kofu run [--board sim|kiosk] [--config FILE] [--script FILE]\n"
                "  kofu prompts list\n"
                "  kofu version\n",
             KOFU_VERSION, board_name());
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
         return cmd_center(argc - 2, argv + 2);
     if (!strcmp(argv[1], "prompts"))
         return cmd_prompts(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 2, argv + 2);
     if (!strcmp(argv[1], "version")) {
         printf("kofu %s (board %s)\n", KOFU_VERSION, board_name());
         return 0;

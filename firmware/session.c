@@ -347,8 +347,9 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
     case SESSION_TAKE_CERTIFICATE:
         s->change_yen = s->inserted_yen - s->total_yen;
         report(s, out, CENTER_PRINTED, s->copies, s->total_yen);
-        if (s->change_yen > 0)
-            emit_amount(s, out, SESSION_ACT_PAYMENT_DISPENSE_CHANGE, s->change_yen);
+        /* Always, even with no change: it is also what tells the acceptor
+         * to keep the money and stop accepting (payment.h). */
+        emit_amount(s, out, SESSION_ACT_PAYMENT_DISPENSE_CHANGE, s->change_yen);
         s->screen = SESSION_SCREEN_TAKE_CERTIFICATE;
         s->prompt = SESSION_PROMPT_TAKE_CERTIFICATE;
         show_current(s, out);
@@ -649,7 +650,7 @@ static void on_card_read(struct session *s, const struct session_event *ev, uint
 static bool config_valid(const struct session_center_config *c)
 {
     return c->open_minute >= 0 && c->open_minute < 24 * 60 && c->close_minute >= 0 &&
-           c->close_minute < 24 * 60 && c->fee_per_copy_yen >= 0 && c->fee_per_copy_yen <= 100000 &&
+           c->close_minute <= 24 * 60 && c->fee_per_copy_yen >= 0 && c->fee_per_copy_yen <= 100000 &&
            c->max_copies >= 1 && c->max_copies <= 10 && c->n_municipalities >= 1;
 }
 
@@ -716,7 +717,10 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
         on_card_removed(s, now_ms, out);
         break;
     case SESSION_EV_TAP:
-        on_tap(s, ev, now_ms, out);
+        /* "Touch to continue" on the warning only takes the warning away:
+         * it must not also press the OK/next of the screen underneath. */
+        if (!(was_warned && ev->button == SESSION_BTN_CONFIRM))
+            on_tap(s, ev, now_ms, out);
         break;
     case SESSION_EV_PIN_DIGIT:
         if (s->state == SESSION_PIN && s->pin_digits < SESSION_PIN_DIGITS) {

@@ -42,5 +42,9 @@ size_t vault_size(void);
 bool vault_contains(const void *p, size_t n);
 /** True if every byte of the vault is zero (tests use it to prove a wipe). */
 bool vault_is_clean(void);
+/** Whether nothing is allocated past `mark` (a vault_mark value) and every
+ *  byte from there to the end is zero: what stays below the mark (the
+ *  kiosk's screen buffer) is not looked at. */
+bool vault_is_clean_after(size_t mark);
 
 #endif

@@ -444,6 +444,40 @@ int harness_run(const char *const argv[], const char *stdin_data, char *out, siz
     return WEXITSTATUS(status);
 }
 
+int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
+                         const char *extra)
+{
+    char jwks[400];
+    snprintf(jwks, sizeof jwks, "%s/issuer.jwks.json", h->dir);
+    if (access(jwks, R_OK) != 0 && harness_center_get(h, "/.well-known/jwks.json", jwks) != 0)
+        return -1;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f,
+            "reader = %s\n"
+            "card_ca_dir = %s\n"
+            "center_url = https://localhost:%d\n"
+            "center_ca_file = %s\n"
+            "kiosk_cert_file = %s\n"
+            "kiosk_key_file = %s\n"
+            "shc_keyset_file = %s\n"
+            "shc_issuers = https://center.kofu.test/issuer\n"
+            "vds_csca_file = %s\n"
+            "printer_uri = %s\n"
+            "display = headless\n"
+            "audio_device = %s\n"
+            "prompt_dir = %s\n"
+            "sim_cardsim_control = %s\n"
+            "sim_centersim_control = %s\n"
+            "%s",
+            h->reader, harness_path(0, "pki/card-ca"), h->center_port, harness_path(1, "pki/center-ca.pem"),
+            harness_path(2, "pki/kiosk.pem"), harness_path(3, "pki/kiosk.key.pem"), jwks,
+            harness_path(4, "pki/csca.pem"), printer_uri, audio_log ? audio_log : "", harness_path(5, "prompts"),
+            h->control, h->center_control, extra ? extra : "");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 int harness_center_get(struct harness *h, const char *path, const char *dest)
 {
     FILE *f = fopen(dest, "w");

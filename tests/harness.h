@@ -72,6 +72,15 @@ void harness_exec(const char *const argv[], bool search_path);
 /** Make the temp dir without starting pcscd. */
 int harness_init(struct harness *h);
 
+/** Write a `kofu run --board sim` configuration to path for this harness's
+ *  reader, card CA, centersim (its key set fetched into DIR/issuer.jwks.json)
+ *  and control sockets, the printer at printer_uri, the headless display,
+ *  the recording audio sink logging to audio_log, and the prompts under the
+ *  build directory; extra (may be NULL) is appended as more key = value
+ *  lines. 0 on success. */
+int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
+                         const char *extra);
+
 /** Stop everything this harness started and remove its temp dir. */
 void harness_stop(struct harness *h);
 

@@ -390,7 +390,9 @@ static void test_overseas_two_copies(void **state)
     assert_int_equal(r->copies, 2);
     assert_int_equal(log_find(SESSION_ACT_PAYMENT_ASK)->amount_yen, 240);
     assert_int_equal(log_find(SESSION_ACT_PRINT)->copies, 2);
-    assert_int_equal(log_count(SESSION_ACT_PAYMENT_DISPENSE_CHANGE), 0);
+    /* Exact money: still one DISPENSE_CHANGE (0 yen), which keeps it. */
+    assert_int_equal(log_count(SESSION_ACT_PAYMENT_DISPENSE_CHANGE), 1);
+    assert_int_equal(log_find(SESSION_ACT_PAYMENT_DISPENSE_CHANGE)->amount_yen, 0);
     assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->amount_yen, 240);
     assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->copies, 2);
 }
@@ -680,6 +682,19 @@ static void test_warning_then_touch_continues(void **state)
     assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TIMEOUT_WARNING);
     tick(1);
     assert_int_equal(H.s.state, SESSION_IDLE);
+
+    /* "Touch to continue" (CONFIRM on the warning) continues: it does not
+     * press the screen's own OK underneath (here: no request is sent). */
+    setup(NULL);
+    drive_to(SESSION_KIND_COPIES);
+    tick(H.s.cfg.inactivity_warn_ms);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TIMEOUT_WARNING);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_KIND_COPIES);
+    assert_false(out_has(&H.out, SESSION_ACT_REQUEST_CERTIFICATE));
+    tap(SESSION_BTN_CONFIRM); /* the screen's own OK, now that the warning is gone */
+    assert_int_equal(H.s.state, SESSION_REQUESTING);
 }
 
 static void test_cancel_before_payment(void **state)
@@ -865,6 +880,15 @@ static void test_outside_service_hours(void **state)
     assert_int_equal(H.s.state, SESSION_IDLE); /* 23:05 is inside */
     tick_at(100, 3 * 60);
     assert_int_equal(H.s.state, SESSION_CLOSED);
+    /* 00:00–24:00, as the center writes "open all day": accepted, and open
+     * at every minute. */
+    configure(0, 24 * 60);
+    assert_true(H.s.center_known);
+    assert_int_equal(H.s.center.close_minute, 24 * 60);
+    tick_at(100, 0);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    tick_at(100, 24 * 60 - 1);
+    assert_int_equal(H.s.state, SESSION_IDLE);
 }
 
 static void test_card_left_on_reader_reminders(void **state)

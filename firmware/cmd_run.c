@@ -1,0 +1,36 @@
+/* cmd_run.c — `kofu run --board NAME [--config FILE] [--script FILE]`: the kiosk. */
+#include "board.h"
+#include "cmd.h"
+#include "kiosk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void run_usage(void)
+{
+    fprintf(stderr, "usage: kofu run [--board sim|kiosk] [--config FILE] [--script FILE]\n"
+                    "  --script drives the sim board from a script (README, \"Scripted runs\").\n");
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct kiosk_options o = {.board = board_find(board_name())};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i + 1 < argc && !strcmp(a, "--board")) {
+            o.board = board_find(argv[++i]);
+            if (!o.board) {
+                fprintf(stderr, "kofu: no board called %s (sim, kiosk)\n", argv[i]);
+                return KIOSK_EXIT_USAGE;
+            }
+        } else if (i + 1 < argc && !strcmp(a, "--config")) {
+            o.config_path = argv[++i];
+        } else if (i + 1 < argc && !strcmp(a, "--script")) {
+            o.script_path = argv[++i];
+        } else {
+            run_usage();
+            return KIOSK_EXIT_USAGE;
+        }
+    }
+    return kiosk_run(&o);
+}

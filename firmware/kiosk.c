@@ -1,0 +1,910 @@
+/* kiosk.c — see kiosk.h. */
+#include "kiosk_priv.h"
+
+#include "errors.h"
+#include "log.h"
+#include "receipt.h"
+#include "vault.h"
+#include "voice.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
+#define KIOSK_PDF_MAX (512 * 1024)
+/* Room for one visit: card files, the center's answer, the verified data,
+ * the PDF and the preview's pixels (A4 at ~0.7 px/pt, 1.1 MB). */
+#define KIOSK_VISIT_BYTES (4 * 1024 * 1024)
+#define KIOSK_TICK_MS 50
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+uint64_t kiosk_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void post(struct kiosk *k, const struct session_event *ev)
+{
+    if (k->q_len == KIOSK_EVENTS_MAX) {
+        kofu_log(KOFU_LOG_ERROR, EV_SESSION, KOFU_E_INTERNAL, (uint32_t)ev->kind);
+        return;
+    }
+    k->queue[(k->q_head + k->q_len++) % KIOSK_EVENTS_MAX] = *ev;
+}
+
+static struct session_event result(enum session_event_kind kind, int err)
+{
+    struct session_event ev = {.kind = kind, .err = err, .index = -1, .minute_of_day = -1,
+                               .tries_left = KENHOJO_TRIES_UNKNOWN};
+    return ev;
+}
+
+/* ---- the screen ------------------------------------------------------- */
+
+static bool is_waiting_screen(enum session_screen sc)
+{
+    switch (sc) {
+    case SESSION_SCREEN_CARD_PLACED:
+    case SESSION_SCREEN_READING:
+    case SESSION_SCREEN_REQUESTING:
+    case SESSION_SCREEN_PRINTING:
+    case SESSION_SCREEN_REFUNDING:
+    case SESSION_SCREEN_PLEASE_WAIT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void redraw(struct kiosk *k)
+{
+    struct screens_model *m = &k->model;
+    m->municipalities = k->have_ccfg ? k->ccfg.municipalities : NULL;
+    m->n_municipalities = k->have_ccfg ? k->ccfg.n_municipalities : 0;
+    m->fee_per_copy_yen = k->have_ccfg ? k->ccfg.fee_per_copy_yen : 0;
+    m->open_minute = k->have_ccfg ? k->ccfg.open_minute : 0;
+    m->close_minute = k->have_ccfg ? k->ccfg.close_minute : 0;
+    m->pin_tries_max = k->cfg.pin_max_tries;
+    m->pin_digits = m->screen == SESSION_SCREEN_PIN ? k->pin_len : m->pin_digits;
+    m->preview = k->preview;
+    if (m->screen == SESSION_SCREEN_TIMEOUT_WARNING) {
+        uint64_t end = k->s.activity_ms + k->s.cfg.inactivity_warn_ms + k->s.cfg.inactivity_cancel_ms;
+        uint64_t now = kiosk_now_ms();
+        m->seconds_left = end > now ? (int)((end - now + 999) / 1000) : 0;
+    }
+    cairo_t *cr = cairo_create(k->frame_surface);
+    int rc = screens_draw(cr, k->disp.width, k->disp.height, m, &k->layout);
+    cairo_destroy(cr);
+    cairo_surface_flush(k->frame_surface);
+    if (rc != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_DISPLAY, rc, (uint32_t)m->screen);
+    rc = k->disp.ops->present(k->disp.ctx, k->frame, k->stride, k->disp.width, k->disp.height);
+    if (rc != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_DISPLAY, rc, (uint32_t)m->screen);
+    k->frames++;
+    k->last_redraw_ms = kiosk_now_ms();
+    if (!k->drawn) {
+        k->drawn = true;
+        k->first_frame_ms = (double)(k->last_redraw_ms - k->start_ms);
+    }
+}
+
+static void show_screen(struct kiosk *k, const struct session_action *a)
+{
+    struct screens_model *m = &k->model;
+    if (m->screen != a->screen || m->lang != a->lang)
+        m->progress_step = 0;
+    if (a->screen == SESSION_SCREEN_MUNICIPALITY && m->screen != SESSION_SCREEN_MUNICIPALITY)
+        m->municipality_page = a->municipality >= 0 ? a->municipality / SCREENS_MUNICIPALITIES_PER_PAGE : 0;
+    m->screen = a->screen;
+    m->lang = a->lang;
+    m->err = a->err;
+    m->tries_left = a->tries_left;
+    m->pin_digits = a->pin_digits;
+    m->municipality = a->municipality;
+    m->cert_kind = a->cert_kind;
+    m->copies = a->copies;
+    m->max_copies = a->max_copies;
+    m->amount_yen = a->amount_yen;
+    m->inserted_yen = a->inserted_yen;
+    m->card_on_reader = a->card_on_reader;
+    redraw(k);
+    k->history[k->n_shown++ % KIOSK_SCREEN_HISTORY] = a->screen;
+    if (k->script)
+        kiosk_script_screen_shown(k);
+}
+
+/* ---- the card --------------------------------------------------------- */
+
+static void disconnect_card(struct kiosk *k)
+{
+    if (k->connected)
+        k->rd.ops->disconnect(k->rd.ctx, true);
+    k->connected = false;
+}
+
+static void check_card(struct kiosk *k)
+{
+    struct session_event ev = result(SESSION_EV_CARD_CHECKED, KOFU_OK);
+    int rc = KOFU_OK;
+    if (!k->connected) {
+        rc = k->rd.ops->connect(k->rd.ctx, NULL, NULL);
+        k->connected = rc == KOFU_OK;
+    }
+    if (rc == KOFU_OK)
+        rc = kenhojo_open(&k->ks, &k->rd);
+    if (rc == KOFU_OK)
+        rc = kenhojo_pin_status(&k->ks, &ev.tries_left);
+    ev.err = rc;
+    post(k, &ev);
+}
+
+/* The JIS X 0401 prefecture names, by code (the first two digits of a
+ * municipality code): an address starts with its prefecture. */
+static const char *const prefectures[48] = {
+    NULL,       "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県",   "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県",
+    "長野県",   "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県",
+    "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県",
+    "福岡県",   "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
+};
+
+/* The participating municipality the card's address is in, when exactly
+ * one matches ("東京都" + "千代田区" at the start of the address); else -1.
+ * The address never leaves the vault: only the index comes out. */
+static int preselect_municipality(const struct kiosk *k, const char *address)
+{
+    int found = -1;
+    for (size_t i = 0; k->have_ccfg && i < k->ccfg.n_municipalities; i++) {
+        const struct center_municipality *m = &k->ccfg.municipalities[i];
+        int pref = (m->code[0] - '0') * 10 + (m->code[1] - '0');
+        if (pref < 1 || pref > 47 || !*m->name_ja)
+            continue;
+        size_t pl = strlen(prefectures[pref]), nl = strlen(m->name_ja);
+        if (strncmp(address, prefectures[pref], pl) || strncmp(address + pl, m->name_ja, nl))
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (int)i;
+    }
+    return found;
+}
+
+static void read_card(struct kiosk *k, const struct session_action *a)
+{
+    struct session_event ev = result(SESSION_EV_CARD_READ, KOFU_OK);
+    int rc = KOFU_E_CARD_COMM;
+    if (k->connected)
+        rc = kenhojo_verify_pin(&k->ks, k->pin, a->last_try_confirmed, &ev.tries_left);
+    /* The PIN went to the card and nowhere else; it is not needed again. */
+    explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+    k->pin_len = 0;
+    if (rc == KOFU_OK) {
+        k->card = kenhojo_card_data_new();
+        rc = k->card ? kenhojo_read(&k->ks, k->card) : KOFU_E_NOMEM;
+    }
+    if (rc == KOFU_OK) {
+        enum kenhojo_auth why;
+        rc = kenhojo_authenticate(&k->ks, k->card, k->cfg.card_ca_dir, k->cfg.card_presence_required, &why);
+        kofu_log(KOFU_LOG_INFO, EV_CARD_AUTH, rc, (uint32_t)why);
+    }
+    if (rc == KOFU_OK)
+        ev.index = preselect_municipality(k, k->card->attributes.address);
+    ev.err = rc;
+    post(k, &ev);
+}
+
+/* ---- the center and the document ---------------------------------------- */
+
+static void fetch_center_config(struct kiosk *k, uint64_t now)
+{
+    struct center_config c;
+    struct center_call_info info;
+    k->next_config_ms = now + (uint64_t)k->cfg.config_refresh_seconds * 1000u;
+    int rc = k->cc ? center_get_config(k->cc, &c, &info) : KOFU_E_CONFIG;
+    if (rc != KOFU_OK) {
+        /* Keep the last good configuration; without one, try again soon. */
+        if (!k->have_ccfg)
+            k->next_config_ms = now + 5000;
+        return;
+    }
+    /* The session holds indexes into this list: it changes only between
+     * visits (WIPE applies a pending one). */
+    if (k->have_ccfg && k->s.state != SESSION_IDLE && k->s.state != SESSION_CLOSED) {
+        center_config_free(&c);
+        k->next_config_ms = now + 2000;
+        return;
+    }
+    if (k->have_ccfg)
+        center_config_free(&k->ccfg);
+    k->ccfg = c;
+    k->have_ccfg = true;
+    if (*c.timezone) {
+        setenv("TZ", c.timezone, 1);
+        tzset();
+    }
+    struct session_event ev = result(SESSION_EV_CONFIG, KOFU_OK);
+    ev.config.open_minute = c.open_minute;
+    ev.config.close_minute = c.close_minute;
+    ev.config.fee_per_copy_yen = c.fee_per_copy_yen;
+    ev.config.max_copies = c.max_copies;
+    ev.config.n_municipalities = (int)c.n_municipalities;
+    post(k, &ev);
+}
+
+static void request_certificate(struct kiosk *k, const struct session_action *a)
+{
+    int rc = KOFU_E_INTERNAL;
+    if (k->card && a->municipality >= 0 && (size_t)a->municipality < k->ccfg.n_municipalities) {
+        memset(&k->req, 0, sizeof k->req);
+        k->req.card = k->card;
+        memcpy(k->req.municipality, k->ccfg.municipalities[a->municipality].code, sizeof k->req.municipality);
+        k->req.kind = a->cert_kind;
+        k->req.copies = a->copies;
+        k->req.language = a->lang == KOFU_LANG_EN ? "en" : "ja";
+        rc = center_request_new_id(&k->req);
+    }
+    if (rc == KOFU_OK) {
+        k->req_made = true;
+        k->cert = center_certificate_new();
+        struct center_call_info info;
+        rc = k->cert ? center_request_certificate(k->cc, &k->req, k->cert, &info) : KOFU_E_NOMEM;
+    }
+    if (rc == KOFU_OK) {
+        k->ver = certificate_verified_new();
+        const char *reason = NULL;
+        rc = k->ver ? certificate_verify(k->cert, k->card, &k->trust, (int64_t)time(NULL), k->ver, &reason)
+                    : KOFU_E_NOMEM;
+        kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, rc, 0);
+    }
+    post(k, &(struct session_event){.kind = SESSION_EV_CENTER_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+}
+
+/* The preview: the page drawn once into vault pixels at exactly the size
+ * the confirmation screen shows it (screens_preview_size: drawn 1:1, so
+ * every redraw of that screen is a copy, not a render). */
+static int render_preview(struct kiosk *k)
+{
+    int w, h;
+    if (screens_preview_size(k->disp.width, k->disp.height, &w, &h) != KOFU_OK)
+        return KOFU_E_RENDER;
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+    uint8_t *px = vault_alloc((size_t)stride * (size_t)h);
+    if (!px)
+        return KOFU_E_NOMEM;
+    cairo_surface_t *s = cairo_image_surface_create_for_data(px, CAIRO_FORMAT_ARGB32, w, h, stride);
+    cairo_t *cr = cairo_create(s);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, w / DOCUMENT_PAGE_WIDTH_PT, h / DOCUMENT_PAGE_HEIGHT_PT);
+    int rc = document_draw(cr, &k->ver->doc, &k->fonts);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    if (rc != KOFU_OK) {
+        cairo_surface_destroy(s);
+        return rc;
+    }
+    k->preview = s;
+    return KOFU_OK;
+}
+
+static void prepare_document(struct kiosk *k)
+{
+    int rc = k->ver ? KOFU_OK : KOFU_E_INTERNAL;
+    if (rc == KOFU_OK) {
+        uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
+        if (!buf)
+            rc = KOFU_E_NOMEM;
+        else
+            bld_init(&k->pdf, buf, KIOSK_PDF_MAX);
+    }
+    if (rc == KOFU_OK)
+        rc = document_render_pdf(&k->ver->doc, &k->fonts, &k->pdf);
+    if (rc == KOFU_OK)
+        rc = render_preview(k);
+    /* No fee is asked of a printer that cannot print. */
+    if (rc == KOFU_OK) {
+        struct printer_status st;
+        rc = k->pr.ops->status(k->pr.ctx, &st);
+        if (rc == KOFU_OK)
+            rc = printer_status_error(&st);
+    }
+    post(k, &(struct session_event){.kind = SESSION_EV_PREVIEW_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+}
+
+static void print_certificate(struct kiosk *k, const struct session_action *a)
+{
+    struct printer_job_result job;
+    int rc = k->pdf.len ? k->pr.ops->print(k->pr.ctx, k->pdf.p, k->pdf.len, PRINTER_DEFAULT_JOB_NAME, a->copies,
+                                           k->cfg.print_timeout_ms, &job)
+                        : KOFU_E_INTERNAL;
+    kofu_log(KOFU_LOG_INFO, EV_PRINT, rc, (uint32_t)job.state);
+    if (rc == KOFU_OK)
+        k->printed += (unsigned)a->copies;
+    post(k, &(struct session_event){.kind = SESSION_EV_PRINT_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+}
+
+static void print_refund_receipt(struct kiosk *k, int amount_yen, int err)
+{
+    size_t mark = vault_mark();
+    uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
+    int rc = KOFU_E_NOMEM;
+    if (buf) {
+        kofu_bld b;
+        bld_init(&b, buf, KIOSK_PDF_MAX);
+        struct receipt_data r = {.amount_yen = amount_yen, .err = err, .when = (int64_t)time(NULL),
+                                 .request_id = k->req_made ? k->req.request_id : ""};
+        rc = receipt_render_pdf(&r, &k->fonts, &b);
+        if (rc == KOFU_OK)
+            rc = k->pr.ops->print(k->pr.ctx, b.p, b.len, "kofu-refund-receipt", 1, k->cfg.print_timeout_ms, NULL);
+    }
+    vault_release(mark);
+    k->receipts += rc == KOFU_OK;
+    /* A receipt that did not print leaves the claim with the center, which
+     * was told the amount (REPORT_COMPLETION); the log says so for staff. */
+    kofu_log(KOFU_LOG_ERROR, EV_RECEIPT, rc, (uint32_t)amount_yen);
+}
+
+static void report_completion(struct kiosk *k, const struct session_action *a)
+{
+    if (!k->req_made || !k->cc)
+        return;
+    struct center_call_info info;
+    int rc = center_report_completion(k->cc, k->req.request_id, k->cert ? k->cert->certificate_id : "",
+                                      a->outcome, a->copies, a->amount_yen, &info);
+    if (rc != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_CENTER_CALL, rc, (uint32_t)info.http_status);
+}
+
+/* ---- payment ---------------------------------------------------------- */
+
+static void payment_call(int rc, int yen)
+{
+    kofu_log(rc == KOFU_OK ? KOFU_LOG_INFO : KOFU_LOG_ERROR, EV_PAYMENT, rc, (uint32_t)yen);
+}
+
+static void poll_payment(struct kiosk *k)
+{
+    if (k->s.state != SESSION_PAYMENT)
+        return;
+    int total = 0;
+    int rc = k->pay.ops->inserted(k->pay.ctx, &total);
+    if (rc != KOFU_OK) {
+        payment_call(rc, 0);
+        post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_FAILED, .err = rc, .index = -1,
+                                        .minute_of_day = -1});
+    } else if (total > k->last_inserted) {
+        k->last_inserted = total;
+        post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_INSERTED, .amount_yen = total, .index = -1,
+                                        .minute_of_day = -1});
+    }
+}
+
+/* ---- the wipe --------------------------------------------------------- */
+
+static void wipe_visit(struct kiosk *k)
+{
+    if (k->preview) {
+        cairo_surface_destroy(k->preview);
+        k->preview = NULL;
+    }
+    explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+    k->pin_len = 0;
+    memset(&k->pdf, 0, sizeof k->pdf);
+    memset(&k->req, 0, sizeof k->req);
+    k->req_made = false;
+    k->card = NULL;
+    k->cert = NULL;
+    k->ver = NULL;
+    k->last_inserted = 0;
+    k->model.preview = NULL;
+    k->model.municipality_page = 0;
+    vault_release(k->vault_base);
+    k->visits++;
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+static void play(struct kiosk *k, const struct session_action *a)
+{
+    char name[AUDIO_PROMPT_NAME_MAX + 1];
+    int rc = KOFU_E_AUDIO;
+    if (voice_prompt_name(a->prompt, a->err, a->tries_left, name, sizeof name) > 0)
+        rc = k->au.ops->play(k->au.ctx, a->lang == KOFU_LANG_EN ? "en" : "ja", name);
+    if (rc != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_AUDIO, rc, (uint32_t)a->prompt);
+}
+
+static void carry_out(struct kiosk *k, const struct session_action *a)
+{
+    int rc;
+    switch (a->kind) {
+    case SESSION_ACT_SHOW_SCREEN:
+        show_screen(k, a);
+        break;
+    case SESSION_ACT_PLAY_PROMPT:
+        play(k, a);
+        break;
+    case SESSION_ACT_CHECK_CARD:
+        check_card(k);
+        break;
+    case SESSION_ACT_SHUFFLE_PIN_PAD:
+        if (screens_shuffle_pin_pad(k->model.pin_layout) != KOFU_OK)
+            for (int i = 0; i < 10; i++) /* never a fixed pad silently: log it */
+                k->model.pin_layout[i] = (unsigned char)((i + 1) % 10);
+        explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+        k->pin_len = 0;
+        break;
+    case SESSION_ACT_CLEAR_PIN:
+        explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+        k->pin_len = 0;
+        break;
+    case SESSION_ACT_READ_CARD:
+        read_card(k, a);
+        break;
+    case SESSION_ACT_RESET_CARD:
+        disconnect_card(k);
+        break;
+    case SESSION_ACT_REQUEST_CERTIFICATE:
+        request_certificate(k, a);
+        break;
+    case SESSION_ACT_RENDER_PREVIEW:
+        prepare_document(k);
+        break;
+    case SESSION_ACT_PAYMENT_ASK:
+        k->last_inserted = 0;
+        rc = k->pay.ops->ask(k->pay.ctx, a->amount_yen);
+        payment_call(rc, a->amount_yen);
+        if (rc != KOFU_OK)
+            post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_FAILED, .err = rc, .index = -1,
+                                            .minute_of_day = -1});
+        break;
+    case SESSION_ACT_PAYMENT_CANCEL:
+        payment_call(k->pay.ops->cancel(k->pay.ctx), 0);
+        break;
+    case SESSION_ACT_PAYMENT_DISPENSE_CHANGE:
+        rc = k->pay.ops->dispense_change(k->pay.ctx, a->amount_yen);
+        payment_call(rc, a->amount_yen);
+        /* Change the device could not give is owed all the same. */
+        if (rc != KOFU_OK && a->amount_yen > 0)
+            print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
+        break;
+    case SESSION_ACT_PAYMENT_REFUND:
+        rc = k->pay.ops->refund(k->pay.ctx, a->amount_yen);
+        payment_call(rc, a->amount_yen);
+        k->refunds += rc == KOFU_OK;
+        post(k, &(struct session_event){.kind = SESSION_EV_REFUND_RESULT, .err = rc, .index = -1,
+                                        .minute_of_day = -1});
+        break;
+    case SESSION_ACT_PRINT:
+        print_certificate(k, a);
+        break;
+    case SESSION_ACT_PRINT_REFUND_RECEIPT:
+        print_refund_receipt(k, a->amount_yen, a->err);
+        break;
+    case SESSION_ACT_REPORT_COMPLETION:
+        report_completion(k, a);
+        break;
+    case SESSION_ACT_WIPE:
+        wipe_visit(k);
+        break;
+    case SESSION_ACT__COUNT:
+        break;
+    }
+}
+
+static int minute_of_day(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return -1;
+    return tm.tm_hour * 60 + tm.tm_min;
+}
+
+void kiosk_event(struct kiosk *k, const struct session_event *first)
+{
+    post(k, first);
+    while (k->q_len) {
+        struct session_event ev = k->queue[k->q_head];
+        k->q_head = (k->q_head + 1) % KIOSK_EVENTS_MAX;
+        k->q_len--;
+        enum session_state before = k->s.state;
+        struct session_actions out;
+        session_step(&k->s, &ev, kiosk_now_ms(), &out);
+        if (k->s.state != before)
+            kofu_log(KOFU_LOG_INFO, EV_SESSION, KOFU_OK, (uint32_t)k->s.state);
+        for (size_t i = 0; i < out.n; i++)
+            carry_out(k, &out.a[i]);
+    }
+}
+
+static void tap(struct kiosk *k, enum session_button b, int index, enum center_kind kind)
+{
+    struct session_event ev = result(SESSION_EV_TAP, KOFU_OK);
+    ev.button = b;
+    ev.index = index;
+    ev.cert_kind = kind;
+    kiosk_event(k, &ev);
+}
+
+static void pin_digit(struct kiosk *k, int digit)
+{
+    if (k->s.state != SESSION_PIN || k->pin_len >= SESSION_PIN_DIGITS || digit < 0 || digit > 9)
+        return;
+    k->pin[k->pin_len++] = (char)('0' + digit);
+    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_DIGIT, .index = -1, .minute_of_day = -1});
+}
+
+static void pin_clear(struct kiosk *k)
+{
+    explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+    k->pin_len = 0;
+    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_CLEAR, .index = -1, .minute_of_day = -1});
+}
+
+void kiosk_touch(struct kiosk *k, int x, int y)
+{
+    const struct screens_target *t = screens_hit(&k->layout, x, y);
+    if (!t) {
+        /* A touch anywhere answers "are you still there?". */
+        if (k->model.screen == SESSION_SCREEN_TIMEOUT_WARNING)
+            tap(k, SESSION_BTN_CONFIRM, -1, CENTER_DOMESTIC);
+        return;
+    }
+    switch (t->kind) {
+    case SCREENS_T_BUTTON:
+        tap(k, t->button, t->index, t->cert_kind);
+        break;
+    case SCREENS_T_DIGIT:
+        pin_digit(k, t->index);
+        break;
+    case SCREENS_T_PIN_DELETE:
+        pin_clear(k);
+        break;
+    case SCREENS_T_PIN_ENTER:
+        kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_SUBMIT, .index = -1, .minute_of_day = -1});
+        break;
+    case SCREENS_T_PAGE_PREV:
+    case SCREENS_T_PAGE_NEXT: {
+        int pages = (int)((k->ccfg.n_municipalities + SCREENS_MUNICIPALITIES_PER_PAGE - 1) /
+                          SCREENS_MUNICIPALITIES_PER_PAGE);
+        int p = k->model.municipality_page + (t->kind == SCREENS_T_PAGE_NEXT ? 1 : -1);
+        if (p >= 0 && p < pages) {
+            k->model.municipality_page = p;
+            redraw(k);
+        }
+        break;
+    }
+    }
+}
+
+void kiosk_tray_empty(struct kiosk *k)
+{
+    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_CERTIFICATE_TAKEN, .index = -1, .minute_of_day = -1});
+}
+
+/* Keyboard shortcuts (the sim board's window; a service keyboard). */
+void kiosk_key(struct kiosk *k, int key)
+{
+    if (key >= '0' && key <= '9' && k->s.state == SESSION_PIN) {
+        pin_digit(k, key - '0');
+    } else if (key == INPUT_KEY_BACKSPACE) {
+        pin_clear(k);
+    } else if (key == INPUT_KEY_ENTER) {
+        if (k->s.state == SESSION_PIN)
+            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_SUBMIT, .index = -1, .minute_of_day = -1});
+        else
+            tap(k, SESSION_BTN_CONFIRM, -1, CENTER_DOMESTIC);
+    } else if (key == INPUT_KEY_ESCAPE) {
+        tap(k, SESSION_BTN_CANCEL, -1, CENTER_DOMESTIC);
+    } else if (key == INPUT_KEY_F1) {
+        tap(k, SESSION_BTN_LANGUAGE, -1, CENTER_DOMESTIC);
+    } else if (key == 'b') {
+        tap(k, SESSION_BTN_BACK, -1, CENTER_DOMESTIC);
+    } else if (key == 't') {
+        kiosk_tray_empty(k);
+    } else if (key == 'c' && *k->cfg.sim_cardsim_control) {
+        char reply[128];
+        kiosk_cardsim(k, k->card_present ? "remove" : "insert", reply, sizeof reply);
+    }
+}
+
+/* ---- start-up and the loop --------------------------------------------- */
+
+static void poll_card(struct kiosk *k)
+{
+    if (!k->reader_open) {
+        if (k->rd.ops->open(&k->rd.ctx, k->cfg.reader) != KOFU_OK)
+            return;
+        k->reader_open = true;
+    }
+    int rc = k->rd.ops->wait_present(k->rd.ctx, 0);
+    bool present = rc == KOFU_OK;
+    if (rc != KOFU_OK && rc != KOFU_E_NO_CARD) {
+        /* The reader or pcscd went away: open it again next time. */
+        k->rd.ops->close(k->rd.ctx);
+        k->rd.ctx = NULL;
+        k->reader_open = false;
+        k->connected = false;
+    }
+    if (present == k->card_present)
+        return;
+    k->card_present = present;
+    if (!present)
+        k->connected = false; /* the card's PIN state went with it */
+    kiosk_event(k, &(struct session_event){.kind = present ? SESSION_EV_CARD_INSERTED : SESSION_EV_CARD_REMOVED,
+                                           .index = -1, .minute_of_day = -1});
+    if (!present && k->rd.ops->disconnect)
+        k->rd.ops->disconnect(k->rd.ctx, true);
+}
+
+static void poll_input(struct kiosk *k)
+{
+    if (!k->in.ops)
+        return;
+    struct input_event ie;
+    for (int n = 0; n < 64; n++) {
+        int rc = k->in.ops->read(k->in.ctx, &ie);
+        if (rc <= 0) {
+            if (rc < 0)
+                kofu_log(KOFU_LOG_ERROR, EV_DISPLAY, rc, 0);
+            return;
+        }
+        switch (ie.kind) {
+        case INPUT_TOUCH:
+            kiosk_touch(k, ie.x, ie.y);
+            break;
+        case INPUT_KEY:
+            kiosk_key(k, ie.key);
+            break;
+        case INPUT_TRAY_EMPTY:
+            kiosk_tray_empty(k);
+            break;
+        case INPUT_QUIT:
+            k->quit = true;
+            break;
+        }
+    }
+}
+
+static int open_devices(struct kiosk *k, const struct board_display *bd)
+{
+    int rc;
+    k->disp.ops = bd->display;
+    k->disp.width = k->cfg.screen_width;
+    k->disp.height = k->cfg.screen_height;
+    rc = k->disp.ops->open(&k->disp.ctx, k->cfg.display_device, &k->disp.width, &k->disp.height);
+    if (rc != KOFU_OK) {
+        k->disp.ops = NULL;
+        fprintf(stderr, "kofu: display: %s\n", kofu_err_text(rc, KOFU_LANG_EN));
+        return rc;
+    }
+    if (bd->input) {
+        k->in.ops = bd->input;
+        rc = k->in.ops->open(&k->in.ctx, k->cfg.input_device, k->disp.width, k->disp.height);
+        if (rc != KOFU_OK) {
+            k->in.ops = NULL;
+            fprintf(stderr, "kofu: input: %s\n", kofu_err_text(rc, KOFU_LANG_EN));
+            return rc;
+        }
+    }
+    k->au.ops = k->board->audio;
+    rc = k->au.ops->open(&k->au.ctx, k->cfg.audio_device, k->cfg.prompt_dir);
+    if (rc != KOFU_OK) {
+        k->au.ops = NULL;
+        fprintf(stderr, "kofu: audio: %s\n", kofu_err_text(rc, KOFU_LANG_EN));
+        return rc;
+    }
+    k->pay.ops = k->board->payment;
+    rc = k->pay.ops->open(&k->pay.ctx, k->cfg.payment_device);
+    if (rc != KOFU_OK) {
+        k->pay.ops = NULL;
+        fprintf(stderr, "kofu: payment: %s\n", kofu_err_text(rc, KOFU_LANG_EN));
+        return rc;
+    }
+    k->pr.ops = k->board->printer;
+    rc = k->pr.ops->open(&k->pr.ctx, k->cfg.printer_uri, PRINTER_MODE_IPP);
+    if (rc != KOFU_OK) {
+        k->pr.ops = NULL;
+        fprintf(stderr, "kofu: printer: %s\n", kofu_err_text(rc, KOFU_LANG_EN));
+        return rc;
+    }
+    k->rd.ops = k->board->card_reader;
+    return KOFU_OK;
+}
+
+static void close_devices(struct kiosk *k)
+{
+    disconnect_card(k);
+    if (k->reader_open)
+        k->rd.ops->close(k->rd.ctx);
+    if (k->pr.ops)
+        k->pr.ops->close(k->pr.ctx);
+    if (k->pay.ops)
+        k->pay.ops->close(k->pay.ctx);
+    if (k->au.ops)
+        k->au.ops->close(k->au.ctx);
+    if (k->in.ops)
+        k->in.ops->close(k->in.ctx);
+    if (k->disp.ops)
+        k->disp.ops->close(k->disp.ctx);
+}
+
+static int setup(struct kiosk *k, const struct kiosk_options *o)
+{
+    const struct board_display *bd = board_find_display(k->board, k->cfg.display);
+    if (!bd) {
+        fprintf(stderr, "kofu: display '%s' is not one of board %s's\n", k->cfg.display, k->board->name);
+        return KIOSK_EXIT_USAGE;
+    }
+    char err[512] = "";
+    if (certificate_trust_load(&k->cfg, &k->trust, err, sizeof err) != KOFU_OK) {
+        fprintf(stderr, "kofu: %s\n", err);
+        return KIOSK_EXIT_USAGE;
+    }
+    if (document_fonts_init(&k->fonts) != KOFU_OK || screens_init() != KOFU_OK) {
+        fprintf(stderr, "kofu: %s / %s\n", kofu_err_text(KOFU_E_FONT, KOFU_LANG_EN),
+                kofu_err_text(KOFU_E_FONT, KOFU_LANG_JA));
+        return KIOSK_EXIT_DEVICE;
+    }
+    if (center_client_new(&k->cfg, &k->cc) != KOFU_OK) {
+        fprintf(stderr, "kofu: the center's settings (center_url, center_ca_file, kiosk_cert_file, "
+                        "kiosk_key_file) are incomplete or unreadable\n");
+        return KIOSK_EXIT_USAGE;
+    }
+    if (open_devices(k, bd) != KOFU_OK)
+        return KIOSK_EXIT_DEVICE;
+
+    /* The screen's pixels, then the PIN, below the mark; a visit above it. */
+    k->stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, k->disp.width);
+    size_t frame_bytes = (size_t)k->stride * (size_t)k->disp.height;
+    if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK) {
+        fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
+        return KIOSK_EXIT_DEVICE;
+    }
+    k->frame = vault_alloc(frame_bytes);
+    k->pin = vault_alloc(SESSION_PIN_DIGITS + 1);
+    if (!k->frame || !k->pin)
+        return KIOSK_EXIT_DEVICE;
+    k->frame_surface = cairo_image_surface_create_for_data(k->frame, CAIRO_FORMAT_ARGB32, k->disp.width,
+                                                           k->disp.height, k->stride);
+    k->vault_base = vault_mark();
+
+    struct session_config sc;
+    session_config_default(&sc);
+    sc.inactivity_warn_ms = (uint64_t)k->cfg.inactivity_warn_ms;
+    sc.inactivity_cancel_ms = (uint64_t)k->cfg.inactivity_cancel_ms;
+    sc.wait_warn_ms = (uint64_t)k->cfg.wait_warn_ms;
+    sc.wait_timeout_ms = (uint64_t)k->cfg.wait_timeout_ms;
+    sc.reminder_ms = (uint64_t)k->cfg.reminder_ms;
+    sc.left_behind_ms = (uint64_t)k->cfg.left_behind_ms;
+    sc.notice_ms = (uint64_t)k->cfg.notice_ms;
+    sc.pin_tries_max = k->cfg.pin_max_tries;
+    sc.default_lang = strcmp(k->cfg.default_language, "en") ? KOFU_LANG_JA : KOFU_LANG_EN;
+    session_init(&k->s, &sc, kiosk_now_ms());
+    k->model.municipality = -1;
+    for (int i = 0; i < 10; i++)
+        k->model.pin_layout[i] = (unsigned char)i;
+
+    if (o->script_path && kiosk_script_load(k, o->script_path) != KOFU_OK)
+        return KIOSK_EXIT_USAGE;
+    return KIOSK_EXIT_OK;
+}
+
+static void teardown(struct kiosk *k)
+{
+    kiosk_script_free(k);
+    if (k->preview)
+        cairo_surface_destroy(k->preview);
+    if (k->frame_surface)
+        cairo_surface_destroy(k->frame_surface);
+    if (k->disp.ops)
+        k->disp.ops->clear(k->disp.ctx);
+    close_devices(k);
+    if (k->have_ccfg)
+        center_config_free(&k->ccfg);
+    center_client_free(k->cc);
+    certificate_trust_free(&k->trust);
+    document_fonts_free(&k->fonts);
+    screens_free();
+    vault_destroy();
+}
+
+static void loop(struct kiosk *k)
+{
+    uint64_t next_tick = 0;
+    while (!k->quit && !stop_requested) {
+        uint64_t now = kiosk_now_ms();
+        if (now >= k->next_config_ms)
+            fetch_center_config(k, now);
+        if (k->q_len) /* a configuration to hand over */
+            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1});
+        poll_card(k);
+        poll_input(k);
+        poll_payment(k);
+        if (k->q_len)
+            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1});
+        if (now >= next_tick) {
+            next_tick = now + KIOSK_TICK_MS;
+            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1,
+                                                   .minute_of_day = minute_of_day()});
+            /* Waiting screens move; the warning counts down. */
+            if ((is_waiting_screen(k->model.screen) || k->model.screen == SESSION_SCREEN_TIMEOUT_WARNING) &&
+                now >= k->last_redraw_ms + 500) {
+                k->model.progress_step++;
+                redraw(k);
+            }
+        }
+        if (k->script)
+            kiosk_script_poll(k);
+        if (k->quit)
+            break;
+
+        struct pollfd fds[2];
+        nfds_t n = 0;
+        int fd = k->in.ops ? k->in.ops->fd(k->in.ctx) : -1;
+        if (fd >= 0)
+            fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+        fd = k->pay.ops->fd(k->pay.ctx);
+        if (fd >= 0)
+            fds[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+        uint64_t after = kiosk_now_ms();
+        int wait = next_tick > after ? (int)(next_tick - after) : 0;
+        if (poll(fds, n, wait) < 0 && errno != EINTR)
+            break;
+    }
+}
+
+int kiosk_run(const struct kiosk_options *o)
+{
+    static struct kiosk kiosk; /* one per process; large (the event log, the model) */
+    struct kiosk *k = &kiosk;
+    memset(k, 0, sizeof *k);
+    k->start_ms = kiosk_now_ms();
+    k->board = o->board;
+    k->exit_code = KIOSK_EXIT_OK;
+    if (o->script_path && strcmp(o->board->name, "sim")) {
+        fprintf(stderr, "kofu: --script drives the sim board only / スクリプトは sim ボードでのみ使えます\n");
+        return KIOSK_EXIT_USAGE;
+    }
+    if (config_load_for_command(&k->cfg, o->config_path) != KOFU_OK)
+        return KIOSK_EXIT_USAGE;
+
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = setup(k, o);
+    if (rc == KIOSK_EXIT_OK) {
+        loop(k);
+        rc = k->exit_code;
+        /* The end of the run ends any visit in progress: nothing stays. */
+        wipe_visit(k);
+        k->visits--;
+        disconnect_card(k);
+        explicit_bzero(k->frame, (size_t)k->stride * (size_t)k->disp.height);
+        printf("kofu run: board=%s first_frame_ms=%.1f frames=%u visits=%u printed=%u refunds=%u receipts=%u "
+               "exit=%d\n",
+               k->board->name, k->first_frame_ms, k->frames, k->visits, k->printed, k->refunds, k->receipts, rc);
+        fflush(stdout);
+    }
+    teardown(k);
+    return rc;
+}

@@ -1,0 +1,579 @@
+/*
+ * test_kiosk.c — complete kiosk sessions (issue 5), each one a real
+ * `kofu run --board sim` driven by a script (README, "Scripted runs"):
+ * the card through the real pcscd + vpcd (cardsim), the center over real
+ * TLS (centersim), the certificate to ippeveprinter, money through the
+ * simulated acceptor, prompts into the recording sink. The screen is the
+ * headless display; taps go through the screens' own hit test.
+ *
+ * Covered: a domestic certificate; overseas + domestic with two copies and
+ * change; a wrong PIN, then the right one; a walk-away in every state
+ * (nothing held afterwards, the card reset); a print failure after payment,
+ * refunded; a refund the acceptor cannot make (refund receipt printed);
+ * the center down (a clear screen, no money asked); a blocked card; a card
+ * pulled while reading; bad scripts refused before anything runs.
+ */
+#include "harness.h"
+#include "printer/printer_harness.h"
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static struct harness h;
+static struct printer_peer printer;
+static char conf_path[400], prompts_log[400], script_path[400];
+static char out[1 << 17], err[1 << 17];
+static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
+
+/* Short time-outs so that walking away takes seconds, not minutes. */
+static void write_config(void)
+{
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log,
+                                          "print_timeout_ms = 20000\n"
+                                          "inactivity_warn_ms = 1500\n"
+                                          "inactivity_cancel_ms = 1000\n"
+                                          "reminder_ms = 500\n"
+                                          "left_behind_ms = 2000\n"
+                                          "notice_ms = 1500\n"
+                                          "wait_warn_ms = 5000\n"
+                                          "wait_timeout_ms = 30000\n"),
+                     0);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (harness_start_pcscd(&h) != 0)
+        return -1;
+    if (harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
+        harness_start_centersim(&h, center_args) != 0 || printer_peer_start(&printer) != 0)
+        return -1;
+    snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
+    snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);
+    snprintf(script_path, sizeof script_path, "%s/session.script", h.dir);
+    /* A resident one wrong PIN away from a blocked card. */
+    char path[400];
+    snprintf(path, sizeof path, "%s/lasttry.json", h.dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs("{\"my_number\":\"123456789018\",\"name\":\"山田　太郎\",\"address\":\"東京都千代田区千代田１－１\","
+          "\"birth_date\":\"19800217\",\"sex\":\"1\",\"pin\":\"1234\",\"pin_tries_left\":1,\"pin_max_tries\":3}\n",
+          f);
+    fclose(f);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    printer_peer_stop(&printer);
+    harness_stop(&h);
+    return 0;
+}
+
+/* Every test starts with the card out, a clean center, a ready printer. */
+static int fresh(void **state)
+{
+    (void)state;
+    char reply[200];
+    if (h.centersim <= 0 && harness_start_centersim(&h, center_args) != 0)
+        return -1;
+    if (harness_center(&h, "clear", NULL, 0) != 0 || harness_card(&h, "clear", reply, sizeof reply) != 0 ||
+        harness_load(&h, "tests/cardsim/residents/yamada.json") != 0 ||
+        harness_card(&h, "remove", reply, sizeof reply) != 0 || harness_wait_card(&h, false, 5000) != 0)
+        return -1;
+    unlink(prompts_log);
+    write_config();
+    return 0;
+}
+
+/* Documents the printer received (job-N.pdf; each also has a job-N.env). */
+static int received_jobs(void)
+{
+    char names[1 << 14];
+    int n = 0;
+    if (printer_peer_list_dir(printer.received, NULL, names, sizeof names) < 0)
+        return -1;
+    for (const char *p = strstr(names, ".pdf"); p; p = strstr(p + 4, ".pdf"))
+        n++;
+    return n;
+}
+
+/* Runs the script; returns kofu's exit status. */
+static int run_script(const char *script)
+{
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+                          "--script", script_path, NULL};
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "kofu run exited %d\nstdout:\n%s\nstderr:\n%s\n", rc, out, err);
+    return rc;
+}
+
+/* The prompts played, in order, as the recording sink logged them. */
+static int prompt_index(const char *line)
+{
+    FILE *f = fopen(prompts_log, "r");
+    if (!f)
+        return -1;
+    char buf[200];
+    int i = 0, found = -1;
+    while (found < 0 && fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\n")] = '\0';
+        if (!strcmp(buf, line))
+            found = i;
+        i++;
+    }
+    fclose(f);
+    return found;
+}
+
+/* The first part of every visit: card in, service, PIN. */
+#define START_VISIT \
+    "wait idle\n" \
+    "card insert\n" \
+    "wait service\n" \
+    "tap service\n" \
+    "wait pin\n"
+
+static void test_domestic_certificate(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(run_script(START_VISIT
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "expect-prompt take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap ok\n" /* preselected from the card's address */
+                                "wait kind-copies\n"
+                                "tap domestic\n"
+                                "tap ok\n"
+                                "wait confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "coin 100\n"
+                                "coin 50\n"
+                                "wait take-certificate\n"
+                                "expect-money inserted=150 kept=120 change=30 refunded=0\n"
+                                "expect-prompt take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "expect-card-reset\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1 refunds=0 receipts=0"));
+    assert_int_equal(received_jobs(), jobs + 1);
+    /* Voice guidance in order, in Japanese (the default language). */
+    int w = prompt_index("ja card-placed"), p = prompt_index("ja pin-enter"), t = prompt_index("ja take-certificate");
+    if (!(w >= 0 && p > w && t > p)) {
+        char cmd[500];
+        snprintf(cmd, sizeof cmd, "cat %s >&2", prompts_log);
+        if (system(cmd) != 0)
+            fprintf(stderr, "(no prompt log)\n");
+    }
+    assert_true(w >= 0 && p > w && t > p);
+    /* The log never names the resident. */
+    assert_null(strstr(err, "山田"));
+    assert_null(strstr(out, "山田"));
+    assert_null(strstr(err, "1234"));
+}
+
+static void test_overseas_two_copies_english(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(run_script("wait idle\n"
+                                "tap language\n"
+                                "card insert\n"
+                                "wait service\n"
+                                "tap service\n"
+                                "wait pin\n"
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap municipality-131016\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap overseas\n"
+                                "tap plus\n"
+                                "tap ok\n"
+                                "wait confirm\n"
+                                "expect-prompt confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "note 1000\n"
+                                "wait take-certificate\n"
+                                "expect-money inserted=1000 kept=240 change=760 refunded=0\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=2"));
+    assert_int_equal(received_jobs(), jobs + 1); /* one job, two copies */
+    assert_true(prompt_index("en pin-enter") >= 0);
+    assert_true(prompt_index("ja pin-enter") < 0);
+}
+
+static void test_wrong_pin_then_right(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script(START_VISIT
+                                "pin 9999\n"
+                                "tap enter\n"
+                                "wait pin\n"
+                                "expect-prompt pin-tries-left-2\n"
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap cancel\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    char reply[200];
+    assert_int_equal(harness_card(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "tries=3")); /* the right PIN reset the counter */
+}
+
+static void test_blocked_card_and_last_try(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait idle\n"
+             "card load %s/lasttry.json\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin-last-try\n"
+             "expect-prompt pin-last-try\n"
+             "tap yes\n"
+             "wait pin\n"
+             "pin 0000\n"
+             "tap enter\n"
+             "wait error\n"
+             "expect-prompt error-pin-blocked\n"
+             "card remove\n"
+             "wait idle\n"
+             "expect-clean\n"
+             "card insert\n" /* a blocked card is explained at once */
+             "wait error\n"
+             "card remove\n"
+             "wait idle\n",
+             h.dir);
+    assert_int_equal(run_script(script), 0);
+    assert_true(prompt_index("ja error-pin-blocked") >= 0);
+}
+
+/* Walk away from every state a resident can leave the kiosk in: a warning
+ * first, then the visit ends, the card is reset and nothing is held. */
+static void test_walk_away_every_state(void **state)
+{
+    (void)state;
+    char script[8192];
+    snprintf(script, sizeof script,
+             "wait idle\n"
+             "say service\n"
+             "card insert\n"
+             "wait service\n"
+             "wait timeout-warning 5\n"
+             "wait take-card 5\n"
+             "expect-card-reset\n"
+             "expect-clean\n"
+             "card remove\n"
+             "wait idle\n"
+
+             "say pin\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 12\n"
+             "wait timeout-warning 5\n"
+             "wait take-card 5\n"
+             "expect-card-reset\n"
+             "expect-clean\n"
+             "card remove\n"
+             "wait idle\n"
+
+             "say take-card\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "wait idle 10\n" /* left on the reader: reminders, then the visit ends */
+             "expect-prompt remind-take-card\n"
+             "expect-clean\n"
+             "expect-card-reset\n"
+             "card remove\n"
+
+             "say municipality\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "card remove\n"
+             "wait municipality\n"
+             "wait timeout-warning 5\n"
+             "wait idle 5\n"
+             "expect-clean\n"
+
+             "say kind-copies\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "card remove\n"
+             "wait municipality\n"
+             "tap ok\n"
+             "wait kind-copies\n"
+             "wait timeout-warning 5\n"
+             "wait idle 5\n"
+             "expect-clean\n"
+
+             "say confirm\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "card remove\n"
+             "wait municipality\n"
+             "tap ok\n"
+             "wait kind-copies\n"
+             "tap ok\n"
+             "wait confirm\n"
+             "wait timeout-warning 5\n"
+             "wait idle 5\n"
+             "expect-clean\n"
+             "expect-money inserted=0 kept=0 refunded=0\n"
+
+             "say payment\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "card remove\n"
+             "wait municipality\n"
+             "tap ok\n"
+             "wait kind-copies\n"
+             "tap ok\n"
+             "wait confirm\n"
+             "tap ok\n"
+             "wait payment\n"
+             "coin 100\n"
+             "wait timeout-warning 5\n"
+             "wait refunded 5\n"
+             "expect-money inserted=100 kept=0 refunded=100\n"
+             "wait idle 5\n"
+             "expect-clean\n"
+
+             "say take-certificate\n"
+             "card insert\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin\n"
+             "pin 1234\n"
+             "tap enter\n"
+             "wait take-card\n"
+             "card remove\n"
+             "wait municipality\n"
+             "tap ok\n"
+             "wait kind-copies\n"
+             "tap ok\n"
+             "wait confirm\n"
+             "tap ok\n"
+             "wait payment\n"
+             "coin 100\n"
+             "coin 10\n"
+             "coin 10\n"
+             "wait take-certificate\n"
+             "wait idle 10\n"
+             "expect-prompt remind-take-certificate\n"
+             "expect-clean\n"
+             "expect-money inserted=220 kept=120 change=0 refunded=100\n"
+
+             "say pin-last-try\n"
+             "card load %s/lasttry.json\n"
+             "wait service\n"
+             "tap service\n"
+             "wait pin-last-try\n"
+             "wait timeout-warning 5\n"
+             "wait take-card 5\n"
+             "expect-card-reset\n"
+             "expect-clean\n"
+             "card remove\n"
+             "wait idle\n",
+             h.dir);
+    assert_int_equal(run_script(script), 0);
+    assert_non_null(strstr(out, "printed=1"));
+}
+
+static void test_print_failure_after_payment_refunded(void **state)
+{
+    (void)state;
+    /* The printer takes the job, then aborts it. */
+    assert_int_equal(printer_peer_next_job(&printer, "exit 1\n"), 0);
+    assert_int_equal(run_script(START_VISIT
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "coin 500\n"
+                                "wait refunded\n"
+                                "expect-prompt refunded\n"
+                                "expect-money inserted=500 kept=0 change=0 refunded=500\n"
+                                "tap ok\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=0 refunds=1 receipts=0"));
+}
+
+static void test_refund_fails_receipt_printed(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(printer_peer_next_job(&printer, "exit 1\n"), 0);
+    assert_int_equal(run_script(START_VISIT
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "payment-fault refund-fails\n"
+                                "coin 100\n"
+                                "coin 10\n"
+                                "coin 10\n"
+                                "wait refund-receipt\n"
+                                "expect-prompt refund-receipt\n"
+                                "tap ok\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=0 refunds=0 receipts=1"));
+    /* The aborted certificate job, then the receipt. */
+    assert_int_equal(received_jobs(), jobs + 2);
+}
+
+static void test_center_down_no_money_taken(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script(START_VISIT
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "center quit\n" /* the center goes away */
+                                "tap ok\n"
+                                "wait error\n"
+                                "expect-prompt error-center-unreachable\n"
+                                "expect-money inserted=0 kept=0 refunded=0\n"
+                                "expect-no-prompt payment\n"
+                                "tap ok\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    harness_stop_centersim(&h);
+}
+
+static void test_card_pulled_while_reading(void **state)
+{
+    (void)state;
+    /* The card goes three APDUs into the read (the kiosk's loop is busy
+     * reading, so the card pulls itself: cardsim's remove-after). */
+    assert_int_equal(run_script(START_VISIT
+                                "card fault remove-after=3\n"
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait error\n"
+                                "expect-prompt error-card-removed\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "card clear\n"),
+                     0);
+}
+
+static void test_bad_scripts_refused(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script("wait idle\nfly away\n"), 2);
+    assert_non_null(strstr(err, ":2: unknown command"));
+    assert_int_equal(run_script("wait nowhere\n"), 2);
+    assert_non_null(strstr(err, "unknown screen name"));
+    assert_int_equal(run_script("pin 12a4\n"), 2);
+    assert_int_equal(run_script("coin lots\n"), 2);
+    /* A step that cannot happen fails the run with its line. */
+    assert_int_equal(run_script("wait idle\ntap service\n"), 1);
+    assert_non_null(strstr(err, "script line 2: no such target"));
+    /* Scripts drive the sim board only. */
+    const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "kiosk", "--config", conf_path,
+                          "--script", script_path, NULL};
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_domestic_certificate, fresh),
+        cmocka_unit_test_setup(test_overseas_two_copies_english, fresh),
+        cmocka_unit_test_setup(test_wrong_pin_then_right, fresh),
+        cmocka_unit_test_setup(test_blocked_card_and_last_try, fresh),
+        cmocka_unit_test_setup(test_walk_away_every_state, fresh),
+        cmocka_unit_test_setup(test_print_failure_after_payment_refunded, fresh),
+        cmocka_unit_test_setup(test_refund_fails_receipt_printed, fresh),
+        cmocka_unit_test_setup(test_card_pulled_while_reading, fresh),
+        cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
+        cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,120 @@
+/* receipt.c — see receipt.h. */
+#include "receipt.h"
+
+#include "errors.h"
+
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+struct receipt_sink {
+    kofu_bld *out;
+};
+
+static cairo_status_t receipt_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    struct receipt_sink *s = closure;
+    bld_add_bytes(s->out, data, length);
+    return bld_ok(s->out) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* One block of text at (x, y), wrapped to width; returns its height. */
+static double text_block(cairo_t *cr, PangoContext *pc, const char *family, double size, bool bold,
+                         const char *text, double x, double y, double width)
+{
+    PangoLayout *l = pango_layout_new(pc);
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, family);
+    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_text(l, text, -1);
+    int w, h;
+    pango_layout_get_size(l, &w, &h);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, l);
+    pango_font_description_free(fd);
+    g_object_unref(l);
+    return (double)h / PANGO_SCALE;
+}
+
+static void draw(cairo_t *cr, PangoContext *pc, const char *family, const struct receipt_data *r)
+{
+    const double margin = 56, width = DOCUMENT_PAGE_WIDTH_PT - 2 * margin;
+    double y = 64;
+    char line[512];
+
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    y += text_block(cr, pc, family, 26, true, "返金票　Refund receipt", margin, y, width) + 18;
+    cairo_set_line_width(cr, 1.5);
+    cairo_move_to(cr, margin, y);
+    cairo_line_to(cr, margin + width, y);
+    cairo_stroke(cr);
+    y += 20;
+
+    snprintf(line, sizeof line, "返金額　Amount owed: %d円 / ¥%d", r->amount_yen, r->amount_yen);
+    y += text_block(cr, pc, family, 20, true, line, margin, y, width) + 14;
+
+    char when[64] = "-";
+    time_t t = (time_t)r->when;
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(line, sizeof line, "日時　Date: %s", when);
+    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 8;
+    snprintf(line, sizeof line, "受付番号　Reference: %s", r->request_id && *r->request_id ? r->request_id : "-");
+    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 8;
+    snprintf(line, sizeof line, "理由　Reason: %s / %s", kofu_err_text(r->err, KOFU_LANG_JA),
+             kofu_err_text(r->err, KOFU_LANG_EN));
+    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 24;
+
+    y += text_block(cr, pc, family, 14, false,
+                    "この端末ではお金をお返しできませんでした。この返金票を店舗の係員にお渡しください。"
+                    "上記の金額をお返しします。",
+                    margin, y, width) + 10;
+    text_block(cr, pc, family, 14, false,
+               "The kiosk could not return your money. Please hand this receipt to the store staff: "
+               "they will pay you the amount above.",
+               margin, y, width);
+}
+
+int receipt_render_pdf(const struct receipt_data *r, const struct document_fonts *f, kofu_bld *out)
+{
+    if (!r || !f || !out || r->amount_yen < 0)
+        return KOFU_E_ARG;
+    if (!f->fontmap)
+        return KOFU_E_FONT;
+    if (!bld_ok(out))
+        return KOFU_E_NOMEM;
+    struct receipt_sink sink = {out};
+    cairo_surface_t *s =
+        cairo_pdf_surface_create_for_stream(receipt_write, &sink, DOCUMENT_PAGE_WIDTH_PT, DOCUMENT_PAGE_HEIGHT_PT);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return KOFU_E_NOMEM;
+    }
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "返金票 Refund receipt");
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kofu");
+    cairo_t *cr = cairo_create(s);
+    PangoContext *pc = pango_font_map_create_context((PangoFontMap *)f->fontmap);
+    int rc = KOFU_E_NOMEM;
+    if (pc) {
+        pango_cairo_update_context(cr, pc);
+        pango_context_set_language(pc, pango_language_from_string("ja"));
+        draw(cr, pc, f->gothic, r);
+        cairo_show_page(cr);
+        rc = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? KOFU_OK : KOFU_E_RENDER;
+        g_object_unref(pc);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (rc == KOFU_OK && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+        rc = bld_ok(out) ? KOFU_E_RENDER : KOFU_E_NOMEM;
+    cairo_surface_destroy(s);
+    return rc;
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
@@ -429,9 +430,17 @@ static void play(struct kiosk *k, const struct session_action *a)
         kofu_log(KOFU_LOG_ERROR, EV_AUDIO, rc, (uint32_t)a->prompt);
 }
 
+static double precise_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static void carry_out(struct kiosk *k, const struct session_action *a)
 {
     int rc;
+    double t0 = precise_ms();
     switch (a->kind) {
     case SESSION_ACT_SHOW_SCREEN:
         show_screen(k, a);
@@ -455,15 +464,18 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_READ_CARD:
         read_card(k, a);
+        k->t_read = precise_ms() - t0;
         break;
     case SESSION_ACT_RESET_CARD:
         disconnect_card(k);
         break;
     case SESSION_ACT_REQUEST_CERTIFICATE:
         request_certificate(k, a);
+        k->t_center = precise_ms() - t0;
         break;
     case SESSION_ACT_RENDER_PREVIEW:
         prepare_document(k);
+        k->t_render = precise_ms() - t0;
         break;
     case SESSION_ACT_PAYMENT_ASK:
         k->last_inserted = 0;
@@ -492,6 +504,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_PRINT:
         print_certificate(k, a);
+        k->t_print = precise_ms() - t0;
         break;
     case SESSION_ACT_PRINT_REFUND_RECEIPT:
         print_refund_receipt(k, a->amount_yen, a->err);
@@ -825,9 +838,39 @@ static void teardown(struct kiosk *k)
     vault_destroy();
 }
 
+/* Once the attract screen is up: render a sample certificate (fixed words,
+ * no resident) into a throwaway buffer and a small raster, so that the
+ * first resident does not wait for cold font and glyph caches (~50 ms). */
+static void warm_up_rendering(struct kiosk *k)
+{
+    static const char sample_jws[] = "eyJhbGciOiJFUzI1NiJ9.e30.c2FtcGxl";
+    struct document_data d = {.kind = DOCUMENT_OVERSEAS, .name = "見本　太郎", .name_roman = "SAMPLE TARO",
+                              .birth_date = "2000-01-01", .nationality = "JPN", .passport_number = "XX0000000",
+                              .n_doses = 1, .issuer_ja = "見本市", .issuer_en = "Sample City",
+                              .certificate_id = "SAMPLE", .issue_date = "2000-01-01", .shc_jws = sample_jws,
+                              .vds_seal = "{}"};
+    d.doses[0] = (struct document_dose){.date = "2000-01-01", .product_ja = "見本", .product_en = "Sample",
+                                        .lot = "0000", .country_ja = "日本", .country_en = "Japan"};
+    size_t mark = vault_mark();
+    uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
+    if (buf) {
+        kofu_bld b;
+        bld_init(&b, buf, KIOSK_PDF_MAX);
+        document_render_pdf(&d, &k->fonts, &b);
+        cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 64, 90);
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, 64 / DOCUMENT_PAGE_WIDTH_PT, 90 / DOCUMENT_PAGE_HEIGHT_PT);
+        document_draw(cr, &d, &k->fonts);
+        cairo_destroy(cr);
+        cairo_surface_destroy(s);
+    }
+    vault_release(mark);
+}
+
 static void loop(struct kiosk *k)
 {
     uint64_t next_tick = 0;
+    bool warmed = false;
     while (!k->quit && !stop_requested) {
         uint64_t now = kiosk_now_ms();
         if (now >= k->next_config_ms)
@@ -849,6 +892,10 @@ static void loop(struct kiosk *k)
                 k->model.progress_step++;
                 redraw(k);
             }
+        }
+        if (!warmed && k->drawn && k->s.state == SESSION_IDLE) {
+            warmed = true;
+            warm_up_rendering(k);
         }
         if (k->script)
             kiosk_script_poll(k);
@@ -900,9 +947,15 @@ int kiosk_run(const struct kiosk_options *o)
         k->visits--;
         disconnect_card(k);
         explicit_bzero(k->frame, (size_t)k->stride * (size_t)k->disp.height);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
         printf("kofu run: board=%s first_frame_ms=%.1f frames=%u visits=%u printed=%u refunds=%u receipts=%u "
                "exit=%d\n",
                k->board->name, k->first_frame_ms, k->frames, k->visits, k->printed, k->refunds, k->receipts, rc);
+        printf("kofu run: last visit read_ms=%.2f center_ms=%.2f render_ms=%.2f print_ms=%.2f machine_ms=%.2f "
+               "max_rss_kb=%ld\n",
+               k->t_read, k->t_center, k->t_render, k->t_print, k->t_read + k->t_center + k->t_render + k->t_print,
+               ru.ru_maxrss);
         fflush(stdout);
     }
     teardown(k);

@@ -84,6 +84,10 @@ struct kiosk {
 
     /* Figures for the summary line. */
     unsigned visits, printed, refunds, receipts, frames;
+    /* Machine time of the last visit's steps (ms): the card read from the
+     * PIN on, the center's answer verified, the PDF and preview rendered
+     * (with the printer's readiness), the print until the job completed. */
+    double t_read, t_center, t_render, t_print;
 
     struct kiosk_script *script;
     bool quit;

@@ -1,0 +1,90 @@
+/*
+ * bench_kiosk.c — `make bench` figures for issue 5: the whole kiosk, as
+ * `kofu run --board sim` runs a scripted domestic issuance (the demo's
+ * script) against the real peers (pcscd + cardsim, centersim over TLS,
+ * ippeveprinter). Each run is a fresh process; its summary lines give the
+ * cold start to the attract screen, the machine time of the visit's steps
+ * (card read from the PIN on, center + verification, render of the PDF and
+ * the on-screen preview + printer readiness, print until completed) and the
+ * peak resident memory. Medians of RUNS runs, each with its budget from
+ * DESIGN.md.
+ */
+#include "harness.h"
+#include "printer/printer_harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUNS 7
+
+static char out[1 << 16], err[1 << 16];
+
+static double field(const char *text, const char *key)
+{
+    const char *p = strstr(text, key);
+    return p ? strtod(p + strlen(key), NULL) : -1.0;
+}
+
+int main(void)
+{
+    struct harness h;
+    struct printer_peer printer;
+    memset(&h, 0, sizeof h);
+    memset(&printer, 0, sizeof printer);
+    static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
+    int rc = 1;
+    char conf[400];
+    double first[RUNS], read[RUNS], center[RUNS], render[RUNS], print[RUNS], machine[RUNS], rss[RUNS];
+
+    if (harness_start_pcscd(&h) != 0 || harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
+        harness_card(&h, "remove", NULL, 0) != 0 || harness_wait_card(&h, false, 5000) != 0 ||
+        harness_start_centersim(&h, center_args) != 0 || printer_peer_start(&printer) != 0) {
+        fprintf(stderr, "bench_kiosk: a test peer did not start\n");
+        goto done;
+    }
+    snprintf(conf, sizeof conf, "%s/kofu.conf", h.dir);
+    if (harness_kiosk_config(&h, conf, printer.uri, NULL, NULL) != 0)
+        goto done;
+    /* The demo's visit without recording screens (PNG writing is not kiosk work). */
+    char script[400];
+    snprintf(script, sizeof script, "%s/bench.script", h.dir);
+    FILE *in = fopen("board/sim/demo.script", "r"), *o = fopen(script, "w");
+    if (!in || !o)
+        goto done;
+    char line[512];
+    while (fgets(line, sizeof line, in))
+        if (strncmp(line, "record-screens", 14) != 0)
+            fputs(line, o);
+    fclose(in);
+    fclose(o);
+
+    for (int i = 0; i < RUNS; i++) {
+        const char *run[] = {harness_path(0, "kofu"), "run", "--board", "sim", "--config", conf,
+                             "--script", script, NULL};
+        if (harness_run(run, NULL, out, sizeof out, err, sizeof err) != 0) {
+            fprintf(stderr, "bench_kiosk: kofu run failed:\n%s%s", out, err);
+            goto done;
+        }
+        first[i] = field(out, "first_frame_ms=");
+        read[i] = field(out, "read_ms=");
+        center[i] = field(out, "center_ms=");
+        render[i] = field(out, "render_ms=");
+        print[i] = field(out, "print_ms=");
+        machine[i] = field(out, "machine_ms=");
+        rss[i] = field(out, "max_rss_kb=") / 1024.0;
+    }
+    printf("kiosk (kofu run --board sim, scripted domestic issuance, %d runs, medians):\n", RUNS);
+    printf("  cold start to the attract screen   %7.1f ms   (budget 300 ms)\n", harness_median(first, RUNS));
+    printf("  card read, PIN to verified data    %7.2f ms\n", harness_median(read, RUNS));
+    printf("  center request + verification      %7.2f ms\n", harness_median(center, RUNS));
+    printf("  render PDF + preview + readiness   %7.2f ms\n", harness_median(render, RUNS));
+    printf("  print until the job completed      %7.2f ms\n", harness_median(print, RUNS));
+    printf("  issuance machine time              %7.2f ms   (budget 200 ms)\n", harness_median(machine, RUNS));
+    printf("  peak resident memory of kofu       %7.1f MB   (budget 48 MB)\n", harness_median(rss, RUNS));
+    rc = 0;
+done:
+    printer_peer_stop(&printer);
+    harness_stop(&h);
+    return rc;
+}

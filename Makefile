@@ -123,11 +123,11 @@ $(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lXtst
 
-# Every kiosk screen in both languages as PNGs into out/screens for review
+# Every kiosk screen in both languages as PNGs into out/review for review
 # (tests/tools/screens_review.c; `--size WxH` for other panels).
 screens: deps
 	$(MAKE) $(BUILD)/screens-review
-	$(BUILD)/screens-review --out out/screens
+	$(BUILD)/screens-review --out out/review
 $(BUILD)/screens-review: $(BUILD)/obj/tests/tools/screens_review.o $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -149,6 +149,26 @@ static int prompt_index(const char *line)
     "wait service\n" \
     "tap service\n" \
     "wait pin\n"
+/* On to the municipality: the right PIN, the card taken back. */
+#define TO_MUNICIPALITY \
+    START_VISIT \
+    "pin 1234\n" \
+    "tap enter\n" \
+    "wait take-card\n" \
+    "card remove\n" \
+    "wait municipality\n"
+/* On to the confirmation: the preselected municipality, domestic, 1 copy. */
+#define TO_CONFIRM \
+    TO_MUNICIPALITY \
+    "tap ok\n" \
+    "wait kind-copies\n" \
+    "tap ok\n" \
+    "wait confirm\n"
+/* On to the payment. */
+#define TO_PAYMENT \
+    TO_CONFIRM \
+    "tap ok\n" \
+    "wait payment\n"
 
 static void test_domestic_certificate(void **state)
 {
@@ -330,29 +350,13 @@ static void test_walk_away_every_state(void **state)
              "card remove\n"
 
              "say municipality\n"
-             "card insert\n"
-             "wait service\n"
-             "tap service\n"
-             "wait pin\n"
-             "pin 1234\n"
-             "tap enter\n"
-             "wait take-card\n"
-             "card remove\n"
-             "wait municipality\n"
+             TO_MUNICIPALITY
              "wait timeout-warning 5\n"
              "wait idle 5\n"
              "expect-clean\n"
 
              "say kind-copies\n"
-             "card insert\n"
-             "wait service\n"
-             "tap service\n"
-             "wait pin\n"
-             "pin 1234\n"
-             "tap enter\n"
-             "wait take-card\n"
-             "card remove\n"
-             "wait municipality\n"
+             TO_MUNICIPALITY
              "tap ok\n"
              "wait kind-copies\n"
              "wait timeout-warning 5\n"
@@ -360,40 +364,14 @@ static void test_walk_away_every_state(void **state)
              "expect-clean\n"
 
              "say confirm\n"
-             "card insert\n"
-             "wait service\n"
-             "tap service\n"
-             "wait pin\n"
-             "pin 1234\n"
-             "tap enter\n"
-             "wait take-card\n"
-             "card remove\n"
-             "wait municipality\n"
-             "tap ok\n"
-             "wait kind-copies\n"
-             "tap ok\n"
-             "wait confirm\n"
+             TO_CONFIRM
              "wait timeout-warning 5\n"
              "wait idle 5\n"
              "expect-clean\n"
              "expect-money inserted=0 kept=0 refunded=0\n"
 
              "say payment\n"
-             "card insert\n"
-             "wait service\n"
-             "tap service\n"
-             "wait pin\n"
-             "pin 1234\n"
-             "tap enter\n"
-             "wait take-card\n"
-             "card remove\n"
-             "wait municipality\n"
-             "tap ok\n"
-             "wait kind-copies\n"
-             "tap ok\n"
-             "wait confirm\n"
-             "tap ok\n"
-             "wait payment\n"
+             TO_PAYMENT
              "coin 100\n"
              "wait timeout-warning 5\n"
              "wait refunded 5\n"
@@ -402,21 +380,7 @@ static void test_walk_away_every_state(void **state)
              "expect-clean\n"
 
              "say take-certificate\n"
-             "card insert\n"
-             "wait service\n"
-             "tap service\n"
-             "wait pin\n"
-             "pin 1234\n"
-             "tap enter\n"
-             "wait take-card\n"
-             "card remove\n"
-             "wait municipality\n"
-             "tap ok\n"
-             "wait kind-copies\n"
-             "tap ok\n"
-             "wait confirm\n"
-             "tap ok\n"
-             "wait payment\n"
+             TO_PAYMENT
              "coin 100\n"
              "coin 10\n"
              "coin 10\n"
@@ -447,18 +411,7 @@ static void test_print_failure_after_payment_refunded(void **state)
     (void)state;
     /* The printer takes the job, then aborts it. */
     assert_int_equal(printer_peer_next_job(&printer, "exit 1\n"), 0);
-    assert_int_equal(run_script(START_VISIT
-                                "pin 1234\n"
-                                "tap enter\n"
-                                "wait take-card\n"
-                                "card remove\n"
-                                "wait municipality\n"
-                                "tap ok\n"
-                                "wait kind-copies\n"
-                                "tap ok\n"
-                                "wait confirm\n"
-                                "tap ok\n"
-                                "wait payment\n"
+    assert_int_equal(run_script(TO_PAYMENT
                                 "coin 500\n"
                                 "wait refunded\n"
                                 "expect-prompt refunded\n"
@@ -475,18 +428,7 @@ static void test_refund_fails_receipt_printed(void **state)
     (void)state;
     int jobs = received_jobs();
     assert_int_equal(printer_peer_next_job(&printer, "exit 1\n"), 0);
-    assert_int_equal(run_script(START_VISIT
-                                "pin 1234\n"
-                                "tap enter\n"
-                                "wait take-card\n"
-                                "card remove\n"
-                                "wait municipality\n"
-                                "tap ok\n"
-                                "wait kind-copies\n"
-                                "tap ok\n"
-                                "wait confirm\n"
-                                "tap ok\n"
-                                "wait payment\n"
+    assert_int_equal(run_script(TO_PAYMENT
                                 "payment-fault refund-fails\n"
                                 "coin 100\n"
                                 "coin 10\n"
@@ -505,12 +447,7 @@ static void test_refund_fails_receipt_printed(void **state)
 static void test_center_down_no_money_taken(void **state)
 {
     (void)state;
-    assert_int_equal(run_script(START_VISIT
-                                "pin 1234\n"
-                                "tap enter\n"
-                                "wait take-card\n"
-                                "card remove\n"
-                                "wait municipality\n"
+    assert_int_equal(run_script(TO_MUNICIPALITY
                                 "tap ok\n"
                                 "wait kind-copies\n"
                                 "center quit\n" /* the center goes away */

@@ -124,6 +124,8 @@ static void show_screen(struct kiosk *k, const struct session_action *a)
     m->inserted_yen = a->inserted_yen;
     m->card_on_reader = a->card_on_reader;
     redraw(k);
+    if (a->screen == SESSION_SCREEN_IDLE && k->attract_ms == 0)
+        k->attract_ms = (double)(k->last_redraw_ms - k->start_ms);
     k->history[k->n_shown++ % KIOSK_SCREEN_HISTORY] = a->screen;
     if (k->script)
         kiosk_script_screen_shown(k);
@@ -642,6 +644,11 @@ void kiosk_key(struct kiosk *k, int key)
 static void poll_card(struct kiosk *k)
 {
     if (!k->reader_open) {
+        /* No pcscd or no reader yet: ask again once a second, not every tick. */
+        uint64_t now = kiosk_now_ms();
+        if (now < k->next_reader_ms)
+            return;
+        k->next_reader_ms = now + 1000;
         if (k->rd.ops->open(&k->rd.ctx, k->cfg.reader) != KOFU_OK)
             return;
         k->reader_open = true;
@@ -871,6 +878,9 @@ static void loop(struct kiosk *k)
 {
     uint64_t next_tick = 0;
     bool warmed = false;
+    /* A screen first ("preparing"), then the center: a slow or absent
+     * center must not leave the display dark. */
+    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = minute_of_day()});
     while (!k->quit && !stop_requested) {
         uint64_t now = kiosk_now_ms();
         if (now >= k->next_config_ms)
@@ -949,9 +959,9 @@ int kiosk_run(const struct kiosk_options *o)
         explicit_bzero(k->frame, (size_t)k->stride * (size_t)k->disp.height);
         struct rusage ru;
         getrusage(RUSAGE_SELF, &ru);
-        printf("kofu run: board=%s first_frame_ms=%.1f frames=%u visits=%u printed=%u refunds=%u receipts=%u "
-               "exit=%d\n",
-               k->board->name, k->first_frame_ms, k->frames, k->visits, k->printed, k->refunds, k->receipts, rc);
+        printf("kofu run: board=%s first_frame_ms=%.1f attract_ms=%.1f frames=%u visits=%u printed=%u refunds=%u "
+               "receipts=%u exit=%d\n",
+               k->board->name, k->first_frame_ms, k->attract_ms, k->frames, k->visits, k->printed, k->refunds, k->receipts, rc);
         printf("kofu run: last visit read_ms=%.2f center_ms=%.2f render_ms=%.2f print_ms=%.2f machine_ms=%.2f "
                "max_rss_kb=%ld\n",
                k->t_read, k->t_center, k->t_render, k->t_print, k->t_read + k->t_center + k->t_render + k->t_print,

@@ -32,10 +32,12 @@ struct kiosk {
     struct session s;
     uint64_t start_ms;
     double first_frame_ms; /* from start to the first screen presented */
+    double attract_ms;     /* from start to the attract screen (the center's configuration in) */
 
     /* Devices. */
     struct card_reader rd;
     bool reader_open, card_present, connected;
+    uint64_t next_reader_ms; /* when to try opening the reader again */
     struct kenhojo_session ks;
     struct printer pr;
     struct payment pay;

@@ -463,6 +463,25 @@ static void test_center_down_no_money_taken(void **state)
     harness_stop_centersim(&h);
 }
 
+/* No center at start: the kiosk shows that it is out of service (it does
+ * not stay dark while it keeps trying), explains a card placed meanwhile,
+ * and serves nobody. */
+static void test_center_absent_at_start(void **state)
+{
+    (void)state;
+    harness_stop_centersim(&h);
+    assert_int_equal(run_script("wait closed 5\n"
+                                "card insert\n"
+                                "wait error\n"
+                                "expect-prompt error-config\n"
+                                "card remove\n"
+                                "wait closed 5\n"
+                                "expect-money inserted=0\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=0 refunds=0 receipts=0"));
+}
+
 static void test_card_pulled_while_reading(void **state)
 {
     (void)state;
@@ -511,6 +530,7 @@ int main(void)
         cmocka_unit_test_setup(test_card_pulled_while_reading, fresh),
         cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
+        cmocka_unit_test_setup(test_center_absent_at_start, fresh),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -32,6 +32,7 @@
 #include <X11/keysym.h>
 
 #include "errors.h"
+#include "harness.h"
 #include "x11/x11.h"
 
 #define W 1280
@@ -401,6 +402,108 @@ static void test_close_window_is_quit(void **state)
     close_both();
 }
 
+/* A digest of the header strip of the window (title and language button). */
+static unsigned long long header_digest(void)
+{
+    XImage *img = XGetImage(t.peer, DefaultRootWindow(t.peer), 0, 0, W, 110, AllPlanes, ZPixmap);
+    assert_non_null(img);
+    unsigned long long d = 1469598103934665603ull;
+    for (int y = 0; y < 110; y++)
+        for (int x = 0; x < W; x++)
+            d = (d ^ (XGetPixel(img, x, y) & 0xFFFFFF)) * 1099511628211ull;
+    XDestroyImage(img);
+    return d;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* The digest once the window has not changed for 400 ms (within 10 s). */
+static unsigned long long settled_digest(void)
+{
+    unsigned long long last = header_digest();
+    for (int stable = 0, i = 0; stable < 4 && i < 100; i++) {
+        sleep_ms(100);
+        unsigned long long d = header_digest();
+        stable = d == last ? stable + 1 : 0;
+        last = d;
+    }
+    return last;
+}
+
+/* The whole kiosk in the window: `kofu run --board sim` with display = x11,
+ * the center answering (attract screen) and no card reader. The mouse taps
+ * the language button and F1 switches back, through the driver, the
+ * kiosk's hit test and the session; closing the window ends the run. */
+static void test_kiosk_in_window(void **state)
+{
+    (void)state;
+    need_xvfb();
+    struct harness h;
+    memset(&h, 0, sizeof h);
+    static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
+    assert_int_equal(harness_init(&h), 0);
+    assert_int_equal(harness_start_centersim(&h, center_args), 0);
+    char conf[400], extra[200], out_path[400];
+    snprintf(conf, sizeof conf, "%s/kofu.conf", h.dir);
+    snprintf(out_path, sizeof out_path, "%s/kofu.out", h.dir);
+    snprintf(extra, sizeof extra, "display = x11\ndisplay_device = %s\nreader = none\n", t.display);
+    assert_int_equal(harness_kiosk_config(&h, conf, "ipp://localhost:9/ipp/print", NULL, extra), 0);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0 || dup2(fd, 1) < 0)
+            _exit(127);
+        const char *argv[] = {harness_path(0, "kofu"), "run", "--board", "sim", "--config", conf, NULL};
+        harness_exec(argv, false);
+    }
+    Window win = 0;
+    for (int i = 0; i < 100 && !win; i++) {
+        sleep_ms(50);
+        win = find_kofu_window();
+    }
+    assert_true(win != 0);
+    unsigned long long ja = settled_digest();
+    click(1133, 56, 1133, 56); /* the language button, top right */
+    unsigned long long en = settled_digest();
+    assert_true(en != ja);
+    type_key(XK_F1); /* back to Japanese */
+    assert_true(settled_digest() == ja);
+
+    XEvent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.xclient.type = ClientMessage;
+    ev.xclient.window = win;
+    ev.xclient.message_type = XInternAtom(t.peer, "WM_PROTOCOLS", False);
+    ev.xclient.format = 32;
+    ev.xclient.data.l[0] = (long)XInternAtom(t.peer, "WM_DELETE_WINDOW", False);
+    XSendEvent(t.peer, win, False, NoEventMask, &ev);
+    XSync(t.peer, False);
+    int status = -1;
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        sleep_ms(50);
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    char text[1024] = "";
+    FILE *f = fopen(out_path, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(text, "board=sim"));
+    assert_non_null(strstr(text, "exit=0"));
+    harness_stop(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_expose_repaints),
         cmocka_unit_test(test_close_window_is_quit),
+        cmocka_unit_test(test_kiosk_in_window),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

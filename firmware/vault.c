@@ -127,7 +127,13 @@ bool vault_contains(const void *p, size_t n)
     return region && a >= lo && n <= region_size && a - lo <= region_size - n;
 }
 
-bool vault_is_clean(void) { return vault_is_clean_after(0); }
+bool vault_is_clean(void)
+{
+    for (size_t i = 0; i < region_size; i++)
+        if (region[i])
+            return false;
+    return true;
+}
 
 bool vault_is_clean_after(size_t mark)
 {

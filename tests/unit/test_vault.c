@@ -201,6 +201,28 @@ static void test_clean_detects_one_byte(void **state)
     assert_true(vault_is_clean());
 }
 
+/* The kiosk's check after a visit: what lies below its mark (the screen)
+ * is not looked at; anything allocated or written past it is caught. */
+static void test_clean_after_mark(void **state)
+{
+    (void)state;
+    vault_wipe();
+    uint8_t *screen = vault_alloc(256);
+    assert_non_null(screen);
+    memset(screen, 0xAB, 256);
+    size_t mark = vault_mark();
+    assert_true(vault_is_clean_after(mark));
+    assert_false(vault_is_clean());
+    uint8_t *visit = vault_alloc(64);
+    assert_non_null(visit);
+    assert_false(vault_is_clean_after(mark)); /* allocated, even if still zero */
+    visit[10] = 1;
+    vault_release(mark);
+    assert_true(vault_is_clean_after(mark)); /* released and zeroed */
+    assert_int_equal(screen[255], 0xAB);     /* the screen stays */
+    vault_wipe();
+}
+
 static void test_destroy_and_reinit(void **state)
 {
     (void)state;
@@ -226,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_contains),
         cmocka_unit_test(test_wipe),
         cmocka_unit_test(test_clean_detects_one_byte),
+        cmocka_unit_test(test_clean_after_mark),
         cmocka_unit_test(test_destroy_and_reinit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

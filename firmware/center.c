@@ -672,7 +672,7 @@ int center_report_completion(struct center_client *c, const char *request_id, co
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info)
 {
-    static const char *const names[] = {"printed", "failed", "refunded"};
+    static const char *const names[] = {"printed", "failed", "refunded", "refund-owed"};
     json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:i}", "request_id", request_id, "certificate_id",
                              certificate_id ? certificate_id : "", "outcome", names[outcome], "copies_printed",
                              copies_printed, "amount_yen", amount_yen);

@@ -94,7 +94,11 @@ struct center_certificate {
     char passport_number[16], passport_nationality[4], name_roman[CENTER_NAME_MAX * 2 + 1];
 };
 
-enum center_outcome { CENTER_PRINTED, CENTER_FAILED, CENTER_REFUNDED };
+/** What became of a request (POST /completions): printed; failed (nothing
+ *  charged); refunded (charged, not printed, the money returned); or
+ *  refund-owed (the device could not return money: a refund receipt for
+ *  amount_yen was printed, which the shop pays out). */
+enum center_outcome { CENTER_PRINTED, CENTER_FAILED, CENTER_REFUNDED, CENTER_REFUND_OWED };
 
 /** Make a client from the configuration (center_url, center_ca_file,
  *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */

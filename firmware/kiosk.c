@@ -493,9 +493,16 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
     case SESSION_ACT_PAYMENT_DISPENSE_CHANGE:
         rc = k->pay.ops->dispense_change(k->pay.ctx, a->amount_yen);
         payment_call(rc, a->amount_yen);
-        /* Change the device could not give is owed all the same. */
-        if (rc != KOFU_OK && a->amount_yen > 0)
+        /* Change the device could not give is owed all the same: a
+         * receipt, and the center told (a second report, refund-owed). */
+        if (rc != KOFU_OK && a->amount_yen > 0) {
             print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
+            struct session_action owed = *a;
+            owed.kind = SESSION_ACT_REPORT_COMPLETION;
+            owed.outcome = CENTER_REFUND_OWED;
+            owed.copies = 0;
+            report_completion(k, &owed);
+        }
         break;
     case SESSION_ACT_PAYMENT_REFUND:
         rc = k->pay.ops->refund(k->pay.ctx, a->amount_yen);

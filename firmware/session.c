@@ -405,7 +405,7 @@ static void refund_finished(struct session *s, uint64_t now, struct session_acti
     /* The device cannot give the money back: a receipt the shop pays out on,
      * and the center told. */
     emit_amount(s, out, SESSION_ACT_PRINT_REFUND_RECEIPT, s->inserted_yen);
-    report(s, out, CENTER_REFUNDED, 0, 0);
+    report(s, out, CENTER_REFUND_OWED, 0, s->inserted_yen);
     fail(s, now, out, s->err, SESSION_SCREEN_REFUND_RECEIPT);
 }
 

@@ -619,6 +619,10 @@ static void api_certificates(api *a, const struct api_request *rq, struct api_re
 
 /* ---- POST /completions ------------------------------------------------------ */
 
+/* The most a refund receipt can owe: the largest note the acceptor takes
+ * on top of the largest fee (notes up to 10000 yen). */
+#define API_REFUND_OWED_MAX_YEN 100000
+
 static bool api_parse_completion(api *a, json_t *root, struct store_completion *c)
 {
     static const char *const keys[] = {"request_id", "certificate_id", "outcome", "copies_printed", "amount_yen"};
@@ -630,13 +634,16 @@ static bool api_parse_completion(api *a, json_t *root, struct store_completion *
     c->certificate_id = api_str(root, "certificate_id");
     c->outcome = api_str(root, "outcome");
     if (!c->request_id || !api_uuid_v4_valid(c->request_id) || !c->certificate_id ||
-        !api_certificate_id_valid(c->certificate_id) || !api_one_of(c->outcome, "printed", "failed", "refunded") ||
+        !api_certificate_id_valid(c->certificate_id) || !(api_one_of(c->outcome, "printed", "failed", "refunded") || strcmp(c->outcome, "refund-owed") == 0) ||
         !api_int(root, "copies_printed", 0, cfg->max_copies, &c->copies_printed) ||
-        !api_int(root, "amount_yen", 0, (json_int_t)cfg->fee_per_copy_yen * cfg->max_copies, &c->amount_yen))
+        !api_int(root, "amount_yen", 0, API_REFUND_OWED_MAX_YEN, &c->amount_yen))
         return false;
-    /* amount_yen is what the resident finally paid. */
+    /* amount_yen is what the resident finally paid; for refund-owed, what a
+     * refund receipt owes them (the device could not give it back). */
     if (strcmp(c->outcome, "printed") == 0)
         return c->copies_printed >= 1 && c->amount_yen == c->copies_printed * cfg->fee_per_copy_yen;
+    if (strcmp(c->outcome, "refund-owed") == 0)
+        return c->amount_yen >= 1;
     return c->copies_printed == 0 && c->amount_yen == 0;
 }
 

@@ -442,6 +442,31 @@ static void test_refund_fails_receipt_printed(void **state)
     assert_non_null(strstr(out, "printed=0 refunds=0 receipts=1"));
     /* The aborted certificate job, then the receipt. */
     assert_int_equal(received_jobs(), jobs + 2);
+    /* The center was told what is owed (refund-owed, 120 yen). */
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "completions=1"));
+}
+
+/* Printed, but the acceptor cannot give the change: the certificate is
+ * the resident's, a receipt owes the change, the center hears both. */
+static void test_change_fails_receipt_printed(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(run_script(TO_PAYMENT
+                                "payment-fault change-fails\n"
+                                "coin 500\n"
+                                "wait take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1 refunds=0 receipts=1"));
+    assert_int_equal(received_jobs(), jobs + 2); /* the certificate, then the receipt */
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "completions=2")); /* printed, refund-owed */
 }
 
 static void test_center_down_no_money_taken(void **state)
@@ -527,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup(test_walk_away_every_state, fresh),
         cmocka_unit_test_setup(test_print_failure_after_payment_refunded, fresh),
         cmocka_unit_test_setup(test_refund_fails_receipt_printed, fresh),
+        cmocka_unit_test_setup(test_change_fails_receipt_printed, fresh),
         cmocka_unit_test_setup(test_card_pulled_while_reading, fresh),
         cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),

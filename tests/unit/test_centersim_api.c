@@ -402,6 +402,18 @@ static void test_completions(void **state)
              "\"amount_yen\":120}",
              RID1, id);
     expect_error(call(CSLOG_POST, "/kofu/v1/completions", body, &v), &v, 400, "bad-request");
+    /* A refund receipt owed: its amount, and stored beside the first report. */
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"refund-owed\",\"copies_printed\":0,"
+             "\"amount_yen\":1000}",
+             RID1, id);
+    assert_int_equal(call(CSLOG_POST, "/kofu/v1/completions", body, NULL), 204);
+    assert_int_equal(api_get_stats(routes).completions, 2);
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"refund-owed\",\"copies_printed\":0,"
+             "\"amount_yen\":0}",
+             RID1, id);
+    expect_error(call(CSLOG_POST, "/kofu/v1/completions", body, &v), &v, 400, "bad-request");
     json_decref(a);
 }
 

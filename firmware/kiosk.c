@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,7 +333,7 @@ static void prepare_document(struct kiosk *k)
 
 static void print_certificate(struct kiosk *k, const struct session_action *a)
 {
-    struct printer_job_result job;
+    struct printer_job_result job = {0};
     int rc = k->pdf.len ? k->pr.ops->print(k->pr.ctx, k->pdf.p, k->pdf.len, PRINTER_DEFAULT_JOB_NAME, a->copies,
                                            k->cfg.print_timeout_ms, &job)
                         : KOFU_E_INTERNAL;
@@ -341,20 +343,35 @@ static void print_certificate(struct kiosk *k, const struct session_action *a)
     post(k, &(struct session_event){.kind = SESSION_EV_PRINT_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
 }
 
+static void run_device_call(struct kiosk *k, void (*fn)(struct kiosk *k, const struct session_action *a),
+                            const struct session_action *a);
+
+static void print_receipt_call(struct kiosk *k, const struct session_action *a)
+{
+    (void)a;
+    k->receipt_rc = k->pr.ops->print(k->pr.ctx, k->receipt.p, k->receipt.len, "kofu-refund-receipt", 1,
+                                     k->cfg.print_timeout_ms, NULL);
+}
+
+/* Rendered here (cairo and pango stay on the main thread), printed as a
+ * device call. */
 static void print_refund_receipt(struct kiosk *k, int amount_yen, int err)
 {
     size_t mark = vault_mark();
     uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
     int rc = KOFU_E_NOMEM;
     if (buf) {
-        kofu_bld b;
-        bld_init(&b, buf, KIOSK_PDF_MAX);
+        bld_init(&k->receipt, buf, KIOSK_PDF_MAX);
         struct receipt_data r = {.amount_yen = amount_yen, .err = err, .when = (int64_t)time(NULL),
                                  .request_id = k->req_made ? k->req.request_id : ""};
-        rc = receipt_render_pdf(&r, &k->fonts, &b);
-        if (rc == KOFU_OK)
-            rc = k->pr.ops->print(k->pr.ctx, b.p, b.len, "kofu-refund-receipt", 1, k->cfg.print_timeout_ms, NULL);
+        rc = receipt_render_pdf(&r, &k->fonts, &k->receipt);
+        if (rc == KOFU_OK) {
+            k->receipt_rc = KOFU_E_INTERNAL;
+            run_device_call(k, print_receipt_call, NULL);
+            rc = k->receipt_rc;
+        }
     }
+    memset(&k->receipt, 0, sizeof k->receipt);
     vault_release(mark);
     k->receipts += rc == KOFU_OK;
     /* A receipt that did not print leaves the claim with the center, which
@@ -432,6 +449,99 @@ static void play(struct kiosk *k, const struct session_action *a)
         kofu_log(KOFU_LOG_ERROR, EV_AUDIO, rc, (uint32_t)a->prompt);
 }
 
+/* ---- device calls that may take long ------------------------------------
+ *
+ * A call to the card, the center, the printer or the acceptor runs on a
+ * worker thread while this thread keeps the screen alive: the waiting
+ * screen's progress moves, and the session is ticked so that its "please
+ * wait" warning (wait_warn_ms) appears — but only up to its wait_timeout,
+ * and only its SHOW_SCREEN and PLAY_PROMPT are carried out meanwhile: a
+ * visit can never be ended (and wiped) under a call still using its data.
+ * Touches made during the wait are dropped, so that they cannot press
+ * whatever the next screen puts under the finger. Rendering stays on this
+ * thread (cairo/pango are not shared across threads here). */
+
+struct device_job {
+    struct kiosk *k;
+    const struct session_action *a;
+    void (*fn)(struct kiosk *k, const struct session_action *a);
+    atomic_bool done;
+};
+
+static void *device_job_main(void *arg)
+{
+    struct device_job *j = arg;
+    j->fn(j->k, j->a);
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+static bool session_waits_on_device(enum session_state st)
+{
+    return st == SESSION_CARD_PLACED || st == SESSION_READING || st == SESSION_REQUESTING ||
+           st == SESSION_PRINTING || st == SESSION_REFUNDING;
+}
+
+static void pump_while(struct kiosk *k, struct device_job *j)
+{
+    while (!atomic_load(&j->done)) {
+        struct timespec nap = {0, 20 * 1000000L};
+        nanosleep(&nap, NULL);
+        uint64_t now = kiosk_now_ms();
+        if (session_waits_on_device(k->s.state) && now < k->s.entered_ms + k->s.cfg.wait_timeout_ms) {
+            struct session_actions out;
+            session_step(&k->s, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1},
+                         now, &out);
+            for (size_t i = 0; i < out.n; i++) {
+                if (out.a[i].kind == SESSION_ACT_SHOW_SCREEN)
+                    show_screen(k, &out.a[i]);
+                else if (out.a[i].kind == SESSION_ACT_PLAY_PROMPT)
+                    play(k, &out.a[i]);
+                else /* cannot happen before wait_timeout: logged if it ever does */
+                    kofu_log(KOFU_LOG_ERROR, EV_SESSION, KOFU_E_INTERNAL, (uint32_t)out.a[i].kind);
+            }
+        }
+        if (is_waiting_screen(k->model.screen) && now >= k->last_redraw_ms + 500) {
+            k->model.progress_step++;
+            redraw(k);
+        }
+        struct input_event ie;
+        while (k->in.ops && k->in.ops->read(k->in.ctx, &ie) > 0)
+            if (ie.kind == INPUT_QUIT)
+                k->quit = true;
+    }
+}
+
+/* fn(k, a) on a worker thread, the screen kept alive meanwhile; on this
+ * thread when no thread can be made. */
+static void run_device_call(struct kiosk *k, void (*fn)(struct kiosk *k, const struct session_action *a),
+                            const struct session_action *a)
+{
+    struct device_job j = {.k = k, .a = a, .fn = fn};
+    atomic_init(&j.done, false);
+    pthread_t th;
+    if (pthread_create(&th, NULL, device_job_main, &j) != 0) {
+        fn(k, a);
+        return;
+    }
+    pump_while(k, &j);
+    pthread_join(th, NULL);
+}
+
+static void check_card_call(struct kiosk *k, const struct session_action *a)
+{
+    (void)a;
+    check_card(k);
+}
+
+static void refund_call(struct kiosk *k, const struct session_action *a)
+{
+    int rc = k->pay.ops->refund(k->pay.ctx, a->amount_yen);
+    payment_call(rc, a->amount_yen);
+    k->refunds += rc == KOFU_OK;
+    post(k, &(struct session_event){.kind = SESSION_EV_REFUND_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+}
+
 static double precise_ms(void)
 {
     struct timespec ts;
@@ -451,7 +561,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         play(k, a);
         break;
     case SESSION_ACT_CHECK_CARD:
-        check_card(k);
+        run_device_call(k, check_card_call, a);
         break;
     case SESSION_ACT_SHUFFLE_PIN_PAD:
         if (screens_shuffle_pin_pad(k->model.pin_layout) != KOFU_OK)
@@ -465,14 +575,14 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         k->pin_len = 0;
         break;
     case SESSION_ACT_READ_CARD:
-        read_card(k, a);
+        run_device_call(k, read_card, a);
         k->t_read = precise_ms() - t0;
         break;
     case SESSION_ACT_RESET_CARD:
         disconnect_card(k);
         break;
     case SESSION_ACT_REQUEST_CERTIFICATE:
-        request_certificate(k, a);
+        run_device_call(k, request_certificate, a);
         k->t_center = precise_ms() - t0;
         break;
     case SESSION_ACT_RENDER_PREVIEW:
@@ -505,21 +615,17 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         }
         break;
     case SESSION_ACT_PAYMENT_REFUND:
-        rc = k->pay.ops->refund(k->pay.ctx, a->amount_yen);
-        payment_call(rc, a->amount_yen);
-        k->refunds += rc == KOFU_OK;
-        post(k, &(struct session_event){.kind = SESSION_EV_REFUND_RESULT, .err = rc, .index = -1,
-                                        .minute_of_day = -1});
+        run_device_call(k, refund_call, a);
         break;
     case SESSION_ACT_PRINT:
-        print_certificate(k, a);
+        run_device_call(k, print_certificate, a);
         k->t_print = precise_ms() - t0;
         break;
     case SESSION_ACT_PRINT_REFUND_RECEIPT:
         print_refund_receipt(k, a->amount_yen, a->err);
         break;
     case SESSION_ACT_REPORT_COMPLETION:
-        report_completion(k, a);
+        run_device_call(k, report_completion, a);
         break;
     case SESSION_ACT_WIPE:
         wipe_visit(k);

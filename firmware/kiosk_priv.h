@@ -67,6 +67,8 @@ struct kiosk {
     struct center_certificate *cert;
     struct certificate_verified *ver;
     kofu_bld pdf;
+    kofu_bld receipt; /* a refund receipt being printed */
+    int receipt_rc;
     cairo_surface_t *preview;
     struct center_request req;
     bool req_made;

@@ -34,20 +34,26 @@ static char conf_path[400], prompts_log[400], script_path[400];
 static char out[1 << 17], err[1 << 17];
 static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
 
-/* Short time-outs so that walking away takes seconds, not minutes. */
-static void write_config(void)
+/* Short time-outs so that walking away takes seconds, not minutes; more
+ * key = value lines (later ones win) in `more`. */
+static void write_config_with(const char *more)
 {
-    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log,
-                                          "print_timeout_ms = 20000\n"
-                                          "inactivity_warn_ms = 1500\n"
-                                          "inactivity_cancel_ms = 1000\n"
-                                          "reminder_ms = 500\n"
-                                          "left_behind_ms = 2000\n"
-                                          "notice_ms = 1500\n"
-                                          "wait_warn_ms = 5000\n"
-                                          "wait_timeout_ms = 30000\n"),
-                     0);
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             "print_timeout_ms = 20000\n"
+             "inactivity_warn_ms = 1500\n"
+             "inactivity_cancel_ms = 1000\n"
+             "reminder_ms = 500\n"
+             "left_behind_ms = 2000\n"
+             "notice_ms = 1500\n"
+             "wait_warn_ms = 5000\n"
+             "wait_timeout_ms = 30000\n"
+             "%s",
+             more);
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log, extra), 0);
 }
+
+static void write_config(void) { write_config_with(""); }
 
 static int group_setup(void **state)
 {
@@ -488,6 +494,28 @@ static void test_center_down_no_money_taken(void **state)
     harness_stop_centersim(&h);
 }
 
+/* A slow center: the waiting screen stays alive and, past wait_warn_ms,
+ * says that it takes longer than usual; then the visit goes on. */
+static void test_slow_center_please_wait(void **state)
+{
+    (void)state;
+    write_config_with("wait_warn_ms = 700\n");
+    assert_int_equal(run_script(TO_MUNICIPALITY
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "center fault latency=2000\n"
+                                "tap ok\n"
+                                "wait confirm 10\n"
+                                "expect-prompt please-wait\n"
+                                "center clear\n"
+                                "tap cancel\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_true(prompt_index("ja requesting") < prompt_index("ja please-wait"));
+    assert_true(prompt_index("ja please-wait") < prompt_index("ja confirm"));
+}
+
 /* No center at start: the kiosk shows that it is out of service (it does
  * not stay dark while it keeps trying), explains a card placed meanwhile,
  * and serves nobody. */
@@ -555,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup(test_change_fails_receipt_printed, fresh),
         cmocka_unit_test_setup(test_card_pulled_while_reading, fresh),
         cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
+        cmocka_unit_test_setup(test_slow_center_please_wait, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
         cmocka_unit_test_setup(test_center_absent_at_start, fresh),
     };

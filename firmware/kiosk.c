@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "municipality.h"
 #include "receipt.h"
 #include "vault.h"
 #include "voice.h"
@@ -158,37 +159,6 @@ static void check_card(struct kiosk *k)
     post(k, &ev);
 }
 
-/* The JIS X 0401 prefecture names, by code (the first two digits of a
- * municipality code): an address starts with its prefecture. */
-static const char *const prefectures[48] = {
-    NULL,       "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-    "群馬県",   "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県",
-    "長野県",   "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県",
-    "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県",
-    "福岡県",   "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県",
-};
-
-/* The participating municipality the card's address is in, when exactly
- * one matches ("東京都" + "千代田区" at the start of the address); else -1.
- * The address never leaves the vault: only the index comes out. */
-static int preselect_municipality(const struct kiosk *k, const char *address)
-{
-    int found = -1;
-    for (size_t i = 0; k->have_ccfg && i < k->ccfg.n_municipalities; i++) {
-        const struct center_municipality *m = &k->ccfg.municipalities[i];
-        int pref = (m->code[0] - '0') * 10 + (m->code[1] - '0');
-        if (pref < 1 || pref > 47 || !*m->name_ja)
-            continue;
-        size_t pl = strlen(prefectures[pref]), nl = strlen(m->name_ja);
-        if (strncmp(address, prefectures[pref], pl) || strncmp(address + pl, m->name_ja, nl))
-            continue;
-        if (found >= 0)
-            return -1;
-        found = (int)i;
-    }
-    return found;
-}
-
 static void read_card(struct kiosk *k, const struct session_action *a)
 {
     struct session_event ev = result(SESSION_EV_CARD_READ, KOFU_OK);
@@ -208,7 +178,9 @@ static void read_card(struct kiosk *k, const struct session_action *a)
         kofu_log(KOFU_LOG_INFO, EV_CARD_AUTH, rc, (uint32_t)why);
     }
     if (rc == KOFU_OK)
-        ev.index = preselect_municipality(k, k->card->attributes.address);
+        ev.index = k->have_ccfg ? municipality_preselect(k->ccfg.municipalities, k->ccfg.n_municipalities,
+                                                           k->card->attributes.address)
+                               : -1;
     ev.err = rc;
     post(k, &ev);
 }

@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
 #define KIOSK_PDF_MAX (512 * 1024)
@@ -38,6 +41,43 @@ uint64_t kiosk_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- the service manager's watchdog ---------------------------------------
+ *
+ * Under systemd (board/kiosk/kofu.service, Type=notify, WatchdogSec=) kofu
+ * says READY=1 once the attract screen is up and WATCHDOG=1 while it is
+ * healthy: every tick of the loop, and during a device call only until the
+ * session's wait_timeout has passed. A call that never returns (a card that
+ * stops answering: PC/SC has no transmit time-out) thus ends in the
+ * watchdog's SIGABRT, whose handler wipes the vault, and a fresh process.
+ * The protocol is one datagram to $NOTIFY_SOCKET (sd_notify(3)); without
+ * it, nothing is sent. */
+
+static void notify(struct kiosk *k, const char *msg)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = path ? strlen(path) : 0;
+    if (!len || len >= sizeof sa.sun_path || (path[0] != '/' && path[0] != '@'))
+        return;
+    memcpy(sa.sun_path, path, len);
+    if (path[0] == '@')
+        sa.sun_path[0] = '\0'; /* an abstract socket */
+    if (k->notify_fd < 0)
+        k->notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (k->notify_fd >= 0)
+        sendto(k->notify_fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+               (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+}
+
+/* WATCHDOG=1 at most twice per watchdog interval. */
+static void feed_watchdog(struct kiosk *k, uint64_t now)
+{
+    if (k->watchdog_ms && now >= k->watchdog_fed_ms + k->watchdog_ms / 2) {
+        k->watchdog_fed_ms = now;
+        notify(k, "WATCHDOG=1");
+    }
 }
 
 static void post(struct kiosk *k, const struct session_event *ev)
@@ -478,8 +518,11 @@ static bool session_waits_on_device(enum session_state st)
 
 static void pump_while(struct kiosk *k, struct device_job *j)
 {
+    uint64_t deadline = kiosk_now_ms() + k->s.cfg.wait_timeout_ms;
     while (!device_job_wait(j)) {
         uint64_t now = kiosk_now_ms();
+        if (now < deadline)
+            feed_watchdog(k, now); /* past it, the service manager takes over */
         if (session_waits_on_device(k->s.state) && now < k->s.entered_ms + k->s.cfg.wait_timeout_ms) {
             struct session_actions out;
             session_step(&k->s, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1},
@@ -1023,7 +1066,9 @@ static void loop(struct kiosk *k)
         if (!warmed && k->drawn && k->s.state == SESSION_IDLE) {
             warmed = true;
             warm_up_rendering(k);
+            notify(k, "READY=1");
         }
+        feed_watchdog(k, kiosk_now_ms());
         if (k->script)
             kiosk_script_poll(k);
         if (k->quit)
@@ -1052,6 +1097,9 @@ int kiosk_run(const struct kiosk_options *o)
     k->start_ms = kiosk_now_ms();
     k->board = o->board;
     k->exit_code = KIOSK_EXIT_OK;
+    k->notify_fd = -1;
+    const char *wd = getenv("WATCHDOG_USEC");
+    k->watchdog_ms = wd ? strtoull(wd, NULL, 10) / 1000u : 0;
     if (o->script_path && strcmp(o->board->name, "sim")) {
         fprintf(stderr, "kofu: --script drives the sim board only / スクリプトは sim ボードでのみ使えます\n");
         return KIOSK_EXIT_USAGE;
@@ -1085,6 +1133,9 @@ int kiosk_run(const struct kiosk_options *o)
                ru.ru_maxrss);
         fflush(stdout);
     }
+    notify(k, "STOPPING=1");
     teardown(k);
+    if (k->notify_fd >= 0)
+        close(k->notify_fd);
     return rc;
 }

@@ -93,6 +93,10 @@ struct kiosk {
      * (with the printer's readiness), the print until the job completed. */
     double t_read, t_center, t_render, t_print;
 
+    /* systemd's notification socket and watchdog (0: none). */
+    int notify_fd;
+    uint64_t watchdog_ms, watchdog_fed_ms;
+
     struct kiosk_script *script;
     bool quit;
     int exit_code;

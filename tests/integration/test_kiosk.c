@@ -17,13 +17,21 @@
 #include "printer/printer_harness.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -516,6 +524,87 @@ static void test_slow_center_please_wait(void **state)
     assert_true(prompt_index("ja please-wait") < prompt_index("ja confirm"));
 }
 
+/* Under systemd: READY=1 at the attract screen, WATCHDOG=1 while healthy;
+ * a card that stops answering (a hung device call) stops the feeding once
+ * the session's wait_timeout has passed, so that the service manager
+ * restarts kofu. Here the test plays systemd's notification socket, and
+ * pulls the card after seeing the feeding stop (which ends the call). */
+static void test_watchdog_stops_on_hung_device(void **state)
+{
+    (void)state;
+    write_config_with("wait_warn_ms = 300\nwait_timeout_ms = 1000\n");
+    char sock[100];
+    assert_true((size_t)snprintf(sock, sizeof sock, "%s/notify.sock", h.dir) < sizeof sock);
+    unlink(sock);
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    memcpy(sa.sun_path, sock, strlen(sock) + 1);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fputs("wait idle\n"
+          "card fault mute\n"
+          "card insert\n"
+          "wait error 30\n"
+          "card clear\n"
+          "wait idle 10\n"
+          "quit\n",
+          f);
+    fclose(f);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        setenv("NOTIFY_SOCKET", sock, 1);
+        setenv("WATCHDOG_USEC", "200000", 1);
+        const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+                              "--script", script_path, NULL};
+        harness_exec(argv, false);
+    }
+    /* READY, then regular feeding; then a gap once the mute card's check
+     * has outlived wait_timeout. */
+    bool ready = false;
+    int fed = 0;
+    double last_feed = 0, gap = 0;
+    double start = harness_now_ms();
+    while (harness_now_ms() - start < 20000 && gap < 1500) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) == 1) {
+            char msg[64];
+            ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
+            msg[n > 0 ? n : 0] = '\0';
+            ready = ready || !strcmp(msg, "READY=1");
+            if (!strcmp(msg, "WATCHDOG=1")) {
+                fed++;
+                last_feed = harness_now_ms();
+            }
+        }
+        if (fed > 0)
+            gap = harness_now_ms() - last_feed;
+    }
+    assert_true(ready);
+    assert_true(fed >= 3);
+    assert_true(gap >= 1500); /* the feeding stopped */
+    /* Pull the card: the call returns, the visit ends with an error, and
+     * the feeding resumes. */
+    char reply[200];
+    assert_int_equal(harness_card(&h, "remove", reply, sizeof reply), 0);
+    int status = -1;
+    for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) != pid; i++) {
+        char msg[64];
+        while (recv(fd, msg, sizeof msg, MSG_DONTWAIT) > 0)
+            ;
+        usleep(50 * 1000);
+    }
+    close(fd);
+    unlink(sock);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* No center at start: the kiosk shows that it is out of service (it does
  * not stay dark while it keeps trying), explains a card placed meanwhile,
  * and serves nobody. */
@@ -584,6 +673,7 @@ int main(void)
         cmocka_unit_test_setup(test_card_pulled_while_reading, fresh),
         cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
         cmocka_unit_test_setup(test_slow_center_please_wait, fresh),
+        cmocka_unit_test_setup(test_watchdog_stops_on_hung_device, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
         cmocka_unit_test_setup(test_center_absent_at_start, fresh),
     };

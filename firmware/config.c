@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "errors.h"
+#include "session.h" /* the default time-outs */
 
 #include <ctype.h>
 #include <stddef.h>
@@ -30,13 +31,13 @@ void config_defaults(struct kofu_config *c)
     c->screen_height = 800;
     snprintf(c->prompt_dir, sizeof c->prompt_dir, "%s", "/usr/share/kofu/prompts");
     snprintf(c->default_language, sizeof c->default_language, "%s", "ja");
-    c->inactivity_warn_ms = 30000;
-    c->inactivity_cancel_ms = 15000;
-    c->wait_warn_ms = 15000;
-    c->wait_timeout_ms = 180000;
-    c->reminder_ms = 5000;
-    c->left_behind_ms = 120000;
-    c->notice_ms = 15000;
+    c->inactivity_warn_ms = SESSION_INACTIVITY_WARN_MS_DEFAULT;
+    c->inactivity_cancel_ms = SESSION_INACTIVITY_CANCEL_MS_DEFAULT;
+    c->wait_warn_ms = SESSION_WAIT_WARN_MS_DEFAULT;
+    c->wait_timeout_ms = SESSION_WAIT_TIMEOUT_MS_DEFAULT;
+    c->reminder_ms = SESSION_REMINDER_MS_DEFAULT;
+    c->left_behind_ms = SESSION_LEFT_BEHIND_MS_DEFAULT;
+    c->notice_ms = SESSION_NOTICE_MS_DEFAULT;
     c->config_refresh_seconds = 600;
 }
 
@@ -50,7 +51,7 @@ static char *trim(char *s)
     return s;
 }
 
-static bool parse_int(const char *v, int lo, int hi, int *out)
+bool config_parse_int(const char *v, int lo, int hi, int *out)
 {
     char *end;
     errno = 0;
@@ -87,9 +88,9 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
     if (!strcmp(key, "card_ca_dir"))
         return set_string(c->card_ca_dir, sizeof c->card_ca_dir, v);
     if (!strcmp(key, "card_wait_seconds"))
-        return parse_int(v, 0, 3600, &c->card_wait_seconds);
+        return config_parse_int(v, 0, 3600, &c->card_wait_seconds);
     if (!strcmp(key, "pin_max_tries"))
-        return parse_int(v, 1, 15, &c->pin_max_tries);
+        return config_parse_int(v, 1, 15, &c->pin_max_tries);
     if (!strcmp(key, "card_presence_required"))
         return parse_bool(v, &c->card_presence_required);
     if (!strcmp(key, "center_url"))
@@ -101,11 +102,11 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
     if (!strcmp(key, "kiosk_key_file"))
         return set_string(c->kiosk_key_file, sizeof c->kiosk_key_file, v);
     if (!strcmp(key, "center_connect_timeout_ms"))
-        return parse_int(v, 100, 60000, &c->center_connect_timeout_ms);
+        return config_parse_int(v, 100, 60000, &c->center_connect_timeout_ms);
     if (!strcmp(key, "center_timeout_ms"))
-        return parse_int(v, 100, 120000, &c->center_timeout_ms);
+        return config_parse_int(v, 100, 120000, &c->center_timeout_ms);
     if (!strcmp(key, "center_retries"))
-        return parse_int(v, 0, 10, &c->center_retries);
+        return config_parse_int(v, 0, 10, &c->center_retries);
     if (!strcmp(key, "shc_keyset_file"))
         return set_string(c->shc_keyset_file, sizeof c->shc_keyset_file, v);
     if (!strcmp(key, "shc_issuers"))
@@ -115,15 +116,15 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
     if (!strcmp(key, "printer_uri"))
         return set_string(c->printer_uri, sizeof c->printer_uri, v);
     if (!strcmp(key, "print_timeout_ms"))
-        return parse_int(v, 1000, 600000, &c->print_timeout_ms);
+        return config_parse_int(v, 1000, 600000, &c->print_timeout_ms);
     if (!strcmp(key, "display"))
         return set_string(c->display, sizeof c->display, v);
     if (!strcmp(key, "display_device"))
         return set_string(c->display_device, sizeof c->display_device, v);
     if (!strcmp(key, "screen_width"))
-        return parse_int(v, 800, 7680, &c->screen_width);
+        return config_parse_int(v, 800, 7680, &c->screen_width);
     if (!strcmp(key, "screen_height"))
-        return parse_int(v, 480, 4320, &c->screen_height);
+        return config_parse_int(v, 480, 4320, &c->screen_height);
     if (!strcmp(key, "input_device"))
         return set_string(c->input_device, sizeof c->input_device, v);
     if (!strcmp(key, "audio_device"))
@@ -151,7 +152,7 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
     };
     for (size_t i = 0; i < sizeof ms_keys / sizeof ms_keys[0]; i++)
         if (!strcmp(key, ms_keys[i].key))
-            return parse_int(v, ms_keys[i].lo, ms_keys[i].hi, (int *)((char *)c + ms_keys[i].offset));
+            return config_parse_int(v, ms_keys[i].lo, ms_keys[i].hi, (int *)((char *)c + ms_keys[i].offset));
     if (!strcmp(key, "sim_cardsim_control"))
         return set_string(c->sim_cardsim_control, sizeof c->sim_cardsim_control, v);
     if (!strcmp(key, "sim_centersim_control"))

@@ -67,6 +67,10 @@ struct kofu_config {
     char sim_centersim_control[KOFU_CONFIG_VALUE_MAX];
 };
 
+/** A whole decimal number lo..hi, nothing before or after it: the one
+ *  parser of numbers in kofu's text settings (this file's keys, scripts). */
+bool config_parse_int(const char *v, int lo, int hi, int *out);
+
 /** Fill c with the built-in defaults. */
 void config_defaults(struct kofu_config *c);
 /** Read a file over the values already in c. On error returns KOFU_E_CONFIG

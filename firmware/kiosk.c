@@ -89,29 +89,23 @@ static void post(struct kiosk *k, const struct session_event *ev)
     k->queue[(k->q_head + k->q_len++) % KIOSK_EVENTS_MAX] = *ev;
 }
 
-static struct session_event result(enum session_event_kind kind, int err)
+/* An event with nothing but its kind and result; the other fields say
+ * "none" (no index, no time of day, tries unknown). */
+static struct session_event event_of(enum session_event_kind kind, int err)
 {
     struct session_event ev = {.kind = kind, .err = err, .index = -1, .minute_of_day = -1,
                                .tries_left = KENHOJO_TRIES_UNKNOWN};
     return ev;
 }
 
-/* ---- the screen ------------------------------------------------------- */
-
-static bool is_waiting_screen(enum session_screen sc)
+/* A device call's result, fed to the session after the call. */
+static void post_result(struct kiosk *k, enum session_event_kind kind, int err)
 {
-    switch (sc) {
-    case SESSION_SCREEN_CARD_PLACED:
-    case SESSION_SCREEN_READING:
-    case SESSION_SCREEN_REQUESTING:
-    case SESSION_SCREEN_PRINTING:
-    case SESSION_SCREEN_REFUNDING:
-    case SESSION_SCREEN_PLEASE_WAIT:
-        return true;
-    default:
-        return false;
-    }
+    struct session_event ev = event_of(kind, err);
+    post(k, &ev);
 }
+
+/* ---- the screen ------------------------------------------------------- */
 
 static void redraw(struct kiosk *k)
 {
@@ -173,6 +167,15 @@ static void show_screen(struct kiosk *k, const struct session_action *a)
         kiosk_script_screen_shown(k);
 }
 
+/* Waiting screens move and the warning counts down: twice a second. */
+static void redraw_if_moving(struct kiosk *k, uint64_t now)
+{
+    if (screens_changes_over_time(k->model.screen) && now >= k->last_redraw_ms + 500) {
+        k->model.progress_step++;
+        redraw(k);
+    }
+}
+
 /* ---- the card --------------------------------------------------------- */
 
 static void disconnect_card(struct kiosk *k)
@@ -184,7 +187,7 @@ static void disconnect_card(struct kiosk *k)
 
 static void check_card(struct kiosk *k)
 {
-    struct session_event ev = result(SESSION_EV_CARD_CHECKED, KOFU_OK);
+    struct session_event ev = event_of(SESSION_EV_CARD_CHECKED, KOFU_OK);
     int rc = KOFU_OK;
     if (!k->connected) {
         rc = k->rd.ops->connect(k->rd.ctx, NULL, NULL);
@@ -200,7 +203,7 @@ static void check_card(struct kiosk *k)
 
 static void read_card(struct kiosk *k, const struct session_action *a)
 {
-    struct session_event ev = result(SESSION_EV_CARD_READ, KOFU_OK);
+    struct session_event ev = event_of(SESSION_EV_CARD_READ, KOFU_OK);
     int rc = KOFU_E_CARD_COMM;
     if (k->connected)
         rc = kenhojo_verify_pin(&k->ks, k->pin, a->last_try_confirmed, &ev.tries_left);
@@ -253,7 +256,7 @@ static void fetch_center_config(struct kiosk *k, uint64_t now)
         setenv("TZ", c.timezone, 1);
         tzset();
     }
-    struct session_event ev = result(SESSION_EV_CONFIG, KOFU_OK);
+    struct session_event ev = event_of(SESSION_EV_CONFIG, KOFU_OK);
     ev.config.open_minute = c.open_minute;
     ev.config.close_minute = c.close_minute;
     ev.config.fee_per_copy_yen = c.fee_per_copy_yen;
@@ -287,7 +290,7 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
                     : KOFU_E_NOMEM;
         kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, rc, 0);
     }
-    post(k, &(struct session_event){.kind = SESSION_EV_CENTER_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+    post_result(k, SESSION_EV_CENTER_RESULT, rc);
 }
 
 /* The preview: the page drawn once into vault pixels at exactly the size
@@ -339,7 +342,7 @@ static void prepare_document(struct kiosk *k)
         if (rc == KOFU_OK)
             rc = printer_status_error(&st);
     }
-    post(k, &(struct session_event){.kind = SESSION_EV_PREVIEW_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+    post_result(k, SESSION_EV_PREVIEW_RESULT, rc);
 }
 
 static void print_certificate(struct kiosk *k, const struct session_action *a)
@@ -351,7 +354,7 @@ static void print_certificate(struct kiosk *k, const struct session_action *a)
     kofu_log(KOFU_LOG_INFO, EV_PRINT, rc, (uint32_t)job.state);
     if (rc == KOFU_OK)
         k->printed += (unsigned)a->copies;
-    post(k, &(struct session_event){.kind = SESSION_EV_PRINT_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+    post_result(k, SESSION_EV_PRINT_RESULT, rc);
 }
 
 static void run_device_call(struct kiosk *k, void (*fn)(struct kiosk *k, const struct session_action *a),
@@ -416,12 +419,12 @@ static void poll_payment(struct kiosk *k)
     int rc = k->pay.ops->inserted(k->pay.ctx, &total);
     if (rc != KOFU_OK) {
         payment_call(rc, 0);
-        post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_FAILED, .err = rc, .index = -1,
-                                        .minute_of_day = -1});
+        post_result(k, SESSION_EV_PAYMENT_FAILED, rc);
     } else if (total > k->last_inserted) {
         k->last_inserted = total;
-        post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_INSERTED, .amount_yen = total, .index = -1,
-                                        .minute_of_day = -1});
+        struct session_event ev = event_of(SESSION_EV_PAYMENT_INSERTED, KOFU_OK);
+        ev.amount_yen = total;
+        post(k, &ev);
     }
 }
 
@@ -445,7 +448,6 @@ static void wipe_visit(struct kiosk *k)
     k->model.preview = NULL;
     k->model.municipality_page = 0;
     vault_release(k->vault_base);
-    k->visits++;
 }
 
 /* ---- actions ---------------------------------------------------------- */
@@ -510,12 +512,6 @@ static bool device_job_wait(struct device_job *j)
     return done;
 }
 
-static bool session_waits_on_device(enum session_state st)
-{
-    return st == SESSION_CARD_PLACED || st == SESSION_READING || st == SESSION_REQUESTING ||
-           st == SESSION_PRINTING || st == SESSION_REFUNDING;
-}
-
 static void pump_while(struct kiosk *k, struct device_job *j)
 {
     uint64_t deadline = kiosk_now_ms() + k->s.cfg.wait_timeout_ms;
@@ -523,10 +519,10 @@ static void pump_while(struct kiosk *k, struct device_job *j)
         uint64_t now = kiosk_now_ms();
         if (now < deadline)
             feed_watchdog(k, now); /* past it, the service manager takes over */
-        if (session_waits_on_device(k->s.state) && now < k->s.entered_ms + k->s.cfg.wait_timeout_ms) {
+        if (session_waiting_on_device(&k->s, now)) {
             struct session_actions out;
-            session_step(&k->s, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1},
-                         now, &out);
+            struct session_event tick = event_of(SESSION_EV_TICK, KOFU_OK);
+            session_step(&k->s, &tick, now, &out);
             for (size_t i = 0; i < out.n; i++) {
                 if (out.a[i].kind == SESSION_ACT_SHOW_SCREEN)
                     show_screen(k, &out.a[i]);
@@ -536,10 +532,7 @@ static void pump_while(struct kiosk *k, struct device_job *j)
                     kofu_log(KOFU_LOG_ERROR, EV_SESSION, KOFU_E_INTERNAL, (uint32_t)out.a[i].kind);
             }
         }
-        if (is_waiting_screen(k->model.screen) && now >= k->last_redraw_ms + 500) {
-            k->model.progress_step++;
-            redraw(k);
-        }
+        redraw_if_moving(k, now);
         struct input_event ie;
         while (k->in.ops && k->in.ops->read(k->in.ctx, &ie) > 0)
             if (ie.kind == INPUT_QUIT)
@@ -581,7 +574,7 @@ static void refund_call(struct kiosk *k, const struct session_action *a)
     int rc = k->pay.ops->refund(k->pay.ctx, a->amount_yen);
     payment_call(rc, a->amount_yen);
     k->refunds += rc == KOFU_OK;
-    post(k, &(struct session_event){.kind = SESSION_EV_REFUND_RESULT, .err = rc, .index = -1, .minute_of_day = -1});
+    post_result(k, SESSION_EV_REFUND_RESULT, rc);
 }
 
 static double precise_ms(void)
@@ -636,8 +629,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         rc = k->pay.ops->ask(k->pay.ctx, a->amount_yen);
         payment_call(rc, a->amount_yen);
         if (rc != KOFU_OK)
-            post(k, &(struct session_event){.kind = SESSION_EV_PAYMENT_FAILED, .err = rc, .index = -1,
-                                            .minute_of_day = -1});
+            post_result(k, SESSION_EV_PAYMENT_FAILED, rc);
         break;
     case SESSION_ACT_PAYMENT_CANCEL:
         payment_call(k->pay.ops->cancel(k->pay.ctx), 0);
@@ -671,6 +663,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_WIPE:
         wipe_visit(k);
+        k->visits++;
         break;
     case SESSION_ACT__COUNT:
         break;
@@ -686,9 +679,9 @@ static int minute_of_day(void)
     return tm.tm_hour * 60 + tm.tm_min;
 }
 
-void kiosk_event(struct kiosk *k, const struct session_event *first)
+/* Feed every queued event to the session, and carry out what follows. */
+static void run_queue(struct kiosk *k)
 {
-    post(k, first);
     while (k->q_len) {
         struct session_event ev = k->queue[k->q_head];
         k->q_head = (k->q_head + 1) % KIOSK_EVENTS_MAX;
@@ -703,9 +696,30 @@ void kiosk_event(struct kiosk *k, const struct session_event *first)
     }
 }
 
+void kiosk_event(struct kiosk *k, const struct session_event *first)
+{
+    post(k, first);
+    run_queue(k);
+}
+
+/* An input of the resident's (or a sensor's) with nothing but its kind. */
+static void kiosk_input(struct kiosk *k, enum session_event_kind kind)
+{
+    struct session_event ev = event_of(kind, KOFU_OK);
+    kiosk_event(k, &ev);
+}
+
+/* Time passes: minute is the time of day, or -1 when not asked. */
+static void kiosk_tick(struct kiosk *k, int minute)
+{
+    struct session_event ev = event_of(SESSION_EV_TICK, KOFU_OK);
+    ev.minute_of_day = minute;
+    kiosk_event(k, &ev);
+}
+
 static void tap(struct kiosk *k, enum session_button b, int index, enum center_kind kind)
 {
-    struct session_event ev = result(SESSION_EV_TAP, KOFU_OK);
+    struct session_event ev = event_of(SESSION_EV_TAP, KOFU_OK);
     ev.button = b;
     ev.index = index;
     ev.cert_kind = kind;
@@ -717,14 +731,14 @@ static void pin_digit(struct kiosk *k, int digit)
     if (k->s.state != SESSION_PIN || k->pin_len >= SESSION_PIN_DIGITS || digit < 0 || digit > 9)
         return;
     k->pin[k->pin_len++] = (char)('0' + digit);
-    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_DIGIT, .index = -1, .minute_of_day = -1});
+    kiosk_input(k, SESSION_EV_PIN_DIGIT);
 }
 
 static void pin_clear(struct kiosk *k)
 {
     explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
     k->pin_len = 0;
-    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_CLEAR, .index = -1, .minute_of_day = -1});
+    kiosk_input(k, SESSION_EV_PIN_CLEAR);
 }
 
 void kiosk_touch(struct kiosk *k, int x, int y)
@@ -747,7 +761,7 @@ void kiosk_touch(struct kiosk *k, int x, int y)
         pin_clear(k);
         break;
     case SCREENS_T_PIN_ENTER:
-        kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_SUBMIT, .index = -1, .minute_of_day = -1});
+        kiosk_input(k, SESSION_EV_PIN_SUBMIT);
         break;
     case SCREENS_T_PAGE_PREV:
     case SCREENS_T_PAGE_NEXT: {
@@ -765,7 +779,7 @@ void kiosk_touch(struct kiosk *k, int x, int y)
 
 void kiosk_tray_empty(struct kiosk *k)
 {
-    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_CERTIFICATE_TAKEN, .index = -1, .minute_of_day = -1});
+    kiosk_input(k, SESSION_EV_CERTIFICATE_TAKEN);
 }
 
 /* Keyboard shortcuts (the sim board's window; a service keyboard). */
@@ -777,7 +791,7 @@ void kiosk_key(struct kiosk *k, int key)
         pin_clear(k);
     } else if (key == INPUT_KEY_ENTER) {
         if (k->s.state == SESSION_PIN)
-            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_PIN_SUBMIT, .index = -1, .minute_of_day = -1});
+            kiosk_input(k, SESSION_EV_PIN_SUBMIT);
         else
             tap(k, SESSION_BTN_CONFIRM, -1, CENTER_DOMESTIC);
     } else if (key == INPUT_KEY_ESCAPE) {
@@ -822,8 +836,7 @@ static void poll_card(struct kiosk *k)
     k->card_present = present;
     if (!present)
         k->connected = false; /* the card's PIN state went with it */
-    kiosk_event(k, &(struct session_event){.kind = present ? SESSION_EV_CARD_INSERTED : SESSION_EV_CARD_REMOVED,
-                                           .index = -1, .minute_of_day = -1});
+    kiosk_input(k, present ? SESSION_EV_CARD_INSERTED : SESSION_EV_CARD_REMOVED);
     if (!present && k->rd.ops->disconnect)
         k->rd.ops->disconnect(k->rd.ctx, true);
 }
@@ -1040,28 +1053,19 @@ static void loop(struct kiosk *k)
     bool warmed = false;
     /* A screen first ("preparing"), then the center: a slow or absent
      * center must not leave the display dark. */
-    kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = minute_of_day()});
+    kiosk_tick(k, minute_of_day());
     while (!k->quit && !stop_requested) {
         uint64_t now = kiosk_now_ms();
         if (now >= k->next_config_ms)
-            fetch_center_config(k, now);
-        if (k->q_len) /* a configuration to hand over */
-            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1});
+            fetch_center_config(k, now); /* posts the configuration */
         poll_card(k);
         poll_input(k);
-        poll_payment(k);
-        if (k->q_len)
-            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1, .minute_of_day = -1});
+        poll_payment(k); /* posts what was inserted */
+        run_queue(k);
         if (now >= next_tick) {
             next_tick = now + KIOSK_TICK_MS;
-            kiosk_event(k, &(struct session_event){.kind = SESSION_EV_TICK, .index = -1,
-                                                   .minute_of_day = minute_of_day()});
-            /* Waiting screens move; the warning counts down. */
-            if ((is_waiting_screen(k->model.screen) || k->model.screen == SESSION_SCREEN_TIMEOUT_WARNING) &&
-                now >= k->last_redraw_ms + 500) {
-                k->model.progress_step++;
-                redraw(k);
-            }
+            kiosk_tick(k, minute_of_day());
+            redraw_if_moving(k, now);
         }
         if (!warmed && k->drawn && k->s.state == SESSION_IDLE) {
             warmed = true;
@@ -1119,7 +1123,6 @@ int kiosk_run(const struct kiosk_options *o)
         rc = k->exit_code;
         /* The end of the run ends any visit in progress: nothing stays. */
         wipe_visit(k);
-        k->visits--;
         disconnect_card(k);
         explicit_bzero(k->frame, (size_t)k->stride * (size_t)k->disp.height);
         struct rusage ru;

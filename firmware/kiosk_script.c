@@ -82,17 +82,6 @@ static int fail(struct kiosk *k, const struct script_cmd *c, const char *what, c
     return -1;
 }
 
-static bool parse_int_arg(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
 /* Seconds with up to three decimals, 0 .. 3600. */
 static bool parse_seconds(const char *s, uint64_t *ms)
 {
@@ -117,7 +106,7 @@ static bool screen_known(const char *name)
 static const char *check(const struct script_cmd *c)
 {
     uint64_t ms;
-    long v;
+    int v;
     switch (c->op) {
     case OP_WAIT:
         if (!screen_known(c->argv[0]))
@@ -141,13 +130,13 @@ static const char *check(const struct script_cmd *c)
             return c->argc == 1 ? NULL : "card clear takes no argument";
         return "card insert|remove|load FILE|fault SPEC|clear";
     case OP_COIN:
-        return parse_int_arg(c->argv[0], 1, 100000, &v) ? NULL : "bad amount";
+        return config_parse_int(c->argv[0], 1, 100000, &v) ? NULL : "bad amount";
     case OP_SLEEP:
         return parse_seconds(c->argv[0], &ms) ? NULL : "bad number of seconds";
     case OP_EXPECT_MONEY:
         for (int i = 0; i < c->argc; i++) {
             const char *eq = strchr(c->argv[i], '=');
-            if (!eq || !parse_int_arg(eq + 1, 0, 10000000, &v))
+            if (!eq || !config_parse_int(eq + 1, 0, 10000000, &v))
                 return "expect-money inserted=N kept=N change=N refunded=N";
             size_t kl = (size_t)(eq - c->argv[i]);
             if (!((kl == 8 && !strncmp(c->argv[i], "inserted", 8)) || (kl == 4 && !strncmp(c->argv[i], "kept", 4)) ||
@@ -389,7 +378,7 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
     struct kiosk_script *s = k->script;
     char reply[200];
     uint64_t ms = 0;
-    long v;
+    int v;
     switch (c->op) {
     case OP_WAIT:
         if (shown_since(k, s->shown_at_start, c->argv[0]))
@@ -447,8 +436,8 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         return 1;
     }
     case OP_COIN:
-        parse_int_arg(c->argv[0], 1, 100000, &v);
-        if (payment_sim_insert(k->pay.ctx, (int)v) != KOFU_OK)
+        config_parse_int(c->argv[0], 1, 100000, &v);
+        if (payment_sim_insert(k->pay.ctx, v) != KOFU_OK)
             return fail(k, c, "the acceptor refused this amount (yen): ", c->argv[0]);
         return 1;
     case OP_PAYMENT_FAULT:

@@ -23,13 +23,13 @@ enum wait_kind {
 void session_config_default(struct session_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->inactivity_warn_ms = 30000;
-    cfg->inactivity_cancel_ms = 15000;
-    cfg->wait_warn_ms = 15000;
-    cfg->wait_timeout_ms = 180000;
-    cfg->reminder_ms = 5000;
-    cfg->left_behind_ms = 120000;
-    cfg->notice_ms = 15000;
+    cfg->inactivity_warn_ms = SESSION_INACTIVITY_WARN_MS_DEFAULT;
+    cfg->inactivity_cancel_ms = SESSION_INACTIVITY_CANCEL_MS_DEFAULT;
+    cfg->wait_warn_ms = SESSION_WAIT_WARN_MS_DEFAULT;
+    cfg->wait_timeout_ms = SESSION_WAIT_TIMEOUT_MS_DEFAULT;
+    cfg->reminder_ms = SESSION_REMINDER_MS_DEFAULT;
+    cfg->left_behind_ms = SESSION_LEFT_BEHIND_MS_DEFAULT;
+    cfg->notice_ms = SESSION_NOTICE_MS_DEFAULT;
     cfg->pin_tries_max = 3;
     cfg->default_lang = KOFU_LANG_JA;
 }
@@ -171,6 +171,11 @@ static enum wait_kind wait_kind_of(const struct session *s)
         return s->card_present ? WAIT_REMIND : WAIT_NOTICE;
     }
     return WAIT_NONE;
+}
+
+bool session_waiting_on_device(const struct session *s, uint64_t now_ms)
+{
+    return wait_kind_of(s) == WAIT_DEVICE && now_ms < s->entered_ms + s->cfg.wait_timeout_ms;
 }
 
 static void clear_visit(struct session *s)

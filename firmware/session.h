@@ -223,6 +223,16 @@ struct session_actions {
     bool overflow; /* more than SESSION_ACTIONS_MAX were due: a bug, tested never to happen */
 };
 
+/* The default time-outs (ms), for session_config_default and for the
+ * configuration keys that set them (config.c). */
+#define SESSION_INACTIVITY_WARN_MS_DEFAULT 30000
+#define SESSION_INACTIVITY_CANCEL_MS_DEFAULT 15000
+#define SESSION_WAIT_WARN_MS_DEFAULT 15000
+#define SESSION_WAIT_TIMEOUT_MS_DEFAULT 180000
+#define SESSION_REMINDER_MS_DEFAULT 5000
+#define SESSION_LEFT_BEHIND_MS_DEFAULT 120000
+#define SESSION_NOTICE_MS_DEFAULT 15000
+
 /** Time-outs and kiosk-side settings. session_config_default fills them. */
 struct session_config {
     uint64_t inactivity_warn_ms;   /* no input for this long: warning (30 s) */
@@ -283,6 +293,14 @@ void session_init(struct session *s, const struct session_config *cfg, uint64_t 
  *  state (late results, stray taps) are ignored: no actions. */
 void session_step(struct session *s, const struct session_event *ev, uint64_t now_ms,
                   struct session_actions *out);
+
+/** Whether the session waits on a device (CHECK_CARD, READ_CARD,
+ *  REQUEST_CERTIFICATE, PRINT, PAYMENT_REFUND in flight) and its
+ *  wait_timeout has not yet passed at now_ms: then a TICK can at most show
+ *  the "please wait" warning (SHOW_SCREEN, PLAY_PROMPT) and never ends the
+ *  visit. The kiosk ticks the session during a device call only while this
+ *  holds, since ending a visit would wipe data the call still uses. */
+bool session_waiting_on_device(const struct session *s, uint64_t now_ms);
 
 /** Stable short names for logs and tests, e.g. "pin-last-try-confirm". */
 const char *session_state_name(enum session_state st);

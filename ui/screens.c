@@ -1363,6 +1363,22 @@ static void draw_screen(struct frame *f)
     }
 }
 
+bool screens_changes_over_time(enum session_screen sc)
+{
+    switch (sc) {
+    case SESSION_SCREEN_CARD_PLACED: /* these six are drawn by screen_waiting */
+    case SESSION_SCREEN_READING:
+    case SESSION_SCREEN_REQUESTING:
+    case SESSION_SCREEN_PRINTING:
+    case SESSION_SCREEN_REFUNDING:
+    case SESSION_SCREEN_PLEASE_WAIT:
+    case SESSION_SCREEN_TIMEOUT_WARNING: /* seconds_left */
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Scale and target size for a width × height screen. */
 static void frame_geometry(struct frame *f, int width, int height)
 {

@@ -107,6 +107,12 @@ void screens_free(void);
 int screens_draw(cairo_t *cr, int width, int height, const struct screens_model *m,
                  struct screens_layout *layout);
 
+/** Whether screen sc looks different as time passes with the same model
+ *  fields: the waiting screens (their progress dots follow progress_step)
+ *  and the time-out warning (its seconds_left). The kiosk redraws those on
+ *  its ticks; every other screen changes only when the session says so. */
+bool screens_changes_over_time(enum session_screen sc);
+
 /** The target under (x, y), or NULL. */
 const struct screens_target *screens_hit(const struct screens_layout *l, double x, double y);
 

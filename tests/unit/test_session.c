@@ -1004,6 +1004,27 @@ static void test_device_slow_then_answers(void **state)
     assert_int_equal(H.s.err, KOFU_E_PRINT_TIMEOUT);
 }
 
+/* What the kiosk relies on while a device call runs: as long as
+ * session_waiting_on_device holds, a TICK only warns. */
+static void test_ticks_during_a_device_call_only_warn(void **state)
+{
+    (void)state;
+    drive_to(SESSION_MUNICIPALITY);
+    assert_false(session_waiting_on_device(&H.s, H.now)); /* waits on the resident */
+    drive_to(SESSION_READING);
+    mark();
+    uint64_t entered = H.s.entered_ms, step = H.s.cfg.wait_timeout_ms / 50;
+    while (session_waiting_on_device(&H.s, H.now + step)) {
+        tick(step);
+        for (size_t i = 0; i < H.out.n; i++)
+            assert_true(H.out.a[i].kind == SESSION_ACT_SHOW_SCREEN || H.out.a[i].kind == SESSION_ACT_PLAY_PROMPT);
+        assert_int_equal(H.s.state, SESSION_READING);
+    }
+    assert_true(H.now + step >= entered + H.s.cfg.wait_timeout_ms);
+    assert_false(session_waiting_on_device(&H.s, entered + H.s.cfg.wait_timeout_ms));
+    assert_int_equal(log_find(SESSION_ACT_SHOW_SCREEN)->screen, SESSION_SCREEN_PLEASE_WAIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1033,6 +1054,7 @@ int main(void)
         cmocka_unit_test_setup(test_certificate_left_in_tray_reminders, setup),
         cmocka_unit_test_setup(test_language_switch_keeps_state, setup),
         cmocka_unit_test_setup(test_device_slow_then_answers, setup),
+        cmocka_unit_test_setup(test_ticks_during_a_device_call_only_warn, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

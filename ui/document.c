@@ -784,9 +784,29 @@ static void out_rollback(kofu_bld *out, size_t start)
     out->len = start;
 }
 
+struct certificate_page {
+    const struct document_data *d;
+    const struct document_fonts *f;
+};
+
+static int draw_certificate_page(cairo_t *cr, const void *arg)
+{
+    const struct certificate_page *p = arg;
+    return document_draw(cr, p->d, p->f);
+}
+
 int document_render_pdf(const struct document_data *d, const struct document_fonts *f, kofu_bld *out)
 {
     if (!d || !f || !out)
+        return KOFU_E_ARG;
+    struct certificate_page page = {d, f};
+    return document_render_pdf_page(draw_certificate_page, &page, title_ja_default, out);
+}
+
+int document_render_pdf_page(int (*draw)(cairo_t *cr, const void *arg), const void *arg, const char *title,
+                             kofu_bld *out)
+{
+    if (!draw || !title || !out)
         return KOFU_E_ARG;
     if (!bld_ok(out))
         return KOFU_E_NOMEM;
@@ -799,10 +819,10 @@ int document_render_pdf(const struct document_data *d, const struct document_fon
         return KOFU_E_NOMEM;
     }
     /* Fixed words only: no resident data in the metadata. */
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title_ja_default);
+    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kofu");
     cairo_t *cr = cairo_create(s);
-    int rc = document_draw(cr, d, f);
+    int rc = draw(cr, arg);
     if (rc == KOFU_OK) {
         cairo_show_page(cr);
         if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)

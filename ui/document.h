@@ -124,6 +124,14 @@ int document_draw(cairo_t *cr, const struct document_data *d, const struct docum
  *  (out's overflow flag is then set too). */
 int document_render_pdf(const struct document_data *d, const struct document_fonts *f, kofu_bld *out);
 
+/** The one way kofu makes a PDF (document_render_pdf, and the refund
+ *  receipt of ui/receipt.h): a one-page A4 PDF whose page draw(cr, arg)
+ *  fills (returning a kofu_err), appended to out through a stream surface,
+ *  with title (fixed words, never resident data) as its metadata; the same
+ *  errors and the same rollback of out on failure as document_render_pdf. */
+int document_render_pdf_page(int (*draw)(cairo_t *cr, const void *arg), const void *arg, const char *title,
+                             kofu_bld *out);
+
 /** Pixel size of the page at `dpi` (A4 rounded to whole pixels), and the
  *  bytes of pixel memory document_render_png needs for it. Returns 0 when
  *  dpi is outside DOCUMENT_PNG_DPI_MIN..MAX. Width and height may be NULL. */

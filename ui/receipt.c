@@ -3,23 +3,11 @@
 
 #include "errors.h"
 
-#include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-struct receipt_sink {
-    kofu_bld *out;
-};
-
-static cairo_status_t receipt_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    struct receipt_sink *s = closure;
-    bld_add_bytes(s->out, data, length);
-    return bld_ok(s->out) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
-}
 
 /* One block of text at (x, y), wrapped to width; returns its height. */
 static double text_block(cairo_t *cr, PangoContext *pc, const char *family, double size, bool bold,
@@ -83,38 +71,30 @@ static void draw(cairo_t *cr, PangoContext *pc, const char *family, const struct
                margin, y, width);
 }
 
+struct receipt_page {
+    const struct receipt_data *r;
+    const struct document_fonts *f;
+};
+
+static int draw_receipt_page(cairo_t *cr, const void *arg)
+{
+    const struct receipt_page *p = arg;
+    PangoContext *pc = pango_font_map_create_context((PangoFontMap *)p->f->fontmap);
+    if (!pc)
+        return KOFU_E_NOMEM;
+    pango_cairo_update_context(cr, pc);
+    pango_context_set_language(pc, pango_language_from_string("ja"));
+    draw(cr, pc, p->f->gothic, p->r);
+    g_object_unref(pc);
+    return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? KOFU_OK : KOFU_E_RENDER;
+}
+
 int receipt_render_pdf(const struct receipt_data *r, const struct document_fonts *f, kofu_bld *out)
 {
     if (!r || !f || !out || r->amount_yen < 0)
         return KOFU_E_ARG;
     if (!f->fontmap)
         return KOFU_E_FONT;
-    if (!bld_ok(out))
-        return KOFU_E_NOMEM;
-    struct receipt_sink sink = {out};
-    cairo_surface_t *s =
-        cairo_pdf_surface_create_for_stream(receipt_write, &sink, DOCUMENT_PAGE_WIDTH_PT, DOCUMENT_PAGE_HEIGHT_PT);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return KOFU_E_NOMEM;
-    }
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, "返金票 Refund receipt");
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kofu");
-    cairo_t *cr = cairo_create(s);
-    PangoContext *pc = pango_font_map_create_context((PangoFontMap *)f->fontmap);
-    int rc = KOFU_E_NOMEM;
-    if (pc) {
-        pango_cairo_update_context(cr, pc);
-        pango_context_set_language(pc, pango_language_from_string("ja"));
-        draw(cr, pc, f->gothic, r);
-        cairo_show_page(cr);
-        rc = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? KOFU_OK : KOFU_E_RENDER;
-        g_object_unref(pc);
-    }
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (rc == KOFU_OK && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-        rc = bld_ok(out) ? KOFU_E_RENDER : KOFU_E_NOMEM;
-    cairo_surface_destroy(s);
-    return rc;
+    struct receipt_page page = {r, f};
+    return document_render_pdf_page(draw_receipt_page, &page, "返金票 Refund receipt", out);
 }

@@ -32,14 +32,11 @@ int main(void)
     struct printer_peer printer;
     memset(&h, 0, sizeof h);
     memset(&printer, 0, sizeof printer);
-    static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
     int rc = 1;
     char conf[400];
     double first[RUNS], read[RUNS], center[RUNS], render[RUNS], print[RUNS], machine[RUNS], rss[RUNS];
 
-    if (harness_start_pcscd(&h) != 0 || harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
-        harness_card(&h, "remove", NULL, 0) != 0 || harness_wait_card(&h, false, 5000) != 0 ||
-        harness_start_centersim(&h, center_args) != 0 || printer_peer_start(&printer) != 0) {
+    if (printer_peer_start_kiosk_peers(&h, &printer) != 0) {
         fprintf(stderr, "bench_kiosk: a test peer did not start\n");
         goto done;
     }

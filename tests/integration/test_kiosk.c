@@ -66,10 +66,7 @@ static void write_config(void) { write_config_with(""); }
 static int group_setup(void **state)
 {
     (void)state;
-    if (harness_start_pcscd(&h) != 0)
-        return -1;
-    if (harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
-        harness_start_centersim(&h, center_args) != 0 || printer_peer_start(&printer) != 0)
+    if (printer_peer_start_kiosk_peers(&h, &printer) != 0)
         return -1;
     snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
     snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);

@@ -383,6 +383,16 @@ int printer_peer_start_ippeve(struct printer_peer *p)
 
 void printer_peer_stop_ippeve(struct printer_peer *p) { stop_group(&p->ippeve); }
 
+int printer_peer_start_kiosk_peers(struct harness *h, struct printer_peer *p)
+{
+    static const char *const always_open[] = {"--hours", "00:00-24:00", NULL};
+    if (harness_start_pcscd(h) != 0 || harness_start_cardsim(h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
+        harness_card(h, "remove", NULL, 0) != 0 || harness_wait_card(h, false, 5000) != 0 ||
+        harness_start_centersim(h, always_open) != 0)
+        return -1;
+    return printer_peer_start(p);
+}
+
 int printer_peer_start(struct printer_peer *p)
 {
     memset(p, 0, sizeof *p);

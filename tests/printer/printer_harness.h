@@ -99,6 +99,15 @@ int printer_peer_standin(struct printer_peer *p, const char *query);
  *  NULL) separated by spaces. -1 if it cannot be read. */
 int printer_peer_list_dir(const char *dir, const char *const *except, char *names, size_t cap);
 
+struct harness;
+
+/** Everything `kofu run --board sim` talks to, for the kiosk's tests, its
+ *  bench and the demo: pcscd with cardsim holding the synthetic resident
+ *  tests/cardsim/residents/yamada.json, the card out of the reader; centersim
+ *  open at all hours; and this printer peer. 0 on success; on failure the
+ *  caller stops what did start (harness_stop, printer_peer_stop). */
+int printer_peer_start_kiosk_peers(struct harness *h, struct printer_peer *p);
+
 /** Stop everything this peer started (by PID, reverse order), reap any
  *  orphaned descendants, unmount, and remove the temp dir. */
 void printer_peer_stop(struct printer_peer *p);

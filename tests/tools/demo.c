@@ -77,7 +77,6 @@ int main(void)
     struct printer_peer printer;
     memset(&h, 0, sizeof h);
     memset(&printer, 0, sizeof printer);
-    static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
     int rc = 1;
     char conf[400], audio_log[400];
     char summary_line[512] = "";
@@ -89,10 +88,7 @@ int main(void)
 
     printf("== starting pcscd + cardsim (synthetic resident 山田　太郎, PIN 1234), centersim, ippeveprinter\n");
     fflush(stdout);
-    if (harness_start_pcscd(&h) != 0 || harness_start_cardsim(&h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
-        harness_card(&h, "remove", NULL, 0) != 0 || harness_wait_card(&h, false, 5000) != 0 ||
-        harness_start_centersim(&h, center_args) != 0 ||
-        printer_peer_start(&printer) != 0) {
+    if (printer_peer_start_kiosk_peers(&h, &printer) != 0) {
         fprintf(stderr, "demo: a test peer did not start\n");
         goto done;
     }

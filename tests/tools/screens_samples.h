@@ -14,6 +14,7 @@
 #include "document.h"
 #include "errors.h"
 #include "screens.h"
+#include "tools/ui_testutil.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -227,26 +228,6 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
 
 /* ---- a synthetic certificate for the CONFIRM preview ---- */
 
-/* A JWS-shaped string of len characters (deterministic; not a real SHC). */
-static inline char *samples_jws(size_t len)
-{
-    static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    static const char header[] = "eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.";
-    char *s = malloc(len + 1);
-    if (!s)
-        return NULL;
-    uint32_t x = 2463534242u;
-    for (size_t i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        s[i] = b64url[x % 64];
-    }
-    memcpy(s, header, sizeof header - 1);
-    s[len - 87] = '.';
-    s[len] = '\0';
-    return s;
-}
 
 /** The preview a kiosk would show on a width × height screen: a synthetic
  *  domestic certificate drawn with document_draw into an image surface of
@@ -259,7 +240,7 @@ static inline cairo_surface_t *screens_sample_preview(int width, int height)
     struct document_fonts fonts;
     if (document_fonts_init(&fonts) != KOFU_OK)
         return NULL;
-    char *jws = samples_jws(900);
+    char *jws = uit_synthetic_jws(900);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);

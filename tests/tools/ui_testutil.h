@@ -1,8 +1,8 @@
 /*
  * ui_testutil.h — helpers for the ui/ tests (test_qr.c, test_document.c):
- * a private temporary directory, writing bytes into it, and running the
+ * a private temporary directory, writing bytes into it, running the
  * external checkers (zbarimg, pdfinfo, pdffonts, pdftotext, pdftoppm) with
- * their standard output captured.
+ * their standard output captured, and synthetic JWS and VDS-NC seals.
  *
  * Test-only: the firmware never writes a document to a file; the tests
  * write what it produced in memory so that independent tools can read it.
@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,67 @@ static inline double uit_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+
+/* ---- synthetic documents (for test_qr, test_document and the screens' samples) ---- */
+
+static const char uit_b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** A JWS-shaped string of exactly len characters: a real-looking header, a
+ *  pseudo-random payload, and a '.' before an 86-character "signature" when
+ *  there is room. Deterministic; NULL when out of memory. Not a real SHC. */
+static inline char *uit_synthetic_jws(size_t len)
+{
+    static const char header[] = "eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.";
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        s[i] = uit_b64url[x % 64];
+    }
+    size_t h = sizeof header - 1 < len ? sizeof header - 1 : len;
+    memcpy(s, header, h);
+    if (len > h + 100)
+        s[len - 87] = '.';
+    s[len] = '\0';
+    return s;
+}
+
+/** A VDS-NC seal shaped like the center's (JCS data, ES256, a P-256 signer
+ *  certificate of ~460 DER bytes) with n_doses vaccination events; NULL
+ *  when out of memory. */
+static inline char *uit_synthetic_seal(int n_doses)
+{
+    char *s = malloc(8192);
+    if (!s)
+        return NULL;
+    int k = snprintf(s, 8192,
+                     "{\"data\":{\"hdr\":{\"is\":\"JPN\",\"t\":\"icao.vacc\",\"v\":1},\"msg\":{\"pid\":{\"dob\":"
+                     "\"1980-01-02\",\"i\":\"TZ1234567\",\"n\":\"YAMADA TARO\"},\"uvci\":\"JP-131016-2026-000001\","
+                     "\"ve\":[{\"des\":\"XM68M6\",\"dis\":\"RA01.0\",\"nam\":\"Comirnaty\",\"vd\":[");
+    for (int i = 0; i < n_doses; i++)
+        k += snprintf(s + k, 8192 - (size_t)k,
+                      "%s{\"adm\":\"Chiyoda City\",\"ctr\":\"JPN\",\"dvc\":\"2021-%02d-15\","
+                      "\"lot\":\"FK%04d\",\"seq\":%d}",
+                      i ? "," : "", 1 + i % 12, 1000 + 37 * i, i + 1);
+    k += snprintf(s + k, 8192 - (size_t)k, "]}]}},\"sig\":{\"alg\":\"ES256\",\"cer\":\"");
+    uint32_t x = 88172645u;
+    for (int i = 0; i < 619; i++) { /* base64url of a 464-byte DER certificate */
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        s[k++] = uit_b64url[x % 64];
+    }
+    k += snprintf(s + k, 8192 - (size_t)k, "\",\"sigvl\":\"");
+    for (int i = 0; i < 86; i++)
+        s[k++] = uit_b64url[(i * 7) % 64];
+    snprintf(s + k, 8192 - (size_t)k, "\"}}");
+    return s;
 }
 
 #endif

@@ -31,53 +31,18 @@ static uint8_t *outbuf; /* heap: the vault is too small for 300 dpi rasters */
 
 /* ---- synthetic certificates ---- */
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* A JWS-shaped string of len characters (deterministic). */
+/* The shared synthetic inputs (tools/ui_testutil.h), never NULL here. */
 static char *make_jws(size_t len)
 {
-    static const char header[] = "eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.";
-    char *s = malloc(len + 1);
+    char *s = uit_synthetic_jws(len);
     assert_non_null(s);
-    uint32_t x = 2463534242u;
-    for (size_t i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        s[i] = b64url[x % 64];
-    }
-    memcpy(s, header, sizeof header - 1);
-    s[len - 87] = '.';
-    s[len] = '\0';
     return s;
 }
 
-/* A VDS-NC seal shaped like the center's, n doses. */
 static char *make_seal(size_t n)
 {
-    char *s = malloc(8192);
+    char *s = uit_synthetic_seal((int)n);
     assert_non_null(s);
-    int k = snprintf(s, 8192,
-                     "{\"data\":{\"hdr\":{\"is\":\"JPN\",\"t\":\"icao.vacc\",\"v\":1},\"msg\":{\"pid\":{\"dob\":"
-                     "\"1980-01-02\",\"i\":\"TZ1234567\",\"n\":\"YAMADA TARO\"},\"uvci\":\"JP-131016-2026-000001\","
-                     "\"ve\":[{\"des\":\"XM68M6\",\"dis\":\"RA01.0\",\"nam\":\"Comirnaty\",\"vd\":[");
-    for (size_t i = 0; i < n; i++)
-        k += snprintf(s + k, 8192 - (size_t)k,
-                      "%s{\"adm\":\"Chiyoda City\",\"ctr\":\"JPN\",\"dvc\":\"2021-%02zu-15\",\"lot\":\"FK%04zu\","
-                      "\"seq\":%zu}",
-                      i ? "," : "", 1 + i % 12, 1000 + 37 * i, i + 1);
-    k += snprintf(s + k, 8192 - (size_t)k, "]}]}},\"sig\":{\"alg\":\"ES256\",\"cer\":\"");
-    uint32_t x = 88172645u;
-    for (int i = 0; i < 619; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        s[k++] = b64url[x % 64];
-    }
-    k += snprintf(s + k, 8192 - (size_t)k, "\",\"sigvl\":\"");
-    for (int i = 0; i < 86; i++)
-        s[k++] = b64url[(i * 7) % 64];
-    snprintf(s + k, 8192 - (size_t)k, "\"}}");
     return s;
 }
 

@@ -20,28 +20,11 @@ static QRcode sentinel; /* an out-parameter's old value, to see it reset */
 
 /* ---- synthetic inputs ---- */
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* A JWS-shaped string of exactly len characters (len ≥ 40): a real-looking
- * header, a pseudo-random payload, a '.' and an 86-character "signature"
- * when there is room. Deterministic. */
+/* The shared synthetic inputs (tools/ui_testutil.h), never NULL here. */
 static char *make_jws(size_t len)
 {
-    static const char header[] = "eyJ6aXAiOiJERUYiLCJhbGciOiJFUzI1NiIsImtpZCI6InN5bnRoZXRpYyJ9.";
-    char *s = malloc(len + 1);
+    char *s = uit_synthetic_jws(len);
     assert_non_null(s);
-    uint32_t x = 2463534242u;
-    for (size_t i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        s[i] = b64url[x % 64];
-    }
-    size_t h = sizeof header - 1 < len ? sizeof header - 1 : len;
-    memcpy(s, header, h);
-    if (len > h + 100)
-        s[len - 87] = '.';
-    s[len] = '\0';
     return s;
 }
 
@@ -57,33 +40,10 @@ static char *expected_shc_text(const char *jws)
     return t;
 }
 
-/* A VDS-NC seal shaped like the center's (JCS data, ES256, a P-256 signer
- * certificate of ~460 DER bytes), with n_doses vaccination events. */
 static char *make_seal(int n_doses)
 {
-    char *s = malloc(8192);
+    char *s = uit_synthetic_seal(n_doses);
     assert_non_null(s);
-    int k = snprintf(s, 8192,
-                     "{\"data\":{\"hdr\":{\"is\":\"JPN\",\"t\":\"icao.vacc\",\"v\":1},\"msg\":{\"pid\":{\"dob\":"
-                     "\"1980-01-02\",\"i\":\"TZ1234567\",\"n\":\"YAMADA TARO\"},\"uvci\":\"JP-131016-2026-000001\","
-                     "\"ve\":[{\"des\":\"XM68M6\",\"dis\":\"RA01.0\",\"nam\":\"Comirnaty\",\"vd\":[");
-    for (int i = 0; i < n_doses; i++)
-        k += snprintf(s + k, 8192 - (size_t)k,
-                      "%s{\"adm\":\"Chiyoda City\",\"ctr\":\"JPN\",\"dvc\":\"2021-%02d-15\","
-                      "\"lot\":\"FK%04d\",\"seq\":%d}",
-                      i ? "," : "", 1 + i % 12, 1000 + 37 * i, i + 1);
-    k += snprintf(s + k, 8192 - (size_t)k, "]}]}},\"sig\":{\"alg\":\"ES256\",\"cer\":\"");
-    uint32_t x = 88172645u;
-    for (int i = 0; i < 619; i++) { /* base64url of a 464-byte DER certificate */
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        s[k++] = b64url[x % 64];
-    }
-    k += snprintf(s + k, 8192 - (size_t)k, "\",\"sigvl\":\"");
-    for (int i = 0; i < 86; i++)
-        s[k++] = b64url[(i * 7) % 64];
-    snprintf(s + k, 8192 - (size_t)k, "\"}}");
     return s;
 }
 
@@ -242,7 +202,7 @@ static void test_shc_bad_input(void **state)
     assert_int_equal(qr_encode_shc("eyJ0", NULL), KOFU_E_ARG);
     /* Every character of the alphabet maps into 00..77. */
     char all[80];
-    snprintf(all, sizeof all, "%s.", b64url);
+    snprintf(all, sizeof all, "%s.", uit_b64url);
     assert_int_equal(qr_encode_shc(all, &qr), KOFU_OK);
     char *want = expected_shc_text(all);
     assert_decodes_to(qr, "alphabet", want, strlen(want));

@@ -447,7 +447,13 @@ static void wipe_visit(struct kiosk *k)
     k->last_inserted = 0;
     k->model.preview = NULL;
     k->model.municipality_page = 0;
+    /* The pad's layout with the taps the input driver saw would give the
+     * PIN back: no layout outlives the visit (and the drivers keep no tap
+     * once it has been read: input.h). */
+    for (int i = 0; i < 10; i++)
+        k->model.pin_layout[i] = (unsigned char)i;
     vault_release(k->vault_base);
+    k->stack_wipe_due = true;
 }
 
 /* ---- actions ---------------------------------------------------------- */
@@ -553,12 +559,23 @@ static void run_device_call(struct kiosk *k, void (*fn)(struct kiosk *k, const s
     pthread_cond_init(&j.finished, &ca);
     pthread_condattr_destroy(&ca);
     pthread_t th;
-    if (pthread_create(&th, NULL, device_job_main, &j) != 0) {
+    pthread_attr_t attr;
+    bool own_stack = k->worker_stack.map && pthread_attr_init(&attr) == 0;
+    if (own_stack && wipestack_attr(&k->worker_stack, &attr) != KOFU_OK) {
+        pthread_attr_destroy(&attr);
+        own_stack = false;
+    }
+    if (!own_stack || pthread_create(&th, &attr, device_job_main, &j) != 0) {
         fn(k, a);
     } else {
         pump_while(k, &j);
         pthread_join(th, NULL);
+        /* Its frames held what passed through the call (the PIN's VERIFY,
+         * the card's files, the center's answer). */
+        wipestack_wipe(&k->worker_stack);
     }
+    if (own_stack)
+        pthread_attr_destroy(&attr);
     pthread_cond_destroy(&j.finished);
     pthread_mutex_destroy(&j.lock);
 }
@@ -961,7 +978,8 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     /* The screen's pixels, then the PIN, below the mark; a visit above it. */
     k->stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, k->disp.width);
     size_t frame_bytes = (size_t)k->stride * (size_t)k->disp.height;
-    if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK) {
+    if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK ||
+        wipestack_init(&k->worker_stack, WIPESTACK_WORKER_BYTES) != KOFU_OK) {
         fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
         return KIOSK_EXIT_DEVICE;
     }
@@ -1010,6 +1028,7 @@ static void teardown(struct kiosk *k)
     certificate_trust_free(&k->trust);
     document_fonts_free(&k->fonts);
     screens_free();
+    wipestack_destroy(&k->worker_stack);
     vault_destroy();
 }
 
@@ -1077,6 +1096,13 @@ static void loop(struct kiosk *k)
             kiosk_script_poll(k);
         if (k->quit)
             break;
+        if (k->stack_wipe_due) {
+            /* Here, at the main loop's own depth: everything a visit's
+             * rendering left lies below this frame. */
+            k->stack_wipe_due = false;
+            if (wipestack_wipe_below() != KOFU_OK)
+                kofu_log(KOFU_LOG_ERROR, EV_VAULT_WIPE, KOFU_E_INTERNAL, 0);
+        }
 
         struct pollfd fds[2];
         nfds_t n = 0;

@@ -16,6 +16,7 @@
 #include "kiosk.h"
 #include "screens.h"
 #include "session.h"
+#include "wipestack.h"
 
 #include <cairo.h>
 #include <stdbool.h>
@@ -96,6 +97,12 @@ struct kiosk {
     /* systemd's notification socket and watchdog (0: none). */
     int notify_fd;
     uint64_t watchdog_ms, watchdog_fed_ms;
+
+    /* The device calls' thread runs on this stack, wiped after each call;
+     * the main thread's stack is wiped below the main loop once a visit
+     * has ended (wipestack.h). */
+    struct wipestack worker_stack;
+    bool stack_wipe_due;
 
     struct kiosk_script *script;
     bool quit;

@@ -466,6 +466,15 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->preview || k->pin_len ||
             k->pin[0])
             return fail(k, c, "", "resident data is still held");
+        /* No trace of the visit's PIN pad: its shuffled layout, or digit
+         * targets left in the screen's layout, with the taps would give the
+         * PIN back. */
+        for (int i = 0; i < 10; i++)
+            if (k->model.pin_layout[i] != i)
+                return fail(k, c, "", "the PIN pad's layout outlived the visit");
+        for (size_t i = 0; i < SCREENS_TARGETS_MAX; i++)
+            if (k->layout.t[i].kind == SCREENS_T_DIGIT)
+                return fail(k, c, "", "the PIN pad's keys outlived the visit");
         return 1;
     case OP_EXPECT_CARD_RESET:
         if (kiosk_cardsim(k, "status", reply, sizeof reply) != KOFU_OK)

@@ -1405,8 +1405,9 @@ static bool layout_is_permutation(const unsigned char l[10])
 
 int screens_draw(cairo_t *cr, int width, int height, const struct screens_model *m, struct screens_layout *layout)
 {
+    /* All of it: the targets of an earlier PIN pad would tell its layout. */
     if (layout)
-        layout->n = 0;
+        memset(layout, 0, sizeof *layout);
     if (!cr || !m || width < SCREENS_WIDTH_MIN || height < SCREENS_HEIGHT_MIN)
         return KOFU_E_ARG;
     if ((unsigned)m->screen >= SESSION_SCREEN__COUNT || (m->lang != KOFU_LANG_JA && m->lang != KOFU_LANG_EN))

@@ -458,6 +458,7 @@ static void wipe_visit(struct kiosk *k)
     memset(&k->pdf, 0, sizeof k->pdf);
     memset(&k->req, 0, sizeof k->req);
     k->req_made = false;
+    memset(k->terms_shown, 0, sizeof k->terms_shown);
     memset(k->terms_agreed, 0, sizeof k->terms_agreed);
     k->model.terms_page = 0;
     k->card = NULL;

@@ -3,9 +3,10 @@
  *
  * Owns: enum session_state and the rules of the flow (DESIGN.md, "The real
  * system it follows"; issue 5): idle → card placed → service → terms of
- * use (agree) → card checked → PIN → reading → take your card → municipality → kind and copies → asking the
- * center → confirmation → payment → printing → take your certificate → wipe
- * → idle, with the time-outs, reminders, errors and refunds on the way.
+ * use (agree) → card checked → PIN → reading → take your card →
+ * municipality → kind and copies → asking the center → confirmation →
+ * payment → printing → take your certificate → wipe → idle, with the
+ * time-outs, reminders, errors and refunds on the way.
  *
  * Pure: session_step does no I/O, reads no clock and touches no global. The
  * caller passes the time (a monotonic now_ms) with every event and carries

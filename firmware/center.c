@@ -386,6 +386,39 @@ static bool take_municipality(const json_t *o, struct center_municipality *m)
            take_str(o, "name_en", m->name_en, sizeof m->name_en);
 }
 
+bool center_terms_version_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 1 && n <= CENTER_TERMS_VERSION_MAX &&
+           all_of(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" DIGITS "._-");
+}
+
+/* A terms text: 1..CENTER_TERMS_TEXT_MAX bytes of UTF-8 (jansson checked
+ * that), no NUL and no control character but the line feeds between
+ * paragraphs; copied to the heap. */
+static bool take_terms_text(const json_t *o, const char *key, char **dst)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        return false;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (n == 0 || n > CENTER_TERMS_TEXT_MAX || strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F)
+            return false;
+    *dst = strdup(s);
+    return *dst != NULL;
+}
+
+static bool take_terms(const json_t *o, struct center_terms *t)
+{
+    return json_is_object(o) &&
+           take_str(o, "version", t->version, sizeof t->version) && center_terms_version_valid(t->version) &&
+           take_terms_text(o, "ja", &t->ja) && take_terms_text(o, "en", &t->en);
+}
+
 /* ---- GET /config -------------------------------------------------------- */
 
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out)
@@ -405,6 +438,9 @@ int center_parse_config(const uint8_t *body, size_t len, struct center_config *o
         !take_str(hours, "timezone", out->timezone, sizeof out->timezone) ||
         !take_int(root, "fee_per_copy_yen", 0, 10000, &fee) || !take_int(root, "max_copies", 1, 10, &max_copies) ||
         !json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > CENTER_MUNICIPALITIES_MAX)
+        goto out;
+    /* Without terms the kiosk cannot take consent, so it cannot serve. */
+    if (!take_terms(json_object_get(root, "terms"), &out->terms))
         goto out;
     out->protocol = (int)protocol;
     out->fee_per_copy_yen = (int)fee;
@@ -434,6 +470,8 @@ out:
 void center_config_free(struct center_config *cfg)
 {
     free(cfg->municipalities);
+    free(cfg->terms.ja);
+    free(cfg->terms.en);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -501,6 +539,7 @@ static int request_body(const struct center_request *r, char **body, size_t *len
     json_object_set_new(root, "kind", json_string(r->kind == CENTER_OVERSEAS ? "overseas" : "domestic"));
     json_object_set_new(root, "copies", json_integer(r->copies));
     json_object_set_new(root, "language", json_string(r->language));
+    json_object_set_new(root, "terms_version", json_string(r->terms_version));
     *body = vault_alloc(REQUEST_BODY_MAX);
     if (!*body)
         goto out;
@@ -523,6 +562,7 @@ static const struct {
     {"outside-service-hours", KOFU_E_OUTSIDE_HOURS},
     {"busy", KOFU_E_CENTER_BUSY},
     {"bad-request", KOFU_E_CENTER_BAD_REQUEST},
+    {"terms-outdated", KOFU_E_TERMS_OUTDATED},
 };
 
 /* A 4xx/5xx answer: its typed code, or a generic error if it has none. */
@@ -648,7 +688,8 @@ int center_request_certificate(struct center_client *c, const struct center_requ
                                struct center_certificate *out, struct center_call_info *info)
 {
     if (!r->card || !municipality_code_valid(r->municipality) || r->copies < 1 || r->copies > 10 ||
-        !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36)
+        !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36 ||
+        !center_terms_version_valid(r->terms_version))
         return KOFU_E_ARG;
     /* Everything this call puts in the vault besides `out` goes at the end. */
     size_t mark = vault_mark();

@@ -48,6 +48,18 @@ struct center_municipality {
     char name_en[CENTER_NAME_MAX + 1];
 };
 
+/* The terms of use the kiosk shows before it reads a card
+ * (docs/center-protocol.md §2): a version token and the text in each
+ * language. */
+#define CENTER_TERMS_VERSION_MAX 32
+#define CENTER_TERMS_TEXT_MAX 16384 /* bytes of UTF-8 per language */
+
+struct center_terms {
+    char version[CENTER_TERMS_VERSION_MAX + 1]; /* 1..32 of [A-Za-z0-9._-] */
+    char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes, no control
+                      characters but line feeds */
+};
+
 struct center_config {
     int protocol;
     int open_minute, close_minute; /* minutes after midnight, center time */
@@ -56,6 +68,7 @@ struct center_config {
     int max_copies;
     size_t n_municipalities;
     struct center_municipality *municipalities; /* malloc'd; center_config_free */
+    struct center_terms terms;
 };
 
 enum center_kind { CENTER_DOMESTIC = 0, CENTER_OVERSEAS = 1 };
@@ -66,6 +79,7 @@ struct center_request {
     enum center_kind kind;
     int copies;
     const char *language; /* "ja" or "en" */
+    const char *terms_version; /* the terms the resident agreed to (center_terms_version_valid) */
     char request_id[37];  /* set by center_request_new_id; kept for retries */
 };
 
@@ -108,6 +122,9 @@ void center_client_free(struct center_client *c);
  *  still resumed), as a kiosk whose calls are minutes apart does anyway.
  *  Default false: keep-alive. */
 void center_client_set_fresh_connections(struct center_client *c, bool fresh);
+
+/** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
+bool center_terms_version_valid(const char *s);
 
 /** GET /kofu/v1/config, validated. */
 int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info);

@@ -115,6 +115,8 @@ static void redraw(struct kiosk *k)
     m->fee_per_copy_yen = k->have_ccfg ? k->ccfg.fee_per_copy_yen : 0;
     m->open_minute = k->have_ccfg ? k->ccfg.open_minute : 0;
     m->close_minute = k->have_ccfg ? k->ccfg.close_minute : 0;
+    m->terms_ja = k->have_ccfg ? k->ccfg.terms.ja : NULL;
+    m->terms_en = k->have_ccfg ? k->ccfg.terms.en : NULL;
     m->pin_tries_max = k->cfg.pin_max_tries;
     m->pin_digits = m->screen == SESSION_SCREEN_PIN ? k->pin_len : m->pin_digits;
     m->preview = k->preview;
@@ -126,6 +128,10 @@ static void redraw(struct kiosk *k)
     cairo_t *cr = cairo_create(k->frame_surface);
     int rc = screens_draw(cr, k->disp.width, k->disp.height, m, &k->layout);
     cairo_destroy(cr);
+    if (m->screen == SESSION_SCREEN_TERMS && k->have_ccfg) {
+        m->terms_page = k->layout.terms_page; /* clamped to this size and language */
+        snprintf(k->terms_shown, sizeof k->terms_shown, "%s", k->ccfg.terms.version);
+    }
     cairo_surface_flush(k->frame_surface);
     if (rc != KOFU_OK)
         kofu_log(KOFU_LOG_ERROR, EV_DISPLAY, rc, (uint32_t)m->screen);
@@ -147,6 +153,11 @@ static void show_screen(struct kiosk *k, const struct session_action *a)
         m->progress_step = 0;
     if (a->screen == SESSION_SCREEN_MUNICIPALITY && m->screen != SESSION_SCREEN_MUNICIPALITY)
         m->municipality_page = a->municipality >= 0 ? a->municipality / SCREENS_MUNICIPALITIES_PER_PAGE : 0;
+    /* The terms start at the top, but a warning or a language switch over
+     * them keeps the place (the page number is clamped when drawn). */
+    if (a->screen == SESSION_SCREEN_TERMS && m->screen != SESSION_SCREEN_TERMS &&
+        m->screen != SESSION_SCREEN_TIMEOUT_WARNING)
+        m->terms_page = 0;
     m->screen = a->screen;
     m->lang = a->lang;
     m->err = a->err;
@@ -275,13 +286,19 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
         k->req.kind = a->cert_kind;
         k->req.copies = a->copies;
         k->req.language = a->lang == KOFU_LANG_EN ? "en" : "ja";
-        rc = center_request_new_id(&k->req);
+        k->req.terms_version = k->terms_agreed;
+        /* No consent on record, no request (the session never asks without one). */
+        rc = *k->terms_agreed ? center_request_new_id(&k->req) : KOFU_E_INTERNAL;
     }
     if (rc == KOFU_OK) {
         k->req_made = true;
         k->cert = center_certificate_new();
         struct center_call_info info;
         rc = k->cert ? center_request_certificate(k->cc, &k->req, k->cert, &info) : KOFU_E_NOMEM;
+        /* The center has newer terms: fetch them now, so that the next
+         * resident agrees to those (applied once this visit has ended). */
+        if (rc == KOFU_E_TERMS_OUTDATED)
+            k->next_config_ms = 0;
     }
     if (rc == KOFU_OK) {
         k->ver = certificate_verified_new();
@@ -441,6 +458,9 @@ static void wipe_visit(struct kiosk *k)
     memset(&k->pdf, 0, sizeof k->pdf);
     memset(&k->req, 0, sizeof k->req);
     k->req_made = false;
+    memset(k->terms_shown, 0, sizeof k->terms_shown);
+    memset(k->terms_agreed, 0, sizeof k->terms_agreed);
+    k->model.terms_page = 0;
     k->card = NULL;
     k->cert = NULL;
     k->ver = NULL;
@@ -682,6 +702,9 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         wipe_visit(k);
         k->visits++;
         break;
+    case SESSION_ACT_TERMS_AGREED:
+        snprintf(k->terms_agreed, sizeof k->terms_agreed, "%s", k->terms_shown);
+        break;
     case SESSION_ACT__COUNT:
         break;
     }
@@ -789,6 +812,17 @@ void kiosk_touch(struct kiosk *k, int x, int y)
             k->model.municipality_page = p;
             redraw(k);
         }
+        kiosk_input(k, SESSION_EV_ACTIVITY); /* reading a list is being there */
+        break;
+    }
+    case SCREENS_T_TERMS_UP:
+    case SCREENS_T_TERMS_DOWN: {
+        int p = k->model.terms_page + (t->kind == SCREENS_T_TERMS_DOWN ? 1 : -1);
+        if (p >= 0 && p < k->layout.terms_pages) {
+            k->model.terms_page = p;
+            redraw(k);
+        }
+        kiosk_input(k, SESSION_EV_ACTIVITY);
         break;
     }
     }

@@ -73,6 +73,10 @@ struct kiosk {
     cairo_surface_t *preview;
     struct center_request req;
     bool req_made;
+    /* The terms version on the TERMS screen as last drawn, and the one the
+     * resident agreed to (TERMS_AGREED): what the request carries. */
+    char terms_shown[CENTER_TERMS_VERSION_MAX + 1];
+    char terms_agreed[CENTER_TERMS_VERSION_MAX + 1];
 
     /* The screen. */
     struct screens_model model;

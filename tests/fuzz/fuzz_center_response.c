@@ -36,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(cfg.open_minute < cfg.close_minute);
             for (size_t i = 0; i < cfg.n_municipalities; i++)
                 CHECK(strlen(cfg.municipalities[i].code) == 6);
+            CHECK(center_terms_version_valid(cfg.terms.version));
+            CHECK(cfg.terms.ja && cfg.terms.en);
+            CHECK(strlen(cfg.terms.ja) >= 1 && strlen(cfg.terms.ja) <= CENTER_TERMS_TEXT_MAX);
+            CHECK(strlen(cfg.terms.en) >= 1 && strlen(cfg.terms.en) <= CENTER_TERMS_TEXT_MAX);
             center_config_free(&cfg);
         }
     } else if (which % 3 == 1) {

@@ -4,6 +4,7 @@
  * centersim, with card data read from cardsim through the real pcscd.
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 
 #include "card_reader.h"
 #include "center.h"
@@ -84,7 +85,7 @@ static int clean_center(void **state)
     (void)state;
     if (!h.centersim && harness_start_centersim(&h, default_center) != 0)
         return -1;
-    return harness_center(&h, "clear", NULL, 0);
+    return harness_center(&h, "clear", NULL, 0) || harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0);
 }
 
 static void restart_center(const char *const *args)
@@ -116,7 +117,8 @@ static struct center_client *client(void)
 static int request(struct center_client *c, const struct kenhojo_card_data *card, const char *muni,
                    enum center_kind kind, struct center_certificate **cert, struct center_call_info *info)
 {
-    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, "%s", muni);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     *cert = center_certificate_new();
@@ -155,7 +157,47 @@ static void test_config_lists_only_participating(void **state)
     for (size_t i = 0; i < cc.n_municipalities; i++)
         chiyoda = chiyoda || !strcmp(cc.municipalities[i].code, CHIYODA);
     assert_true(chiyoda);
+    /* The terms of use the kiosk shows before it reads a card. */
+    assert_string_equal(cc.terms.version, API_TERMS_VERSION_DEFAULT);
+    assert_true(strlen(cc.terms.ja) > 500 && strlen(cc.terms.en) > 500);
     center_config_free(&cc);
+    center_client_free(c);
+}
+
+/* The center changes its terms between the configuration a kiosk showed
+ * and the request: the stale version is refused (409, final, nothing
+ * issued); the fresh configuration carries the new version, and a request
+ * with it is served. A request without a version never leaves the kiosk. */
+static void test_stale_terms_version_refused(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    char reply[256];
+    assert_int_equal(harness_center(&h, "terms 2027-01-15.v2", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "terms=2027-01-15.v2"));
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_DOMESTIC, &cert, &info), KOFU_E_TERMS_OUTDATED);
+    assert_int_equal(info.http_status, 409);
+    assert_int_equal(info.attempts, 1);
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=0"));
+    struct center_config cc;
+    assert_int_equal(center_get_config(c, &cc, &info), KOFU_OK);
+    assert_string_equal(cc.terms.version, "2027-01-15.v2");
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja",
+                               .terms_version = cc.terms.version};
+    snprintf(r.municipality, sizeof r.municipality, CHIYODA);
+    assert_int_equal(center_request_new_id(&r), KOFU_OK);
+    cert = center_certificate_new();
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_OK);
+    r.terms_version = NULL;
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_E_ARG);
+    r.terms_version = "not a token";
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_E_ARG);
+    center_config_free(&cc);
+    assert_int_equal(harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0), 0);
+    assert_int_equal(harness_center(&h, "terms bad version", reply, sizeof reply), -1);
     center_client_free(c);
 }
 
@@ -228,7 +270,8 @@ static void test_same_request_id_same_certificate(void **state)
 {
     (void)state;
     struct center_client *c = client();
-    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "en"};
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "en",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, CHIYODA);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     struct center_certificate *a = center_certificate_new(), *b = center_certificate_new();
@@ -386,6 +429,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_ping, clean_center),
         cmocka_unit_test_setup(test_config_lists_only_participating, clean_center),
+        cmocka_unit_test_setup(test_stale_terms_version_refused, clean_center),
         cmocka_unit_test_setup(test_domestic_issuance_verified_independently, clean_center),
         cmocka_unit_test_setup(test_overseas_issuance_with_seal, clean_center),
         cmocka_unit_test_setup(test_busy_center_retried_idempotently, clean_center),

@@ -428,6 +428,8 @@ static int kofu_stop(struct kofu_proc *k)
     "card load " resident "\n" \
     "wait service\n" \
     "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n" \
     "wait pin\n" \
     "pin " pin "\n" \
     "tap enter\n" \
@@ -452,6 +454,8 @@ static int kofu_stop(struct kofu_proc *k)
     "card load " resident "\n" \
     "wait service\n" \
     "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n" \
     "wait pin\n" \
     "pin " pin "\n" \
     "tap enter\n" \
@@ -532,6 +536,8 @@ static void test_scan_finds_a_live_certificate(void **state)
                    "card load tests/cardsim/residents/longname.json\n"
                    "wait service\n"
                    "tap service\n"
+                   "wait terms\n"
+                   "tap agree\n"
                    "wait pin\n"
                    "pin 0000\n"
                    "tap enter\n"

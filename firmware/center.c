@@ -6,7 +6,9 @@
 #include "log.h"
 #include "vault.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
@@ -15,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REQUEST_BODY_MAX (64 * 1024)
 #define COMPLETION_TIMEOUT_MS 5000
@@ -381,6 +385,43 @@ static bool take_municipality(const json_t *o, struct center_municipality *m)
            take_str(o, "name_en", m->name_en, sizeof m->name_en);
 }
 
+#define TZ_COMPONENT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+"
+
+bool center_timezone_valid(const char *zoneinfo_dir, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 3 || n >= CENTER_TIMEZONE_MAX || strspn(name, TZ_COMPONENT_CHARS "/") != n)
+        return false;
+    /* Walked one component at a time, never following a link, so the name
+     * cannot leave zoneinfo_dir or end on anything but a regular file. */
+    int dir = open(zoneinfo_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    bool ok = dir >= 0;
+    int parts = 0;
+    for (const char *p = name; ok;) {
+        size_t len = strcspn(p, "/");
+        char comp[CENTER_TIMEZONE_MAX];
+        ok = ++parts <= 3 && len > 0 && isalpha((unsigned char)p[0]);
+        if (!ok)
+            break;
+        memcpy(comp, p, len);
+        comp[len] = '\0';
+        if (p[len] == '/') {
+            int next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            close(dir);
+            dir = next;
+            ok = dir >= 0;
+            p += len + 1;
+        } else {
+            struct stat st;
+            ok = parts >= 2 && fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+            break;
+        }
+    }
+    if (dir >= 0)
+        close(dir);
+    return ok;
+}
+
 /* ---- GET /config -------------------------------------------------------- */
 
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out)
@@ -398,6 +439,7 @@ int center_parse_config(const uint8_t *body, size_t len, struct center_config *o
         !hhmm(open, &out->open_minute) || !hhmm(close, &out->close_minute) ||
         out->open_minute >= out->close_minute ||
         !take_str(hours, "timezone", out->timezone, sizeof out->timezone) ||
+        !center_timezone_valid(CENTER_ZONEINFO_DIR, out->timezone) ||
         !take_int(root, "fee_per_copy_yen", 0, 10000, &fee) || !take_int(root, "max_copies", 1, 10, &max_copies) ||
         !json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > CENTER_MUNICIPALITIES_MAX)
         goto out;

@@ -29,6 +29,8 @@
 #define CENTER_RESPONSE_MAX (256 * 1024)
 #define CENTER_DOSES_MAX 10
 #define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (shc.md §1.7) */
+#define CENTER_TIMEZONE_MAX 64 /* with its NUL */
+#define CENTER_ZONEINFO_DIR "/usr/share/zoneinfo"
 
 struct center_client;
 
@@ -51,7 +53,7 @@ struct center_municipality {
 struct center_config {
     int protocol;
     int open_minute, close_minute; /* minutes after midnight, center time */
-    char timezone[64];
+    char timezone[CENTER_TIMEZONE_MAX]; /* passed center_timezone_valid */
     int fee_per_copy_yen;
     int max_copies;
     size_t n_municipalities;
@@ -135,5 +137,14 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
                              struct center_certificate *out);
 /** A 4xx/5xx body: its typed error, or a generic one by HTTP status. */
 int center_parse_refusal(const uint8_t *body, size_t len, long status);
+
+/** Whether the center's time zone may become TZ: an IANA `Area/City` or
+ *  `Area/Sub/City` name (components of ASCII letters, digits, `_`, `-`, `+`,
+ *  each starting with a letter; so no `.`/`..`, no leading `:` or `/`;
+ *  shorter than CENTER_TIMEZONE_MAX) that names a regular file under
+ *  zoneinfo_dir (CENTER_ZONEINFO_DIR), reached without following a symbolic
+ *  link. Anything else would have tzset open a path of the center's choice
+ *  (a FIFO there blocks the kiosk). */
+bool center_timezone_valid(const char *zoneinfo_dir, const char *name);
 
 #endif

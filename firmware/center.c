@@ -137,7 +137,10 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
               curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEDATA, c) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/1") == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+              curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+              /* Straight to the center, whatever *_proxy the environment had. */
+              curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_NOPROXY, "*") == CURLE_OK;
     if (!ok) {
         center_client_free(c);
         return KOFU_E_INTERNAL;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -140,6 +141,28 @@ static void test_ping(void **state)
     assert_non_null(strstr(out, "server_expiry: "));
     assert_non_null(strstr(out, "municipalities: "));
     assert_non_null(strstr(out, "rtt_ms: "));
+}
+
+/* What the environment offers libcurl is not kofu's configuration: a TLS
+ * key log file and proxies (a dead port here) are ignored. */
+static void test_ping_ignores_tls_environment(void **state)
+{
+    (void)state;
+    char keylog[400];
+    snprintf(keylog, sizeof keylog, "%s/keylog.txt", h.dir);
+    unlink(keylog);
+    const char *vars[] = {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "http_proxy"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        setenv(vars[i], "http://127.0.0.1:9", 1);
+    setenv("SSLKEYLOGFILE", keylog, 1);
+    int rc = ping(config_path);
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    unsetenv("SSLKEYLOGFILE");
+    if (rc != 0)
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_int_equal(rc, 0);
+    assert_int_equal(access(keylog, F_OK), -1);
 }
 
 static void test_config_lists_only_participating(void **state)
@@ -385,6 +408,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_ping, clean_center),
+        cmocka_unit_test_setup(test_ping_ignores_tls_environment, clean_center),
         cmocka_unit_test_setup(test_config_lists_only_participating, clean_center),
         cmocka_unit_test_setup(test_domestic_issuance_verified_independently, clean_center),
         cmocka_unit_test_setup(test_overseas_issuance_with_seal, clean_center),

@@ -5,10 +5,12 @@
  * Owns: struct center_client (one curl handle kept for the client's life,
  * so connections and TLS sessions are reused), and the validated results of
  * each call. TLS 1.3 only; the center CA pinned from a file (never the
- * system store); host name checked; the kiosk's certificate and key loaded
- * by OpenSSL's OSSL_STORE, so the key can be a PEM file or a provider URI
- * (a TPM through the tpm2 provider, a PKCS#11 token through pkcs11-provider:
- * README, "Kiosk key in a TPM or token").
+ * system store); the host name checked against the subjectAltName only
+ * (never the CN); the center's certificate a leaf, not a CA; a failed
+ * handshake told apart by the center's TLS alert; no proxy; the kiosk's
+ * certificate and key loaded by OpenSSL's OSSL_STORE, so the key can be a
+ * PEM file or a provider URI (a TPM through the tpm2 provider, a PKCS#11
+ * token through pkcs11-provider: README, "Kiosk key in a TPM or token").
  *
  * Every field of every response is checked (type, length, allowed values)
  * before anything uses it. Responses that carry resident data are received

@@ -11,6 +11,7 @@
 # center-selfsigned.pem     self-signed, right names             (key: center.key.pem)
 # center-nosan.pem          by the center CA, CN=localhost and no subjectAltName (key: center.key.pem)
 # center-caleaf.pem         by the center CA, right names, but CA:TRUE and keyCertSign (key: center.key.pem)
+# center-certsign.pem       the same with CA:FALSE but still keyCertSign (key: center.key.pem)
 # other-ca.pem              an unrelated CA; other-center.pem/.key.pem: a server cert under it
 # kiosk-ca.pem              the kiosk CA the center trusts        (kiosk-ca.key.pem)
 # kiosk.pem/.key.pem        a kiosk device certificate, CN=kiosk-0001
@@ -79,7 +80,8 @@ issue() { # ca name subject ext-lines [openssl ca args...]
     rm -f "$name.csr" "$name.ext"
 }
 
-server_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
+server_names='subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
+server_ext="basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n$server_names"
 client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
 
 mkca center-ca "/CN=kofu test center CA/O=kofu test"
@@ -99,7 +101,11 @@ KEY=center.key.pem issue center-ca center-nosan "/CN=localhost/O=kofu test" \
     'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth' -days 825
 # A leaf that is also a CA: it could sign a center of its own.
 KEY=center.key.pem issue center-ca center-caleaf "/CN=center.kofu.test/O=kofu test" \
-    'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test' -days 825
+    "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth\n$server_names" \
+    -days 825
+KEY=center.key.pem issue center-ca center-certsign "/CN=center.kofu.test/O=kofu test" \
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth\n$server_names" \
+    -days 825
 issue other-ca other-center "/CN=center.kofu.test/O=elsewhere" "$server_ext" -days 825
 
 issue kiosk-ca kiosk "/CN=kiosk-0001/O=kofu test" "$client_ext" -days 825

@@ -136,8 +136,8 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
         return CURLE_SSL_CERTPROBLEM;
     X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
     X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    ok = (c->host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, c->host) : X509_VERIFY_PARAM_set1_host(vp, c->host, 0)) == 1 &&
-         pthread_once(&ctx_index_once, make_ctx_index) == 0 && ctx_index >= 0 &&
+    int named = c->host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, c->host) : X509_VERIFY_PARAM_set1_host(vp, c->host, 0);
+    ok = named == 1 && pthread_once(&ctx_index_once, make_ctx_index) == 0 && ctx_index >= 0 &&
          SSL_CTX_set_ex_data(ctx, ctx_index, c) == 1;
     if (!ok)
         return CURLE_SSL_CONNECT_ERROR;

@@ -403,6 +403,9 @@ static void test_ca_leaf_refused(void **state)
     (void)state;
     expect_server_refused(harness_path(0, "pki/center-caleaf.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
                           "tls-untrusted");
+    /* CA:FALSE, yet a key usage for signing certificates */
+    expect_server_refused(harness_path(0, "pki/center-certsign.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-untrusted");
     restart_center(default_center);
 }
 

@@ -66,7 +66,7 @@ static const struct err_words words[] = {
     {KOFU_E_TLS_SELF_SIGNED, "tls-self-signed", "証明書センターの確認に失敗しました。係員をお呼びください。",
      "The certificate center presented a self-signed certificate. Please call the staff."},
     {KOFU_E_TLS_PROTOCOL, "tls-protocol", "証明書センターと安全に通信できません。係員をお呼びください。",
-     "No secure (TLS 1.3) channel to the certificate center. Please call the staff."},
+     "No secure (TLS 1.3) channel to the certificate center could be agreed. Please call the staff."},
     {KOFU_E_TLS_CLIENT_REFUSED, "tls-client-refused", "この端末は証明書センターに受け付けられませんでした。係員をお呼びください。",
      "The certificate center refused this kiosk. Please call the staff."},
     {KOFU_E_CENTER_RESPONSE, "center-response", "証明書センターの応答が正しくありません。しばらくしてからお試しください。",

@@ -5,9 +5,9 @@
  *
  *   centersim --port PORT [--host 127.0.0.1] --pki DIR --fixture FILE
  *             [--db FILE] [--control PATH] [--fault SPEC]...
- *             [--cert FILE --key FILE] [--tls12-only] [--issuer-url URL]
- *             [--hours HH:MM-HH:MM] [--now EPOCH] [--terms FILE]
- *             [--terms-version VERSION] [-v]
+ *             [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]
+ *             [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]
+ *             [--terms FILE] [--terms-version VERSION] [-v]
  *
  * Owns: the command line, the event loop, signals and the control socket
  * (a Unix stream socket taking one-line commands, like cardsim's). The
@@ -57,7 +57,8 @@
 #define CS_EPOCH_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
 
 struct cs_opts {
-    const char *host, *pki, *fixture, *db, *control, *cert, *key, *issuer_url, *terms_file, *terms_version;
+    const char *host, *pki, *fixture, *db, *control, *cert, *key, *issuer_url, *terms_file, *terms_version,
+        *ciphersuites;
     int port;
     bool tls12_only, verbose, have_hours, have_now;
     int open_min, close_min;
@@ -103,9 +104,9 @@ static void cs_usage(void)
 {
     fputs("usage: centersim --port PORT [--host 127.0.0.1] --pki DIR --fixture FILE\n"
           "                 [--db FILE] [--control PATH] [--fault SPEC]...\n"
-          "                 [--cert FILE --key FILE] [--tls12-only] [--issuer-url URL]\n"
-          "                 [--hours HH:MM-HH:MM] [--now EPOCH] [--terms FILE]\n"
-          "                 [--terms-version VERSION] [-v]\n",
+          "                 [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]\n"
+          "                 [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]\n"
+          "                 [--terms FILE] [--terms-version VERSION] [-v]\n",
           stderr);
 }
 
@@ -160,6 +161,7 @@ static bool cs_option(struct cs_opts *o, int ch, const char *arg)
     case 'K': o->key = arg; return true;
     case 'i': o->issuer_url = arg; return true;
     case '2': o->tls12_only = true; return true;
+    case 'S': o->ciphersuites = arg; return true;
     case 'v': o->verbose = true; return true;
     case 'f':
         return fault_parse(&o->faults, arg, err, sizeof err) || cs_bad(err);
@@ -183,6 +185,7 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
         {"db", required_argument, NULL, 'd'},        {"control", required_argument, NULL, 'c'},
         {"fault", required_argument, NULL, 'f'},     {"cert", required_argument, NULL, 'C'},
         {"key", required_argument, NULL, 'K'},       {"tls12-only", no_argument, NULL, '2'},
+        {"ciphersuites", required_argument, NULL, 'S'},
         {"issuer-url", required_argument, NULL, 'i'}, {"hours", required_argument, NULL, 'h'},
         {"now", required_argument, NULL, 'n'},       {"verbose", no_argument, NULL, 'v'},
         {"terms", required_argument, NULL, 't'},     {"terms-version", required_argument, NULL, 'T'},
@@ -478,7 +481,7 @@ static int cs_listen(struct cs_sim *sim, const struct cs_opts *o, char *err, siz
     cs_path(ca, o->pki, "kiosk-ca.pem");
     cs_path(crl, o->pki, "kiosk-ca.crl");
     struct srv_options so = {o->host, o->port, o->cert ? o->cert : cert, o->key ? o->key : key, ca, crl,
-                             o->tls12_only};
+                             o->tls12_only, o->ciphersuites};
     sim->sigterm = evsignal_new(sim->base, SIGTERM, cs_on_signal, sim->base);
     sim->sigint = evsignal_new(sim->base, SIGINT, cs_on_signal, sim->base);
     if (!sim->sigterm || !sim->sigint || evsignal_add(sim->sigterm, NULL) != 0 || evsignal_add(sim->sigint, NULL) != 0)

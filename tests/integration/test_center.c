@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -142,6 +143,28 @@ static void test_ping(void **state)
     assert_non_null(strstr(out, "server_expiry: "));
     assert_non_null(strstr(out, "municipalities: "));
     assert_non_null(strstr(out, "rtt_ms: "));
+}
+
+/* What the environment offers libcurl is not kofu's configuration: a TLS
+ * key log file and proxies (a dead port here) are ignored. */
+static void test_ping_ignores_tls_environment(void **state)
+{
+    (void)state;
+    char keylog[400];
+    snprintf(keylog, sizeof keylog, "%s/keylog.txt", h.dir);
+    unlink(keylog);
+    const char *vars[] = {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "http_proxy"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        setenv(vars[i], "http://127.0.0.1:9", 1);
+    setenv("SSLKEYLOGFILE", keylog, 1);
+    int rc = ping(config_path);
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    unsetenv("SSLKEYLOGFILE");
+    if (rc != 0)
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_int_equal(rc, 0);
+    assert_int_equal(access(keylog, F_OK), -1);
 }
 
 static void test_config_lists_only_participating(void **state)
@@ -395,6 +418,55 @@ static void test_kiosk_refuses_bad_servers(void **state)
     restart_center(default_center);
 }
 
+/* The center's name only in the subject's CN (libcurl's OpenSSL backend
+ * falls back to it): refused, the name must be a subjectAltName. */
+static void test_name_only_in_cn_refused(void **state)
+{
+    (void)state;
+    expect_server_refused(harness_path(0, "pki/center-nosan.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-hostname");
+    restart_center(default_center);
+    /* An address in center_url is matched against the IP subjectAltNames. */
+    char conf[400], url[64];
+    snprintf(conf, sizeof conf, "%s/ip.conf", h.dir);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", h.center_port);
+    write_config(conf, url, harness_path(0, "pki/kiosk.pem"), harness_path(1, "pki/kiosk.key.pem"));
+    assert_int_equal(ping(conf), 0);
+    const char *wrongname[] = {"--hours", "00:00-24:00", "--cert", harness_path(0, "pki/center-wrongname.pem"),
+                               "--key", harness_path(1, "pki/center.key.pem"), NULL};
+    restart_center(wrongname);
+    assert_int_equal(ping(conf), 11);
+    assert_non_null(strstr(out, "error: tls-hostname"));
+    restart_center(default_center);
+}
+
+/* The center's own certificate may not be a CA: it could mint centers. */
+static void test_ca_leaf_refused(void **state)
+{
+    (void)state;
+    expect_server_refused(harness_path(0, "pki/center-caleaf.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-untrusted");
+    /* CA:FALSE, yet a key usage for signing certificates */
+    expect_server_refused(harness_path(0, "pki/center-certsign.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-untrusted");
+    restart_center(default_center);
+}
+
+/* A center that offers only TLS 1.3 suites kofu does not: it answers with
+ * handshake_failure, which is no verdict on the kiosk's certificate. */
+static void test_cipher_suite_mismatch_is_protocol(void **state)
+{
+    (void)state;
+    const char *args[] = {"--hours", "00:00-24:00", "--ciphersuites", "TLS_AES_128_CCM_SHA256", NULL};
+    restart_center(args);
+    assert_int_equal(ping(config_path), 11);
+    if (!strstr(out, "error: tls-protocol"))
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_non_null(strstr(out, "error: tls-protocol"));
+    assert_non_null(strstr(out, "handshake failure"));
+    restart_center(default_center);
+}
+
 /* And every way the kiosk side can be wrong, refused by the center. */
 static void test_center_refuses_bad_kiosks(void **state)
 {
@@ -404,8 +476,10 @@ static void test_center_refuses_bad_kiosks(void **state)
     snprintf(url, sizeof url, "https://localhost:%d", h.center_port);
     write_config(conf, url, harness_path(0, "pki/rogue-kiosk.pem"), harness_path(1, "pki/rogue-kiosk.key.pem"));
     assert_int_equal(ping(conf), 12);
+    assert_non_null(strstr(out, "error: tls-client-refused"));
     write_config(conf, url, harness_path(0, "pki/kiosk-revoked.pem"), harness_path(1, "pki/kiosk-revoked.key.pem"));
     assert_int_equal(ping(conf), 12);
+    assert_non_null(strstr(out, "error: tls-client-refused"));
     /* No client certificate at all: plain libcurl, which kofu never is. */
     CURL *c = curl_easy_init();
     char target[96];
@@ -428,6 +502,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_ping, clean_center),
+        cmocka_unit_test_setup(test_ping_ignores_tls_environment, clean_center),
         cmocka_unit_test_setup(test_config_lists_only_participating, clean_center),
         cmocka_unit_test_setup(test_stale_terms_version_refused, clean_center),
         cmocka_unit_test_setup(test_domestic_issuance_verified_independently, clean_center),
@@ -440,6 +515,9 @@ int main(void)
         cmocka_unit_test_setup(test_center_faults, clean_center),
         cmocka_unit_test_setup(test_completion_report, clean_center),
         cmocka_unit_test_setup(test_kiosk_refuses_bad_servers, clean_center),
+        cmocka_unit_test_setup(test_name_only_in_cn_refused, clean_center),
+        cmocka_unit_test_setup(test_ca_leaf_refused, clean_center),
+        cmocka_unit_test_setup(test_cipher_suite_mismatch_is_protocol, clean_center),
         cmocka_unit_test_setup(test_center_refuses_bad_kiosks, clean_center),
         cmocka_unit_test_setup(test_center_down, clean_center),
     };

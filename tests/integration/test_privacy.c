@@ -315,8 +315,8 @@ static unsigned scan_files(const char *dir, time_t since, const char *const *ski
     unsigned n = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+            continue; /* (.git: only git writes there, never kofu) */
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", strcmp(dir, "/") ? dir : "", e->d_name);
         struct stat st;

@@ -192,7 +192,7 @@ static void restrict_this_thread(int sig)
     errno = saved;
 }
 
-static int restrict_other_threads(int ruleset)
+static int restrict_other_threads(int ruleset, DIR *tasks)
 {
     enum { MAX_THREADS = 64 };
     pid_t done[MAX_THREADS], self = (pid_t)syscall(SYS_gettid), pid = getpid();
@@ -209,12 +209,8 @@ static int restrict_other_threads(int ruleset)
      * could have started another meanwhile. */
     for (bool again = true; again && rc == KOFU_OK;) {
         again = false;
-        DIR *d = opendir("/proc/self/task");
-        if (!d) {
-            rc = KOFU_E_SANDBOX;
-            break;
-        }
-        for (struct dirent *e; rc == KOFU_OK && (e = readdir(d));) {
+        rewinddir(tasks);
+        for (struct dirent *e; rc == KOFU_OK && (e = readdir(tasks));) {
             pid_t tid = (pid_t)atoi(e->d_name);
             bool seen = tid <= 0 || tid == self;
             for (int i = 0; i < n_done && !seen; i++)
@@ -242,7 +238,6 @@ static int restrict_other_threads(int ruleset)
             if (atomic_load(&threads_done) == before)
                 rc = KOFU_E_SANDBOX;
         }
-        closedir(d);
     }
     sigaction(sig, &old, NULL);
     return rc == KOFU_OK && atomic_load(&threads_failed) == 0 ? KOFU_OK : KOFU_E_SANDBOX;
@@ -255,7 +250,9 @@ static int apply_landlock(const struct sandbox_policy *p, int abi)
     int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (ruleset < 0)
         return KOFU_E_SANDBOX;
-    int rc = KOFU_OK;
+    /* Opened before the restriction, which may not allow /proc. */
+    DIR *tasks = opendir("/proc/self/task");
+    int rc = tasks ? KOFU_OK : KOFU_E_SANDBOX;
     for (size_t i = 0; i < p->n_read && rc == KOFU_OK; i++)
         rc = add_rule(ruleset, p->read[i], FS_READ, handled);
     for (size_t i = 0; i < p->n_write && rc == KOFU_OK; i++)
@@ -263,7 +260,9 @@ static int apply_landlock(const struct sandbox_policy *p, int abi)
     if (rc == KOFU_OK && syscall(SYS_landlock_restrict_self, ruleset, 0) != 0)
         rc = KOFU_E_SANDBOX;
     if (rc == KOFU_OK)
-        rc = restrict_other_threads(ruleset);
+        rc = restrict_other_threads(ruleset, tasks);
+    if (tasks)
+        closedir(tasks);
     close(ruleset);
     return rc;
 }

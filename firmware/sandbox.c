@@ -296,6 +296,23 @@ static const char *const allowed_syscalls[] = {
     "semop", "semtimedop", "shmdt",
 };
 
+const char *const *sandbox_syscalls(void)
+{
+    enum { N = sizeof allowed_syscalls / sizeof allowed_syscalls[0] };
+    static const char *all[N + 16];
+    static const char *const extra[] = {
+        "clone", "socket", "kill", "tgkill", /* allowed with their arguments checked */
+        "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self", "seccomp", "prctl",
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < N; i++)
+        all[n++] = allowed_syscalls[i];
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        all[n++] = extra[i];
+    all[n] = NULL;
+    return all;
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 /* ASan/LSan builds only: LeakSanitizer stops the world at exit with a
  * tracer thread (clone without CLONE_THREAD) that ptraces every thread;

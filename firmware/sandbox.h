@@ -86,6 +86,11 @@ int sandbox_allow_system(struct sandbox_policy *p);
  *  (not a provider URI), the SHC key set, the VDS-NC CSCA, the prompts. */
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path);
 
+/** Every system call kofu makes once confined, and those it confines
+ *  itself with (for checking that an outer filter — the systemd unit's —
+ *  leaves them all allowed). NULL-terminated. */
+const char *const *sandbox_syscalls(void);
+
 /** Enter the sandbox; one way, for the whole process. KOFU_OK (see `res`
  *  for what was applied), KOFU_E_SANDBOX when the policy is refused, a step
  *  fails, or the kernel lacks Landlock or seccomp and the policy is

@@ -159,6 +159,18 @@ int sandbox_allow_system(struct sandbox_policy *p)
     return allow_home(p, "XDG_CACHE_HOME", ".cache", "fontconfig");
 }
 
+int sandbox_enter_for_command(const struct kofu_config *c, const char *config_path, const char *extra)
+{
+    static struct sandbox_policy p;
+    sandbox_policy_init(&p);
+    int rc = sandbox_allow_system(&p);
+    if (rc == KOFU_OK)
+        rc = sandbox_allow_config(&p, c, config_path);
+    if (rc == KOFU_OK && extra && *extra)
+        rc = sandbox_allow_read(&p, extra);
+    return rc == KOFU_OK ? sandbox_enter(&p, NULL) : KOFU_E_SANDBOX;
+}
+
 /* ---- Landlock ---------------------------------------------------------- */
 
 static int landlock_abi(void)

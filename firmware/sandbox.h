@@ -86,6 +86,14 @@ int sandbox_allow_system(struct sandbox_policy *p);
  *  (not a provider URI), the SHC key set, the VDS-NC CSCA, the prompts. */
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path);
 
+/** The technicians' commands (`kofu card read`, `kofu center ping`), once
+ *  their reader or center client is set up: the system's paths, the
+ *  configuration's, and `extra` (a --card-ca DIR; may be NULL). Not
+ *  required: they hold no more than one card read for the person at the
+ *  terminal, and a lab machine's kernel may lack Landlock; unconfined, the
+ *  EV_SANDBOX event says so. */
+int sandbox_enter_for_command(const struct kofu_config *c, const char *config_path, const char *extra);
+
 /** Every system call kofu makes once confined, and those it confines
  *  itself with (for checking that an outer filter — the systemd unit's —
  *  leaves them all allowed). NULL-terminated. */

@@ -293,13 +293,15 @@ static int apply_landlock(const struct sandbox_policy *p, int abi)
 /* What kofu and its libraries (glibc, OpenSSL, libcurl, pcsc-lite, libcups,
  * cairo/pango/fontconfig, Xlib) called after confinement in every run of the
  * kiosk test suite (test_kiosk, test_x11: strace -f of each `kofu run`,
- * 44 calls), plus what paths the suite does not take need (each marked).
+ * 44 calls) and `make demo`, plus what paths the suite does not take need
+ * (each marked).
  * clone, socket, kill and tgkill are allowed below with their arguments
  * checked; names unknown on an architecture are skipped. */
 static const char *const allowed_syscalls[] = {
     /* files and descriptors (Landlock limits which paths) */
     "read", "write", "openat", "close", "lseek", "newfstatat", "access", "readlinkat", "fcntl", "ioctl",
     "getdents64", /* fontconfig rescans a font directory it finds changed */
+    "mkdir", /* a script's record-screens (the sim board; Landlock allows it only in the test-only outputs) */
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */

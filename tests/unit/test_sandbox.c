@@ -58,6 +58,8 @@ static int group_teardown(void **state)
     unlink(p);
     snprintf(p, sizeof p, "%s/shot.png", out_dir);
     unlink(p);
+    snprintf(p, sizeof p, "%s/rec", out_dir);
+    rmdir(p);
     rmdir(out_dir);
     rmdir(dir);
     rmdir(other_dir);
@@ -185,6 +187,13 @@ static int child_outputs(void)
         return CHILD_ENTER_FAILED;
     if (open_errno(shot, O_WRONLY | O_CREAT | O_TRUNC) != 0)
         return 11;
+    char rec[200]; /* record-screens makes its directory */
+    snprintf(rec, sizeof rec, "%s/rec", out_dir);
+    if (mkdir(rec, 0700) != 0)
+        return 14;
+    snprintf(rec, sizeof rec, "%s/rec2", dir);
+    if (mkdir(rec, 0700) == 0 || errno != EACCES) /* only there */
+        return 15;
     if (open_errno(other_file, O_RDONLY) != EACCES) /* the directory above stays closed */
         return 12;
     if (open_errno(allowed_file, O_WRONLY) != EACCES)

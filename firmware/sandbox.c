@@ -148,7 +148,8 @@ int sandbox_allow_system(struct sandbox_policy *p)
         (modules && *modules && sandbox_allow_read(p, modules) != KOFU_OK))
         return KOFU_E_ARG;
 #if defined(__SANITIZE_ADDRESS__)
-    /* LeakSanitizer reads its suppressions file at exit. */
+    /* LeakSanitizer reads its suppressions file at exit (env.c keeps
+     * LSAN_OPTIONS in these builds). */
     const char *lsan = getenv("LSAN_OPTIONS"), *sup = lsan ? strstr(lsan, "suppressions=") : NULL;
     if (sup) {
         sup += strlen("suppressions=");
@@ -305,6 +306,7 @@ static const char *const allowed_syscalls[] = {
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */
+    "mincore", /* wipestack.c: which stack pages are there to wipe */
     /* threads (device calls, curl's resolver) and signals */
     "futex", "set_robust_list", "rseq", "getpid", "exit", "exit_group", "rt_sigaction", "rt_sigprocmask",
     "rt_sigreturn", "restart_syscall", "gettid", /* the stop signals' handler; abort() and the vault's re-raise */

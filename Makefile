@@ -4,7 +4,7 @@
 BUILD    ?= build
 CC       ?= cc
 SAN      ?=
-PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig x11 alsa
+PKGS     := libpcsclite openssl jansson libcurl zlib cairo cairo-pdf pangocairo libqrencode fontconfig x11 alsa libseccomp
 # Debian 12's libcups2-dev has no cups.pc: ask cups-config.
 CUPS_CFLAGS := $(shell cups-config --cflags)
 CUPS_LIBS   := $(shell cups-config --libs)

@@ -11,6 +11,7 @@
 #include "board.h"
 #include "config.h"
 #include "errors.h"
+#include "sandbox.h"
 #include "kenhojo.h"
 #include "log.h"
 #include "vault.h"
@@ -392,6 +393,8 @@ static int card_read(int argc, char **argv)
                                    .max_tries = cfg.pin_max_tries};
     struct card_reader reader = {board_card_reader(), NULL, 0};
     res.rc = reader.ops->open(&reader.ctx, o.reader ? o.reader : cfg.reader);
+    if (res.rc == KOFU_OK) /* before any card data is read (sandbox.h) */
+        res.rc = sandbox_enter_for_command(&cfg, config_path_for_command(o.config_path), o.card_ca_dir);
     if (res.rc == KOFU_OK) {
         res.reader_name = reader.ops->name(reader.ctx);
         int wait = o.wait_seconds >= 0 ? o.wait_seconds : cfg.card_wait_seconds;

@@ -8,6 +8,7 @@
 #include "center.h"
 #include "config.h"
 #include "errors.h"
+#include "sandbox.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -81,8 +82,11 @@ static int center_ping(int argc, char **argv)
         return ping_exit_for(rc);
     }
     struct center_config cc;
-    struct center_call_info info;
-    rc = center_get_config(c, &cc, &info);
+    struct center_call_info info = {0};
+    /* Before the center's answer is parsed (sandbox.h). */
+    rc = sandbox_enter_for_command(&cfg, config_path_for_command(config_path), NULL);
+    if (rc == KOFU_OK)
+        rc = center_get_config(c, &cc, &info);
     printf("center: %s\n", cfg.center_url);
     if (info.server_subject[0])
         printf("server_subject: %s\nserver_expiry: %s\n", info.server_subject, info.server_expiry);

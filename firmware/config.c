@@ -209,13 +209,19 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
     return rc;
 }
 
+const char *config_path_for_command(const char *path)
+{
+    if (!path)
+        path = getenv("KOFU_CONFIG");
+    return path ? path : KOFU_CONFIG_DEFAULT_PATH;
+}
+
 int config_load_for_command(struct kofu_config *c, const char *path)
 {
     char err[512] = "";
     config_defaults(c);
-    if (!path)
-        path = getenv("KOFU_CONFIG");
-    int rc = config_load(c, path ? path : KOFU_CONFIG_DEFAULT_PATH, path != NULL, err, sizeof err);
+    bool must_exist = path || getenv("KOFU_CONFIG");
+    int rc = config_load(c, config_path_for_command(path), must_exist, err, sizeof err);
     if (rc != KOFU_OK)
         fprintf(stderr, "kofu: config: %s\n", err);
     return rc;

@@ -83,5 +83,7 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
  *  exist), else $KOFU_CONFIG (must exist), else the default path if it
  *  exists. Errors are printed to stderr with the reason. */
 int config_load_for_command(struct kofu_config *c, const char *path);
+/** The file config_load_for_command reads for `path`. */
+const char *config_path_for_command(const char *path);
 
 #endif

@@ -18,6 +18,9 @@ static const char *const kept[] = {
     "OPENSSL_CONF",        /* the providers of a kiosk key in a TPM or token */
     "OPENSSL_MODULES",     /* where those providers are installed */
     "PCSCLITE_CSOCK_NAME", /* pcsc-lite: pcscd's socket, when not the default */
+#if defined(__SANITIZE_ADDRESS__)
+    "LSAN_OPTIONS", /* ASan builds: the sandbox lets LeakSanitizer read its suppressions file */
+#endif
 };
 
 #define N_KEPT (sizeof kept / sizeof kept[0])

@@ -22,6 +22,8 @@ static const struct err_words words[] = {
     {KOFU_E_VAULT, "vault", "安全なメモリ領域を確保できません。係員をお呼びください。",
      "Protected memory could not be set up. Please call the staff."},
     {KOFU_E_TIMEOUT, "timeout", "時間内に完了しませんでした。", "It did not finish in time."},
+    {KOFU_E_SANDBOX, "sandbox", "端末の保護機能を有効にできません。係員をお呼びください。",
+     "The kiosk's protection could not be enabled. Please call the staff."},
     {KOFU_E_NO_SERVICE, "no-service", "カード読み取りサービスが動いていません。係員をお呼びください。",
      "The card reader service is not running. Please call the staff."},
     {KOFU_E_NO_READER, "no-reader", "カードリーダーが見つかりません。係員をお呼びください。",

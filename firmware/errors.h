@@ -19,6 +19,7 @@ enum kofu_err {
     KOFU_E_CONFIG = -4,        /* configuration missing or invalid */
     KOFU_E_VAULT = -5,         /* the vault could not be set up (mlock, madvise) */
     KOFU_E_TIMEOUT = -6,       /* a wait ran out of time */
+    KOFU_E_SANDBOX = -7,       /* the process could not confine itself (sandbox.h) */
 
     KOFU_E_NO_SERVICE = -10,   /* the PC/SC service (pcscd) is not running */
     KOFU_E_NO_READER = -11,    /* no reader, or none matches the configuration */

@@ -1046,6 +1046,29 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     return KIOSK_EXIT_OK;
 }
 
+/* Everything is open and located: from here on nothing is written, read
+ * from elsewhere or started (sandbox.h). The kiosk board fails closed. */
+static int confine(struct kiosk *k, const struct kiosk_options *o)
+{
+    static struct sandbox_policy p;
+    sandbox_policy_init(&p);
+    bool sim = !strcmp(k->board->name, "sim");
+    p.required = !sim;
+    p.test_outputs = sim && k->script;
+    int rc = sandbox_allow_system(&p);
+    if (rc == KOFU_OK)
+        rc = sandbox_allow_config(&p, &k->cfg, config_path_for_command(o->config_path));
+    if (rc == KOFU_OK && p.test_outputs)
+        rc = kiosk_script_outputs(k, &p);
+    if (rc == KOFU_OK)
+        rc = sandbox_enter(&p, NULL);
+    if (rc == KOFU_OK)
+        return KIOSK_EXIT_OK;
+    fprintf(stderr, "kofu: %s / %s\n", kofu_err_text(KOFU_E_SANDBOX, KOFU_LANG_EN),
+            kofu_err_text(KOFU_E_SANDBOX, KOFU_LANG_JA));
+    return KIOSK_EXIT_SANDBOX;
+}
+
 static void teardown(struct kiosk *k)
 {
     kiosk_script_free(k);
@@ -1178,6 +1201,8 @@ int kiosk_run(const struct kiosk_options *o)
     signal(SIGPIPE, SIG_IGN);
 
     int rc = setup(k, o);
+    if (rc == KIOSK_EXIT_OK)
+        rc = confine(k, o);
     if (rc == KIOSK_EXIT_OK) {
         loop(k);
         rc = k->exit_code;

@@ -36,6 +36,7 @@ enum kiosk_exit {
     KIOSK_EXIT_SCRIPT = 1,    /* a script step failed: its line and why on stderr */
     KIOSK_EXIT_USAGE = 2,     /* bad arguments, configuration or script */
     KIOSK_EXIT_DEVICE = 3,    /* a device the kiosk cannot run without failed to open */
+    KIOSK_EXIT_SANDBOX = 4,   /* the process could not confine itself (sandbox.h): it does not serve */
 };
 
 /** Run the kiosk until stopped. Returns an enum kiosk_exit. */

@@ -14,6 +14,7 @@
 #include "document.h"
 #include "kenhojo.h"
 #include "kiosk.h"
+#include "sandbox.h"
 #include "screens.h"
 #include "session.h"
 #include "wipestack.h"
@@ -131,6 +132,9 @@ void kiosk_script_poll(struct kiosk *k);
 /** A screen was presented (for waits and record-screens). */
 void kiosk_script_screen_shown(struct kiosk *k);
 void kiosk_script_free(struct kiosk *k);
+/** The script's test-only outputs (screenshot files, record-screens
+ *  directories), writable in the sandbox of the sim board. */
+int kiosk_script_outputs(const struct kiosk *k, struct sandbox_policy *p);
 /** One command to a test peer's control socket (sim_cardsim_control,
  *  sim_centersim_control): KOFU_OK when the reply line starts with "ok". */
 int kiosk_peer_control(const char *path, const char *cmd, char *reply, size_t cap);

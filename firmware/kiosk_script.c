@@ -151,6 +151,18 @@ static const char *check(const struct script_cmd *c)
     return NULL;
 }
 
+int kiosk_script_outputs(const struct kiosk *k, struct sandbox_policy *p)
+{
+    const struct kiosk_script *s = k->script;
+    for (size_t i = 0; s && i < s->n; i++) {
+        const struct script_cmd *c = &s->cmds[i];
+        /* record-screens makes its directory: the one above it. */
+        if ((c->op == OP_SCREENSHOT || c->op == OP_RECORD) && sandbox_allow_write_dir_of(p, c->argv[0]) != KOFU_OK)
+            return KOFU_E_ARG;
+    }
+    return KOFU_OK;
+}
+
 int kiosk_script_load(struct kiosk *k, const char *path)
 {
     FILE *f = fopen(path, "re");

@@ -30,6 +30,7 @@ static const char *const event_names[EV__COUNT] = {
     [EV_AUDIO] = "audio",
     [EV_DISPLAY] = "display",
     [EV_RECEIPT] = "receipt",
+    [EV_SANDBOX] = "sandbox",
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }

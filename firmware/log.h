@@ -32,6 +32,7 @@ enum kofu_event {
     EV_AUDIO,            /* code: result of playing a prompt; detail: enum session_prompt */
     EV_DISPLAY,          /* code: result of drawing or presenting; detail: enum session_screen */
     EV_RECEIPT,          /* code: result of printing a refund receipt; detail: yen */
+    EV_SANDBOX,          /* code: result of confining the process; detail: the kernel's Landlock ABI */
     EV__COUNT
 };
 

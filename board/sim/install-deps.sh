@@ -23,6 +23,7 @@ zbar-tools poppler-utils
 libx11-dev libxtst-dev xvfb xauth libasound2-dev libasound2-plugins espeak-ng sox
 iproute2 util-linux procps
 tzdata
+libseccomp-dev
 "
 
 if [ "${1:-}" = "--list" ]; then

@@ -29,6 +29,9 @@ static void test_only_the_list_survives(void **state)
         {"WATCHDOG_USEC", "30000000"},         {"DISPLAY", ":7"},          {"XAUTHORITY", "/run/x/cookie"},
         {"OPENSSL_CONF", "/etc/kofu/ssl.cnf"}, {"OPENSSL_MODULES", "/usr/lib/ossl-modules"},
         {"PCSCLITE_CSOCK_NAME", "/run/pcscd/pcscd.comm"},
+#if defined(__SANITIZE_ADDRESS__)
+        {"LSAN_OPTIONS", "suppressions=/tmp/kofu-test-env.supp"},
+#endif
     };
     const char *const drop[] = {"SSLKEYLOGFILE", "https_proxy", "HTTPS_PROXY", "http_proxy", "ALL_PROXY",
                                 "all_proxy",     "NO_PROXY",    "TZ",          "TZDIR",      "CURL_HOME",

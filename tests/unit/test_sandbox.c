@@ -1,0 +1,347 @@
+/*
+ * test_sandbox.c — sandbox_enter() as the kernel enforces it. Each case runs
+ * in a forked child (confinement is one way) that enters the sandbox with a
+ * small policy and reports what the kernel let it do through its exit status;
+ * a forbidden system call must end the child with SIGSYS.
+ */
+#include "errors.h"
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char dir[] = "/tmp/kofu-sandbox-XXXXXX";
+static char allowed_file[64], other_dir[] = "/tmp/kofu-sandbox-other-XXXXXX", other_file[80], out_dir[80];
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir) || !mkdtemp(other_dir))
+        return -1;
+    snprintf(allowed_file, sizeof allowed_file, "%s/allowed.txt", dir);
+    snprintf(other_file, sizeof other_file, "%s/secret.txt", other_dir);
+    snprintf(out_dir, sizeof out_dir, "%s/out", other_dir);
+    FILE *a = fopen(allowed_file, "w"), *b = fopen(other_file, "w");
+    if (!a || !b)
+        return -1;
+    fputs("allowed\n", a);
+    fputs("not for the sandbox\n", b);
+    fclose(a);
+    fclose(b);
+    return mkdir(out_dir, 0700);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    char p[200];
+    unlink(allowed_file);
+    unlink(other_file);
+    snprintf(p, sizeof p, "%s/new.txt", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/shot.png", out_dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/rec", out_dir);
+    rmdir(p);
+    rmdir(out_dir);
+    rmdir(dir);
+    rmdir(other_dir);
+    return 0;
+}
+
+static void small_policy(struct sandbox_policy *p)
+{
+    sandbox_policy_init(p);
+    p->required = true;
+    assert_int_equal(sandbox_allow_read(p, dir), KOFU_OK);
+}
+
+/* Child codes: 0 = as expected; 10+n = step n went otherwise. */
+enum { CHILD_ENTER_FAILED = 9 };
+
+static int open_errno(const char *path, int flags)
+{
+    int fd = open(path, flags | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        return 0;
+    }
+    return errno;
+}
+
+static int run_child(int (*body)(void))
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(body());
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    return st;
+}
+
+static int child_files(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    struct sandbox_result r;
+    if (sandbox_enter(&p, &r) != KOFU_OK || r.landlock_abi < 1 || !r.seccomp)
+        return CHILD_ENTER_FAILED;
+    char newfile[200], buf[16];
+    snprintf(newfile, sizeof newfile, "%s/new.txt", dir);
+    if (open_errno(allowed_file, O_RDONLY) != 0) /* an allowed read works */
+        return 11;
+    int fd = open(allowed_file, O_RDONLY);
+    if (read(fd, buf, sizeof buf) != 8 || memcmp(buf, "allowed\n", 8))
+        return 12;
+    close(fd);
+    if (open_errno(allowed_file, O_WRONLY) != EACCES) /* readable is not writable */
+        return 13;
+    if (open_errno(newfile, O_WRONLY | O_CREAT) != EACCES)
+        return 14;
+    if (open_errno("/tmp/kofu-sandbox-escape.txt", O_WRONLY | O_CREAT) != EACCES)
+        return 15;
+    if (open_errno(other_file, O_RDONLY) != EACCES) /* outside the allow-list */
+        return 16;
+    if (open_errno("/etc/hostname", O_RDONLY) != EACCES)
+        return 17;
+    if (open_errno(allowed_file, O_RDONLY | O_TRUNC) != EACCES) /* truncating is writing */
+        return 18;
+    return 0;
+}
+
+static void test_files_refused_outside_policy(void **state)
+{
+    (void)state;
+    int st = run_child(child_files);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    /* Nothing was created behind the sandbox's back. */
+    assert_int_equal(access("/tmp/kofu-sandbox-escape.txt", F_OK), -1);
+}
+
+static atomic_int entered;
+
+static void *thread_opens(void *arg)
+{
+    (void)arg;
+    /* Wait until the main thread has entered the sandbox. */
+    for (int i = 0; i < 5000 && !atomic_load(&entered); i++)
+        usleep(1000);
+    if (!atomic_load(&entered))
+        return (void *)(intptr_t)-1;
+    return (void *)(intptr_t)open_errno(other_file, O_RDONLY);
+}
+
+/* A thread that existed before sandbox_enter is confined too. */
+static int child_thread(void)
+{
+    pthread_t th;
+    if (pthread_create(&th, NULL, thread_opens, NULL) != 0)
+        return 11;
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    atomic_store(&entered, 1);
+    void *ret;
+    pthread_join(th, &ret);
+    return (intptr_t)ret == EACCES ? 0 : 12;
+}
+
+static void test_existing_thread_confined(void **state)
+{
+    (void)state;
+    int st = run_child(child_thread);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* The sim board's test-only outputs: writable there, nowhere else. */
+static int child_outputs(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    p.test_outputs = true;
+    char shot[200];
+    snprintf(shot, sizeof shot, "%s/shot.png", out_dir);
+    if (sandbox_allow_write_dir_of(&p, shot) != KOFU_OK || sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    if (open_errno(shot, O_WRONLY | O_CREAT | O_TRUNC) != 0)
+        return 11;
+    char rec[200]; /* record-screens makes its directory */
+    snprintf(rec, sizeof rec, "%s/rec", out_dir);
+    if (mkdir(rec, 0700) != 0)
+        return 14;
+    snprintf(rec, sizeof rec, "%s/rec2", dir);
+    if (mkdir(rec, 0700) == 0 || errno != EACCES) /* only there */
+        return 15;
+    if (open_errno(other_file, O_RDONLY) != EACCES) /* the directory above stays closed */
+        return 12;
+    if (open_errno(allowed_file, O_WRONLY) != EACCES)
+        return 13;
+    return 0;
+}
+
+static void test_test_outputs_writable(void **state)
+{
+    (void)state;
+    int st = run_child(child_outputs);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* A policy with outputs but without test_outputs (the kiosk board) is
+ * refused before anything is applied. */
+static void test_outputs_refused_on_kiosk(void **state)
+{
+    (void)state;
+    struct sandbox_policy p;
+    small_policy(&p);
+    assert_int_equal(sandbox_allow_write_dir_of(&p, "/tmp/x.png"), KOFU_OK);
+    assert_int_equal(sandbox_enter(&p, NULL), KOFU_E_SANDBOX);
+    assert_int_equal(open_errno(other_file, O_RDONLY), 0); /* still unconfined */
+}
+
+#if !defined(__SANITIZE_ADDRESS__) /* the sanitizer runtime needs ptrace and fork */
+static int child_ptrace(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+    return 11;
+}
+
+#endif
+
+static int child_mount(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    mount("none", dir, "tmpfs", 0, NULL);
+    return 11;
+}
+
+static int child_execve(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    char *argv[] = {(char *)(uintptr_t) "/bin/true", NULL};
+    execv("/bin/true", argv);
+    return 11;
+}
+
+#if !defined(__SANITIZE_ADDRESS__)
+static int child_fork(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    return 11;
+}
+#endif
+
+static void test_forbidden_calls_kill(void **state)
+{
+    (void)state;
+    int (*bodies[])(void) = {child_mount, child_execve,
+#if !defined(__SANITIZE_ADDRESS__)
+                             child_ptrace, child_fork
+#endif
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        int st = run_child(bodies[i]);
+        if (!WIFSIGNALED(st))
+            fprintf(stderr, "case %zu: exited %d\n", i, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        assert_true(WIFSIGNALED(st));
+        assert_int_equal(WTERMSIG(st), SIGSYS);
+    }
+}
+
+/* The same calls without the sandbox are not killed: the SIGSYS above is
+ * the filter's doing. */
+static int child_unconfined_ptrace(void)
+{
+    errno = 0;
+    ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+    return 0;
+}
+
+static void test_unconfined_not_killed(void **state)
+{
+    (void)state;
+    int st = run_child(child_unconfined_ptrace);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_policy_limits(void **state)
+{
+    (void)state;
+    struct sandbox_policy p;
+    sandbox_policy_init(&p);
+    assert_int_equal(sandbox_allow_read(&p, ""), KOFU_E_ARG);
+    char longpath[SANDBOX_PATH_LEN + 1];
+    memset(longpath, 'a', sizeof longpath - 1);
+    longpath[sizeof longpath - 1] = '\0';
+    assert_int_equal(sandbox_allow_read(&p, longpath), KOFU_E_ARG);
+    assert_int_equal(sandbox_allow_read(&p, "/x"), KOFU_OK);
+    assert_int_equal(sandbox_allow_read(&p, "/x"), KOFU_OK); /* once only */
+    assert_int_equal(p.n_read, 1);
+    char name[32];
+    for (int i = 1; i < SANDBOX_PATHS_MAX; i++) {
+        snprintf(name, sizeof name, "/p%d", i);
+        assert_int_equal(sandbox_allow_read(&p, name), KOFU_OK);
+    }
+    assert_int_equal(sandbox_allow_read(&p, "/one-too-many"), KOFU_E_ARG);
+    assert_int_equal(sandbox_allow_write_dir_of(&p, "shot.png"), KOFU_OK);
+    assert_string_equal(p.write[0], ".");
+    assert_int_equal(sandbox_allow_write_dir_of(&p, "/tmp/a/shot.png"), KOFU_OK);
+    assert_string_equal(p.write[1], "/tmp/a");
+    /* The system list and a configuration fit, with room to spare. */
+    sandbox_policy_init(&p);
+    assert_int_equal(sandbox_allow_system(&p), KOFU_OK);
+    assert_true(p.n_read + 10 < SANDBOX_PATHS_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_files_refused_outside_policy),
+        cmocka_unit_test(test_existing_thread_confined),
+        cmocka_unit_test(test_test_outputs_writable),
+        cmocka_unit_test(test_outputs_refused_on_kiosk),
+        cmocka_unit_test(test_forbidden_calls_kill),
+        cmocka_unit_test(test_unconfined_not_killed),
+        cmocka_unit_test(test_policy_limits),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

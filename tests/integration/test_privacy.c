@@ -275,7 +275,7 @@ static size_t scan_process(pid_t pid, const char *name)
             continue;
         if (!strcmp(file, "[vvar]") || !strcmp(file, "[vsyscall]"))
             continue;
-        char where[200];
+        char where[400];
         snprintf(where, sizeof where, "%s %lx-%lx %s %s", name, lo, hi, perms, *file ? file : "[anon]");
         size_t carry = 0;
         for (unsigned long at = lo; at < hi;) {

@@ -103,9 +103,9 @@ static bool main_stack_range(uintptr_t *lo, uintptr_t *hi)
     return found;
 }
 
-/* Frames of the calls made while wiping (explicit_bzero, mincore) land
- * below the caller's frame: leave them this much room. */
-#define WIPESTACK_MARGIN (4u << 10)
+/* The calls made while wiping (pthread_sigmask, mincore, explicit_bzero)
+ * put their small frames below this function's: leave them this much. */
+#define WIPESTACK_MARGIN 1024u
 
 __attribute__((noinline)) int wipestack_wipe_below(void)
 {
@@ -117,16 +117,21 @@ __attribute__((noinline)) int wipestack_wipe_below(void)
     uintptr_t lo, hi;
     if (!main_stack_range(&lo, &hi))
         return KOFU_E_INTERNAL;
-    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    volatile char marker = 0; /* its address: within this frame, near the stack pointer */
+    uintptr_t here = (uintptr_t)&marker;
     if (here < lo + WIPESTACK_MARGIN || here > hi)
         return KOFU_E_INTERNAL; /* not on the main thread's stack */
     size_t ps = page_size();
-    uintptr_t top = (here - WIPESTACK_MARGIN) & ~(uintptr_t)(ps - 1);
+    uintptr_t top = here - WIPESTACK_MARGIN;
+    uintptr_t top_page = top & ~(uintptr_t)(ps - 1);
     /* A signal handler's frame would land in the range being zeroed. */
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    wipe_resident((uint8_t *)lo, (uint8_t *)top);
+    if (top_page > lo)
+        wipe_resident((uint8_t *)lo, (uint8_t *)top_page);
+    /* The page under the margin is in use, so resident: its lower part too. */
+    explicit_bzero((void *)top_page, (size_t)(top - top_page));
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return KOFU_OK;
 }

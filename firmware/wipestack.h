@@ -43,9 +43,11 @@ void wipestack_wipe(struct wipestack *w);
 void wipestack_destroy(struct wipestack *w);
 
 /** Zero the calling thread's stack below the caller's frame (all of the
- *  mapping that is resident there), with signals blocked meanwhile. For the
- *  main thread, whose stack is the [stack] mapping. KOFU_OK, or
- *  KOFU_E_INTERNAL if the mapping could not be found. */
+ *  mapping that is resident there, but the 1 KiB just under this call that
+ *  its own frames use), with signals blocked meanwhile. For the main
+ *  thread, whose stack is the [stack] mapping: call it from as high a frame
+ *  as possible (the main loop). KOFU_OK, or KOFU_E_INTERNAL if the mapping
+ *  could not be found. */
 int wipestack_wipe_below(void);
 
 #endif

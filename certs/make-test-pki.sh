@@ -18,6 +18,8 @@
 # shc-issuer.key.pem        the SMART Health Card issuer key (EC P-256)
 # csca.pem/.key.pem         the VDS-NC test CSCA (EC P-256, self-signed)
 # vds-signer.pem/.key.pem   the VDS-NC barcode signer under the CSCA
+# printer-ca.pem            the printer CA that kiosks pin (printer_ca_file)  (printer-ca.key.pem)
+# printer.pem/.key.pem      the printer's certificate under it: localhost, 127.0.0.1
 #
 # All throwaway test keys: nothing here is committed. Re-running keeps what
 # exists; delete OUTDIR to start over.
@@ -26,7 +28,6 @@ out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
 cd "$out"
-[ -s .done ] && exit 0
 umask 077
 ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
@@ -77,6 +78,16 @@ issue() { # ca name subject ext-lines [openssl ca args...]
 
 server_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
 client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+
+# The printer's PKI, made on its own so that a PKI from before it gets it too.
+if [ ! -s printer.pem ]; then
+    mkca printer-ca "/CN=kofu test printer CA/O=kofu test"
+    issue printer-ca printer "/CN=localhost/O=kofu test" \
+        'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1' \
+        -days 825
+    chmod 0644 printer-ca.pem printer.pem && chmod 0600 printer-ca.key.pem printer.key.pem
+fi
+[ -s .done ] && exit 0
 
 mkca center-ca "/CN=kofu test center CA/O=kofu test"
 mkca other-ca "/CN=some other CA/O=elsewhere"

@@ -58,7 +58,7 @@ static void write_config_with(const char *more)
              "wait_timeout_ms = 30000\n"
              "%s",
              more);
-    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log, extra), 0);
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log, extra), 0);
 }
 
 static void write_config(void) { write_config_with(""); }
@@ -66,7 +66,9 @@ static void write_config(void) { write_config_with(""); }
 static int group_setup(void **state)
 {
     (void)state;
-    if (printer_peer_start_kiosk_peers(&h, &printer) != 0)
+    /* ipps:// with the printer pinned, as on a kiosk; KOFU_TEST_PRINTER=ipp
+     * runs the same sessions over a private plain link. */
+    if (printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env()) != 0)
         return -1;
     snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
     snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);

@@ -11,7 +11,7 @@
  * are checked once at start-up: a missing family is an error, never a silent
  * fallback to another font. IPAex lacks characters residents' names have
  * (𠮷, U+20BB7); each face therefore has a chain of named fallback families
- * (Noto Sans/Serif CJK JP, then IPAmjMincho) that supply, character by
+ * (IPAmjMincho, from fonts-ipamj-mincho) that supply, character by
  * character, what the face lacks. fontconfig's own substitution stays off:
  * every character is drawn from a family of the chain, chosen here, or the
  * text is unprintable. document_text_printable asks that of a card's name
@@ -109,9 +109,8 @@ struct document_fonts {
     void *coverage[2][1 + DOCUMENT_FONT_FALLBACK_MAX];
 };
 
-/** Check and load the certificate fonts: IPAexGothic, with Noto Sans CJK
- *  JP and IPAmjMincho as its fallbacks, and IPAexMincho, with Noto Serif
- *  CJK JP and IPAmjMincho. Each family must be fontconfig's best match for
+/** Check and load the certificate fonts: IPAexGothic and IPAexMincho, each
+ *  with IPAmjMincho as its fallback. Each family must be fontconfig's best match for
  *  its own name (exact family, covering Japanese) and the font pango then
  *  loads must be that family. Call once at start-up; a failure means the
  *  kiosk cannot print.

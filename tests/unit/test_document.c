@@ -309,9 +309,9 @@ static void test_fonts(void **state)
     document_fonts_free(&f);
 
     /* The chains: named fallbacks, each checked like the face itself. */
-    assert_string_equal(fonts.gothic_fallback[0], "Noto Sans CJK JP");
-    assert_string_equal(fonts.gothic_fallback[1], "IPAmjMincho");
-    assert_string_equal(fonts.mincho_fallback[0], "Noto Serif CJK JP");
+    assert_string_equal(fonts.gothic_fallback[0], "IPAmjMincho");
+    assert_string_equal(fonts.gothic_fallback[1], "");
+    assert_string_equal(fonts.mincho_fallback[0], "IPAmjMincho");
     static const char *const missing_fallback[] = {"IPAexGothic", "Kofu No Such Fallback", NULL};
     assert_int_equal(document_fonts_init_chains(&f, missing_fallback, NULL), KOFU_E_FONT);
     assert_null(f.fontmap);
@@ -331,16 +331,17 @@ static void test_text_printable(void **state)
 {
     (void)state;
     assert_int_equal(document_text_printable(&fonts, "山田　太郎"), KOFU_OK);
-    /* 𠮷 is not in IPAex: Noto Sans CJK JP has it. */
+    /* 𠮷 is not in IPAex: IPAmjMincho has it. */
     assert_int_equal(document_text_printable(&fonts, TAKAHASHI_YOSHIKO), KOFU_OK);
     assert_int_equal(document_text_printable(&fonts, "19800217"), KOFU_OK);
     assert_int_equal(document_text_printable(&fonts, ""), KOFU_OK);
     /* 葛 with an ideographic variation selector: the selector goes with it. */
     assert_int_equal(document_text_printable(&fonts, "\u845b\U000E0100\u98fe"), KOFU_OK);
-    /* Private use (a municipality's own 外字), a script none of the named
-     * families has, a character no font at all has, controls, bad UTF-8. */
+    /* Private use (a municipality's own 外字), scripts none of the named
+     * families has (Tibetan; Hangul), an emoji, controls, bad UTF-8. */
     assert_int_equal(document_text_printable(&fonts, "山田　" GAIJI "子"), KOFU_E_DOC_UNPRINTABLE);
     assert_int_equal(document_text_printable(&fonts, "\u0f40"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "\uc11c\uc6b8"), KOFU_E_DOC_UNPRINTABLE);
     assert_int_equal(document_text_printable(&fonts, "\U0001F600"), KOFU_E_DOC_UNPRINTABLE);
     assert_int_equal(document_text_printable(&fonts, "山田\n太郎"), KOFU_E_DOC_UNPRINTABLE);
     assert_int_equal(document_text_printable(&fonts, "YAMADA \xff"), KOFU_E_DOC_UNPRINTABLE);
@@ -391,12 +392,12 @@ static void test_name_from_fallback_font(void **state)
     char *w = pdf_words_with("pdftotext -raw -enc UTF-8", pdf);
     assert_has(w, squeeze(TAKAHASHI_YOSHIKO, want, sizeof want));
     free(w);
-    /* IPAex for everything it has; Noto Sans CJK JP only for what it lacks. */
+    /* IPAex for everything it has; IPAmjMincho only for what it lacks. */
     pdf_families(pdf, families, sizeof families);
     assert_non_null(strstr(families, "IPAexGothic"));
-    assert_non_null(strstr(families, "NotoSansCJKjp-Regular"));
+    assert_non_null(strstr(families, "IPAmjMincho"));
     for (char *save_ptr = NULL, *f = strtok_r(families, " ", &save_ptr); f; f = strtok_r(NULL, " ", &save_ptr))
-        if (strcmp(f, "IPAexGothic") && strcmp(f, "IPAexMincho") && strcmp(f, "NotoSansCJKjp-Regular"))
+        if (strcmp(f, "IPAexGothic") && strcmp(f, "IPAexMincho") && strcmp(f, "IPAmjMincho"))
             fail_msg("a font outside the chains in the PDF: %s", f);
 
     /* Without the fallback the same name is refused, not drawn as a box. */

@@ -28,10 +28,17 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(CUPS_LIBS) -lm
 
 # The firmware core, shared by kofu, the tests and the fuzzers.
 # Every driver and both boards are in every build (`kofu run --board NAME`).
-CORE_SRC := $(filter-out firmware/main.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
+CORE_SRC := $(filter-out firmware/main.c firmware/wipefree.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
             $(wildcard ui/*.c) board/board.c $(wildcard board/*/board.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 KOFU_SRC := firmware/main.c
+# The wiping free() (firmware/wipefree.c) goes into the product only, and
+# not under ASan, which owns the allocator there.
+ifeq ($(SAN),1)
+KOFU_EXTRA_OBJ :=
+else
+KOFU_EXTRA_OBJ := $(BUILD)/obj/firmware/wipefree.o
+endif
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/bytes.o
 # centersim: the reference certificate center (tests/centersim/README.md).
@@ -57,7 +64,7 @@ TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
              $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk
 
-tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo
+tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo $(BUILD)/kofu-kiosk-build
 
 $(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
@@ -95,7 +102,15 @@ $(BUILD)/libkofu.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(BUILD)/libkofu.a
+$(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The same firmware built for the kiosk board (only board.c differs), for
+# the test that a kiosk build refuses the sim board's scripts.
+$(BUILD)/obj/board/board-kiosk-build.o: board/board.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -DKOFU_BOARD=%,$(CPPFLAGS)) -DKOFU_BOARD='"kiosk"' $(CFLAGS) -c $< -o $@
+$(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/obj/board/board-kiosk-build.o $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)

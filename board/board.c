@@ -36,6 +36,8 @@ static const struct board *default_board(void)
 
 const char *board_name(void) { return default_board()->name; }
 
+bool board_build_runs_scripts(void) { return default_board() == &board_sim; }
+
 const struct card_reader_ops *board_card_reader(void) { return default_board()->card_reader; }
 
 const struct printer_ops *board_printer(void) { return default_board()->printer; }

@@ -19,6 +19,8 @@
 #include "payment.h"
 #include "printer.h"
 
+#include <stdbool.h>
+
 /** One way this board shows its screens, and the input that goes with it
  *  (NULL: none — a scripted run feeds the input). */
 struct board_display {
@@ -49,6 +51,12 @@ const struct board_display *board_find_display(const struct board *b, const char
 
 /** The default board's name ("sim", "kiosk"). */
 const char *board_name(void);
+/** Whether this build may run scripted sessions (`kofu run --script`):
+ *  only a build for the sim board. A build meant for a kiosk (BOARD=kiosk)
+ *  refuses them whatever --board says: a script can take screenshots and
+ *  record screens, test-only paths that would write a resident's
+ *  certificate preview to a file. */
+bool board_build_runs_scripts(void);
 /** The default board's card-reader driver. */
 const struct card_reader_ops *board_card_reader(void);
 /** The default board's printer driver. */

@@ -9,6 +9,9 @@
 # center-expired.pem        same names, expired                  (key: center.key.pem)
 # center-wrongname.pem      signed by the center CA for wrong.kofu.test only
 # center-selfsigned.pem     self-signed, right names             (key: center.key.pem)
+# center-nosan.pem          by the center CA, CN=localhost and no subjectAltName (key: center.key.pem)
+# center-caleaf.pem         by the center CA, right names, but CA:TRUE and keyCertSign (key: center.key.pem)
+# center-certsign.pem       the same with CA:FALSE but still keyCertSign (key: center.key.pem)
 # other-ca.pem              an unrelated CA; other-center.pem/.key.pem: a server cert under it
 # kiosk-ca.pem              the kiosk CA the center trusts        (kiosk-ca.key.pem)
 # kiosk.pem/.key.pem        a kiosk device certificate, CN=kiosk-0001
@@ -21,13 +24,16 @@
 # printer-ca.pem            the printer CA that kiosks pin (printer_ca_file)  (printer-ca.key.pem)
 # printer.pem/.key.pem      the printer's certificate under it: localhost, 127.0.0.1
 #
-# All throwaway test keys: nothing here is committed. Re-running keeps what
-# exists; delete OUTDIR to start over.
+# All throwaway test keys: nothing here is committed. Re-running keeps the
+# keys; the certificates are made again when this script's PKI_VERSION is
+# newer than OUTDIR's (a certificate was added); delete OUTDIR to start over.
 set -eu
 out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
 cd "$out"
+PKI_VERSION=3
+[ "$(cat .done 2>/dev/null)" = "ok $PKI_VERSION" ] && exit 0
 umask 077
 ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 
@@ -76,18 +82,15 @@ issue() { # ca name subject ext-lines [openssl ca args...]
     rm -f "$name.csr" "$name.ext"
 }
 
-server_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
+server_names='subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
+server_ext="basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n$server_names"
 client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
 
-# The printer's PKI, made on its own so that a PKI from before it gets it too.
-if [ ! -s printer.pem ]; then
-    mkca printer-ca "/CN=kofu test printer CA/O=kofu test"
-    issue printer-ca printer "/CN=localhost/O=kofu test" \
-        'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1' \
-        -days 825
-    chmod 0644 printer-ca.pem printer.pem && chmod 0600 printer-ca.key.pem printer.key.pem
-fi
-[ -s .done ] && exit 0
+# The printer's (PKI_VERSION 3): what ippeveprinter serves over ipps, and the CA kiosks pin.
+mkca printer-ca "/CN=kofu test printer CA/O=kofu test"
+issue printer-ca printer "/CN=localhost/O=kofu test" \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1' \
+    -days 825
 
 mkca center-ca "/CN=kofu test center CA/O=kofu test"
 mkca other-ca "/CN=some other CA/O=elsewhere"
@@ -101,6 +104,16 @@ KEY=center.key.pem issue center-ca center-wrongname "/CN=wrong.kofu.test/O=kofu 
     'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:wrong.kofu.test' -days 825
 openssl req -x509 -new -key center.key.pem -subj "/CN=center.kofu.test" -days 825 \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test" -out center-selfsigned.pem 2>/dev/null
+# Names only in the subject: the kiosk checks the subjectAltName alone.
+KEY=center.key.pem issue center-ca center-nosan "/CN=localhost/O=kofu test" \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth' -days 825
+# A leaf that is also a CA: it could sign a center of its own.
+KEY=center.key.pem issue center-ca center-caleaf "/CN=center.kofu.test/O=kofu test" \
+    "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth\n$server_names" \
+    -days 825
+KEY=center.key.pem issue center-ca center-certsign "/CN=center.kofu.test/O=kofu test" \
+    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyCertSign\nextendedKeyUsage=serverAuth\n$server_names" \
+    -days 825
 issue other-ca other-center "/CN=center.kofu.test/O=elsewhere" "$server_ext" -days 825
 
 issue kiosk-ca kiosk "/CN=kiosk-0001/O=kofu test" "$client_ext" -days 825
@@ -115,5 +128,5 @@ issue csca vds-signer "/CN=kofu test barcode signer/O=kofu test/C=JP" \
 
 # Public files readable; keys stay 0600.
 chmod 0644 ./*.pem kiosk-ca.crl && chmod 0600 ./*.key.pem card/*.pem
-echo ok > .done
+echo "ok $PKI_VERSION" > .done
 echo "test PKI in $out"

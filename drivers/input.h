@@ -12,6 +12,10 @@
  * point where it went down (a press that moves off a button still counts
  * for the button it started on, as kiosk users expect).
  *
+ * A driver keeps no history of taps: once read() has handed an event
+ * over, the driver's copy is zeroed (taps on the PIN pad together with its
+ * shuffled layout would give the PIN back).
+ *
  * Errors are kofu_err codes (KOFU_E_INPUT when the device fails).
  */
 #ifndef KOFU_INPUT_H

@@ -6,16 +6,23 @@
 #include "log.h"
 #include "vault.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/store.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REQUEST_BODY_MAX (64 * 1024)
 #define COMPLETION_TIMEOUT_MS 5000
@@ -23,12 +30,15 @@
 struct center_client {
     CURL *curl;
     char base[KOFU_CONFIG_VALUE_MAX];
+    char host[KOFU_CONFIG_VALUE_MAX]; /* center_url's host, brackets off an IPv6 literal */
+    bool host_is_ip;
     char ca_file[KOFU_CONFIG_VALUE_MAX];
     char cert_file[KOFU_CONFIG_VALUE_MAX];
     char key_uri[KOFU_CONFIG_VALUE_MAX];
     long connect_timeout_ms, timeout_ms;
     int retries;
     char errbuf[CURL_ERROR_SIZE];
+    int peer_alert; /* the fatal TLS alert the center sent in this attempt, or -1 */
     /* The current response: into a caller's buffer (the vault for bodies
      * with resident data), never beyond cap. */
     uint8_t *resp;
@@ -51,8 +61,54 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
     return len;
 }
 
-/* Loads the kiosk's certificate chain and key through OSSL_STORE, so that
- * key_uri may be a PEM file or a provider URI (tpm2, pkcs11). */
+/* The client of an SSL_CTX, for OpenSSL's callbacks (which get no user
+ * pointer of ours). */
+static int ctx_index = -1;
+static pthread_once_t ctx_index_once = PTHREAD_ONCE_INIT;
+
+static void make_ctx_index(void)
+{
+    ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/* Remembers the first fatal alert the center sends: it, not curl's words,
+ * tells a refused kiosk certificate from a failed negotiation. */
+static void on_tls_info(const SSL *ssl, int where, int ret)
+{
+    if (!(where & SSL_CB_READ_ALERT) || (ret >> 8) != SSL3_AL_FATAL)
+        return;
+    struct center_client *c = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index);
+    if (c && c->peer_alert < 0)
+        c->peer_alert = ret & 0xFF;
+}
+
+/* A certificate that may sign others: CA:TRUE, or (without basic
+ * constraints) a key usage for signing certificates or CRLs. */
+static bool cert_is_ca(X509 *x)
+{
+    uint32_t ku = X509_get_key_usage(x); /* UINT32_MAX when absent */
+    return X509_check_ca(x) != 0 ||
+           ((X509_get_extension_flags(x) & EXFLAG_KUSAGE) && (ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)));
+}
+
+/* OpenSSL has checked the chain, its dates and the name; the center's own
+ * certificate must moreover be a leaf: a CA there could mint centers. */
+static int on_verify(int ok, X509_STORE_CTX *store)
+{
+    if (!ok)
+        return 0;
+    if (X509_STORE_CTX_get_error_depth(store) == 0 && cert_is_ca(X509_STORE_CTX_get_current_cert(store))) {
+        X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_NON_CA);
+        return 0;
+    }
+    return 1;
+}
+
+/* Sets up each connection's TLS context: the kiosk's certificate chain and
+ * key through OSSL_STORE (so key_uri may be a PEM file or a provider URI:
+ * tpm2, pkcs11); the center's name checked by OpenSSL against the
+ * subjectAltName only (libcurl's own check falls back to the subject's CN);
+ * the leaf check; the alert recorder. */
 static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
 {
     (void)curl;
@@ -75,8 +131,49 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
     bool ok = key && SSL_CTX_use_certificate_chain_file(ctx, c->cert_file) == 1 &&
               SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1 &&
               SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1;
+    /* Answers carry resident data: OpenSSL decrypts records in place, so
+     * have it wipe each plaintext once delivered, and give its record
+     * buffers back (to the wiping free) while a kept-alive connection idles. */
+    SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     EVP_PKEY_free(key);
-    return ok ? CURLE_OK : CURLE_SSL_CERTPROBLEM;
+    if (!ok)
+        return CURLE_SSL_CERTPROBLEM;
+    X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
+    X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    int named = c->host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, c->host) : X509_VERIFY_PARAM_set1_host(vp, c->host, 0);
+    ok = named == 1 && pthread_once(&ctx_index_once, make_ctx_index) == 0 && ctx_index >= 0 &&
+         SSL_CTX_set_ex_data(ctx, ctx_index, c) == 1;
+    if (!ok)
+        return CURLE_SSL_CONNECT_ERROR;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, on_verify);
+    SSL_CTX_set_info_callback(ctx, on_tls_info);
+    return CURLE_OK;
+}
+
+/* center_url's host into c->host (an IPv6 literal without its brackets). */
+static bool take_host(struct center_client *c)
+{
+    CURLU *u = curl_url();
+    char *host = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, c->base, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
+    if (ok) {
+        const char *h = host;
+        size_t n = strlen(h);
+        if (h[0] == '[' && n > 2 && h[n - 1] == ']')
+            h++, n -= 2;
+        ok = n < sizeof c->host;
+        if (ok) {
+            memcpy(c->host, h, n);
+            c->host[n] = '\0';
+            unsigned char addr[16];
+            c->host_is_ip = inet_pton(AF_INET, c->host, addr) == 1 || inet_pton(AF_INET6, c->host, addr) == 1;
+        }
+    }
+    curl_free(host);
+    curl_url_cleanup(u);
+    return ok;
 }
 
 static bool copy_value(char *dst, size_t cap, const char *src)
@@ -108,6 +205,10 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
         return KOFU_E_CONFIG;
     }
     memcpy(c->base, cfg->center_url, n);
+    if (!take_host(c)) {
+        free(c);
+        return KOFU_E_CONFIG;
+    }
     c->connect_timeout_ms = cfg->center_connect_timeout_ms;
     c->timeout_ms = cfg->center_timeout_ms;
     c->retries = cfg->center_retries;
@@ -133,7 +234,10 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
               curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEDATA, c) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/1") == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+              curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+              /* Straight to the center, whatever *_proxy the environment had. */
+              curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_NOPROXY, "*") == CURLE_OK;
     if (!ok) {
         center_client_free(c);
         return KOFU_E_INTERNAL;
@@ -156,6 +260,26 @@ void center_client_free(struct center_client *c)
     free(c);
 }
 
+/* A fatal alert from the center: about the kiosk's certificate (the center
+ * refused this kiosk), or about the negotiation itself (no common version,
+ * cipher suite or group: a protocol error). */
+static int alert_error(int alert)
+{
+    switch (alert) {
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+    case SSL_AD_CERTIFICATE_REVOKED:
+    case SSL_AD_CERTIFICATE_EXPIRED:
+    case SSL_AD_CERTIFICATE_UNKNOWN:
+    case SSL_AD_UNKNOWN_CA:
+    case SSL_AD_ACCESS_DENIED:
+    case SSL_AD_CERTIFICATE_REQUIRED:
+        return KOFU_E_TLS_CLIENT_REFUSED;
+    default:
+        return KOFU_E_TLS_PROTOCOL;
+    }
+}
+
 /* Maps a failed transfer to kofu's codes; *retry says whether another
  * attempt may help. */
 static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
@@ -164,6 +288,11 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
     long verify = 0;
     curl_easy_getinfo(c->curl, CURLINFO_SSL_VERIFYRESULT, &verify);
     const char *e = c->errbuf;
+    /* With TLS 1.3 a refused client certificate is only seen when the
+     * kiosk next reads (or writes): an alert decides, whichever step failed. */
+    if (c->peer_alert >= 0 && (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
+                               rc == CURLE_GOT_NOTHING))
+        return alert_error(c->peer_alert);
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -191,7 +320,8 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
         case X509_V_OK:
         case X509_V_ERR_HOSTNAME_MISMATCH:
         case X509_V_ERR_IP_ADDRESS_MISMATCH:
-            return KOFU_E_TLS_HOSTNAME; /* the chain was fine: curl's own name check failed */
+            return KOFU_E_TLS_HOSTNAME; /* no subjectAltName for center_url's host */
+        case X509_V_ERR_INVALID_NON_CA: /* the center's certificate is a CA (on_verify) */
         default:
             return KOFU_E_TLS_UNTRUSTED;
         }
@@ -199,16 +329,10 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
     case CURLE_SSL_CACERT_BADFILE:
         return KOFU_E_CONFIG;
     case CURLE_SSL_CONNECT_ERROR:
+        /* No alert from the center: the handshake failed on our side
+         * (no common version with what we offered, a broken record). */
+        return KOFU_E_TLS_PROTOCOL;
     case CURLE_RECV_ERROR:
-        /* A TLS alert from the center after our certificate means it
-         * refused us; a version alert means no TLS 1.3. */
-        if (strstr(e, "protocol version") || strstr(e, "unsupported protocol") ||
-            strstr(e, "no protocols available"))
-            return KOFU_E_TLS_PROTOCOL;
-        if (strstr(e, "alert"))
-            return KOFU_E_TLS_CLIENT_REFUSED;
-        if (rc == CURLE_SSL_CONNECT_ERROR)
-            return KOFU_E_TLS_PROTOCOL;
         *retry = true;
         return KOFU_E_CENTER_UNREACHABLE;
     default:
@@ -275,6 +399,7 @@ static int call(struct center_client *c, const char *path, const char *body, siz
         c->resp_len = 0;
         c->resp_overflow = false;
         c->errbuf[0] = '\0';
+        c->peer_alert = -1;
         info->attempts = attempt + 1;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -381,6 +506,76 @@ static bool take_municipality(const json_t *o, struct center_municipality *m)
            take_str(o, "name_en", m->name_en, sizeof m->name_en);
 }
 
+bool center_terms_version_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 1 && n <= CENTER_TERMS_VERSION_MAX &&
+           all_of(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" DIGITS "._-");
+}
+
+/* A terms text: 1..CENTER_TERMS_TEXT_MAX bytes of UTF-8 (jansson checked
+ * that), no NUL and no control character but the line feeds between
+ * paragraphs; copied to the heap. */
+static bool take_terms_text(const json_t *o, const char *key, char **dst)
+{
+    const json_t *v = json_object_get(o, key);
+    if (!json_is_string(v))
+        return false;
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (n == 0 || n > CENTER_TERMS_TEXT_MAX || strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F)
+            return false;
+    *dst = strdup(s);
+    return *dst != NULL;
+}
+
+static bool take_terms(const json_t *o, struct center_terms *t)
+{
+    return json_is_object(o) &&
+           take_str(o, "version", t->version, sizeof t->version) && center_terms_version_valid(t->version) &&
+           take_terms_text(o, "ja", &t->ja) && take_terms_text(o, "en", &t->en);
+}
+
+#define TZ_COMPONENT_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+"
+
+bool center_timezone_valid(const char *zoneinfo_dir, const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 3 || n >= CENTER_TIMEZONE_MAX || strspn(name, TZ_COMPONENT_CHARS "/") != n)
+        return false;
+    /* Walked one component at a time, never following a link, so the name
+     * cannot leave zoneinfo_dir or end on anything but a regular file. */
+    int dir = open(zoneinfo_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    bool ok = dir >= 0;
+    int parts = 0;
+    for (const char *p = name; ok;) {
+        size_t len = strcspn(p, "/");
+        char comp[CENTER_TIMEZONE_MAX];
+        ok = ++parts <= 3 && len > 0 && isalpha((unsigned char)p[0]);
+        if (!ok)
+            break;
+        memcpy(comp, p, len);
+        comp[len] = '\0';
+        if (p[len] == '/') {
+            int next = openat(dir, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            close(dir);
+            dir = next;
+            ok = dir >= 0;
+            p += len + 1;
+        } else {
+            struct stat st;
+            ok = parts >= 2 && fstatat(dir, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+            break;
+        }
+    }
+    if (dir >= 0)
+        close(dir);
+    return ok;
+}
+
 /* ---- GET /config -------------------------------------------------------- */
 
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out)
@@ -398,8 +593,12 @@ int center_parse_config(const uint8_t *body, size_t len, struct center_config *o
         !hhmm(open, &out->open_minute) || !hhmm(close, &out->close_minute) ||
         out->open_minute >= out->close_minute ||
         !take_str(hours, "timezone", out->timezone, sizeof out->timezone) ||
+        !center_timezone_valid(CENTER_ZONEINFO_DIR, out->timezone) ||
         !take_int(root, "fee_per_copy_yen", 0, 10000, &fee) || !take_int(root, "max_copies", 1, 10, &max_copies) ||
         !json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > CENTER_MUNICIPALITIES_MAX)
+        goto out;
+    /* Without terms the kiosk cannot take consent, so it cannot serve. */
+    if (!take_terms(json_object_get(root, "terms"), &out->terms))
         goto out;
     out->protocol = (int)protocol;
     out->fee_per_copy_yen = (int)fee;
@@ -429,6 +628,8 @@ out:
 void center_config_free(struct center_config *cfg)
 {
     free(cfg->municipalities);
+    free(cfg->terms.ja);
+    free(cfg->terms.en);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -496,6 +697,7 @@ static int request_body(const struct center_request *r, char **body, size_t *len
     json_object_set_new(root, "kind", json_string(r->kind == CENTER_OVERSEAS ? "overseas" : "domestic"));
     json_object_set_new(root, "copies", json_integer(r->copies));
     json_object_set_new(root, "language", json_string(r->language));
+    json_object_set_new(root, "terms_version", json_string(r->terms_version));
     *body = vault_alloc(REQUEST_BODY_MAX);
     if (!*body)
         goto out;
@@ -518,6 +720,7 @@ static const struct {
     {"outside-service-hours", KOFU_E_OUTSIDE_HOURS},
     {"busy", KOFU_E_CENTER_BUSY},
     {"bad-request", KOFU_E_CENTER_BAD_REQUEST},
+    {"terms-outdated", KOFU_E_TERMS_OUTDATED},
 };
 
 /* A 4xx/5xx answer: its typed code, or a generic error if it has none. */
@@ -643,7 +846,8 @@ int center_request_certificate(struct center_client *c, const struct center_requ
                                struct center_certificate *out, struct center_call_info *info)
 {
     if (!r->card || !municipality_code_valid(r->municipality) || r->copies < 1 || r->copies > 10 ||
-        !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36)
+        !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36 ||
+        !center_terms_version_valid(r->terms_version))
         return KOFU_E_ARG;
     /* Everything this call puts in the vault besides `out` goes at the end. */
     size_t mark = vault_mark();

@@ -5,10 +5,12 @@
  * Owns: struct center_client (one curl handle kept for the client's life,
  * so connections and TLS sessions are reused), and the validated results of
  * each call. TLS 1.3 only; the center CA pinned from a file (never the
- * system store); host name checked; the kiosk's certificate and key loaded
- * by OpenSSL's OSSL_STORE, so the key can be a PEM file or a provider URI
- * (a TPM through the tpm2 provider, a PKCS#11 token through pkcs11-provider:
- * README, "Kiosk key in a TPM or token").
+ * system store); the host name checked against the subjectAltName only
+ * (never the CN); the center's certificate a leaf, not a CA; a failed
+ * handshake told apart by the center's TLS alert; no proxy; the kiosk's
+ * certificate and key loaded by OpenSSL's OSSL_STORE, so the key can be a
+ * PEM file or a provider URI (a TPM through the tpm2 provider, a PKCS#11
+ * token through pkcs11-provider: README, "Kiosk key in a TPM or token").
  *
  * Every field of every response is checked (type, length, allowed values)
  * before anything uses it. Responses that carry resident data are received
@@ -29,6 +31,8 @@
 #define CENTER_RESPONSE_MAX (256 * 1024)
 #define CENTER_DOSES_MAX 10
 #define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (shc.md §1.7) */
+#define CENTER_TIMEZONE_MAX 64 /* with its NUL */
+#define CENTER_ZONEINFO_DIR "/usr/share/zoneinfo"
 
 struct center_client;
 
@@ -48,14 +52,27 @@ struct center_municipality {
     char name_en[CENTER_NAME_MAX + 1];
 };
 
+/* The terms of use the kiosk shows before it reads a card
+ * (docs/center-protocol.md §2): a version token and the text in each
+ * language. */
+#define CENTER_TERMS_VERSION_MAX 32
+#define CENTER_TERMS_TEXT_MAX 16384 /* bytes of UTF-8 per language */
+
+struct center_terms {
+    char version[CENTER_TERMS_VERSION_MAX + 1]; /* 1..32 of [A-Za-z0-9._-] */
+    char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes, no control
+                      characters but line feeds */
+};
+
 struct center_config {
     int protocol;
     int open_minute, close_minute; /* minutes after midnight, center time */
-    char timezone[64];
+    char timezone[CENTER_TIMEZONE_MAX]; /* passed center_timezone_valid */
     int fee_per_copy_yen;
     int max_copies;
     size_t n_municipalities;
     struct center_municipality *municipalities; /* malloc'd; center_config_free */
+    struct center_terms terms;
 };
 
 enum center_kind { CENTER_DOMESTIC = 0, CENTER_OVERSEAS = 1 };
@@ -66,6 +83,7 @@ struct center_request {
     enum center_kind kind;
     int copies;
     const char *language; /* "ja" or "en" */
+    const char *terms_version; /* the terms the resident agreed to (center_terms_version_valid) */
     char request_id[37];  /* set by center_request_new_id; kept for retries */
 };
 
@@ -109,6 +127,9 @@ void center_client_free(struct center_client *c);
  *  Default false: keep-alive. */
 void center_client_set_fresh_connections(struct center_client *c, bool fresh);
 
+/** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
+bool center_terms_version_valid(const char *s);
+
 /** GET /kofu/v1/config, validated. */
 int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info);
 void center_config_free(struct center_config *cfg);
@@ -135,5 +156,14 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
                              struct center_certificate *out);
 /** A 4xx/5xx body: its typed error, or a generic one by HTTP status. */
 int center_parse_refusal(const uint8_t *body, size_t len, long status);
+
+/** Whether the center's time zone may become TZ: an IANA `Area/City` or
+ *  `Area/Sub/City` name (components of ASCII letters, digits, `_`, `-`, `+`,
+ *  each starting with a letter; so no `.`/`..`, no leading `:` or `/`;
+ *  shorter than CENTER_TIMEZONE_MAX) that names a regular file under
+ *  zoneinfo_dir (CENTER_ZONEINFO_DIR), reached without following a symbolic
+ *  link. Anything else would have tzset open a path of the center's choice
+ *  (a FIFO there blocks the kiosk). */
+bool center_timezone_valid(const char *zoneinfo_dir, const char *name);
 
 #endif

@@ -218,34 +218,6 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
     res->apdus = reader->apdu_count - a0;
 }
 
-/* Masks all but the first `keep` UTF-8 characters with U+FF0A (＊). The
- * result goes into a vault buffer. */
-static const char *masked(const char *s, size_t keep, bool reveal)
-{
-    if (reveal)
-        return s;
-    size_t cap = strlen(s) * 3 + 4;
-    char *out = vault_alloc(cap);
-    if (!out)
-        return "";
-    size_t n = 0, chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
-        if (chars < keep) {
-            memcpy(out + n, p, len);
-            n += len;
-        } else {
-            memcpy(out + n, "\xEF\xBC\x8A", 3);
-            n += 3;
-        }
-        chars++;
-        for (size_t k = 0; k < len && *p; k++)
-            p++;
-    }
-    out[n] = '\0';
-    return out;
-}
-
 static const char *sex_words(char sex)
 {
     switch (sex) {
@@ -267,23 +239,30 @@ static const char *presence_name(enum kenhojo_presence p)
     return p == KENHOJO_PRESENCE_PROVEN ? "proven" : p == KENHOJO_PRESENCE_NOT_OFFERED ? "not-offered" : "not-checked";
 }
 
-/* The resident fields as printed: masked, or in full with --reveal. */
+/* The resident fields as printed: in full with --reveal, else a fixed mask
+ * that says nothing of a field's content or length. */
 struct shown {
-    const char *my_number, *name, *address, *birth_date;
+    const char *my_number, *name, *address, *birth_date, *sex;
 };
 
 static void fields_to_show(const struct kenhojo_card_data *d, bool reveal, struct shown *sh)
 {
-    char *birth = vault_alloc(16);
-    if (birth && reveal)
+    static const struct shown mask = {"************", "＊＊＊＊", "＊＊＊＊", "****-**-**", "*"};
+    char *birth = reveal ? vault_alloc(16) : NULL;
+    char *sex = reveal ? vault_alloc(2) : NULL;
+    *sh = mask;
+    if (!reveal)
+        return;
+    if (birth)
         snprintf(birth, 16, "%.4s-%.2s-%.2s", d->attributes.birth_date, d->attributes.birth_date + 4,
                  d->attributes.birth_date + 6);
-    else if (birth)
-        snprintf(birth, 16, "****-**-**");
-    sh->my_number = reveal ? d->my_number : "************";
-    sh->name = masked(d->attributes.name, 1, reveal);
-    sh->address = masked(d->attributes.address, 1, reveal);
+    if (sex)
+        sex[0] = d->attributes.sex, sex[1] = '\0';
+    sh->my_number = d->my_number;
+    sh->name = d->attributes.name;
+    sh->address = d->attributes.address;
     sh->birth_date = birth ? birth : "";
+    sh->sex = sex ? sex : "";
 }
 
 static void print_text(const struct card_read_result *r, const struct card_read_opts *o)
@@ -304,8 +283,12 @@ static void print_text(const struct card_read_result *r, const struct card_read_
     printf("presence: %s\n", presence_name(r->data->presence));
     struct shown sh;
     fields_to_show(r->data, o->reveal, &sh);
-    printf("my_number: %s\nname: %s\naddress: %s\nbirth_date: %s\nsex: %c (%s)\n", sh.my_number, sh.name,
-           sh.address, sh.birth_date, r->data->attributes.sex, sex_words(r->data->attributes.sex));
+    printf("my_number: %s\nname: %s\naddress: %s\nbirth_date: %s\n", sh.my_number, sh.name, sh.address,
+           sh.birth_date);
+    if (o->reveal)
+        printf("sex: %s (%s)\n", sh.sex, sex_words(r->data->attributes.sex));
+    else
+        printf("sex: %s\n", sh.sex);
     printf("apdus: %u\nread_ms: %.2f\n", r->apdus, r->read_ms);
 }
 
@@ -329,9 +312,8 @@ static void print_json(const struct card_read_result *r, const struct card_read_
         json_object_set_new(root, "presence", json_string(presence_name(r->data->presence)));
         struct shown sh;
         fields_to_show(r->data, o->reveal, &sh);
-        char sex[2] = {r->data->attributes.sex, 0};
         json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:s}", "my_number", sh.my_number, "name", sh.name,
-                                 "address", sh.address, "birth_date", sh.birth_date, "sex", sex);
+                                 "address", sh.address, "birth_date", sh.birth_date, "sex", sh.sex);
         json_object_set_new(root, "card", card);
         json_object_set_new(root, "masked", json_boolean(!o->reveal));
         json_object_set_new(root, "apdus", json_integer(r->apdus));

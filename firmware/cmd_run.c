@@ -32,5 +32,11 @@ int cmd_run(int argc, char **argv)
             return KIOSK_EXIT_USAGE;
         }
     }
+    if (o.script_path && !board_build_runs_scripts()) {
+        fprintf(stderr, "kofu: --script is refused by a build for the %s board (scripts are for the sim board's "
+                        "tests)\nkofu: このビルド（%s）ではスクリプトを実行できません（sim ボードの試験専用です）\n",
+                board_name(), board_name());
+        return KIOSK_EXIT_USAGE;
+    }
     return kiosk_run(&o);
 }

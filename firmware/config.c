@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void config_defaults(struct kofu_config *c)
 {
@@ -175,6 +176,14 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
         snprintf(err, err_len, "%s: %s", path, strerror(errno));
         return KOFU_E_CONFIG;
     }
+    /* fopen opens a directory for reading and it then reads as empty: a
+     * mistyped path would silently mean the defaults. */
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        snprintf(err, err_len, "%s: %s", path, strerror(EISDIR));
+        return KOFU_E_CONFIG;
+    }
     char line[2 * KOFU_CONFIG_VALUE_MAX];
     int lineno = 0, rc = KOFU_OK;
     while (rc == KOFU_OK && fgets(line, sizeof line, f)) {
@@ -184,10 +193,14 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
             rc = KOFU_E_CONFIG;
             break;
         }
-        char *hash = strchr(line, '#');
+        /* Editors on other systems start the file with a UTF-8 BOM. */
+        char *start = line;
+        if (lineno == 1 && !strncmp(start, "\xEF\xBB\xBF", 3))
+            start += 3;
+        char *hash = strchr(start, '#');
         if (hash)
             *hash = '\0';
-        char *s = trim(line);
+        char *s = trim(start);
         if (!*s)
             continue;
         char *eq = strchr(s, '=');

@@ -80,7 +80,8 @@ bool config_parse_int(const char *v, int lo, int hi, int *out);
 void config_defaults(struct kofu_config *c);
 /** Read a file over the values already in c. On error returns KOFU_E_CONFIG
  *  and writes a one-line reason (with the line number) to err. A missing
- *  file is an error only when `must_exist`. */
+ *  file is an error only when `must_exist`; a directory always is. A UTF-8
+ *  byte order mark at the start of the file is skipped. */
 int config_load(struct kofu_config *c, const char *path, bool must_exist, char *err, size_t err_len);
 
 /** What every command does: defaults, then `path` if given (it must

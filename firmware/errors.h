@@ -42,8 +42,8 @@ enum kofu_err {
     KOFU_E_TLS_EXPIRED = -42,        /* the center's certificate has expired (or is not yet valid) */
     KOFU_E_TLS_HOSTNAME = -43,       /* the center's certificate is for another host */
     KOFU_E_TLS_SELF_SIGNED = -44,    /* the center presented a self-signed certificate */
-    KOFU_E_TLS_PROTOCOL = -45,       /* no TLS 1.3 with the center (e.g. it only speaks TLS 1.2) */
-    KOFU_E_TLS_CLIENT_REFUSED = -46, /* the center refused this kiosk's certificate */
+    KOFU_E_TLS_PROTOCOL = -45,       /* no TLS 1.3 channel agreed: no common version or cipher suite */
+    KOFU_E_TLS_CLIENT_REFUSED = -46, /* the center refused this kiosk's certificate (by its alert) */
     KOFU_E_CENTER_RESPONSE = -47,    /* the center's answer broke the protocol */
     KOFU_E_CENTER_BUSY = -48,        /* the center is busy (503), retries used up */
     KOFU_E_NO_RECORD = -49,          /* no vaccination record in this municipality */
@@ -52,6 +52,7 @@ enum kofu_err {
     KOFU_E_PASSPORT_NOT_REGISTERED = -52,
     KOFU_E_OUTSIDE_HOURS = -53,
     KOFU_E_CENTER_BAD_REQUEST = -54, /* the center says the kiosk's request was malformed */
+    KOFU_E_TERMS_OUTDATED = -55,     /* the terms agreed to are no longer the center's current ones */
 
     KOFU_E_CERT_NOT_AUTHENTIC = -60, /* a document from the center failed verification */
     KOFU_E_CERT_OTHER_PERSON = -61,  /* the signed documents name another person than the card */

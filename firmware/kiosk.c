@@ -115,6 +115,8 @@ static void redraw(struct kiosk *k)
     m->fee_per_copy_yen = k->have_ccfg ? k->ccfg.fee_per_copy_yen : 0;
     m->open_minute = k->have_ccfg ? k->ccfg.open_minute : 0;
     m->close_minute = k->have_ccfg ? k->ccfg.close_minute : 0;
+    m->terms_ja = k->have_ccfg ? k->ccfg.terms.ja : NULL;
+    m->terms_en = k->have_ccfg ? k->ccfg.terms.en : NULL;
     m->pin_tries_max = k->cfg.pin_max_tries;
     m->pin_digits = m->screen == SESSION_SCREEN_PIN ? k->pin_len : m->pin_digits;
     m->preview = k->preview;
@@ -126,6 +128,10 @@ static void redraw(struct kiosk *k)
     cairo_t *cr = cairo_create(k->frame_surface);
     int rc = screens_draw(cr, k->disp.width, k->disp.height, m, &k->layout);
     cairo_destroy(cr);
+    if (m->screen == SESSION_SCREEN_TERMS && k->have_ccfg) {
+        m->terms_page = k->layout.terms_page; /* clamped to this size and language */
+        snprintf(k->terms_shown, sizeof k->terms_shown, "%s", k->ccfg.terms.version);
+    }
     cairo_surface_flush(k->frame_surface);
     if (rc != KOFU_OK)
         kofu_log(KOFU_LOG_ERROR, EV_DISPLAY, rc, (uint32_t)m->screen);
@@ -147,6 +153,11 @@ static void show_screen(struct kiosk *k, const struct session_action *a)
         m->progress_step = 0;
     if (a->screen == SESSION_SCREEN_MUNICIPALITY && m->screen != SESSION_SCREEN_MUNICIPALITY)
         m->municipality_page = a->municipality >= 0 ? a->municipality / SCREENS_MUNICIPALITIES_PER_PAGE : 0;
+    /* The terms start at the top, but a warning or a language switch over
+     * them keeps the place (the page number is clamped when drawn). */
+    if (a->screen == SESSION_SCREEN_TERMS && m->screen != SESSION_SCREEN_TERMS &&
+        m->screen != SESSION_SCREEN_TIMEOUT_WARNING)
+        m->terms_page = 0;
     m->screen = a->screen;
     m->lang = a->lang;
     m->err = a->err;
@@ -281,13 +292,19 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
         k->req.kind = a->cert_kind;
         k->req.copies = a->copies;
         k->req.language = a->lang == KOFU_LANG_EN ? "en" : "ja";
-        rc = center_request_new_id(&k->req);
+        k->req.terms_version = k->terms_agreed;
+        /* No consent on record, no request (the session never asks without one). */
+        rc = *k->terms_agreed ? center_request_new_id(&k->req) : KOFU_E_INTERNAL;
     }
     if (rc == KOFU_OK) {
         k->req_made = true;
         k->cert = center_certificate_new();
         struct center_call_info info;
         rc = k->cert ? center_request_certificate(k->cc, &k->req, k->cert, &info) : KOFU_E_NOMEM;
+        /* The center has newer terms: fetch them now, so that the next
+         * resident agrees to those (applied once this visit has ended). */
+        if (rc == KOFU_E_TERMS_OUTDATED)
+            k->next_config_ms = 0;
     }
     if (rc == KOFU_OK) {
         k->ver = certificate_verified_new();
@@ -447,13 +464,22 @@ static void wipe_visit(struct kiosk *k)
     memset(&k->pdf, 0, sizeof k->pdf);
     memset(&k->req, 0, sizeof k->req);
     k->req_made = false;
+    memset(k->terms_shown, 0, sizeof k->terms_shown);
+    memset(k->terms_agreed, 0, sizeof k->terms_agreed);
+    k->model.terms_page = 0;
     k->card = NULL;
     k->cert = NULL;
     k->ver = NULL;
     k->last_inserted = 0;
     k->model.preview = NULL;
     k->model.municipality_page = 0;
+    /* The pad's layout with the taps the input driver saw would give the
+     * PIN back: no layout outlives the visit (and the drivers keep no tap
+     * once it has been read: input.h). */
+    for (int i = 0; i < 10; i++)
+        k->model.pin_layout[i] = (unsigned char)i;
     vault_release(k->vault_base);
+    k->stack_wipe_due = true;
 }
 
 /* ---- actions ---------------------------------------------------------- */
@@ -559,12 +585,23 @@ static void run_device_call(struct kiosk *k, void (*fn)(struct kiosk *k, const s
     pthread_cond_init(&j.finished, &ca);
     pthread_condattr_destroy(&ca);
     pthread_t th;
-    if (pthread_create(&th, NULL, device_job_main, &j) != 0) {
+    pthread_attr_t attr;
+    bool own_stack = k->worker_stack.map && pthread_attr_init(&attr) == 0;
+    if (own_stack && wipestack_attr(&k->worker_stack, &attr) != KOFU_OK) {
+        pthread_attr_destroy(&attr);
+        own_stack = false;
+    }
+    if (!own_stack || pthread_create(&th, &attr, device_job_main, &j) != 0) {
         fn(k, a);
     } else {
         pump_while(k, &j);
         pthread_join(th, NULL);
+        /* Its frames held what passed through the call (the PIN's VERIFY,
+         * the card's files, the center's answer). */
+        wipestack_wipe(&k->worker_stack);
     }
+    if (own_stack)
+        pthread_attr_destroy(&attr);
     pthread_cond_destroy(&j.finished);
     pthread_mutex_destroy(&j.lock);
 }
@@ -670,6 +707,9 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
     case SESSION_ACT_WIPE:
         wipe_visit(k);
         k->visits++;
+        break;
+    case SESSION_ACT_TERMS_AGREED:
+        snprintf(k->terms_agreed, sizeof k->terms_agreed, "%s", k->terms_shown);
         break;
     case SESSION_ACT__COUNT:
         break;
@@ -778,6 +818,17 @@ void kiosk_touch(struct kiosk *k, int x, int y)
             k->model.municipality_page = p;
             redraw(k);
         }
+        kiosk_input(k, SESSION_EV_ACTIVITY); /* reading a list is being there */
+        break;
+    }
+    case SCREENS_T_TERMS_UP:
+    case SCREENS_T_TERMS_DOWN: {
+        int p = k->model.terms_page + (t->kind == SCREENS_T_TERMS_DOWN ? 1 : -1);
+        if (p >= 0 && p < k->layout.terms_pages) {
+            k->model.terms_page = p;
+            redraw(k);
+        }
+        kiosk_input(k, SESSION_EV_ACTIVITY);
         break;
     }
     }
@@ -968,7 +1019,8 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     /* The screen's pixels, then the PIN, below the mark; a visit above it. */
     k->stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, k->disp.width);
     size_t frame_bytes = (size_t)k->stride * (size_t)k->disp.height;
-    if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK) {
+    if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK ||
+        wipestack_init(&k->worker_stack, WIPESTACK_WORKER_BYTES) != KOFU_OK) {
         fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
         return KIOSK_EXIT_DEVICE;
     }
@@ -1017,6 +1069,7 @@ static void teardown(struct kiosk *k)
     certificate_trust_free(&k->trust);
     document_fonts_free(&k->fonts);
     screens_free();
+    wipestack_destroy(&k->worker_stack);
     vault_destroy();
 }
 
@@ -1084,6 +1137,13 @@ static void loop(struct kiosk *k)
             kiosk_script_poll(k);
         if (k->quit)
             break;
+        if (k->stack_wipe_due) {
+            /* Here, at the main loop's own depth: everything a visit's
+             * rendering left lies below this frame. */
+            k->stack_wipe_due = false;
+            if (wipestack_wipe_below() != KOFU_OK)
+                kofu_log(KOFU_LOG_ERROR, EV_VAULT_WIPE, KOFU_E_INTERNAL, 0);
+        }
 
         struct pollfd fds[2];
         nfds_t n = 0;

@@ -16,6 +16,7 @@
 #include "kiosk.h"
 #include "screens.h"
 #include "session.h"
+#include "wipestack.h"
 
 #include <cairo.h>
 #include <stdbool.h>
@@ -72,6 +73,10 @@ struct kiosk {
     cairo_surface_t *preview;
     struct center_request req;
     bool req_made;
+    /* The terms version on the TERMS screen as last drawn, and the one the
+     * resident agreed to (TERMS_AGREED): what the request carries. */
+    char terms_shown[CENTER_TERMS_VERSION_MAX + 1];
+    char terms_agreed[CENTER_TERMS_VERSION_MAX + 1];
 
     /* The screen. */
     struct screens_model model;
@@ -96,6 +101,12 @@ struct kiosk {
     /* systemd's notification socket and watchdog (0: none). */
     int notify_fd;
     uint64_t watchdog_ms, watchdog_fed_ms;
+
+    /* The device calls' thread runs on this stack, wiped after each call;
+     * the main thread's stack is wiped below the main loop once a visit
+     * has ended (wipestack.h). */
+    struct wipestack worker_stack;
+    bool stack_wipe_due;
 
     struct kiosk_script *script;
     bool quit;

@@ -33,7 +33,7 @@
 enum script_op {
     OP_WAIT, OP_TAP, OP_PIN, OP_KEY, OP_CARD, OP_COIN, OP_PAYMENT_FAULT, OP_TAKE, OP_SLEEP, OP_SCREENSHOT,
     OP_RECORD, OP_EXPECT_PROMPT, OP_EXPECT_NO_PROMPT, OP_EXPECT_MONEY, OP_EXPECT_CLEAN, OP_EXPECT_CARD_RESET,
-    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER,
+    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED,
 };
 
 static const struct {
@@ -51,7 +51,7 @@ static const struct {
     {"expect-money", OP_EXPECT_MONEY, 1, 4}, {"expect-clean", OP_EXPECT_CLEAN, 0, 0},
     {"expect-card-reset", OP_EXPECT_CARD_RESET, 0, 0}, {"expect-screen", OP_EXPECT_SCREEN, 1, 1},
     {"say", OP_SAY, 1, 1}, {"quit", OP_QUIT, 0, 0},
-    {"center", OP_CENTER, 1, 3},
+    {"center", OP_CENTER, 1, 3},       {"expect-card-untouched", OP_EXPECT_CARD_UNTOUCHED, 0, 0},
 };
 
 struct script_cmd {
@@ -71,6 +71,7 @@ struct kiosk_script {
     char record_dir[256];
     unsigned recorded;
     size_t prompts_seen;   /* audio_record entries already matched by expect-prompt */
+    long card_apdus;       /* cardsim's APDU count after the last `card insert|load` (-1: none) */
 };
 
 /* "kofu: script line N: <what><detail>" on stderr, and the run ends. */
@@ -173,6 +174,7 @@ int kiosk_script_load(struct kiosk *k, const char *path)
         return KOFU_E_NOMEM;
     }
     k->script = s;
+    s->card_apdus = -1;
     char *w = s->text;
     char line[SCRIPT_LINE_MAX + 2];
     int lineno = 0;
@@ -323,6 +325,14 @@ static bool shown_since(const struct kiosk *k, unsigned since, const char *name)
     return k->n_shown && !strcmp(session_screen_name(k->model.screen), name);
 }
 
+/* cardsim's count of C-APDUs received since it started, or -1. */
+static long card_apdus(const struct kiosk *k)
+{
+    char reply[200];
+    const char *p = kiosk_cardsim(k, "status", reply, sizeof reply) == KOFU_OK ? strstr(reply, " apdus=") : NULL;
+    return p ? strtol(p + 7, NULL, 10) : -1;
+}
+
 static int tap_named(struct kiosk *k, const struct script_cmd *c, const char *name)
 {
     const struct screens_target *t = screens_find(&k->layout, name, k->have_ccfg ? k->ccfg.municipalities : NULL,
@@ -425,6 +435,8 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         snprintf(cmd, sizeof cmd, "%s%s%s", c->argv[0], c->argc == 2 ? " " : "", c->argc == 2 ? c->argv[1] : "");
         if (kiosk_cardsim(k, cmd, reply, sizeof reply) != KOFU_OK)
             return fail(k, c, "cardsim: ", reply);
+        if (!strcmp(c->argv[0], "insert") || !strcmp(c->argv[0], "load"))
+            s->card_apdus = card_apdus(k);
         return 1;
     }
     case OP_CENTER: {
@@ -466,6 +478,15 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->preview || k->pin_len ||
             k->pin[0])
             return fail(k, c, "", "resident data is still held");
+        /* No trace of the visit's PIN pad: its shuffled layout, or digit
+         * targets left in the screen's layout, with the taps would give the
+         * PIN back. */
+        for (int i = 0; i < 10; i++)
+            if (k->model.pin_layout[i] != i)
+                return fail(k, c, "", "the PIN pad's layout outlived the visit");
+        for (size_t i = 0; i < SCREENS_TARGETS_MAX; i++)
+            if (k->layout.t[i].kind == SCREENS_T_DIGIT)
+                return fail(k, c, "", "the PIN pad's keys outlived the visit");
         return 1;
     case OP_EXPECT_CARD_RESET:
         if (kiosk_cardsim(k, "status", reply, sizeof reply) != KOFU_OK)
@@ -473,6 +494,17 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         if (!strstr(reply, "verified=0"))
             return fail(k, c, "the card still holds a verified PIN: ", reply);
         return 1;
+    case OP_EXPECT_CARD_UNTOUCHED: {
+        long now_apdus = card_apdus(k);
+        if (s->card_apdus < 0 || now_apdus < 0)
+            return fail(k, c, "", "no `card insert` or `card load` before, or no cardsim status");
+        if (now_apdus != s->card_apdus) {
+            char d[64];
+            snprintf(d, sizeof d, "%ld", now_apdus - s->card_apdus);
+            return fail(k, c, "C-APDUs sent to the card since it was placed: ", d);
+        }
+        return 1;
+    }
     case OP_EXPECT_SCREEN:
         if (strcmp(session_screen_name(k->model.screen), c->argv[0]))
             return fail(k, c, "the screen is ", session_screen_name(k->model.screen));

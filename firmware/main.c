@@ -3,6 +3,7 @@
  */
 #include "board.h"
 #include "cmd.h"
+#include "env.h"
 #include "log.h"
 #include "wipeheap.h"
 
@@ -27,6 +28,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Before any library reads it (libcurl: SSLKEYLOGFILE, proxies). */
+    if (env_clean() != 0) {
+        fputs("kofu: cannot set up the environment / 環境を設定できません\n", stderr);
+        return 1;
+    }
     /* jansson's heap may hold resident data (card read --reveal, the
      * center's answers): every block is zeroed before it is freed. */
     wipeheap_install_json();

@@ -151,6 +151,7 @@ static enum wait_kind wait_kind_of(const struct session *s)
     case SESSION_STATE__COUNT:
         return WAIT_NONE;
     case SESSION_SERVICE:
+    case SESSION_TERMS:
     case SESSION_PIN:
     case SESSION_PIN_LAST_TRY_CONFIRM:
     case SESSION_MUNICIPALITY:
@@ -275,6 +276,11 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
     case SESSION_SERVICE:
         s->screen = SESSION_SCREEN_SERVICE;
         s->prompt = SESSION_PROMPT_SERVICE;
+        show_current(s, out);
+        break;
+    case SESSION_TERMS:
+        s->screen = SESSION_SCREEN_TERMS;
+        s->prompt = SESSION_PROMPT_TERMS;
         show_current(s, out);
         break;
     case SESSION_PIN:
@@ -489,8 +495,9 @@ static void on_card_inserted(struct session *s, uint64_t now, struct session_act
     s->card_present = true;
     switch (s->state) {
     case SESSION_IDLE:
+        /* Only detected: the card is not spoken to before the terms are agreed. */
         clear_visit(s);
-        enter(s, SESSION_CARD_PLACED, now, out);
+        enter(s, SESSION_SERVICE, now, out);
         break;
     case SESSION_CLOSED:
         clear_visit(s);
@@ -513,6 +520,7 @@ static void on_card_removed(struct session *s, uint64_t now, struct session_acti
     switch (s->state) {
     case SESSION_CARD_PLACED:
     case SESSION_SERVICE:
+    case SESSION_TERMS:
     case SESSION_PIN:
     case SESSION_PIN_LAST_TRY_CONFIRM:
         go_idle(s, now, out); /* taking the card away before reading is a cancel */
@@ -551,10 +559,19 @@ static void on_tap(struct session *s, const struct session_event *ev, uint64_t n
     switch (st) {
     case SESSION_SERVICE:
         if (ev->button == SESSION_BTN_SERVICE)
-            enter(s, s->tries_left == 1 && !s->last_try_confirmed ? SESSION_PIN_LAST_TRY_CONFIRM : SESSION_PIN,
-                  now, out);
+            enter(s, SESSION_TERMS, now, out);
         else if (ev->button == SESSION_BTN_BACK)
             end_visit(s, now, out, KOFU_OK);
+        break;
+    case SESSION_TERMS:
+        if (ev->button == SESSION_BTN_AGREE) {
+            emit_kind(s, out, SESSION_ACT_TERMS_AGREED);
+            enter(s, SESSION_CARD_PLACED, now, out);
+        } else if (ev->button == SESSION_BTN_DISAGREE) {
+            end_visit(s, now, out, KOFU_OK); /* no consent, no card access: as a cancel */
+        } else if (ev->button == SESSION_BTN_BACK) {
+            enter(s, SESSION_SERVICE, now, out);
+        }
         break;
     case SESSION_PIN:
         if (ev->button == SESSION_BTN_BACK) {
@@ -618,7 +635,8 @@ static void on_card_checked(struct session *s, const struct session_event *ev, u
 {
     if (ev->err == KOFU_OK && ev->tries_left != 0) {
         s->tries_left = ev->tries_left;
-        enter(s, SESSION_SERVICE, now, out);
+        enter(s, s->tries_left == 1 && !s->last_try_confirmed ? SESSION_PIN_LAST_TRY_CONFIRM : SESSION_PIN, now,
+              out);
     } else {
         fail(s, now, out, ev->err == KOFU_OK ? KOFU_E_PIN_BLOCKED : ev->err, SESSION_SCREEN_ERROR);
     }
@@ -670,6 +688,7 @@ static bool is_resident_input(enum session_event_kind k)
     case SESSION_EV_CARD_INSERTED:
     case SESSION_EV_CARD_REMOVED:
     case SESSION_EV_CERTIFICATE_TAKEN:
+    case SESSION_EV_ACTIVITY:
         return true;
     default:
         return false;
@@ -802,6 +821,8 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
                 on_tick(s, now_ms, out);
         }
         break;
+    case SESSION_EV_ACTIVITY:
+        break; /* counted above; the kiosk already redrew what it handled */
     case SESSION_EV__COUNT:
         break;
     }
@@ -836,6 +857,7 @@ static const char *const state_names[SESSION_STATE__COUNT] = {
     [SESSION_TAKE_CERTIFICATE] = "take-certificate",
     [SESSION_REFUNDING] = "refunding",
     [SESSION_ERROR] = "error",
+    [SESSION_TERMS] = "terms",
 };
 
 static const char *const screen_names[SESSION_SCREEN__COUNT] = {
@@ -860,6 +882,7 @@ static const char *const screen_names[SESSION_SCREEN__COUNT] = {
     [SESSION_SCREEN_REFUND_RECEIPT] = "refund-receipt",
     [SESSION_SCREEN_TIMEOUT_WARNING] = "timeout-warning",
     [SESSION_SCREEN_PLEASE_WAIT] = "please-wait",
+    [SESSION_SCREEN_TERMS] = "terms",
 };
 
 static const char *const prompt_names[SESSION_PROMPT__COUNT] = {
@@ -888,6 +911,7 @@ static const char *const prompt_names[SESSION_PROMPT__COUNT] = {
     [SESSION_PROMPT_REFUND_RECEIPT] = "refund-receipt",
     [SESSION_PROMPT_TIMEOUT_WARNING] = "timeout-warning",
     [SESSION_PROMPT_PLEASE_WAIT] = "please-wait",
+    [SESSION_PROMPT_TERMS] = "terms",
 };
 
 static const char *const action_names[SESSION_ACT__COUNT] = {
@@ -908,6 +932,7 @@ static const char *const action_names[SESSION_ACT__COUNT] = {
     [SESSION_ACT_PRINT_REFUND_RECEIPT] = "print-refund-receipt",
     [SESSION_ACT_REPORT_COMPLETION] = "report-completion",
     [SESSION_ACT_WIPE] = "wipe",
+    [SESSION_ACT_TERMS_AGREED] = "terms-agreed",
 };
 
 static const char *const event_names[SESSION_EV__COUNT] = {
@@ -928,6 +953,7 @@ static const char *const event_names[SESSION_EV__COUNT] = {
     [SESSION_EV_CERTIFICATE_TAKEN] = "certificate-taken",
     [SESSION_EV_CONFIG] = "config",
     [SESSION_EV_PAYMENT_FAILED] = "payment-failed",
+    [SESSION_EV_ACTIVITY] = "activity",
 };
 
 static const char *const button_names[SESSION_BTN__COUNT] = {
@@ -942,6 +968,8 @@ static const char *const button_names[SESSION_BTN__COUNT] = {
     [SESSION_BTN_CONFIRM] = "confirm",
     [SESSION_BTN_LAST_TRY_YES] = "last-try-yes",
     [SESSION_BTN_LAST_TRY_NO] = "last-try-no",
+    [SESSION_BTN_AGREE] = "agree",
+    [SESSION_BTN_DISAGREE] = "disagree",
 };
 
 static const char *name_of(const char *const *names, size_t n, unsigned i)

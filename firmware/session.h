@@ -2,10 +2,11 @@
  * session.h — the kiosk session: one resident's visit as a pure state machine.
  *
  * Owns: enum session_state and the rules of the flow (DESIGN.md, "The real
- * system it follows"; issue 5): idle → card placed → service → PIN →
- * reading → take your card → municipality → kind and copies → asking the
- * center → confirmation → payment → printing → take your certificate → wipe
- * → idle, with the time-outs, reminders, errors and refunds on the way.
+ * system it follows"; issue 5): idle → card placed → service → terms of
+ * use (agree) → card checked → PIN → reading → take your card →
+ * municipality → kind and copies → asking the center → confirmation →
+ * payment → printing → take your certificate → wipe → idle, with the
+ * time-outs, reminders, errors and refunds on the way.
  *
  * Pure: session_step does no I/O, reads no clock and touches no global. The
  * caller passes the time (a monotonic now_ms) with every event and carries
@@ -18,6 +19,10 @@
  * index, the kind, the copies, amounts — is cleared at every WIPE.
  *
  * Invariants the unit tests check:
+ *  - nothing goes to the card before the resident agreed to the terms of
+ *    use: TERMS_AGREED comes before any CHECK_CARD, READ_CARD or
+ *    REQUEST_CERTIFICATE of a visit (a card on the reader is only detected,
+ *    never spoken to, until then);
  *  - every end of a visit (into IDLE or CLOSED from any other state) emits
  *    WIPE and RESET_CARD in the same step (nothing of a visit outlives it);
  *  - every waiting state has a time-out, preceded by a warning;
@@ -46,8 +51,8 @@
 enum session_state {
     SESSION_IDLE = 0,             /* attract screen, open */
     SESSION_CLOSED,               /* outside service hours, or no center configuration yet */
-    SESSION_CARD_PLACED,          /* card detected; CHECK_CARD in flight (AP + PIN counter) */
-    SESSION_SERVICE,              /* choose the certificate service */
+    SESSION_CARD_PLACED,          /* terms agreed; CHECK_CARD in flight (AP + PIN counter) */
+    SESSION_SERVICE,              /* a card detected: choose the certificate service */
     SESSION_PIN,                  /* PIN entry; tries left shown when fewer than the max */
     SESSION_PIN_LAST_TRY_CONFIRM, /* one try left: the resident must agree to spend it */
     SESSION_READING,              /* READ_CARD in flight */
@@ -61,6 +66,7 @@ enum session_state {
     SESSION_TAKE_CERTIFICATE,     /* take your certificate (and change); reminders */
     SESSION_REFUNDING,            /* PAYMENT_REFUND in flight */
     SESSION_ERROR,                /* an end-of-session notice with a kofu_err; then wipe → idle */
+    SESSION_TERMS,                /* the terms of use: agree (on to the card) or not (the end) */
     SESSION_STATE__COUNT
 };
 
@@ -86,6 +92,7 @@ enum session_screen {
     SESSION_SCREEN_REFUND_RECEIPT,   /* err; amount_yen on the receipt */
     SESSION_SCREEN_TIMEOUT_WARNING,  /* "still there?": touch to continue */
     SESSION_SCREEN_PLEASE_WAIT,      /* a device or the center takes longer than usual */
+    SESSION_SCREEN_TERMS,            /* the center's terms of use (the kiosk owns text and scrolling) */
     SESSION_SCREEN__COUNT
 };
 
@@ -115,6 +122,7 @@ enum session_prompt {
     SESSION_PROMPT_REFUND_RECEIPT,
     SESSION_PROMPT_TIMEOUT_WARNING,
     SESSION_PROMPT_PLEASE_WAIT,
+    SESSION_PROMPT_TERMS,
     SESSION_PROMPT__COUNT
 };
 
@@ -130,6 +138,8 @@ enum session_button {
     SESSION_BTN_CONFIRM,     /* next / OK / pay / "touch to continue" */
     SESSION_BTN_LAST_TRY_YES,
     SESSION_BTN_LAST_TRY_NO,
+    SESSION_BTN_AGREE,       /* the terms of use: agree */
+    SESSION_BTN_DISAGREE,    /* the terms of use: do not agree (ends the visit like cancel) */
     SESSION_BTN__COUNT
 };
 
@@ -151,6 +161,8 @@ enum session_event_kind {
     SESSION_EV_CERTIFICATE_TAKEN, /* tray sensor: the tray is empty */
     SESSION_EV_CONFIG,          /* the center's configuration: config */
     SESSION_EV_PAYMENT_FAILED,  /* the payment device failed while asking or accepting: err */
+    SESSION_EV_ACTIVITY,        /* input the kiosk handles itself (scrolling the terms, paging
+                                   a list): it only counts as the resident's presence */
     SESSION_EV__COUNT
 };
 
@@ -194,6 +206,8 @@ enum session_action_kind {
     SESSION_ACT_PRINT_REFUND_RECEIPT, /* amount_yen, err */
     SESSION_ACT_REPORT_COMPLETION, /* outcome, copies (printed), amount_yen (kept) */
     SESSION_ACT_WIPE,              /* wipe the vault: every resident byte of the session */
+    SESSION_ACT_TERMS_AGREED,      /* the resident agreed to the terms on screen: the kiosk keeps
+                                      the version it showed, for the certificate request */
     SESSION_ACT__COUNT
 };
 

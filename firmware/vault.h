@@ -1,7 +1,9 @@
 /*
  * vault.h — the only place resident data may live.
  *
- * Owns: one page-locked region per process (mlock), excluded from core dumps
+ * Owns: one page-locked region per process (mlock; and the whole process is
+ * locked too, mlockall with MCL_ONFAULT, so that no library's copy of
+ * resident data is ever swapped out), excluded from core dumps
  * (MADV_DONTDUMP; the process is also made non-dumpable and RLIMIT_CORE is
  * set to 0), handed out by a bump allocator and zeroed with explicit_bzero
  * when the session ends — on every path, including errors and the signals

@@ -13,7 +13,8 @@
  * and draws it cut (frame result KOFU_E_RENDER) only when even that fails.
  * Layouts are cached across frames (layout_for): a redraw mostly re-uses
  * shaped text. The cache only ever holds the screens' own words, error
- * texts, numbers and municipality names — no resident data: the model has
+ * texts, numbers, municipality names and the center's terms of use — no
+ * resident data: the model has
  * none outside the preview surface, which is drawn as pixels.
  *
  * Not thread-safe: one UI thread draws.
@@ -1270,6 +1271,110 @@ static void screen_notice(struct frame *f)
     }
 }
 
+/* ---- TERMS: the center's text, a page at a time ---- */
+
+#define TERMS_SIZE 30.0    /* large type: the whole text is read here */
+#define TERMS_PAGES_MAX 64 /* 16 KiB of text at the smallest screen is far fewer */
+#define TERMS_SCROLL_W 250.0
+
+/* Page starts (layout y, design px) of lay in boxes h high, lines never cut;
+ * returns the number of pages. */
+static int terms_paginate(PangoLayout *lay, double h, double starts[TERMS_PAGES_MAX])
+{
+    int n = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(lay);
+    if (!it)
+        return 0;
+    starts[n++] = 0;
+    do {
+        PangoRectangle r;
+        pango_layout_iter_get_line_extents(it, NULL, &r);
+        double top = (double)r.y / PANGO_SCALE, bottom = (double)(r.y + r.height) / PANGO_SCALE;
+        if (bottom - starts[n - 1] > h && top > starts[n - 1] && n < TERMS_PAGES_MAX)
+            starts[n++] = top;
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+    return n;
+}
+
+static void screen_terms(struct frame *f)
+{
+    const struct screens_model *m = f->m;
+    /* The footer: back, and the two answers, "do not agree" as plain as "agree". */
+    double y0 = f->dh - f->foot_h, by = y0 + (f->foot_h - f->t) / 2;
+    fill_box(f, (struct box){0, y0, f->dw, f->foot_h}, C_FOOT);
+    fill_box(f, (struct box){0, y0, f->dw, 2}, C_RULE);
+    struct box back = {MARGIN, by, FOOT_BTN_W, f->t};
+    button(f, back, B_SECONDARY, W(f, SCRW_BACK), 34, 1);
+    add_button_target(f, SESSION_BTN_BACK, back);
+    struct box agree = {f->dw - MARGIN - FOOT_PRIMARY_W, by, FOOT_PRIMARY_W, f->t};
+    struct box disagree = {agree.x - 28 - FOOT_PRIMARY_W, by, FOOT_PRIMARY_W, f->t};
+    button(f, disagree, B_SECONDARY, W(f, SCRW_TERMS_DISAGREE), 36, 1);
+    add_button_target(f, SESSION_BTN_DISAGREE, disagree);
+    button(f, agree, B_PRIMARY, W(f, SCRW_TERMS_AGREE), 36, 1);
+    add_button_target(f, SESSION_BTN_AGREE, agree);
+    header(f, W(f, SCRW_TERMS_TITLE));
+
+    struct box b = body(f, true);
+    struct tstyle head = ts(30, true, 2, PANGO_ALIGN_LEFT, C_INK, C_WHITE);
+    double y = b.y;
+    y += text_draw(f, W(f, SCRW_TERMS_HEAD), (struct box){b.x, y, b.w, 80}, &head, V_TOP) + 16;
+
+    /* The text in a panel on the left, the scroll column on the right. */
+    struct box panel = {b.x, y, b.w - TERMS_SCROLL_W - 24, b.y + b.h - y};
+    rounded(f->cr, panel, 12);
+    set_rgb(f->cr, C_PANEL);
+    cairo_fill_preserve(f->cr);
+    set_rgb(f->cr, C_RULE);
+    cairo_set_line_width(f->cr, 2);
+    cairo_stroke(f->cr);
+    struct box tb = inset(panel, 24, 16);
+    const char *text = f->lang == KOFU_LANG_EN ? m->terms_en : m->terms_ja;
+    PangoLayout *lay = layout_for(text, TERMS_SIZE, false, tb.w, PANGO_ALIGN_LEFT);
+    double starts[TERMS_PAGES_MAX];
+    int pages = lay ? terms_paginate(lay, tb.h, starts) : 0;
+    if (pages < 1 || pango_layout_get_unknown_glyphs_count(lay) > 0)
+        f->rc = KOFU_E_RENDER;
+    int page = m->terms_page < 0 ? 0 : m->terms_page >= pages ? pages - 1 : m->terms_page;
+    if (f->l) {
+        f->l->terms_pages = pages;
+        f->l->terms_page = page < 0 ? 0 : page;
+    }
+    if (pages >= 1) {
+        double top = starts[page], bottom = page + 1 < pages ? starts[page + 1] : top + tb.h;
+        cairo_save(f->cr);
+        cairo_rectangle(f->cr, tb.x, tb.y, tb.w, fmin(tb.h, bottom - top));
+        cairo_clip(f->cr);
+        set_rgb(f->cr, C_INK);
+        cairo_move_to(f->cr, tb.x, tb.y - top);
+        pango_cairo_show_layout(f->cr, lay);
+        cairo_new_path(f->cr);
+        cairo_restore(f->cr);
+        if (text_observer) {
+            struct screens_text_seen seen = {text, tb.x * f->s, tb.y * f->s, tb.w * f->s,
+                                             fmin(tb.h, bottom - top) * f->s, C_INK, C_PANEL, true, true};
+            text_observer(&seen, text_observer_arg);
+        }
+    }
+
+    /* Up, the page, down: a disabled button at either end is not a target. */
+    double sx = b.x + b.w - TERMS_SCROLL_W, sh = fmax(f->t, 120);
+    struct box up = {sx, panel.y, TERMS_SCROLL_W, sh}, down = {sx, panel.y + panel.h - sh, TERMS_SCROLL_W, sh};
+    button(f, up, page > 0 ? B_CHOICE : B_DISABLED, W(f, SCRW_PAGE_PREV), 32, 2);
+    if (page > 0)
+        add_target(f, SCREENS_T_TERMS_UP, SESSION_BTN__COUNT, 0, CENTER_DOMESTIC, up);
+    button(f, down, page + 1 < pages ? B_CHOICE : B_DISABLED, W(f, SCRW_PAGE_NEXT), 32, 2);
+    if (page + 1 < pages)
+        add_target(f, SCREENS_T_TERMS_DOWN, SESSION_BTN__COUNT, 0, CENTER_DOMESTIC, down);
+    char a[12], c[12], line[64];
+    number(a, sizeof a, page + 1);
+    number(c, sizeof c, pages > 0 ? pages : 1);
+    screens_fill(line, sizeof line, W(f, SCRW_PAGE_OF), a, c);
+    struct tstyle st = ts(30, true, 2, PANGO_ALIGN_CENTER, C_INK, C_WHITE);
+    text_draw(f, line, (struct box){sx, up.y + up.h + 8, TERMS_SCROLL_W, fmax(0, down.y - up.y - up.h - 16)}, &st,
+              V_MIDDLE);
+}
+
 static void screen_timeout_warning(struct frame *f)
 {
     const struct screens_model *m = f->m;
@@ -1361,6 +1466,9 @@ static void draw_screen(struct frame *f)
     case SESSION_SCREEN_PLEASE_WAIT:
         screen_waiting(f, SCRW_SLOW_TITLE, ICON_CLOCK, W(f, SCRW_SLOW_HEAD), W(f, SCRW_SLOW_SUB));
         break;
+    case SESSION_SCREEN_TERMS:
+        screen_terms(f);
+        break;
     case SESSION_SCREEN__COUNT:
         break;
     }
@@ -1408,8 +1516,9 @@ static bool layout_is_permutation(const unsigned char l[10])
 
 int screens_draw(cairo_t *cr, int width, int height, const struct screens_model *m, struct screens_layout *layout)
 {
+    /* All of it: the targets of an earlier PIN pad would tell its layout. */
     if (layout)
-        layout->n = 0;
+        memset(layout, 0, sizeof *layout);
     if (!cr || !m || width < SCREENS_WIDTH_MIN || height < SCREENS_HEIGHT_MIN)
         return KOFU_E_ARG;
     if ((unsigned)m->screen >= SESSION_SCREEN__COUNT || (m->lang != KOFU_LANG_JA && m->lang != KOFU_LANG_EN))
@@ -1417,6 +1526,8 @@ int screens_draw(cairo_t *cr, int width, int height, const struct screens_model 
     if (m->n_municipalities > 0 && !m->municipalities)
         return KOFU_E_ARG;
     if (m->screen == SESSION_SCREEN_PIN && !layout_is_permutation(m->pin_layout))
+        return KOFU_E_ARG;
+    if (m->screen == SESSION_SCREEN_TERMS && (!m->terms_ja || !m->terms_en || !m->terms_ja[0] || !m->terms_en[0]))
         return KOFU_E_ARG;
     if (!g.ready)
         return KOFU_E_FONT;
@@ -1491,6 +1602,12 @@ int screens_target_name(const struct screens_target *t, const struct center_muni
     case SCREENS_T_PAGE_NEXT:
         fixed = "next-page";
         break;
+    case SCREENS_T_TERMS_UP:
+        fixed = "terms-up";
+        break;
+    case SCREENS_T_TERMS_DOWN:
+        fixed = "terms-down";
+        break;
     case SCREENS_T_BUTTON:
         switch (t->button) {
         case SESSION_BTN_SERVICE:
@@ -1533,6 +1650,12 @@ int screens_target_name(const struct screens_target *t, const struct center_muni
             break;
         case SESSION_BTN_LAST_TRY_NO:
             fixed = "no";
+            break;
+        case SESSION_BTN_AGREE:
+            fixed = "agree";
+            break;
+        case SESSION_BTN_DISAGREE:
+            fixed = "disagree";
             break;
         case SESSION_BTN__COUNT:
             return -1;

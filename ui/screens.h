@@ -48,6 +48,8 @@ enum screens_target_kind {
     SCREENS_T_PIN_ENTER,  /* PIN pad: submit (SESSION_EV_PIN_SUBMIT) */
     SCREENS_T_PAGE_PREV,  /* municipality list: previous page (kiosk-local) */
     SCREENS_T_PAGE_NEXT,  /* municipality list: next page (kiosk-local) */
+    SCREENS_T_TERMS_UP,   /* terms of use: the previous page of the text (kiosk-local) */
+    SCREENS_T_TERMS_DOWN, /* terms of use: the next page of the text (kiosk-local) */
 };
 
 struct screens_target {
@@ -61,6 +63,8 @@ struct screens_target {
 struct screens_layout {
     size_t n;
     struct screens_target t[SCREENS_TARGETS_MAX];
+    int terms_pages; /* TERMS: the pages the text took at this size and language; 0 elsewhere */
+    int terms_page;  /* TERMS: the page drawn (the model's, clamped) */
 };
 
 /** Everything one frame shows. Pointers are borrowed for the call. */
@@ -83,6 +87,8 @@ struct screens_model {
     const struct center_municipality *municipalities;
     size_t n_municipalities;
     int municipality_page;         /* 0-based page of the list */
+    const char *terms_ja, *terms_en; /* TERMS: the center's terms of use (UTF-8; required there) */
+    int terms_page;                /* TERMS: 0-based page of the text (clamped when drawn) */
     /* Kiosk-owned. */
     unsigned char pin_layout[10];  /* the digit on each pad key, positions in reading order;
                                       a permutation of 0..9 */
@@ -118,8 +124,9 @@ const struct screens_target *screens_hit(const struct screens_layout *l, double 
 
 /** A stable name for a target, used by scripts and tests: "service",
  *  "back", "cancel", "language", "municipality-NNNNNN" (the code), "domestic",
- *  "overseas", "plus", "minus", "ok", "yes", "no", "digit-N", "delete",
- *  "enter", "prev-page", "next-page". municipalities may be NULL (then
+ *  "overseas", "plus", "minus", "ok", "yes", "no", "agree", "disagree",
+ *  "digit-N", "delete", "enter", "prev-page", "next-page", "terms-up",
+ *  "terms-down". municipalities may be NULL (then
  *  "municipality-N" with the index). Returns the length written, or -1 when
  *  it does not fit. */
 int screens_target_name(const struct screens_target *t, const struct center_municipality *municipalities,
@@ -147,7 +154,7 @@ struct screens_text_seen {
     const char *utf8;   /* the text (valid only during the call) */
     double x, y, w, h;  /* its logical extent, device pixels */
     unsigned fg, bg;    /* its colour and the colour under it, 0xRRGGBB */
-    bool from_center;   /* a municipality name from the center's configuration */
+    bool from_center;   /* from the center's configuration: a municipality name, the terms */
     bool fits;          /* false: drawn cut (the frame returns KOFU_E_RENDER) */
 };
 

@@ -114,6 +114,12 @@ static const char *const words[SCRW__COUNT][2] = {
     [SCRW_TIMEOUT_SUB] = {"続ける場合は画面に触れてください", "Touch the screen to continue"},
     [SCRW_TIMEOUT_SECONDS] = {"あと{1}秒で終了します", "Ending in {1} seconds"},
     [SCRW_CONTINUE] = {"続ける", "Continue"},
+
+    [SCRW_TERMS_TITLE] = {"利用規約", "Terms of use"},
+    [SCRW_TERMS_HEAD] = {"利用規約をお読みください。同意いただける場合は「同意する」を押してください。",
+                         "Please read the terms of use. If you accept them, press Agree."},
+    [SCRW_TERMS_AGREE] = {"同意する", "Agree"},
+    [SCRW_TERMS_DISAGREE] = {"同意しない", "Do not agree"},
 };
 
 const char *screens_word(enum screens_word w, enum kofu_lang lang)

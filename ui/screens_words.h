@@ -115,6 +115,11 @@ enum screens_word {
     SCRW_TIMEOUT_SUB,
     SCRW_TIMEOUT_SECONDS,   /* {1}: the number */
     SCRW_CONTINUE,
+    /* TERMS (the text itself is the center's) */
+    SCRW_TERMS_TITLE,
+    SCRW_TERMS_HEAD,
+    SCRW_TERMS_AGREE,
+    SCRW_TERMS_DISAGREE,
     SCRW__COUNT
 };
 

@@ -99,6 +99,9 @@ static const struct voice_words voice_screen_words[SESSION_PROMPT__COUNT] = {
     [SESSION_PROMPT_PLEASE_WAIT] = {"please-wait",
         "じかんが かかっています。そのまま おまちください。",
         "This is taking longer than usual. Please wait."},
+    [SESSION_PROMPT_TERMS] = {"terms",
+        "りようきやくを およみください。どういする ばあいわ、どういする を おしてください。どういしない ばあいわ、カードわ よみとらずに おわります。",
+        "Please read the terms of use. To continue, press Agree. If you do not agree, the card is not read and the procedure ends."},
 };
 
 #define VOICE_TRIES_MAX 9
@@ -208,6 +211,9 @@ static const struct voice_words voice_error_words[] = {
      "The service is closed now. It is open from six thirty in the morning until eleven at night."},
     {"error-bad-request", "ようきゅうが うけつけられませんでした。" CALL_STAFF_JA,
      "The request was not accepted. " CALL_STAFF_EN},
+    {"error-terms-outdated",
+     "りようきやくが こうしんされました。おてすうですが、さいしょから もういちど おてつづきください。",
+     "The terms of use have just been updated. Please start again from the beginning."},
     {"error-certificate-not-authentic",
      "しょうめいしょの しょめいを かくにんできませんでした。いんさつわ おこないません。" CALL_STAFF_JA,
      "The certificate's signature could not be verified, so nothing is printed. " CALL_STAFF_EN},

@@ -22,6 +22,7 @@ libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev fonts-ipaexfont 
 zbar-tools poppler-utils
 libx11-dev libxtst-dev xvfb xauth libasound2-dev libasound2-plugins espeak-ng sox
 iproute2 util-linux procps
+tzdata
 "
 
 if [ "${1:-}" = "--list" ]; then

@@ -93,6 +93,7 @@ static void end_gesture(struct evdev_ctx *c)
         struct input_event ev = {.kind = INPUT_TOUCH, .x = c->down_x, .y = c->down_y};
         queue_event(c, ev);
     }
+    c->down_x = c->down_y = 0;
     c->gesture = false;
     c->gesture_slot = -1;
 }
@@ -256,6 +257,7 @@ static int pump(struct evdev_ctx *c, struct evdev_stream *s)
     }
     s->partial_len = have - whole;
     memcpy(s->partial, buf + whole, s->partial_len);
+    explicit_bzero(buf, sizeof buf); /* raw positions of the taps (input.h) */
     return 1;
 }
 
@@ -278,6 +280,9 @@ static int evdev_read(void *ctx, struct input_event *ev)
     if (c->out_len == 0)
         return 0;
     *ev = c->out[c->out_head];
+    /* A tap read is the caller's: the ring keeps no history of taps, which
+     * with the PIN pad's layout would give the PIN back (input.h). */
+    explicit_bzero(&c->out[c->out_head], sizeof c->out[c->out_head]);
     c->out_head = (c->out_head + 1) % EVDEV_QUEUE;
     c->out_len--;
     return 1;

@@ -7,6 +7,7 @@
  * processes. Card data comes from cardsim through the real pcscd.
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 
 #include "card_reader.h"
 #include "center.h"
@@ -28,7 +29,8 @@
 
 static int issue(struct center_client *c, const struct kenhojo_card_data *card)
 {
-    struct center_request r = {.card = card, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja"};
+    struct center_request r = {.card = card, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, "131016");
     struct center_call_info info;
     size_t mark = vault_mark();

@@ -6,6 +6,7 @@
  * Real peers: pcscd + cardsim for the card, centersim over TLS 1.3.
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 #include "printer/printer_harness.h"
 
 #include "bytes.h"
@@ -48,7 +49,8 @@ static int measure(enum center_kind kind, const struct kofu_config *cfg, const s
     int rc = KOFU_OK;
     for (int i = 0; i < RUNS && rc == KOFU_OK; i++) {
         size_t mark = vault_mark();
-        struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+        struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
         snprintf(r.municipality, sizeof r.municipality, "131016");
         struct center_certificate *cert = center_certificate_new();
         struct certificate_verified *v = certificate_verified_new();

@@ -31,7 +31,57 @@ struct api {
     int open_min, close_min;
     struct fault_set faults;
     struct api_stats stats;
+    char terms_version[API_TERMS_VERSION_MAX + 1];
+    char *terms_ja, *terms_en; /* malloc'd */
 };
+
+/* Synthetic terms of use, in the shape of the real kiosks' (what is read,
+ * what is sent where, what is kept): long enough that a kiosk must scroll. */
+static const char api_terms_ja_default[] =
+    "新型コロナワクチン接種証明書 コンビニ交付サービス 利用規約（試験用）\n"
+    "第1条（目的）この規約は、マイナンバーカードを利用して新型コロナワクチン接種証明書を"
+    "キオスク端末で交付するサービスの利用条件を定めるものです。\n"
+    "第2条（読み取る情報）本サービスでは、マイナンバーカードの券面事項入力補助用の"
+    "アプリケーションから、個人番号、氏名、住所、生年月日及び性別を読み取ります。"
+    "読み取りには暗証番号（数字4桁）の入力が必要です。\n"
+    "第3条（情報の送信先）読み取った情報は、接種記録の照会と証明書の発行のためにのみ、"
+    "暗号化された通信で証明書交付センターに送信されます。センターは、照会の結果を"
+    "利用者が選んだ市区町村の接種記録と照合し、証明書を発行します。\n"
+    "第4条（情報の保存）キオスク端末は、読み取った情報及び発行された証明書の内容を、"
+    "手続の終了時（中止、時間切れ及び障害による終了を含みます。）に消去し、保存しません。"
+    "証明書交付センターは、照会及び発行の記録として、要求の識別番号と証明書番号を"
+    "10分間に限り保持します。\n"
+    "第5条（手数料）証明書の交付には、画面に表示される手数料が必要です。"
+    "証明書を印刷できなかったときは、投入された金額を返金します。\n"
+    "第6条（禁止事項）他人のマイナンバーカードを利用すること、及び本サービスの運用を"
+    "妨げる行為を禁止します。\n"
+    "第7条（免責）天災、通信障害その他やむを得ない事由によりサービスを提供できない場合が"
+    "あります。\n"
+    "第8条（同意）「同意する」を押した時点で、この規約に同意したものとみなします。"
+    "同意しない場合は、カードを読み取らずに手続を終了します。";
+
+static const char api_terms_en_default[] =
+    "Terms of use of the COVID-19 vaccination certificate kiosk service (test version)\n"
+    "1. Purpose. These terms govern the issuing of COVID-19 vaccination certificates at this kiosk "
+    "with a My Number card.\n"
+    "2. What is read. The kiosk reads, from the card's application for basic information input "
+    "support, your Individual Number, name, address, date of birth and sex. Reading requires the "
+    "card's 4-digit PIN.\n"
+    "3. Where it goes. What is read is sent, over an encrypted connection, only to the certificate "
+    "center, to look up your vaccination record in the municipality you choose and to issue the "
+    "certificate.\n"
+    "4. What is kept. The kiosk erases what it read and the certificate's contents when the "
+    "procedure ends, including when it is cancelled, times out or fails, and keeps none of it. "
+    "The certificate center keeps only the request's identifier and the certificate number, for "
+    "ten minutes, as a record of the request.\n"
+    "5. Fee. A certificate costs the fee shown on the screen. If the certificate cannot be "
+    "printed, the money inserted is returned.\n"
+    "6. Prohibited use. Using another person's card, and anything that disrupts the service, are "
+    "prohibited.\n"
+    "7. Disclaimer. The service may be unavailable because of disasters, network failures or "
+    "other unavoidable causes.\n"
+    "8. Consent. Pressing Agree means that you agree to these terms. If you do not agree, the "
+    "card is not read and the procedure ends.";
 
 /* What one certificate request needs; lives in the vault. */
 struct api_work {
@@ -51,6 +101,7 @@ struct api_cert_req {
     size_t card_len[API_CARD_FILES];
     const char *municipality;
     const char *kind;
+    const char *terms_version;
     bool overseas;
 };
 
@@ -85,6 +136,8 @@ static const struct {
                            "The center could not be reached."},
     [API_E_GATEWAY_TIMEOUT] = {504, "gateway-timeout", "センターの応答がありませんでした。",
                                "The center did not answer in time."},
+    [API_E_TERMS_OUTDATED] = {409, "terms-outdated", "利用規約が更新されました。もう一度お手続きください。",
+                              "The terms of use have changed. Please start again."},
 };
 
 const char *api_error_code(enum api_error e) { return api_errors[e].code; }
@@ -113,6 +166,10 @@ api *api_new(store *db, shc_issuer *shc, vds_signer *vds, const char *card_ca_di
     a->close_min = c->close_min;
     a->memo = idem_new(API_IDEM_MAX);
     cslog_set_error_names(api_error_name);
+    if (!api_set_terms(a, API_TERMS_VERSION_DEFAULT, api_terms_ja_default, api_terms_en_default)) {
+        api_free(a);
+        return NULL;
+    }
     a->hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     if (!a->memo || !a->hmac || !kcrypto_random(a->fp_key, sizeof a->fp_key)) {
         api_free(a);
@@ -127,6 +184,8 @@ void api_free(api *a)
         return;
     idem_free(a->memo);
     EVP_MAC_free(a->hmac);
+    free(a->terms_ja);
+    free(a->terms_en);
     explicit_bzero(a, sizeof *a);
     free(a);
 }
@@ -136,6 +195,50 @@ void api_set_hours(api *a, int open_min, int close_min)
     a->open_min = open_min;
     a->close_min = close_min;
 }
+
+static bool api_terms_version_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n >= 1 && n <= API_TERMS_VERSION_MAX &&
+           strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* 1..API_TERMS_TEXT_MAX bytes; line feeds are the only control characters.
+ * (UTF-8 validity: jansson refuses to serialize anything else.) */
+static bool api_terms_text_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 1 || n > API_TERMS_TEXT_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F)
+            return false;
+    return true;
+}
+
+bool api_set_terms(api *a, const char *version, const char *ja, const char *en)
+{
+    if (!api_terms_version_valid(version) || (ja && !api_terms_text_valid(ja)) || (en && !api_terms_text_valid(en)))
+        return false;
+    char *nja = ja ? strdup(ja) : NULL, *nen = en ? strdup(en) : NULL;
+    if ((ja && !nja) || (en && !nen)) {
+        free(nja);
+        free(nen);
+        return false;
+    }
+    if (nja) {
+        free(a->terms_ja);
+        a->terms_ja = nja;
+    }
+    if (nen) {
+        free(a->terms_en);
+        a->terms_en = nen;
+    }
+    snprintf(a->terms_version, sizeof a->terms_version, "%s", version);
+    return a->terms_ja && a->terms_en;
+}
+
+const char *api_terms_version(const api *a) { return a->terms_version; }
 
 struct fault_set *api_faults(api *a) { return &a->faults; }
 
@@ -298,9 +401,11 @@ static void api_config(api *a, struct api_reply *rp)
     api_hhmm(a->open_min, open);
     api_hhmm(a->close_min, close);
     api_json_reply(rp, 200,
-                   munis ? json_pack("{s:i, s:{s:s, s:s, s:s}, s:i, s:i, s:o}", "protocol", 1, "service_hours",
-                                     "open", open, "close", close, "timezone", "Asia/Tokyo", "fee_per_copy_yen",
-                                     c->fee_per_copy_yen, "max_copies", c->max_copies, "municipalities", munis)
+                   munis ? json_pack("{s:i, s:{s:s, s:s, s:s}, s:i, s:i, s:o, s:{s:s, s:s, s:s}}", "protocol", 1,
+                                     "service_hours", "open", open, "close", close, "timezone", "Asia/Tokyo",
+                                     "fee_per_copy_yen", c->fee_per_copy_yen, "max_copies", c->max_copies,
+                                     "municipalities", munis, "terms", "version", a->terms_version, "ja",
+                                     a->terms_ja, "en", a->terms_en)
                          : NULL);
 }
 
@@ -308,14 +413,17 @@ static void api_config(api *a, struct api_reply *rp)
 
 static bool api_parse_cert_req(api *a, json_t *root, struct api_cert_req *r)
 {
-    static const char *const top[] = {"request_id", "card", "municipality", "kind", "copies", "language"};
+    static const char *const top[] = {"request_id", "card",     "municipality",
+                                      "kind",       "copies",   "language", "terms_version"};
     const struct store_config *c = store_get_config(a->db);
     json_t *card = json_object_get(root, "card");
     int copies;
     memset(r, 0, sizeof *r);
-    if (!api_exact_keys(root, top, 6) || !api_exact_keys(card, api_card_keys, API_CARD_FILES))
+    if (!api_exact_keys(root, top, sizeof top / sizeof top[0]) ||
+        !api_exact_keys(card, api_card_keys, API_CARD_FILES))
         return false;
     r->request_id = api_str(root, "request_id");
+    r->terms_version = api_str(root, "terms_version");
     r->municipality = api_str(root, "municipality");
     r->kind = api_str(root, "kind");
     for (int i = 0; i < API_CARD_FILES; i++) {
@@ -329,7 +437,7 @@ static bool api_parse_cert_req(api *a, json_t *root, struct api_cert_req *r)
     return r->request_id && api_uuid_v4_valid(r->request_id) && r->municipality &&
            store_local_gov_code_valid(r->municipality) && api_one_of(r->kind, "domestic", "overseas", NULL) &&
            api_int(root, "copies", 1, c->max_copies, &copies) &&
-           api_one_of(api_str(root, "language"), "ja", "en", NULL);
+           api_one_of(api_str(root, "language"), "ja", "en", NULL) && api_terms_version_valid(r->terms_version);
 }
 
 /* Standard base64 of each file, 1..KENHOJO_FILE_MAX bytes, into the vault. */
@@ -502,6 +610,10 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
 {
     if (known && !kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN))
         return API_E_BAD_REQUEST; /* a request_id reused for a different request */
+    /* Consent to other terms than the current ones is no consent; a retry of
+     * an issued certificate was agreed under the terms of its time. */
+    if (!known && strcmp(r->terms_version, a->terms_version) != 0)
+        return API_E_TERMS_OUTDATED;
     if (!known && !api_open_at(a, now))
         return API_E_HOURS; /* a retry of an issued certificate is answered even after closing */
     *m = store_municipality_find(a->db, r->municipality);

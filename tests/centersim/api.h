@@ -50,6 +50,7 @@ enum api_error {
     API_E_INTERNAL,
     API_E_BAD_GATEWAY,
     API_E_GATEWAY_TIMEOUT,
+    API_E_TERMS_OUTDATED,
     API_E__COUNT
 };
 
@@ -89,6 +90,21 @@ void api_free(api *a);
 
 /** Override the fixture's service hours (minutes since midnight, Japan time). */
 void api_set_hours(api *a, int open_min, int close_min);
+#define API_TERMS_VERSION_MAX 32
+#define API_TERMS_TEXT_MAX 16384
+/** The terms of use /config serves until api_set_terms: this version, and
+ *  synthetic texts long enough to need scrolling on a kiosk screen. */
+#define API_TERMS_VERSION_DEFAULT "2026-12-01"
+
+/** Set the terms of use /config serves and certificate requests must
+ *  carry (terms_version). ja and en NULL keep the current texts. False (and
+ *  nothing changed) when the version is not 1..32 of [A-Za-z0-9._-] or a
+ *  text is not 1..16384 bytes without control characters other than line
+ *  feeds. */
+bool api_set_terms(api *a, const char *version, const char *ja, const char *en);
+/** The current terms version. */
+const char *api_terms_version(const api *a);
+
 /** The live fault switches (the control socket changes them). */
 struct fault_set *api_faults(api *a);
 /** The counters. */

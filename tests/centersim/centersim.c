@@ -5,8 +5,9 @@
  *
  *   centersim --port PORT [--host 127.0.0.1] --pki DIR --fixture FILE
  *             [--db FILE] [--control PATH] [--fault SPEC]...
- *             [--cert FILE --key FILE] [--tls12-only] [--issuer-url URL]
- *             [--hours HH:MM-HH:MM] [--now EPOCH] [-v]
+ *             [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]
+ *             [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]
+ *             [--terms FILE] [--terms-version VERSION] [-v]
  *
  * Owns: the command line, the event loop, signals and the control socket
  * (a Unix stream socket taking one-line commands, like cardsim's). The
@@ -22,6 +23,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,7 +57,8 @@
 #define CS_EPOCH_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
 
 struct cs_opts {
-    const char *host, *pki, *fixture, *db, *control, *cert, *key, *issuer_url;
+    const char *host, *pki, *fixture, *db, *control, *cert, *key, *issuer_url, *terms_file, *terms_version,
+        *ciphersuites;
     int port;
     bool tls12_only, verbose, have_hours, have_now;
     int open_min, close_min;
@@ -101,8 +104,9 @@ static void cs_usage(void)
 {
     fputs("usage: centersim --port PORT [--host 127.0.0.1] --pki DIR --fixture FILE\n"
           "                 [--db FILE] [--control PATH] [--fault SPEC]...\n"
-          "                 [--cert FILE --key FILE] [--tls12-only] [--issuer-url URL]\n"
-          "                 [--hours HH:MM-HH:MM] [--now EPOCH] [-v]\n",
+          "                 [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]\n"
+          "                 [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]\n"
+          "                 [--terms FILE] [--terms-version VERSION] [-v]\n",
           stderr);
 }
 
@@ -157,6 +161,7 @@ static bool cs_option(struct cs_opts *o, int ch, const char *arg)
     case 'K': o->key = arg; return true;
     case 'i': o->issuer_url = arg; return true;
     case '2': o->tls12_only = true; return true;
+    case 'S': o->ciphersuites = arg; return true;
     case 'v': o->verbose = true; return true;
     case 'f':
         return fault_parse(&o->faults, arg, err, sizeof err) || cs_bad(err);
@@ -166,6 +171,8 @@ static bool cs_option(struct cs_opts *o, int ch, const char *arg)
     case 'n':
         o->have_now = cs_number(arg, 0, CS_EPOCH_MAX, &o->now);
         return o->have_now || cs_bad("--now must be seconds since the epoch");
+    case 't': o->terms_file = arg; return true;
+    case 'T': o->terms_version = arg; return true;
     default: cs_usage(); return false;
     }
 }
@@ -178,8 +185,10 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
         {"db", required_argument, NULL, 'd'},        {"control", required_argument, NULL, 'c'},
         {"fault", required_argument, NULL, 'f'},     {"cert", required_argument, NULL, 'C'},
         {"key", required_argument, NULL, 'K'},       {"tls12-only", no_argument, NULL, '2'},
+        {"ciphersuites", required_argument, NULL, 'S'},
         {"issuer-url", required_argument, NULL, 'i'}, {"hours", required_argument, NULL, 'h'},
         {"now", required_argument, NULL, 'n'},       {"verbose", no_argument, NULL, 'v'},
+        {"terms", required_argument, NULL, 't'},     {"terms-version", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -266,13 +275,19 @@ static void cs_ctl_command(struct cs_ctl_client *cl, const char *line, char *rep
     } else if (strncmp(line, "now ", 4) == 0) {
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_NOW, 0);
         cs_ctl_now(line + 4, reply, cap);
+    } else if (strncmp(line, "terms ", 6) == 0) {
+        cslog_event(CSLOG_CONTROL, CSLOG_CTL_TERMS, 0);
+        if (api_set_terms(ctl->routes, line + 6, NULL, NULL))
+            snprintf(reply, cap, "ok terms=%s", api_terms_version(ctl->routes));
+        else
+            snprintf(reply, cap, "err terms needs a version of 1..32 of [A-Za-z0-9._-]");
     } else if (strcmp(line, "quit") == 0) {
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_QUIT, 0);
         cl->quit_after_reply = true;
         snprintf(reply, cap, "ok");
     } else {
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_BAD, 0);
-        snprintf(reply, cap, "err unknown command (fault SPEC, clear, status, now EPOCH, quit)");
+        snprintf(reply, cap, "err unknown command (fault SPEC, clear, status, now EPOCH, terms VERSION, quit)");
     }
 }
 
@@ -408,6 +423,28 @@ static void cs_path(char out[CS_PATH_MAX], const char *dir, const char *name)
     snprintf(out, CS_PATH_MAX, "%s/%s", dir, name);
 }
 
+/* --terms FILE: a JSON object as /config's "terms" ({"version", "ja",
+ * "en"}, nothing else); --terms-version then overrides its version. */
+static int cs_load_terms(api *routes, const struct cs_opts *o, char *err, size_t errlen)
+{
+    if (o->terms_file) {
+        json_error_t jerr;
+        json_t *t = json_load_file(o->terms_file, JSON_REJECT_DUPLICATES, &jerr);
+        const char *v = json_string_value(json_object_get(t, "version"));
+        const char *ja = json_string_value(json_object_get(t, "ja"));
+        const char *en = json_string_value(json_object_get(t, "en"));
+        bool ok = json_is_object(t) && json_object_size(t) == 3 && api_set_terms(routes, v, ja, en);
+        json_decref(t);
+        if (!ok)
+            return cs_fail(err, errlen, CS_EXIT_USAGE,
+                           "%.300s: not a terms object {version: 1..32 of [A-Za-z0-9._-], ja, en: 1..16384 bytes}",
+                           o->terms_file);
+    }
+    if (o->terms_version && !api_set_terms(routes, o->terms_version, NULL, NULL))
+        return cs_fail(err, errlen, CS_EXIT_USAGE, "--terms-version must be 1..32 of [A-Za-z0-9._-]");
+    return 0;
+}
+
 /* The records and the signers: exit status 2 when they are unusable. */
 static int cs_load(struct cs_sim *sim, const struct cs_opts *o, char *err, size_t errlen)
 {
@@ -428,6 +465,9 @@ static int cs_load(struct cs_sim *sim, const struct cs_opts *o, char *err, size_
         return cs_fail(err, errlen, CS_EXIT_OTHER, "out of memory");
     if (o->have_hours)
         api_set_hours(sim->routes, o->open_min, o->close_min);
+    int rc = cs_load_terms(sim->routes, o, err, errlen);
+    if (rc)
+        return rc;
     *api_faults(sim->routes) = o->faults;
     return 0;
 }
@@ -441,7 +481,7 @@ static int cs_listen(struct cs_sim *sim, const struct cs_opts *o, char *err, siz
     cs_path(ca, o->pki, "kiosk-ca.pem");
     cs_path(crl, o->pki, "kiosk-ca.crl");
     struct srv_options so = {o->host, o->port, o->cert ? o->cert : cert, o->key ? o->key : key, ca, crl,
-                             o->tls12_only};
+                             o->tls12_only, o->ciphersuites};
     sim->sigterm = evsignal_new(sim->base, SIGTERM, cs_on_signal, sim->base);
     sim->sigint = evsignal_new(sim->base, SIGINT, cs_on_signal, sim->base);
     if (!sim->sigterm || !sim->sigint || evsignal_add(sim->sigterm, NULL) != 0 || evsignal_add(sim->sigint, NULL) != 0)

@@ -147,6 +147,10 @@ def check_config_and_keys(c):
           "GET /config: protocol 1, fee 120, max 5")
     check(cfg["service_hours"] == {"open": "06:30", "close": "23:00", "timezone": "Asia/Tokyo"}, "config hours")
     check(codes == ["131016", "131024", "131041"], "config lists only participating municipalities")
+    terms = cfg.get("terms", {})
+    check(set(terms) == {"version", "ja", "en"} and terms["version"] == "2026-12-01" and
+          len(terms["ja"].encode()) <= 16384 and len(terms["en"].encode()) <= 16384,
+          "config terms: version and texts within their caps")
     rc, st, body = c.curl("/.well-known/jwks.json")
     jwks = json.loads(body)
     key = jwks["keys"][0]
@@ -250,6 +254,8 @@ def check_errors(c, args):
         "language": with_changes(base, language="fr"),
         "unknown key": with_changes(base, extra=True),
         "missing key": json.dumps({k: v for k, v in d.items() if k != "language"}),
+        "no terms_version": json.dumps({k: v for k, v in d.items() if k != "terms_version"}),
+        "terms_version not a token": with_changes(base, terms_version="v 1"),
         "card unknown key": with_changes(base, card=dict(d["card"], presence="AAAA")),
         "card base64url": with_changes(base, card=dict(d["card"], my_number=d["card"]["my_number"].replace(
             "+", "-").replace("/", "_").rstrip("="))),
@@ -271,6 +277,14 @@ def check_errors(c, args):
     check(st == 404 and error_code(body) == "not-found", "unknown path: 404")
     rc, st, body = c.curl("/kofu/v1/config", method="DELETE")
     check(st == 405, "wrong method: 405")
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131016", terms_version="2025-01-01"))
+    check(st == 409 and error_code(body) == "terms-outdated", "terms_version not the current one: 409")
+    check(c.ctl("terms 2027-01") == "ok terms=2027-01", "control terms sets the version")
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131016"))
+    check(st == 409 and error_code(body) == "terms-outdated", "after a terms change the old version: 409")
+    check(json.loads(c.curl("/kofu/v1/config")[2])["terms"]["version"] == "2027-01", "config serves the new terms")
+    check(c.ctl("terms not valid").startswith("err "), "control terms refuses a bad version")
+    c.ctl("terms 2026-12-01")
     c.ctl("now 1795795200")  # 16:00 UTC = 01:00 Japan time
     st, body = issue(c, mkreq(args.pki, YAMADA, "131016"))
     check(st == 403 and error_code(body) == "outside-service-hours", "01:00 Japan time: outside-service-hours")
@@ -368,6 +382,19 @@ def check_variants(args, tmp):
     st, body = issue(c, mkreq(args.pki, YAMADA, "131016"))
     check(st == 403 and error_code(body) == "outside-service-hours", "--hours 10:00-11:00 at 17:00: closed")
     check(json.loads(c.curl("/kofu/v1/config")[2])["service_hours"]["open"] == "10:00", "--hours shown in /config")
+    c.stop()
+    terms_file = os.path.join(tmp, "terms.json")
+    with open(terms_file, "w", encoding="utf-8") as f:
+        json.dump({"version": "file-1", "ja": "見本の規約\n第1条", "en": "Sample terms\n1."}, f, ensure_ascii=False)
+    c = Center(args, tmp, ["--terms", terms_file], "terms")
+    terms = json.loads(c.curl("/kofu/v1/config")[2])["terms"]
+    check(terms == {"version": "file-1", "ja": "見本の規約\n第1条", "en": "Sample terms\n1."},
+          "--terms FILE: served as /config's terms")
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131016", terms_version="file-1"))
+    check(st == 200, "--terms FILE: a request with its version is served")
+    c.stop()
+    c = Center(args, tmp, ["--terms-version", "2027.1"], "terms-version")
+    check(json.loads(c.curl("/kofu/v1/config")[2])["terms"]["version"] == "2027.1", "--terms-version VERSION")
     c.stop()
     db = os.path.join(tmp, "center.db")
     c = Center(args, tmp, ["--db", db], "db")

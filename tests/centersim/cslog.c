@@ -44,6 +44,7 @@ static const char *const cslog_faults[CSLOG_FAULT__COUNT] = {
 static const char *const cslog_controls[CSLOG_CTL__COUNT] = {
     [CSLOG_CTL_FAULT] = "fault", [CSLOG_CTL_CLEAR] = "clear", [CSLOG_CTL_STATUS] = "status",
     [CSLOG_CTL_NOW] = "now",     [CSLOG_CTL_QUIT] = "quit",   [CSLOG_CTL_BAD] = "bad-command",
+    [CSLOG_CTL_TERMS] = "terms",
 };
 
 void cslog_set_verbose(bool on) { cslog_on = on; }

@@ -74,6 +74,7 @@ enum cslog_control_cmd {
     CSLOG_CTL_NOW,
     CSLOG_CTL_QUIT,
     CSLOG_CTL_BAD,
+    CSLOG_CTL_TERMS,
     CSLOG_CTL__COUNT
 };
 

@@ -9,7 +9,7 @@ kofu code), which also cross-checks cardsim and kenhojo.
 
   mkrequest.py --pki build/pki --resident tests/cardsim/residents/yamada.json \\
                --municipality 131016 [--kind domestic|overseas] [--copies N] \\
-               [--language ja|en] [--request-id UUID] [--forged-cv] [--bad-hash]
+               [--language ja|en] [--request-id UUID] [--terms-version V] [--forged-cv] [--bad-hash]
 
 Prints the JSON body on stdout. Test data only (synthetic residents).
 """
@@ -101,6 +101,8 @@ def main():
     ap.add_argument("--copies", type=int, default=1)
     ap.add_argument("--language", default="ja")
     ap.add_argument("--request-id", default=None)
+    ap.add_argument("--terms-version", default="2026-12-01",
+                    help="the terms the resident agreed to (centersim's default terms)")
     ap.add_argument("--forged-cv", action="store_true")
     ap.add_argument("--bad-hash", action="store_true")
     a = ap.parse_args()
@@ -115,6 +117,7 @@ def main():
         "kind": a.kind,
         "copies": a.copies,
         "language": a.language,
+        "terms_version": a.terms_version,
     }
     json.dump(body, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")

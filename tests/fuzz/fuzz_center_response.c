@@ -34,8 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (center_parse_config(data, size, &cfg) == KOFU_OK) {
             CHECK(cfg.n_municipalities >= 1 && cfg.municipalities);
             CHECK(cfg.open_minute < cfg.close_minute);
+            CHECK(cfg.timezone[0] != ':' && cfg.timezone[0] != '/' && !strstr(cfg.timezone, ".") &&
+                  center_timezone_valid(CENTER_ZONEINFO_DIR, cfg.timezone));
             for (size_t i = 0; i < cfg.n_municipalities; i++)
                 CHECK(strlen(cfg.municipalities[i].code) == 6);
+            CHECK(center_terms_version_valid(cfg.terms.version));
+            CHECK(cfg.terms.ja && cfg.terms.en);
+            CHECK(strlen(cfg.terms.ja) >= 1 && strlen(cfg.terms.ja) <= CENTER_TERMS_TEXT_MAX);
+            CHECK(strlen(cfg.terms.en) >= 1 && strlen(cfg.terms.en) <= CENTER_TERMS_TEXT_MAX);
             center_config_free(&cfg);
         }
     } else if (which % 3 == 1) {

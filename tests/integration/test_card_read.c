@@ -130,12 +130,13 @@ static void test_genuine_card_read_and_verified(void **state)
     assert_true(json_is_true(json_object_get(j, "authentic")));
     assert_string_equal(str(j, "presence"), "proven");
     assert_string_equal(card_field(j, "my_number"), "************");
-    assert_string_equal(card_field(j, "name"), "山＊＊＊＊");
+    assert_string_equal(card_field(j, "name"), "＊＊＊＊");
+    assert_string_equal(card_field(j, "address"), "＊＊＊＊");
     assert_string_equal(card_field(j, "birth_date"), "****-**-**");
-    assert_string_equal(card_field(j, "sex"), "1");
+    assert_string_equal(card_field(j, "sex"), "*");
     assert_true(json_integer_value(json_object_get(j, "apdus")) <= 20);
     json_decref(j);
-    const char *secrets[] = {"123456789018", "太郎", "千代田", "1980", "1234"};
+    const char *secrets[] = {"123456789018", "山", "太郎", "東", "千代田", "1980", "1234", "male", "男性"};
     for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) {
         assert_null(strstr(out, secrets[i]));
         assert_null(strstr(err, secrets[i]));
@@ -152,6 +153,46 @@ static void test_reveal_shows_the_data(void **state)
     assert_string_equal(card_field(j, "address"), "東京都千代田区千代田１－１");
     assert_string_equal(card_field(j, "birth_date"), "1980-02-17");
     json_decref(j);
+}
+
+/* Text output from "my_number:" to the end of the "sex:" line. */
+static void masked_block(const char *text, char *dst, size_t cap)
+{
+    const char *a = strstr(text, "my_number:"), *b = a ? strstr(a, "sex:") : NULL;
+    assert_non_null(b);
+    const char *e = strchr(b, '\n');
+    assert_non_null(e);
+    assert_true((size_t)(e - a) < cap);
+    memcpy(dst, a, (size_t)(e - a));
+    dst[e - a] = '\0';
+}
+
+/* The mask is fixed: two residents with different names, addresses (of
+ * different lengths), birth dates and sexes print exactly the same card,
+ * in the JSON and in the text. */
+static void test_mask_reveals_nothing(void **state)
+{
+    (void)state;
+    const char *text_argv[] = {harness_path(0, "kofu"), "card", "read", "--pin-stdin", NULL};
+    char card_json[2][1024], card_text[2][1024];
+    const char *residents[] = {YAMADA, LONGNAME}, *pins[] = {"1234\n", "0000\n"};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(harness_load(&h, residents[i]), 0);
+        assert_int_equal(kofu_read(pins[i], NULL, NULL, NULL), 0);
+        json_t *j = parsed();
+        assert_string_equal(card_field(j, "sex"), "*");
+        char *dump = json_dumps(json_object_get(j, "card"), JSON_SORT_KEYS | JSON_COMPACT);
+        assert_non_null(dump);
+        snprintf(card_json[i], sizeof card_json[i], "%s", dump);
+        free(dump);
+        json_decref(j);
+        assert_int_equal(harness_run(text_argv, pins[i], out, sizeof out, err, sizeof err), 0);
+        masked_block(out, card_text[i], sizeof card_text[i]);
+    }
+    assert_string_equal(card_json[0], card_json[1]);
+    assert_string_equal(card_text[0], card_text[1]);
+    assert_non_null(strstr(card_text[0], "sex: *"));
+    assert_null(strstr(card_text[0], "not applicable"));
 }
 
 static void test_text_output(void **state)
@@ -440,6 +481,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_genuine_card_read_and_verified, fresh_card),
         cmocka_unit_test_setup(test_reveal_shows_the_data, fresh_card),
+        cmocka_unit_test_setup(test_mask_reveals_nothing, fresh_card),
         cmocka_unit_test_setup(test_text_output, fresh_card),
         cmocka_unit_test_setup(test_wrong_pin_then_right, fresh_card),
         cmocka_unit_test_setup(test_blocked_card, fresh_card),

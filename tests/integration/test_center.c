@@ -4,6 +4,7 @@
  * centersim, with card data read from cardsim through the real pcscd.
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 
 #include "card_reader.h"
 #include "center.h"
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -84,7 +86,7 @@ static int clean_center(void **state)
     (void)state;
     if (!h.centersim && harness_start_centersim(&h, default_center) != 0)
         return -1;
-    return harness_center(&h, "clear", NULL, 0);
+    return harness_center(&h, "clear", NULL, 0) || harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0);
 }
 
 static void restart_center(const char *const *args)
@@ -116,7 +118,8 @@ static struct center_client *client(void)
 static int request(struct center_client *c, const struct kenhojo_card_data *card, const char *muni,
                    enum center_kind kind, struct center_certificate **cert, struct center_call_info *info)
 {
-    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, "%s", muni);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     *cert = center_certificate_new();
@@ -142,6 +145,28 @@ static void test_ping(void **state)
     assert_non_null(strstr(out, "rtt_ms: "));
 }
 
+/* What the environment offers libcurl is not kofu's configuration: a TLS
+ * key log file and proxies (a dead port here) are ignored. */
+static void test_ping_ignores_tls_environment(void **state)
+{
+    (void)state;
+    char keylog[400];
+    snprintf(keylog, sizeof keylog, "%s/keylog.txt", h.dir);
+    unlink(keylog);
+    const char *vars[] = {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy", "http_proxy"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        setenv(vars[i], "http://127.0.0.1:9", 1);
+    setenv("SSLKEYLOGFILE", keylog, 1);
+    int rc = ping(config_path);
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+    unsetenv("SSLKEYLOGFILE");
+    if (rc != 0)
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_int_equal(rc, 0);
+    assert_int_equal(access(keylog, F_OK), -1);
+}
+
 static void test_config_lists_only_participating(void **state)
 {
     (void)state;
@@ -155,7 +180,47 @@ static void test_config_lists_only_participating(void **state)
     for (size_t i = 0; i < cc.n_municipalities; i++)
         chiyoda = chiyoda || !strcmp(cc.municipalities[i].code, CHIYODA);
     assert_true(chiyoda);
+    /* The terms of use the kiosk shows before it reads a card. */
+    assert_string_equal(cc.terms.version, API_TERMS_VERSION_DEFAULT);
+    assert_true(strlen(cc.terms.ja) > 500 && strlen(cc.terms.en) > 500);
     center_config_free(&cc);
+    center_client_free(c);
+}
+
+/* The center changes its terms between the configuration a kiosk showed
+ * and the request: the stale version is refused (409, final, nothing
+ * issued); the fresh configuration carries the new version, and a request
+ * with it is served. A request without a version never leaves the kiosk. */
+static void test_stale_terms_version_refused(void **state)
+{
+    (void)state;
+    struct center_client *c = client();
+    struct center_certificate *cert;
+    struct center_call_info info;
+    char reply[256];
+    assert_int_equal(harness_center(&h, "terms 2027-01-15.v2", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "terms=2027-01-15.v2"));
+    assert_int_equal(request(c, yamada, CHIYODA, CENTER_DOMESTIC, &cert, &info), KOFU_E_TERMS_OUTDATED);
+    assert_int_equal(info.http_status, 409);
+    assert_int_equal(info.attempts, 1);
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=0"));
+    struct center_config cc;
+    assert_int_equal(center_get_config(c, &cc, &info), KOFU_OK);
+    assert_string_equal(cc.terms.version, "2027-01-15.v2");
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja",
+                               .terms_version = cc.terms.version};
+    snprintf(r.municipality, sizeof r.municipality, CHIYODA);
+    assert_int_equal(center_request_new_id(&r), KOFU_OK);
+    cert = center_certificate_new();
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_OK);
+    r.terms_version = NULL;
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_E_ARG);
+    r.terms_version = "not a token";
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_E_ARG);
+    center_config_free(&cc);
+    assert_int_equal(harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0), 0);
+    assert_int_equal(harness_center(&h, "terms bad version", reply, sizeof reply), -1);
     center_client_free(c);
 }
 
@@ -228,7 +293,8 @@ static void test_same_request_id_same_certificate(void **state)
 {
     (void)state;
     struct center_client *c = client();
-    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "en"};
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "en",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, CHIYODA);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     struct center_certificate *a = center_certificate_new(), *b = center_certificate_new();
@@ -352,6 +418,55 @@ static void test_kiosk_refuses_bad_servers(void **state)
     restart_center(default_center);
 }
 
+/* The center's name only in the subject's CN (libcurl's OpenSSL backend
+ * falls back to it): refused, the name must be a subjectAltName. */
+static void test_name_only_in_cn_refused(void **state)
+{
+    (void)state;
+    expect_server_refused(harness_path(0, "pki/center-nosan.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-hostname");
+    restart_center(default_center);
+    /* An address in center_url is matched against the IP subjectAltNames. */
+    char conf[400], url[64];
+    snprintf(conf, sizeof conf, "%s/ip.conf", h.dir);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", h.center_port);
+    write_config(conf, url, harness_path(0, "pki/kiosk.pem"), harness_path(1, "pki/kiosk.key.pem"));
+    assert_int_equal(ping(conf), 0);
+    const char *wrongname[] = {"--hours", "00:00-24:00", "--cert", harness_path(0, "pki/center-wrongname.pem"),
+                               "--key", harness_path(1, "pki/center.key.pem"), NULL};
+    restart_center(wrongname);
+    assert_int_equal(ping(conf), 11);
+    assert_non_null(strstr(out, "error: tls-hostname"));
+    restart_center(default_center);
+}
+
+/* The center's own certificate may not be a CA: it could mint centers. */
+static void test_ca_leaf_refused(void **state)
+{
+    (void)state;
+    expect_server_refused(harness_path(0, "pki/center-caleaf.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-untrusted");
+    /* CA:FALSE, yet a key usage for signing certificates */
+    expect_server_refused(harness_path(0, "pki/center-certsign.pem"), harness_path(1, "pki/center.key.pem"), NULL, 11,
+                          "tls-untrusted");
+    restart_center(default_center);
+}
+
+/* A center that offers only TLS 1.3 suites kofu does not: it answers with
+ * handshake_failure, which is no verdict on the kiosk's certificate. */
+static void test_cipher_suite_mismatch_is_protocol(void **state)
+{
+    (void)state;
+    const char *args[] = {"--hours", "00:00-24:00", "--ciphersuites", "TLS_AES_128_CCM_SHA256", NULL};
+    restart_center(args);
+    assert_int_equal(ping(config_path), 11);
+    if (!strstr(out, "error: tls-protocol"))
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_non_null(strstr(out, "error: tls-protocol"));
+    assert_non_null(strstr(out, "handshake failure"));
+    restart_center(default_center);
+}
+
 /* And every way the kiosk side can be wrong, refused by the center. */
 static void test_center_refuses_bad_kiosks(void **state)
 {
@@ -361,8 +476,10 @@ static void test_center_refuses_bad_kiosks(void **state)
     snprintf(url, sizeof url, "https://localhost:%d", h.center_port);
     write_config(conf, url, harness_path(0, "pki/rogue-kiosk.pem"), harness_path(1, "pki/rogue-kiosk.key.pem"));
     assert_int_equal(ping(conf), 12);
+    assert_non_null(strstr(out, "error: tls-client-refused"));
     write_config(conf, url, harness_path(0, "pki/kiosk-revoked.pem"), harness_path(1, "pki/kiosk-revoked.key.pem"));
     assert_int_equal(ping(conf), 12);
+    assert_non_null(strstr(out, "error: tls-client-refused"));
     /* No client certificate at all: plain libcurl, which kofu never is. */
     CURL *c = curl_easy_init();
     char target[96];
@@ -385,7 +502,9 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_ping, clean_center),
+        cmocka_unit_test_setup(test_ping_ignores_tls_environment, clean_center),
         cmocka_unit_test_setup(test_config_lists_only_participating, clean_center),
+        cmocka_unit_test_setup(test_stale_terms_version_refused, clean_center),
         cmocka_unit_test_setup(test_domestic_issuance_verified_independently, clean_center),
         cmocka_unit_test_setup(test_overseas_issuance_with_seal, clean_center),
         cmocka_unit_test_setup(test_busy_center_retried_idempotently, clean_center),
@@ -396,6 +515,9 @@ int main(void)
         cmocka_unit_test_setup(test_center_faults, clean_center),
         cmocka_unit_test_setup(test_completion_report, clean_center),
         cmocka_unit_test_setup(test_kiosk_refuses_bad_servers, clean_center),
+        cmocka_unit_test_setup(test_name_only_in_cn_refused, clean_center),
+        cmocka_unit_test_setup(test_ca_leaf_refused, clean_center),
+        cmocka_unit_test_setup(test_cipher_suite_mismatch_is_protocol, clean_center),
         cmocka_unit_test_setup(test_center_refuses_bad_kiosks, clean_center),
         cmocka_unit_test_setup(test_center_down, clean_center),
     };

@@ -10,6 +10,7 @@
  * out of paper) stops with nothing printed.
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 #include "printer/printer_harness.h"
 
 #include "b64.h"
@@ -104,7 +105,8 @@ static struct center_certificate *request(enum center_kind kind)
 {
     struct center_client *c = NULL;
     assert_int_equal(center_client_new(&cfg, &c), KOFU_OK);
-    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja"};
+    struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja",
+                              .terms_version = API_TERMS_VERSION_DEFAULT};
     snprintf(r.municipality, sizeof r.municipality, CHIYODA);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     struct center_certificate *cert = center_certificate_new();

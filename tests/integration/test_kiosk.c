@@ -11,13 +11,16 @@
  * (nothing held afterwards, the card reset); a print failure after payment,
  * refunded; a refund the acceptor cannot make (refund receipt printed);
  * the center down (a clear screen, no money asked); a blocked card; a card
- * pulled while reading; bad scripts refused before anything runs; a name
- * with a character IPAex lacks (issued, from the fallback font) and one
- * with a 外字 no font has (stopped before the center is asked). The printer
- * is reached over ipps with its certificate pinned (KOFU_TEST_PRINTER=ipp:
- * plain ipp on a private link).
+ * pulled while reading; bad scripts refused before anything runs; the
+ * terms of use: no APDU before "agree", "do not agree" ends the visit, a
+ * terms change at the center mid-visit; a name with a character IPAex
+ * lacks (issued, from the fallback font) and one with a 外字 no font has
+ * (stopped before the center is asked). The printer is reached over ipps
+ * with its certificate pinned (KOFU_TEST_PRINTER=ipp: plain ipp on a
+ * private link).
  */
 #include "harness.h"
+#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 #include "printer/printer_harness.h"
 
 #include <dirent.h>
@@ -105,7 +108,8 @@ static int fresh(void **state)
     char reply[200];
     if (h.centersim <= 0 && harness_start_centersim(&h, center_args) != 0)
         return -1;
-    if (harness_center(&h, "clear", NULL, 0) != 0 || harness_card(&h, "clear", reply, sizeof reply) != 0 ||
+    if (harness_center(&h, "clear", NULL, 0) != 0 || harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0) != 0 ||
+        harness_card(&h, "clear", reply, sizeof reply) != 0 ||
         harness_load(&h, "tests/cardsim/residents/yamada.json") != 0 ||
         harness_card(&h, "remove", reply, sizeof reply) != 0 || harness_wait_card(&h, false, 5000) != 0)
         return -1;
@@ -159,12 +163,17 @@ static int prompt_index(const char *line)
     return found;
 }
 
-/* The first part of every visit: card in, service, PIN. */
+/* The service and the terms of use, agreed (then the card is checked). */
+#define AGREE_TERMS \
+    "wait service\n" \
+    "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n"
+/* The first part of every visit: card in, service, terms, PIN. */
 #define START_VISIT \
     "wait idle\n" \
     "card insert\n" \
-    "wait service\n" \
-    "tap service\n" \
+    AGREE_TERMS \
     "wait pin\n"
 /* On to the municipality: the right PIN, the card taken back. */
 #define TO_MUNICIPALITY \
@@ -239,8 +248,7 @@ static void test_overseas_two_copies_english(void **state)
     assert_int_equal(run_script("wait idle\n"
                                 "tap language\n"
                                 "card insert\n"
-                                "wait service\n"
-                                "tap service\n"
+                                AGREE_TERMS
                                 "wait pin\n"
                                 "pin 1234\n"
                                 "tap enter\n"
@@ -378,8 +386,7 @@ static void test_blocked_card_and_last_try(void **state)
     snprintf(script, sizeof script,
              "wait idle\n"
              "card load %s/lasttry.json\n"
-             "wait service\n"
-             "tap service\n"
+             AGREE_TERMS
              "wait pin-last-try\n"
              "expect-prompt pin-last-try\n"
              "tap yes\n"
@@ -391,7 +398,12 @@ static void test_blocked_card_and_last_try(void **state)
              "card remove\n"
              "wait idle\n"
              "expect-clean\n"
-             "card insert\n" /* a blocked card is explained at once */
+             "card insert\n" /* a blocked card is explained once the terms are agreed */
+             "wait service\n"
+             "expect-card-untouched\n"
+             "tap service\n"
+             "wait terms\n"
+             "tap agree\n"
              "wait error\n"
              "card remove\n"
              "wait idle\n",
@@ -418,10 +430,22 @@ static void test_walk_away_every_state(void **state)
              "card remove\n"
              "wait idle\n"
 
-             "say pin\n"
+             "say terms\n"
              "card insert\n"
              "wait service\n"
              "tap service\n"
+             "wait terms\n"
+             "wait timeout-warning 5\n"
+             "wait take-card 5\n"
+             "expect-card-reset\n"
+             "expect-clean\n"
+             "expect-card-untouched\n"
+             "card remove\n"
+             "wait idle\n"
+
+             "say pin\n"
+             "card insert\n"
+             AGREE_TERMS
              "wait pin\n"
              "pin 12\n"
              "wait timeout-warning 5\n"
@@ -433,8 +457,7 @@ static void test_walk_away_every_state(void **state)
 
              "say take-card\n"
              "card insert\n"
-             "wait service\n"
-             "tap service\n"
+             AGREE_TERMS
              "wait pin\n"
              "pin 1234\n"
              "tap enter\n"
@@ -488,8 +511,7 @@ static void test_walk_away_every_state(void **state)
 
              "say pin-last-try\n"
              "card load %s/lasttry.json\n"
-             "wait service\n"
-             "tap service\n"
+             AGREE_TERMS
              "wait pin-last-try\n"
              "wait timeout-warning 5\n"
              "wait take-card 5\n"
@@ -628,6 +650,7 @@ static void test_watchdog_stops_on_hung_device(void **state)
     fputs("wait idle\n"
           "card fault mute\n"
           "card insert\n"
+          AGREE_TERMS /* the first APDU, which the mute card never answers */
           "wait error 30\n"
           "card clear\n"
           "wait idle 10\n"
@@ -723,6 +746,108 @@ static void test_card_pulled_while_reading(void **state)
                      0);
 }
 
+
+/* Consent before reading: while the card lies on the reader through the
+ * service and the terms (scrolled, read in both languages, for a while),
+ * cardsim receives no APDU; the first comes after "agree". The check is
+ * shown catching APDUs once. */
+static void test_no_apdu_before_agree(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script("wait idle\n"
+                                "card insert\n"
+                                "wait service\n"
+                                "expect-card-untouched\n"
+                                "tap service\n"
+                                "wait terms\n"
+                                "expect-prompt terms\n"
+                                "tap terms-down\n"
+                                "tap terms-up\n"
+                                "tap language\n"
+                                "wait terms\n"
+                                "expect-prompt en/terms\n"
+                                "tap terms-down\n"
+                                "sleep 1\n"
+                                "expect-card-untouched\n"
+                                "tap agree\n"
+                                "wait pin\n"
+                                "tap cancel\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    /* After agree the kiosk spoke to the card (AP selected, PIN counter read). */
+    assert_int_equal(run_script("wait idle\n"
+                                "card insert\n"
+                                AGREE_TERMS
+                                "wait pin\n"
+                                "expect-card-untouched\n"),
+                     1);
+    assert_non_null(strstr(err, "C-APDUs sent to the card since it was placed"));
+    /* No scrolling up from the first page. */
+    assert_int_equal(run_script("wait idle\ncard insert\nwait service\ntap service\nwait terms\ntap terms-up\n"), 1);
+    assert_non_null(strstr(err, "no such target on this screen: terms-up"));
+}
+
+/* "Do not agree": the visit ends as a cancel does (the card asked back and
+ * reset, nothing held), the card never spoken to, nothing asked of the
+ * center but the configuration it fetched at start. */
+static void test_disagree_ends_the_visit(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script("wait idle\n"
+                                "card insert\n"
+                                "wait service\n"
+                                "tap service\n"
+                                "wait terms\n"
+                                "tap disagree\n"
+                                "wait take-card\n"
+                                "expect-clean\n"
+                                "expect-card-reset\n"
+                                "expect-card-untouched\n"
+                                "card remove\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "expect-no-prompt card-placed\n"
+                                "expect-money inserted=0\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=0 refunds=0 receipts=0"));
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "requests=1 issued=0 completions=0")); /* /config only */
+}
+
+/* The center changes its terms while a resident is on the way: the request
+ * carries the version the resident agreed to, the center refuses it (409),
+ * the visit ends with words for the resident and nothing charged; the kiosk
+ * fetches the new terms at once, and the next resident, who agrees to
+ * those, is served. */
+static void test_terms_changed_mid_visit(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script(TO_MUNICIPALITY
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "center terms 2027-01-15.v2\n"
+                                "tap ok\n"
+                                "wait error\n"
+                                "expect-prompt error-terms-outdated\n"
+                                "expect-money inserted=0 kept=0 refunded=0\n"
+                                "tap ok\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "sleep 3\n" /* the new configuration is taken between visits */
+                                TO_CONFIRM
+                                "tap cancel\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=1"));
+}
+
 static void test_bad_scripts_refused(void **state)
 {
     (void)state;
@@ -760,6 +885,9 @@ int main(void)
         cmocka_unit_test_setup(test_watchdog_stops_on_hung_device, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
         cmocka_unit_test_setup(test_center_absent_at_start, fresh),
+        cmocka_unit_test_setup(test_no_apdu_before_agree, fresh),
+        cmocka_unit_test_setup(test_disagree_ends_the_visit, fresh),
+        cmocka_unit_test_setup(test_terms_changed_mid_visit, fresh),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

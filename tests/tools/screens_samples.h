@@ -23,6 +23,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Terms of use as a center sends them (synthetic): several paragraphs,
+ * several pages on a kiosk screen; and a short one that fits one page. */
+static const char samples_terms_ja[] =
+    "コンビニ交付サービス 利用規約（見本）\n"
+    "第1条 この規約は、マイナンバーカードを利用して接種証明書をキオスク端末で交付するサービスの利用条件を定めます。\n"
+    "第2条 本サービスは、カードの券面事項入力補助用アプリケーションから、個人番号、氏名、住所、生年月日及び性別を"
+    "読み取ります。読み取りには暗証番号（数字4桁）が必要です。\n"
+    "第3条 読み取った情報は、接種記録の照会と証明書の発行のためにのみ、暗号化された通信で証明書交付センターに送信されます。\n"
+    "第4条 キオスク端末は、読み取った情報と証明書の内容を手続の終了時に消去し、保存しません。\n"
+    "第5条 証明書の交付には、画面に表示される手数料が必要です。印刷できなかったときは返金します。\n"
+    "第6条 他人のカードを利用すること、及びサービスの運用を妨げる行為を禁止します。\n"
+    "第7条 天災、通信障害その他やむを得ない事由によりサービスを提供できない場合があります。\n"
+    "第8条 「同意する」を押した時点で、この規約に同意したものとみなします。同意しない場合は、カードを読み取らずに終了します。\n"
+    "第9条 この規約は、必要に応じて変更することがあります。変更後の規約は、この画面に表示した時から効力を生じます。\n"
+    "第10条 本サービスに関するお問い合わせは、お住まいの市区町村の窓口までお願いします。";
+static const char samples_terms_en[] =
+    "Terms of use of the kiosk certificate service (sample)\n"
+    "1. These terms govern the issuing of vaccination certificates at this kiosk with a My Number card.\n"
+    "2. The kiosk reads, from the card's application for basic information input support, your Individual "
+    "Number, name, address, date of birth and sex. Reading requires the card's 4-digit PIN.\n"
+    "3. What is read is sent, over an encrypted connection, only to the certificate center, to look up your "
+    "vaccination record and to issue the certificate.\n"
+    "4. The kiosk erases what it read and the certificate's contents when the procedure ends, and keeps none of it.\n"
+    "5. A certificate costs the fee shown on the screen. If it cannot be printed, the money is returned.\n"
+    "6. Using another person's card, and anything that disrupts the service, are prohibited.\n"
+    "7. The service may be unavailable because of disasters, network failures or other unavoidable causes.\n"
+    "8. Pressing Agree means that you agree to these terms. If you do not agree, the card is not read and the "
+    "procedure ends.\n"
+    "9. These terms may change. Changed terms apply from the time they are shown on this screen.\n"
+    "10. For questions about the service, please contact your municipal office.";
+static const char samples_terms_short_ja[] = "見本の利用規約です。カードの情報は証明書の発行にのみ使います。";
+static const char samples_terms_short_en[] = "Sample terms: the card's data is used only to issue the certificate.";
+
 /* Short list: one page. */
 static const struct center_municipality samples_munis_short[] = {
     {"131016", "東京都千代田区", "Chiyoda City, Tokyo"},
@@ -96,6 +129,8 @@ static inline struct screens_model samples_base(enum session_screen sc, enum kof
     static const unsigned char pad[10] = {7, 3, 9, 0, 5, 1, 8, 2, 6, 4};
     memcpy(m.pin_layout, pad, sizeof pad);
     m.progress_step = 3;
+    m.terms_ja = samples_terms_ja;
+    m.terms_en = samples_terms_en;
     return m;
 }
 
@@ -222,6 +257,16 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     ADD("no-count");
     m = samples_base(SESSION_SCREEN_PLEASE_WAIT, lang);
     ADD("slow");
+    m = samples_base(SESSION_SCREEN_TERMS, lang);
+    ADD("first-page");
+    m.terms_page = 1;
+    ADD("second-page");
+    m.terms_page = 99; /* clamped to the last */
+    ADD("last-page");
+    m.terms_page = 0;
+    m.terms_ja = samples_terms_short_ja;
+    m.terms_en = samples_terms_short_en;
+    ADD("one-page");
 #undef ADD
     return n;
 }

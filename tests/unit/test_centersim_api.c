@@ -40,6 +40,8 @@ static store *db;
 static shc_issuer *issuer;
 static vds_signer *signer;
 static api *routes;
+/* The terms_version the requests carry; NULL: none. */
+static const char *agreed_terms = API_TERMS_VERSION_DEFAULT;
 
 /* ---- card files ------------------------------------------------------------------ */
 
@@ -169,6 +171,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    agreed_terms = API_TERMS_VERSION_DEFAULT;
     api_free(routes);
     clk_use_real();
     return 0;
@@ -181,6 +184,8 @@ static char *cert_body(const struct card *c, const char *request_id, const char 
     json_t *v = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}, s:s, s:s, s:i, s:s}", "request_id", request_id, "card",
                           "my_number", c->b64[0], "attributes", c->b64[1], "integrity", c->b64[2], "cv_certificate",
                           c->b64[3], "municipality", muni, "kind", kind, "copies", 1, "language", "ja");
+    if (agreed_terms)
+        json_object_set_new(v, "terms_version", json_string(agreed_terms));
     char *s = json_dumps(v, JSON_COMPACT);
     json_decref(v);
     return s;
@@ -308,6 +313,60 @@ static void test_error_codes(void **state)
     clk_set(OPEN_TIME + 8 * 3600); /* 01:00 Japan time */
     expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 403, "outside-service-hours");
     assert_int_equal(api_get_stats(routes).issued, 0);
+}
+
+
+/* The terms of use: served with /config; a request must carry the current
+ * version (none: 400; another: 409 terms-outdated, nothing issued); a retry
+ * of an issued certificate is answered after the terms changed. */
+static void test_terms(void **state)
+{
+    (void)state;
+    json_t *v = NULL, *a = NULL;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    json_t *t = json_object_get(v, "terms");
+    assert_string_equal(json_string_value(json_object_get(t, "version")), API_TERMS_VERSION_DEFAULT);
+    assert_true(json_string_length(json_object_get(t, "ja")) > 500);
+    assert_true(json_string_length(json_object_get(t, "en")) > 500);
+    json_decref(v);
+
+    agreed_terms = NULL;
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 400, "bad-request");
+    agreed_terms = "no spaces";
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 400, "bad-request");
+    agreed_terms = "2025-01-01";
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 409, "terms-outdated");
+    assert_int_equal(api_get_stats(routes).issued, 0);
+    agreed_terms = API_TERMS_VERSION_DEFAULT;
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+
+    /* New terms: bad ones are refused and change nothing. */
+    assert_false(api_set_terms(routes, "", NULL, NULL));
+    assert_false(api_set_terms(routes, "v 2", NULL, NULL));
+    assert_false(api_set_terms(routes, "123456789012345678901234567890123", NULL, NULL)); /* 33 */
+    assert_false(api_set_terms(routes, "v2", "", NULL));
+    assert_false(api_set_terms(routes, "v2", "bell\a", NULL));
+    assert_string_equal(api_terms_version(routes), API_TERMS_VERSION_DEFAULT);
+    assert_true(api_set_terms(routes, "2027-04.v2_b", "新しい規約\n第1条", "New terms\n1."));
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    t = json_object_get(v, "terms");
+    assert_string_equal(json_string_value(json_object_get(t, "version")), "2027-04.v2_b");
+    assert_string_equal(json_string_value(json_object_get(t, "en")), "New terms\n1.");
+    json_decref(v);
+    /* The consent given under the old terms still fetches its certificate... */
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &v), 200);
+    assert_string_equal(json_string_value(json_object_get(v, "certificate_id")),
+                        json_string_value(json_object_get(a, "certificate_id")));
+    json_decref(v);
+    json_decref(a);
+    /* ...but no new request goes through with it. */
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &v), &v, 409, "terms-outdated");
+    agreed_terms = "2027-04.v2_b";
+    assert_int_equal(certify(&YAMADA, RID2, "131016", "domestic", &v), 200);
+    json_decref(v);
+    assert_int_equal(api_get_stats(routes).issued, 2);
+    assert_int_equal(api_error_status(API_E_TERMS_OUTDATED), 409);
+    assert_string_equal(api_error_code(API_E_TERMS_OUTDATED), "terms-outdated");
 }
 
 static void test_bad_requests(void **state)
@@ -439,6 +498,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overseas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
         cmocka_unit_test(test_validators),

@@ -297,20 +297,42 @@ static void test_missing_file(void **state)
 static void test_unreadable_path_is_error_even_if_optional(void **state)
 {
     (void)state;
-    /* A directory is not a missing file: must_exist false does not hide it. */
+    /* A directory is not a missing file, nor an empty one (fopen succeeds on
+     * Linux and reading fails): an error that says so, even when optional. */
     struct kofu_config c;
     char err[256] = "";
     config_defaults(&c);
-    int rc = config_load(&c, "/tmp", false, err, sizeof err);
-    /* fopen of a directory for reading succeeds on Linux; reading fails, so
-     * the file reads as empty. Either way, no crash and no change. */
-    assert_true(rc == KOFU_OK || rc == KOFU_E_CONFIG);
+    assert_int_equal(config_load(&c, "/tmp", false, err, sizeof err), KOFU_E_CONFIG);
+    assert_string_equal(err, "/tmp: Is a directory");
     assert_int_equal(c.pin_max_tries, 3);
+    assert_int_equal(config_load(&c, "/tmp", true, err, sizeof err), KOFU_E_CONFIG);
     /* ENOTDIR is not ENOENT: an error even when the file is optional. */
     const char *p = write_conf("x");
     char sub[128];
     snprintf(sub, sizeof sub, "%s/kofu.conf", p);
     assert_int_equal(config_load(&c, sub, false, err, sizeof err), KOFU_E_CONFIG);
+}
+
+/* Editors on other systems save with a UTF-8 byte order mark: it is not
+ * part of the first key. Only at the very start of the file. */
+static void test_utf8_bom(void **state)
+{
+    (void)state;
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    const char *p = write_conf("\xEF\xBB\xBF" "pin_max_tries = 5\ncard_wait_seconds = 9\n");
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_int_equal(c.pin_max_tries, 5);
+    assert_int_equal(c.card_wait_seconds, 9);
+    unlink(tmp_path);
+    config_defaults(&c);
+    p = write_conf("\xEF\xBB\xBF# only a comment\n");
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    unlink(tmp_path);
+    tmp_path[0] = '\0';
+    expect_error("pin_max_tries = 5\n\xEF\xBB\xBF" "card_wait_seconds = 9\n", 2, "unknown key");
+    expect_error("\xEF\xBBpin_max_tries = 5\n", 1, "unknown key");
 }
 
 static void test_load_for_command(void **state)
@@ -401,6 +423,7 @@ int main(void)
         T(test_line_too_long),
         T(test_missing_file),
         T(test_unreadable_path_is_error_even_if_optional),
+        T(test_utf8_bom),
         T(test_load_for_command),
         T(test_printer_keys),
         T(test_error_buffer_small),

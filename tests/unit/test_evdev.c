@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <malloc.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -490,10 +492,38 @@ static void test_open_failures(void **state)
     assert_int_equal(evdev_input_ops.fd(NULL), -1);
 }
 
+/* True if the driver's state still holds the screen point (x, y) as two
+ * adjacent ints, the way a queued tap or a down point keeps it. */
+static bool ctx_holds_point(void *ctx, int x, int y)
+{
+    int pair[2] = {x, y};
+    return memmem(ctx, malloc_usable_size(ctx), pair, sizeof pair) != NULL;
+}
+
+/* Four taps as on the PIN pad, read one by one: once read, none of them is
+ * left in the driver (with the pad's layout they would give the PIN). The
+ * check is shown to catch a tap still queued. */
+static void test_taps_are_forgotten_once_read(void **state)
+{
+    (void)state;
+    struct rig g = open_rig(false, EV_SW, SW_FRONT_PROXIMITY);
+    static const int raw[4][2] = {{1111, 2222}, {3001, 1701}, {1409, 3303}, {2707, 907}};
+    for (int i = 0; i < 4; i++)
+        st_tap(g.touch_w, raw[i][0], raw[i][1], raw[i][0], raw[i][1]);
+    for (int i = 0; i < 3; i++)
+        expect_tap(&g, sx(raw[i][0]), sy(raw[i][1]));
+    assert_true(ctx_holds_point(g.ctx, sx(raw[3][0]), sy(raw[3][1]))); /* not read yet: still queued */
+    expect_tap(&g, sx(raw[3][0]), sy(raw[3][1]));
+    for (int i = 0; i < 4; i++)
+        assert_false(ctx_holds_point(g.ctx, sx(raw[i][0]), sy(raw[i][1])));
+    close_rig(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_touch_tap_at_down_point),
+        cmocka_unit_test(test_taps_are_forgotten_once_read),
         cmocka_unit_test(test_nothing_before_syn_report),
         cmocka_unit_test(test_axis_range_scaling),
         cmocka_unit_test(test_multitouch_first_finger_counts),

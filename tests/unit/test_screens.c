@@ -177,13 +177,15 @@ static void check_frame(const struct screens_sample *sm, const struct screens_mo
 }
 
 /* Which session buttons each screen must offer (session.c on_tap and
- * wait_kind_of): CANCEL in every state waiting for the resident; BACK on
- * SERVICE, PIN, PIN_LAST_TRY and KIND_COPIES; CONFIRM as next/pay/OK. */
+ * wait_kind_of): CANCEL in every state waiting for the resident (on TERMS,
+ * "do not agree" is the cancel); BACK on SERVICE, TERMS, PIN, PIN_LAST_TRY
+ * and KIND_COPIES; CONFIRM as next/pay/OK. */
 enum { NEVER, ALWAYS, SELECTED, NO_CARD };
 static const struct {
     int back, cancel, confirm;
 } expected[SESSION_SCREEN__COUNT] = {
     [SESSION_SCREEN_SERVICE] = {ALWAYS, ALWAYS, NEVER},
+    [SESSION_SCREEN_TERMS] = {ALWAYS, NEVER, NEVER},
     [SESSION_SCREEN_PIN] = {ALWAYS, ALWAYS, NEVER},
     [SESSION_SCREEN_PIN_LAST_TRY] = {ALWAYS, ALWAYS, NEVER},
     [SESSION_SCREEN_MUNICIPALITY] = {NEVER, ALWAYS, SELECTED},
@@ -563,6 +565,94 @@ static void test_preview_size(void **state)
     cairo_surface_destroy(big);
 }
 
+
+/* The frame's pixels, for comparing two frames. */
+static cairo_surface_t *render(const struct screens_model *m, int w, int h, struct screens_layout *l)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    cairo_t *cr = cairo_create(s);
+    assert_int_equal(screens_draw(cr, w, h, m, l), KOFU_OK);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+    return s;
+}
+
+static bool same_pixels(cairo_surface_t *a, cairo_surface_t *b)
+{
+    int h = cairo_image_surface_get_height(a), stride = cairo_image_surface_get_stride(a);
+    return memcmp(cairo_image_surface_get_data(a), cairo_image_surface_get_data(b), (size_t)stride * (size_t)h) == 0;
+}
+
+/* TERMS: the center's text a page at a time, up and down only where there
+ * is somewhere to go, the page of pages, the answers; every size. */
+static void test_terms_pages(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1280, 800}, {800, 480}, {1920, 1080}};
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        int w = sizes[z][0], h = sizes[z][1];
+        for (int lang = 0; lang < 2; lang++) {
+            struct screens_model m = samples_base(SESSION_SCREEN_TERMS, (enum kofu_lang)lang);
+            struct screens_layout l;
+            assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
+            int pages = l.terms_pages;
+            assert_true(pages >= 2); /* the sample needs scrolling at every size */
+            assert_int_equal(l.terms_page, 0);
+            assert_null(screens_find(&l, "terms-up", NULL, 0));
+            assert_non_null(screens_find(&l, "terms-down", NULL, 0));
+            assert_non_null(screens_find(&l, "agree", NULL, 0));
+            assert_non_null(screens_find(&l, "disagree", NULL, 0));
+            bool text_seen = false, indicator_seen = false;
+            char want[64];
+            snprintf(want, sizeof want, lang ? "Page 1 of %d" : "1 / %d ページ", pages);
+            for (size_t i = 0; i < texts.n; i++) {
+                text_seen = text_seen || (texts.t[i].from_center && texts.t[i].fits);
+                indicator_seen = indicator_seen || !strcmp(texts.t[i].utf8, want);
+            }
+            assert_true(text_seen);
+            assert_true(indicator_seen);
+            /* Every page is another picture; past the end is the last page. */
+            cairo_surface_t *first = render(&m, w, h, &l);
+            m.terms_page = 1;
+            cairo_surface_t *second = render(&m, w, h, &l);
+            assert_int_equal(l.terms_page, 1);
+            assert_false(same_pixels(first, second));
+            m.terms_page = 1000;
+            assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
+            assert_int_equal(l.terms_page, pages - 1);
+            assert_non_null(screens_find(&l, "terms-up", NULL, 0));
+            assert_null(screens_find(&l, "terms-down", NULL, 0));
+            m.terms_page = -3;
+            assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
+            assert_int_equal(l.terms_page, 0);
+            cairo_surface_destroy(first);
+            cairo_surface_destroy(second);
+            /* A short text: one page, no scrolling. */
+            m.terms_ja = samples_terms_short_ja;
+            m.terms_en = samples_terms_short_en;
+            assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
+            assert_int_equal(l.terms_pages, 1);
+            assert_null(screens_find(&l, "terms-up", NULL, 0));
+            assert_null(screens_find(&l, "terms-down", NULL, 0));
+        }
+    }
+    /* Without the center's terms there is nothing to agree to. */
+    struct screens_model m = samples_base(SESSION_SCREEN_TERMS, KOFU_LANG_JA);
+    struct screens_layout l;
+    m.terms_en = NULL;
+    assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_ARG);
+    m.terms_en = "";
+    assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_ARG);
+    /* A character the screen font lacks is a drawing failure, as for any text. */
+    m.terms_en = samples_terms_en;
+    m.terms_ja = "見本 \xF0\x9F\x98\x80"; /* U+1F600, not in IPAexGothic */
+    assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_RENDER);
+    /* Only the TERMS screen reports pages. */
+    m = samples_base(SESSION_SCREEN_SERVICE, KOFU_LANG_JA);
+    assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
+    assert_int_equal(l.terms_pages, 0);
+}
+
 /* ---- against the session itself ---- */
 
 struct drive {
@@ -621,18 +711,28 @@ static void drive_to_service(struct drive *d)
     feed(d, e);
     feed(d, ev_of(SESSION_EV_TICK));
     feed(d, ev_of(SESSION_EV_CARD_INSERTED));
-    e = ev_of(SESSION_EV_CARD_CHECKED);
+    assert_int_equal(d->s.state, SESSION_SERVICE);
+}
+
+/* SERVICE → TERMS → agree → the card checked → PIN, through the drawn targets. */
+static void drive_service_to_pin(struct drive *d, struct screens_layout *l)
+{
+    draw_session(d, l);
+    tap_target(d, l, "service");
+    assert_int_equal(d->s.state, SESSION_TERMS);
+    draw_session(d, l);
+    tap_target(d, l, "agree");
+    assert_int_equal(d->s.state, SESSION_CARD_PLACED);
+    struct session_event e = ev_of(SESSION_EV_CARD_CHECKED);
     e.tries_left = 3;
     feed(d, e);
-    assert_int_equal(d->s.state, SESSION_SERVICE);
+    assert_int_equal(d->s.state, SESSION_PIN);
 }
 
 static void drive_to_municipality(struct drive *d, struct screens_layout *l)
 {
     drive_to_service(d);
-    draw_session(d, l);
-    tap_target(d, l, "service");
-    assert_int_equal(d->s.state, SESSION_PIN);
+    drive_service_to_pin(d, l);
     for (int i = 0; i < 4; i++)
         feed(d, ev_of(SESSION_EV_PIN_DIGIT));
     feed(d, ev_of(SESSION_EV_PIN_SUBMIT));
@@ -656,16 +756,28 @@ static void test_session_takes_what_is_drawn(void **state)
     tap_target(&d, &l, "back");
     assert_int_equal(d.s.state, SESSION_TAKE_CARD);
 
-    /* PIN: cancel reacts; back goes to SERVICE. */
+    /* TERMS: back returns to SERVICE; "do not agree" ends the visit (the
+     * card is still there: take it), nothing sent to the card. */
     drive_to_service(&d);
     draw_session(&d, &l);
     tap_target(&d, &l, "service");
-    assert_int_equal(d.s.state, SESSION_PIN);
+    assert_int_equal(d.s.state, SESSION_TERMS);
     draw_session(&d, &l);
     tap_target(&d, &l, "back");
     assert_int_equal(d.s.state, SESSION_SERVICE);
     draw_session(&d, &l);
     tap_target(&d, &l, "service");
+    draw_session(&d, &l);
+    tap_target(&d, &l, "disagree");
+    assert_int_equal(d.s.state, SESSION_TAKE_CARD);
+
+    /* PIN: cancel reacts; back goes to SERVICE. */
+    drive_to_service(&d);
+    drive_service_to_pin(&d, &l);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "back");
+    assert_int_equal(d.s.state, SESSION_SERVICE);
+    drive_service_to_pin(&d, &l);
     draw_session(&d, &l);
     tap_target(&d, &l, "cancel");
     assert_int_equal(d.s.state, SESSION_TAKE_CARD);
@@ -728,8 +840,7 @@ static void test_session_takes_what_is_drawn(void **state)
     /* ERROR with the card on the reader: no OK drawn, and the session
      * ignores one; without the card, OK ends the notice. */
     drive_to_service(&d);
-    draw_session(&d, &l);
-    tap_target(&d, &l, "service");
+    drive_service_to_pin(&d, &l);
     for (int i = 0; i < 4; i++)
         feed(&d, ev_of(SESSION_EV_PIN_DIGIT));
     feed(&d, ev_of(SESSION_EV_PIN_SUBMIT));
@@ -756,6 +867,7 @@ int main(void)
         cmocka_unit_test(test_every_screen_800x480),
         cmocka_unit_test(test_other_sizes),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_terms_pages),
         cmocka_unit_test(test_text_that_cannot_fit),
         cmocka_unit_test(test_palette_contrast),
         cmocka_unit_test(test_disabled_controls),

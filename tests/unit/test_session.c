@@ -5,7 +5,9 @@
  * Every step goes through step(), which also checks the invariants on every
  * step of every test: no action list overflows; a visit never ends in
  * IDLE/CLOSED without WIPE and RESET_CARD in the same step; PAYMENT_ASK never
- * comes before the center's certificate was accepted.
+ * comes before the center's certificate was accepted; nothing goes to the
+ * card (CHECK_CARD, READ_CARD) and no request to the center before the
+ * resident agreed to the terms of use (TERMS_AGREED) in the same visit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +34,7 @@ struct harness {
     struct session_action log[LOG_MAX];    /* every action since the mark */
     size_t nlog;
     bool center_ok;                        /* a CENTER_RESULT OK was fed this visit */
+    bool agreed;                           /* TERMS_AGREED was emitted this visit */
     /* How advance() answers the devices on the way to a state. */
     int check_tries;
     int print_err;
@@ -113,12 +116,20 @@ static void step(const struct session_event *ev)
     for (size_t i = 0; i < H.out.n; i++) {
         assert_true(H.nlog < LOG_MAX);
         H.log[H.nlog++] = H.out.a[i];
+        enum session_action_kind k = H.out.a[i].kind;
+        if (k == SESSION_ACT_TERMS_AGREED)
+            H.agreed = true;
+        if (k == SESSION_ACT_CHECK_CARD || k == SESSION_ACT_READ_CARD || k == SESSION_ACT_REQUEST_CERTIFICATE)
+            assert_true(H.agreed);
     }
     if (!is_rest(before) && is_rest(H.s.state)) {
         assert_true(out_has(&H.out, SESSION_ACT_WIPE));
         assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
         H.center_ok = false;
+        H.agreed = false;
     }
+    if (out_has(&H.out, SESSION_ACT_WIPE))
+        H.agreed = false; /* a consent is good for its visit only */
     if (out_has(&H.out, SESSION_ACT_PAYMENT_ASK))
         assert_true(H.center_ok);
 }
@@ -228,6 +239,7 @@ static void advance(void)
     case SESSION_IDLE: ev0(SESSION_EV_CARD_INSERTED); break;
     case SESSION_CARD_PLACED: card_checked(KOFU_OK, H.check_tries); break;
     case SESSION_SERVICE: tap(SESSION_BTN_SERVICE); break;
+    case SESSION_TERMS: tap(SESSION_BTN_AGREE); break;
     case SESSION_PIN_LAST_TRY_CONFIRM: tap(SESSION_BTN_LAST_TRY_YES); break;
     case SESSION_PIN: enter_pin(); break;
     case SESSION_READING: card_read(KOFU_OK, 3, 1); break;
@@ -302,7 +314,7 @@ static void test_domestic_end_to_end(void **state)
 {
     (void)state;
     static const enum session_state expected[] = {
-        SESSION_CARD_PLACED, SESSION_SERVICE, SESSION_PIN, SESSION_READING, SESSION_TAKE_CARD,
+        SESSION_SERVICE, SESSION_TERMS, SESSION_CARD_PLACED, SESSION_PIN, SESSION_READING, SESSION_TAKE_CARD,
         SESSION_MUNICIPALITY, SESSION_KIND_COPIES, SESSION_REQUESTING, SESSION_CONFIRM, SESSION_PAYMENT,
         SESSION_PRINTING, SESSION_TAKE_CERTIFICATE, SESSION_IDLE,
     };
@@ -456,7 +468,8 @@ static void test_pin_entry_rules(void **state)
     assert_int_equal(H.s.state, SESSION_SERVICE);
     assert_true(out_has(&H.out, SESSION_ACT_CLEAR_PIN));
     assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
-    tap(SESSION_BTN_SERVICE);
+    drive_to(SESSION_PIN); /* the terms again, the card checked again */
+    assert_int_equal(log_count(SESSION_ACT_TERMS_AGREED), 2);
     assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 2); /* reshuffled on every entry */
 }
 
@@ -485,8 +498,8 @@ static void test_last_try_confirm_yes(void **state)
 {
     (void)state;
     H.check_tries = 1;
-    drive_to(SESSION_SERVICE);
-    tap(SESSION_BTN_SERVICE);
+    drive_to(SESSION_CARD_PLACED);
+    card_checked(KOFU_OK, 1);
     assert_int_equal(H.s.state, SESSION_PIN_LAST_TRY_CONFIRM);
     assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PIN_LAST_TRY);
     assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 0); /* no PIN pad before the yes */
@@ -543,6 +556,7 @@ static void test_blocked_card(void **state)
     (void)state;
     drive_to(SESSION_CARD_PLACED);
     assert_true(out_has(&H.out, SESSION_ACT_CHECK_CARD));
+    assert_int_equal(log_count(SESSION_ACT_TERMS_AGREED), 1); /* a blocked card is found after agree */
     card_checked(KOFU_E_PIN_BLOCKED, 0);
     assert_int_equal(H.s.state, SESSION_ERROR);
     const struct session_action *sc = out_screen(&H.out);
@@ -1025,6 +1039,109 @@ static void test_ticks_during_a_device_call_only_warn(void **state)
     assert_int_equal(log_find(SESSION_ACT_SHOW_SCREEN)->screen, SESSION_SCREEN_PLEASE_WAIT);
 }
 
+
+/* ---- the terms of use ----------------------------------------------------- */
+
+/* A card on the reader is only detected: the service, then the terms; the
+ * first action towards the card comes in the step of "agree", after
+ * TERMS_AGREED. */
+static void test_terms_before_any_card_access(void **state)
+{
+    (void)state;
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_SERVICE);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_SERVICE);
+    tap(SESSION_BTN_SERVICE);
+    assert_int_equal(H.s.state, SESSION_TERMS);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TERMS);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_TERMS);
+    assert_string_equal(session_screen_name(SESSION_SCREEN_TERMS), "terms");
+    assert_string_equal(session_state_name(SESSION_TERMS), "terms");
+    /* Stray taps of other screens do nothing here. */
+    tap(SESSION_BTN_SERVICE);
+    tap(SESSION_BTN_CONFIRM);
+    tap(SESSION_BTN_LAST_TRY_YES);
+    ev0(SESSION_EV_PIN_SUBMIT);
+    assert_int_equal(H.s.state, SESSION_TERMS);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+    assert_int_equal(log_count(SESSION_ACT_SHUFFLE_PIN_PAD), 0);
+    /* Back goes to the service; the terms again. */
+    tap(SESSION_BTN_BACK);
+    assert_int_equal(H.s.state, SESSION_SERVICE);
+    tap(SESSION_BTN_SERVICE);
+    assert_int_equal(H.s.state, SESSION_TERMS);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
+    tap(SESSION_BTN_AGREE);
+    size_t agreed = out_index(&H.out, SESSION_ACT_TERMS_AGREED), check = out_index(&H.out, SESSION_ACT_CHECK_CARD);
+    assert_true(agreed < check && check < H.out.n);
+    assert_int_equal(H.s.state, SESSION_CARD_PLACED);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_CARD_PLACED);
+    card_checked(KOFU_OK, 3);
+    assert_int_equal(H.s.state, SESSION_PIN);
+    assert_int_equal(log_count(SESSION_ACT_TERMS_AGREED), 1);
+}
+
+/* "Do not agree" ends the visit as cancel does: wiped, the card reset and
+ * asked back, then idle; nothing ever went to the card or the center. */
+static void test_disagree_ends_the_visit(void **state)
+{
+    (void)state;
+    drive_to(SESSION_TERMS);
+    tap(SESSION_BTN_DISAGREE);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    assert_int_equal(H.s.state, SESSION_TAKE_CARD);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TAKE_CARD);
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    assert_int_equal(log_count(SESSION_ACT_TERMS_AGREED), 0);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 0);
+    /* The card taken away on the terms screen: straight back to idle. */
+    mark();
+    drive_to(SESSION_TERMS);
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
+}
+
+/* Reading takes time: the kiosk's scrolling (ACTIVITY) counts as being
+ * there, and answers the warning like a touch; without it, the usual
+ * warning and cancel. The language switches over the terms. */
+static void test_terms_reading_time_and_language(void **state)
+{
+    (void)state;
+    drive_to(SESSION_TERMS);
+    uint64_t warn = H.s.cfg.inactivity_warn_ms;
+    tick(warn - 1000);
+    ev0(SESSION_EV_ACTIVITY);
+    assert_int_equal(H.out.n, 0); /* nothing to show: the kiosk redrew its page */
+    tick(2000);
+    assert_int_equal(H.s.state, SESSION_TERMS);
+    assert_false(H.s.warned);
+    tick(warn);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TIMEOUT_WARNING);
+    ev0(SESSION_EV_ACTIVITY);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TERMS);
+    tap(SESSION_BTN_LANGUAGE);
+    assert_int_equal(H.s.state, SESSION_TERMS);
+    assert_int_equal(out_screen(&H.out)->lang, KOFU_LANG_EN);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_TERMS);
+    tick(warn);
+    tick(H.s.cfg.inactivity_cancel_ms);
+    assert_int_equal(H.s.state, SESSION_TAKE_CARD); /* walked away: cancelled, card asked back */
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    ev0(SESSION_EV_ACTIVITY); /* outside a visit: nothing */
+    assert_int_equal(H.out.n, 0);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1055,6 +1172,9 @@ int main(void)
         cmocka_unit_test_setup(test_language_switch_keeps_state, setup),
         cmocka_unit_test_setup(test_device_slow_then_answers, setup),
         cmocka_unit_test_setup(test_ticks_during_a_device_call_only_warn, setup),
+        cmocka_unit_test_setup(test_terms_before_any_card_access, setup),
+        cmocka_unit_test_setup(test_disagree_ends_the_visit, setup),
+        cmocka_unit_test_setup(test_terms_reading_time_and_language, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,6 +196,26 @@ static void test_refusals(void **state)
     assert_null(voice_prompt_text(NULL, KOFU_LANG_EN));
 }
 
+/* The terms of use: the prompt names the two answers (and what "do not
+ * agree" means); a terms change at the center has its own error words. */
+static void test_terms(void **state)
+{
+    (void)state;
+    char name[AUDIO_PROMPT_NAME_MAX + 1];
+    assert_true(voice_prompt_name(SESSION_PROMPT_TERMS, KOFU_OK, 0, name, sizeof name) > 0);
+    assert_string_equal(name, "terms");
+    const char *en = voice_prompt_text(name, KOFU_LANG_EN), *ja = voice_prompt_text(name, KOFU_LANG_JA);
+    assert_non_null(en);
+    assert_non_null(ja);
+    assert_non_null(strstr(en, "Agree"));
+    assert_non_null(strstr(en, "not read"));
+    assert_non_null(strstr(ja, "どういする"));
+    assert_non_null(strstr(ja, "どういしない"));
+    assert_true(voice_prompt_name(SESSION_PROMPT_ERROR, KOFU_E_TERMS_OUTDATED, 0, name, sizeof name) > 0);
+    assert_string_equal(name, "error-terms-outdated");
+    assert_non_null(strstr(voice_prompt_text(name, KOFU_LANG_EN), "terms of use"));
+}
+
 static void test_list_each_once(void **state)
 {
     (void)state;
@@ -283,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_every_error),
         cmocka_unit_test(test_tries_left),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_terms),
         cmocka_unit_test(test_list_each_once),
         cmocka_unit_test(test_generated_files),
     };

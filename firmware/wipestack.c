@@ -1,0 +1,132 @@
+/* wipestack.c — see wipestack.h. */
+#include "wipestack.h"
+
+#include "errors.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static size_t page_size(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+/* Zero the resident pages of [lo, hi) (page-aligned). */
+static void wipe_resident(uint8_t *lo, uint8_t *hi)
+{
+    size_t ps = page_size();
+    unsigned char vec[256];
+    for (uint8_t *at = lo; at < hi;) {
+        size_t pages = (size_t)(hi - at) / ps;
+        if (pages > sizeof vec)
+            pages = sizeof vec;
+        if (mincore(at, pages * ps, vec) != 0) {
+            /* Cannot tell: wipe all of it (it may cost memory, never data). */
+            explicit_bzero(at, pages * ps);
+        } else {
+            for (size_t i = 0; i < pages; i++)
+                if (vec[i] & 1)
+                    explicit_bzero(at + i * ps, ps);
+        }
+        at += pages * ps;
+    }
+}
+
+int wipestack_init(struct wipestack *w, size_t size)
+{
+    size_t ps = page_size();
+    size = (size + ps - 1) / ps * ps;
+    void *m = mmap(NULL, size + ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED)
+        return KOFU_E_NOMEM;
+    /* The lowest page is the guard: an overflow faults instead of writing
+     * into whatever lies below. */
+    if (mprotect(m, ps, PROT_NONE) != 0) {
+        munmap(m, size + ps);
+        return KOFU_E_NOMEM;
+    }
+    w->map = m;
+    w->map_size = size + ps;
+    return KOFU_OK;
+}
+
+int wipestack_attr(struct wipestack *w, pthread_attr_t *attr)
+{
+    size_t ps = page_size();
+    return pthread_attr_setstack(attr, (uint8_t *)w->map + ps, w->map_size - ps) == 0 ? KOFU_OK
+                                                                                     : KOFU_E_INTERNAL;
+}
+
+void wipestack_wipe(struct wipestack *w)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    (void)w;
+    return; /* as in wipestack_wipe_below */
+#endif
+    if (w->map)
+        wipe_resident((uint8_t *)w->map + page_size(), (uint8_t *)w->map + w->map_size);
+}
+
+void wipestack_destroy(struct wipestack *w)
+{
+    if (!w->map)
+        return;
+    wipestack_wipe(w);
+    munmap(w->map, w->map_size);
+    w->map = NULL;
+    w->map_size = 0;
+}
+
+/* The [stack] mapping's range from /proc/self/maps. */
+static bool main_stack_range(uintptr_t *lo, uintptr_t *hi)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    if (!f)
+        return false;
+    char line[512];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &a, &b) == 2) {
+            *lo = a;
+            *hi = b;
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Frames of the calls made while wiping (explicit_bzero, mincore) land
+ * below the caller's frame: leave them this much room. */
+#define WIPESTACK_MARGIN (4u << 10)
+
+__attribute__((noinline)) int wipestack_wipe_below(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan keeps its own bookkeeping in dead frames' shadow; the sanitized
+     * build is for finding bugs, not the product. */
+    return KOFU_OK;
+#endif
+    uintptr_t lo, hi;
+    if (!main_stack_range(&lo, &hi))
+        return KOFU_E_INTERNAL;
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (here < lo + WIPESTACK_MARGIN || here > hi)
+        return KOFU_E_INTERNAL; /* not on the main thread's stack */
+    size_t ps = page_size();
+    uintptr_t top = (here - WIPESTACK_MARGIN) & ~(uintptr_t)(ps - 1);
+    /* A signal handler's frame would land in the range being zeroed. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    wipe_resident((uint8_t *)lo, (uint8_t *)top);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return KOFU_OK;
+}

@@ -1,0 +1,681 @@
+/*
+ * test_privacy.c — the kiosk keeps nothing of a resident once a visit has
+ * ended, looked for as an attacker with the kiosk's memory would.
+ *
+ * Complete visits of synthetic residents (an overseas + domestic
+ * certificate, then a domestic one for another resident) run through the
+ * real peers (pcscd + cardsim, centersim over mutual TLS, ippeveprinter);
+ * then, with kofu idling at the attract screen, the test reads ALL of
+ * kofu's memory — every mapping in /proc/PID/maps through /proc/PID/mem,
+ * MADV_DONTDUMP ones and thread stacks included — and every file changed
+ * during the run outside the peers' own test-only paths, and looks for each
+ * resident's identifiers: the My Number, the name (UTF-8, UTF-16LE/BE,
+ * Shift-JIS), the address (same), the birth date in each written form, the
+ * PIN as it goes to the card (VERIFY), the romanised name and passport
+ * number of the seal, the SMART Health Card as printed (JWS segments and
+ * its shc:/ numeric form, decoded back from the printed page), the VDS-NC
+ * seal's signature, and the card files base64-encoded as the request
+ * carries them.
+ *
+ * The scan itself is shown to catch: before the visits end, while the
+ * confirmation screen holds the certificate, it finds the JWS.
+ */
+#include "harness.h"
+#include "printer/printer_harness.h"
+
+#include "b64.h"
+#include "kenhojo.h"
+#include "vault.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static struct harness h;
+static struct printer_peer printer;
+static char conf_path[400], prompts_log[400], script_path[400];
+
+/* ---- needles ---------------------------------------------------------- */
+
+#define NEEDLES_MAX 256
+#define NEEDLE_MAX 4096
+
+struct needle {
+    char what[64];
+    uint8_t bytes[NEEDLE_MAX];
+    size_t len;
+};
+
+static struct needle needles[NEEDLES_MAX];
+static size_t n_needles;
+
+static void add_bytes(const char *what, const void *b, size_t len)
+{
+    if (len < 6 || len > NEEDLE_MAX || n_needles == NEEDLES_MAX)
+        return; /* shorter ones would match by chance */
+    for (size_t i = 0; i < n_needles; i++)
+        if (needles[i].len == len && !memcmp(needles[i].bytes, b, len))
+            return;
+    struct needle *n = &needles[n_needles++];
+    snprintf(n->what, sizeof n->what, "%s", what);
+    memcpy(n->bytes, b, len);
+    n->len = len;
+}
+
+static void add_str(const char *what, const char *s) { add_bytes(what, s, strlen(s)); }
+
+/* s (UTF-8) in another encoding. */
+static void add_encoded(const char *what, const char *s, const char *charset)
+{
+    iconv_t cd = iconv_open(charset, "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    char out[NEEDLE_MAX];
+    char *in = (char *)(uintptr_t)s, *o = out;
+    size_t il = strlen(s), ol = sizeof out;
+    size_t rc = iconv(cd, &in, &il, &o, &ol);
+    iconv_close(cd);
+    if (rc == (size_t)-1)
+        return; /* not representable there (e.g. no Shift-JIS for a rare kanji) */
+    char label[64];
+    snprintf(label, sizeof label, "%s/%s", what, charset);
+    add_bytes(label, out, (size_t)(o - out));
+}
+
+static void add_text(const char *what, const char *utf8)
+{
+    add_str(what, utf8);
+    add_encoded(what, utf8, "UTF-16LE");
+    add_encoded(what, utf8, "UTF-16BE");
+    add_encoded(what, utf8, "SHIFT_JIS");
+    add_encoded(what, utf8, "CP932");
+}
+
+static void add_b64(const char *what, const uint8_t *b, size_t len)
+{
+    char text[8192];
+    if (len == 0 || !b64_encode(b, len, text, sizeof text, false))
+        return;
+    add_str(what, text);
+    /* A part of it too: a buffer may hold the middle of the body only. */
+    if (strlen(text) > 48) {
+        char part[33];
+        memcpy(part, text + 12, 32);
+        part[32] = '\0';
+        add_str(what, part);
+    }
+}
+
+/* One resident: the card's own files (read through pcscd before kofu runs)
+ * and the printed and written forms of what the center knows. */
+static void add_resident(const char *resident_file, const char *pin, const char *birth_iso, const char *birth_ja,
+                         const char *name_roman, const char *passport)
+{
+    assert_int_equal(harness_load(&h, resident_file), 0);
+    if (!vault_size())
+        assert_int_equal(vault_init(4 << 20), 0);
+    size_t mark = vault_mark();
+    struct kenhojo_card_data *d = harness_read_card(&h, pin, NULL);
+    assert_non_null(d);
+    add_str("my-number", d->my_number);
+    add_encoded("my-number", d->my_number, "UTF-16LE");
+    const struct kenhojo_attributes *a = &d->attributes;
+    add_text("name", a->name);
+    add_text("address", a->address);
+    add_str("birth-date", a->birth_date);
+    add_str("birth-date", birth_iso);
+    char slash[16];
+    snprintf(slash, sizeof slash, "%.4s/%.2s/%.2s", birth_iso, birth_iso + 5, birth_iso + 8);
+    add_str("birth-date", slash);
+    add_text("birth-date", birth_ja);
+    if (name_roman)
+        add_str("name-roman", name_roman);
+    if (passport)
+        add_str("passport-number", passport);
+    add_b64("card-file-0001", d->ef_my_number.bytes, d->ef_my_number.len);
+    add_b64("card-file-0002", d->ef_attributes.bytes, d->ef_attributes.len);
+    add_b64("card-file-0003", d->ef_integrity.bytes, d->ef_integrity.len);
+    /* The PIN in context: VERIFY as it goes to the card. */
+    uint8_t verify[] = {0x00, 0x20, 0x00, 0x80, 0x04, 0, 0, 0, 0};
+    memcpy(verify + 5, pin, 4);
+    add_bytes("pin-verify-apdu", verify, sizeof verify);
+    vault_release(mark);
+}
+
+/* The printed codes, decoded back from the pages the printer received. */
+static void add_printed_codes(void)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "for f in %s/*.pdf; do pdftoppm -r 150 -gray \"$f\" %s/page >/dev/null 2>&1 && "
+             "zbarimg --raw -q %s/page*.pgm 2>/dev/null; rm -f %s/page*.pgm; done",
+             printer.received, h.dir, h.dir, h.dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    static char line[65536];
+    int shc = 0, seal = 0;
+    while (fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "shc:/", 5)) {
+            shc++;
+            add_str("shc-qr-text", line);
+            /* shc:/ numeric → JWS (two digits a character, +45). */
+            char jws[4096];
+            size_t n = 0;
+            for (const char *q = line + 5; q[0] && q[1] && n + 1 < sizeof jws; q += 2)
+                jws[n++] = (char)((q[0] - '0') * 10 + (q[1] - '0') + 45);
+            jws[n] = '\0';
+            add_str("shc-jws", jws);
+            char *dot1 = strchr(jws, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+            if (dot1 && dot2) {
+                *dot2 = '\0';
+                add_str("shc-jws-payload", dot1 + 1);
+                add_str("shc-jws-signature", dot2 + 1);
+                if (strlen(dot1 + 1) > 64) {
+                    dot1[1 + 64] = '\0';
+                    add_str("shc-jws-payload-start", dot1 + 1);
+                }
+            }
+        } else if (strstr(line, "\"sig\"")) {
+            seal++;
+            add_str("vds-seal", line);
+            const char *sv = strstr(line, "\"sigvl\":\"");
+            if (sv) {
+                char sig[200];
+                snprintf(sig, sizeof sig, "%.*s", (int)strcspn(sv + 9, "\""), sv + 9);
+                add_str("vds-seal-signature", sig);
+            }
+        }
+    }
+    pclose(p);
+    assert_true(shc >= 2);  /* two residents' certificates */
+    assert_true(seal >= 1); /* the overseas one's seal */
+}
+
+/* ---- the scan ---------------------------------------------------------- */
+
+struct hit {
+    const struct needle *n;
+    char where[1100];
+};
+
+#define HITS_MAX 64
+static struct hit hits[HITS_MAX];
+static size_t n_hits;
+
+static void record_hit(const struct needle *n, const char *where)
+{
+    for (size_t i = 0; i < n_hits; i++)
+        if (hits[i].n == n && !strcmp(hits[i].where, where))
+            return;
+    if (n_hits < HITS_MAX) {
+        hits[n_hits].n = n;
+        snprintf(hits[n_hits].where, sizeof hits[n_hits].where, "%s", where);
+        n_hits++;
+    }
+}
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+    static const uint8_t zero[4096];
+    for (size_t off = 0; off < n; off += sizeof zero) {
+        size_t k = n - off < sizeof zero ? n - off : sizeof zero;
+        if (memcmp(b + off, zero, k))
+            return false;
+    }
+    return true;
+}
+
+static void scan_buffer(const uint8_t *b, size_t n, const char *where)
+{
+    if (all_zero(b, n))
+        return;
+    for (size_t i = 0; i < n_needles; i++)
+        if (memmem(b, n, needles[i].bytes, needles[i].len))
+            record_hit(&needles[i], where);
+}
+
+#define CHUNK (1u << 20)
+
+/* Every mapping of pid, read through /proc/PID/mem. Returns bytes read. */
+static size_t scan_process(pid_t pid, const char *name)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+    FILE *maps = fopen(path, "r");
+    assert_non_null(maps);
+    snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+    int mem = open(path, O_RDONLY);
+    assert_true(mem >= 0);
+    uint8_t *buf = malloc(CHUNK + NEEDLE_MAX);
+    assert_non_null(buf);
+    size_t total = 0;
+    char line[512];
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long lo, hi;
+        char perms[8] = "", file[300] = "";
+        if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %299[^\n]", &lo, &hi, perms, file) < 3)
+            continue;
+        if (!strcmp(file, "[vvar]") || !strcmp(file, "[vsyscall]"))
+            continue;
+        char where[200];
+        snprintf(where, sizeof where, "%s %lx-%lx %s %s", name, lo, hi, perms, *file ? file : "[anon]");
+        size_t carry = 0;
+        for (unsigned long at = lo; at < hi;) {
+            size_t want = hi - at < CHUNK ? hi - at : CHUNK;
+            ssize_t got = pread(mem, buf + carry, want, (off_t)at);
+            if (got <= 0) {
+                /* An unreadable page (a guard page): skip it. */
+                at += 4096;
+                carry = 0;
+                continue;
+            }
+            total += (size_t)got;
+            scan_buffer(buf, carry + (size_t)got, where);
+            /* Keep the tail so that a needle across two chunks is found. */
+            size_t keep = carry + (size_t)got < NEEDLE_MAX ? carry + (size_t)got : NEEDLE_MAX;
+            memmove(buf, buf + carry + (size_t)got - keep, keep);
+            carry = keep;
+            at += (unsigned long)got;
+        }
+    }
+    free(buf);
+    close(mem);
+    fclose(maps);
+    return total;
+}
+
+/* Files changed since `since` under dir (recursively), except the peers'
+ * own test-only paths (skip, NULL-terminated prefixes). */
+static unsigned scan_files(const char *dir, time_t since, const char *const *skip)
+{
+    for (const char *const *s = skip; *s; s++)
+        if (!strncmp(dir, *s, strlen(*s)))
+            return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    unsigned n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+            continue; /* (.git: only git writes there, never kofu) */
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", strcmp(dir, "/") ? dir : "", e->d_name);
+        struct stat st;
+        if (lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            n += scan_files(path, since, skip);
+        } else if (S_ISREG(st.st_mode) && (st.st_mtime >= since || st.st_ctime >= since) &&
+                   st.st_size < (64 << 20)) {
+            bool skipped = false;
+            for (const char *const *s = skip; *s; s++)
+                skipped = skipped || !strncmp(path, *s, strlen(*s));
+            if (skipped)
+                continue;
+            int fd = open(path, O_RDONLY | O_NONBLOCK);
+            if (fd < 0)
+                continue;
+            uint8_t *b = malloc((size_t)st.st_size + 1);
+            ssize_t got = b ? read(fd, b, (size_t)st.st_size) : -1;
+            if (got > 0) {
+                char where[1100];
+                snprintf(where, sizeof where, "file %s", path);
+                scan_buffer(b, (size_t)got, where);
+                n++;
+            }
+            free(b);
+            close(fd);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static void print_hits(const char *when)
+{
+    fprintf(stderr, "%s: %zu hit(s)\n", when, n_hits);
+    for (size_t i = 0; i < n_hits; i++)
+        fprintf(stderr, "  %-28s in %s\n", hits[i].n->what, hits[i].where);
+}
+
+/* ---- kofu ---------------------------------------------------------------- */
+
+struct kofu_proc {
+    pid_t pid;
+    int out; /* its stdout */
+    char seen[1 << 16];
+    size_t seen_len;
+};
+
+static void kofu_start(struct kofu_proc *k, const char *script)
+{
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    k->pid = fork();
+    assert_true(k->pid >= 0);
+    if (k->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+                              "--script", script_path, NULL};
+        harness_exec(argv, false);
+    }
+    close(p[1]);
+    k->out = p[0];
+    k->seen_len = 0;
+    k->seen[0] = '\0';
+}
+
+/* Wait until kofu's stdout holds `text` (a script's `say`). */
+static bool kofu_wait_for(struct kofu_proc *k, const char *text, int timeout_ms)
+{
+    double until = harness_now_ms() + timeout_ms;
+    while (!strstr(k->seen, text)) {
+        int left = (int)(until - harness_now_ms());
+        if (left <= 0)
+            return false;
+        struct pollfd pfd = {k->out, POLLIN, 0};
+        if (poll(&pfd, 1, left) <= 0)
+            continue;
+        ssize_t got = read(k->out, k->seen + k->seen_len, sizeof k->seen - 1 - k->seen_len);
+        if (got <= 0)
+            return false;
+        k->seen_len += (size_t)got;
+        k->seen[k->seen_len] = '\0';
+    }
+    return true;
+}
+
+static int kofu_stop(struct kofu_proc *k)
+{
+    kill(k->pid, SIGTERM);
+    int st = 0;
+    waitpid(k->pid, &st, 0);
+    close(k->out);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ---- visits ---------------------------------------------------------------- */
+
+/* yamada: overseas + domestic, paid with a note; longname: domestic. */
+#define VISIT_OVERSEAS(resident, pin) \
+    "wait idle\n" \
+    "card load " resident "\n" \
+    "wait service\n" \
+    "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n" \
+    "wait pin\n" \
+    "pin " pin "\n" \
+    "tap enter\n" \
+    "wait take-card\n" \
+    "card remove\n" \
+    "wait municipality\n" \
+    "tap municipality-131016\n" \
+    "tap ok\n" \
+    "wait kind-copies\n" \
+    "tap overseas\n" \
+    "tap ok\n" \
+    "wait confirm\n" \
+    "tap ok\n" \
+    "wait payment\n" \
+    "note 1000\n" \
+    "wait take-certificate\n" \
+    "take-certificate\n" \
+    "wait idle\n" \
+    "expect-clean\n"
+#define VISIT_DOMESTIC(resident, pin) \
+    "wait idle\n" \
+    "card load " resident "\n" \
+    "wait service\n" \
+    "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n" \
+    "wait pin\n" \
+    "pin " pin "\n" \
+    "tap enter\n" \
+    "wait take-card\n" \
+    "card remove\n" \
+    "wait municipality\n" \
+    "tap municipality-131016\n" \
+    "tap ok\n" \
+    "wait kind-copies\n" \
+    "tap domestic\n" \
+    "tap ok\n" \
+    "wait confirm\n" \
+    "tap ok\n" \
+    "wait payment\n" \
+    "coin 100\n" \
+    "coin 50\n" \
+    "wait take-certificate\n" \
+    "take-certificate\n" \
+    "wait idle\n" \
+    "expect-clean\n"
+
+static int group_setup(void **state)
+{
+    (void)state;
+    /* pcscd as board/kiosk runs it (docs/privacy.md): glibc fills every
+     * freed block, with its per-thread cache off so that no free escapes. */
+    setenv("GLIBC_TUNABLES", "glibc.malloc.perturb=165:glibc.malloc.tcache_count=0", 1);
+    /* ipps:// with the printer pinned, as on a kiosk (KOFU_TEST_PRINTER=ipp:
+     * plain ipp on a private link). */
+    int rc = printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env());
+    unsetenv("GLIBC_TUNABLES");
+    if (rc != 0)
+        return -1;
+    snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
+    snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);
+    snprintf(script_path, sizeof script_path, "%s/visits.script", h.dir);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    printer_peer_stop(&printer);
+    harness_stop(&h);
+    return 0;
+}
+
+static void write_config(void)
+{
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log,
+                                          "print_timeout_ms = 20000\n"
+                                          "inactivity_warn_ms = 20000\n"
+                                          "left_behind_ms = 20000\n"
+                                          "notice_ms = 1500\n"),
+                     0);
+}
+
+/* The needles of both residents; the printed codes are added after the run. */
+static void residents_needles(void)
+{
+    n_needles = 0;
+    add_resident("tests/cardsim/residents/yamada.json", "1234", "1980-02-17", "1980年2月17日", "YAMADA TARO", "TZ1234567");
+    add_resident("tests/cardsim/residents/longname.json", "0000", "2001-01-01", "2001年1月1日", "JUGEMU JUGEMU GOKONOSURIKIRE",
+                 NULL);
+    char reply[200];
+    assert_int_equal(harness_card(&h, "remove", reply, sizeof reply), 0);
+    assert_int_equal(harness_wait_card(&h, false, 5000), 0);
+}
+
+/* The scan catches what it is meant to: with the certificate on the
+ * confirmation screen, the JWS is in kofu's memory (in the vault). */
+static void test_scan_finds_a_live_certificate(void **state)
+{
+    (void)state;
+    write_config();
+    residents_needles();
+    struct kofu_proc k;
+    kofu_start(&k, VISIT_DOMESTIC("tests/cardsim/residents/longname.json", "0000") /* the printed code */
+                   "wait idle\n"
+                   "card load tests/cardsim/residents/longname.json\n"
+                   "wait service\n"
+                   "tap service\n"
+                   "wait terms\n"
+                   "tap agree\n"
+                   "wait pin\n"
+                   "pin 0000\n"
+                   "tap enter\n"
+                   "wait take-card\n"
+                   "card remove\n"
+                   "wait municipality\n"
+                   "tap municipality-131016\n"
+                   "tap ok\n"
+                   "wait kind-copies\n"
+                   "tap domestic\n"
+                   "tap ok\n"
+                   "wait confirm\n"
+                   "say scan-now\n"
+                   "sleep 600\n");
+    assert_true(kofu_wait_for(&k, "scan-now", 60000));
+    /* The same resident's second certificate differs (issued_at): take the
+     * live one's identifiers, which need no printed page. */
+    n_hits = 0;
+    scan_process(k.pid, "kofu");
+    print_hits("while the visit holds the certificate");
+    kofu_stop(&k);
+    bool name = false, number = false;
+    for (size_t i = 0; i < n_hits; i++) {
+        name = name || !strcmp(hits[i].n->what, "name");
+        number = number || !strcmp(hits[i].n->what, "my-number");
+    }
+    assert_true(name);
+    assert_true(number);
+}
+
+static void test_nothing_left_after_visits(void **state)
+{
+    (void)state;
+    write_config();
+    residents_needles();
+    time_t since = time(NULL) - 1;
+    struct kofu_proc k;
+    kofu_start(&k, VISIT_OVERSEAS("tests/cardsim/residents/yamada.json", "1234")
+                   VISIT_DOMESTIC("tests/cardsim/residents/longname.json", "0000")
+                   "wait idle\n"
+                   "sleep 1\n"
+                   "say scan-now\n"
+                   "sleep 600\n");
+    if (!kofu_wait_for(&k, "scan-now", 120000)) {
+        fprintf(stderr, "kofu did not reach the scan; stdout:\n%s\n", k.seen);
+        kofu_stop(&k);
+        fail();
+    }
+    add_printed_codes();
+    n_hits = 0;
+    size_t bytes = scan_process(k.pid, "kofu");
+    fprintf(stderr, "scanned %zu MB of kofu's memory for %zu needles\n", bytes >> 20, n_needles);
+    assert_true(bytes > (4u << 20)); /* the vault alone is bigger */
+    /* Files: the peers' own paths are theirs (the residents' source files,
+     * the center's records, the printer's spool and received pages). */
+    /* Where a process could write on this machine (on the kiosk the root
+     * is read-only and kofu's sandbox refuses every write anyway), and the
+     * working directory kofu runs in. */
+    /* (and the fuzzers' work dirs of tests/fuzz/run.sh, when a fuzz run
+     * overlaps this one on a developer's machine) */
+    const char *skip[] = {printer.dir, h.dir, "/tmp/kofu-fuzz.", NULL};
+    const char *places[] = {"/tmp", "/var/tmp", "/dev/shm", "/run", "/var/log", "/var/cache", "/var/lib",
+                            "/root", "/home", ".", NULL};
+    unsigned files = 0;
+    for (const char *const *pl = places; *pl; pl++)
+        files += scan_files(*pl, since, skip);
+    /* In h.dir, only what kofu writes: the prompts log. */
+    struct stat st;
+    if (stat(prompts_log, &st) == 0) {
+        int fd = open(prompts_log, O_RDONLY);
+        static uint8_t b[1 << 16];
+        ssize_t got = fd >= 0 ? read(fd, b, sizeof b) : -1;
+        if (got > 0)
+            scan_buffer(b, (size_t)got, "file prompts.log");
+        if (fd >= 0)
+            close(fd);
+    }
+    fprintf(stderr, "scanned %u changed file(s)\n", files);
+    print_hits("at the attract screen after the visits");
+    size_t kofu_hits = n_hits;
+    /* The peers kofu talks to: pcscd runs on the kiosk (as the kiosk board
+     * runs it, it must hold nothing either); the printer is the printer's,
+     * reported for docs/privacy.md. */
+    n_hits = 0;
+    scan_process(h.pcscd, "pcscd");
+    print_hits("pcscd at the same time");
+    size_t pcscd_hits = n_hits;
+    n_hits = 0;
+    scan_process(printer.ippeve, "ippeveprinter");
+    print_hits("ippeveprinter at the same time");
+    n_hits = kofu_hits;
+    assert_int_equal(kofu_stop(&k), 0);
+    assert_int_equal(n_hits, 0);
+    assert_int_equal(pcscd_hits, 0); /* run as the kiosk board runs it (group_setup) */
+}
+
+/* A build meant for a kiosk runs no script, whatever --board says: a
+ * script's screenshot would write a resident's certificate preview to a
+ * file. */
+static void test_kiosk_build_refuses_scripts(void **state)
+{
+    (void)state;
+    write_config();
+    char shot[400];
+    snprintf(shot, sizeof shot, "%s/shot.png", h.dir);
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fprintf(f, "wait idle\nscreenshot %s\nquit\n", shot);
+    fclose(f);
+    static char out[1 << 14], err[1 << 14];
+    const char *argv[] = {harness_path(0, "kofu-kiosk-build"), "run", "--board", "sim", "--config", conf_path,
+                          "--script", script_path, NULL};
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--script is refused"));
+    assert_int_equal(access(shot, F_OK), -1);
+    /* The same script on the sim build does write it: the refusal is what
+     * kept the file away. */
+    argv[0] = harness_path(0, "kofu");
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 0);
+    assert_int_equal(access(shot, F_OK), 0);
+    unlink(shot);
+}
+
+int main(void)
+{
+    /* The sanitized build's allocator is ASan's (no wiping free: the
+     * Makefile links it into the product build only); what it leaves in
+     * freed memory says nothing about the product. */
+    if (strstr(harness_build(), "asan")) {
+        const struct CMUnitTest only[] = {cmocka_unit_test(test_kiosk_build_refuses_scripts)};
+        return cmocka_run_group_tests(only, group_setup, group_teardown);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scan_finds_a_live_certificate),
+        cmocka_unit_test(test_nothing_left_after_visits),
+        cmocka_unit_test(test_kiosk_build_refuses_scripts),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

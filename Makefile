@@ -86,7 +86,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CORE := firmware/bytes.c firmware/kenhojo.c firmware/kcrypto.c firmware/vault.c \
              firmware/log.c firmware/errors.c drivers/card_reader.c firmware/center.c \
              firmware/b64.c firmware/config.c firmware/jcs.c firmware/shc.c firmware/vds.c \
-             firmware/jsonv.c drivers/wav.c drivers/payment_serial/payment_line.c
+             firmware/jsonv.c drivers/wav.c drivers/payment_serial/payment_line.c drivers/ipp/printer_pin.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -Idrivers -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)

@@ -21,6 +21,8 @@
 # shc-issuer.key.pem        the SMART Health Card issuer key (EC P-256)
 # csca.pem/.key.pem         the VDS-NC test CSCA (EC P-256, self-signed)
 # vds-signer.pem/.key.pem   the VDS-NC barcode signer under the CSCA
+# printer-ca.pem            the printer CA that kiosks pin (printer_ca_file)  (printer-ca.key.pem)
+# printer.pem/.key.pem      the printer's certificate under it: localhost, 127.0.0.1
 #
 # All throwaway test keys: nothing here is committed. Re-running keeps the
 # keys; the certificates are made again when this script's PKI_VERSION is
@@ -30,7 +32,7 @@ out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
 cd "$out"
-PKI_VERSION=2
+PKI_VERSION=3
 [ "$(cat .done 2>/dev/null)" = "ok $PKI_VERSION" ] && exit 0
 umask 077
 ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
@@ -83,6 +85,12 @@ issue() { # ca name subject ext-lines [openssl ca args...]
 server_names='subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
 server_ext="basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n$server_names"
 client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
+
+# The printer's (PKI_VERSION 3): what ippeveprinter serves over ipps, and the CA kiosks pin.
+mkca printer-ca "/CN=kofu test printer CA/O=kofu test"
+issue printer-ca printer "/CN=localhost/O=kofu test" \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1' \
+    -days 825
 
 mkca center-ca "/CN=kofu test center CA/O=kofu test"
 mkca other-ca "/CN=some other CA/O=elsewhere"

@@ -34,6 +34,20 @@ enum printer_mode {
     PRINTER_MODE_CUPS_QUEUE = 1,
 };
 
+/** What the driver may trust the link to the printer with (printer_ops.open).
+ *  The certificate names, dates and QR of a resident never cross a network
+ *  in clear text: ipps:// with the printer's certificate pinned, or a link
+ *  the configuration declares private. */
+struct printer_trust {
+    /** PEM file of the pinned anchor: the CA that issued the printer's
+     *  certificate, or that certificate itself. Required for ipps://. */
+    const char *ca_file;
+    /** The printer is on a link no other machine can reach (a direct cable,
+     *  USB through ipp-usb): plain ipp://, or a cupsd over TCP, is allowed. A
+     *  cupsd on a local socket path needs no such word. */
+    bool private_link;
+};
+
 /* printer-state-reasons, folded into flags. Keywords are compared without
  * their -report/-warning/-error suffix: a printer that says it has no
  * paper has no paper, whatever severity it gives the message. */
@@ -96,8 +110,13 @@ struct printer_job_result {
 struct printer_ops {
     /** Open the driver for one printer: an ipp:// or ipps:// URI in
      *  PRINTER_MODE_IPP, a queue ("QUEUE" or "QUEUE@SERVER") in
-     *  PRINTER_MODE_CUPS_QUEUE. Does not contact the printer. */
-    int (*open)(void **ctx, const char *uri_or_queue, enum printer_mode mode);
+     *  PRINTER_MODE_CUPS_QUEUE, under trust (required). Does not contact the
+     *  printer. KOFU_E_PRINTER_INSECURE for a plain link that trust does not
+     *  call private; KOFU_E_CONFIG for a bad URI or queue, or an ipps:// URI
+     *  without a readable trust->ca_file. Over ipps:// every connection's
+     *  certificate chain is checked against the pin before any request
+     *  (KOFU_E_PRINTER_UNTRUSTED from status() and print(): nothing sent). */
+    int (*open)(void **ctx, const char *uri_or_queue, enum printer_mode mode, const struct printer_trust *trust);
     /** Ask the printer for its state (within a few seconds). KOFU_OK when
      *  it answered, ready or not: see st->ready and printer_status_error;
      *  KOFU_E_PRINTER_UNREACHABLE when it did not answer; KOFU_E_CONFIG when

@@ -27,6 +27,7 @@ void config_defaults(struct kofu_config *c)
     c->center_retries = 3;
     snprintf(c->shc_keyset_file, sizeof c->shc_keyset_file, "%s", "/etc/kofu/shc-issuers.jwks.json");
     snprintf(c->vds_csca_file, sizeof c->vds_csca_file, "%s", "/etc/kofu/vds-csca.pem");
+    snprintf(c->printer_ca_file, sizeof c->printer_ca_file, "%s", "/etc/kofu/printer-ca.pem");
     c->print_timeout_ms = 120000;
     c->screen_width = 1280;
     c->screen_height = 800;
@@ -116,6 +117,10 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
         return set_string(c->vds_csca_file, sizeof c->vds_csca_file, v);
     if (!strcmp(key, "printer_uri"))
         return set_string(c->printer_uri, sizeof c->printer_uri, v);
+    if (!strcmp(key, "printer_ca_file"))
+        return set_string(c->printer_ca_file, sizeof c->printer_ca_file, v);
+    if (!strcmp(key, "printer_private_link"))
+        return parse_bool(v, &c->printer_private_link);
     if (!strcmp(key, "print_timeout_ms"))
         return config_parse_int(v, 1000, 600000, &c->print_timeout_ms);
     if (!strcmp(key, "display"))

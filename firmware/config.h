@@ -17,7 +17,10 @@
  *   shc_keyset_file         the pinned SHC issuer key set (JWKS)
  *   shc_issuers             allowed SHC `iss` values (space or comma separated)
  *   vds_csca_file           the pinned VDS-NC CSCA certificate (PEM)
- *   printer_uri             ipp://host:port/path (direct) or a CUPS queue name
+ *   printer_uri             ipps://host:port/path (direct) or a CUPS queue name
+ *   printer_ca_file         the pinned printer CA, or the printer's own certificate (PEM)
+ *   printer_private_link    yes|no: the printer is on a link no other machine can reach,
+ *                           so plain ipp:// (or a cupsd over TCP) may carry the document
  */
 #ifndef KOFU_CONFIG_H
 #define KOFU_CONFIG_H
@@ -45,6 +48,8 @@ struct kofu_config {
     char shc_issuers[KOFU_CONFIG_VALUE_MAX];
     char vds_csca_file[KOFU_CONFIG_VALUE_MAX];
     char printer_uri[KOFU_CONFIG_VALUE_MAX];
+    char printer_ca_file[KOFU_CONFIG_VALUE_MAX];
+    bool printer_private_link;
     int print_timeout_ms;
 
     /* The kiosk (`kofu run`): devices of the board. */

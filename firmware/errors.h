@@ -74,6 +74,8 @@ enum kofu_err {
     KOFU_E_PRINT_ABORTED = -88,       /* the job ended aborted: not (completely) printed */
     KOFU_E_PRINT_CANCELLED = -89,     /* the job was cancelled at the printer */
     KOFU_E_PRINT_TIMEOUT = -90,       /* the job did not finish in time; kofu cancelled it */
+    KOFU_E_PRINTER_UNTRUSTED = -91,   /* the printer's certificate is not under the pinned one, or not for its host */
+    KOFU_E_PRINTER_INSECURE = -92,    /* plain IPP to a printer not on a private link: nothing is sent */
 
     KOFU_E_PAYMENT_DEVICE = -100,     /* the coin and note acceptor does not answer or reports a fault */
     KOFU_E_PAYMENT_REFUND = -101,     /* the money could not be returned by the device */

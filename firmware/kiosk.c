@@ -230,6 +230,12 @@ static void read_card(struct kiosk *k, const struct session_action *a)
         rc = kenhojo_authenticate(&k->ks, k->card, k->cfg.card_ca_dir, k->cfg.card_presence_required, &why);
         kofu_log(KOFU_LOG_INFO, EV_CARD_AUTH, rc, (uint32_t)why);
     }
+    /* A name the certificate cannot print ends the visit here, before the
+     * center is asked (it would issue, and the visit end unprintable after
+     * the fee step). Read-only on fonts loaded at start: safe on this
+     * worker thread. */
+    if (rc == KOFU_OK)
+        rc = document_text_printable(&k->fonts, k->card->attributes.name);
     if (rc == KOFU_OK)
         ev.index = k->have_ccfg ? municipality_preselect(k->ccfg.municipalities, k->ccfg.n_municipalities,
                                                            k->card->attributes.address)
@@ -957,7 +963,8 @@ static int open_devices(struct kiosk *k, const struct board_display *bd)
         return rc;
     }
     k->pr.ops = k->board->printer;
-    rc = k->pr.ops->open(&k->pr.ctx, k->cfg.printer_uri, PRINTER_MODE_IPP);
+    const struct printer_trust trust = {k->cfg.printer_ca_file, k->cfg.printer_private_link};
+    rc = k->pr.ops->open(&k->pr.ctx, k->cfg.printer_uri, PRINTER_MODE_IPP, &trust);
     if (rc != KOFU_OK) {
         k->pr.ops = NULL;
         fprintf(stderr, "kofu: printer: %s\n", kofu_err_text(rc, KOFU_LANG_EN));

@@ -465,6 +465,7 @@ int harness_kiosk_config(struct harness *h, const char *path, const char *printe
             "shc_issuers = https://center.kofu.test/issuer\n"
             "vds_csca_file = %s\n"
             "printer_uri = %s\n"
+            "%s = %s\n"
             "display = headless\n"
             "audio_device = %s\n"
             "prompt_dir = %s\n"
@@ -473,7 +474,12 @@ int harness_kiosk_config(struct harness *h, const char *path, const char *printe
             "%s",
             h->reader, harness_path(0, "pki/card-ca"), h->center_port, harness_path(1, "pki/center-ca.pem"),
             harness_path(2, "pki/kiosk.pem"), harness_path(3, "pki/kiosk.key.pem"), jwks,
-            harness_path(4, "pki/csca.pem"), printer_uri, audio_log ? audio_log : "", harness_path(5, "prompts"),
+            harness_path(4, "pki/csca.pem"), printer_uri,
+            /* The trust that goes with the URI: the test PKI's printer CA
+             * for ipps://; plain ipp:// only on a link said to be private
+             * (loopback in the test's own network namespace). */
+            strncmp(printer_uri, "ipps:", 5) == 0 ? "printer_ca_file" : "printer_private_link",
+            strncmp(printer_uri, "ipps:", 5) == 0 ? harness_path(7, "pki/printer-ca.pem") : "yes", audio_log ? audio_log : "", harness_path(5, "prompts"),
             h->control, h->center_control, extra ? extra : "");
     return fclose(f) == 0 ? 0 : -1;
 }

@@ -74,7 +74,8 @@ int harness_init(struct harness *h);
 
 /** Write a `kofu run --board sim` configuration to path for this harness's
  *  reader, card CA, centersim (its key set fetched into DIR/issuer.jwks.json)
- *  and control sockets, the printer at printer_uri, the headless display,
+ *  and control sockets, the printer at printer_uri (with printer_ca_file =
+ *  the test printer CA for ipps://, printer_private_link = yes for ipp://), the headless display,
  *  the recording audio sink logging to audio_log, and the prompts under the
  *  build directory; extra (may be NULL) is appended as more key = value
  *  lines. 0 on success. */

@@ -82,30 +82,60 @@ static bool fc_family_is_installed(const char *family)
     return ok;
 }
 
-/* True when pango, asked for `family` through fm, loads that family. */
-static bool pango_loads_family(PangoFontMap *fm, const char *family)
+/* The font pango loads for `family` through fm, when it is that family;
+ * else NULL. A new reference. */
+static PangoFont *pango_load_family(PangoFontMap *fm, const char *family)
 {
     PangoContext *pc = pango_font_map_create_context(fm);
     PangoFontDescription *want = pango_font_description_new();
     pango_font_description_set_family(want, family);
     pango_font_description_set_absolute_size(want, 12 * PANGO_SCALE);
     PangoFont *font = pc ? pango_font_map_load_font(fm, pc, want) : NULL;
-    bool ok = false;
     if (font) {
         PangoFontDescription *got = pango_font_describe(font);
         const char *name = got ? pango_font_description_get_family(got) : NULL;
-        ok = name && strcmp(name, family) == 0;
+        if (!name || strcmp(name, family) != 0) {
+            g_object_unref(font);
+            font = NULL;
+        }
         if (got)
             pango_font_description_free(got);
-        g_object_unref(font);
     }
     pango_font_description_free(want);
     if (pc)
         g_object_unref(pc);
-    return ok;
+    return font;
 }
 
-int document_fonts_init_families(struct document_fonts *f, const char *gothic, const char *mincho)
+/* IPAmjMincho (the MJ character set of 文字情報基盤, ≈ 58,000 characters
+ * with IVS, TrueType) for what IPAex lacks, in both faces: it covers JIS X
+ * 0213 and the kanji of registered names. Not Noto CJK: its CFF outlines go
+ * through cairo 1.16's CFF subsetter, which leaks 768 bytes of the
+ * subset per render (LeakSanitizer), and it covers fewer kanji. */
+static const char *const gothic_chain_default[] = {"IPAexGothic", "IPAmjMincho", NULL};
+static const char *const mincho_chain_default[] = {"IPAexMincho", "IPAmjMincho", NULL};
+
+/* One face: its family and fallbacks into names[0..], each checked and
+ * loaded into fonts[]. */
+static int load_chain(PangoFontMap *fm, const char *const *chain, char *face, char (*fallback)[64],
+                      void **fonts)
+{
+    size_t n = 0;
+    while (chain && chain[n])
+        n++;
+    if (n == 0 || n > 1 + DOCUMENT_FONT_FALLBACK_MAX)
+        return KOFU_E_ARG;
+    for (size_t i = 0; i < n; i++) {
+        if (!chain[i][0] || strlen(chain[i]) >= 64)
+            return KOFU_E_ARG;
+        if (!fc_family_is_installed(chain[i]) || !(fonts[i] = pango_load_family(fm, chain[i])))
+            return KOFU_E_FONT;
+        memcpy(i == 0 ? face : fallback[i - 1], chain[i], strlen(chain[i]) + 1);
+    }
+    return KOFU_OK;
+}
+
+int document_fonts_init_chains(struct document_fonts *f, const char *const *gothic, const char *const *mincho)
 {
     if (!f)
         return KOFU_E_ARG;
@@ -114,35 +144,116 @@ int document_fonts_init_families(struct document_fonts *f, const char *gothic, c
         return KOFU_E_ARG;
     if (!mincho || !mincho[0])
         mincho = gothic;
-    if (strlen(gothic) >= sizeof f->gothic || strlen(mincho) >= sizeof f->mincho)
-        return KOFU_E_ARG;
-    if (!fc_family_is_installed(gothic) || !fc_family_is_installed(mincho))
-        return KOFU_E_FONT;
     PangoFontMap *fm = pango_cairo_font_map_new();
     if (!fm)
         return KOFU_E_NOMEM;
-    if (!pango_loads_family(fm, gothic) || !pango_loads_family(fm, mincho)) {
-        g_object_unref(fm);
-        return KOFU_E_FONT;
-    }
-    memcpy(f->gothic, gothic, strlen(gothic) + 1);
-    memcpy(f->mincho, mincho, strlen(mincho) + 1);
     f->fontmap = fm;
-    return KOFU_OK;
+    int rc = load_chain(fm, gothic, f->gothic, f->gothic_fallback, f->coverage[0]);
+    if (rc == KOFU_OK)
+        rc = load_chain(fm, mincho, f->mincho, f->mincho_fallback, f->coverage[1]);
+    if (rc != KOFU_OK)
+        document_fonts_free(f);
+    return rc;
+}
+
+int document_fonts_init_families(struct document_fonts *f, const char *gothic, const char *mincho)
+{
+    const char *const g[] = {gothic, NULL};
+    const char *const m[] = {mincho && mincho[0] ? mincho : gothic, NULL};
+    if (!gothic || !gothic[0]) {
+        if (f)
+            memset(f, 0, sizeof *f);
+        return KOFU_E_ARG;
+    }
+    return document_fonts_init_chains(f, g, m);
 }
 
 int document_fonts_init(struct document_fonts *f)
 {
-    return document_fonts_init_families(f, "IPAexGothic", "IPAexMincho");
+    return document_fonts_init_chains(f, gothic_chain_default, mincho_chain_default);
 }
 
 void document_fonts_free(struct document_fonts *f)
 {
     if (!f)
         return;
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; j < 1 + DOCUMENT_FONT_FALLBACK_MAX; j++)
+            if (f->coverage[i][j])
+                g_object_unref(f->coverage[i][j]);
     if (f->fontmap)
         g_object_unref(f->fontmap);
     memset(f, 0, sizeof *f);
+}
+
+/* ---- which family draws which character ---- */
+
+/* Characters that take the family of the character before them: variation
+ * selectors (the family applies them when it can and ignores them
+ * otherwise) and the line breaks of fixed words, which pango lays out
+ * without a glyph. */
+static bool follows_previous(gunichar c)
+{
+    return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) || c == '\n';
+}
+
+/* The index in the face's chain of the first family that has c, or -1. */
+static int family_for(const struct document_fonts *f, int face, gunichar c)
+{
+    for (int i = 0; i < 1 + DOCUMENT_FONT_FALLBACK_MAX && f->coverage[face][i]; i++)
+        if (pango_font_has_char(f->coverage[face][i], c))
+            return i;
+    return -1;
+}
+
+static const char *family_name(const struct document_fonts *f, int face, int i)
+{
+    if (i == 0)
+        return face ? f->mincho : f->gothic;
+    return face ? f->mincho_fallback[i - 1] : f->gothic_fallback[i - 1];
+}
+
+int document_fonts_layout_text(const struct document_fonts *f, bool mincho, PangoLayout *layout,
+                               PangoAttrList *base, const char *text)
+{
+    int face = mincho ? 1 : 0;
+    PangoAttrList *attrs = NULL;
+    int rc = KOFU_OK;
+    int run = 0;              /* family of the current run */
+    const char *run_start = text;
+    for (const char *p = text; *p; p += g_utf8_skip[*(const unsigned char *)p]) {
+        gunichar c = g_utf8_get_char(p);
+        int fam = follows_previous(c) ? run : family_for(f, face, c);
+        if (fam < 0) {
+            rc = KOFU_E_DOC_UNPRINTABLE;
+            break;
+        }
+        if (fam == run)
+            continue;
+        if (run > 0) { /* close a fallback run */
+            PangoAttribute *a = pango_attr_family_new(family_name(f, face, run));
+            a->start_index = (guint)(run_start - text);
+            a->end_index = (guint)(p - text);
+            pango_attr_list_insert(attrs, a);
+        }
+        if (fam > 0 && !attrs && !(attrs = base ? pango_attr_list_copy(base) : pango_attr_list_new())) {
+            rc = KOFU_E_NOMEM;
+            break;
+        }
+        run = fam;
+        run_start = p;
+    }
+    if (rc == KOFU_OK && run > 0) {
+        PangoAttribute *a = pango_attr_family_new(family_name(f, face, run));
+        a->start_index = (guint)(run_start - text);
+        a->end_index = (guint)strlen(text);
+        pango_attr_list_insert(attrs, a);
+    }
+    pango_layout_set_attributes(layout, rc == KOFU_OK && attrs ? attrs : base);
+    pango_layout_set_text(layout, text, -1);
+    if (attrs)
+        pango_attr_list_unref(attrs);
+    return rc;
 }
 
 /* ---- checking the data ---- */
@@ -174,6 +285,23 @@ static bool field_ok(const char *s, bool required)
         }
     }
     return true;
+}
+
+int document_text_printable(const struct document_fonts *f, const char *text)
+{
+    if (!f || !text)
+        return KOFU_E_ARG;
+    if (!f->fontmap || !f->coverage[0][0])
+        return KOFU_E_FONT;
+    if (!field_ok(text, false))
+        return KOFU_E_DOC_UNPRINTABLE;
+    int fam = 0;
+    for (const char *p = text; *p && fam >= 0; p += g_utf8_skip[*(const unsigned char *)p]) {
+        gunichar c = g_utf8_get_char(p);
+        if (!follows_previous(c))
+            fam = family_for(f, 0, c);
+    }
+    return fam >= 0 ? KOFU_OK : KOFU_E_DOC_UNPRINTABLE;
 }
 
 static int validate(const struct document_data *d)
@@ -221,7 +349,7 @@ struct doc {
     const struct document_fonts *fonts;
     bool draw;
     bool overflow; /* some text did not fit its box even at its minimum size */
-    bool unknown;  /* some character is not in the certificate font */
+    bool unknown;  /* some character is in none of the certificate face's families */
 };
 
 /* Lays `t` out `w` wide in at most s->max_lines lines, shrinking from
@@ -242,11 +370,11 @@ static double text_ex(struct doc *d, const struct style *s, const char *t, doubl
     PangoLayout *l = pango_layout_new(d->pc);
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family_static(fd, s->face == MINCHO ? d->fonts->mincho : d->fonts->gothic);
-    pango_layout_set_attributes(l, d->attrs);
     pango_layout_set_width(l, (int)(w * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(l, s->align);
-    pango_layout_set_text(l, t, -1);
+    if (document_fonts_layout_text(d->fonts, s->face == MINCHO, l, d->attrs, t) != KOFU_OK)
+        d->unknown = true;
     PangoRectangle logical = {0, 0, 0, 0};
     for (double size = s->size;; size -= 0.5) {
         pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
@@ -722,8 +850,10 @@ int document_draw(cairo_t *cr, const struct document_data *data, const struct do
     } else {
         /* Outline metrics, unhinted and unrounded: the same line breaks at
          * every resolution, so the preview is the print. Japanese glyph
-         * forms; no fallback to any other font (a missing glyph is
-         * counted and refused, not drawn from some other face). */
+         * forms; no fallback of fontconfig's choosing: a character the
+         * face lacks is drawn from the fallback family named for it
+         * (document_fonts_layout_text), and one that none has is refused,
+         * not drawn from some other font. */
         pango_cairo_update_context(cr, d.pc);
         cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
         cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);

@@ -9,7 +9,13 @@
  * nationality and passport number, and two QRs (SMART Health Card and ICAO
  * VDS-NC). Also the certificate fonts (IPAex, from fonts-ipaexfont), which
  * are checked once at start-up: a missing family is an error, never a silent
- * fallback to another font.
+ * fallback to another font. IPAex lacks characters residents' names have
+ * (𠮷, U+20BB7); each face therefore has a chain of named fallback families
+ * (IPAmjMincho, from fonts-ipamj-mincho) that supply, character by
+ * character, what the face lacks. fontconfig's own substitution stays off:
+ * every character is drawn from a family of the chain, chosen here, or the
+ * text is unprintable. document_text_printable asks that of a card's name
+ * before anything is sent to the center.
  *
  * What is printed is exactly what struct document_data holds; this module
  * draws and never interprets. The caller fills it from the verified, signed
@@ -31,6 +37,7 @@
 #include "bytes.h"
 
 #include <cairo.h>
+#include <pango/pango.h>
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -86,24 +93,60 @@ struct document_data {
     const char *vds_seal;              /* overseas: the VDS-NC seal's JSON text, for the second QR */
 };
 
+/** Most fallback families one face has. */
+#define DOCUMENT_FONT_FALLBACK_MAX 3
+
 /** The certificate fonts, checked at start-up (document_fonts_init). */
 struct document_fonts {
     char gothic[64];       /* family for body text and labels (IPAexGothic) */
     char mincho[64];       /* family for the title (IPAexMincho) */
+    /* Each face's fallback families, in order; "" ends a list. */
+    char gothic_fallback[DOCUMENT_FONT_FALLBACK_MAX][64];
+    char mincho_fallback[DOCUMENT_FONT_FALLBACK_MAX][64];
     void *fontmap;         /* the PangoFontMap every render uses; private */
+    /* Each family's font as pango loads it, for its coverage: [0] gothic
+     * then its fallbacks, [1] mincho then its fallbacks; private. */
+    void *coverage[2][1 + DOCUMENT_FONT_FALLBACK_MAX];
 };
 
-/** Check and load the certificate fonts: IPAexGothic and IPAexMincho. Each
- *  family must be fontconfig's best match for its own name (exact family,
- *  covering Japanese) and the font pango then loads must be that family.
- *  Call once at start-up; a failure means the kiosk cannot print.
+/** Check and load the certificate fonts: IPAexGothic and IPAexMincho, each
+ *  with IPAmjMincho as its fallback. Each family must be fontconfig's best match for
+ *  its own name (exact family, covering Japanese) and the font pango then
+ *  loads must be that family. Call once at start-up; a failure means the
+ *  kiosk cannot print.
  *  Errors: KOFU_E_FONT (a family missing or substituted), KOFU_E_ARG (NULL),
  *  KOFU_E_NOMEM. On error *f is left empty (document_fonts_free is safe). */
 int document_fonts_init(struct document_fonts *f);
 
-/** As document_fonts_init with other families (tests, other boards). A NULL
- *  or empty mincho uses the gothic family for the title as well. */
+/** As document_fonts_init with other families and no fallbacks (tests,
+ *  other boards). A NULL or empty mincho uses the gothic family for the
+ *  title as well. */
 int document_fonts_init_families(struct document_fonts *f, const char *gothic, const char *mincho);
+
+/** As document_fonts_init with other chains: NULL-terminated lists of
+ *  families, the face first, then up to DOCUMENT_FONT_FALLBACK_MAX
+ *  fallbacks. A NULL mincho uses the gothic chain for the title as well. */
+int document_fonts_init_chains(struct document_fonts *f, const char *const *gothic, const char *const *mincho);
+
+/** Whether text (UTF-8, as a card or the center gives it) can be printed
+ *  in the body face: valid UTF-8 of printable characters (no control,
+ *  format, private-use — 外字 a municipality registered — or unassigned
+ *  characters), each in one of the face's named families. KOFU_OK,
+ *  KOFU_E_DOC_UNPRINTABLE, KOFU_E_FONT (fonts not initialised), KOFU_E_ARG
+ *  (NULL). Empty text is printable. It says nothing about whether the text
+ *  fits its box: the page shrinks and wraps it, and a name that cannot fit
+ *  is refused when the page is drawn. */
+int document_text_printable(const struct document_fonts *f, const char *text);
+
+/** Give layout its text and attributes (base, which is not changed, plus
+ *  one family attribute for each run of characters the face lacks, naming
+ *  the first fallback that has them); layout's font description names the
+ *  face. With fallback off in base, pango then draws every character from
+ *  a family of the chain. KOFU_OK, KOFU_E_DOC_UNPRINTABLE (a character in
+ *  none of them: the layout then has the text without fallbacks),
+ *  KOFU_E_NOMEM. For the screens (ui/screens.c) as well as the page. */
+int document_fonts_layout_text(const struct document_fonts *f, bool mincho, PangoLayout *layout,
+                               PangoAttrList *base, const char *text);
 
 /** Release what document_fonts_init loaded. Safe on an empty or freed struct. */
 void document_fonts_free(struct document_fonts *f);

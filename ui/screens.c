@@ -155,14 +155,16 @@ static PangoLayout *layout_for(const char *utf8, double size, bool bold, double 
     pango_font_description_set_absolute_size(fd, isize);
     pango_layout_set_font_description(lay, fd);
     pango_font_description_free(fd);
-    pango_layout_set_attributes(lay, g.attrs);
     if (iwidth >= 0) {
         pango_layout_set_width(lay, iwidth);
         pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
         pango_layout_set_line_spacing(lay, 1.12f);
     }
     pango_layout_set_alignment(lay, align);
-    pango_layout_set_text(lay, utf8, -1);
+    /* A character in none of the face's families keeps its unknown glyph:
+     * counted where the text is drawn (text_draw), never drawn from a font
+     * fontconfig picked. */
+    document_fonts_layout_text(&g.fonts, false, lay, g.attrs, utf8);
 
     if (victim->layout)
         g_object_unref(victim->layout);
@@ -189,7 +191,7 @@ int screens_init(void)
     if (g.ready)
         return KOFU_OK;
     memset(&g, 0, sizeof g);
-    int rc = document_fonts_init_families(&g.fonts, "IPAexGothic", NULL);
+    int rc = document_fonts_init(&g.fonts);
     if (rc != KOFU_OK)
         return rc;
     g.pc = pango_font_map_create_context((PangoFontMap *)g.fonts.fontmap);
@@ -203,8 +205,9 @@ int screens_init(void)
     }
     /* Unhinted metrics: a layout measures the same at every scale, so the
      * cache serves every screen size and what fits at one size fits when
-     * drawn. No fallback font: a glyph IPAexGothic lacks is counted, not
-     * borrowed from some other face. Japanese glyph forms. */
+     * drawn. No fallback font of fontconfig's choosing: a glyph the
+     * certificate's gothic chain lacks is counted, not borrowed from some
+     * other face. Japanese glyph forms. */
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);

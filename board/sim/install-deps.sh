@@ -18,7 +18,7 @@ libevent-dev libsqlite3-dev zlib1g-dev
 python3 python3-cryptography
 libcmocka-dev
 libcups2-dev cups cups-ipp-utils avahi-daemon dbus
-libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev fonts-ipaexfont
+libcairo2-dev libpango1.0-dev libfontconfig-dev libqrencode-dev fonts-ipaexfont fonts-ipamj-mincho
 zbar-tools poppler-utils
 libx11-dev libxtst-dev xvfb xauth libasound2-dev libasound2-plugins espeak-ng sox
 iproute2 util-linux procps

@@ -2,6 +2,7 @@
 #include "printer_ipp.h"
 
 #include "errors.h"
+#include "printer_pin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ struct ipp_ctx {
     bool tls;
     char resource[256];     /* /ipp/print, /printers/QUEUE, ... */
     char printer_uri[512];  /* what goes into printer-uri */
+    struct printer_pin *pin; /* ipps: the anchor every connection is checked against */
 };
 
 /* The deadline the http timeout callback enforces. */
@@ -192,9 +194,19 @@ static int open_queue(struct ipp_ctx *c, const char *spec)
     return KOFU_OK;
 }
 
-static int ipp_open(void **out, const char *uri_or_queue, enum printer_mode mode)
+/* The one rule of struct printer_trust: TLS with the pin, or a link no
+ * other machine can reach. Decided before any connection is made. */
+static int apply_trust(struct ipp_ctx *c, const struct printer_trust *t)
 {
-    if (!out || !uri_or_queue || !*uri_or_queue)
+    if (c->tls)
+        return printer_pin_load(t->ca_file ? t->ca_file : "", &c->pin) == KOFU_OK ? KOFU_OK : KOFU_E_CONFIG;
+    bool local_socket = c->mode == PRINTER_MODE_CUPS_QUEUE && c->host[0] == '/';
+    return local_socket || t->private_link ? KOFU_OK : KOFU_E_PRINTER_INSECURE;
+}
+
+static int ipp_open(void **out, const char *uri_or_queue, enum printer_mode mode, const struct printer_trust *trust)
+{
+    if (!out || !uri_or_queue || !*uri_or_queue || !trust)
         return KOFU_E_ARG;
     if (mode != PRINTER_MODE_IPP && mode != PRINTER_MODE_CUPS_QUEUE)
         return KOFU_E_ARG;
@@ -203,6 +215,8 @@ static int ipp_open(void **out, const char *uri_or_queue, enum printer_mode mode
         return KOFU_E_NOMEM;
     c->mode = mode;
     int rc = mode == PRINTER_MODE_IPP ? open_uri(c, uri_or_queue) : open_queue(c, uri_or_queue);
+    if (rc == KOFU_OK)
+        rc = apply_trust(c, trust);
     if (rc != KOFU_OK) {
         free(c);
         return rc;
@@ -212,20 +226,65 @@ static int ipp_open(void **out, const char *uri_or_queue, enum printer_mode mode
     return KOFU_OK;
 }
 
-static void ipp_close(void *ctx) { free(ctx); }
-
-/* Connects with a deadline that also bounds every later socket wait. */
-static http_t *connect_printer(const struct ipp_ctx *c, struct deadline *d)
+static void ipp_close(void *ctx)
 {
+    struct ipp_ctx *c = ctx;
+    if (c)
+        printer_pin_free(c->pin);
+    free(c);
+}
+
+/* Over ipps: the chain the printer presented on this connection, checked
+ * against the pin for the URI's host. libcups itself trusts any
+ * certificate, and reconnects on its own when a connection drops, so this
+ * runs after every connect and again right before the document goes out.
+ * Plain links have nothing to check. */
+static int check_peer(http_t *http, const struct ipp_ctx *c)
+{
+    if (!c->tls)
+        return KOFU_OK;
+    cups_array_t *creds = NULL;
+    if (httpCopyCredentials(http, &creds) != 0 || !creds)
+        return KOFU_E_PRINTER_UNTRUSTED;
+    const uint8_t *der[PRINTER_PIN_CHAIN_MAX];
+    size_t len[PRINTER_PIN_CHAIN_MAX];
+    size_t n = 0;
+    bool too_long = false;
+    for (http_credential_t *cr = cupsArrayFirst(creds); cr; cr = cupsArrayNext(creds)) {
+        if (n == PRINTER_PIN_CHAIN_MAX) {
+            too_long = true;
+            break;
+        }
+        der[n] = cr->data;
+        len[n++] = cr->datalen;
+    }
+    int rc = too_long ? KOFU_E_PRINTER_UNTRUSTED : printer_pin_check(c->pin, c->host, der, len, n);
+    httpFreeCredentials(creds);
+    return rc == KOFU_OK ? KOFU_OK : KOFU_E_PRINTER_UNTRUSTED;
+}
+
+/* Connects with a deadline that also bounds every later socket wait; over
+ * ipps the TLS handshake is part of the connect and the peer is checked
+ * before anything is sent. */
+static int connect_printer(const struct ipp_ctx *c, struct deadline *d, http_t **out)
+{
+    *out = NULL;
     long left = d->at_ms - now_ms();
     if (left <= 0)
-        return NULL;
+        return KOFU_E_PRINTER_UNREACHABLE;
     http_t *http = httpConnect2(c->host, c->port, NULL, AF_UNSPEC,
                                 c->tls ? HTTP_ENCRYPTION_ALWAYS : HTTP_ENCRYPTION_IF_REQUESTED, 1,
                                 (int)left, NULL);
-    if (http)
-        httpSetTimeout(http, 0.1, keep_waiting, d);
-    return http;
+    if (!http)
+        return KOFU_E_PRINTER_UNREACHABLE;
+    int rc = check_peer(http, c);
+    if (rc != KOFU_OK) {
+        httpClose(http);
+        return rc;
+    }
+    httpSetTimeout(http, 0.1, keep_waiting, d);
+    *out = http;
+    return KOFU_OK;
 }
 
 static ipp_t *new_request(const struct ipp_ctx *c, ipp_op_t op)
@@ -300,10 +359,11 @@ static int ipp_status(void *ctx, struct printer_status *st)
         return KOFU_E_ARG;
     memset(st, 0, sizeof *st);
     struct deadline d = {now_ms() + STATUS_TIMEOUT_MS};
-    http_t *http = connect_printer(ctx, &d);
-    if (!http)
-        return KOFU_E_PRINTER_UNREACHABLE;
-    int rc = query_status(http, ctx, st);
+    http_t *http;
+    int rc = connect_printer(ctx, &d, &http);
+    if (rc != KOFU_OK)
+        return rc;
+    rc = query_status(http, ctx, st);
     httpClose(http);
     return rc;
 }
@@ -324,9 +384,15 @@ static int submit(http_t *http, const struct ipp_ctx *c, const uint8_t *pdf, siz
     ippAddInteger(req, IPP_TAG_JOB, IPP_TAG_INTEGER, "copies", copies);
     *status = IPP_STATUS_OK;
     /* The length is the whole HTTP body: the IPP message and the document.
-     * A failed send or write shows as no response below. */
-    if (cupsSendRequest(http, req, c->resource, ippLength(req) + len) == HTTP_STATUS_CONTINUE)
+     * A failed send or write shows as no response below. The peer is
+     * checked again between the two: cupsSendRequest may have reconnected. */
+    if (cupsSendRequest(http, req, c->resource, ippLength(req) + len) == HTTP_STATUS_CONTINUE) {
+        if (check_peer(http, c) != KOFU_OK) {
+            ippDelete(req);
+            return KOFU_E_PRINTER_UNTRUSTED;
+        }
         cupsWriteRequestData(http, (const char *)pdf, len);
+    }
     ipp_t *resp = cupsGetResponse(http, c->resource);
     ippDelete(req);
     if (!resp)
@@ -455,11 +521,10 @@ static int ipp_print(void *ctx, const uint8_t *pdf, size_t len, const char *job_
         goto out;
     }
     struct deadline d = {start + timeout_ms};
-    http_t *http = connect_printer(c, &d);
-    if (!http) {
-        rc = KOFU_E_PRINTER_UNREACHABLE;
+    http_t *http;
+    rc = connect_printer(c, &d, &http);
+    if (rc != KOFU_OK)
         goto out;
-    }
 
     /* Readiness first: a document sent to a printer that cannot print it
      * would wait in the printer's spool. */

@@ -9,6 +9,9 @@
  *  - PRINTER_MODE_CUPS_QUEUE: the same operations against a cupsd queue
  *    (ipp://localhost/printers/QUEUE over cupsd's socket), then Cancel-Job
  *    with purge-job so that cupsd drops the job's files and history.
+ * Over ipps:// every connection's certificate chain is checked against the
+ * pin (printer_pin.h) before a request goes out; plain links only where
+ * struct printer_trust allows them (printer.h).
  * libcups and IPP status codes are mapped to kofu_err here and nowhere else.
  * See docs/printing.md for the cupsd settings queue mode needs.
  */

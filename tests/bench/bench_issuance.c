@@ -42,7 +42,9 @@ static int measure(enum center_kind kind, const struct kofu_config *cfg, const s
     if (center_client_new(cfg, &c) != KOFU_OK)
         return -1;
     void *printer = NULL;
-    if (ipp_printer_ops.open(&printer, uri, PRINTER_MODE_IPP) != KOFU_OK)
+    /* The print figure is a kiosk's: ipps://, the printer's certificate pinned. */
+    const struct printer_trust pinned = {harness_path(0, "pki/printer-ca.pem"), false};
+    if (ipp_printer_ops.open(&printer, uri, PRINTER_MODE_IPP, &pinned) != KOFU_OK)
         return -1;
     int rc = KOFU_OK;
     for (int i = 0; i < RUNS && rc == KOFU_OK; i++) {
@@ -117,8 +119,8 @@ int main(void)
     snprintf(cfg.vds_csca_file, sizeof cfg.vds_csca_file, "%s", harness_path(0, "pki/csca.pem"));
     if (certificate_trust_load(&cfg, &trust, e, sizeof e) != KOFU_OK || document_fonts_init(&fonts) != KOFU_OK)
         goto out;
-    if (measure(CENTER_DOMESTIC, &cfg, &trust, &fonts, card, p.uri, &dom) != 0 ||
-        measure(CENTER_OVERSEAS, &cfg, &trust, &fonts, card, p.uri, &ovs) != 0) {
+    if (measure(CENTER_DOMESTIC, &cfg, &trust, &fonts, card, p.ipps_uri, &dom) != 0 ||
+        measure(CENTER_OVERSEAS, &cfg, &trust, &fonts, card, p.ipps_uri, &ovs) != 0) {
         fprintf(stderr, "bench: issuance failed\n");
         goto out;
     }

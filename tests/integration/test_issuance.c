@@ -135,7 +135,9 @@ static int verify_render_print(const struct center_certificate *cert, const char
     if (rc != KOFU_OK)
         return rc;
     void *ctx = NULL;
-    rc = ipp_printer_ops.open(&ctx, printer.uri, PRINTER_MODE_IPP);
+    /* As a kiosk prints: ipps://, the printer's certificate pinned. */
+    const struct printer_trust pinned = {harness_path(0, "pki/printer-ca.pem"), false};
+    rc = ipp_printer_ops.open(&ctx, printer.ipps_uri, PRINTER_MODE_IPP, &pinned);
     if (rc == KOFU_OK)
         rc = ipp_printer_ops.print(ctx, pdf->p, pdf->len, NULL, 1, 30000, job);
     if (ctx)

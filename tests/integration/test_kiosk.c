@@ -13,7 +13,11 @@
  * the center down (a clear screen, no money asked); a blocked card; a card
  * pulled while reading; bad scripts refused before anything runs; the
  * terms of use: no APDU before "agree", "do not agree" ends the visit, a
- * terms change at the center mid-visit.
+ * terms change at the center mid-visit; a name with a character IPAex
+ * lacks (issued, from the fallback font) and one with a 外字 no font has
+ * (stopped before the center is asked). The printer is reached over ipps
+ * with its certificate pinned (KOFU_TEST_PRINTER=ipp: plain ipp on a
+ * private link).
  */
 #include "harness.h"
 #include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
@@ -61,7 +65,7 @@ static void write_config_with(const char *more)
              "wait_timeout_ms = 30000\n"
              "%s",
              more);
-    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log, extra), 0);
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log, extra), 0);
 }
 
 static void write_config(void) { write_config_with(""); }
@@ -69,7 +73,9 @@ static void write_config(void) { write_config_with(""); }
 static int group_setup(void **state)
 {
     (void)state;
-    if (printer_peer_start_kiosk_peers(&h, &printer) != 0)
+    /* ipps:// with the printer pinned, as on a kiosk; KOFU_TEST_PRINTER=ipp
+     * runs the same sessions over a private plain link. */
+    if (printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env()) != 0)
         return -1;
     snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
     snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);
@@ -292,6 +298,85 @@ static void test_wrong_pin_then_right(void **state)
     char reply[200];
     assert_int_equal(harness_card(&h, "status", reply, sizeof reply), 0);
     assert_non_null(strstr(reply, "tries=3")); /* the right PIN reset the counter */
+}
+
+/* The card of a synthetic resident (tests/cardsim/residents/), out of the
+ * reader, for START_VISIT to insert. */
+static void use_card(const char *resident)
+{
+    assert_int_equal(harness_load(&h, resident), 0);
+    assert_int_equal(harness_card(&h, "remove", NULL, 0), 0);
+    assert_int_equal(harness_wait_card(&h, false, 5000), 0);
+}
+
+/* The text of the newest document the printer received, in content-stream
+ * order (pdftotext -raw), into buf. */
+static void last_received_text(char *buf, size_t cap)
+{
+    char names[1 << 14], path[700];
+    assert_true(printer_peer_list_dir(printer.received, NULL, names, sizeof names) > 0);
+    int newest = -1;
+    for (const char *p = strstr(names, "job-"); p; p = strstr(p + 4, "job-")) {
+        int id = atoi(p + 4);
+        if (strstr(p, ".pdf") == p + 4 + strspn(p + 4, "0123456789") && id > newest)
+            newest = id;
+    }
+    assert_true(newest >= 0);
+    snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, newest);
+    const char *argv[] = {"/usr/bin/pdftotext", "-raw", "-enc", "UTF-8", path, "-", NULL};
+    assert_int_equal(harness_run(argv, NULL, buf, cap, err, sizeof err), 0);
+}
+
+/* 髙橋　𠮷子: 𠮷 (U+20BB7) is not in IPAex; the certificate draws it from
+ * the fallback font and the visit ends printed. */
+static void test_name_outside_ipaex_issued(void **state)
+{
+    (void)state;
+    use_card("tests/cardsim/residents/takahashi.json");
+    int jobs = received_jobs();
+    assert_int_equal(run_script(TO_PAYMENT
+                                "coin 100\n"
+                                "coin 50\n"
+                                "wait take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "expect-card-reset\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1"));
+    assert_int_equal(received_jobs(), jobs + 1);
+    static char text[1 << 16];
+    last_received_text(text, sizeof text);
+    assert_non_null(strstr(text, "髙橋 𠮷子"));
+    assert_null(strstr(err, "髙橋"));
+    assert_null(strstr(out, "髙橋"));
+}
+
+/* A private-use 外字 in the name, which no font has: the visit ends right
+ * after the card is read, with the unprintable error; the center is never
+ * asked for a certificate (it has this resident's record and would issue). */
+static void test_unprintable_name_stops_before_center(void **state)
+{
+    (void)state;
+    use_card("tests/cardsim/residents/gaiji.json");
+    int jobs = received_jobs();
+    assert_int_equal(run_script(START_VISIT
+                                "pin 1234\n"
+                                "tap enter\n"
+                                "wait error\n"
+                                "expect-prompt error-document-unprintable\n"
+                                "card remove\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "expect-card-reset\n"),
+                     0);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    /* Only the kiosk's configuration fetch: no certificate, no report. */
+    if (!strstr(reply, "requests=1 issued=0 completions=0"))
+        fail_msg("centersim saw more than the configuration fetch: %s", reply);
+    assert_int_equal(received_jobs(), jobs);
+    assert_non_null(strstr(out, "printed=0"));
 }
 
 static void test_blocked_card_and_last_try(void **state)
@@ -785,6 +870,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_domestic_certificate, fresh),
+        cmocka_unit_test_setup(test_name_outside_ipaex_issued, fresh),
+        cmocka_unit_test_setup(test_unprintable_name_stops_before_center, fresh),
         cmocka_unit_test_setup(test_overseas_two_copies_english, fresh),
         cmocka_unit_test_setup(test_wrong_pin_then_right, fresh),
         cmocka_unit_test_setup(test_blocked_card_and_last_try, fresh),

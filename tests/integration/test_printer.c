@@ -14,6 +14,7 @@
 
 #include "errors.h"
 #include "ipp/printer_ipp.h"
+#include "ipp/printer_pin.h"
 #include "printer.h"
 
 #include <pthread.h>
@@ -29,6 +30,8 @@
 
 #include <cairo-pdf.h>
 #include <cmocka.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #define QUEUE "kofu"
 #define TIMEOUT_MS 5000
@@ -137,12 +140,31 @@ static uint8_t *read_all(const char *path, size_t *len)
     return data;
 }
 
-static void *open_printer(const char *where, enum printer_mode mode)
+/* The peers are on loopback in the test's own network namespace: a link no
+ * other machine reaches, which is what printer_private_link says. */
+static const struct printer_trust private_link = {NULL, true};
+
+static void *open_trusted(const char *where, enum printer_mode mode, const struct printer_trust *trust)
 {
     void *ctx = NULL;
-    assert_int_equal(ops->open(&ctx, where, mode), KOFU_OK);
+    assert_int_equal(ops->open(&ctx, where, mode, trust), KOFU_OK);
     assert_non_null(ctx);
     return ctx;
+}
+
+static void *open_printer(const char *where, enum printer_mode mode)
+{
+    return open_trusted(where, mode, &private_link);
+}
+
+/* ipps:// to the peer (at host, e.g. localhost) with pin_rel (a file of
+ * the test PKI) as the pinned anchor. */
+static void *open_pinned(const char *host, const char *pin_rel)
+{
+    char uri[160];
+    snprintf(uri, sizeof uri, "ipps://%s:%d/ipp/print", host, peer.ipp_port);
+    const struct printer_trust pinned = {harness_path(0, pin_rel), false};
+    return open_trusted(uri, PRINTER_MODE_IPP, &pinned);
 }
 
 static void *open_direct(void) { return open_printer(peer.uri, PRINTER_MODE_IPP); }
@@ -263,7 +285,7 @@ static int healthy_printer(void **state)
     if (printer_peer_wait_idle(peer.uri, 5000) != 0)
         return -1;
     void *ctx = NULL;
-    if (ops->open(&ctx, peer.uri, PRINTER_MODE_IPP) != KOFU_OK)
+    if (ops->open(&ctx, peer.uri, PRINTER_MODE_IPP, &private_link) != KOFU_OK)
         return -1;
     struct printer_status st;
     int rc = ops->status(ctx, &st);
@@ -386,9 +408,7 @@ static void test_print_copies(void **state)
 static void test_print_ipps(void **state)
 {
     (void)state;
-    char uri[160];
-    snprintf(uri, sizeof uri, "ipps://localhost:%d/ipp/print", peer.ipp_port);
-    void *ctx = open_printer(uri, PRINTER_MODE_IPP);
+    void *ctx = open_pinned("localhost", "pki/printer-ca.pem");
     assert_true(status_of(ctx).ready);
     struct printer_job_result res;
     assert_int_equal(print_doc(ctx, TIMEOUT_MS, &res), KOFU_OK);
@@ -411,6 +431,163 @@ static void test_print_ipps(void **state)
     text[log_len] = '\0';
     assert_non_null(strstr(text, "Connection now encrypted"));
     free(text);
+    /* The printer's own certificate as the pin works as well as its CA;
+     * and by its address, which the certificate names too. */
+    ctx = open_pinned("localhost", "pki/printer.pem");
+    assert_int_equal(print_doc(ctx, TIMEOUT_MS, &res), KOFU_OK);
+    ops->close(ctx);
+    free(received(res.job_id, &len));
+    ctx = open_pinned("127.0.0.1", "pki/printer-ca.pem");
+    assert_int_equal(print_doc(ctx, TIMEOUT_MS, &res), KOFU_OK);
+    ops->close(ctx);
+    free(received(res.job_id, &len));
+}
+
+/* A printer that is not the pinned one gets nothing: neither the status
+ * query nor the document. Its received directory stays empty. */
+static void assert_refused_over_ipps(void *ctx)
+{
+    clear_received();
+    struct printer_status st;
+    assert_int_equal(ops->status(ctx, &st), KOFU_E_PRINTER_UNTRUSTED);
+    assert_false(st.ready);
+    struct printer_job_result res;
+    assert_int_equal(print_doc(ctx, TIMEOUT_MS, &res), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(res.job_id, 0);
+    ops->close(ctx);
+    assert_int_equal(printer_peer_list_dir(peer.received, NULL, NULL, 0), 0);
+    assert_int_equal(printer_peer_active_jobs(peer.uri), 0);
+}
+
+static void test_ipps_other_anchor_refused(void **state)
+{
+    (void)state;
+    /* The center's CA, and an unrelated one: neither issued the printer's. */
+    assert_refused_over_ipps(open_pinned("localhost", "pki/center-ca.pem"));
+    assert_refused_over_ipps(open_pinned("localhost", "pki/other-ca.pem"));
+}
+
+static void test_ipps_wrong_host_refused(void **state)
+{
+    (void)state;
+    /* The same printer, certificate and pin, reached by an address its
+     * certificate does not name (it names localhost and 127.0.0.1). */
+    assert_refused_over_ipps(open_pinned("[::1]", "pki/printer-ca.pem"));
+}
+
+static void test_plain_ipp_needs_private_link(void **state)
+{
+    (void)state;
+    static const struct printer_trust none = {NULL, false};
+    void *ctx = NULL;
+    /* Refused at open: no connection is ever made. */
+    assert_int_equal(ops->open(&ctx, peer.uri, PRINTER_MODE_IPP, &none), KOFU_E_PRINTER_INSECURE);
+    assert_null(ctx);
+    /* A pin does not make plain IPP encrypted. */
+    const struct printer_trust pin_only = {harness_path(0, "pki/printer-ca.pem"), false};
+    assert_int_equal(ops->open(&ctx, peer.uri, PRINTER_MODE_IPP, &pin_only), KOFU_E_PRINTER_INSECURE);
+    /* cupsd over TCP is plain IPP too; over its local socket it is not a link. */
+    assert_int_equal(ops->open(&ctx, "kofu@localhost:631", PRINTER_MODE_CUPS_QUEUE, &none), KOFU_E_PRINTER_INSECURE);
+    assert_int_equal(ops->open(&ctx, "kofu@/run/kofu/cups.sock", PRINTER_MODE_CUPS_QUEUE, &none), KOFU_OK);
+    ops->close(ctx);
+    /* ipps without a usable pin is a configuration error. */
+    char uri[160];
+    snprintf(uri, sizeof uri, "ipps://localhost:%d/ipp/print", peer.ipp_port);
+    assert_int_equal(ops->open(&ctx, uri, PRINTER_MODE_IPP, &none), KOFU_E_CONFIG);
+    const struct printer_trust missing = {"/nonexistent/printer-ca.pem", false};
+    assert_int_equal(ops->open(&ctx, uri, PRINTER_MODE_IPP, &missing), KOFU_E_CONFIG);
+    const struct printer_trust not_a_cert = {harness_path(0, "pki/printer.key.pem"), false};
+    assert_int_equal(ops->open(&ctx, uri, PRINTER_MODE_IPP, &not_a_cert), KOFU_E_CONFIG);
+    assert_int_equal(ops->open(&ctx, uri, PRINTER_MODE_IPP, NULL), KOFU_E_ARG);
+    /* With the private link, plain IPP prints. */
+    ctx = open_trusted(peer.uri, PRINTER_MODE_IPP, &private_link);
+    struct printer_job_result res;
+    assert_int_equal(print_doc(ctx, TIMEOUT_MS, &res), KOFU_OK);
+    ops->close(ctx);
+    size_t len = 0;
+    free(received(res.job_id, &len));
+    assert_int_equal(len, pdf_len);
+}
+
+/* ---- the pin check itself, on certificates of the test PKI ---------------- */
+
+struct der {
+    uint8_t *p[3];
+    size_t len[3];
+    size_t n;
+};
+
+static void der_add(struct der *d, const char *rel)
+{
+    FILE *f = fopen(harness_path(0, rel), "r");
+    assert_non_null(f);
+    X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+    fclose(f);
+    assert_non_null(x);
+    unsigned char *out = NULL;
+    int n = i2d_X509(x, &out);
+    X509_free(x);
+    assert_true(n > 0);
+    d->p[d->n] = out;
+    d->len[d->n++] = (size_t)n;
+}
+
+static int check(const char *pin_rel, const char *host, const char *leaf, const char *second)
+{
+    struct printer_pin *pin = NULL;
+    assert_int_equal(printer_pin_load(harness_path(0, pin_rel), &pin), KOFU_OK);
+    struct der d = {{NULL}, {0}, 0};
+    der_add(&d, leaf);
+    if (second)
+        der_add(&d, second);
+    int rc = printer_pin_check(pin, host, (const uint8_t *const *)d.p, d.len, d.n);
+    for (size_t i = 0; i < d.n; i++)
+        OPENSSL_free(d.p[i]);
+    printer_pin_free(pin);
+    return rc;
+}
+
+static void test_pin_check(void **state)
+{
+    (void)state;
+    assert_int_equal(check("pki/printer-ca.pem", "localhost", "pki/printer.pem", NULL), KOFU_OK);
+    assert_int_equal(check("pki/printer-ca.pem", "127.0.0.1", "pki/printer.pem", "pki/printer-ca.pem"), KOFU_OK);
+    assert_int_equal(check("pki/printer-ca.pem", "[::1]", "pki/printer.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(check("pki/printer-ca.pem", "printer.local", "pki/printer.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(check("pki/printer-ca.pem", "LOCALHOST", "pki/printer.pem", NULL), KOFU_OK);
+    /* Another CA; a chain that carries the right CA does not help a leaf
+     * the pin did not issue. */
+    assert_int_equal(check("pki/other-ca.pem", "localhost", "pki/printer.pem", "pki/printer-ca.pem"),
+                     KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(check("pki/printer-ca.pem", "localhost", "pki/other-center.pem", "pki/printer-ca.pem"),
+                     KOFU_E_PRINTER_UNTRUSTED);
+    /* The pinned CA itself presented as the leaf: a CA is no printer. */
+    assert_int_equal(check("pki/printer-ca.pem", "localhost", "pki/printer-ca.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    /* Expired, under the right anchor (the center PKI has one). */
+    assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center.pem", NULL), KOFU_OK);
+    assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center-expired.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    /* A client certificate is not a server's. */
+    assert_int_equal(check("pki/kiosk-ca.pem", "localhost", "pki/kiosk.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    /* No chain, bytes that are no certificate, trailing bytes. */
+    struct printer_pin *pin = NULL;
+    assert_int_equal(printer_pin_load(harness_path(0, "pki/printer-ca.pem"), &pin), KOFU_OK);
+    assert_int_equal(printer_pin_check(pin, "localhost", NULL, NULL, 0), KOFU_E_PRINTER_UNTRUSTED);
+    static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+    const uint8_t *one[] = {junk};
+    size_t junk_len[] = {sizeof junk};
+    assert_int_equal(printer_pin_check(pin, "localhost", one, junk_len, 1), KOFU_E_PRINTER_UNTRUSTED);
+    struct der d = {{NULL}, {0}, 0};
+    der_add(&d, "pki/printer.pem");
+    uint8_t *longer = malloc(d.len[0] + 1);
+    assert_non_null(longer);
+    memcpy(longer, d.p[0], d.len[0]);
+    longer[d.len[0]] = 0;
+    const uint8_t *padded[] = {longer};
+    size_t padded_len[] = {d.len[0] + 1};
+    assert_int_equal(printer_pin_check(pin, "localhost", padded, padded_len, 1), KOFU_E_PRINTER_UNTRUSTED);
+    free(longer);
+    OPENSSL_free(d.p[0]);
+    printer_pin_free(pin);
 }
 
 static void test_job_name_with_data_refused(void **state)
@@ -720,9 +897,11 @@ static void test_bad_configuration(void **state)
 {
     (void)state;
     void *ctx = NULL;
-    assert_int_equal(ops->open(&ctx, "http://localhost:8631/ipp/print", PRINTER_MODE_IPP), KOFU_E_CONFIG);
-    assert_int_equal(ops->open(&ctx, "ipp://user:pw@localhost/ipp/print", PRINTER_MODE_IPP), KOFU_E_CONFIG);
-    assert_int_equal(ops->open(&ctx, "bad queue@/run/x.sock", PRINTER_MODE_CUPS_QUEUE), KOFU_E_CONFIG);
+    assert_int_equal(ops->open(&ctx, "http://localhost:8631/ipp/print", PRINTER_MODE_IPP, &private_link),
+                     KOFU_E_CONFIG);
+    assert_int_equal(ops->open(&ctx, "ipp://user:pw@localhost/ipp/print", PRINTER_MODE_IPP, &private_link),
+                     KOFU_E_CONFIG);
+    assert_int_equal(ops->open(&ctx, "bad queue@/run/x.sock", PRINTER_MODE_CUPS_QUEUE, &private_link), KOFU_E_CONFIG);
     /* A printer URI with a wrong path: the printer answers "not found". */
     char uri[160];
     snprintf(uri, sizeof uri, "ipp://localhost:%d/ipp/nosuch", peer.ipp_port);
@@ -921,6 +1100,10 @@ int main(void)
         cmocka_unit_test_setup(test_print_direct_time, healthy_printer),
         cmocka_unit_test_setup(test_print_copies, healthy_printer),
         cmocka_unit_test_setup(test_print_ipps, healthy_printer),
+        cmocka_unit_test(test_pin_check),
+        cmocka_unit_test_setup(test_ipps_other_anchor_refused, healthy_printer),
+        cmocka_unit_test_setup(test_ipps_wrong_host_refused, healthy_printer),
+        cmocka_unit_test_setup(test_plain_ipp_needs_private_link, healthy_printer),
         cmocka_unit_test_setup(test_job_name_with_data_refused, healthy_printer),
         cmocka_unit_test_setup(test_media_empty, healthy_printer),
         cmocka_unit_test_setup(test_toner_empty, healthy_printer),

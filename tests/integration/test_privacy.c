@@ -483,7 +483,9 @@ static int group_setup(void **state)
     /* pcscd as board/kiosk runs it (docs/privacy.md): glibc fills every
      * freed block, with its per-thread cache off so that no free escapes. */
     setenv("GLIBC_TUNABLES", "glibc.malloc.perturb=165:glibc.malloc.tcache_count=0", 1);
-    int rc = printer_peer_start_kiosk_peers(&h, &printer);
+    /* ipps:// with the printer pinned, as on a kiosk (KOFU_TEST_PRINTER=ipp:
+     * plain ipp on a private link). */
+    int rc = printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env());
     unsetenv("GLIBC_TUNABLES");
     if (rc != 0)
         return -1;
@@ -503,7 +505,7 @@ static int group_teardown(void **state)
 
 static void write_config(void)
 {
-    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.uri, prompts_log,
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log,
                                           "print_timeout_ms = 20000\n"
                                           "inactivity_warn_ms = 20000\n"
                                           "left_behind_ms = 20000\n"

@@ -341,6 +341,42 @@ static int write_file(const char *path, const char *text)
     return fclose(f) == 0 && ok ? 0 : -1;
 }
 
+/* Appends the file at src to out; 0 on success. */
+static int append_file(FILE *out, const char *src)
+{
+    FILE *in = fopen(src, "r");
+    if (!in)
+        return -1;
+    char buf[4096];
+    size_t n;
+    int rc = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    fclose(in);
+    return rc;
+}
+
+/* ippeveprinter (libcups on GnuTLS) looks for NAME.crt and NAME.key in its
+ * -K directory, NAME being its -n host name when the client is on
+ * loopback; without them it would make a self-signed pair there. */
+static int install_credentials(const char *keys)
+{
+    char crt[400], key[400];
+    snprintf(crt, sizeof crt, "%s/localhost.crt", keys);
+    snprintf(key, sizeof key, "%s/localhost.key", keys);
+    FILE *c = fopen(crt, "w"), *k = fopen(key, "w");
+    int rc = c && k ? 0 : -1;
+    if (rc == 0)
+        rc = append_file(c, harness_path(0, "pki/printer.pem")) | append_file(c, harness_path(0, "pki/printer-ca.pem")) |
+             append_file(k, harness_path(0, "pki/printer.key.pem"));
+    if (c && fclose(c) != 0)
+        rc = -1;
+    if (k && fclose(k) != 0)
+        rc = -1;
+    return rc;
+}
+
 int printer_peer_start_ippeve(struct printer_peer *p)
 {
     char cmd[PATH_MAX], port[16], log[300], env_dir[300];
@@ -357,6 +393,10 @@ int printer_peer_start_ippeve(struct printer_peer *p)
     snprintf(keys, sizeof keys, "%s/ssl", p->dir);
     if (mkdir(keys, 0700) != 0 && errno != EEXIST)
         return -1;
+    if (install_credentials(keys) != 0) {
+        fprintf(stderr, "printer harness: no printer certificate in %s (make pki)\n", harness_path(0, "pki"));
+        return -1;
+    }
     const char *argv[] = {"ippeveprinter", "-v", "-d", p->spool, "-p", port, "-r", "off", "-n", "localhost",
                           "-K", keys, "-c", cmd, "-f", "application/pdf,image/pwg-raster,image/urf",
                           "-m", "kofu-test-printer", "kofu-test-printer", NULL};
@@ -383,14 +423,26 @@ int printer_peer_start_ippeve(struct printer_peer *p)
 
 void printer_peer_stop_ippeve(struct printer_peer *p) { stop_group(&p->ippeve); }
 
-int printer_peer_start_kiosk_peers(struct harness *h, struct printer_peer *p)
+int printer_peer_start_kiosk_peers_mode(struct harness *h, struct printer_peer *p, enum printer_peer_mode mode)
 {
     static const char *const always_open[] = {"--hours", "00:00-24:00", NULL};
     if (harness_start_pcscd(h) != 0 || harness_start_cardsim(h, "tests/cardsim/residents/yamada.json", NULL) != 0 ||
         harness_card(h, "remove", NULL, 0) != 0 || harness_wait_card(h, false, 5000) != 0 ||
-        harness_start_centersim(h, always_open) != 0)
+        harness_start_centersim(h, always_open) != 0 || printer_peer_start(p) != 0)
         return -1;
-    return printer_peer_start(p);
+    snprintf(p->kiosk_uri, sizeof p->kiosk_uri, "%s", mode == PRINTER_IPPS ? p->ipps_uri : p->uri);
+    return 0;
+}
+
+int printer_peer_start_kiosk_peers(struct harness *h, struct printer_peer *p)
+{
+    return printer_peer_start_kiosk_peers_mode(h, p, PRINTER_IPP);
+}
+
+enum printer_peer_mode printer_peer_mode_from_env(void)
+{
+    const char *v = getenv("KOFU_TEST_PRINTER");
+    return v && strcmp(v, "ipp") == 0 ? PRINTER_IPP : PRINTER_IPPS;
 }
 
 int printer_peer_start(struct printer_peer *p)
@@ -412,6 +464,7 @@ int printer_peer_start(struct printer_peer *p)
         return -1;
     p->ipp_port = port_from_env("KOFU_TEST_IPP_PORT", DEFAULT_IPP_PORT);
     snprintf(p->uri, sizeof p->uri, "ipp://localhost:%d/ipp/print", p->ipp_port);
+    snprintf(p->ipps_uri, sizeof p->ipps_uri, "ipps://localhost:%d/ipp/print", p->ipp_port);
     p->standin_port = port_from_env("KOFU_TEST_STANDIN_PORT", DEFAULT_STANDIN_PORT);
     snprintf(p->standin_uri, sizeof p->standin_uri, "ipp://localhost:%d/ipp/print", p->standin_port);
 

@@ -15,6 +15,10 @@
  * that grandchildren (the print command, cupsd's filters) come back to it;
  * printer_peer_stop() ends all of them by PID, even after a failed test.
  *
+ * ippeveprinter serves ipps:// on the same port with the test PKI's
+ * printer certificate (build/pki/printer.pem, under printer-ca.pem; copied
+ * into its -K directory as localhost.crt/.key).
+ *
  * Ports (all below 32768): ippeveprinter 8631 ($KOFU_TEST_IPP_PORT), the
  * stand-in 8633 ($KOFU_TEST_STANDIN_PORT); cupsd listens only on a socket
  * in the peer's temp dir.
@@ -26,12 +30,20 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/** How the kiosk's configuration reaches the printer peer. */
+enum printer_peer_mode {
+    PRINTER_IPP,  /* ipp://, with printer_private_link = yes */
+    PRINTER_IPPS, /* ipps://, with printer_ca_file = the test printer CA */
+};
+
 struct printer_peer {
     char dir[256];         /* /tmp/kofu-test-printer-XXXXXX */
     char spool[300];       /* ippeveprinter's spool directory (-d) */
     char received[300];    /* ippcmd.sh's copies: job-<printer job id>.pdf */
     int ipp_port;
     char uri[128];         /* ipp://localhost:PORT/ipp/print */
+    char ipps_uri[128];    /* ipps://localhost:PORT/ipp/print: the same printer over TLS */
+    char kiosk_uri[128];   /* the one of the two the kiosk peers' mode chose */
     pid_t dbus, avahi, ippeve;
     bool mounted;          /* private /run/dbus and /run/avahi-daemon */
     bool ssl_mounted;      /* private /etc/cups/ssl (libcups' TLS trust store) */
@@ -107,6 +119,13 @@ struct harness;
  *  open at all hours; and this printer peer. 0 on success; on failure the
  *  caller stops what did start (harness_stop, printer_peer_stop). */
 int printer_peer_start_kiosk_peers(struct harness *h, struct printer_peer *p);
+/** The same, with the printer reached as mode says: p->kiosk_uri is the
+ *  URI to configure (harness_kiosk_config adds the matching trust keys).
+ *  printer_peer_start_kiosk_peers is PRINTER_IPP. */
+int printer_peer_start_kiosk_peers_mode(struct harness *h, struct printer_peer *p, enum printer_peer_mode mode);
+/** The mode tests/run-all.sh or a developer chose for the kiosk tests:
+ *  $KOFU_TEST_PRINTER = ipp or ipps (default ipps, as on a kiosk). */
+enum printer_peer_mode printer_peer_mode_from_env(void);
 
 /** Stop everything this peer started (by PID, reverse order), reap any
  *  orphaned descendants, unmount, and remove the temp dir. */

@@ -88,13 +88,13 @@ int main(void)
 
     printf("== starting pcscd + cardsim (synthetic resident 山田　太郎, PIN 1234), centersim, ippeveprinter\n");
     fflush(stdout);
-    if (printer_peer_start_kiosk_peers(&h, &printer) != 0) {
+    if (printer_peer_start_kiosk_peers_mode(&h, &printer, PRINTER_IPPS) != 0) {
         fprintf(stderr, "demo: a test peer did not start\n");
         goto done;
     }
     snprintf(conf, sizeof conf, "%s/kofu.conf", h.dir);
     snprintf(audio_log, sizeof audio_log, "%s/prompts.log", h.dir);
-    if (harness_kiosk_config(&h, conf, printer.uri, audio_log, NULL) != 0) {
+    if (harness_kiosk_config(&h, conf, printer.kiosk_uri, audio_log, NULL) != 0) {
         fprintf(stderr, "demo: cannot write the kiosk configuration\n");
         goto done;
     }
@@ -149,14 +149,14 @@ int main(void)
             "\n"
             "resident:     tests/cardsim/residents/yamada.json in cardsim, through pcscd + vpcd\n"
             "center:       centersim on loopback, mutual TLS 1.3\n"
-            "printer:      ippeveprinter (%s)\n"
+            "printer:      ippeveprinter (%s, its certificate pinned)\n"
             "script:       board/sim/demo.script\n"
             "certificate:  out/certificate.pdf (%ld bytes, domestic use, 1 copy)\n"
             "QR code:      %s\n"
             "screens:      out/screens/ (%d PNG files, in the order the resident saw them)\n"
             "voice:        %d prompts played into the sim's recording sink\n"
             "kiosk:        %s\n",
-            printer.uri, pdf_bytes,
+            printer.kiosk_uri, pdf_bytes,
             qr_ok ? "decoded from the printed page with zbarimg: a shc:/ SMART Health Card"
                   : "NOT decoded from the printed page",
             screens, count_lines(audio_log), summary_line);

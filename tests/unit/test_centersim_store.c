@@ -221,7 +221,7 @@ static void test_broken_fixtures(void **state)
     expect_refused("impossible birth date", ch_birth, "residents[0].birth_date", "1981-02-29");
     expect_refused("dose in an unknown municipality", ch_dose_muni, "doses[0]", "131032");
     expect_refused("dose of nobody", ch_dose_nobody, "doses[0]", "314159265352");
-    expect_refused("duplicate resident", ch_dup_resident, "residents[4]", "123456789018");
+    expect_refused("duplicate resident", ch_dup_resident, "residents[6]", "123456789018");
     expect_refused("11 doses in one municipality", ch_too_many_doses, "more than 10", NULL);
     expect_refused("nobody participates", ch_none_participating, "none participates", NULL);
     expect_refused("open after close", ch_hours, "open < close", NULL);

@@ -367,6 +367,29 @@ static void test_load_for_command(void **state)
     }
 }
 
+/* The printer's trust: pinned by default at a fixed path, plain IPP only
+ * when the file says the link is private; a bad yes/no is an error. */
+static void test_printer_keys(void **state)
+{
+    (void)state;
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    assert_string_equal(c.printer_ca_file, "/etc/kofu/printer-ca.pem");
+    assert_false(c.printer_private_link);
+    const char *p = write_conf("printer_uri = ipps://printer.example:631/ipp/print\n"
+                               "printer_ca_file = /opt/kofu/printer-ca.pem\n"
+                               "printer_private_link = yes\n");
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.printer_uri, "ipps://printer.example:631/ipp/print");
+    assert_string_equal(c.printer_ca_file, "/opt/kofu/printer-ca.pem");
+    assert_true(c.printer_private_link);
+    teardown(NULL);
+    p = write_conf("printer_private_link = maybe\n");
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
+    assert_non_null(strstr(err, ":1: bad value"));
+}
+
 static void test_error_buffer_small(void **state)
 {
     (void)state;
@@ -402,6 +425,7 @@ int main(void)
         T(test_unreadable_path_is_error_even_if_optional),
         T(test_utf8_bom),
         T(test_load_for_command),
+        T(test_printer_keys),
         T(test_error_buffer_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,9 +136,9 @@ static char *run(const char *tool, const char *file, const char *after)
 
 /* pdftotext's text with every white space removed (it breaks and spaces
  * lines as it sees fit; the words are what matter). */
-static char *pdf_words(const char *pdf)
+static char *pdf_words_with(const char *tool, const char *pdf)
 {
-    char *t = run("pdftotext -enc UTF-8", pdf, "-");
+    char *t = run(tool, pdf, "-");
     char *w = t;
     for (char *r = t; *r; r++) {
         if (*r == ' ' || *r == '\n' || *r == '\t' || *r == '\f' || *r == '\r')
@@ -152,6 +152,8 @@ static char *pdf_words(const char *pdf)
     *w = '\0';
     return t;
 }
+
+static char *pdf_words(const char *pdf) { return pdf_words_with("pdftotext -enc UTF-8", pdf); }
 
 static void assert_has(const char *hay, const char *needle)
 {
@@ -248,6 +250,8 @@ static void assert_pdf_codes(const char *pdf, const char *a, const char *b)
     assert_codes(png, a, b);
 }
 
+static int render_rc(const struct document_data *d);
+
 static int render_pdf(const struct document_data *d, kofu_bld *b)
 {
     bld_init(b, outbuf, OUT_CAP);
@@ -301,7 +305,112 @@ static void test_fonts(void **state)
     /* Gothic only: the title uses it too. */
     assert_int_equal(document_fonts_init_families(&f, "IPAexGothic", NULL), KOFU_OK);
     assert_string_equal(f.mincho, "IPAexGothic");
+    assert_string_equal(f.gothic_fallback[0], "");
     document_fonts_free(&f);
+
+    /* The chains: named fallbacks, each checked like the face itself. */
+    assert_string_equal(fonts.gothic_fallback[0], "IPAmjMincho");
+    assert_string_equal(fonts.gothic_fallback[1], "");
+    assert_string_equal(fonts.mincho_fallback[0], "IPAmjMincho");
+    static const char *const missing_fallback[] = {"IPAexGothic", "Kofu No Such Fallback", NULL};
+    assert_int_equal(document_fonts_init_chains(&f, missing_fallback, NULL), KOFU_E_FONT);
+    assert_null(f.fontmap);
+    static const char *const alias_fallback[] = {"IPAexGothic", "sans-serif", NULL};
+    assert_int_equal(document_fonts_init_chains(&f, alias_fallback, NULL), KOFU_E_FONT);
+    static const char *const too_long[] = {"IPAexGothic", "IPAexMincho", "IPAexGothic", "IPAexMincho",
+                                           "IPAexGothic", NULL};
+    assert_int_equal(document_fonts_init_chains(&f, too_long, NULL), KOFU_E_ARG);
+}
+
+/* ---- names a resident really has ---- */
+
+#define TAKAHASHI_YOSHIKO "\u9ad9\u6a4b\u3000\U00020bb7\u5b50" /* 髙橋　𠮷子 (synthetic) */
+#define GAIJI "\ue000"                                               /* a private-use 外字 */
+
+static void test_text_printable(void **state)
+{
+    (void)state;
+    assert_int_equal(document_text_printable(&fonts, "山田　太郎"), KOFU_OK);
+    /* 𠮷 is not in IPAex: IPAmjMincho has it. */
+    assert_int_equal(document_text_printable(&fonts, TAKAHASHI_YOSHIKO), KOFU_OK);
+    assert_int_equal(document_text_printable(&fonts, "19800217"), KOFU_OK);
+    assert_int_equal(document_text_printable(&fonts, ""), KOFU_OK);
+    /* 葛 with an ideographic variation selector: the selector goes with it. */
+    assert_int_equal(document_text_printable(&fonts, "\u845b\U000E0100\u98fe"), KOFU_OK);
+    /* Private use (a municipality's own 外字), scripts none of the named
+     * families has (Tibetan; Hangul), an emoji, controls, bad UTF-8. */
+    assert_int_equal(document_text_printable(&fonts, "山田　" GAIJI "子"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "\u0f40"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "\uc11c\uc6b8"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "\U0001F600"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "山田\n太郎"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, "YAMADA \xff"), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(document_text_printable(&fonts, NULL), KOFU_E_ARG);
+    assert_int_equal(document_text_printable(NULL, "山田"), KOFU_E_ARG);
+    struct document_fonts none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(document_text_printable(&none, "山田"), KOFU_E_FONT);
+    /* IPAex alone, as before the fallbacks: the check catches 𠮷. */
+    struct document_fonts ipaex;
+    assert_int_equal(document_fonts_init_families(&ipaex, "IPAexGothic", "IPAexMincho"), KOFU_OK);
+    assert_int_equal(document_text_printable(&ipaex, "山田　太郎"), KOFU_OK);
+    assert_int_equal(document_text_printable(&ipaex, TAKAHASHI_YOSHIKO), KOFU_E_DOC_UNPRINTABLE);
+    document_fonts_free(&ipaex);
+}
+
+/* The fonts pdffonts lists, as "family family ..." without subset tags. */
+static void pdf_families(const char *pdf, char *out, size_t cap)
+{
+    char *fl = run("pdffonts", pdf, "");
+    char *save_ptr = NULL;
+    int line = 0;
+    out[0] = '\0';
+    for (char *l = strtok_r(fl, "\n", &save_ptr); l; l = strtok_r(NULL, "\n", &save_ptr), line++) {
+        char name[128];
+        if (line < 2 || sscanf(l, "%127s", name) != 1)
+            continue;
+        const char *plus = strchr(name, '+');
+        size_t used = strlen(out);
+        snprintf(out + used, cap - used, "%s%s", used ? " " : "", plus ? plus + 1 : name);
+    }
+    free(fl);
+}
+
+static void test_name_from_fallback_font(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    fixture_init(&fx, DOCUMENT_DOMESTIC, 2, 700);
+    fx.d.name = TAKAHASHI_YOSHIKO;
+    kofu_bld b;
+    assert_int_equal(render_pdf(&fx.d, &b), KOFU_OK);
+    char pdf[128], families[512], want[64];
+    save("takahashi.pdf", &b, pdf, sizeof pdf);
+    /* The name reads back whole: 𠮷 is real text, not a box. (In the
+     * content stream's order: the two fonts' different heights make
+     * pdftotext's layout mode put 𠮷 on a line of its own.) */
+    char *w = pdf_words_with("pdftotext -raw -enc UTF-8", pdf);
+    assert_has(w, squeeze(TAKAHASHI_YOSHIKO, want, sizeof want));
+    free(w);
+    /* IPAex for everything it has; IPAmjMincho only for what it lacks. */
+    pdf_families(pdf, families, sizeof families);
+    assert_non_null(strstr(families, "IPAexGothic"));
+    assert_non_null(strstr(families, "IPAmjMincho"));
+    for (char *save_ptr = NULL, *f = strtok_r(families, " ", &save_ptr); f; f = strtok_r(NULL, " ", &save_ptr))
+        if (strcmp(f, "IPAexGothic") && strcmp(f, "IPAexMincho") && strcmp(f, "IPAmjMincho"))
+            fail_msg("a font outside the chains in the PDF: %s", f);
+
+    /* Without the fallback the same name is refused, not drawn as a box. */
+    struct document_fonts ipaex;
+    assert_int_equal(document_fonts_init_families(&ipaex, "IPAexGothic", "IPAexMincho"), KOFU_OK);
+    bld_init(&b, outbuf, OUT_CAP);
+    assert_int_equal(document_render_pdf(&fx.d, &ipaex, &b), KOFU_E_DOC_UNPRINTABLE);
+    assert_int_equal(b.len, 0);
+    document_fonts_free(&ipaex);
+    /* A character in none of the families: refused with them too. */
+    fx.d.name = "\u9ad9\u6a4b\u3000\u0f40";
+    assert_int_equal(render_rc(&fx.d), KOFU_E_DOC_UNPRINTABLE);
+    fixture_free(&fx);
 }
 
 /* ---- the two certificates ---- */
@@ -621,8 +730,8 @@ static void test_bad_data(void **state)
     assert_int_equal(render_rc(&d), KOFU_E_QR_TOO_LARGE);
     free(big);
 
-    /* A character the certificate font lacks: refused, not drawn as a box
-     * or taken from another font. */
+    /* A character none of the certificate face's families has: refused,
+     * not drawn as a box or taken from another font. */
     d = fx.d;
     d.name = "山田　太郎 \xf0\x9f\x98\x80"; /* U+1F600 */
     assert_int_equal(render_rc(&d), KOFU_E_DOC_UNPRINTABLE);
@@ -820,6 +929,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fonts),
+        cmocka_unit_test(test_text_printable),
+        cmocka_unit_test(test_name_from_fallback_font),
         cmocka_unit_test(test_domestic_pdf),
         cmocka_unit_test(test_overseas_pdf),
         cmocka_unit_test(test_ten_doses_long_name),

@@ -323,7 +323,7 @@ static void test_text_that_cannot_fit(void **state)
     m.n_municipalities = 1;
     struct screens_layout l;
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_RENDER);
-    /* ... and a glyph the font lacks (a Hangul syllable). */
+    /* ... and a glyph none of the screen face's families has (Hangul). */
     snprintf(long_one[0].name_en, sizeof long_one[0].name_en, "서울");
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_RENDER);
 }

@@ -133,6 +133,11 @@ $(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o
 $(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
 	board/sim/make-prompts.sh $(BUILD)/kofu $(BUILD)/prompts
 
+# The wiping free is tested linked in, as in the kofu binary.
+$(BUILD)/tests/unit/test_wipefree: $(BUILD)/obj/tests/unit/test_wipefree.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 # The X11 integration test drives the window with XTest (tests only).
 $(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)

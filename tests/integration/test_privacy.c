@@ -49,6 +49,12 @@
 
 #include <cmocka.h>
 
+/* ipps:// with the printer pinned, as on a kiosk; test_privacy_ipp.c
+ * builds this file again for plain ipp on a private link. */
+#ifndef PRIVACY_PRINTER_MODE
+#define PRIVACY_PRINTER_MODE PRINTER_IPPS
+#endif
+
 static struct harness h;
 static struct printer_peer printer;
 static char conf_path[400], prompts_log[400], script_path[400];
@@ -483,9 +489,7 @@ static int group_setup(void **state)
     /* pcscd as board/kiosk runs it (docs/privacy.md): glibc fills every
      * freed block, with its per-thread cache off so that no free escapes. */
     setenv("GLIBC_TUNABLES", "glibc.malloc.perturb=165:glibc.malloc.tcache_count=0", 1);
-    /* ipps:// with the printer pinned, as on a kiosk (KOFU_TEST_PRINTER=ipp:
-     * plain ipp on a private link). */
-    int rc = printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env());
+    int rc = printer_peer_start_kiosk_peers_mode(&h, &printer, PRIVACY_PRINTER_MODE);
     unsetenv("GLIBC_TUNABLES");
     if (rc != 0)
         return -1;

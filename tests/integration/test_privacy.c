@@ -428,60 +428,37 @@ static int kofu_stop(struct kofu_proc *k)
 
 /* ---- visits ---------------------------------------------------------------- */
 
+/* One visit up to the choice of kind: card, service, terms, PIN, the card
+ * back, Chiyoda. */
+#define VISIT_TO_KIND(resident, pin) \
+    "wait idle\n" \
+    "card load " resident "\n" \
+    "wait service\n" \
+    "tap service\n" \
+    "wait terms\n" \
+    "tap agree\n" \
+    "wait pin\n" \
+    "pin " pin "\n" \
+    "tap enter\n" \
+    "wait take-card\n" \
+    "card remove\n" \
+    "wait municipality\n" \
+    "tap municipality-131016\n" \
+    "tap ok\n" \
+    "wait kind-copies\n"
+/* The rest: confirm, pay with `money`, take the certificate. */
+#define VISIT_FROM_KIND(kind, money) \
+    "tap " kind "\n" \
+    "tap ok\n" \
+    "wait confirm\n" \
+    "tap ok\n" \
+    "wait payment\n" money "wait take-certificate\n" \
+    "take-certificate\n" \
+    "wait idle\n" \
+    "expect-clean\n"
 /* yamada: overseas + domestic, paid with a note; longname: domestic. */
-#define VISIT_OVERSEAS(resident, pin) \
-    "wait idle\n" \
-    "card load " resident "\n" \
-    "wait service\n" \
-    "tap service\n" \
-    "wait terms\n" \
-    "tap agree\n" \
-    "wait pin\n" \
-    "pin " pin "\n" \
-    "tap enter\n" \
-    "wait take-card\n" \
-    "card remove\n" \
-    "wait municipality\n" \
-    "tap municipality-131016\n" \
-    "tap ok\n" \
-    "wait kind-copies\n" \
-    "tap overseas\n" \
-    "tap ok\n" \
-    "wait confirm\n" \
-    "tap ok\n" \
-    "wait payment\n" \
-    "note 1000\n" \
-    "wait take-certificate\n" \
-    "take-certificate\n" \
-    "wait idle\n" \
-    "expect-clean\n"
-#define VISIT_DOMESTIC(resident, pin) \
-    "wait idle\n" \
-    "card load " resident "\n" \
-    "wait service\n" \
-    "tap service\n" \
-    "wait terms\n" \
-    "tap agree\n" \
-    "wait pin\n" \
-    "pin " pin "\n" \
-    "tap enter\n" \
-    "wait take-card\n" \
-    "card remove\n" \
-    "wait municipality\n" \
-    "tap municipality-131016\n" \
-    "tap ok\n" \
-    "wait kind-copies\n" \
-    "tap domestic\n" \
-    "tap ok\n" \
-    "wait confirm\n" \
-    "tap ok\n" \
-    "wait payment\n" \
-    "coin 100\n" \
-    "coin 50\n" \
-    "wait take-certificate\n" \
-    "take-certificate\n" \
-    "wait idle\n" \
-    "expect-clean\n"
+#define VISIT_OVERSEAS(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("overseas", "note 1000\n")
+#define VISIT_DOMESTIC(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("domestic", "coin 100\ncoin 50\n")
 
 static int group_setup(void **state)
 {
@@ -530,37 +507,22 @@ static void residents_needles(void)
 }
 
 /* The scan catches what it is meant to: with the certificate on the
- * confirmation screen, the JWS is in kofu's memory (in the vault). */
+ * confirmation screen, the resident's name and My Number are in kofu's
+ * memory (in the vault). */
 static void test_scan_finds_a_live_certificate(void **state)
 {
     (void)state;
     write_config();
     residents_needles();
     struct kofu_proc k;
-    kofu_start(&k, VISIT_DOMESTIC("tests/cardsim/residents/longname.json", "0000") /* the printed code */
-                   "wait idle\n"
-                   "card load tests/cardsim/residents/longname.json\n"
-                   "wait service\n"
-                   "tap service\n"
-                   "wait terms\n"
-                   "tap agree\n"
-                   "wait pin\n"
-                   "pin 0000\n"
-                   "tap enter\n"
-                   "wait take-card\n"
-                   "card remove\n"
-                   "wait municipality\n"
-                   "tap municipality-131016\n"
-                   "tap ok\n"
-                   "wait kind-copies\n"
+    kofu_start(&k, VISIT_TO_KIND("tests/cardsim/residents/longname.json", "0000")
                    "tap domestic\n"
                    "tap ok\n"
                    "wait confirm\n"
                    "say scan-now\n"
                    "sleep 600\n");
     assert_true(kofu_wait_for(&k, "scan-now", 60000));
-    /* The same resident's second certificate differs (issued_at): take the
-     * live one's identifiers, which need no printed page. */
+    /* The resident's identifiers (no page was printed yet to decode). */
     n_hits = 0;
     scan_process(k.pid, "kofu");
     print_hits("while the visit holds the certificate");

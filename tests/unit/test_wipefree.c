@@ -20,6 +20,9 @@
 
 #include <cmocka.h>
 
+#ifndef __SANITIZE_ADDRESS__
+/* (the sanitized build has ASan's allocator, not the wiping one: it runs
+ * test_allocator_works alone) */
 static const char pattern[] = "synthetic-resident-123456789018";
 
 /* Fill n bytes with the pattern. */
@@ -54,7 +57,6 @@ static bool still_there(uintptr_t a, size_t n)
     return false;
 }
 
-#ifndef __SANITIZE_ADDRESS__
 static void test_free_zeroes(void **state)
 {
     (void)state;
@@ -135,7 +137,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_allocator_works),
 #ifndef __SANITIZE_ADDRESS__
-        /* (the sanitized build has ASan's allocator, not the wiping one) */
         cmocka_unit_test(test_free_zeroes),
         cmocka_unit_test(test_libraries_free_zeroes),
         cmocka_unit_test(test_realloc_moves_and_zeroes),

@@ -53,6 +53,18 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* One device call's thread on w's stack, joined. */
+static void run_worker(struct wipestack *w)
+{
+    pthread_attr_t attr;
+    pthread_t th;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(wipestack_attr(w, &attr), KOFU_OK);
+    assert_int_equal(pthread_create(&th, &attr, worker, NULL), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    pthread_attr_destroy(&attr);
+}
+
 static void test_worker_stack_wiped_after_join(void **state)
 {
     (void)state;
@@ -61,13 +73,7 @@ static void test_worker_stack_wiped_after_join(void **state)
     long ps = sysconf(_SC_PAGESIZE);
     const char *lo = (const char *)w.map + ps, *hi = (const char *)w.map + w.map_size;
     for (int round = 0; round < 2; round++) {
-        pthread_attr_t attr;
-        pthread_t th;
-        assert_int_equal(pthread_attr_init(&attr), 0);
-        assert_int_equal(wipestack_attr(&w, &attr), KOFU_OK);
-        assert_int_equal(pthread_create(&th, &attr, worker, NULL), 0);
-        assert_int_equal(pthread_join(th, NULL), 0);
-        pthread_attr_destroy(&attr);
+        run_worker(&w);
         assert_true(region_holds(lo, hi)); /* the check sees what a call left */
         wipestack_wipe(&w);
         assert_false(region_holds(lo, hi));
@@ -108,13 +114,7 @@ static void test_worker_runs_on_its_stack(void **state)
     (void)state;
     struct wipestack w = {0};
     assert_int_equal(wipestack_init(&w, 256 * 1024), KOFU_OK);
-    pthread_attr_t attr;
-    pthread_t th;
-    assert_int_equal(pthread_attr_init(&attr), 0);
-    assert_int_equal(wipestack_attr(&w, &attr), KOFU_OK);
-    assert_int_equal(pthread_create(&th, &attr, worker, NULL), 0);
-    assert_int_equal(pthread_join(th, NULL), 0);
-    pthread_attr_destroy(&attr);
+    run_worker(&w);
     wipestack_destroy(&w);
     assert_null(w.map);
 }

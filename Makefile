@@ -167,7 +167,7 @@ check: deps
 	$(MAKE) fuzzers
 	tests/run-all.sh $(FUZZ_SECONDS)
 
-# Figures against the budgets of DESIGN.md.
+# Each figure printed beside its budget.
 bench: deps
 	$(MAKE) tests pki
 	@for b in $(BENCH_BIN); do KOFU_BUILD=$(BUILD) tests/sandbox.sh $$b || exit 1; done

@@ -389,6 +389,9 @@ static int card_read(int argc, char **argv)
         say(kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN), kofu_err_text(KOFU_E_VAULT, KOFU_LANG_JA));
         return EXIT_READ_INTERNAL;
     }
+    int locked = vault_lock_process(); /* as kofu run on the sim board: the vault alone if refused */
+    if (locked != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
     struct card_read_result res = {.rc = KOFU_OK, .tries_left = KENHOJO_TRIES_UNKNOWN,
                                    .max_tries = cfg.pin_max_tries};
     struct card_reader reader = {board_card_reader(), NULL, 0};

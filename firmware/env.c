@@ -50,6 +50,11 @@ int env_clean(void)
     if (rc == 0 && xauth && setenv("XAUTHORITY", xauth, 1) != 0)
         rc = -1;
     free(xauth);
+    /* glib's slice allocator (pango's items, list nodes) reuses its blocks
+     * without free(), so the wiping free (wipefree.c) would never see them:
+     * have it allocate with malloc. Read once, at glib's first use. */
+    if (rc == 0 && setenv("G_SLICE", "always-malloc", 1) != 0)
+        rc = -1;
     if (rc != 0)
         clearenv(); /* fail closed: nothing rather than a partial list */
     return rc;

@@ -18,7 +18,9 @@
 /** Keep the allowed variables, clear the rest (clearenv). Call first in
  *  main, before any library is initialised or any thread started. With
  *  $DISPLAY set and no $XAUTHORITY, $XAUTHORITY becomes $HOME/.Xauthority
- *  (Xlib's default), since $HOME itself is not kept. Returns 0, or -1 when
+ *  (Xlib's default), since $HOME itself is not kept; and G_SLICE is set to
+ *  always-malloc, so that every block glib hands out is freed (and wiped)
+ *  through free. Returns 0, or -1 when
  *  the environment could not be rebuilt (then it is empty). */
 int env_clean(void);
 

@@ -1,4 +1,4 @@
-/* kenhojo.c — see kenhojo.h. Byte values: shared/spec/mynacard.md §1–§6. */
+/* kenhojo.c — see kenhojo.h. The dialogue: docs/card.md. */
 #include "kenhojo.h"
 
 #include "kcrypto.h"

@@ -3,7 +3,7 @@
  *
  * Owns: the card dialogue (select, PIN retry counter, VERIFY, reading the
  * files, the presence challenge), the parsers of what the card returns, and
- * the authenticity checks. Facts and byte values: shared/spec/mynacard.md.
+ * the authenticity checks. Facts and byte values: docs/card.md.
  *
  * Ownership: struct kenhojo_card_data holds resident data and must live in
  * the vault (kenhojo_card_data_new allocates it there); every view inside it

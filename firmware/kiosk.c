@@ -1020,9 +1020,20 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     k->stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, k->disp.width);
     size_t frame_bytes = (size_t)k->stride * (size_t)k->disp.height;
     if (vault_init(frame_bytes + 4096 + KIOSK_VISIT_BYTES) != KOFU_OK ||
-        wipestack_init(&k->worker_stack, WIPESTACK_WORKER_BYTES) != KOFU_OK) {
+        wipestack_init(&k->worker_stack, WIPESTACK_WORKER_BYTES) != KOFU_OK || wipestack_main_init() != KOFU_OK) {
         fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
         return KIOSK_EXIT_DEVICE;
+    }
+    /* No page of the process may reach swap: required on the kiosk; on
+     * the sim board (a developer's machine, maybe without CAP_IPC_LOCK)
+     * the vault alone stays locked and the refusal is logged. */
+    int locked = vault_lock_process();
+    if (locked != KOFU_OK) {
+        kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
+        if (k->board == &board_kiosk) {
+            fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
+            return KIOSK_EXIT_DEVICE;
+        }
     }
     k->frame = vault_alloc(frame_bytes);
     k->pin = vault_alloc(SESSION_PIN_DIGITS + 1);
@@ -1164,8 +1175,15 @@ static void loop(struct kiosk *k)
             /* Here, at the main loop's own depth: everything a visit's
              * rendering left lies below this frame. */
             k->stack_wipe_due = false;
-            if (wipestack_wipe_below() != KOFU_OK)
+            if (wipestack_wipe_below() != KOFU_OK) {
                 kofu_log(KOFU_LOG_ERROR, EV_VAULT_WIPE, KOFU_E_INTERNAL, 0);
+                /* A kiosk that cannot wipe stops serving (and is restarted
+                 * by its service manager: a new process holds nothing). */
+                if (k->board == &board_kiosk) {
+                    k->exit_code = KIOSK_EXIT_DEVICE;
+                    k->quit = true;
+                }
+            }
         }
 
         struct pollfd fds[2];

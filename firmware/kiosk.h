@@ -17,7 +17,7 @@
  * overwritten by the next screen. Nothing of a resident is logged, printed
  * on stdout, or written to a file — except by the sim board's script
  * commands `screenshot` and `record-screens`, the explicitly test-only
- * path issue 5 names (README, "Scripted runs").
+ * path (README, "Scripted runs").
  */
 #ifndef KOFU_KIOSK_H
 #define KOFU_KIOSK_H

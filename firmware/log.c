@@ -21,6 +21,7 @@ static const char *const event_names[EV__COUNT] = {
     [EV_CARD_READ] = "card-read",
     [EV_CARD_AUTH] = "card-auth",
     [EV_VAULT_WIPE] = "vault-wipe",
+    [EV_MEMORY_LOCK] = "memory-lock",
     [EV_CONFIG] = "config",
     [EV_CENTER_CALL] = "center-call",
     [EV_CERT_VERIFY] = "certificate-verify",

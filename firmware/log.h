@@ -33,6 +33,7 @@ enum kofu_event {
     EV_DISPLAY,          /* code: result of drawing or presenting; detail: enum session_screen */
     EV_RECEIPT,          /* code: result of printing a refund receipt; detail: yen */
     EV_SANDBOX,          /* code: result of confining the process; detail: the kernel's Landlock ABI */
+    EV_MEMORY_LOCK,      /* code: result of locking the whole process in memory */
     EV__COUNT
 };
 

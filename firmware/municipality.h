@@ -2,7 +2,7 @@
  * municipality.h — which participating municipality a card's address is in.
  *
  * Owns: the rule the kiosk uses to preselect the municipality on its
- * screen (issue 5): the address on the card starts with the municipality's
+ * screen: the address on the card starts with the municipality's
  * prefecture (from the first two digits of its 全国地方公共団体コード, JIS
  * X 0401) followed by its name as the center lists it ("東京都" + "千代田区").
  * Only an unambiguous match counts; the resident can always choose another.

@@ -1,8 +1,8 @@
 /*
  * session.h — the kiosk session: one resident's visit as a pure state machine.
  *
- * Owns: enum session_state and the rules of the flow (DESIGN.md, "The real
- * system it follows"; issue 5): idle → card placed → service → terms of
+ * Owns: enum session_state and the rules of the flow (the real kiosks'
+ * flow): idle → card placed → service → terms of
  * use (agree) → card checked → PIN → reading → take your card →
  * municipality → kind and copies → asking the center → confirmation →
  * payment → printing → take your certificate → wipe → idle, with the

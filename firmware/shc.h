@@ -1,6 +1,6 @@
 /*
  * shc.h — verification of the SMART Health Card the certificate center
- * returns (documents[].jws; ../shared/spec/shc.md §1–2, §1.9).
+ * returns (documents[].jws; the SMART Health Cards specification).
  *
  * Owns: the pinned issuer key set (shc_keyset, loaded from a JWKS file at
  * start-up, never fetched), the verifier, the QR numeric mode encoding, and

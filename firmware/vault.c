@@ -67,22 +67,23 @@ int vault_init(size_t size)
         munmap(p, size);
         return KOFU_E_VAULT;
     }
-    /* The vault is not the only memory that ever holds resident data:
-     * libraries keep copies in their own buffers for as long as a call
-     * lasts (wiped when freed: wipefree.c). Lock every page of the
-     * process, as it is touched, so that none of them is ever written to
-     * swap. MCL_ONFAULT: locking costs nothing for pages never used (thread
-     * stacks, reserved arenas). */
-    if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
-        munlock(p, size);
-        munmap(p, size);
-        return KOFU_E_VAULT;
-    }
     region = p;
     region_size = size;
     region_used = 0;
     install_signal_wipe();
     return KOFU_OK;
+}
+
+int vault_lock_process(void)
+{
+    /* The vault is not the only memory that ever holds resident data:
+     * libraries keep copies in their own buffers for as long as a call
+     * lasts (wiped when freed: wipefree.c). Lock every page of the process,
+     * as it is touched, so that none of them is ever written to swap.
+     * MCL_ONFAULT: locking costs nothing for pages never used (thread
+     * stacks, reserved arenas). Beyond RLIMIT_MEMLOCK this needs
+     * CAP_IPC_LOCK, which the kiosk's unit grants. */
+    return mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0 ? KOFU_OK : KOFU_E_VAULT;
 }
 
 void *vault_alloc(size_t n)

@@ -1,8 +1,8 @@
 /*
  * vault.h — the only place resident data may live.
  *
- * Owns: one page-locked region per process (mlock; and the whole process is
- * locked too, mlockall with MCL_ONFAULT, so that no library's copy of
+ * Owns: one page-locked region per process (mlock; and, with
+ * vault_lock_process, the whole process, so that no library's copy of
  * resident data is ever swapped out), excluded from core dumps
  * (MADV_DONTDUMP; the process is also made non-dumpable and RLIMIT_CORE is
  * set to 0), handed out by a bump allocator and zeroed with explicit_bzero
@@ -23,6 +23,12 @@
  *  KOFU_OK, KOFU_E_VAULT if the memory cannot be locked or excluded from
  *  dumps, or KOFU_E_ARG if it is already set up. */
 int vault_init(size_t size);
+/** Lock every page of the process in memory as it is touched
+ *  (mlockall MCL_CURRENT|MCL_FUTURE|MCL_ONFAULT). KOFU_OK, or KOFU_E_VAULT
+ *  when the kernel refuses (without CAP_IPC_LOCK, a process bigger than
+ *  RLIMIT_MEMLOCK). The kiosk board requires it; elsewhere a refusal is
+ *  logged and the vault alone stays locked. */
+int vault_lock_process(void);
 /** Zeroed, 16-byte aligned memory from the vault; NULL when it is full or
  *  not set up. */
 void *vault_alloc(size_t n);

@@ -1,7 +1,7 @@
 /*
  * vds.h — verification of the ICAO VDS-NC vaccination seal (icao.vacc) the
  * certificate center returns for overseas certificates (documents[].seal;
- * ../shared/spec/shc.md §3).
+ * ICAO's VDS-NC specification).
  *
  * Owns: the pinned CSCA (vds_csca, loaded from a PEM file at start-up) and
  * the verifier. A seal is {"data":{"hdr":{t,v,is},"msg":{…}},

@@ -3,6 +3,8 @@
 
 #include "errors.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,29 +85,54 @@ void wipestack_destroy(struct wipestack *w)
     w->map_size = 0;
 }
 
-/* The [stack] mapping's range from /proc/self/maps. */
+/* /proc/self/maps, opened once before the process confines itself (a
+ * Landlock rule on /proc/self would name an inode procfs may replace), and
+ * read again from the start each time. The buffer is static, not a local:
+ * a large frame here would sit inside the range being wiped. Main thread
+ * only. */
+static int maps_fd = -1;
+static char maps_text[1 << 16];
+
+int wipestack_main_init(void)
+{
+    if (maps_fd < 0)
+        maps_fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    return maps_fd >= 0 ? KOFU_OK : KOFU_E_INTERNAL;
+}
+
+/* The [stack] mapping's range. */
 static bool main_stack_range(uintptr_t *lo, uintptr_t *hi)
 {
-    FILE *f = fopen("/proc/self/maps", "re");
-    if (!f)
+    if (wipestack_main_init() != KOFU_OK)
         return false;
-    char line[512];
-    bool found = false;
-    while (!found && fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &a, &b) == 2) {
-            *lo = a;
-            *hi = b;
-            found = true;
-        }
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = pread(maps_fd, maps_text + len, sizeof maps_text - 1 - len, (off_t)len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        if (len == sizeof maps_text - 1)
+            break; /* [stack] is near the end: a cut list fails below */
     }
-    fclose(f);
-    return found;
+    maps_text[len] = '\0';
+    const char *at = strstr(maps_text, "[stack]");
+    if (!at)
+        return false;
+    while (at > maps_text && at[-1] != '\n')
+        at--;
+    unsigned long a, b;
+    if (sscanf(at, "%lx-%lx", &a, &b) != 2)
+        return false;
+    *lo = a;
+    *hi = b;
+    return true;
 }
 
 /* The calls made while wiping (pthread_sigmask, mincore, explicit_bzero)
  * put their small frames below this function's: leave them this much. */
-#define WIPESTACK_MARGIN 1024u
+#define WIPESTACK_MARGIN 2048u
 
 __attribute__((noinline)) int wipestack_wipe_below(void)
 {

@@ -42,8 +42,11 @@ void wipestack_wipe(struct wipestack *w);
 /** Wipe and unmap. */
 void wipestack_destroy(struct wipestack *w);
 
+/** Open what wipestack_wipe_below reads (/proc/self/maps) now, before the
+ *  process confines itself. KOFU_OK or KOFU_E_INTERNAL. */
+int wipestack_main_init(void);
 /** Zero the calling thread's stack below the caller's frame (all of the
- *  mapping that is resident there, but the 1 KiB just under this call that
+ *  mapping that is resident there, but the 2 KiB just under this call that
  *  its own frames use), with signals blocked meanwhile. For the main
  *  thread, whose stack is the [stack] mapping: call it from as high a frame
  *  as possible (the main loop). KOFU_OK, or KOFU_E_INTERNAL if the mapping

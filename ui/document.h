@@ -3,8 +3,7 @@
  * one A4 page drawn with cairo + pango, with its QR codes (qr.h), rendered
  * into memory as PDF (for the printer) or PNG (for a preview).
  *
- * Owns: the page layout, modelled on the municipal paper (shared/spec/shc.md
- * §2.6): domestic (日本国内用) in Japanese with one QR (SMART Health Card);
+ * Owns: the page layout, modelled on the municipal paper: domestic (日本国内用) in Japanese with one QR (SMART Health Card);
  * overseas (海外・国内兼用) in Japanese and English, with the romaji name,
  * nationality and passport number, and two QRs (SMART Health Card and ICAO
  * VDS-NC). Also the certificate fonts (IPAex, from fonts-ipaexfont), which

@@ -2,7 +2,7 @@
  * qr.h — the QR codes printed on a certificate: encoding (libqrencode) and
  * drawing (cairo).
  *
- * Owns: the SMART Health Card QR rule (shared/spec/shc.md §1.5–1.7): one
+ * Owns: the SMART Health Card QR rule (the SMART Health Cards specification): one
  * symbol holding `shc:/` in byte mode followed by the JWS as decimal digit
  * pairs in numeric mode, ECC level L, version 22 at most. A longer card is
  * refused, never split into chunks (chunking is deprecated since SHC 1.3.0;

@@ -1,6 +1,6 @@
 /*
  * receipt.h — the refund receipt the kiosk prints when its payment device
- * cannot give the money back (issue 5: the resident never loses money).
+ * cannot give the money back (the resident never loses money).
  *
  * Owns: the receipt's page (A4, Japanese and English), rendered as a PDF
  * into memory like the certificate (ui/document.h). It carries the amount

@@ -1,7 +1,7 @@
 /*
  * screens.h — the kiosk's screens, drawn with cairo and pango.
  *
- * Owns: how every session screen looks (issue 5): a 1280×800 touch screen
+ * Owns: how every session screen looks: a 1280×800 touch screen
  * by default, any size from 800×480 up; large targets (≥ 88 px, about
  * 15 mm on a 15-inch panel), high contrast, large type; the language switch
  * on every screen; back and cancel where the session accepts them; the PIN

@@ -3,7 +3,7 @@
  * pcscd + vpcd and cardsim: the raw APDU round trip (the floor), and a full
  * card read from SELECT to verified data (PIN, five files, CV certificate,
  * integrity signature, hashes, presence challenge). Medians, with the
- * budget from DESIGN.md beside each figure.
+ * budget beside each figure.
  */
 #include "harness.h"
 
@@ -87,7 +87,7 @@ int main(void)
         }
     }
     double rt_med = harness_median(rt, ROUND_TRIPS), read_med = harness_median(reads, READS);
-    printf("card  APDU round trip via pcscd+vpcd      median %7.3f ms   (floor; infra.md measured ~0.075)\n",
+    printf("card  APDU round trip via pcscd+vpcd      median %7.3f ms   (floor)\n",
            rt_med);
     printf("card  full read, SELECT -> verified data  median %7.2f ms   budget <= %.0f ms   %s\n", read_med,
            BUDGET_READ_MS, read_med <= BUDGET_READ_MS ? "ok" : "OVER BUDGET");

@@ -1,5 +1,5 @@
 /*
- * bench_issuance.c — `make bench` figures for issue 4: the time to verify
+ * bench_issuance.c — `make bench` figures: the time to verify
  * a certificate the center returned (SHC, and the VDS-NC seal for
  * overseas), to render it as an A4 PDF, and to hand it over to the IPP
  * printer (ippeveprinter) until the job is completed; and the PDF's size.

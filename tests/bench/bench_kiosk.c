@@ -1,13 +1,12 @@
 /*
- * bench_kiosk.c — `make bench` figures for issue 5: the whole kiosk, as
+ * bench_kiosk.c — `make bench` figures: the whole kiosk, as
  * `kofu run --board sim` runs a scripted domestic issuance (the demo's
  * script) against the real peers (pcscd + cardsim, centersim over TLS,
  * ippeveprinter). Each run is a fresh process; its summary lines give the
  * cold start to the attract screen, the machine time of the visit's steps
  * (card read from the PIN on, center + verification, render of the PDF and
  * the on-screen preview + printer readiness, print until completed) and the
- * peak resident memory. Medians of RUNS runs, each with its budget from
- * DESIGN.md.
+ * peak resident memory. Medians of RUNS runs, each with its budget.
  */
 #include "harness.h"
 #include "printer/printer_harness.h"

@@ -1,7 +1,7 @@
 /*
  * bench_screens.c — `make bench` figure for the kiosk screens: the median
  * time of a full redraw of each screen at 1280×800 into an ARGB32 image
- * surface (what the display drivers blit), against DESIGN.md's 16 ms
+ * surface (what the display drivers blit), against its 16 ms
  * budget. One representative model per screen (tests/tools/screens_samples.h;
  * CONFIRM with its certificate preview), Japanese and English alternating as
  * a resident switching languages would. Needs nothing external.

@@ -5,14 +5,13 @@
  *   cardsim --port PORT [--host 127.0.0.1] --pki DIR --resident FILE
  *           [--control PATH] [--fault SPEC]... [--absent] [-v]
  *
- * Owns: the command line, the vpcd TCP connection (the card is the client;
- * wire format in infra.md §1.6), the test-control Unix socket, signals and
+ * Owns: the command line, the vpcd TCP connection (the card is the client), the test-control Unix socket, signals and
  * the single poll() loop that serves them. The card itself is card.c.
  *
  * ATR: the contact ATR of the real card, 3B E0 00 FF 81 31 FE 45 14 (T=1
  * only); pcscd 1.9.9 with vpcd accepts it.
  *
- * Latency (infra.md §1.6): TCP_NODELAY, every reply in one send() with its
+ * Latency: TCP_NODELAY, every reply in one send() with its
  * length prefix, and TCP_QUICKACK re-armed before every recv(); without
  * these each APDU stalls for tens of milliseconds on Nagle/delayed ACK.
  *

@@ -1,6 +1,6 @@
 /*
- * shc.h — SMART Health Cards as the center issues them (shared/spec/shc.md
- * §1–2): a FHIR bundle (one Patient, one Immunization per dose), minified,
+ * shc.h — SMART Health Cards as the center issues them (the SMART
+ * Health Cards specification): a FHIR bundle (one Patient, one Immunization per dose), minified,
  * raw-DEFLATE compressed, signed as a compact JWS with ES256.
  *
  * Owns: the issuer (its P-256 key, kid and iss URL) and the key set served

@@ -1,5 +1,5 @@
 /*
- * vds.h — ICAO VDS-NC vaccination seals (icao.vacc, shared/spec/shc.md §3):
+ * vds.h — ICAO VDS-NC vaccination seals (icao.vacc, ICAO VDS-NC):
  * {data:{hdr, msg}, sig:{alg, cer, sigvl}}, the signature ES256 (raw r‖s)
  * over the RFC 8785 canonical form of `data`, and `cer` the barcode
  * signer's certificate (base64url DER) under the issuing state's CSCA.

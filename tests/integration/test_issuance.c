@@ -1,5 +1,5 @@
 /*
- * test_issuance.c — issue 4's end-to-end path: the card read through the
+ * test_issuance.c — the end-to-end path: the card read through the
  * real pcscd (cardsim), the certificate from centersim over real TLS,
  * verified (firmware/certificate.c), rendered (ui/document.c) and printed
  * to ippeveprinter (drivers/ipp). What the printer received is rasterised

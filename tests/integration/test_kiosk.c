@@ -1,5 +1,5 @@
 /*
- * test_kiosk.c — complete kiosk sessions (issue 5), each one a real
+ * test_kiosk.c — complete kiosk sessions, each one a real
  * `kofu run --board sim` driven by a script (README, "Scripted runs"):
  * the card through the real pcscd + vpcd (cardsim), the center over real
  * TLS (centersim), the certificate to ippeveprinter, money through the

@@ -460,12 +460,45 @@ static int kofu_stop(struct kofu_proc *k)
 #define VISIT_OVERSEAS(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("overseas", "note 1000\n")
 #define VISIT_DOMESTIC(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("domestic", "coin 100\ncoin 50\n")
 
+/* GLIBC_TUNABLES as the kiosk board's pcscd drop-in sets it; the drop-in
+ * must fill freed memory and turn the per-thread cache off. */
+static int pcscd_dropin_tunables(char *out, size_t cap)
+{
+    static const char key[] = "Environment=GLIBC_TUNABLES=";
+    FILE *f = fopen("board/kiosk/pcscd.service.d/kofu-privacy.conf", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    bool service = false, found = false;
+    while (!found && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        service = service || !strcmp(line, "[Service]");
+        if (service && !strncmp(line, key, sizeof key - 1)) {
+            size_t n = strlen(line + sizeof key - 1);
+            if (n < cap) {
+                memcpy(out, line + sizeof key - 1, n + 1);
+                found = true;
+            }
+        }
+    }
+    fclose(f);
+    if (!found || !strstr(out, "glibc.malloc.perturb=") || strstr(out, "perturb=0") ||
+        !strstr(out, "glibc.malloc.tcache_count=0")) {
+        fprintf(stderr, "the pcscd drop-in does not fill freed memory: %s\n", found ? out : "(no line)");
+        return -1;
+    }
+    return 0;
+}
+
 static int group_setup(void **state)
 {
     (void)state;
     /* pcscd as board/kiosk runs it (docs/privacy.md): glibc fills every
      * freed block, with its per-thread cache off so that no free escapes. */
-    setenv("GLIBC_TUNABLES", "glibc.malloc.perturb=165:glibc.malloc.tcache_count=0", 1);
+    char tunables[256];
+    if (pcscd_dropin_tunables(tunables, sizeof tunables) != 0)
+        return -1;
+    setenv("GLIBC_TUNABLES", tunables, 1);
     int rc = printer_peer_start_kiosk_peers_mode(&h, &printer, PRIVACY_PRINTER_MODE);
     unsetenv("GLIBC_TUNABLES");
     if (rc != 0)

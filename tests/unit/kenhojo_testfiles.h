@@ -2,7 +2,7 @@
  * kenhojo_testfiles.h — builders for the Kenhojo AP's files, for tests only.
  *
  * Header-only (static inline, so a test that uses only some of them does not
- * warn). Layouts: shared/spec/mynacard.md §5–§6. Every builder returns the
+ * warn). Layouts as the card writes them (docs/card.md). Every builder returns the
  * number of bytes written, or 0 when the result did not fit `cap`.
  */
 #ifndef KOFU_TESTS_KENHOJO_TESTFILES_H

@@ -98,7 +98,7 @@ static size_t b64url_dec(const char *s, size_t n, uint8_t *out, size_t cap)
 
 /* ---- ES256 ------------------------------------------------------------------ */
 
-/* The SMART Health Cards spec's example key (shared/spec/shc.md §5). */
+/* The SMART Health Cards spec's example key. */
 static void test_thumbprint_spec_vector(void **state)
 {
     (void)state;

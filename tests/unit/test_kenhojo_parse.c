@@ -1,6 +1,6 @@
 /*
  * test_kenhojo_parse.c — the Kenhojo file parsers and the My Number check
- * digit, on the spec's worked example (shared/spec/mynacard.md §5–§6) and on
+ * digit, on the spec's worked example and on
  * layouts built with the builder.
  */
 #include <setjmp.h>

@@ -149,6 +149,8 @@ static const struct voice_words voice_error_words[] = {
     {"error-vault", "あんぜんな メモリりょういきを かくほできません。" CALL_STAFF_JA,
      "Protected memory could not be set up. " CALL_STAFF_EN},
     {"error-timeout", "じかんないに おわりませんでした。", "It did not finish in time."},
+    {"error-sandbox", "たんまつの ほごきのうを ゆうこうに できません。" CALL_STAFF_JA,
+     "The kiosk's protection could not be turned on. " CALL_STAFF_EN},
     {"error-no-service", "カードよみとりサービスが うごいていません。" CALL_STAFF_JA,
      "The card reader service is not running. " CALL_STAFF_EN},
     {"error-no-reader", "カードリーダーが みつかりません。" CALL_STAFF_JA,

@@ -514,8 +514,8 @@ bool center_terms_version_valid(const char *s)
 }
 
 /* A terms text: 1..CENTER_TERMS_TEXT_MAX bytes of UTF-8 (jansson checked
- * that), no NUL and no control character but the line feeds between
- * paragraphs; copied to the heap. */
+ * that) in at most CENTER_TERMS_LINES_MAX lines, no NUL and no control
+ * character but the line feeds between paragraphs; copied to the heap. */
 static bool take_terms_text(const json_t *o, const char *key, char **dst)
 {
     const json_t *v = json_object_get(o, key);
@@ -525,9 +525,14 @@ static bool take_terms_text(const json_t *o, const char *key, char **dst)
     const char *s = json_string_value(v);
     if (n == 0 || n > CENTER_TERMS_TEXT_MAX || strlen(s) != n)
         return false;
-    for (size_t i = 0; i < n; i++)
+    size_t lines = 1;
+    for (size_t i = 0; i < n; i++) {
         if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F)
             return false;
+        lines += s[i] == '\n';
+    }
+    if (lines > CENTER_TERMS_LINES_MAX)
+        return false;
     *dst = strdup(s);
     return *dst != NULL;
 }

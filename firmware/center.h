@@ -57,10 +57,15 @@ struct center_municipality {
  * language. */
 #define CENTER_TERMS_VERSION_MAX 32
 #define CENTER_TERMS_TEXT_MAX 16384 /* bytes of UTF-8 per language */
+/* Lines (paragraphs: line feeds + 1) per language. With the byte cap, this
+ * keeps any text within the pages the TERMS screen holds at its smallest
+ * size (ui/screens.c TERMS_PAGES_MAX; test_screens measures the worst). */
+#define CENTER_TERMS_LINES_MAX 512
 
 struct center_terms {
     char version[CENTER_TERMS_VERSION_MAX + 1]; /* 1..32 of [A-Za-z0-9._-] */
-    char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes, no control
+    char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes in
+                    1..CENTER_TERMS_LINES_MAX lines, no control
                       characters but line feeds */
 };
 

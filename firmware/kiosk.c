@@ -128,9 +128,15 @@ static void redraw(struct kiosk *k)
     cairo_t *cr = cairo_create(k->frame_surface);
     int rc = screens_draw(cr, k->disp.width, k->disp.height, m, &k->layout);
     cairo_destroy(cr);
-    if (m->screen == SESSION_SCREEN_TERMS && k->have_ccfg) {
+    if (m->screen == SESSION_SCREEN_TERMS) {
         m->terms_page = k->layout.terms_page; /* clamped to this size and language */
-        snprintf(k->terms_shown, sizeof k->terms_shown, "%s", k->ccfg.terms.version);
+        /* Shown only when drawn whole (then "agree" is on the screen); a
+         * failed drawing also forgets an earlier one, so that no tap can
+         * agree to terms that are not on the screen now. */
+        if (rc == KOFU_OK && k->have_ccfg)
+            snprintf(k->terms_shown, sizeof k->terms_shown, "%s", k->ccfg.terms.version);
+        else
+            memset(k->terms_shown, 0, sizeof k->terms_shown);
     }
     cairo_surface_flush(k->frame_surface);
     if (rc != KOFU_OK)
@@ -765,6 +771,10 @@ static void kiosk_tick(struct kiosk *k, int minute)
 
 static void tap(struct kiosk *k, enum session_button b, int index, enum center_kind kind)
 {
+    /* "agree" is a target only under terms drawn whole (redraw); should a tap
+     * come without them, it is no consent and the card stays untouched. */
+    if (b == SESSION_BTN_AGREE && !*k->terms_shown)
+        return;
     struct session_event ev = event_of(SESSION_EV_TAP, KOFU_OK);
     ev.button = b;
     ev.index = index;

@@ -1273,30 +1273,43 @@ static void screen_notice(struct frame *f)
 
 /* ---- TERMS: the center's text, a page at a time ---- */
 
-#define TERMS_SIZE 30.0    /* large type: the whole text is read here */
-#define TERMS_PAGES_MAX 64 /* 16 KiB of text at the smallest screen is far fewer */
+#define TERMS_SIZE 30.0 /* large type: the whole text is read here */
+/* The pages one text may take. The protocol's limits (CENTER_TERMS_TEXT_MAX
+ * bytes, CENTER_TERMS_LINES_MAX lines) are chosen so that any text the
+ * center may send takes fewer at 800×480 (test_screens measures the worst
+ * cases); a text that needs more anyway is a drawing failure, never cut. */
+#define TERMS_PAGES_MAX 256
 #define TERMS_SCROLL_W 250.0
 
 /* Page starts (layout y, design px) of lay in boxes h high, lines never cut;
- * returns the number of pages. */
+ * returns the number of pages the whole text needs, which may be more than
+ * TERMS_PAGES_MAX (then only the first TERMS_PAGES_MAX starts are set). */
 static int terms_paginate(PangoLayout *lay, double h, double starts[TERMS_PAGES_MAX])
 {
     int n = 0;
     PangoLayoutIter *it = pango_layout_get_iter(lay);
     if (!it)
         return 0;
-    starts[n++] = 0;
+    double start = starts[n++] = 0;
     do {
         PangoRectangle r;
         pango_layout_iter_get_line_extents(it, NULL, &r);
         double top = (double)r.y / PANGO_SCALE, bottom = (double)(r.y + r.height) / PANGO_SCALE;
-        if (bottom - starts[n - 1] > h && top > starts[n - 1] && n < TERMS_PAGES_MAX)
-            starts[n++] = top;
+        if (bottom - start > h && top > start) {
+            if (n < TERMS_PAGES_MAX)
+                starts[n] = top;
+            start = top;
+            n++;
+        }
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);
     return n;
 }
 
+/* The terms, and "agree" only under a text that was laid out whole: a text
+ * that cannot all be shown (no layout, a character no font has, more pages
+ * than the screen keeps) is a drawing failure with a notice in its place and
+ * no way to agree — back and "do not agree" stay. */
 static void screen_terms(struct frame *f)
 {
     const struct screens_model *m = f->m;
@@ -1311,8 +1324,6 @@ static void screen_terms(struct frame *f)
     struct box disagree = {agree.x - 28 - FOOT_PRIMARY_W, by, FOOT_PRIMARY_W, f->t};
     button(f, disagree, B_SECONDARY, W(f, SCRW_TERMS_DISAGREE), 36, 1);
     add_button_target(f, SESSION_BTN_DISAGREE, disagree);
-    button(f, agree, B_PRIMARY, W(f, SCRW_TERMS_AGREE), 36, 1);
-    add_button_target(f, SESSION_BTN_AGREE, agree);
     header(f, W(f, SCRW_TERMS_TITLE));
 
     struct box b = body(f, true);
@@ -1333,14 +1344,21 @@ static void screen_terms(struct frame *f)
     PangoLayout *lay = layout_for(text, TERMS_SIZE, false, tb.w, PANGO_ALIGN_LEFT);
     double starts[TERMS_PAGES_MAX];
     int pages = lay ? terms_paginate(lay, tb.h, starts) : 0;
-    if (pages < 1 || pango_layout_get_unknown_glyphs_count(lay) > 0)
+    bool whole = pages >= 1 && pages <= TERMS_PAGES_MAX && pango_layout_get_unknown_glyphs_count(lay) == 0;
+    if (!whole) {
         f->rc = KOFU_E_RENDER;
+        pages = 0;
+    }
     int page = m->terms_page < 0 ? 0 : m->terms_page >= pages ? pages - 1 : m->terms_page;
+    if (page < 0)
+        page = 0;
     if (f->l) {
         f->l->terms_pages = pages;
-        f->l->terms_page = page < 0 ? 0 : page;
+        f->l->terms_page = page;
     }
-    if (pages >= 1) {
+    if (whole) {
+        button(f, agree, B_PRIMARY, W(f, SCRW_TERMS_AGREE), 36, 1);
+        add_button_target(f, SESSION_BTN_AGREE, agree);
         double top = starts[page], bottom = page + 1 < pages ? starts[page + 1] : top + tb.h;
         cairo_save(f->cr);
         cairo_rectangle(f->cr, tb.x, tb.y, tb.w, fmin(tb.h, bottom - top));
@@ -1355,6 +1373,9 @@ static void screen_terms(struct frame *f)
                                              fmin(tb.h, bottom - top) * f->s, C_INK, C_PANEL, true, true};
             text_observer(&seen, text_observer_arg);
         }
+    } else {
+        struct tstyle st = ts(32, true, 4, PANGO_ALIGN_LEFT, C_INK, C_PANEL);
+        text_draw(f, W(f, SCRW_TERMS_UNSHOWN), tb, &st, V_TOP);
     }
 
     /* Up, the page, down: a disabled button at either end is not a target. */
@@ -1366,9 +1387,11 @@ static void screen_terms(struct frame *f)
     button(f, down, page + 1 < pages ? B_CHOICE : B_DISABLED, W(f, SCRW_PAGE_NEXT), 32, 2);
     if (page + 1 < pages)
         add_target(f, SCREENS_T_TERMS_DOWN, SESSION_BTN__COUNT, 0, CENTER_DOMESTIC, down);
+    if (!whole)
+        return;
     char a[12], c[12], line[64];
     number(a, sizeof a, page + 1);
-    number(c, sizeof c, pages > 0 ? pages : 1);
+    number(c, sizeof c, pages);
     screens_fill(line, sizeof line, W(f, SCRW_PAGE_OF), a, c);
     struct tstyle st = ts(30, true, 2, PANGO_ALIGN_CENTER, C_INK, C_WHITE);
     text_draw(f, line, (struct box){sx, up.y + up.h + 8, TERMS_SCROLL_W, fmax(0, down.y - up.y - up.h - 16)}, &st,

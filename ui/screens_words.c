@@ -120,6 +120,9 @@ static const char *const words[SCRW__COUNT][2] = {
                          "Please read the terms of use. If you accept them, press Agree."},
     [SCRW_TERMS_AGREE] = {"同意する", "Agree"},
     [SCRW_TERMS_DISAGREE] = {"同意しない", "Do not agree"},
+    [SCRW_TERMS_UNSHOWN] = {"利用規約を表示できないため、現在ご利用いただけません。係員をお呼びください。",
+                            "The terms of use cannot be shown, so the service is not available now. "
+                            "Please call a staff member."},
 };
 
 const char *screens_word(enum screens_word w, enum kofu_lang lang)

@@ -120,6 +120,7 @@ enum screens_word {
     SCRW_TERMS_HEAD,
     SCRW_TERMS_AGREE,
     SCRW_TERMS_DISAGREE,
+    SCRW_TERMS_UNSHOWN, /* in place of the text when it cannot all be shown */
     SCRW__COUNT
 };
 

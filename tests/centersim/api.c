@@ -203,17 +203,20 @@ static bool api_terms_version_valid(const char *s)
            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
-/* 1..API_TERMS_TEXT_MAX bytes; line feeds are the only control characters.
- * (UTF-8 validity: jansson refuses to serialize anything else.) */
+/* 1..API_TERMS_TEXT_MAX bytes in at most API_TERMS_LINES_MAX lines; line
+ * feeds are the only control characters. (UTF-8 validity: jansson refuses
+ * to serialize anything else.) */
 static bool api_terms_text_valid(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
+    size_t n = s ? strlen(s) : 0, lines = 1;
     if (n < 1 || n > API_TERMS_TEXT_MAX)
         return false;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (((unsigned char)s[i] < 0x20 && s[i] != '\n') || s[i] == 0x7F)
             return false;
-    return true;
+        lines += s[i] == '\n';
+    }
+    return lines <= API_TERMS_LINES_MAX;
 }
 
 bool api_set_terms(api *a, const char *version, const char *ja, const char *en)

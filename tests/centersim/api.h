@@ -92,6 +92,7 @@ void api_free(api *a);
 void api_set_hours(api *a, int open_min, int close_min);
 #define API_TERMS_VERSION_MAX 32
 #define API_TERMS_TEXT_MAX 16384
+#define API_TERMS_LINES_MAX 512 /* line feeds + 1 */
 /** The terms of use /config serves until api_set_terms: this version, and
  *  synthetic texts long enough to need scrolling on a kiosk screen. */
 #define API_TERMS_VERSION_DEFAULT "2026-12-01"

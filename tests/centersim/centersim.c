@@ -437,7 +437,7 @@ static int cs_load_terms(api *routes, const struct cs_opts *o, char *err, size_t
         json_decref(t);
         if (!ok)
             return cs_fail(err, errlen, CS_EXIT_USAGE,
-                           "%.300s: not a terms object {version: 1..32 of [A-Za-z0-9._-], ja, en: 1..16384 bytes}",
+                           "%.300s: not a terms object {version: 1..32 of [A-Za-z0-9._-], ja, en: 1..16384 bytes in 1..512 lines}",
                            o->terms_file);
     }
     if (o->terms_version && !api_set_terms(routes, o->terms_version, NULL, NULL))

@@ -102,12 +102,40 @@ static void test_terms_text_cap(void **state)
     free(text);
 }
 
+/* Lines are capped too (the screen's pages hold any text within both caps):
+ * CENTER_TERMS_LINES_MAX lines taken, one more refused, in either language. */
+static void test_terms_line_cap(void **state)
+{
+    (void)state;
+    static char terms[8 * CENTER_TERMS_LINES_MAX + 64], text[4 * CENTER_TERMS_LINES_MAX + 8];
+    size_t j = 0;
+    for (int i = 0; i < CENTER_TERMS_LINES_MAX - 1; i++) {
+        memcpy(text + j, "x\\n", 3); /* a JSON "\n" */
+        j += 3;
+    }
+    memcpy(text + j, "x", 2);
+    struct center_config c;
+    snprintf(terms, sizeof terms, "{\"version\":\"v1\",\"ja\":\"%s\",\"en\":\"%s\"}", text, text);
+    assert_int_equal(parse_with(terms, &c), KOFU_OK); /* exactly the cap */
+    size_t lines = 1;
+    for (const char *p = c.terms.en; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, CENTER_TERMS_LINES_MAX);
+    center_config_free(&c);
+    memcpy(text + j, "\\n", 3); /* a line feed more: one line over */
+    snprintf(terms, sizeof terms, "{\"version\":\"v1\",\"ja\":\"%s\",\"en\":\"b\"}", text);
+    expect_refused(terms);
+    snprintf(terms, sizeof terms, "{\"version\":\"v1\",\"ja\":\"a\",\"en\":\"%s\"}", text);
+    expect_refused(terms);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms_taken),
         cmocka_unit_test(test_terms_required_and_checked),
         cmocka_unit_test(test_terms_text_cap),
+        cmocka_unit_test(test_terms_line_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "center.h"
 #include "errors.h"
 #include "kenhojo.h"
 #include "screens.h"
@@ -643,14 +644,108 @@ static void test_terms_pages(void **state)
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_ARG);
     m.terms_en = "";
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_ARG);
-    /* A character the screen font lacks is a drawing failure, as for any text. */
-    m.terms_en = samples_terms_en;
-    m.terms_ja = "見本 \xF0\x9F\x98\x80"; /* U+1F600, not in IPAexGothic */
-    assert_int_equal(draw(&m, 1280, 800, &l), KOFU_E_RENDER);
     /* Only the TERMS screen reports pages. */
     m = samples_base(SESSION_SCREEN_SERVICE, KOFU_LANG_JA);
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
     assert_int_equal(l.terms_pages, 0);
+}
+
+static bool text_drawn(const char *utf8)
+{
+    for (size_t i = 0; i < texts.n; i++)
+        if (!strcmp(texts.t[i].utf8, utf8))
+            return true;
+    return false;
+}
+
+/* A text that cannot all be shown cannot be agreed to: the drawing fails,
+ * a notice stands in its place, and of the answers only back and "do not
+ * agree" remain. */
+static void expect_terms_unshown(const char *ja, int w, int h)
+{
+    struct screens_model m = samples_base(SESSION_SCREEN_TERMS, KOFU_LANG_JA);
+    struct screens_layout l;
+    m.terms_ja = ja;
+    m.terms_page = 3;
+    if (draw(&m, w, h, &l) != KOFU_E_RENDER)
+        fail_msg("%dx%d: terms that cannot all be shown drawn without a failure", w, h);
+    if (screens_find(&l, "agree", NULL, 0))
+        fail_msg("%dx%d: \"agree\" under terms that cannot all be shown", w, h);
+    assert_non_null(screens_find(&l, "disagree", NULL, 0));
+    assert_non_null(screens_find(&l, "back", NULL, 0));
+    assert_null(screens_find(&l, "terms-up", NULL, 0));
+    assert_null(screens_find(&l, "terms-down", NULL, 0));
+    assert_int_equal(l.terms_pages, 0);
+    assert_true(text_drawn(screens_word(SCRW_TERMS_UNSHOWN, KOFU_LANG_JA)));
+}
+
+/* widest × k, a one-letter word and a space, to the byte cap less lead's
+ * bytes: every other line breaks early before a word that does not fit. */
+static char *worst_text(const char *lead, char widest, int k)
+{
+    static char t[CENTER_TERMS_TEXT_MAX + 1];
+    size_t n = strlen(lead), j = n;
+    memcpy(t, lead, n);
+    while (j < CENTER_TERMS_TEXT_MAX) {
+        int q = (int)((j - n) % (size_t)(k + 3));
+        t[j++] = q < k ? widest : q == k ? ' ' : q == k + 1 ? 'i' : ' ';
+    }
+    t[j] = '\0';
+    return t;
+}
+
+static void test_terms_all_or_nothing(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = {{1280, 800}, {800, 480}, {1920, 1080}};
+    /* "agree" on every page of a text that fits. */
+    for (int lang = 0; lang < 2; lang++) {
+        struct screens_model m = samples_base(SESSION_SCREEN_TERMS, (enum kofu_lang)lang);
+        struct screens_layout l;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        int pages = l.terms_pages;
+        for (m.terms_page = 0; m.terms_page < pages; m.terms_page++) {
+            assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+            assert_non_null(screens_find(&l, "agree", NULL, 0));
+            assert_false(text_drawn(screens_word(SCRW_TERMS_UNSHOWN, (enum kofu_lang)lang)));
+        }
+    }
+    static char many[2 * 8000 + 1];
+    for (size_t i = 0; i < 8000; i++)
+        memcpy(many + 2 * i, "x\n", 2);
+    many[2 * 8000 - 1] = '\0';
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        /* A character no font has (U+1F600, not in IPAexGothic). */
+        expect_terms_unshown("見本 \xF0\x9F\x98\x80", sizes[z][0], sizes[z][1]);
+        /* More pages than the screen keeps (8000 lines: past the protocol's
+         * limit, so only a center out of its rules could send it). */
+        expect_terms_unshown(many, sizes[z][0], sizes[z][1]);
+    }
+
+    /* The protocol's limits fit the screen: the worst texts a center may
+     * send, at the smallest size (the most lines per text, the fewest per
+     * page), in both languages — the widest letters, a break before every
+     * other word, and every line feed allowed making a line of its own. */
+    static char lead[2 * CENTER_TERMS_LINES_MAX + 1];
+    for (size_t i = 0; i + 1 < CENTER_TERMS_LINES_MAX; i++)
+        memcpy(lead + 2 * i, "x\n", 2);
+    lead[2 * (CENTER_TERMS_LINES_MAX - 1)] = '\0';
+    static const char widest[] = "WM@";
+    int most = 0;
+    for (int lang = 0; lang < 2; lang++)
+        for (const char *c = widest; *c; c++)
+            for (int k = 12; k <= 48; k += 2)
+                for (int with_lead = 0; with_lead < 2; with_lead++) {
+                    struct screens_model m = samples_base(SESSION_SCREEN_TERMS, (enum kofu_lang)lang);
+                    struct screens_layout l;
+                    const char *t = worst_text(with_lead ? lead : "", *c, k);
+                    m.terms_ja = m.terms_en = t;
+                    if (draw(&m, 800, 480, &l) != KOFU_OK || !screens_find(&l, "agree", NULL, 0))
+                        fail_msg("a text within the protocol's limits (%c, %d, lead %d) cannot be agreed to", *c,
+                                 k, with_lead);
+                    most = l.terms_pages > most ? l.terms_pages : most;
+                }
+    print_message("the longest text within the protocol's limits: %d pages at 800x480\n", most);
 }
 
 /* ---- against the session itself ---- */
@@ -868,6 +963,7 @@ int main(void)
         cmocka_unit_test(test_other_sizes),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_terms_pages),
+        cmocka_unit_test(test_terms_all_or_nothing),
         cmocka_unit_test(test_text_that_cannot_fit),
         cmocka_unit_test(test_palette_contrast),
         cmocka_unit_test(test_disabled_controls),

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fontconfig/fontconfig.h>
+
 /* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
 #define KIOSK_PDF_MAX (512 * 1024)
 /* Room for one visit: card files, the center's answer, the verified data,
@@ -1083,6 +1085,11 @@ static int confine(struct kiosk *k, const struct kiosk_options *o)
     bool sim = !strcmp(k->board->name, "sim");
     p.required = !sim;
     p.test_outputs = sim && k->script;
+    /* The fonts were loaded at start-up: fontconfig's periodic rescan (every
+     * 30 s in Debian's fonts.conf) could only reload them mid-visit, inside
+     * the sandbox. It fails only without a configuration, i.e. no fonts,
+     * and a rescan would still be allowed (sandbox.c): not a reason to stop. */
+    (void)FcConfigSetRescanInterval(NULL, 0);
     int rc = sandbox_allow_system(&p);
     if (rc == KOFU_OK)
         rc = sandbox_allow_config(&p, &k->cfg, config_path_for_command(o->config_path));

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -107,39 +108,50 @@ int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, 
     return KOFU_OK;
 }
 
-/* Under $XDG_CACHE_HOME (else ~/.cache): fontconfig's per-user cache. */
-static int allow_home(struct sandbox_policy *p, const char *xdg_var, const char *home_rel, const char *leaf)
+/* A Landlock rule holds an inode, not a name: a rule on a file that another
+ * program replaces by rename() (a DHCP client's or resolved's resolv.conf,
+ * timedatectl's localtime link) would keep only the old file. The directory
+ * that holds the name is allowed instead and, for a symbolic link, the one
+ * that holds its target, where the replacing happens. */
+int sandbox_allow_replaceable(struct sandbox_policy *p, const char *path)
 {
-    char path[SANDBOX_PATH_LEN];
-    const char *xdg = getenv(xdg_var), *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(path, sizeof path, "%s/%s", xdg, leaf);
-    else if (home && *home == '/')
-        n = snprintf(path, sizeof path, "%s/%s/%s", home, home_rel, leaf);
-    else
-        return KOFU_OK;
-    return n > 0 && (size_t)n < sizeof path ? sandbox_allow_read(p, path) : KOFU_E_ARG;
+    if (!path || *path != '/')
+        return KOFU_E_ARG;
+    const char *slash = strrchr(path, '/');
+    int rc = add_path(p->read, &p->n_read, path, slash == path ? 1 : (size_t)(slash - path));
+    char target[PATH_MAX];
+    struct stat st;
+    if (rc != KOFU_OK || lstat(path, &st) != 0 || !S_ISLNK(st.st_mode) || !realpath(path, target))
+        return rc; /* absent or dangling: nothing to read there now */
+    slash = strrchr(target, '/');
+    return add_path(p->read, &p->n_read, target, slash == target ? 1 : (size_t)(slash - target));
 }
 
 int sandbox_allow_system(struct sandbox_policy *p)
 {
     static const char *const paths[] = {
         "/usr/lib", "/usr/lib64", "/usr/local/lib", /* dlopen late: gconv, NSS, ALSA plugins, OpenSSL providers */
-        "/etc/ld.so.cache",                         /* dlopen's search */
-        "/etc/ssl", "/usr/lib/ssl",                 /* OpenSSL's configuration */
-        "/usr/share/alsa", "/etc/asound.conf",      /* ALSA's configuration */
-        "/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", "/var/cache/fontconfig",
-        "/usr/share/zoneinfo", "/etc/localtime",
+        /* ld.so.cache (dlopen's search), ssl/ (OpenSSL), asound.conf, fonts/, localtime, name
+         * resolution's hosts, resolv.conf, nsswitch.conf, host.conf, gai.conf and services,
+         * passwd (the user's name, which libcups looks up per thread), cups/client.conf: the
+         * directory, since ldconfig, a DHCP client, resolved, timedatectl or useradd
+         * replace these files by rename() (sandbox_allow_replaceable) */
+        "/etc",
+        "/usr/share/alsa",                          /* ALSA's configuration */
+        "/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontconfig",
+        "/usr/share/zoneinfo",
         "/usr/share/X11/locale",                  /* Xlib's key input (the sim board's window) */
-        "/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf",
-        "/etc/services", "/etc/passwd", /* name resolution; the user's name (libcups, per thread) */
-        "/etc/cups/client.conf",        /* libcups' client settings (each new thread) */
         "/dev",                                   /* devices opened late (/dev/urandom, ALSA): read only */
         "/proc/self",                             /* glibc, OpenSSL and the sanitizers read their own process */
         "/sys/devices/system/cpu",                /* glibc's CPU count (sysconf) */
-        "/proc/sys/vm/overcommit_memory",         /* glibc's malloc */
+        "/proc/sys/vm/overcommit_memory",         /* glibc's malloc (procfs: never replaced) */
     };
+    /* Often links into a directory where the target is replaced
+     * (/run/systemd/resolve/stub-resolv.conf, /usr/share/zoneinfo/…). */
+    static const char *const replaced[] = {"/etc/resolv.conf", "/etc/hosts", "/etc/localtime"};
+    for (size_t i = 0; i < sizeof replaced / sizeof replaced[0]; i++)
+        if (sandbox_allow_replaceable(p, replaced[i]) != KOFU_OK)
+            return KOFU_E_ARG;
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
         if (sandbox_allow_read(p, paths[i]) != KOFU_OK)
             return KOFU_E_ARG;
@@ -157,7 +169,7 @@ int sandbox_allow_system(struct sandbox_policy *p)
             return KOFU_E_ARG;
     }
 #endif
-    return allow_home(p, "XDG_CACHE_HOME", ".cache", "fontconfig");
+    return KOFU_OK;
 }
 
 int sandbox_enter_for_command(const struct kofu_config *c, const char *config_path, const char *extra)
@@ -302,6 +314,7 @@ static const char *const allowed_syscalls[] = {
     /* files and descriptors (Landlock limits which paths) */
     "read", "write", "openat", "close", "lseek", "newfstatat", "access", "readlinkat", "fcntl", "ioctl",
     "getdents64", /* fontconfig rescans a font directory it finds changed */
+    "fstatfs", "statfs", /* fontconfig, on every cache file and font directory it loads (a reload) */
     "mkdir", /* a script's record-screens (the sim board; Landlock allows it only in the test-only outputs) */
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
@@ -313,12 +326,15 @@ static const char *const allowed_syscalls[] = {
     /* waiting, time, randomness, identity */
     "poll", "clock_nanosleep", "clock_gettime", "gettimeofday", /* the last two when the vDSO cannot answer */
     "getrandom", "getuid", "geteuid", "getgid", "getegid", "uname", "getrusage",
+    "sysinfo", /* glibc's qsort, the first time it sorts more than 1 KiB (how much memory there is) */
     /* sockets: pcscd, the center, the printer, systemd's notification, the test peers */
     "connect", "sendto", "recvfrom", "getsockopt", "setsockopt", "getsockname", "getpeername", "socketpair",
     "sendmmsg", /* DNS: the A and AAAA queries of a center or printer named by host name */
     "writev", "recvmsg", "shutdown", /* the sim board's X11 window (xcb), libcups closing */
-    /* ALSA's dmix plugin (the kiosk's `default` PCM) locks its shared ring with SysV semaphores */
-    "semop", "semtimedop", "shmdt",
+    /* ALSA's dmix plugin (the kiosk's `default` PCM) locks its shared ring with SysV semaphores;
+     * closing the PCM detaches and asks whether it was the last (shmctl IPC_STAT), and the
+     * last removes the ring and its semaphores (shmctl, semctl IPC_RMID) */
+    "semop", "semtimedop", "shmdt", "shmctl", "semctl",
 };
 
 const char *const *sandbox_syscalls(void)

@@ -75,10 +75,18 @@ int sandbox_allow_read(struct sandbox_policy *p, const char *path);
 /** Test-only output: files (and directories) may be created and written in
  *  the directory that holds `path` ("." for a bare name). */
 int sandbox_allow_write_dir_of(struct sandbox_policy *p, const char *path);
+/** Keep the file at the absolute `path` readable when another program
+ *  replaces it by rename(): a Landlock rule holds an inode, so the
+ *  directory that holds the name is allowed, and when `path` is a symbolic
+ *  link, the directory that holds its target as well. KOFU_E_ARG for a
+ *  relative path or a full list. */
+int sandbox_allow_replaceable(struct sandbox_policy *p, const char *path);
 /** What kofu and its libraries read while serving, on any board: the
  *  libraries loaded late (gconv, ALSA plugins, NSS, OpenSSL providers),
- *  OpenSSL's and ALSA's configuration, fonts and fontconfig and its caches
- *  (the user's too), time zones, name resolution's files, /dev (devices
+ *  /etc (OpenSSL's, ALSA's, fontconfig's and name resolution's files, time
+ *  zone, ld.so.cache, passwd: replaced by rename() at times), the targets'
+ *  directories of /etc/resolv.conf, /etc/hosts and /etc/localtime when they
+ *  are links, fonts and fontconfig's system cache, time zones, /dev (devices
  *  opened late: read only), /proc/self and the CPU list glibc reads. */
 int sandbox_allow_system(struct sandbox_policy *p);
 /** What the configuration names: `config_path` itself, the card-CA

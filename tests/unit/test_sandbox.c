@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -20,6 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -221,6 +226,173 @@ static void test_outputs_refused_on_kiosk(void **state)
     assert_int_equal(open_errno(other_file, O_RDONLY), 0); /* still unconfined */
 }
 
+/* Calls the kiosk suite does not reach but libraries make on other paths
+ * (sandbox.c names who): allowed, not killed. */
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static int child_library_calls(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    struct statfs sfs;
+    int fd = open(allowed_file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstatfs(fd, &sfs) != 0 || statfs(dir, &sfs) != 0) /* fontconfig loading a cache */
+        return 11;
+    close(fd);
+    struct sysinfo si;
+    if (sysinfo(&si) != 0)
+        return 12;
+    static int v[4096]; /* glibc's qsort asks sysinfo above 1 KiB */
+    for (int i = 0; i < 4096; i++)
+        v[i] = 4096 - i;
+    qsort(v, 4096, sizeof v[0], cmp_int);
+    if (v[0] != 1)
+        return 13;
+    struct shmid_ds ds; /* ALSA dmix closing its ring: no such segment here */
+    if (shmctl(-1, IPC_STAT, &ds) != -1 || errno != EINVAL || semctl(-1, 0, IPC_RMID) != -1 || errno != EINVAL)
+        return 14;
+    return 0;
+}
+
+static void test_library_calls_allowed(void **state)
+{
+    (void)state;
+    int st = run_child(child_library_calls);
+    if (WIFSIGNALED(st))
+        fprintf(stderr, "killed by signal %d\n", WTERMSIG(st));
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* ---- files replaced by rename() while confined ------------------------- */
+
+/* An /etc of its own: resolv.conf a file there, hosts a link to a file in
+ * a /run of its own (as /etc/resolv.conf -> /run/systemd/resolve/…). */
+static char etc_dir[] = "/tmp/kofu-sandbox-etc-XXXXXX", run_dir[] = "/tmp/kofu-sandbox-run-XXXXXX";
+static char resolv[80], hosts_link[80], hosts_target[80];
+static bool pin_files; /* the child's policy: the files themselves, not sandbox_allow_replaceable */
+static int to_child[2], to_parent[2];
+
+static int write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* What a DHCP client or resolved does: a new file, renamed over the old. */
+static void replace_file(const char *path, const char *text)
+{
+    char tmp[100];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    assert_int_equal(write_file(tmp, text), 0);
+    assert_int_equal(rename(tmp, path), 0);
+}
+
+/* 0 and the file's first bytes in buf, or the errno of the open. */
+static int read_errno(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    return 0;
+}
+
+static int child_replaced(void)
+{
+    struct sandbox_policy p;
+    sandbox_policy_init(&p);
+    p.required = true;
+    int (*allow)(struct sandbox_policy *, const char *) = pin_files ? sandbox_allow_read : sandbox_allow_replaceable;
+    if (allow(&p, resolv) != KOFU_OK || allow(&p, hosts_link) != KOFU_OK || sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    char buf[32], go;
+    if (read_errno(resolv, buf, sizeof buf) || strcmp(buf, "old\n") || read_errno(hosts_link, buf, sizeof buf) ||
+        strcmp(buf, "old\n"))
+        return 11; /* readable before, either way */
+    if (write(to_parent[1], "e", 1) != 1 || read(to_child[0], &go, 1) != 1)
+        return 12;
+    if (pin_files) /* the rules held the old inodes: the new files are refused */
+        return read_errno(resolv, buf, sizeof buf) == EACCES && read_errno(hosts_link, buf, sizeof buf) == EACCES
+                   ? 0
+                   : 13;
+    if (read_errno(resolv, buf, sizeof buf) || strcmp(buf, "new\n"))
+        return 14;
+    if (read_errno(hosts_link, buf, sizeof buf) || strcmp(buf, "new\n"))
+        return 15;
+    if (open_errno(other_file, O_RDONLY) != EACCES) /* the directories only */
+        return 16;
+    if (open_errno(resolv, O_WRONLY) != EACCES)
+        return 17;
+    return 0;
+}
+
+/* Enter (child), replace both files (here, unconfined), let the child read. */
+static int run_replaced(bool pin)
+{
+    assert_int_equal(write_file(resolv, "old\n"), 0);
+    assert_int_equal(write_file(hosts_target, "old\n"), 0);
+    pin_files = pin;
+    assert_int_equal(pipe(to_child), 0);
+    assert_int_equal(pipe(to_parent), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_replaced());
+    char ready;
+    if (read(to_parent[0], &ready, 1) == 1) {
+        replace_file(resolv, "new\n");
+        replace_file(hosts_target, "new\n");
+        assert_int_equal(write(to_child[1], "g", 1), 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    close(to_child[0]);
+    close(to_child[1]);
+    close(to_parent[0]);
+    close(to_parent[1]);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static void test_replaced_file_still_readable(void **state)
+{
+    (void)state;
+    assert_non_null(mkdtemp(etc_dir));
+    assert_non_null(mkdtemp(run_dir));
+    snprintf(resolv, sizeof resolv, "%s/resolv.conf", etc_dir);
+    snprintf(hosts_link, sizeof hosts_link, "%s/hosts", etc_dir);
+    snprintf(hosts_target, sizeof hosts_target, "%s/hosts", run_dir);
+    assert_int_equal(symlink(hosts_target, hosts_link), 0);
+    /* What the policy holds: the link's directory and its target's. */
+    struct sandbox_policy p;
+    sandbox_policy_init(&p);
+    assert_int_equal(sandbox_allow_replaceable(&p, "resolv.conf"), KOFU_E_ARG);
+    assert_int_equal(write_file(hosts_target, "old\n"), 0);
+    assert_int_equal(sandbox_allow_replaceable(&p, hosts_link), KOFU_OK);
+    assert_int_equal(p.n_read, 2);
+    assert_string_equal(p.read[0], etc_dir);
+    assert_string_equal(p.read[1], run_dir);
+
+    assert_int_equal(run_replaced(false), 0);
+    /* A rule on the file itself loses it at the first replacement. */
+    assert_int_equal(run_replaced(true), 0);
+
+    unlink(resolv);
+    unlink(hosts_link);
+    unlink(hosts_target);
+    rmdir(etc_dir);
+    rmdir(run_dir);
+}
+
 #if !defined(__SANITIZE_ADDRESS__) /* the sanitizer runtime needs ptrace and fork */
 static int child_ptrace(void)
 {
@@ -339,6 +511,8 @@ int main(void)
         cmocka_unit_test(test_existing_thread_confined),
         cmocka_unit_test(test_test_outputs_writable),
         cmocka_unit_test(test_outputs_refused_on_kiosk),
+        cmocka_unit_test(test_replaced_file_still_readable),
+        cmocka_unit_test(test_library_calls_allowed),
         cmocka_unit_test(test_forbidden_calls_kill),
         cmocka_unit_test(test_unconfined_not_killed),
         cmocka_unit_test(test_policy_limits),

@@ -106,8 +106,10 @@ static bool main_stack_range(uintptr_t *lo, uintptr_t *hi)
     if (wipestack_main_init() != KOFU_OK)
         return false;
     size_t len = 0;
+    if (lseek(maps_fd, 0, SEEK_SET) != 0) /* (lseek and read: on the sandbox's list) */
+        return false;
     for (;;) {
-        ssize_t n = pread(maps_fd, maps_text + len, sizeof maps_text - 1 - len, (off_t)len);
+        ssize_t n = read(maps_fd, maps_text + len, sizeof maps_text - 1 - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

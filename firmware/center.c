@@ -3,6 +3,7 @@
 
 #include "b64.h"
 #include "errors.h"
+#include "kcrypto.h"
 #include "log.h"
 #include "vault.h"
 
@@ -14,8 +15,6 @@
 #include <openssl/ssl.h>
 #include <openssl/store.h>
 #include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +29,7 @@
 struct center_client {
     CURL *curl;
     char base[KOFU_CONFIG_VALUE_MAX];
-    char host[KOFU_CONFIG_VALUE_MAX]; /* center_url's host, brackets off an IPv6 literal */
-    bool host_is_ip;
+    char host[KOFU_CONFIG_VALUE_MAX]; /* center_url's host: the name its certificate must carry */
     char ca_file[KOFU_CONFIG_VALUE_MAX];
     char cert_file[KOFU_CONFIG_VALUE_MAX];
     char key_uri[KOFU_CONFIG_VALUE_MAX];
@@ -82,22 +80,13 @@ static void on_tls_info(const SSL *ssl, int where, int ret)
         c->peer_alert = ret & 0xFF;
 }
 
-/* A certificate that may sign others: CA:TRUE, or (without basic
- * constraints) a key usage for signing certificates or CRLs. */
-static bool cert_is_ca(X509 *x)
-{
-    uint32_t ku = X509_get_key_usage(x); /* UINT32_MAX when absent */
-    return X509_check_ca(x) != 0 ||
-           ((X509_get_extension_flags(x) & EXFLAG_KUSAGE) && (ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)));
-}
-
 /* OpenSSL has checked the chain, its dates and the name; the center's own
  * certificate must moreover be a leaf: a CA there could mint centers. */
 static int on_verify(int ok, X509_STORE_CTX *store)
 {
     if (!ok)
         return 0;
-    if (X509_STORE_CTX_get_error_depth(store) == 0 && cert_is_ca(X509_STORE_CTX_get_current_cert(store))) {
+    if (X509_STORE_CTX_get_error_depth(store) == 0 && kcrypto_cert_is_ca(X509_STORE_CTX_get_current_cert(store))) {
         X509_STORE_CTX_set_error(store, X509_V_ERR_INVALID_NON_CA);
         return 0;
     }
@@ -139,10 +128,7 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
     EVP_PKEY_free(key);
     if (!ok)
         return CURLE_SSL_CERTPROBLEM;
-    X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
-    X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    int named = c->host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(vp, c->host) : X509_VERIFY_PARAM_set1_host(vp, c->host, 0);
-    ok = named == 1 && pthread_once(&ctx_index_once, make_ctx_index) == 0 && ctx_index >= 0 &&
+    ok = kcrypto_expect_peer_name(SSL_CTX_get0_param(ctx), c->host) && pthread_once(&ctx_index_once, make_ctx_index) == 0 && ctx_index >= 0 &&
          SSL_CTX_set_ex_data(ctx, ctx_index, c) == 1;
     if (!ok)
         return CURLE_SSL_CONNECT_ERROR;
@@ -151,26 +137,16 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
     return CURLE_OK;
 }
 
-/* center_url's host into c->host (an IPv6 literal without its brackets). */
+/* center_url's host into c->host, as the URL writes it. */
 static bool take_host(struct center_client *c)
 {
     CURLU *u = curl_url();
     char *host = NULL;
     bool ok = u && curl_url_set(u, CURLUPART_URL, c->base, 0) == CURLUE_OK &&
-              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host;
-    if (ok) {
-        const char *h = host;
-        size_t n = strlen(h);
-        if (h[0] == '[' && n > 2 && h[n - 1] == ']')
-            h++, n -= 2;
-        ok = n < sizeof c->host;
-        if (ok) {
-            memcpy(c->host, h, n);
-            c->host[n] = '\0';
-            unsigned char addr[16];
-            c->host_is_ip = inet_pton(AF_INET, c->host, addr) == 1 || inet_pton(AF_INET6, c->host, addr) == 1;
-        }
-    }
+              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host && *host &&
+              strlen(host) < sizeof c->host;
+    if (ok)
+        memcpy(c->host, host, strlen(host) + 1);
     curl_free(host);
     curl_url_cleanup(u);
     return ok;

@@ -8,6 +8,10 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <string.h>
 
 #define RSA_MIN_BITS 2048
 #define RSA_MAX_BITS 4096
@@ -85,3 +89,31 @@ bool kcrypto_rsa_verify_sha256(kcrypto_key *key, const uint8_t *msg, size_t msg_
 bool kcrypto_random(uint8_t *p, size_t len) { return RAND_bytes(p, (int)len) == 1; }
 
 void kcrypto_key_free(kcrypto_key *key) { EVP_PKEY_free(key); }
+
+bool kcrypto_cert_is_ca(X509 *x)
+{
+    uint32_t ku = X509_get_key_usage(x); /* UINT32_MAX when absent */
+    return X509_check_ca(x) != 0 ||
+           ((X509_get_extension_flags(x) & EXFLAG_KUSAGE) && (ku & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)));
+}
+
+bool kcrypto_expect_peer_name(X509_VERIFY_PARAM *vp, const char *host)
+{
+    char bare[256];
+    size_t n = strlen(host);
+    if (n >= sizeof bare)
+        return false;
+    if (n > 2 && host[0] == '[' && host[n - 1] == ']') { /* [v6] */
+        memcpy(bare, host + 1, n - 2);
+        bare[n - 2] = '\0';
+    } else {
+        memcpy(bare, host, n + 1);
+    }
+    X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    ASN1_OCTET_STRING *ip = a2i_IPADDRESS(bare);
+    if (ip) {
+        ASN1_OCTET_STRING_free(ip);
+        return X509_VERIFY_PARAM_set1_ip_asc(vp, bare) == 1;
+    }
+    return X509_VERIFY_PARAM_set1_host(vp, bare, 0) == 1;
+}

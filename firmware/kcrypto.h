@@ -1,6 +1,7 @@
 /*
- * kcrypto.h — the few OpenSSL operations the card path needs, behind names
- * that say what they are for.
+ * kcrypto.h — the few OpenSSL operations the card path needs, and the two
+ * rules every TLS peer's certificate is held to (the center's, the
+ * printer's), behind names that say what they are for.
  *
  * Owns: nothing long-lived. Keys are EVP_PKEY from OpenSSL 3; callers free
  * them with kcrypto_key_free.
@@ -13,6 +14,8 @@
 #include <stdint.h>
 
 typedef struct evp_pkey_st kcrypto_key;
+struct x509_st;                /* OpenSSL's X509 */
+struct X509_VERIFY_PARAM_st;   /* OpenSSL's X509_VERIFY_PARAM */
 
 #define KCRYPTO_SHA256_LEN 32
 
@@ -30,5 +33,16 @@ bool kcrypto_rsa_verify_sha256(kcrypto_key *key, const uint8_t *msg, size_t msg_
 /** Fill p with len bytes from the CSPRNG. */
 bool kcrypto_random(uint8_t *p, size_t len);
 void kcrypto_key_free(kcrypto_key *key);
+
+/** Whether a certificate may sign others: CA:TRUE, or (without basic
+ *  constraints) a key usage for signing certificates or CRLs. A TLS peer's
+ *  own certificate must not be one: it could mint peers. */
+bool kcrypto_cert_is_ca(struct x509_st *x);
+/** Make vp check the name a TLS peer's certificate must carry. host is as
+ *  a URL gives it (an IPv6 literal may keep its brackets): an address
+ *  literal must be an IP subjectAltName, a name a DNS subjectAltName; the
+ *  subject's CN never counts, and no partial wildcards. false if host is
+ *  too long or vp refuses it. */
+bool kcrypto_expect_peer_name(struct X509_VERIFY_PARAM_st *vp, const char *host);
 
 #endif

@@ -2,6 +2,7 @@
 #include "printer_pin.h"
 
 #include "errors.h"
+#include "kcrypto.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -58,30 +59,6 @@ void printer_pin_free(struct printer_pin *p)
     free(p);
 }
 
-/* The host check the leaf must pass: an address literal is matched
- * against IP SANs only, a name against DNS SANs (no partial wildcards). */
-static bool set_host(X509_VERIFY_PARAM *vp, const char *host)
-{
-    char bare[256];
-    size_t n = strlen(host);
-    if (n >= sizeof bare)
-        return false;
-    /* [v6] as httpSeparateURI leaves it */
-    if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
-        memcpy(bare, host + 1, n - 2);
-        bare[n - 2] = '\0';
-    } else {
-        memcpy(bare, host, n + 1);
-    }
-    ASN1_OCTET_STRING *ip = a2i_IPADDRESS(bare);
-    if (ip) {
-        ASN1_OCTET_STRING_free(ip);
-        return X509_VERIFY_PARAM_set1_ip_asc(vp, bare) == 1;
-    }
-    X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    return X509_VERIFY_PARAM_set1_host(vp, bare, 0) == 1;
-}
-
 int printer_pin_check(const struct printer_pin *pin, const char *host, const uint8_t *const der[],
                       const size_t len[], size_t n)
 {
@@ -119,7 +96,7 @@ int printer_pin_check(const struct printer_pin *pin, const char *host, const uin
     }
     /* A CA presented as the printer's own certificate could sign for any
      * printer: refused even when it is the pinned one. */
-    if (X509_check_ca(leaf) != 0)
+    if (kcrypto_cert_is_ca(leaf))
         goto out;
     if (X509_STORE_CTX_init(ctx, store, leaf, rest) != 1) {
         rc = KOFU_E_NOMEM;
@@ -130,7 +107,7 @@ int printer_pin_check(const struct printer_pin *pin, const char *host, const uin
      * own certificate, not only a root. */
     X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_PARTIAL_CHAIN);
     X509_VERIFY_PARAM_set_purpose(vp, X509_PURPOSE_SSL_SERVER);
-    if (!set_host(vp, host))
+    if (!kcrypto_expect_peer_name(vp, host))
         goto out;
     if (X509_verify_cert(ctx) == 1)
         rc = KOFU_OK;

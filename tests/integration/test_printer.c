@@ -566,6 +566,11 @@ static void test_pin_check(void **state)
     /* Expired, under the right anchor (the center PKI has one). */
     assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center.pem", NULL), KOFU_OK);
     assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center-expired.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    /* The printer is held to the center's two rules: its name only in the
+     * subject's CN, or a leaf that may sign certificates, is refused. */
+    assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center-nosan.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(check("pki/center-ca.pem", "localhost", "pki/center-certsign.pem", NULL),
+                     KOFU_E_PRINTER_UNTRUSTED);
     /* A client certificate is not a server's. */
     assert_int_equal(check("pki/kiosk-ca.pem", "localhost", "pki/kiosk.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
     /* No chain, bytes that are no certificate, trailing bytes. */

@@ -36,7 +36,9 @@ static const struct board *default_board(void)
 
 const char *board_name(void) { return default_board()->name; }
 
-bool board_build_runs_scripts(void) { return default_board() == &board_sim; }
+bool board_is_product(const struct board *b) { return b != &board_sim; }
+
+bool board_build_runs_scripts(void) { return !board_is_product(default_board()); }
 
 const struct card_reader_ops *board_card_reader(void) { return default_board()->card_reader; }
 

@@ -51,6 +51,10 @@ const struct board_display *board_find_display(const struct board *b, const char
 
 /** The default board's name ("sim", "kiosk"). */
 const char *board_name(void);
+/** Whether b is a board a kiosk runs on (every board but sim): there kofu
+ *  fails closed where a safeguard cannot be had (the whole process locked in
+ *  memory, the sandbox, a stack wipe) and runs no script. */
+bool board_is_product(const struct board *b);
 /** Whether this build may run scripted sessions (`kofu run --script`):
  *  only a build for the sim board. A build meant for a kiosk (BOARD=kiosk)
  *  refuses them whatever --board says: a script can take screenshots and

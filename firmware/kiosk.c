@@ -1042,7 +1042,7 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     int locked = vault_lock_process();
     if (locked != KOFU_OK) {
         kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
-        if (k->board == &board_kiosk) {
+        if (board_is_product(k->board)) {
             fprintf(stderr, "kofu: %s\n", kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN));
             return KIOSK_EXIT_DEVICE;
         }
@@ -1081,18 +1081,14 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
 static int confine(struct kiosk *k, const struct kiosk_options *o)
 {
     static struct sandbox_policy p;
-    sandbox_policy_init(&p);
-    bool sim = !strcmp(k->board->name, "sim");
-    p.required = !sim;
-    p.test_outputs = sim && k->script;
+    int rc = sandbox_policy_for_config(&p, &k->cfg, config_path_for_command(o->config_path));
+    p.required = board_is_product(k->board);
+    p.test_outputs = !p.required && k->script;
     /* The fonts were loaded at start-up: fontconfig's periodic rescan (every
      * 30 s in Debian's fonts.conf) could only reload them mid-visit, inside
      * the sandbox. It fails only without a configuration, i.e. no fonts,
      * and a rescan would still be allowed (sandbox.c): not a reason to stop. */
     (void)FcConfigSetRescanInterval(NULL, 0);
-    int rc = sandbox_allow_system(&p);
-    if (rc == KOFU_OK)
-        rc = sandbox_allow_config(&p, &k->cfg, config_path_for_command(o->config_path));
     if (rc == KOFU_OK && p.test_outputs)
         rc = kiosk_script_outputs(k, &p);
     if (rc == KOFU_OK)
@@ -1196,7 +1192,7 @@ static void loop(struct kiosk *k)
                 kofu_log(KOFU_LOG_ERROR, EV_VAULT_WIPE, KOFU_E_INTERNAL, 0);
                 /* A kiosk that cannot wipe stops serving (and is restarted
                  * by its service manager: a new process holds nothing). */
-                if (k->board == &board_kiosk) {
+                if (board_is_product(k->board)) {
                     k->exit_code = KIOSK_EXIT_DEVICE;
                     k->quit = true;
                 }
@@ -1229,7 +1225,7 @@ int kiosk_run(const struct kiosk_options *o)
     k->notify_fd = -1;
     const char *wd = getenv("WATCHDOG_USEC");
     k->watchdog_ms = wd ? strtoull(wd, NULL, 10) / 1000u : 0;
-    if (o->script_path && strcmp(o->board->name, "sim")) {
+    if (o->script_path && board_is_product(o->board)) {
         fprintf(stderr, "kofu: --script drives the sim board only / スクリプトは sim ボードでのみ使えます\n");
         return KIOSK_EXIT_USAGE;
     }

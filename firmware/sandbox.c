@@ -172,13 +172,17 @@ int sandbox_allow_system(struct sandbox_policy *p)
     return KOFU_OK;
 }
 
+int sandbox_policy_for_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path)
+{
+    sandbox_policy_init(p);
+    int rc = sandbox_allow_system(p);
+    return rc == KOFU_OK ? sandbox_allow_config(p, c, config_path) : rc;
+}
+
 int sandbox_enter_for_command(const struct kofu_config *c, const char *config_path, const char *extra)
 {
     static struct sandbox_policy p;
-    sandbox_policy_init(&p);
-    int rc = sandbox_allow_system(&p);
-    if (rc == KOFU_OK)
-        rc = sandbox_allow_config(&p, c, config_path);
+    int rc = sandbox_policy_for_config(&p, c, config_path);
     if (rc == KOFU_OK && extra && *extra)
         rc = sandbox_allow_read(&p, extra);
     return rc == KOFU_OK ? sandbox_enter(&p, NULL) : KOFU_E_SANDBOX;

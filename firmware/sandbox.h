@@ -93,6 +93,9 @@ int sandbox_allow_system(struct sandbox_policy *p);
  *  directory, the pinned center CA, the kiosk's certificate and key file
  *  (not a provider URI), the SHC key set, the VDS-NC CSCA, the prompts. */
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path);
+/** The policy every kofu command starts from: empty (sandbox_policy_init),
+ *  then the system's paths and the configuration's. */
+int sandbox_policy_for_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path);
 
 /** The technicians' commands (`kofu card read`, `kofu center ping`), once
  *  their reader or center client is set up: the system's paths, the

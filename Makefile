@@ -21,26 +21,26 @@ HARDEN   := -fPIE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 OPT      := -O1 -g
 endif
 BOARD    ?= sim
-CPPFLAGS += -D_GNU_SOURCE -DKOFU_BOARD='"$(BOARD)"' -Ifirmware -Idrivers -Iui -Iboard -Itests -Itests/cardsim -Itests/printer
+CPPFLAGS += -D_GNU_SOURCE -DKOFU_BOARD='"$(BOARD)"' -Ifirmware -I.
 CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS)) $(CUPS_CFLAGS)
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(CUPS_LIBS) -lm
 
 # The firmware core, shared by kofu, the tests and the fuzzers.
 # Every driver and both boards are in every build (`kofu run --board NAME`).
-CORE_SRC := $(filter-out firmware/main.c firmware/wipefree.c,$(wildcard firmware/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
+CORE_SRC := $(filter-out firmware/cli/main.c firmware/base/wipefree.c,$(wildcard firmware/*/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
             $(wildcard ui/*.c) board/board.c $(wildcard board/*/board.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
-KOFU_SRC := firmware/main.c
-# The wiping free() (firmware/wipefree.c) goes into the product only, and
+KOFU_SRC := firmware/cli/main.c
+# The wiping free() (firmware/base/wipefree.c) goes into the product only, and
 # not under ASan, which owns the allocator there.
 ifeq ($(SAN),1)
 KOFU_EXTRA_OBJ :=
 else
-KOFU_EXTRA_OBJ := $(BUILD)/obj/firmware/wipefree.o
+KOFU_EXTRA_OBJ := $(BUILD)/obj/firmware/base/wipefree.o
 endif
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
-CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/bytes.o
+CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
 # centersim: the reference certificate center (tests/centersim/README.md).
 CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
 CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
@@ -83,14 +83,14 @@ $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(HARNESS_OBJ) $(BUIL
 FUZZ_CC   ?= clang
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_CORE := firmware/bytes.c firmware/kenhojo.c firmware/kcrypto.c firmware/vault.c \
-             firmware/log.c firmware/errors.c drivers/card_reader.c firmware/center.c \
-             firmware/b64.c firmware/config.c firmware/jcs.c firmware/shc.c firmware/vds.c \
-             firmware/jsonv.c drivers/wav.c drivers/payment_serial/payment_line.c drivers/ipp/printer_pin.c
+FUZZ_CORE := firmware/base/bytes.c firmware/card/kenhojo.c firmware/base/kcrypto.c firmware/base/vault.c \
+             firmware/base/log.c firmware/base/errors.c drivers/card_reader.c firmware/center/center.c \
+             firmware/base/b64.c firmware/base/config.c firmware/base/jcs.c firmware/verify/shc.c firmware/verify/vds.c \
+             firmware/base/jsonv.c drivers/wav.c drivers/payment/serial_line.c drivers/printer/ipp_pin.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-              -D_GNU_SOURCE -Ifirmware -Idrivers -Wall -Wextra -Werror
+              -D_GNU_SOURCE -Ifirmware -I. -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*.h drivers/*.h tests/fuzz/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
 
@@ -102,7 +102,7 @@ $(BUILD)/libkofu.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/kofu: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The same firmware built for the kiosk board (only board.c differs), for
@@ -110,7 +110,7 @@ $(BUILD)/kofu: $(BUILD)/obj/firmware/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
 $(BUILD)/obj/board/board-kiosk-build.o: board/board.c
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -DKOFU_BOARD=%,$(CPPFLAGS)) -DKOFU_BOARD='"kiosk"' $(CFLAGS) -c $< -o $@
-$(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/obj/board/board-kiosk-build.o $(BUILD)/libkofu.a
+$(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/obj/board/board-kiosk-build.o $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)

@@ -1,5 +1,5 @@
 /* board.c — see board.h. */
-#include "board.h"
+#include "board/board.h"
 
 #include <string.h>
 

@@ -12,12 +12,12 @@
 #ifndef KOFU_BOARD_H
 #define KOFU_BOARD_H
 
-#include "audio.h"
-#include "card_reader.h"
-#include "display.h"
-#include "input.h"
-#include "payment.h"
-#include "printer.h"
+#include "drivers/audio.h"
+#include "drivers/card_reader.h"
+#include "drivers/display.h"
+#include "drivers/input.h"
+#include "drivers/payment.h"
+#include "drivers/printer.h"
 
 #include <stdbool.h>
 

@@ -1,7 +1,7 @@
 /* card_reader.c — see card_reader.h. */
-#include "card_reader.h"
+#include "drivers/card_reader.h"
 
-#include "errors.h"
+#include "base/errors.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /*
  * card_reader.h — the card-reader device class.
  *
- * Owns: struct card_reader_ops, which a driver implements (drivers/pcsc/ is
+ * Owns: struct card_reader_ops, which a driver implements (drivers/card_reader/pcsc.c is
  * the PC/SC one), and the device-independent APDU exchange on top of it:
  * short APDUs only, with 61xx (GET RESPONSE) and 6Cxx (resend with the
  * right Le) handled here once for every driver.

@@ -1,7 +1,7 @@
 /*
  * printer.h — the printer device class.
  *
- * Owns: struct printer_ops, which a driver implements (drivers/ipp/ is the
+ * Owns: struct printer_ops, which a driver implements (drivers/printer/ipp.c is the
  * libcups one), the device-independent status and job-result types, and the
  * one rule every driver shares: which printer conditions stop a print and
  * which kofu_err each of them is (printer_status_error, printer_job_error).
@@ -17,7 +17,7 @@
 #ifndef KOFU_PRINTER_H
 #define KOFU_PRINTER_H
 
-#include "errors.h"
+#include "base/errors.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* wav.c — see wav.h. */
-#include "wav.h"
+#include "drivers/wav.h"
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <string.h>
 

@@ -12,7 +12,7 @@
  * refused: other sample formats, a chunk or RIFF length that runs past the
  * end of the file (a truncated file, or a streaming writer's 0xFFFFFFFF),
  * a second "fmt ", a "data" before "fmt ". Parsing goes through the
- * bounds-checked cursor (firmware/bytes.h): no length from the file is
+ * bounds-checked cursor (firmware/base/bytes.h): no length from the file is
  * ever used for pointer arithmetic.
  */
 #ifndef KOFU_WAV_H

@@ -1,10 +1,11 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
+#include "base/clock.h"
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,12 +46,6 @@ const char *harness_path(int slot, const char *rel)
     return b;
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int ms)
 {
@@ -162,7 +157,7 @@ int harness_start_pcscd(struct harness *h)
     h->pcscd = spawn(argv, log, -1);
     if (h->pcscd < 0)
         return -1;
-    for (long end = now_ms() + 5000; now_ms() < end; sleep_ms(5)) {
+    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; sleep_ms(5)) {
         struct stat st;
         if (stat(PCSCD_SOCKET, &st) == 0)
             return 0;
@@ -181,8 +176,8 @@ static int wait_ready(int fd, int timeout_ms, const char *ready)
 {
     char buf[256];
     size_t n = 0;
-    long end = now_ms() + timeout_ms;
-    while (now_ms() < end) {
+    long end = kofu_mono_ms() + timeout_ms;
+    while (kofu_mono_ms() < end) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 50) <= 0)
             continue;
@@ -293,7 +288,7 @@ int harness_wait_card(struct harness *h, bool present, int timeout_ms)
     st.szReader = h->reader;
     st.dwCurrentState = SCARD_STATE_UNAWARE;
     int rc = -1;
-    for (long end = now_ms() + timeout_ms; now_ms() < end;) {
+    for (long end = kofu_mono_ms() + timeout_ms; kofu_mono_ms() < end;) {
         LONG rv = SCardGetStatusChange(ctx, 200, &st, 1);
         if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
             break;
@@ -507,7 +502,7 @@ int harness_center_get(struct harness *h, const char *path, const char *dest)
 
 struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, const char *card_ca_dir)
 {
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct card_reader r = {&pcsc_card_reader_ops, NULL, 0};
     struct kenhojo_session s;
     struct kenhojo_card_data *d = kenhojo_card_data_new();
     int tries;
@@ -530,9 +525,7 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
 
 double harness_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+    return kofu_mono_ms_f();
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -1,8 +1,8 @@
 /* document.c — see document.h. */
-#include "document.h"
+#include "ui/document.h"
 
-#include "errors.h"
-#include "qr.h"
+#include "base/errors.h"
+#include "ui/qr.h"
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>

@@ -33,7 +33,7 @@
 #ifndef KOFU_DOCUMENT_H
 #define KOFU_DOCUMENT_H
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <cairo.h>
 #include <pango/pango.h>

@@ -1,9 +1,9 @@
 /* qr.c — see qr.h. */
-#include "qr.h"
+#include "ui/qr.h"
 
-#include "shc.h"
+#include "verify/shc.h"
 
-#include "errors.h"
+#include "base/errors.h"
 
 #include <errno.h>
 #include <math.h>

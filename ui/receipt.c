@@ -1,7 +1,7 @@
 /* receipt.c — see receipt.h. */
-#include "receipt.h"
+#include "ui/receipt.h"
 
-#include "errors.h"
+#include "base/errors.h"
 
 #include <pango/pangocairo.h>
 

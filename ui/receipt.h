@@ -11,8 +11,8 @@
 #ifndef KOFU_RECEIPT_H
 #define KOFU_RECEIPT_H
 
-#include "bytes.h"
-#include "document.h"
+#include "base/bytes.h"
+#include "ui/document.h"
 
 #include <stdint.h>
 

@@ -19,10 +19,10 @@
  *
  * Not thread-safe: one UI thread draws.
  */
-#include "screens.h"
+#include "ui/screens.h"
 
-#include "document.h"
-#include "screens_words.h"
+#include "ui/document.h"
+#include "ui/screens_words.h"
 
 #include <errno.h>
 #include <math.h>

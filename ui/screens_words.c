@@ -1,6 +1,6 @@
 /* screens_words.c — see screens_words.h. Polite kiosk Japanese (です・ます,
  * お〜ください) and plain, natural English. */
-#include "screens_words.h"
+#include "ui/screens_words.h"
 
 #include <stdio.h>
 #include <string.h>

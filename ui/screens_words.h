@@ -9,7 +9,7 @@
 #ifndef KOFU_SCREENS_WORDS_H
 #define KOFU_SCREENS_WORDS_H
 
-#include "errors.h"
+#include "base/errors.h"
 
 #include <stddef.h>
 

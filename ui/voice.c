@@ -16,7 +16,7 @@
  * strings are for the synthesiser only; the screens have their own text.
  * The English words are plain ASCII.
  */
-#include "voice.h"
+#include "ui/voice.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -135,7 +135,7 @@ static const struct voice_words voice_tries_words[VOICE_TRIES_MAX] = {
 #define ASK_OFFICE_JA "おすまいの しくちょうそんの まどぐちに ごそうだんください。"
 #define ASK_OFFICE_EN "Please contact your municipal office."
 
-/* One per entry of firmware/errors.c (test_voice checks both ways). The
+/* One per entry of firmware/base/errors.c (test_voice checks both ways). The
  * words follow errors.c's, said rather than read. */
 static const struct voice_words voice_error_words[] = {
     {"error-ok", "てつづきを しゅうりょうしました。", "The procedure has ended."},

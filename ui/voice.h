@@ -13,8 +13,8 @@
 #ifndef KOFU_VOICE_H
 #define KOFU_VOICE_H
 
-#include "errors.h"
-#include "session.h"
+#include "base/errors.h"
+#include "session/session.h"
 
 #include <stddef.h>
 

@@ -3,20 +3,20 @@
  * framebuffer, evdev touch panel and tray sensor, ALSA speaker, and the
  * coin and note acceptor on a serial port (docs/payment.md).
  */
-#include "board.h"
+#include "board/board.h"
 
-#include "alsa/audio_alsa.h"
-#include "evdev/input_evdev.h"
-#include "fbdev/display_fbdev.h"
-#include "ipp/printer_ipp.h"
-#include "payment_serial/payment_serial.h"
-#include "pcsc/reader_pcsc.h"
+#include "drivers/audio/alsa.h"
+#include "drivers/input/evdev.h"
+#include "drivers/display/fbdev.h"
+#include "drivers/printer/ipp.h"
+#include "drivers/payment/serial.h"
+#include "drivers/card_reader/pcsc.h"
 
 const struct board board_kiosk = {
     .name = "kiosk",
-    .card_reader = &pcsc_reader_ops,
+    .card_reader = &pcsc_card_reader_ops,
     .printer = &ipp_printer_ops,
-    .payment = &payment_serial_ops,
+    .payment = &serial_payment_ops,
     .audio = &alsa_audio_ops,
     .displays = {
         {.name = "fbdev", .display = &fbdev_display_ops, .input = &evdev_input_ops},

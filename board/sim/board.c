@@ -4,21 +4,21 @@
  * audio sink, and the screen in memory (headless, the default) or in an
  * X11 window with the mouse as touch (Xvfb in tests).
  */
-#include "board.h"
+#include "board/board.h"
 
-#include "audio_record/audio_record.h"
-#include "headless/display_headless.h"
-#include "ipp/printer_ipp.h"
-#include "payment_sim/payment_sim.h"
-#include "pcsc/reader_pcsc.h"
-#include "x11/x11.h"
+#include "drivers/audio/record.h"
+#include "drivers/display/headless.h"
+#include "drivers/printer/ipp.h"
+#include "drivers/payment/sim.h"
+#include "drivers/card_reader/pcsc.h"
+#include "drivers/display/x11.h"
 
 const struct board board_sim = {
     .name = "sim",
-    .card_reader = &pcsc_reader_ops,
+    .card_reader = &pcsc_card_reader_ops,
     .printer = &ipp_printer_ops,
-    .payment = &payment_sim_ops,
-    .audio = &audio_record_ops,
+    .payment = &sim_payment_ops,
+    .audio = &record_audio_ops,
     .displays = {
         {.name = "headless", .display = &headless_display_ops, .input = NULL},
         {.name = "x11", .display = &x11_display_ops, .input = &x11_input_ops},

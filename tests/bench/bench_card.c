@@ -5,13 +5,13 @@
  * integrity signature, hashes, presence challenge). Medians, with the
  * budget beside each figure.
  */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
-#include "vault.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
+#include "base/vault.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +60,7 @@ int main(void)
         fprintf(stderr, "bench: could not start pcscd + cardsim\n");
         goto out;
     }
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct card_reader r = {&pcsc_card_reader_ops, NULL, 0};
     if (r.ops->open(&r.ctx, h.reader) != KOFU_OK || r.ops->connect(r.ctx, NULL, NULL) != KOFU_OK)
         goto out;
 

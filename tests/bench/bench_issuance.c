@@ -5,21 +5,21 @@
  * printer (ippeveprinter) until the job is completed; and the PDF's size.
  * Real peers: pcscd + cardsim for the card, centersim over TLS 1.3.
  */
-#include "harness.h"
-#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
+#include "tests/printer/printer_harness.h"
 
-#include "bytes.h"
-#include "card_reader.h"
-#include "center.h"
-#include "certificate.h"
-#include "config.h"
-#include "document.h"
-#include "errors.h"
-#include "ipp/printer_ipp.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
-#include "vault.h"
+#include "base/bytes.h"
+#include "drivers/card_reader.h"
+#include "center/center.h"
+#include "verify/certificate.h"
+#include "base/config.h"
+#include "ui/document.h"
+#include "base/errors.h"
+#include "drivers/printer/ipp.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
+#include "base/vault.h"
 
 #include <stdio.h>
 #include <stdlib.h>

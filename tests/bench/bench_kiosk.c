@@ -8,8 +8,8 @@
  * the on-screen preview + printer readiness, print until completed) and the
  * peak resident memory. Medians of RUNS runs, each with its budget.
  */
-#include "harness.h"
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/printer/printer_harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>

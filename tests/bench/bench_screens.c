@@ -6,11 +6,11 @@
  * CONFIRM with its certificate preview), Japanese and English alternating as
  * a resident switching languages would. Needs nothing external.
  */
-#include "harness.h"
-#include "tools/screens_samples.h"
+#include "tests/harness.h"
+#include "tests/tools/screens_samples.h"
 
-#include "screens.h"
-#include "session.h"
+#include "ui/screens.h"
+#include "session/session.h"
 
 #include <stdio.h>
 

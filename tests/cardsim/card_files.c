@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 #define CFILES_SHA256_LEN 32
 

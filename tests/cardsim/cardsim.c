@@ -38,7 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bytes.h"
+#include "base/bytes.h"
+#include "base/clock.h"
 #include "card.h"
 #include "card_files.h"
 #include "resident.h"
@@ -173,12 +174,6 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
 
 /* ---- time and signals ----------------------------------------------------- */
 
-static long long cs_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* SIGTERM/SIGINT arrive through a signalfd so the poll loop (and every wait)
  * sees them without races. */
@@ -206,8 +201,8 @@ static void cs_signal_drain(cs_sim *s)
 /* Sleeps ms milliseconds, cut short by SIGTERM/SIGINT (which sets quit). */
 static void cs_sleep(cs_sim *s, long long ms)
 {
-    long long end = cs_now_ms() + ms;
-    for (long long left = ms; left > 0 && !s->quit; left = end - cs_now_ms()) {
+    long long end = kofu_mono_ms() + ms;
+    for (long long left = ms; left > 0 && !s->quit; left = end - kofu_mono_ms()) {
         struct pollfd p = {.fd = s->sig, .events = POLLIN};
         if (poll(&p, 1, (int)left) > 0)
             cs_signal_drain(s);
@@ -248,9 +243,9 @@ static int cs_connect(cs_sim *s)
         fprintf(stderr, "cardsim: %s: %s\n", s->opt.host, gai_strerror(rc));
         return -1;
     }
-    long long deadline = cs_now_ms() + CS_CONNECT_TIMEOUT_MS;
+    long long deadline = kofu_mono_ms() + CS_CONNECT_TIMEOUT_MS;
     int fd = cs_try_connect(res);
-    while (fd < 0 && !s->quit && cs_now_ms() < deadline) {
+    while (fd < 0 && !s->quit && kofu_mono_ms() < deadline) {
         cs_sleep(s, CS_CONNECT_RETRY_MS);
         if (!s->quit)
             fd = cs_try_connect(res);

@@ -1,14 +1,14 @@
 /* api.c — see api.h. */
 #include "api.h"
 
-#include "b64.h"
-#include "bytes.h"
+#include "base/b64.h"
+#include "base/bytes.h"
 #include "clock.h"
 #include "idem.h"
-#include "wipeheap.h"
-#include "kcrypto.h"
-#include "kenhojo.h"
-#include "vault.h"
+#include "base/wipeheap.h"
+#include "base/kcrypto.h"
+#include "card/kenhojo.h"
+#include "base/vault.h"
 
 #include <jansson.h>
 #include <openssl/core_names.h>

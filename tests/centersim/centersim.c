@@ -38,11 +38,11 @@
 #include "clock.h"
 #include "cslog.h"
 #include "fault.h"
-#include "wipeheap.h"
+#include "base/wipeheap.h"
 #include "server.h"
 #include "shc.h"
 #include "store.h"
-#include "vault.h"
+#include "base/vault.h"
 #include "vds.h"
 
 #define CS_EXIT_OTHER 1

@@ -1,7 +1,7 @@
 /* cslog.c — see cslog.h. */
 #include "cslog.h"
 
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * cslog.h — centersim's log: request lines and events, never resident data.
  *
  * Owns: the log sink (stderr, prefixed "centersim: ") and the names of
- * methods, routes and events. Like firmware/log.h, the API takes only
+ * methods, routes and events. Like firmware/base/log.h, the API takes only
  * enums and numbers, so no name, My Number or card byte can reach a log
  * line whatever a caller does; the strings printed come from tables here
  * and in kenhojo (kenhojo_auth_name).

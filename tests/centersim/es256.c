@@ -1,7 +1,7 @@
 /* es256.c — see es256.h. */
 #include "es256.h"
 
-#include "b64.h"
+#include "base/b64.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

@@ -2,7 +2,7 @@
 #include "server.h"
 
 #include "clock.h"
-#include "wipeheap.h"
+#include "base/wipeheap.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

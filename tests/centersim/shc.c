@@ -1,9 +1,9 @@
 /* shc.c — see shc.h. */
 #include "shc.h"
 
-#include "b64.h"
+#include "base/b64.h"
 #include "es256.h"
-#include "wipeheap.h"
+#include "base/wipeheap.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

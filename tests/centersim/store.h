@@ -19,7 +19,7 @@
 #ifndef CENTERSIM_STORE_H
 #define CENTERSIM_STORE_H
 
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,11 +1,11 @@
 /* vds.c — see vds.h. */
 #include "vds.h"
 
-#include "b64.h"
-#include "bytes.h"
+#include "base/b64.h"
+#include "base/bytes.h"
 #include "es256.h"
-#include "jcs.h"
-#include "wipeheap.h"
+#include "base/jcs.h"
+#include "base/wipeheap.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>

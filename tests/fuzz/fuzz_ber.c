@@ -1,12 +1,12 @@
 /*
- * fuzz_ber.c — the cursor and BER-TLV API (firmware/bytes.h) on arbitrary
+ * fuzz_ber.c — the cursor and BER-TLV API (firmware/base/bytes.h) on arbitrary
  * bytes: walk the input as nested TLVs (into constructed tags, bounded
  * depth), resynchronising byte by byte after a failure, and check the
  * cursor rules: a failed call leaves the cursor unchanged, peek never
  * consumes, views stay inside their parent, and a TLV re-encoded with the
  * builder parses back to the same tag and value.
  */
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <stdbool.h>
 #include <stddef.h>

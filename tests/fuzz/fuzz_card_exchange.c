@@ -14,10 +14,10 @@
  */
 #include "fuzz_common.h"
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "vault.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "base/vault.h"
 
 struct feed {
     const uint8_t *p;

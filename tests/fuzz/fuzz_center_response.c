@@ -1,13 +1,13 @@
 /*
  * fuzz_center_response.c — the kiosk's parsers of what the certificate
- * center answers (firmware/center.c): /config, a certificate (domestic and
+ * center answers (firmware/center/center.c): /config, a certificate (domestic and
  * overseas), and a typed refusal. The first input byte picks the parser.
  */
 #include "fuzz_common.h"
 
-#include "center.h"
-#include "errors.h"
-#include "vault.h"
+#include "center/center.h"
+#include "base/errors.h"
+#include "base/vault.h"
 
 #include <string.h>
 

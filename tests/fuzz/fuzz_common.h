@@ -2,7 +2,7 @@
 #ifndef KOFU_FUZZ_COMMON_H
 #define KOFU_FUZZ_COMMON_H
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <stdbool.h>
 #include <stddef.h>

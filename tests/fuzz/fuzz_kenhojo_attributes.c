@@ -1,6 +1,6 @@
 /* fuzz_kenhojo_attributes.c — kenhojo_parse_attributes (EF 0002). */
 #include "fuzz_common.h"
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

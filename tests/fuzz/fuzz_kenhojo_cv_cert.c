@@ -1,9 +1,9 @@
 /* fuzz_kenhojo_cv_cert.c — kenhojo_parse_cv_cert (EF 0004), and turning the
  * certified key into an OpenSSL key the way kenhojo_authenticate does. */
 #include "fuzz_common.h"
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
-#include "kcrypto.h"
+#include "base/kcrypto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

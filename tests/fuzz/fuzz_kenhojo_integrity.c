@@ -1,8 +1,8 @@
 /* fuzz_kenhojo_integrity.c — kenhojo_parse_integrity (EF 0003). */
 #include "fuzz_common.h"
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
-#include "kcrypto.h"
+#include "base/kcrypto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

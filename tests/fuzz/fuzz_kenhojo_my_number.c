@@ -1,6 +1,6 @@
 /* fuzz_kenhojo_my_number.c — kenhojo_parse_my_number (EF 0001). */
 #include "fuzz_common.h"
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

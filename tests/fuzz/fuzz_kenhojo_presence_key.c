@@ -1,6 +1,6 @@
 /* fuzz_kenhojo_presence_key.c — kenhojo_parse_presence_key (EF 0007). */
 #include "fuzz_common.h"
-#include "kenhojo.h"
+#include "card/kenhojo.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

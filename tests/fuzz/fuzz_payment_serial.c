@@ -1,6 +1,6 @@
 /*
  * fuzz_payment_serial.c — the coin and note acceptor's line layer
- * (drivers/payment_serial/payment_line.h) on arbitrary bytes, as they would
+ * (drivers/payment/serial_line.h) on arbitrary bytes, as they would
  * arrive from the serial port: cut into lines under the cap, each parsed.
  * Checks: no line is longer than PAYMENT_LINE_MAX; a line views the
  * reader's own buffer; every accepted message prints back to exactly the
@@ -8,16 +8,16 @@
  * range; a refused line leaves the message zeroed.
  */
 #include "fuzz_common.h"
-#include "payment_serial/payment_line.h"
+#include "drivers/payment/serial_line.h"
 
 #include <stdio.h>
 
-static void check_line(const struct payment_line_reader *r, kofu_cur line)
+static void check_line(const struct serial_line_reader *r, kofu_cur line)
 {
     CHECK(cur_len(&line) <= PAYMENT_LINE_MAX);
     CHECK(view_inside(r->buf, sizeof r->buf, line));
     struct payment_msg m;
-    enum payment_msg_kind kind = payment_line_parse(line, &m);
+    enum payment_msg_kind kind = serial_line_parse(line, &m);
     CHECK(kind == m.kind);
     char again[PAYMENT_LINE_MAX + 32];
     int n = -1;
@@ -43,12 +43,12 @@ static void check_line(const struct payment_line_reader *r, kofu_cur line)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct payment_line_reader r;
-    payment_line_reader_init(&r);
+    struct serial_line_reader r;
+    serial_line_reader_init(&r);
     size_t since_lf = 0;
     for (size_t i = 0; i < size; i++) {
         kofu_cur line;
-        enum payment_line_status st = payment_line_push(&r, data[i], &line);
+        enum serial_line_status st = serial_line_push(&r, data[i], &line);
         since_lf = data[i] == '\n' ? 0 : since_lf + 1;
         if (st == PAYMENT_LINE_READY)
             check_line(&r, line);
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct payment_msg m;
     kofu_cur whole;
     cur_init(&whole, data, size);
-    if (payment_line_parse(whole, &m) != PAYMENT_MSG_INVALID)
+    if (serial_line_parse(whole, &m) != PAYMENT_MSG_INVALID)
         CHECK(size <= 4 + PAYMENT_ERR_CODE_MAX); /* "ERR " and the longest code is the longest message */
     return 0;
 }

@@ -1,14 +1,14 @@
 /*
  * fuzz_printer_pin.c — the printer's certificate chain as a printer sends it
- * (drivers/ipp/printer_pin.h) on arbitrary bytes. The input is a chain of
+ * (drivers/printer/ipp_pin.h) on arbitrary bytes. The input is a chain of
  * certificates, each as a 2-byte big-endian length and that many DER bytes;
  * the host is "localhost" or "127.0.0.1" by the first byte. The pin is a
  * fresh self-signed certificate made at start, so no input can chain to it
  * but one the fuzzer would have to sign: the check must answer
  * KOFU_E_PRINTER_UNTRUSTED (or KOFU_OK) and never crash or leak.
  */
-#include "errors.h"
-#include "ipp/printer_pin.h"
+#include "base/errors.h"
+#include "drivers/printer/ipp_pin.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@
             abort();    \
     } while (0)
 
-static struct printer_pin *pin;
+static struct ipp_pin *pin;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -51,7 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     FILE *f = fdopen(fd, "w");
     CHECK(f && PEM_write_X509(f, x) == 1);
     fclose(f);
-    CHECK(printer_pin_load(path, &pin) == KOFU_OK);
+    CHECK(ipp_pin_load(path, &pin) == KOFU_OK);
     unlink(path);
     X509_free(x);
     EVP_PKEY_free(key);
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len[n++] = l;
         at += l;
     }
-    int rc = printer_pin_check(pin, host, der, len, n);
+    int rc = ipp_pin_check(pin, host, der, len, n);
     CHECK(rc == KOFU_E_PRINTER_UNTRUSTED || rc == KOFU_OK);
     CHECK(n != 0 || rc == KOFU_E_PRINTER_UNTRUSTED);
     return 0;

@@ -12,10 +12,10 @@
  * is committed), so the seed corpus's signed cards verify. */
 #define ZLIB_CONST
 #include "fuzz_common.h"
-#include "shc.h"
+#include "verify/shc.h"
 
-#include "b64.h"
-#include "vault.h"
+#include "base/b64.h"
+#include "base/vault.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>

@@ -10,12 +10,12 @@
  * material is committed) and the certificates made with fixed names, so the
  * seed corpus's seals chain to the CSCA of every run. */
 #include "fuzz_common.h"
-#include "vds.h"
+#include "verify/vds.h"
 
-#include "b64.h"
-#include "jcs.h"
-#include "kcrypto.h"
-#include "vault.h"
+#include "base/b64.h"
+#include "base/jcs.h"
+#include "base/kcrypto.h"
+#include "base/vault.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>

@@ -6,7 +6,7 @@
  * beyond the RIFF length parse the same way.
  */
 #include "fuzz_common.h"
-#include "wav.h"
+#include "drivers/wav.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

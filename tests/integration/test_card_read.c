@@ -3,13 +3,13 @@
  * `kofu card read` against cardsim (the virtual My Number card) behind
  * pcscd's vpcd reader, with every fault the card can show.
  */
-#include "harness.h"
+#include "tests/harness.h"
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
-#include "vault.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
+#include "base/vault.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -407,7 +407,7 @@ static void test_card_pulled_mid_read_in_process(void **state)
 {
     (void)state;
     assert_int_equal(vault_init(64 * 1024), KOFU_OK);
-    struct card_reader r = {&pcsc_reader_ops, NULL, 0};
+    struct card_reader r = {&pcsc_card_reader_ops, NULL, 0};
     assert_int_equal(r.ops->open(&r.ctx, h.reader), KOFU_OK);
     for (int round = 0; round < 2; round++) {
         assert_int_equal(r.ops->wait_present(r.ctx, 5000), KOFU_OK);

@@ -1,18 +1,18 @@
 /*
  * test_center.c — the channel to the certificate center over real TLS on
- * loopback: kofu's client (firmware/center.c, `kofu center ping`) against
+ * loopback: kofu's client (firmware/center/center.c, `kofu center ping`) against
  * centersim, with card data read from cardsim through the real pcscd.
  */
-#include "harness.h"
-#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
+#include "tests/harness.h"
+#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 
-#include "card_reader.h"
-#include "center.h"
-#include "config.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
-#include "vault.h"
+#include "drivers/card_reader.h"
+#include "center/center.h"
+#include "base/config.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
+#include "base/vault.h"
 
 #include <curl/curl.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /*
  * test_issuance.c — the end-to-end path: the card read through the
  * real pcscd (cardsim), the certificate from centersim over real TLS,
- * verified (firmware/certificate.c), rendered (ui/document.c) and printed
+ * verified (firmware/verify/certificate.c), rendered (ui/document.c) and printed
  * to ippeveprinter (drivers/ipp). What the printer received is rasterised
  * with pdftoppm, every QR decoded with zbarimg, and each JWS checked by a
  * verifier that is not kofu's code (tests/centersim/verify_shc.py); the
@@ -9,23 +9,23 @@
  * (tampered JWS, unknown kid, another person, a deflate bomb, a printer
  * out of paper) stops with nothing printed.
  */
-#include "harness.h"
-#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
+#include "tests/printer/printer_harness.h"
 
-#include "b64.h"
-#include "bytes.h"
-#include "card_reader.h"
-#include "center.h"
-#include "certificate.h"
-#include "config.h"
-#include "document.h"
-#include "errors.h"
-#include "ipp/printer_ipp.h"
-#include "kenhojo.h"
-#include "pcsc/reader_pcsc.h"
-#include "shc.h"
-#include "vault.h"
+#include "base/b64.h"
+#include "base/bytes.h"
+#include "drivers/card_reader.h"
+#include "center/center.h"
+#include "verify/certificate.h"
+#include "base/config.h"
+#include "ui/document.h"
+#include "base/errors.h"
+#include "drivers/printer/ipp.h"
+#include "card/kenhojo.h"
+#include "drivers/card_reader/pcsc.h"
+#include "verify/shc.h"
+#include "base/vault.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>

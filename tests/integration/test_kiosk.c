@@ -19,9 +19,9 @@
  * with its certificate pinned (KOFU_TEST_PRINTER=ipp: plain ipp on a
  * private link).
  */
-#include "harness.h"
-#include "centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
+#include "tests/printer/printer_harness.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -9,13 +9,14 @@
  * ippeveprinter cannot: "offline", "door-open", printer-state stopped, not
  * accepting jobs, a fault that appears during a job. See docs/printing.md.
  */
-#include "harness.h"
-#include "printer_harness.h"
+#include "tests/harness.h"
+#include "base/clock.h"
+#include "tests/printer/printer_harness.h"
 
-#include "errors.h"
-#include "ipp/printer_ipp.h"
-#include "ipp/printer_pin.h"
-#include "printer.h"
+#include "base/errors.h"
+#include "drivers/printer/ipp.h"
+#include "drivers/printer/ipp_pin.h"
+#include "drivers/printer.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -102,12 +103,6 @@ static void make_pdf(void)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int ms)
 {
@@ -317,9 +312,9 @@ static void test_status_ready(void **state)
     assert_int_equal(printer_status_error(&st), KOFU_OK);
     long t[9];
     for (int i = 0; i < 9; i++) {
-        long t0 = now_ms();
+        long t0 = kofu_mono_ms();
         status_of(ctx);
-        t[i] = now_ms() - t0;
+        t[i] = kofu_mono_ms() - t0;
     }
     qsort(t, 9, sizeof t[0], cmp_long);
     printf("status, direct IPP (connect + Get-Printer-Attributes): median %ld ms, max %ld ms\n", t[4], t[8]);
@@ -534,16 +529,16 @@ static void der_add(struct der *d, const char *rel)
 
 static int check(const char *pin_rel, const char *host, const char *leaf, const char *second)
 {
-    struct printer_pin *pin = NULL;
-    assert_int_equal(printer_pin_load(harness_path(0, pin_rel), &pin), KOFU_OK);
+    struct ipp_pin *pin = NULL;
+    assert_int_equal(ipp_pin_load(harness_path(0, pin_rel), &pin), KOFU_OK);
     struct der d = {{NULL}, {0}, 0};
     der_add(&d, leaf);
     if (second)
         der_add(&d, second);
-    int rc = printer_pin_check(pin, host, (const uint8_t *const *)d.p, d.len, d.n);
+    int rc = ipp_pin_check(pin, host, (const uint8_t *const *)d.p, d.len, d.n);
     for (size_t i = 0; i < d.n; i++)
         OPENSSL_free(d.p[i]);
-    printer_pin_free(pin);
+    ipp_pin_free(pin);
     return rc;
 }
 
@@ -574,13 +569,13 @@ static void test_pin_check(void **state)
     /* A client certificate is not a server's. */
     assert_int_equal(check("pki/kiosk-ca.pem", "localhost", "pki/kiosk.pem", NULL), KOFU_E_PRINTER_UNTRUSTED);
     /* No chain, bytes that are no certificate, trailing bytes. */
-    struct printer_pin *pin = NULL;
-    assert_int_equal(printer_pin_load(harness_path(0, "pki/printer-ca.pem"), &pin), KOFU_OK);
-    assert_int_equal(printer_pin_check(pin, "localhost", NULL, NULL, 0), KOFU_E_PRINTER_UNTRUSTED);
+    struct ipp_pin *pin = NULL;
+    assert_int_equal(ipp_pin_load(harness_path(0, "pki/printer-ca.pem"), &pin), KOFU_OK);
+    assert_int_equal(ipp_pin_check(pin, "localhost", NULL, NULL, 0), KOFU_E_PRINTER_UNTRUSTED);
     static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x00};
     const uint8_t *one[] = {junk};
     size_t junk_len[] = {sizeof junk};
-    assert_int_equal(printer_pin_check(pin, "localhost", one, junk_len, 1), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(ipp_pin_check(pin, "localhost", one, junk_len, 1), KOFU_E_PRINTER_UNTRUSTED);
     struct der d = {{NULL}, {0}, 0};
     der_add(&d, "pki/printer.pem");
     uint8_t *longer = malloc(d.len[0] + 1);
@@ -589,10 +584,10 @@ static void test_pin_check(void **state)
     longer[d.len[0]] = 0;
     const uint8_t *padded[] = {longer};
     size_t padded_len[] = {d.len[0] + 1};
-    assert_int_equal(printer_pin_check(pin, "localhost", padded, padded_len, 1), KOFU_E_PRINTER_UNTRUSTED);
+    assert_int_equal(ipp_pin_check(pin, "localhost", padded, padded_len, 1), KOFU_E_PRINTER_UNTRUSTED);
     free(longer);
     OPENSSL_free(d.p[0]);
-    printer_pin_free(pin);
+    ipp_pin_free(pin);
 }
 
 static void test_job_name_with_data_refused(void **state)
@@ -852,9 +847,9 @@ static void test_timeout_cancels_the_job(void **state)
     assert_int_equal(printer_peer_next_job(&peer, "sleep 1\n"), 0);
     void *ctx = open_direct();
     struct printer_job_result res;
-    long t0 = now_ms();
+    long t0 = kofu_mono_ms();
     assert_int_equal(print_doc(ctx, 300, &res), KOFU_E_PRINT_TIMEOUT);
-    long took = now_ms() - t0;
+    long took = kofu_mono_ms() - t0;
     assert_true(res.timed_out);
     /* ippeveprinter marks the job and lets its command finish: the driver
      * waits up to PRINTER_IPP_CANCEL_GRACE_MS for the job to end cancelled. */
@@ -1069,24 +1064,24 @@ static void test_queue_time(void **state)
 static void test_reason_keywords(void **state)
 {
     (void)state;
-    assert_int_equal(printer_ipp_reason_flag("none"), 0);
-    assert_int_equal(printer_ipp_reason_flag("media-empty"), PRINTER_REASON_MEDIA_EMPTY);
-    assert_int_equal(printer_ipp_reason_flag("media-empty-report"), PRINTER_REASON_MEDIA_EMPTY);
-    assert_int_equal(printer_ipp_reason_flag("media-needed-warning"), PRINTER_REASON_MEDIA_EMPTY);
-    assert_int_equal(printer_ipp_reason_flag("media-jam-error"), PRINTER_REASON_MEDIA_JAM);
-    assert_int_equal(printer_ipp_reason_flag("door-open"), PRINTER_REASON_DOOR_OPEN);
-    assert_int_equal(printer_ipp_reason_flag("cover-open-report"), PRINTER_REASON_DOOR_OPEN);
-    assert_int_equal(printer_ipp_reason_flag("toner-empty-warning"), PRINTER_REASON_TONER_EMPTY);
-    assert_int_equal(printer_ipp_reason_flag("marker-supply-empty-error"), PRINTER_REASON_TONER_EMPTY);
-    assert_int_equal(printer_ipp_reason_flag("offline-report"), PRINTER_REASON_OFFLINE);
-    assert_int_equal(printer_ipp_reason_flag("paused"), PRINTER_REASON_PAUSED);
-    assert_int_equal(printer_ipp_reason_flag("media-low-report"), PRINTER_REASON_MEDIA_LOW);
-    assert_int_equal(printer_ipp_reason_flag("toner-low"), PRINTER_REASON_TONER_LOW);
-    assert_int_equal(printer_ipp_reason_flag("fuser-over-temp-error"), PRINTER_REASON_OTHER);
-    assert_int_equal(printer_ipp_reason_flag("cups-waiting-for-job-completed"), 0);
-    assert_int_equal(printer_ipp_reason_flag("connecting-to-device"), 0);
-    assert_int_equal(printer_ipp_reason_flag(""), 0);
-    assert_int_equal(printer_ipp_reason_flag(NULL), 0);
+    assert_int_equal(ipp_printer_reason_flag("none"), 0);
+    assert_int_equal(ipp_printer_reason_flag("media-empty"), PRINTER_REASON_MEDIA_EMPTY);
+    assert_int_equal(ipp_printer_reason_flag("media-empty-report"), PRINTER_REASON_MEDIA_EMPTY);
+    assert_int_equal(ipp_printer_reason_flag("media-needed-warning"), PRINTER_REASON_MEDIA_EMPTY);
+    assert_int_equal(ipp_printer_reason_flag("media-jam-error"), PRINTER_REASON_MEDIA_JAM);
+    assert_int_equal(ipp_printer_reason_flag("door-open"), PRINTER_REASON_DOOR_OPEN);
+    assert_int_equal(ipp_printer_reason_flag("cover-open-report"), PRINTER_REASON_DOOR_OPEN);
+    assert_int_equal(ipp_printer_reason_flag("toner-empty-warning"), PRINTER_REASON_TONER_EMPTY);
+    assert_int_equal(ipp_printer_reason_flag("marker-supply-empty-error"), PRINTER_REASON_TONER_EMPTY);
+    assert_int_equal(ipp_printer_reason_flag("offline-report"), PRINTER_REASON_OFFLINE);
+    assert_int_equal(ipp_printer_reason_flag("paused"), PRINTER_REASON_PAUSED);
+    assert_int_equal(ipp_printer_reason_flag("media-low-report"), PRINTER_REASON_MEDIA_LOW);
+    assert_int_equal(ipp_printer_reason_flag("toner-low"), PRINTER_REASON_TONER_LOW);
+    assert_int_equal(ipp_printer_reason_flag("fuser-over-temp-error"), PRINTER_REASON_OTHER);
+    assert_int_equal(ipp_printer_reason_flag("cups-waiting-for-job-completed"), 0);
+    assert_int_equal(ipp_printer_reason_flag("connecting-to-device"), 0);
+    assert_int_equal(ipp_printer_reason_flag(""), 0);
+    assert_int_equal(ipp_printer_reason_flag(NULL), 0);
     assert_true(printer_job_name_ok("kofu-certificate"));
     assert_false(printer_job_name_ok("Kofu"));
     assert_false(printer_job_name_ok(""));

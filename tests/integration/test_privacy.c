@@ -20,12 +20,12 @@
  * The scan itself is shown to catch: before the visits end, while the
  * confirmation screen holds the certificate, it finds the JWS.
  */
-#include "harness.h"
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/printer/printer_harness.h"
 
-#include "b64.h"
-#include "kenhojo.h"
-#include "vault.h"
+#include "base/b64.h"
+#include "card/kenhojo.h"
+#include "base/vault.h"
 
 #include <dirent.h>
 #include <errno.h>

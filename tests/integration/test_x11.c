@@ -31,9 +31,9 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
-#include "errors.h"
-#include "harness.h"
-#include "x11/x11.h"
+#include "base/errors.h"
+#include "tests/harness.h"
+#include "drivers/display/x11.h"
 
 #define W 1280
 #define H 800

@@ -34,6 +34,8 @@
 
 #include <cups/cups.h>
 
+#include "base/clock.h"
+
 #define MAX_JOBS 64
 #define MAX_REASONS 8
 
@@ -64,12 +66,6 @@ static struct {
 } sim = {.lock = PTHREAD_MUTEX_INITIALIZER, .state = IPP_PSTATE_IDLE, .accepting = true, .nafter = -1,
          .next_id = 1};
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* "a,b,c" into list; "none" or "" is the empty list. */
 static int split_keywords(const char *s, char list[][48])
@@ -92,7 +88,7 @@ static int split_keywords(const char *s, char list[][48])
 /* Brings a job's state up to date; called with the lock held. */
 static void update_job(struct job *j)
 {
-    if (j->state != IPP_JSTATE_PROCESSING || j->end == END_HANG || now_ms() - j->start_ms < j->end_ms)
+    if (j->state != IPP_JSTATE_PROCESSING || j->end == END_HANG || kofu_mono_ms() - j->start_ms < j->end_ms)
         return;
     j->state = j->end == END_COMPLETE ? IPP_JSTATE_COMPLETED
                : j->end == END_ABORT  ? IPP_JSTATE_ABORTED
@@ -170,7 +166,7 @@ static ipp_t *handle(ipp_t *req)
         memset(slot, 0, sizeof *slot);
         slot->id = sim.next_id++;
         slot->state = IPP_JSTATE_PROCESSING;
-        slot->start_ms = now_ms();
+        slot->start_ms = kofu_mono_ms();
         slot->end = sim.end;
         slot->end_ms = sim.job_ms;
         sim.state = IPP_PSTATE_PROCESSING;

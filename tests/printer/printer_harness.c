@@ -1,7 +1,8 @@
 /* printer_harness.c — see printer_harness.h. */
 #include "printer_harness.h"
+#include "base/clock.h"
 
-#include "harness.h"
+#include "tests/harness.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,12 +27,6 @@
 #define DBUS_SOCKET "/run/dbus/system_bus_socket"
 #define PRINT_COMMAND "tests/printer/ippcmd.sh"
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sleep_ms(int ms)
 {
@@ -81,13 +76,13 @@ static pid_t spawn(const char *const argv[], const char *const env[], const char
  * death handed to us (we are a child subreaper). */
 static void reap_group(pid_t pgid, int timeout_ms)
 {
-    long end = now_ms() + timeout_ms;
+    long end = kofu_mono_ms() + timeout_ms;
     for (;;) {
         pid_t r = waitpid(-pgid, NULL, WNOHANG);
         if (r < 0) /* ECHILD: none of its members is our child any more */
             return;
         if (r == 0) {
-            if (now_ms() >= end)
+            if (kofu_mono_ms() >= end)
                 return;
             sleep_ms(5);
         }
@@ -123,11 +118,11 @@ static int run_wait(const char *const argv[], const char *const env[], const cha
     if (pid < 0)
         return -1;
     int status = 0;
-    for (long end = now_ms() + timeout_ms;; sleep_ms(5)) {
+    for (long end = kofu_mono_ms() + timeout_ms;; sleep_ms(5)) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             break;
-        if (now_ms() >= end) {
+        if (kofu_mono_ms() >= end) {
             kill(-pid, SIGKILL);
             waitpid(pid, NULL, 0);
             return -1;
@@ -154,7 +149,7 @@ static bool exited(pid_t *pid)
 static int until_deadline(http_t *http, void *user_data)
 {
     (void)http;
-    return now_ms() < *(const long *)user_data;
+    return kofu_mono_ms() < *(const long *)user_data;
 }
 
 /* Connects to the printer of uri; every later wait on the connection
@@ -177,7 +172,7 @@ static http_t *connect_uri(const char *uri, char *resource, size_t rcap, long *d
 static ipp_t *ipp_call(const char *uri, ipp_t *req)
 {
     char resource[256];
-    long deadline = now_ms() + 5000;
+    long deadline = kofu_mono_ms() + 5000;
     http_t *http = connect_uri(uri, resource, sizeof resource, &deadline);
     if (!http) {
         ippDelete(req);
@@ -220,7 +215,7 @@ static int job_state(const char *uri, int job_id)
 
 int printer_peer_wait_idle(const char *uri, int timeout_ms)
 {
-    for (long end = now_ms() + timeout_ms; now_ms() < end; sleep_ms(20))
+    for (long end = kofu_mono_ms() + timeout_ms; kofu_mono_ms() < end; sleep_ms(20))
         if (printer_state(uri) == IPP_PSTATE_IDLE)
             return 0;
     return -1;
@@ -269,7 +264,7 @@ static ipp_t *cups_call(struct printer_peer *p, ipp_t *req)
         ippDelete(req);
         return NULL;
     }
-    long deadline = now_ms() + 5000;
+    long deadline = kofu_mono_ms() + 5000;
     httpSetTimeout(http, 0.2, until_deadline, &deadline);
     ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
     ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, "root");
@@ -310,7 +305,7 @@ static int http_get(int port, const char *path)
     http_t *http = httpConnect2("localhost", port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 2000, NULL);
     if (!http)
         return -1;
-    long deadline = now_ms() + 5000;
+    long deadline = kofu_mono_ms() + 5000;
     httpSetTimeout(http, 0.2, until_deadline, &deadline);
     httpClearFields(http);
     http_status_t st = HTTP_STATUS_ERROR;
@@ -403,11 +398,11 @@ int printer_peer_start_ippeve(struct printer_peer *p)
     const char *env[] = {env_dir, NULL};
     /* avahi-daemon takes a moment to register on the bus; until then
      * ippeveprinter exits with "Unable to initialize DNS-SD": try again. */
-    for (long end = now_ms() + 10000; now_ms() < end;) {
+    for (long end = kofu_mono_ms() + 10000; kofu_mono_ms() < end;) {
         p->ippeve = spawn(argv, env, log, -1);
         if (p->ippeve < 0)
             return -1;
-        while (now_ms() < end) {
+        while (kofu_mono_ms() < end) {
             if (exited(&p->ippeve))
                 break;
             if (printer_state(p->uri) > 0)
@@ -506,9 +501,9 @@ int printer_peer_start(struct printer_peer *p)
     const char *dbus[] = {"dbus-daemon", config_arg, "--nofork", "--nopidfile", NULL};
     p->dbus = spawn(dbus, NULL, log, -1);
     struct stat st;
-    long end = now_ms() + 5000;
+    long end = kofu_mono_ms() + 5000;
     while (stat(DBUS_SOCKET, &st) != 0) {
-        if (exited(&p->dbus) || now_ms() >= end) {
+        if (exited(&p->dbus) || kofu_mono_ms() >= end) {
             fprintf(stderr, "printer harness: dbus-daemon did not come up; see %s\n", log);
             return -1;
         }
@@ -538,7 +533,7 @@ int printer_peer_state(struct printer_peer *p, const char *change)
         return -1;
     static const char doc[] = "%PDF-1.4\n%%EOF\n";
     char resource[256];
-    long deadline = now_ms() + 5000;
+    long deadline = kofu_mono_ms() + 5000;
     http_t *http = connect_uri(p->uri, resource, sizeof resource, &deadline);
     if (!http)
         return -1;
@@ -559,7 +554,7 @@ int printer_peer_state(struct printer_peer *p, const char *change)
     httpClose(http);
     if (job_id <= 0)
         return -1;
-    for (long end = now_ms() + 5000; now_ms() < end; sleep_ms(10))
+    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; sleep_ms(10))
         if (job_state(p->uri, job_id) >= IPP_JSTATE_CANCELED)
             return printer_peer_wait_idle(p->uri, 2000);
     return -1;
@@ -626,7 +621,7 @@ int printer_peer_start_cupsd(struct printer_peer *p, const char *queue)
     if (p->cupsd < 0)
         return -1;
     bool up = false;
-    for (long end = now_ms() + 5000; !up && now_ms() < end; sleep_ms(10)) {
+    for (long end = kofu_mono_ms() + 5000; !up && kofu_mono_ms() < end; sleep_ms(10)) {
         if (exited(&p->cupsd))
             break;
         http_t *http = httpConnect2(p->cups_socket, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 500, NULL);
@@ -668,7 +663,7 @@ int printer_peer_start_standin(struct printer_peer *p)
     char buf[128];
     size_t n = 0;
     int rc = -1;
-    for (long end = now_ms() + 5000; p->standin > 0 && now_ms() < end;) {
+    for (long end = kofu_mono_ms() + 5000; p->standin > 0 && kofu_mono_ms() < end;) {
         struct pollfd pf = {pipefd[0], POLLIN, 0};
         if (poll(&pf, 1, 50) <= 0)
             continue;

@@ -17,8 +17,8 @@
  * Everything here is synthetic test data: the resident, the center's
  * records and every key.
  */
-#include "harness.h"
-#include "printer/printer_harness.h"
+#include "tests/harness.h"
+#include "tests/printer/printer_harness.h"
 
 #include <errno.h>
 #include <stdbool.h>

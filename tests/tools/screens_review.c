@@ -10,10 +10,10 @@
  * (text that did not fit, a missing glyph), 2 on a usage error.
  * Synthetic data only.
  */
-#include "tools/screens_samples.h"
+#include "screens_samples.h"
 
-#include "screens.h"
-#include "session.h"
+#include "ui/screens.h"
+#include "session/session.h"
 
 #include <errno.h>
 #include <stdio.h>

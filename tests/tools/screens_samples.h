@@ -11,10 +11,10 @@
 #ifndef KOFU_SCREENS_SAMPLES_H
 #define KOFU_SCREENS_SAMPLES_H
 
-#include "document.h"
-#include "errors.h"
-#include "screens.h"
-#include "tools/ui_testutil.h"
+#include "ui/document.h"
+#include "base/errors.h"
+#include "ui/screens.h"
+#include "ui_testutil.h"
 
 #include <cairo.h>
 #include <math.h>

@@ -8,7 +8,7 @@
 #ifndef KOFU_TESTS_KENHOJO_TESTFILES_H
 #define KOFU_TESTS_KENHOJO_TESTFILES_H
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "alsa/audio_alsa.h"
-#include "errors.h"
-#include "wav.h"
+#include "drivers/audio/alsa.h"
+#include "base/errors.h"
+#include "drivers/wav.h"
 
 /* ---- building WAV files ---- */
 

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "audio_record/audio_record.h"
-#include "errors.h"
+#include "drivers/audio/record.h"
+#include "base/errors.h"
 
-static const struct audio_ops *ops = &audio_record_ops;
+static const struct audio_ops *ops = &record_audio_ops;
 
 struct fixture {
     char dir[64];  /* the prompt directory */
@@ -116,25 +116,25 @@ static void test_memory(void **state)
     struct fixture *fx = *state;
     void *c = NULL;
     assert_int_equal(ops->open(&c, NULL, fx->dir), KOFU_OK);
-    assert_int_equal(audio_record_count(c), 0);
-    assert_null(audio_record_at(c, 0));
+    assert_int_equal(record_audio_count(c), 0);
+    assert_null(record_audio_at(c, 0));
     assert_int_equal(ops->play(c, "ja", "pin-enter"), KOFU_OK);
     assert_int_equal(ops->play(c, "en", "pin-enter"), KOFU_OK);
     ops->stop(c);
     assert_int_equal(ops->play(c, "ja", "error-pin-wrong"), KOFU_OK);
-    assert_int_equal(audio_record_count(c), 3);
-    assert_string_equal(audio_record_at(c, 0), "ja/pin-enter");
-    assert_string_equal(audio_record_at(c, 1), "en/pin-enter");
-    assert_string_equal(audio_record_at(c, 2), "ja/error-pin-wrong");
-    assert_null(audio_record_at(c, 3));
-    audio_record_reset(c);
-    assert_int_equal(audio_record_count(c), 0);
+    assert_int_equal(record_audio_count(c), 3);
+    assert_string_equal(record_audio_at(c, 0), "ja/pin-enter");
+    assert_string_equal(record_audio_at(c, 1), "en/pin-enter");
+    assert_string_equal(record_audio_at(c, 2), "ja/error-pin-wrong");
+    assert_null(record_audio_at(c, 3));
+    record_audio_reset(c);
+    assert_int_equal(record_audio_count(c), 0);
     ops->close(c);
 
     /* "" is memory only as well. */
     assert_int_equal(ops->open(&c, "", fx->dir), KOFU_OK);
     assert_int_equal(ops->play(c, "ja", "pin-enter"), KOFU_OK);
-    assert_int_equal(audio_record_count(c), 1);
+    assert_int_equal(record_audio_count(c), 1);
     ops->close(c);
 }
 
@@ -145,10 +145,10 @@ static void test_memory_keeps_the_latest(void **state)
     assert_int_equal(ops->open(&c, NULL, fx->dir), KOFU_OK);
     for (int i = 0; i < AUDIO_RECORD_KEEP + 5; i++)
         assert_int_equal(ops->play(c, i < 5 ? "en" : "ja", "pin-enter"), KOFU_OK);
-    assert_int_equal(audio_record_count(c), AUDIO_RECORD_KEEP);
-    assert_string_equal(audio_record_at(c, 0), "ja/pin-enter"); /* the five "en" made room */
+    assert_int_equal(record_audio_count(c), AUDIO_RECORD_KEEP);
+    assert_string_equal(record_audio_at(c, 0), "ja/pin-enter"); /* the five "en" made room */
     assert_int_equal(ops->play(c, "ja", "error-pin-wrong"), KOFU_OK);
-    assert_string_equal(audio_record_at(c, AUDIO_RECORD_KEEP - 1), "ja/error-pin-wrong");
+    assert_string_equal(record_audio_at(c, AUDIO_RECORD_KEEP - 1), "ja/error-pin-wrong");
     ops->close(c);
 }
 
@@ -204,7 +204,7 @@ static void test_missing_or_invalid(void **state)
         assert_int_equal(ops->play(c, "ja", bad[i]), KOFU_E_AUDIO);
     /* Present in ja only. */
     assert_int_equal(ops->play(c, "en", "error-pin-wrong"), KOFU_E_AUDIO);
-    assert_int_equal(audio_record_count(c), 0);
+    assert_int_equal(record_audio_count(c), 0);
     ops->close(c);
     char *logged = read_all(fx->log);
     assert_non_null(logged);
@@ -226,7 +226,7 @@ static void test_bad_names(void **state)
     for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++)
         assert_int_equal(ops->play(c, langs[i], "pin-enter"), KOFU_E_ARG);
     assert_int_equal(ops->play(c, NULL, "pin-enter"), KOFU_E_ARG);
-    assert_int_equal(audio_record_count(c), 0);
+    assert_int_equal(record_audio_count(c), 0);
     ops->close(c);
 }
 

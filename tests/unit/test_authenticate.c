@@ -26,12 +26,12 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kcrypto.h"
-#include "kenhojo.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "base/kcrypto.h"
+#include "card/kenhojo.h"
 #include "kenhojo_testfiles.h"
-#include "vault.h"
+#include "base/vault.h"
 
 static EVP_PKEY *ca_key, *issuer_key, *card_key;
 static uint8_t n_issuer[256], n_card[256];

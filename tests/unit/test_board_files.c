@@ -6,10 +6,10 @@
  * sandbox needs, and the example configuration loads and names the kiosk
  * board's display.
  */
-#include "board.h"
-#include "config.h"
-#include "errors.h"
-#include "sandbox.h"
+#include "board/board.h"
+#include "base/config.h"
+#include "base/errors.h"
+#include "base/sandbox.h"
 
 #include <limits.h>
 #include <stdbool.h>

@@ -1,4 +1,4 @@
-/* test_bytes.c — the cursor, BER-TLV headers and the builder (firmware/bytes.h). */
+/* test_bytes.c — the cursor, BER-TLV headers and the builder (firmware/base/bytes.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
+#include "base/bytes.h"
 
 /* Asserts that a cursor still points at p with len bytes (i.e. unchanged). */
 #define assert_cur_at(c, ptr, n)                  \

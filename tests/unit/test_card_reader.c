@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "card_reader.h"
-#include "errors.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
 
 #define MAX_STEPS 16
 #define RAPDU_MAX 600

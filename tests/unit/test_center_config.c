@@ -1,6 +1,6 @@
 /*
  * test_center_config.c — the kiosk's parser of the center's /config
- * (firmware/center.c, docs/center-protocol.md §2), for its terms of use:
+ * (firmware/center/center.c, docs/center-protocol.md §2), for its terms of use:
  * required, the version a short token, the texts capped and free of
  * control characters but line feeds. A configuration without valid terms
  * is refused as a whole (the kiosk stays out of service).
@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "center.h"
-#include "errors.h"
+#include "center/center.h"
+#include "base/errors.h"
 
 #define HEAD                                                                                                       \
     "{\"protocol\":1,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\",\"timezone\":\"Asia/Tokyo\"},"   \

@@ -1,4 +1,4 @@
-/* test_center_timezone.c — the center's time zone (firmware/center.h,
+/* test_center_timezone.c — the center's time zone (firmware/center/center.h,
  * center_timezone_valid) and its use by the /config parser: only an IANA
  * Area/City name of a regular zoneinfo file may become TZ. */
 #include <setjmp.h>
@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "center.h"
-#include "errors.h"
+#include "center/center.h"
+#include "base/errors.h"
 
 static char root[64];
 

@@ -19,14 +19,14 @@
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
 
-#include "centersim/api.h"
-#include "b64.h"
-#include "centersim/clock.h"
-#include "wipeheap.h"
-#include "kcrypto.h"
+#include "tests/centersim/api.h"
+#include "base/b64.h"
+#include "tests/centersim/clock.h"
+#include "base/wipeheap.h"
+#include "base/kcrypto.h"
 #include "kenhojo_testfiles.h"
 #include "test_centersim_keys.h"
-#include "vault.h"
+#include "base/vault.h"
 
 #define FIXTURE "tests/centersim/fixtures/center.json"
 #define OPEN_TIME 1795766400 /* 17:00 Japan time */

@@ -15,15 +15,15 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "b64.h"
-#include "bytes.h"
-#include "centersim/es256.h"
-#include "jcs.h"
-#include "wipeheap.h"
-#include "centersim/shc.h"
-#include "centersim/store.h"
+#include "base/b64.h"
+#include "base/bytes.h"
+#include "tests/centersim/es256.h"
+#include "base/jcs.h"
+#include "base/wipeheap.h"
+#include "tests/centersim/shc.h"
+#include "tests/centersim/store.h"
 #include "test_centersim_keys.h"
-#include "centersim/vds.h"
+#include "tests/centersim/vds.h"
 
 #define ISS "https://center.kofu.test/issuer"
 

@@ -17,11 +17,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "centersim/clock.h"
-#include "centersim/fault.h"
-#include "centersim/idem.h"
-#include "wipeheap.h"
-#include "centersim/store.h"
+#include "tests/centersim/clock.h"
+#include "tests/centersim/fault.h"
+#include "tests/centersim/idem.h"
+#include "base/wipeheap.h"
+#include "tests/centersim/store.h"
 #include "test_centersim_keys.h"
 
 #define FIXTURE "tests/centersim/fixtures/center.json"

@@ -1,4 +1,4 @@
-/* test_config.c — the configuration file parser (firmware/config.h). */
+/* test_config.c — the configuration file parser (firmware/base/config.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "errors.h"
+#include "base/config.h"
+#include "base/errors.h"
 
 static char tmp_path[64];
 

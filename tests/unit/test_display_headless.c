@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "headless/display_headless.h"
+#include "base/errors.h"
+#include "drivers/display/headless.h"
 
 static void test_sizes(void **state)
 {

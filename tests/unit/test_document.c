@@ -16,12 +16,12 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
-#include "document.h"
-#include "errors.h"
-#include "qr.h"
-#include "tools/ui_testutil.h"
-#include "vault.h"
+#include "base/bytes.h"
+#include "ui/document.h"
+#include "base/errors.h"
+#include "ui/qr.h"
+#include "tests/tools/ui_testutil.h"
+#include "base/vault.h"
 
 #define OUT_CAP (4u << 20)
 

@@ -1,4 +1,4 @@
-/* test_env.c — the environment kofu keeps (firmware/env.h). */
+/* test_env.c — the environment kofu keeps (firmware/base/env.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "env.h"
+#include "base/env.h"
 
 extern char **environ;
 

@@ -24,8 +24,8 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "evdev/input_evdev.h"
+#include "base/errors.h"
+#include "drivers/input/evdev.h"
 
 #define W 1280
 #define H 800

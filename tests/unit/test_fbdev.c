@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "fbdev/display_fbdev.h"
+#include "base/errors.h"
+#include "drivers/display/fbdev.h"
 
 struct fake_fb {
     int fd;      /* the memfd; the driver gets a dup */

@@ -1,4 +1,4 @@
-/* test_kcrypto.c — the OpenSSL wrappers the card path relies on (firmware/kcrypto.h). */
+/* test_kcrypto.c — the OpenSSL wrappers the card path relies on (firmware/base/kcrypto.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "kcrypto.h"
+#include "base/kcrypto.h"
 
 static EVP_PKEY *rsa2048, *rsa1024;
 static uint8_t n2048[256], n1024[128];

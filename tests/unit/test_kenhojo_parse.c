@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "kcrypto.h"
-#include "kenhojo.h"
+#include "base/kcrypto.h"
+#include "card/kenhojo.h"
 #include "kenhojo_testfiles.h"
 
 static void hex32(const char *hex, uint8_t out[32])

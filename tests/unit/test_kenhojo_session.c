@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "card_reader.h"
-#include "errors.h"
-#include "kenhojo.h"
+#include "drivers/card_reader.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
 #include "kenhojo_testfiles.h"
-#include "vault.h"
+#include "base/vault.h"
 
 #define MAX_FILES 8
 #define LOG_MAX 256

@@ -1,5 +1,5 @@
 /* test_municipality.c — the municipality preselected from a card's address. */
-#include "municipality.h"
+#include "session/municipality.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -25,9 +25,10 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "payment_serial/payment_line.h"
-#include "payment_serial/payment_serial.h"
+#include "base/errors.h"
+#include "base/clock.h"
+#include "drivers/payment/serial_line.h"
+#include "drivers/payment/serial.h"
 
 #define REPLY_MS 200
 #define PAYOUT_MS 300
@@ -175,7 +176,7 @@ static int log_count(struct fake *f)
     return n;
 }
 
-static const struct payment_serial_timing TIMING = {REPLY_MS, PAYOUT_MS};
+static const struct serial_payment_timing TIMING = {REPLY_MS, PAYOUT_MS};
 
 struct rig {
     struct fake *dev;
@@ -191,30 +192,24 @@ static struct rig rig_open(void (*setup)(struct fake *))
     if (setup)
         setup(r.dev);
     fake_run(r.dev);
-    assert_int_equal(payment_serial_open_fd(&r.ctx, sv[0], &TIMING), KOFU_OK);
+    assert_int_equal(serial_payment_open_fd(&r.ctx, sv[0], &TIMING), KOFU_OK);
     assert_log(r.dev, 0, "STATUS");
     return r;
 }
 
 static void rig_close(struct rig *r)
 {
-    payment_serial_ops.close(r->ctx);
+    serial_payment_ops.close(r->ctx);
     fake_stop(r->dev);
 }
 
 static int total(struct rig *r)
 {
     int t = -1;
-    assert_int_equal(payment_serial_ops.inserted(r->ctx, &t), KOFU_OK);
+    assert_int_equal(serial_payment_ops.inserted(r->ctx, &t), KOFU_OK);
     return t;
 }
 
-static long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- the driver ---- */
 
@@ -222,16 +217,16 @@ static void test_exact_payment(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     assert_log(r.dev, 1, "ASK 120");
     assert_int_equal(total(&r), 0);
     say(r.dev->fd, "INSERTED 100\n");
     assert_int_equal(total(&r), 100);
     say(r.dev->fd, "INSERTED 110\nINSERTED 120\n");
     assert_int_equal(total(&r), 120);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 0), KOFU_OK);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_OK);
     assert_log(r.dev, 2, "CHANGE 0");
-    assert_int_equal(payment_serial_garbled(r.ctx), 0);
+    assert_int_equal(serial_payment_garbled(r.ctx), 0);
     rig_close(&r);
 }
 
@@ -239,13 +234,13 @@ static void test_over_payment_and_change(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 240), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 240), KOFU_OK);
     say(r.dev->fd, "INSERTED 1000\n");
     assert_int_equal(total(&r), 1000);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 760), KOFU_OK);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 760), KOFU_OK);
     assert_log(r.dev, 2, "CHANGE 760");
     /* A second session on the same device starts from zero. */
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     assert_int_equal(total(&r), 0);
     rig_close(&r);
 }
@@ -254,22 +249,22 @@ static void test_partial_insertion_refunded(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 240), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 240), KOFU_OK);
     say(r.dev->fd, "INSERTED 100\n");
     assert_int_equal(total(&r), 100);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 100), KOFU_OK);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 100), KOFU_OK);
     assert_log(r.dev, 2, "REFUND 100");
     /* The session thinking less was inserted than the device says: the
      * device's figure is refunded. */
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 240), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 240), KOFU_OK);
     say(r.dev->fd, "INSERTED 150\n");
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 100), KOFU_OK);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 100), KOFU_OK);
     assert_log(r.dev, 4, "REFUND 150");
     /* A total that goes down is not believed. */
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 240), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 240), KOFU_OK);
     say(r.dev->fd, "INSERTED 200\nINSERTED 50\n");
     assert_int_equal(total(&r), 200);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 200), KOFU_OK);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 200), KOFU_OK);
     rig_close(&r);
 }
 
@@ -280,14 +275,14 @@ static void test_refund_failure(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_refund_fails);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 50\n");
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 50), KOFU_E_PAYMENT_REFUND);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 50), KOFU_E_PAYMENT_REFUND);
     /* Cancelling with money inside refunds it: that fails the same way. */
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 10\n");
     assert_int_equal(total(&r), 10);
-    assert_int_equal(payment_serial_ops.cancel(r.ctx), KOFU_E_PAYMENT_REFUND);
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_E_PAYMENT_REFUND);
     rig_close(&r);
 }
 
@@ -295,12 +290,12 @@ static void test_change_failure(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_change_fails);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 1000\n");
     assert_int_equal(total(&r), 1000);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 880), KOFU_E_PAYMENT_CHANGE);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 880), KOFU_E_PAYMENT_CHANGE);
     /* The device answered (ERR): it is not broken; a refund can follow. */
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 1000), KOFU_OK);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 1000), KOFU_OK);
     rig_close(&r);
 }
 
@@ -317,19 +312,19 @@ static void test_late_money_goes_back(void **state)
     /* 500 seen, change 380 decided; a 100 coin lands before the device's
      * OK: it goes back at once. */
     struct rig r = rig_open(set_late);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 500\n");
     assert_int_equal(total(&r), 500);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 380), KOFU_OK);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 380), KOFU_OK);
     assert_log(r.dev, 2, "CHANGE 380");
     assert_log(r.dev, 3, "REFUND 100");
     rig_close(&r);
 
     r = rig_open(set_late_refund_fails);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 500\n");
     assert_int_equal(total(&r), 500);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 380), KOFU_E_PAYMENT_CHANGE);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 380), KOFU_E_PAYMENT_CHANGE);
     rig_close(&r);
 }
 
@@ -337,16 +332,16 @@ static void test_cancel(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.cancel(r.ctx), KOFU_OK); /* not accepting: nothing sent */
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_OK); /* not accepting: nothing sent */
     assert_int_equal(log_count(r.dev), 1);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
-    assert_int_equal(payment_serial_ops.cancel(r.ctx), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_OK);
     assert_log(r.dev, 2, "CANCEL");
     assert_int_equal(log_count(r.dev), 3);
     /* Money that came before the gate closed goes back. */
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 10\n");
-    assert_int_equal(payment_serial_ops.cancel(r.ctx), KOFU_OK);
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_OK);
     assert_log(r.dev, 4, "CANCEL");
     assert_log(r.dev, 5, "REFUND 10");
     /* Events after the gate closed are not counted. */
@@ -365,17 +360,17 @@ static void test_garbage_and_long_lines(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_garbage);
-    unsigned after_open = payment_serial_garbled(r.ctx);
+    unsigned after_open = serial_payment_garbled(r.ctx);
     assert_true(after_open >= 10);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     assert_int_equal(total(&r), 0); /* no garbage line counted as money */
     say(r.dev->fd, "INSERTED 100\r\n");
     say(r.dev->fd, "INSERTED 1");
     assert_int_equal(total(&r), 100); /* half a line is not a line yet */
     say(r.dev->fd, "20\r\n");
     assert_int_equal(total(&r), 120);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 0), KOFU_OK);
-    assert_true(payment_serial_garbled(r.ctx) > after_open);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_OK);
+    assert_true(serial_payment_garbled(r.ctx) > after_open);
     rig_close(&r);
 }
 
@@ -391,29 +386,29 @@ static void test_silence_times_out(void **state)
     set_silent(f);
     fake_run(f);
     void *ctx = NULL;
-    long t0 = ms_now();
-    assert_int_equal(payment_serial_open_fd(&ctx, sv[0], &TIMING), KOFU_E_PAYMENT_DEVICE);
-    long took = ms_now() - t0;
+    long t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_open_fd(&ctx, sv[0], &TIMING), KOFU_E_PAYMENT_DEVICE);
+    long took = kofu_mono_ms() - t0;
     assert_true(took >= REPLY_MS - 5 && took < REPLY_MS + 500);
     assert_null(ctx);
     close(sv[0]); /* still ours after the failure */
     fake_stop(f);
 
     struct rig r = rig_open(set_silent_after_status);
-    t0 = ms_now();
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
-    took = ms_now() - t0;
+    t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
+    took = kofu_mono_ms() - t0;
     assert_true(took >= REPLY_MS - 5 && took < REPLY_MS + 500);
     /* After a time-out nothing more is sent: a late OK could be taken for
      * the next command's. Each call fails with its own code, at once. */
     int n = log_count(r.dev);
     int t;
-    t0 = ms_now();
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 0), KOFU_E_PAYMENT_REFUND);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
-    assert_true(ms_now() - t0 < 50);
+    t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 0), KOFU_E_PAYMENT_REFUND);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
+    assert_true(kofu_mono_ms() - t0 < 50);
     assert_int_equal(log_count(r.dev), n);
     rig_close(&r);
 }
@@ -424,20 +419,20 @@ static void test_silence_on_payout(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_silent_after_ask);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 100\n");
     assert_int_equal(total(&r), 100);
     r.dev->silent = true;
-    long t0 = ms_now();
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 100), KOFU_E_PAYMENT_REFUND);
-    long took = ms_now() - t0;
+    long t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 100), KOFU_E_PAYMENT_REFUND);
+    long took = kofu_mono_ms() - t0;
     assert_true(took >= PAYOUT_MS - 5 && took < PAYOUT_MS + 500);
     rig_close(&r);
 
     r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     r.dev->silent = true;
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
     rig_close(&r);
 }
 
@@ -447,17 +442,17 @@ static void test_err_replies(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_ask_fails);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
     /* ERR is an answer: the device is not lost, and nothing is accepted. */
     int t;
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, &t), KOFU_OK);
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, &t), KOFU_OK);
     say(r.dev->fd, "INSERTED 100\n");
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, &t), KOFU_OK);
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, &t), KOFU_OK);
     assert_int_equal(t, 0);
     r.dev->ask_fails = false;
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     r.dev->cancel_fails = true;
-    assert_int_equal(payment_serial_ops.cancel(r.ctx), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_E_PAYMENT_DEVICE);
     rig_close(&r);
 }
 
@@ -467,20 +462,20 @@ static void test_device_gone(void **state)
 {
     (void)state;
     struct rig r = rig_open(set_hang_up);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
     int t;
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 0), KOFU_E_PAYMENT_REFUND);
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 0), KOFU_E_PAYMENT_REFUND);
     rig_close(&r);
 
     /* Gone while accepting money. */
     r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     say(r.dev->fd, "INSERTED 100\n");
     shutdown(r.dev->fd, SHUT_RDWR);
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, 100), KOFU_E_PAYMENT_REFUND);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, &t), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, 100), KOFU_E_PAYMENT_REFUND);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_E_PAYMENT_CHANGE);
     rig_close(&r);
 }
 
@@ -488,9 +483,9 @@ static void test_close_while_accepting_cancels(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
     struct fake *dev = r.dev;
-    payment_serial_ops.close(r.ctx);
+    serial_payment_ops.close(r.ctx);
     pthread_join(dev->thread, NULL);
     assert_log(dev, 2, "CANCEL");
     close(dev->fd);
@@ -502,23 +497,23 @@ static void test_bad_arguments(void **state)
 {
     (void)state;
     struct rig r = rig_open(NULL);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, 0), KOFU_E_ARG);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, -120), KOFU_E_ARG);
-    assert_int_equal(payment_serial_ops.ask(r.ctx, PAYMENT_AMOUNT_MAX + 1), KOFU_E_ARG);
-    assert_int_equal(payment_serial_ops.dispense_change(r.ctx, -1), KOFU_E_ARG);
-    assert_int_equal(payment_serial_ops.refund(r.ctx, -1), KOFU_E_ARG);
-    assert_int_equal(payment_serial_ops.inserted(r.ctx, NULL), KOFU_E_ARG);
-    assert_true(payment_serial_ops.fd(r.ctx) >= 0);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 0), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, -120), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, PAYMENT_AMOUNT_MAX + 1), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, -1), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.refund(r.ctx, -1), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.inserted(r.ctx, NULL), KOFU_E_ARG);
+    assert_true(serial_payment_ops.fd(r.ctx) >= 0);
     assert_int_equal(log_count(r.dev), 1); /* nothing reached the device */
     rig_close(&r);
     void *ctx = NULL;
-    assert_int_equal(payment_serial_ops.open(&ctx, NULL), KOFU_E_CONFIG);
-    assert_int_equal(payment_serial_ops.open(&ctx, ""), KOFU_E_CONFIG);
-    assert_int_equal(payment_serial_ops.open(&ctx, "/nonexistent/ttyUSB9"), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_serial_open_fd(&ctx, -1, NULL), KOFU_E_ARG);
+    assert_int_equal(serial_payment_ops.open(&ctx, NULL), KOFU_E_CONFIG);
+    assert_int_equal(serial_payment_ops.open(&ctx, ""), KOFU_E_CONFIG);
+    assert_int_equal(serial_payment_ops.open(&ctx, "/nonexistent/ttyUSB9"), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(serial_payment_open_fd(&ctx, -1, NULL), KOFU_E_ARG);
     assert_null(ctx);
-    assert_int_equal(payment_serial_ops.fd(NULL), -1);
-    payment_serial_ops.close(NULL);
+    assert_int_equal(serial_payment_ops.fd(NULL), -1);
+    serial_payment_ops.close(NULL);
 }
 
 static void test_pty_termios(void **state)
@@ -542,9 +537,9 @@ static void test_pty_termios(void **state)
     struct fake *f = fake_start(master);
     fake_run(f);
     void *ctx = NULL;
-    assert_int_equal(payment_serial_ops.open(&ctx, name), KOFU_OK);
+    assert_int_equal(serial_payment_ops.open(&ctx, name), KOFU_OK);
     close(pre);
-    int fd = payment_serial_ops.fd(ctx);
+    int fd = serial_payment_ops.fd(ctx);
     assert_int_equal(tcgetattr(fd, &t), 0);
     assert_int_equal(cfgetispeed(&t), B9600);
     assert_int_equal(cfgetospeed(&t), B9600);
@@ -567,18 +562,18 @@ static void test_pty_termios(void **state)
     if (second >= 0)
         close(second);
 
-    assert_int_equal(payment_serial_ops.ask(ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.ask(ctx, 120), KOFU_OK);
     say(master, "INSERTED 500\n");
     int tot = 0;
     for (int i = 0; i < 100 && tot == 0; i++) { /* a pty delivers with a little delay */
-        assert_int_equal(payment_serial_ops.inserted(ctx, &tot), KOFU_OK);
+        assert_int_equal(serial_payment_ops.inserted(ctx, &tot), KOFU_OK);
         if (tot == 0)
             usleep(2000);
     }
     assert_int_equal(tot, 500);
-    assert_int_equal(payment_serial_ops.dispense_change(ctx, 380), KOFU_OK);
+    assert_int_equal(serial_payment_ops.dispense_change(ctx, 380), KOFU_OK);
     assert_log(f, 2, "CHANGE 380");
-    payment_serial_ops.close(ctx);
+    serial_payment_ops.close(ctx);
     fake_stop(f);
 }
 
@@ -588,7 +583,7 @@ static enum payment_msg_kind parse_str(const char *s, struct payment_msg *m)
 {
     kofu_cur c;
     cur_init(&c, (const uint8_t *)s, strlen(s));
-    return payment_line_parse(c, m);
+    return serial_line_parse(c, m);
 }
 
 static void test_line_parse(void **state)
@@ -615,33 +610,33 @@ static void test_line_parse(void **state)
     /* A NUL inside the line is just a wrong byte. */
     kofu_cur c;
     cur_init(&c, (const uint8_t *)"OK\0", 3);
-    assert_int_equal(payment_line_parse(c, &m), PAYMENT_MSG_INVALID);
+    assert_int_equal(serial_line_parse(c, &m), PAYMENT_MSG_INVALID);
 }
 
 static void test_line_reader_cap(void **state)
 {
     (void)state;
-    struct payment_line_reader r;
-    payment_line_reader_init(&r);
+    struct serial_line_reader r;
+    serial_line_reader_init(&r);
     kofu_cur line;
     /* Exactly the cap: accepted. */
     for (int i = 0; i < PAYMENT_LINE_MAX; i++)
-        assert_int_equal(payment_line_push(&r, 'x', &line), PAYMENT_LINE_MORE);
-    assert_int_equal(payment_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
+        assert_int_equal(serial_line_push(&r, 'x', &line), PAYMENT_LINE_MORE);
+    assert_int_equal(serial_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
     assert_int_equal(cur_len(&line), PAYMENT_LINE_MAX);
     /* One more: the whole line is dropped, and the next one is whole. */
     for (int i = 0; i < PAYMENT_LINE_MAX + 1; i++)
-        assert_int_equal(payment_line_push(&r, 'y', &line), PAYMENT_LINE_MORE);
+        assert_int_equal(serial_line_push(&r, 'y', &line), PAYMENT_LINE_MORE);
     for (int i = 0; i < 5000; i++)
-        assert_int_equal(payment_line_push(&r, 'z', &line), PAYMENT_LINE_MORE);
-    assert_int_equal(payment_line_push(&r, '\n', &line), PAYMENT_LINE_DROPPED);
+        assert_int_equal(serial_line_push(&r, 'z', &line), PAYMENT_LINE_MORE);
+    assert_int_equal(serial_line_push(&r, '\n', &line), PAYMENT_LINE_DROPPED);
     const char *ok = "OK\r\n";
     for (size_t i = 0; i < 3; i++)
-        assert_int_equal(payment_line_push(&r, (uint8_t)ok[i], &line), PAYMENT_LINE_MORE);
-    assert_int_equal(payment_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
+        assert_int_equal(serial_line_push(&r, (uint8_t)ok[i], &line), PAYMENT_LINE_MORE);
+    assert_int_equal(serial_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
     assert_true(cur_len(&line) == 2 && cur_equals(&line, (const uint8_t *)"OK", 2));
     /* An empty line is a line (and an invalid message). */
-    assert_int_equal(payment_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
+    assert_int_equal(serial_line_push(&r, '\n', &line), PAYMENT_LINE_READY);
     assert_int_equal(cur_len(&line), 0);
 }
 

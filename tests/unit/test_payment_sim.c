@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "payment_sim/payment_sim.h"
+#include "base/errors.h"
+#include "drivers/payment/sim.h"
 
-static const struct payment_ops *ops = &payment_sim_ops;
+static const struct payment_ops *ops = &sim_payment_ops;
 
 static void *open_sim(const char *faults)
 {
@@ -24,10 +24,10 @@ static void *open_sim(const char *faults)
     return ctx;
 }
 
-static struct payment_sim_totals totals_of(void *ctx)
+static struct sim_payment_totals totals_of(void *ctx)
 {
-    struct payment_sim_totals t;
-    payment_sim_totals(ctx, &t);
+    struct sim_payment_totals t;
+    sim_payment_totals(ctx, &t);
     assert_int_equal(t.inserted, t.kept + t.change + t.refunded + t.owed + t.escrow);
     return t;
 }
@@ -52,12 +52,12 @@ static void test_exact(void **state)
     void *c = open_sim("");
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     assert_true(totals_of(c).accepting);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
     assert_int_equal(inserted_now(c), 120);
     assert_int_equal(ops->dispense_change(c, 0), KOFU_OK);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.inserted, 120);
     assert_int_equal(t.kept, 120);
     assert_int_equal(t.change, 0);
@@ -71,16 +71,16 @@ static void test_overpayment_change(void **state)
     (void)state;
     void *c = open_sim("");
     assert_int_equal(ops->ask(c, 240), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 1000), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 1000), KOFU_OK);
     assert_int_equal(inserted_now(c), 1000);
     assert_int_equal(ops->dispense_change(c, 760), KOFU_OK);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.kept, 240);
     assert_int_equal(t.change, 760);
     assert_int_equal(t.owed, 0);
     /* Change beyond what was inserted is refused and moves nothing. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
     assert_int_equal(ops->dispense_change(c, 101), KOFU_E_ARG);
     assert_int_equal(ops->dispense_change(c, -1), KOFU_E_ARG);
     assert_int_equal(totals_of(c).escrow, 100);
@@ -97,18 +97,18 @@ static void test_cancel(void **state)
     void *c = open_sim("");
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     assert_int_equal(ops->cancel(c), KOFU_OK);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_false(t.accepting);
     assert_int_equal(t.inserted, 0);
     /* A coin that slipped in before the cancel goes back: nothing is kept. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 50), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 50), KOFU_OK);
     assert_int_equal(ops->cancel(c), KOFU_OK);
     t = totals_of(c);
     assert_int_equal(t.refunded, 50);
     assert_int_equal(t.kept, 0);
     /* After a cancel the slot refuses money. */
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_E_ARG);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_E_ARG);
     assert_int_equal(totals_of(c).inserted, 50);
     ops->close(c);
 }
@@ -118,20 +118,20 @@ static void test_refund(void **state)
     (void)state;
     void *c = open_sim("");
     assert_int_equal(ops->ask(c, 360), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 500), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 500), KOFU_OK);
     /* More than it holds: a caller's bug, nothing moves. */
     assert_int_equal(ops->refund(c, 600), KOFU_E_ARG);
     assert_int_equal(totals_of(c).escrow, 500);
     assert_int_equal(ops->refund(c, 500), KOFU_OK);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.refunded, 500);
     assert_int_equal(t.escrow, 0);
     assert_false(t.accepting);
     /* A coin the caller has not seen yet still goes back with the rest. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
     assert_int_equal(inserted_now(c), 100);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
     assert_int_equal(ops->refund(c, 100), KOFU_OK);
     t = totals_of(c);
     assert_int_equal(t.refunded, 610);
@@ -144,24 +144,24 @@ static void test_refund_fails(void **state)
     (void)state;
     void *c = open_sim("refund-fails");
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
     assert_int_equal(ops->refund(c, 100), KOFU_E_PAYMENT_REFUND);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.owed, 100);
     assert_int_equal(t.refunded, 0);
     assert_false(t.accepting);
     /* cancel with money in escrow is a refund too. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
     assert_int_equal(ops->cancel(c), KOFU_E_PAYMENT_REFUND);
     assert_int_equal(totals_of(c).owed, 110);
     /* With nothing in escrow, there is nothing to fail. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     assert_int_equal(ops->cancel(c), KOFU_OK);
     /* The fault can be lifted at run time. */
-    assert_int_equal(payment_sim_set_faults(c, ""), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, ""), KOFU_OK);
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
     assert_int_equal(ops->refund(c, 100), KOFU_OK);
     t = totals_of(c);
     assert_int_equal(t.refunded, 100);
@@ -174,18 +174,18 @@ static void test_change_fails(void **state)
     (void)state;
     void *c = open_sim("change-fails");
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 500), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 500), KOFU_OK);
     assert_int_equal(ops->dispense_change(c, 380), KOFU_E_PAYMENT_CHANGE);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.kept, 120);
     assert_int_equal(t.owed, 380);
     assert_int_equal(t.change, 0);
     assert_false(t.accepting);
     /* No change due: nothing to fail. */
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_OK);
     assert_int_equal(ops->dispense_change(c, 0), KOFU_OK);
     assert_int_equal(totals_of(c).kept, 240);
     ops->close(c);
@@ -201,23 +201,23 @@ static void test_dead(void **state)
     assert_int_equal(ops->cancel(c), KOFU_E_PAYMENT_DEVICE);
     assert_int_equal(ops->dispense_change(c, 0), KOFU_E_PAYMENT_DEVICE);
     assert_int_equal(ops->refund(c, 0), KOFU_E_PAYMENT_DEVICE);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_E_ARG);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_E_ARG);
     assert_int_equal(totals_of(c).inserted, 0);
     ops->close(c);
 
     /* Dying with money in escrow: it stays there, still counted. */
     c = open_sim("");
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
-    assert_int_equal(payment_sim_set_faults(c, "dead"), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 10), KOFU_E_ARG);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, "dead"), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 10), KOFU_E_ARG);
     assert_int_equal(ops->refund(c, 100), KOFU_E_PAYMENT_DEVICE);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.escrow, 100);
     assert_int_equal(t.refunded, 0);
     /* Revived, the money goes back. */
-    assert_int_equal(payment_sim_set_faults(c, "refund-fails,change-fails"), KOFU_OK);
-    assert_int_equal(payment_sim_set_faults(c, ""), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, "refund-fails,change-fails"), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, ""), KOFU_OK);
     assert_int_equal(ops->refund(c, 100), KOFU_OK);
     assert_int_equal(totals_of(c).refunded, 100);
     ops->close(c);
@@ -228,7 +228,7 @@ static void test_not_accepting(void **state)
     (void)state;
     void *c = open_sim("");
     /* Before ask(): the slot hands every coin back. */
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_E_ARG);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_E_ARG);
     assert_int_equal(ops->dispense_change(c, 0), KOFU_E_ARG);
     assert_int_equal(ops->refund(c, 10), KOFU_E_ARG);
     assert_int_equal(ops->refund(c, 0), KOFU_OK);
@@ -240,10 +240,10 @@ static void test_not_accepting(void **state)
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     assert_int_equal(ops->ask(c, 120), KOFU_E_ARG);
     /* After it is settled, again nothing is taken. */
-    assert_int_equal(payment_sim_insert(c, 500), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 500), KOFU_OK);
     assert_int_equal(ops->dispense_change(c, 380), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_E_ARG);
-    struct payment_sim_totals t = totals_of(c);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_E_ARG);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(t.inserted, 500);
     assert_int_equal(t.kept, 120);
     assert_int_equal(t.change, 380);
@@ -257,21 +257,21 @@ static void test_odd_coins(void **state)
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     const int odd[] = {0, -10, 1, 5, 20, 25, 120, 200, 250, 999, 20000, 100000};
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
-        assert_int_equal(payment_sim_insert(c, odd[i]), KOFU_E_ARG);
+        assert_int_equal(sim_payment_insert(c, odd[i]), KOFU_E_ARG);
     assert_int_equal(inserted_now(c), 0);
     const int good[] = {10, 50, 100, 500, 1000, 2000, 5000, 10000};
     int sum = 0;
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        assert_int_equal(payment_sim_insert(c, good[i]), KOFU_OK);
+        assert_int_equal(sim_payment_insert(c, good[i]), KOFU_OK);
         sum += good[i];
     }
     assert_int_equal(inserted_now(c), sum);
     /* The escrow has a ceiling far above any fee; beyond it notes go back. */
     int refused = 0;
     for (int i = 0; i < 200; i++)
-        refused += payment_sim_insert(c, 10000) == KOFU_E_ARG;
+        refused += sim_payment_insert(c, 10000) == KOFU_E_ARG;
     assert_true(refused > 0);
-    struct payment_sim_totals t = totals_of(c);
+    struct sim_payment_totals t = totals_of(c);
     assert_int_equal(ops->refund(c, t.escrow), KOFU_OK);
     t = totals_of(c);
     assert_int_equal(t.refunded, t.inserted);
@@ -285,11 +285,11 @@ static void test_fd_wakes_on_insert(void **state)
     assert_false(fd_readable(c));
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
     assert_false(fd_readable(c));
-    assert_int_equal(payment_sim_insert(c, 100), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 100), KOFU_OK);
     assert_true(fd_readable(c));
     assert_int_equal(inserted_now(c), 100);
     assert_false(fd_readable(c)); /* inserted() drained it */
-    assert_int_equal(payment_sim_insert(c, 7), KOFU_E_ARG);
+    assert_int_equal(sim_payment_insert(c, 7), KOFU_E_ARG);
     assert_false(fd_readable(c)); /* a returned coin wakes nobody */
     assert_int_equal(ops->cancel(c), KOFU_OK);
     ops->close(c);
@@ -306,10 +306,10 @@ static void test_fault_specs(void **state)
     assert_int_equal(ops->open(&c, "refund-fails "), KOFU_E_CONFIG);
     assert_int_equal(ops->open(&c, NULL), KOFU_OK);
     /* A bad list leaves the faults as they were. */
-    assert_int_equal(payment_sim_set_faults(c, "change-fails"), KOFU_OK);
-    assert_int_equal(payment_sim_set_faults(c, "change-fails,nope"), KOFU_E_ARG);
+    assert_int_equal(sim_payment_set_faults(c, "change-fails"), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, "change-fails,nope"), KOFU_E_ARG);
     assert_int_equal(ops->ask(c, 120), KOFU_OK);
-    assert_int_equal(payment_sim_insert(c, 500), KOFU_OK);
+    assert_int_equal(sim_payment_insert(c, 500), KOFU_OK);
     assert_int_equal(ops->dispense_change(c, 380), KOFU_E_PAYMENT_CHANGE);
     totals_of(c);
     ops->close(c);

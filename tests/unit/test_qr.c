@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "qr.h"
-#include "tools/ui_testutil.h"
+#include "base/errors.h"
+#include "ui/qr.h"
+#include "tests/tools/ui_testutil.h"
 
 static char dir[64];
 static QRcode sentinel; /* an out-parameter's old value, to see it reset */

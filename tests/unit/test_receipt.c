@@ -4,11 +4,11 @@
  * reason in both languages and the reference; bad arguments and a full
  * buffer are refused, and a failed render leaves nothing in the buffer.
  */
-#include "bytes.h"
-#include "document.h"
-#include "errors.h"
-#include "receipt.h"
-#include "tools/ui_testutil.h"
+#include "base/bytes.h"
+#include "ui/document.h"
+#include "base/errors.h"
+#include "ui/receipt.h"
+#include "tests/tools/ui_testutil.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

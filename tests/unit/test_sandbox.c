@@ -4,8 +4,8 @@
  * small policy and reports what the kernel let it do through its exit status;
  * a forbidden system call must end the child with SIGSYS.
  */
-#include "errors.h"
-#include "sandbox.h"
+#include "base/errors.h"
+#include "base/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -15,13 +15,13 @@
 
 #include <cmocka.h>
 
-#include "center.h"
-#include "errors.h"
-#include "kenhojo.h"
-#include "screens.h"
-#include "screens_words.h"
-#include "session.h"
-#include "tools/screens_samples.h"
+#include "center/center.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "ui/screens.h"
+#include "ui/screens_words.h"
+#include "session/session.h"
+#include "tests/tools/screens_samples.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /*
- * test_session.c — the kiosk session state machine (firmware/session.h),
+ * test_session.c — the kiosk session state machine (firmware/session/session.h),
  * driven with a fake clock: whole visits, every time-out, every error path.
  *
  * Every step goes through step(), which also checks the invariants on every
@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "kenhojo.h"
-#include "session.h"
+#include "base/errors.h"
+#include "card/kenhojo.h"
+#include "session/session.h"
 
 #define LOG_MAX 4096
 #define FEE 120

@@ -1,5 +1,5 @@
 /*
- * test_shc.c — SMART Health Card verification (firmware/shc.h).
+ * test_shc.c — SMART Health Card verification (firmware/verify/shc.h).
  *
  * Keys are made here with OpenSSL; cards are built by the helpers below
  * (FHIR payload with jansson, raw DEFLATE with zlib, ES256 with EVP, DER →
@@ -27,9 +27,9 @@
 #include <openssl/rsa.h>
 #include <zlib.h>
 
-#include "errors.h"
-#include "shc.h"
-#include "vault.h"
+#include "base/errors.h"
+#include "verify/shc.h"
+#include "base/vault.h"
 
 #define NOW ((int64_t)1795766400) /* 2026-11-27T00:00:00Z: the protocol's example issue time */
 #define ISS "https://center.kofu.test/issuer"

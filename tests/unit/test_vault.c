@@ -1,5 +1,5 @@
 /*
- * test_vault.c — the vault (firmware/vault.h): allocation, wiping, and the
+ * test_vault.c — the vault (firmware/base/vault.h): allocation, wiping, and the
  * process protections vault_init sets up. The tests run in order: the first
  * one sees the vault before vault_init.
  */
@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "vault.h"
+#include "base/errors.h"
+#include "base/vault.h"
 
 #define VAULT_REQUEST 10000 /* not a page multiple on purpose */
 

@@ -1,5 +1,5 @@
 /*
- * test_vds.c — ICAO VDS-NC seal verification (firmware/vds.h).
+ * test_vds.c — ICAO VDS-NC seal verification (firmware/verify/vds.h).
  *
  * A throwaway CSCA, barcode signers under it (and under another CSCA) are
  * made here with OpenSSL's X509 API; seals are signed over the canonical
@@ -28,11 +28,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "bytes.h"
-#include "errors.h"
-#include "jcs.h"
-#include "vault.h"
-#include "vds.h"
+#include "base/bytes.h"
+#include "base/errors.h"
+#include "base/jcs.h"
+#include "base/vault.h"
+#include "verify/vds.h"
 
 #define NOW ((int64_t)1795766400) /* 2026-11-27T00:00:00Z */
 #define DAY ((int64_t)86400)

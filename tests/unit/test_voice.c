@@ -15,11 +15,11 @@
 
 #include <cmocka.h>
 
-#include "audio.h"
-#include "errors.h"
-#include "session.h"
-#include "voice.h"
-#include "wav.h"
+#include "drivers/audio.h"
+#include "base/errors.h"
+#include "session/session.h"
+#include "ui/voice.h"
+#include "drivers/wav.h"
 
 #define NAMES_MAX 512
 

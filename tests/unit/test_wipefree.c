@@ -1,6 +1,6 @@
 /*
  * test_wipefree.c — every heap block is zeroed when freed, whoever frees it
- * (firmware/wipefree.c, linked into this test as into the kofu binary):
+ * (firmware/base/wipefree.c, linked into this test as into the kofu binary):
  * libc's free and realloc, a library's own free (OpenSSL, glib), and the
  * old block of a realloc that moved. Each check looks at the freed block
  * through an address kept aside; past the allocator's own free-list words

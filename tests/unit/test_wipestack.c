@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "errors.h"
-#include "wipestack.h"
+#include "base/errors.h"
+#include "base/wipestack.h"
 
 static const char pattern[] = "synthetic-resident-123456789018";
 

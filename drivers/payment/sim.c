@@ -1,0 +1,241 @@
+/* payment_sim.c — see payment_sim.h. */
+#include "drivers/payment/sim.h"
+
+#include "base/errors.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* More than anyone pays at a kiosk; keeps every sum far from INT_MAX. */
+#define PAYMENT_SIM_ESCROW_MAX 1000000
+#define PAYMENT_SIM_TOTAL_MAX (INT32_MAX / 8)
+
+struct payment_sim_faults {
+    bool refund_fails;
+    bool change_fails;
+    bool dead;
+};
+
+struct payment_sim_ctx {
+    struct payment_sim_faults faults;
+    struct sim_payment_totals totals;
+    int event_fd;
+};
+
+static const int payment_sim_denominations[] = {10, 50, 100, 500, 1000, 2000, 5000, 10000};
+
+/* Parses "a,b,c" strictly: every item a known fault, no empty items. */
+static int parse_faults(const char *spec, struct payment_sim_faults *out)
+{
+    struct payment_sim_faults f = {0};
+    const char *p = spec ? spec : "";
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n == strlen("refund-fails") && !strncmp(p, "refund-fails", n))
+            f.refund_fails = true;
+        else if (n == strlen("change-fails") && !strncmp(p, "change-fails", n))
+            f.change_fails = true;
+        else if (n == strlen("dead") && !strncmp(p, "dead", n))
+            f.dead = true;
+        else
+            return KOFU_E_ARG;
+        p += n;
+        if (*p == ',') {
+            p++;
+            if (!*p)
+                return KOFU_E_ARG; /* trailing comma: an empty item */
+        }
+    }
+    *out = f;
+    return KOFU_OK;
+}
+
+static int payment_sim_open(void **out, const char *spec)
+{
+    if (!out)
+        return KOFU_E_ARG;
+    struct payment_sim_faults f;
+    if (parse_faults(spec, &f) != KOFU_OK)
+        return KOFU_E_CONFIG;
+    struct payment_sim_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return KOFU_E_NOMEM;
+    c->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (c->event_fd < 0) {
+        free(c);
+        return errno == ENOMEM ? KOFU_E_NOMEM : KOFU_E_PAYMENT_DEVICE;
+    }
+    c->faults = f;
+    *out = c;
+    return KOFU_OK;
+}
+
+static int payment_sim_ask(void *ctx, int amount_yen)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return KOFU_E_ARG;
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    /* A second ask while money waits in escrow would lose track of it. */
+    if (amount_yen <= 0 || amount_yen > PAYMENT_SIM_ESCROW_MAX || c->totals.accepting)
+        return KOFU_E_ARG;
+    c->totals.accepting = true;
+    return KOFU_OK;
+}
+
+static void drain_event_fd(struct payment_sim_ctx *c)
+{
+    uint64_t v;
+    while (read(c->event_fd, &v, sizeof v) == (ssize_t)sizeof v)
+        ;
+}
+
+static int payment_sim_inserted(void *ctx, int *total_yen)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c || !total_yen)
+        return KOFU_E_ARG;
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    drain_event_fd(c);
+    *total_yen = c->totals.escrow;
+    return KOFU_OK;
+}
+
+/* Hands the escrow back, or — with refund-fails — keeps it as owed. */
+static int return_escrow(struct payment_sim_ctx *c)
+{
+    int amount = c->totals.escrow;
+    c->totals.escrow = 0;
+    c->totals.accepting = false;
+    if (amount == 0)
+        return KOFU_OK;
+    if (c->faults.refund_fails) {
+        c->totals.owed += amount;
+        return KOFU_E_PAYMENT_REFUND;
+    }
+    c->totals.refunded += amount;
+    return KOFU_OK;
+}
+
+static int payment_sim_cancel(void *ctx)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return KOFU_E_ARG;
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    /* "Nothing is kept": a coin that slipped in before the cancel goes back. */
+    return return_escrow(c);
+}
+
+static int payment_sim_dispense_change(void *ctx, int change_yen)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return KOFU_E_ARG;
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    if (!c->totals.accepting || change_yen < 0 || change_yen > c->totals.escrow)
+        return KOFU_E_ARG;
+    int keep = c->totals.escrow - change_yen;
+    c->totals.escrow = 0;
+    c->totals.accepting = false;
+    c->totals.kept += keep;
+    if (change_yen == 0)
+        return KOFU_OK;
+    if (c->faults.change_fails) {
+        c->totals.owed += change_yen;
+        return KOFU_E_PAYMENT_CHANGE;
+    }
+    c->totals.change += change_yen;
+    return KOFU_OK;
+}
+
+/* A real acceptor hands back everything in its escrow, not a number it is
+ * told: so does this one. Asking for more than it holds is a caller's bug
+ * and moves nothing; asking for less (a coin arrived after the caller last
+ * looked) still returns all of it — money is never stranded. */
+static int payment_sim_refund(void *ctx, int amount_yen)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return KOFU_E_ARG;
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    if (amount_yen < 0 || amount_yen > c->totals.escrow)
+        return KOFU_E_ARG;
+    return return_escrow(c);
+}
+
+static int payment_sim_fd(void *ctx)
+{
+    const struct payment_sim_ctx *c = ctx;
+    return c ? c->event_fd : -1;
+}
+
+static void payment_sim_close(void *ctx)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return;
+    if (c->event_fd >= 0)
+        close(c->event_fd);
+    free(c);
+}
+
+int sim_payment_insert(void *ctx, int yen)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c || c->faults.dead || !c->totals.accepting)
+        return KOFU_E_ARG;
+    bool known = false;
+    for (size_t i = 0; i < sizeof payment_sim_denominations / sizeof payment_sim_denominations[0]; i++)
+        known = known || payment_sim_denominations[i] == yen;
+    if (!known || c->totals.escrow + yen > PAYMENT_SIM_ESCROW_MAX ||
+        c->totals.inserted > PAYMENT_SIM_TOTAL_MAX - yen)
+        return KOFU_E_ARG;
+    c->totals.escrow += yen;
+    c->totals.inserted += yen;
+    uint64_t one = 1;
+    /* Only a wake-up for the poll loop: a full counter still wakes it. */
+    ssize_t n = write(c->event_fd, &one, sizeof one);
+    (void)n;
+    return KOFU_OK;
+}
+
+int sim_payment_set_faults(void *ctx, const char *spec)
+{
+    struct payment_sim_ctx *c = ctx;
+    if (!c)
+        return KOFU_E_ARG;
+    return parse_faults(spec, &c->faults);
+}
+
+void sim_payment_totals(void *ctx, struct sim_payment_totals *out)
+{
+    const struct payment_sim_ctx *c = ctx;
+    if (!out)
+        return;
+    if (!c) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = c->totals;
+}
+
+const struct payment_ops sim_payment_ops = {
+    .open = payment_sim_open,
+    .ask = payment_sim_ask,
+    .inserted = payment_sim_inserted,
+    .cancel = payment_sim_cancel,
+    .dispense_change = payment_sim_dispense_change,
+    .refund = payment_sim_refund,
+    .fd = payment_sim_fd,
+    .close = payment_sim_close,
+};

@@ -1,0 +1,174 @@
+/*
+ * center.h — the kiosk's client of the certificate center
+ * (docs/center-protocol.md), on libcurl (OpenSSL) and jansson.
+ *
+ * Owns: struct center_client (one curl handle kept for the client's life,
+ * so connections and TLS sessions are reused), and the validated results of
+ * each call. TLS 1.3 only; the center CA pinned from a file (never the
+ * system store); the host name checked against the subjectAltName only
+ * (never the CN); the center's certificate a leaf, not a CA; a failed
+ * handshake told apart by the center's TLS alert; no proxy; the kiosk's
+ * certificate and key loaded by OpenSSL's OSSL_STORE, so the key can be a
+ * PEM file or a provider URI (a TPM through the tpm2 provider, a PKCS#11
+ * token through pkcs11-provider: README, "Kiosk key in a TPM or token").
+ *
+ * Every field of every response is checked (type, length, allowed values)
+ * before anything uses it. Responses that carry resident data are received
+ * into the vault.
+ */
+#ifndef KOFU_CENTER_H
+#define KOFU_CENTER_H
+
+#include "base/config.h"
+#include "card/kenhojo.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CENTER_NAME_MAX 64
+#define CENTER_MUNICIPALITIES_MAX 2000
+#define CENTER_RESPONSE_MAX (256 * 1024)
+#define CENTER_DOSES_MAX 10
+#define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (shc.md §1.7) */
+#define CENTER_TIMEZONE_MAX 64 /* with its NUL */
+#define CENTER_ZONEINFO_DIR "/usr/share/zoneinfo"
+
+struct center_client;
+
+/** What one call did on the wire, for `center ping` and the logs. */
+struct center_call_info {
+    double rtt_ms;       /* the last attempt, handshake included */
+    long http_status;
+    int attempts;
+    char server_subject[256];
+    char server_expiry[64];
+    char tls_detail[256]; /* curl's words when TLS failed (no resident data) */
+};
+
+struct center_municipality {
+    char code[7];
+    char name_ja[CENTER_NAME_MAX + 1];
+    char name_en[CENTER_NAME_MAX + 1];
+};
+
+/* The terms of use the kiosk shows before it reads a card
+ * (docs/center-protocol.md §2): a version token and the text in each
+ * language. */
+#define CENTER_TERMS_VERSION_MAX 32
+#define CENTER_TERMS_TEXT_MAX 16384 /* bytes of UTF-8 per language */
+/* Lines (paragraphs: line feeds + 1) per language. With the byte cap, this
+ * keeps any text within the pages the TERMS screen holds at its smallest
+ * size (ui/screens.c TERMS_PAGES_MAX; test_screens measures the worst). */
+#define CENTER_TERMS_LINES_MAX 512
+
+struct center_terms {
+    char version[CENTER_TERMS_VERSION_MAX + 1]; /* 1..32 of [A-Za-z0-9._-] */
+    char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes in
+                    1..CENTER_TERMS_LINES_MAX lines, no control
+                      characters but line feeds */
+};
+
+struct center_config {
+    int protocol;
+    int open_minute, close_minute; /* minutes after midnight, center time */
+    char timezone[CENTER_TIMEZONE_MAX]; /* passed center_timezone_valid */
+    int fee_per_copy_yen;
+    int max_copies;
+    size_t n_municipalities;
+    struct center_municipality *municipalities; /* malloc'd; center_config_free */
+    struct center_terms terms;
+};
+
+enum center_kind { CENTER_DOMESTIC = 0, CENTER_OVERSEAS = 1 };
+
+struct center_request {
+    const struct kenhojo_card_data *card;
+    char municipality[7];
+    enum center_kind kind;
+    int copies;
+    const char *language; /* "ja" or "en" */
+    const char *terms_version; /* the terms the resident agreed to (center_terms_version_valid) */
+    char request_id[37];  /* set by center_request_new_id; kept for retries */
+};
+
+struct center_dose {
+    char date[11]; /* YYYY-MM-DD */
+    char cvx[8];
+    char product_ja[CENTER_NAME_MAX + 1], product_en[CENTER_NAME_MAX + 1];
+    char manufacturer_ja[CENTER_NAME_MAX + 1], manufacturer_en[CENTER_NAME_MAX + 1];
+    char lot[CENTER_NAME_MAX + 1];
+    char country[4];
+    char municipality[7];
+};
+
+/** An issued certificate. Lives in the vault (center_certificate_new). */
+struct center_certificate {
+    char certificate_id[65];
+    int64_t issued_at;
+    char issue_date[11];
+    struct center_municipality issuer;
+    char mayor_ja[CENTER_NAME_MAX + 1], mayor_en[CENTER_NAME_MAX + 1];
+    enum center_kind kind;
+    char jws[CENTER_JWS_MAX + 1];
+    char vds_seal[8192]; /* the VDS-NC seal as received JSON text; "" for domestic */
+    size_t n_doses;
+    struct center_dose doses[CENTER_DOSES_MAX];
+    char passport_number[16], passport_nationality[4], name_roman[CENTER_NAME_MAX * 2 + 1];
+};
+
+/** What became of a request (POST /completions): printed; failed (nothing
+ *  charged); refunded (charged, not printed, the money returned); or
+ *  refund-owed (the device could not return money: a refund receipt for
+ *  amount_yen was printed, which the shop pays out). */
+enum center_outcome { CENTER_PRINTED, CENTER_FAILED, CENTER_REFUNDED, CENTER_REFUND_OWED };
+
+/** Make a client from the configuration (center_url, center_ca_file,
+ *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */
+int center_client_new(const struct kofu_config *cfg, struct center_client **out);
+void center_client_free(struct center_client *c);
+/** fresh = true: every call opens a new connection (the TLS session is
+ *  still resumed), as a kiosk whose calls are minutes apart does anyway.
+ *  Default false: keep-alive. */
+void center_client_set_fresh_connections(struct center_client *c, bool fresh);
+
+/** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
+bool center_terms_version_valid(const char *s);
+
+/** GET /kofu/v1/config, validated. */
+int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info);
+void center_config_free(struct center_config *cfg);
+
+/** A fresh random idempotency key (UUID v4) into r->request_id. */
+int center_request_new_id(struct center_request *r);
+/** Zeroed certificate storage in the vault. */
+struct center_certificate *center_certificate_new(void);
+/** POST /kofu/v1/certificates, retried with the same request_id on
+ *  connection failures and 502/503/504. Typed refusals come back as their
+ *  own kofu_err (KOFU_E_NO_RECORD, ...). */
+int center_request_certificate(struct center_client *c, const struct center_request *r,
+                               struct center_certificate *out, struct center_call_info *info);
+/** POST /kofu/v1/completions (no resident data). */
+int center_report_completion(struct center_client *c, const char *request_id, const char *certificate_id,
+                             enum center_outcome outcome, int copies_printed, int amount_yen,
+                             struct center_call_info *info);
+
+/* The parsers of the center's answers, used by the calls above and
+ * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
+ * trusted before it passes. */
+int center_parse_config(const uint8_t *body, size_t len, struct center_config *out);
+int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
+                             struct center_certificate *out);
+/** A 4xx/5xx body: its typed error, or a generic one by HTTP status. */
+int center_parse_refusal(const uint8_t *body, size_t len, long status);
+
+/** Whether the center's time zone may become TZ: an IANA `Area/City` or
+ *  `Area/Sub/City` name (components of ASCII letters, digits, `_`, `-`, `+`,
+ *  each starting with a letter; so no `.`/`..`, no leading `:` or `/`;
+ *  shorter than CENTER_TIMEZONE_MAX) that names a regular file under
+ *  zoneinfo_dir (CENTER_ZONEINFO_DIR), reached without following a symbolic
+ *  link. Anything else would have tzset open a path of the center's choice
+ *  (a FIFO there blocks the kiosk). */
+bool center_timezone_valid(const char *zoneinfo_dir, const char *name);
+
+#endif

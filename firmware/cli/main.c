@@ -1,0 +1,61 @@
+/*
+ * main.c — the kofu binary: one firmware, several subcommands.
+ */
+#include "board/board.h"
+#include "cli/cmd.h"
+#include "base/env.h"
+#include "base/log.h"
+#include "base/wipeheap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KOFU_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "kofu %s (board %s) — vaccination certificate kiosk firmware\n"
+               "usage:\n"
+               "  kofu card read [--reader NAME] [--card-ca DIR] [--pin-stdin] [--json] [--reveal]\n"
+               "                 [--config FILE] [--wait SECONDS]\n"
+               "  kofu center ping [--config FILE]\n"
+               "  kofu run [--board sim|kiosk] [--config FILE] [--script FILE]\n"
+               "  kofu prompts list\n"
+               "  kofu version\n",
+            KOFU_VERSION, board_name());
+}
+
+int main(int argc, char **argv)
+{
+    /* Before any library reads it (libcurl: SSLKEYLOGFILE, proxies). */
+    if (env_clean() != 0) {
+        fputs("kofu: cannot set up the environment / 環境を設定できません\n", stderr);
+        return 1;
+    }
+    /* jansson's heap may hold resident data (card read --reveal, the
+     * center's answers): every block is zeroed before it is freed. */
+    wipeheap_install_json();
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "card"))
+        return cmd_card(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "center"))
+        return cmd_center(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "prompts"))
+        return cmd_prompts(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "version")) {
+        printf("kofu %s (board %s)\n", KOFU_VERSION, board_name());
+        return 0;
+    }
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) {
+        usage(stdout);
+        return 0;
+    }
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,94 @@
+#!/bin/sh
+# Checks that every #include in the product's sources runs in the direction
+# docs/architecture.md allows. Prints each wrong include and exits 1 if any.
+#
+#   tests/check-layers.sh [DIR]      (DIR: the source tree, default .)
+#
+# The layers, lowest first (a file may include its own layer and lower ones):
+#   0 firmware/base     bytes, json, crypto, vault, log, config, sandbox
+#   1 drivers           device classes (drivers/CLASS.h) and drivers (drivers/CLASS/IMPL.*)
+#   2 board             the board tables: which drivers a board has
+#   3 firmware/card     the My Number card's application
+#   4 firmware/center   the certificate center's protocol
+#   5 firmware/verify   SMART Health Cards, VDS-NC, the certificate checks
+#   6 firmware/session  the visit's state machine
+#   7 ui                screens, voice, the printed page
+#   8 firmware/kiosk    the kiosk application: devices, threads, main loop
+#   9 firmware/cli      the command line (kofu ...)
+# Two more rules:
+#   - a driver's own header (drivers/CLASS/IMPL.h) is for its folder and the
+#     board tables only: everything else sees a device through its class;
+#   - ui/ takes from card, center, verify and session only their small
+#     *_types.h headers, so no ui header pulls in a protocol or a device.
+# Tests (tests/) may include anything.
+set -u
+root=${1:-.}
+cd "$root" || exit 2
+
+rank() {
+    case $1 in
+        firmware/base/*) echo 0 ;;
+        drivers/*) echo 1 ;;
+        board/*) echo 2 ;;
+        firmware/card/*) echo 3 ;;
+        firmware/center/*) echo 4 ;;
+        firmware/verify/*) echo 5 ;;
+        firmware/session/*) echo 6 ;;
+        ui/*) echo 7 ;;
+        firmware/kiosk/*) echo 8 ;;
+        firmware/cli/*) echo 9 ;;
+        *) echo x ;;
+    esac
+}
+
+# The file an include names, as the build resolves it (-Ifirmware -I.).
+resolve() {
+    from=$1; name=$2
+    dir=$(dirname "$from")
+    for cand in "$dir/$name" "firmware/$name" "$name"; do
+        if [ -f "$cand" ]; then
+            # normalise ./ and dir/../
+            echo "$cand" | sed -e 's#^\./##' -e ':a' -e 's#[^/]*/\.\./##' -e 'ta'
+            return 0
+        fi
+    done
+    return 1
+}
+
+bad=0
+files=$(find firmware drivers board ui -name '*.[ch]' | sort)
+for f in $files; do
+    rf=$(rank "$f")
+    if [ "$rf" = x ]; then
+        echo "$f: not in any layer of docs/architecture.md"; bad=$((bad + 1)); continue
+    fi
+    for name in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+        h=$(resolve "$f" "$name") || { echo "$f: includes \"$name\", which is not in the tree"; bad=$((bad + 1)); continue; }
+        rh=$(rank "$h")
+        if [ "$rh" = x ]; then
+            echo "$f: includes $h, which is not in any layer (test code?)"; bad=$((bad + 1)); continue
+        fi
+        if [ "$rh" -gt "$rf" ]; then
+            echo "$f: includes $h, a higher layer"; bad=$((bad + 1)); continue
+        fi
+        case $h in
+            drivers/*/*)
+                case $f in
+                    "$(dirname "$h")"/*|board/*) ;;
+                    *) echo "$f: includes $h, a driver's own header (use its class, drivers/*.h)"; bad=$((bad + 1)) ;;
+                esac ;;
+        esac
+        case $f in
+            ui/*)
+                case $h in
+                    firmware/base/*|ui/*|*_types.h) ;;
+                    *) echo "$f: includes $h (ui takes only base, ui and *_types.h headers)"; bad=$((bad + 1)) ;;
+                esac ;;
+        esac
+    done
+done
+if [ "$bad" -gt 0 ]; then
+    echo "check-layers: $bad include(s) against docs/architecture.md"
+    exit 1
+fi
+echo "check-layers: every include runs the way docs/architecture.md allows"

@@ -32,8 +32,8 @@
  *    PRINT_REFUND_RECEIPT when the refund device fails);
  *  - each REQUEST_CERTIFICATE gets exactly one REPORT_COMPLETION.
  *
- * Time-outs are evaluated on SESSION_EV_TICK only; the main loop ticks every
- * 100–250 ms.
+ * Time-outs are evaluated on SESSION_EV_TICK only, so they are as exact as
+ * the caller's tick period (the kiosk ticks every 50 ms).
  */
 #ifndef KOFU_SESSION_H
 #define KOFU_SESSION_H

@@ -26,19 +26,43 @@ CFLAGS   += -std=c17 $(WARN) $(HARDEN) $(OPT) $(shell pkg-config --cflags $(PKGS
 LDFLAGS  += -pie -Wl,-z,relro,-z,now $(filter -fsanitize%,$(HARDEN))
 LDLIBS   += $(shell pkg-config --libs $(PKGS)) $(CUPS_LIBS) -lm
 
-# The firmware core, shared by kofu, the tests and the fuzzers.
-# Every driver and both boards are in every build (`kofu run --board NAME`).
-CORE_SRC := $(filter-out firmware/cli/main.c firmware/base/wipefree.c,$(wildcard firmware/*/*.c)) $(wildcard drivers/*.c drivers/*/*.c) \
-            $(wildcard ui/*.c) board/board.c $(wildcard board/*/board.c)
+# Boards: board/NAME/board.mk lists the drivers the firmware for board NAME
+# links (BOARD_DRIVERS_NAME), the libraries they need (BOARD_PKGS_NAME) and
+# the other boards it carries too (BOARD_ALSO_NAME). `make BOARD=kiosk` gives
+# a build/kofu with the kiosk board's drivers only (README "Builds").
+include $(wildcard board/*/board.mk)
+boards_of    = $(sort $(1) $(BOARD_ALSO_$(1)))
+board_objs   = $(sort $(foreach b,$(call boards_of,$(1)),$(BUILD)/obj/board/$(b)/board.o $(BOARD_DRIVERS_$(b):%.c=$(BUILD)/obj/%.o)))
+board_libs   = $(shell pkg-config --libs $(sort $(foreach b,$(call boards_of,$(1)),$(BOARD_PKGS_$(b)))))
+board_flags  = -DKOFU_BOARD='"$(1)"' $(foreach b,$(call boards_of,$(1)),-DKOFU_WITH_BOARD_$(b))
+ALL_BOARDS   := $(patsubst board/%/board.mk,%,$(wildcard board/*/board.mk))
+
+# The firmware core: every layer but the drivers, the boards and the
+# command line. Linked by every kofu binary, with the board's drivers.
+CORE_SRC := $(filter-out firmware/cli/main.c firmware/base/wipefree.c,$(wildcard firmware/*/*.c)) \
+            $(wildcard drivers/*.c) $(wildcard ui/*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+CORE_LIBS := $(shell pkg-config --libs $(filter-out x11 alsa,$(PKGS))) $(CUPS_LIBS) -lm
+# libkofu.a, for the tests, benches and tools: the core, every driver and
+# every board.
+DRIVER_SRC := $(wildcard drivers/*/*.c)
+LIB_OBJ  := $(CORE_OBJ) $(DRIVER_SRC:%.c=$(BUILD)/obj/%.o) $(ALL_BOARDS:%=$(BUILD)/obj/board/%/board.o) \
+            $(BUILD)/obj/board/board.o
+$(BUILD)/obj/board/board.o: CPPFLAGS += $(ALL_BOARDS:%=-DKOFU_WITH_BOARD_%)
 KOFU_SRC := firmware/cli/main.c
-# The wiping free() (firmware/base/wipefree.c) goes into the product only, and
-# not under ASan, which owns the allocator there.
+# The wiping free() (firmware/base/wipefree.c) goes into the kofu binaries
+# only, and not under ASan, which owns the allocator there.
 ifeq ($(SAN),1)
 KOFU_EXTRA_OBJ :=
 else
 KOFU_EXTRA_OBJ := $(BUILD)/obj/firmware/base/wipefree.o
 endif
+# A firmware for board $(1): board.c for its boards, its drivers, the core.
+firmware_objs = $(BUILD)/obj/board/board-$(1).o $(call board_objs,$(1)) $(BUILD)/libkofu-core.a
+firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
+# The test build (build/kofu-sim): the sim board's firmware with the
+# scripted-run engine (tests/kiosk_script/), for the tests and the demo.
+KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c))
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
 # centersim: the reference certificate center (tests/centersim/README.md).
@@ -50,7 +74,7 @@ CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/cen
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
-all: $(BUILD)/kofu $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin $(BUILD)/prompts/.done
+all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
 # (tests/integration/test_*.c) also link the harness that starts pcscd and
@@ -98,20 +122,34 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libkofu.a: $(CORE_OBJ)
+$(BUILD)/libkofu.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/kofu: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# The same firmware built for the kiosk board (only board.c differs), for
-# the test that a kiosk build refuses the sim board's scripts.
-$(BUILD)/obj/board/board-kiosk-build.o: board/board.c
+$(BUILD)/libkofu-core.a: $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -DKOFU_BOARD=%,$(CPPFLAGS)) -DKOFU_BOARD='"kiosk"' $(CFLAGS) -c $< -o $@
-$(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(BUILD)/obj/board/board-kiosk-build.o $(BUILD)/libkofu.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# board.c for the boards a firmware for board % carries.
+$(BUILD)/obj/board/board-%.o: board/board.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -DKOFU_BOARD=%,$(CPPFLAGS)) $(call board_flags,$*) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The product: what goes on a kiosk of board $(BOARD). No test code.
+$(BUILD)/kofu: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(call firmware_objs,$(BOARD))
+	$(CC) $(LDFLAGS) -o $@ $^ $(call firmware_libs,$(BOARD))
+
+# The kiosk board's product built beside the default one (exactly what
+# `make BOARD=kiosk` makes), for the checks that it refuses --script and
+# carries neither X11 nor the sim board's drivers.
+$(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(call firmware_objs,kiosk)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call firmware_libs,kiosk)
+
+# The test build: the sim board's firmware driven by scripts.
+$(BUILD)/kofu-sim: $(KOFU_SIM_OBJ) $(KOFU_EXTRA_OBJ) $(call firmware_objs,sim)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call firmware_libs,sim)
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

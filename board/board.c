@@ -1,4 +1,5 @@
-/* board.c — see board.h. */
+/* board.c — see board.h. Compiled once per set of boards a firmware
+ * carries: KOFU_WITH_BOARD_<name> for each (the Makefile, from board.mk). */
 #include "board/board.h"
 
 #include <string.h>
@@ -7,10 +8,19 @@
 #define KOFU_BOARD "sim"
 #endif
 
+static const struct board *const all[] = {
+#ifdef KOFU_WITH_BOARD_sim
+    &board_sim,
+#endif
+#ifdef KOFU_WITH_BOARD_kiosk
+    &board_kiosk,
+#endif
+    NULL,
+};
+
 const struct board *board_find(const char *name)
 {
-    static const struct board *const all[] = {&board_sim, &board_kiosk};
-    for (size_t i = 0; name && i < sizeof all / sizeof all[0]; i++)
+    for (size_t i = 0; name && all[i]; i++)
         if (!strcmp(all[i]->name, name))
             return all[i];
     return NULL;
@@ -28,17 +38,16 @@ const struct board_display *board_find_display(const struct board *b, const char
     return NULL;
 }
 
+/* The build's board (BOARD); a build always carries it (the Makefile). */
 static const struct board *default_board(void)
 {
     const struct board *b = board_find(KOFU_BOARD);
-    return b ? b : &board_sim;
+    return b ? b : all[0];
 }
 
 const char *board_name(void) { return default_board()->name; }
 
-bool board_is_product(const struct board *b) { return b != &board_sim; }
-
-bool board_build_runs_scripts(void) { return !board_is_product(default_board()); }
+bool board_is_product(const struct board *b) { return !b->development; }
 
 const struct card_reader_ops *board_card_reader(void) { return default_board()->card_reader; }
 

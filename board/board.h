@@ -4,10 +4,12 @@
  * Owns: struct board, the list of drivers one board uses, and the lookup of
  * a board by name. Each board/<name>/board.c fills one struct board and is
  * the only place that names a driver; the core includes this header, never
- * a device library's. Both boards are built into every kofu binary (the
- * kiosk's drivers are built and unit-tested on this machine with fakes);
- * `kofu run --board NAME` chooses, and the other subcommands use the
- * default board (BOARD in the Makefile).
+ * a device library's. Which boards a firmware carries is the build's choice
+ * (board/<name>/board.mk, README "Builds"): the firmware for the kiosk board
+ * carries the kiosk board only; the default build (the sim board) carries
+ * both, so that the kiosk's drivers are built and unit-tested here with
+ * fakes. `kofu run --board NAME` chooses among them, and the other
+ * subcommands use the default board (BOARD in the Makefile).
  */
 #ifndef KOFU_BOARD_H
 #define KOFU_BOARD_H
@@ -33,6 +35,10 @@ struct board_display {
 
 struct board {
     const char *name;
+    /** A development board (sim): kofu may run there without the safeguards
+     *  a kiosk must have, and a test build's hooks may drive it. Every other
+     *  board is a product board. */
+    bool development;
     const struct card_reader_ops *card_reader;
     const struct printer_ops *printer;
     const struct payment_ops *payment;
@@ -44,23 +50,18 @@ struct board {
 extern const struct board board_sim;
 extern const struct board board_kiosk;
 
-/** The board called name, or NULL. */
+/** The board called name among those this build carries, or NULL. */
 const struct board *board_find(const char *name);
 /** The display kind called name on board b ("" or NULL: the default), or NULL. */
 const struct board_display *board_find_display(const struct board *b, const char *name);
 
 /** The default board's name ("sim", "kiosk"). */
 const char *board_name(void);
-/** Whether b is a board a kiosk runs on (every board but sim): there kofu
- *  fails closed where a safeguard cannot be had (the whole process locked in
- *  memory, the sandbox, a stack wipe) and runs no script. */
+/** Whether b is a board a kiosk runs on (every board but a development
+ *  one): there kofu fails closed where a safeguard cannot be had (the whole
+ *  process locked in memory, the sandbox, a stack wipe) and takes no test
+ *  build's hooks. */
 bool board_is_product(const struct board *b);
-/** Whether this build may run scripted sessions (`kofu run --script`):
- *  only a build for the sim board. A build meant for a kiosk (BOARD=kiosk)
- *  refuses them whatever --board says: a script can take screenshots and
- *  record screens, test-only paths that would write a resident's
- *  certificate preview to a file. */
-bool board_build_runs_scripts(void);
 /** The default board's card-reader driver. */
 const struct card_reader_ops *board_card_reader(void);
 /** The default board's printer driver. */

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The whole test run of `make check`: unit + integration tests on the normal
 # build and on the ASan+UBSan build, then a short run of every fuzzer.
-# First the source checks (tests/check-layers.sh). Ends with the one summary
-# line "N passed, N failed", with ", N skipped" when any test was skipped.
+# First the source checks (tests/check-layers.sh) and the check that the product
+# carries no test code (tests/check-product.sh, on the builds made before).
+# Ends with the one summary line "N passed, N failed", with ", N skipped" when any test was skipped.
 #
 #   tests/run-all.sh [FUZZ_SECONDS]
 set -u
@@ -11,7 +12,7 @@ tally=$(mktemp)
 export KOFU_TALLY="$tally"
 
 # Source checks: each counts as one test.
-for check in tests/check-layers-selftest.sh tests/check-layers.sh; do
+for check in tests/check-layers-selftest.sh tests/check-layers.sh tests/check-product.sh; do
     if "$check"; then echo "1 0 0" >> "$tally"; else echo "0 1 0" >> "$tally"; fi
 done
 

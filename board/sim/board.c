@@ -15,6 +15,7 @@
 
 const struct board board_sim = {
     .name = "sim",
+    .development = true,
     .card_reader = &pcsc_card_reader_ops,
     .printer = &ipp_printer_ops,
     .payment = &sim_payment_ops,

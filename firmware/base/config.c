@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+int (*config_extra_key)(const char *key, const char *value);
+
 void config_defaults(struct kofu_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -159,10 +161,11 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
     for (size_t i = 0; i < sizeof ms_keys / sizeof ms_keys[0]; i++)
         if (!strcmp(key, ms_keys[i].key))
             return config_parse_int(v, ms_keys[i].lo, ms_keys[i].hi, (int *)((char *)c + ms_keys[i].offset));
-    if (!strcmp(key, "sim_cardsim_control"))
-        return set_string(c->sim_cardsim_control, sizeof c->sim_cardsim_control, v);
-    if (!strcmp(key, "sim_centersim_control"))
-        return set_string(c->sim_centersim_control, sizeof c->sim_centersim_control, v);
+    if (config_extra_key) {
+        int taken = config_extra_key(key, v);
+        if (taken)
+            return taken > 0;
+    }
     *why = "unknown key";
     return false;
 }

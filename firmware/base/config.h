@@ -66,15 +66,17 @@ struct kofu_config {
     int wait_warn_ms, wait_timeout_ms;
     int reminder_ms, left_behind_ms, notice_ms;
     int config_refresh_seconds; /* how often the center's configuration is fetched again */
-    /* sim board only: cardsim's and centersim's control sockets, for scripts
-     * (`card ...`, `center ...`) and the 'c' key. */
-    char sim_cardsim_control[KOFU_CONFIG_VALUE_MAX];
-    char sim_centersim_control[KOFU_CONFIG_VALUE_MAX];
 };
 
 /** A whole decimal number lo..hi, nothing before or after it: the one
  *  parser of numbers in kofu's text settings (this file's keys, scripts). */
 bool config_parse_int(const char *v, int lo, int hi, int *out);
+
+/** Keys a build adds to the file's own (the test build's keys for its
+ *  peers, tests/kiosk_script/): asked about every key this file does not
+ *  know, it returns 1 when it took the value, -1 for a bad value, 0 for a
+ *  key it does not know either. NULL (the product): none. */
+extern int (*config_extra_key)(const char *key, const char *value);
 
 /** Fill c with the built-in defaults. */
 void config_defaults(struct kofu_config *c);

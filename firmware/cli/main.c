@@ -20,7 +20,7 @@ static void usage(FILE *f)
                "  kofu card read [--reader NAME] [--card-ca DIR] [--pin-stdin] [--json] [--reveal]\n"
                "                 [--config FILE] [--wait SECONDS]\n"
                "  kofu center ping [--config FILE]\n"
-               "  kofu run [--board sim|kiosk] [--config FILE] [--script FILE]\n"
+               "  kofu run [--board sim|kiosk] [--config FILE]\n"
                "  kofu prompts list\n"
                "  kofu version\n",
             KOFU_VERSION, board_name());

@@ -1,7 +1,30 @@
 /*
- * kiosk_priv.h — the kiosk's state, shared by its main loop (kiosk.c) and
- * the script runner of the sim board (kiosk_script.c). Not for other
- * modules.
+ * kiosk_priv.h — the kiosk's state and the parts of firmware/kiosk/ that
+ * share it. Not for other modules (a test build sees the kiosk through
+ * kiosk_hooks.h only).
+ *
+ * The files, one job each:
+ *   kiosk.c    start-up and tear-down, the main loop
+ *   notify.c   systemd's notification socket and watchdog
+ *   events.c   the event queue: events in, the session stepped, its actions carried out
+ *   screen.c   the screen model: what is drawn, when, and the frame
+ *   devices.c  the device calls (card, center, document, printer, acceptor), each with its
+ *              own input and output struct
+ *   worker.c   the worker thread a device call runs on, the screen kept alive meanwhile
+ *   wipe.c     the end of a visit: the PIN and everything past the vault mark
+ *   input.c    touches and keys turned into session events
+ *   figures.c  the run's figures: the summary lines on stdout
+ *   hooks.c    the test build's view (kiosk_hooks.h)
+ *
+ * Threads. Everything in struct kiosk belongs to the main thread. A device
+ * call (worker.c) runs on the worker thread with exactly one call struct
+ * (struct kiosk_*_call below): the main thread fills its inputs before the
+ * call, does not touch the call struct, nor anything its inputs point to,
+ * until the join, and then reads its outputs. The worker touches nothing
+ * else of the kiosk. What an input points to (the reader, the card's
+ * Kenhojo session, the vault's PIN and card data, the printer, the
+ * acceptor) is the worker's for the length of the call: the main thread
+ * meanwhile only draws, plays prompts and ticks the session (worker.c).
  */
 #ifndef KOFU_KIOSK_PRIV_H
 #define KOFU_KIOSK_PRIV_H
@@ -15,6 +38,7 @@
 #include "ui/document.h"
 #include "card/kenhojo.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/kiosk_hooks.h"
 #include "base/sandbox.h"
 #include "ui/screens.h"
 #include "session/session.h"
@@ -25,9 +49,78 @@
 #include <stdint.h>
 
 #define KIOSK_EVENTS_MAX 16
-#define KIOSK_SCREEN_HISTORY 64
+/* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
+#define KIOSK_PDF_MAX (512 * 1024)
 
-struct kiosk_script;
+/* The PIN as the pad put it into the vault (SESSION_PIN_DIGITS + 1 bytes). */
+struct kiosk_pin {
+    char *digits;
+    int len;
+};
+
+/* ---- the device calls' inputs and outputs (devices.c) ----------------- */
+
+/* CHECK_CARD: open the Kenhojo AP and read the PIN counter. */
+struct kiosk_check_call {
+    struct card_reader *rd;      /* in */
+    struct kenhojo_session *ks;  /* in */
+    bool connected;              /* in/out: the card is connected */
+    int rc, tries_left;          /* out */
+};
+
+/* READ_CARD: verify the PIN, read, authenticate, check the name prints. */
+struct kiosk_read_call {
+    struct kenhojo_session *ks;            /* in */
+    bool connected;                        /* in */
+    struct kiosk_pin *pin;                 /* in: forgotten once it went to the card */
+    bool last_try_confirmed;               /* in */
+    const char *card_ca_dir;               /* in */
+    bool presence_required;                /* in */
+    const struct document_fonts *fonts;    /* in: loaded at start, read only */
+    const struct center_config *ccfg;      /* in: NULL without one */
+    struct kenhojo_card_data *card;        /* out: in the vault, or NULL */
+    int rc, tries_left, municipality;      /* out */
+};
+
+/* REQUEST_CERTIFICATE: ask the center, verify its answer. */
+struct kiosk_request_call {
+    struct center_client *cc;               /* in */
+    const struct certificate_trust *trust;  /* in */
+    struct center_request *req;             /* in: filled by the main thread */
+    const struct kenhojo_card_data *card;   /* in */
+    struct center_certificate *cert;        /* out: in the vault, or NULL */
+    struct certificate_verified *ver;       /* out: in the vault, or NULL */
+    int rc;                                 /* out */
+};
+
+/* PRINT and the refund receipt's print. */
+struct kiosk_print_call {
+    const struct printer *pr;  /* in */
+    const uint8_t *pdf;        /* in */
+    size_t len;                /* in */
+    const char *job_name;      /* in */
+    int copies, timeout_ms;    /* in */
+    int rc, job_state;         /* out */
+};
+
+/* PAYMENT_REFUND. */
+struct kiosk_refund_call {
+    const struct payment *pay; /* in */
+    int amount_yen;            /* in */
+    int rc;                    /* out */
+};
+
+/* REPORT_COMPLETION. */
+struct kiosk_report_call {
+    struct center_client *cc;     /* in */
+    const char *request_id;       /* in */
+    const char *certificate_id;   /* in */
+    enum center_outcome outcome;  /* in */
+    int copies, amount_yen;       /* in */
+    int rc, http_status;          /* out */
+};
+
+/* ---- the kiosk (main thread only) --------------------------------------- */
 
 struct kiosk {
     const struct board *board;
@@ -37,7 +130,7 @@ struct kiosk {
     double first_frame_ms; /* from start to the first screen presented */
     double attract_ms;     /* from start to the attract screen (the center's configuration in) */
 
-    /* Devices. */
+    /* Devices. The reader and the Kenhojo session are lent to a card call. */
     struct card_reader rd;
     bool reader_open, card_present, connected;
     uint64_t next_reader_ms; /* when to try opening the reader again */
@@ -61,8 +154,8 @@ struct kiosk {
     uint8_t *frame;
     int stride;
     cairo_surface_t *frame_surface;
-    char *pin; /* SESSION_PIN_DIGITS + 1 bytes */
-    int pin_len;
+    struct kiosk_pin pin;
+    bool pin_pad_ok; /* the pad of this PIN screen was shuffled: digits may be taken */
     size_t vault_base;
 
     /* Past the vault mark: one visit, released at WIPE. */
@@ -70,8 +163,6 @@ struct kiosk {
     struct center_certificate *cert;
     struct certificate_verified *ver;
     kofu_bld pdf;
-    kofu_bld receipt; /* a refund receipt being printed */
-    int receipt_rc;
     cairo_surface_t *preview;
     struct center_request req;
     bool req_made;
@@ -84,10 +175,7 @@ struct kiosk {
     struct screens_model model;
     struct screens_layout layout;
     bool drawn;
-    bool warning_shown;
     uint64_t last_redraw_ms;
-    enum session_screen history[KIOSK_SCREEN_HISTORY];
-    unsigned n_shown; /* screens shown since start (history is a ring) */
 
     /* Events produced while carrying out actions, fed back in order. */
     struct session_event queue[KIOSK_EVENTS_MAX];
@@ -110,34 +198,76 @@ struct kiosk {
     struct wipestack worker_stack;
     bool stack_wipe_due;
 
-    struct kiosk_script *script;
+    /* A test build's hooks (kiosk_hooks.h); NULL in the product. */
+    const struct kiosk_hooks *hooks;
+    void *hooks_ctx;
     bool quit;
     int exit_code;
 };
 
-/** Feed one event to the session now and carry out everything it leads to. */
-void kiosk_event(struct kiosk *k, const struct session_event *ev);
-/** A touch at (x, y) in screen pixels, through the same hit test as a real one. */
-void kiosk_touch(struct kiosk *k, int x, int y);
-/** A key from the input device or a script. */
-void kiosk_key(struct kiosk *k, int key);
-/** The tray sensor says the certificate was taken. */
-void kiosk_tray_empty(struct kiosk *k);
+/* notify.c */
+void kiosk_notify(struct kiosk *k, const char *msg);
+void kiosk_feed_watchdog(struct kiosk *k, uint64_t now);
 
-/* The script runner (sim board). */
-int kiosk_script_load(struct kiosk *k, const char *path);
-/** Run what the script can do now; false once it has ended (k->quit set). */
-void kiosk_script_poll(struct kiosk *k);
-/** A screen was presented (for waits and record-screens). */
-void kiosk_script_screen_shown(struct kiosk *k);
-void kiosk_script_free(struct kiosk *k);
-/** The script's test-only outputs (screenshot files, record-screens
- *  directories), writable in the sandbox of the sim board. */
-int kiosk_script_outputs(const struct kiosk *k, struct sandbox_policy *p);
-/** One command to a test peer's control socket (sim_cardsim_control,
- *  sim_centersim_control): KOFU_OK when the reply line starts with "ok". */
-int kiosk_peer_control(const char *path, const char *cmd, char *reply, size_t cap);
-/** One command to cardsim. */
-int kiosk_cardsim(const struct kiosk *k, const char *cmd, char *reply, size_t cap);
+/* events.c */
+/** An event with nothing but its kind and result. */
+struct session_event kiosk_event_of(enum session_event_kind kind, int err);
+/** Queue an event; run by kiosk_run_queue. */
+void kiosk_post(struct kiosk *k, const struct session_event *ev);
+void kiosk_post_result(struct kiosk *k, enum session_event_kind kind, int err);
+/** Feed every queued event to the session, and carry out what follows. */
+void kiosk_run_queue(struct kiosk *k);
+/** Feed one event now and carry out everything it leads to. */
+void kiosk_event(struct kiosk *k, const struct session_event *ev);
+/** An input with nothing but its kind. */
+void kiosk_input(struct kiosk *k, enum session_event_kind kind);
+/** Time passes: minute is the time of day, or -1 when not asked. */
+void kiosk_tick(struct kiosk *k, int minute);
+/** A voice prompt (also carried out during a device call). */
+void kiosk_play(struct kiosk *k, const struct session_action *a);
+
+/* screen.c */
+void kiosk_redraw(struct kiosk *k);
+void kiosk_show_screen(struct kiosk *k, const struct session_action *a);
+/** Waiting screens move and the warning counts down: twice a second. */
+void kiosk_redraw_if_moving(struct kiosk *k, uint64_t now);
+
+/* devices.c: each runs on the worker thread with its call struct only. */
+void kiosk_check_card(void *call);   /* struct kiosk_check_call */
+void kiosk_read_card(void *call);    /* struct kiosk_read_call */
+void kiosk_request(void *call);      /* struct kiosk_request_call */
+void kiosk_print(void *call);        /* struct kiosk_print_call */
+void kiosk_refund(void *call);       /* struct kiosk_refund_call */
+void kiosk_report(void *call);       /* struct kiosk_report_call */
+/* devices.c: on the main thread. */
+void kiosk_fetch_center_config(struct kiosk *k, uint64_t now);
+int kiosk_prepare_document(struct kiosk *k);
+void kiosk_disconnect_card(struct kiosk *k);
+void kiosk_poll_card(struct kiosk *k);
+void kiosk_poll_payment(struct kiosk *k);
+void kiosk_payment_logged(int rc, int yen);
+void kiosk_print_refund_receipt(struct kiosk *k, int amount_yen, int err);
+void kiosk_report_completion(struct kiosk *k, const struct session_action *a);
+void kiosk_warm_up_rendering(struct kiosk *k);
+
+/* worker.c */
+/** fn(call) on the worker thread, the screen kept alive meanwhile; on this
+ *  thread when no thread can be made. */
+void kiosk_run_device_call(struct kiosk *k, void (*fn)(void *call), void *call);
+
+/* wipe.c */
+/** The one way a PIN is forgotten: its digits zeroed, its length 0. */
+void kiosk_forget_pin(struct kiosk_pin *pin);
+/** The end of a visit (WIPE, and the end of the run). */
+void kiosk_wipe_visit(struct kiosk *k);
+/** Why the kiosk still holds something of a visit, or NULL. */
+const char *kiosk_visit_residue(const struct kiosk *k);
+
+/* input.c */
+void kiosk_poll_input(struct kiosk *k);
+
+/* figures.c */
+double kiosk_precise_ms(void);
+void kiosk_print_figures(const struct kiosk *k, int exit_code);
 
 #endif

@@ -823,6 +823,10 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
         break;
     case SESSION_EV_ACTIVITY:
         break; /* counted above; the kiosk already redrew what it handled */
+    case SESSION_EV_PIN_PAD_FAILED:
+        if (s->state == SESSION_PIN)
+            fail(s, now_ms, out, ev->err != KOFU_OK ? ev->err : KOFU_E_INTERNAL, SESSION_SCREEN_ERROR);
+        break;
     case SESSION_EV__COUNT:
         break;
     }
@@ -954,6 +958,7 @@ static const char *const event_names[SESSION_EV__COUNT] = {
     [SESSION_EV_CONFIG] = "config",
     [SESSION_EV_PAYMENT_FAILED] = "payment-failed",
     [SESSION_EV_ACTIVITY] = "activity",
+    [SESSION_EV_PIN_PAD_FAILED] = "pin-pad-failed",
 };
 
 static const char *const button_names[SESSION_BTN__COUNT] = {

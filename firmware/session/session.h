@@ -19,6 +19,8 @@
  * index, the kind, the copies, amounts — is cleared at every WIPE.
  *
  * Invariants the unit tests check:
+ *  - a PIN pad that could not be shuffled (SESSION_EV_PIN_PAD_FAILED) ends
+ *    the visit on an error screen: no READ_CARD follows;
  *  - nothing goes to the card before the resident agreed to the terms of
  *    use: TERMS_AGREED comes before any CHECK_CARD, READ_CARD or
  *    REQUEST_CERTIFICATE of a visit (a card on the reader is only detected,
@@ -163,6 +165,9 @@ enum session_event_kind {
     SESSION_EV_PAYMENT_FAILED,  /* the payment device failed while asking or accepting: err */
     SESSION_EV_ACTIVITY,        /* input the kiosk handles itself (scrolling the terms, paging
                                    a list): it only counts as the resident's presence */
+    SESSION_EV_PIN_PAD_FAILED,  /* SHUFFLE_PIN_PAD could not shuffle: err. A fixed pad would give
+                                   the PIN to whoever saw the taps, so the visit ends (error
+                                   screen, card reset) before any digit is taken */
     SESSION_EV__COUNT
 };
 

@@ -56,7 +56,7 @@ int main(void)
     fclose(o);
 
     for (int i = 0; i < RUNS; i++) {
-        const char *run[] = {harness_path(0, "kofu"), "run", "--board", "sim", "--config", conf,
+        const char *run[] = {harness_path(0, "kofu-sim"), "run", "--board", "sim", "--config", conf,
                              "--script", script, NULL};
         if (harness_run(run, NULL, out, sizeof out, err, sizeof err) != 0) {
             fprintf(stderr, "bench_kiosk: kofu run failed:\n%s%s", out, err);

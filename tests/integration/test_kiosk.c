@@ -137,7 +137,7 @@ static int run_script(const char *script)
     assert_non_null(f);
     fputs(script, f);
     fclose(f);
-    const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+    const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
                           "--script", script_path, NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
@@ -665,7 +665,7 @@ static void test_watchdog_stops_on_hung_device(void **state)
         dup2(devnull, 1);
         setenv("NOTIFY_SOCKET", sock, 1);
         setenv("WATCHDOG_USEC", "200000", 1);
-        const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+        const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
                               "--script", script_path, NULL};
         harness_exec(argv, false);
     }
@@ -861,7 +861,7 @@ static void test_bad_scripts_refused(void **state)
     assert_int_equal(run_script("wait idle\ntap service\n"), 1);
     assert_non_null(strstr(err, "script line 2: no such target"));
     /* Scripts drive the sim board only. */
-    const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "kiosk", "--config", conf_path,
+    const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "kiosk", "--config", conf_path,
                           "--script", script_path, NULL};
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
 }

@@ -387,7 +387,7 @@ static void kofu_start(struct kofu_proc *k, const char *script)
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
-        const char *argv[] = {harness_path(6, "kofu"), "run", "--board", "sim", "--config", conf_path,
+        const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
                               "--script", script_path, NULL};
         harness_exec(argv, false);
     }
@@ -656,7 +656,7 @@ static void test_kiosk_build_refuses_scripts(void **state)
     assert_int_equal(access(shot, F_OK), -1);
     /* The same script on the sim build does write it: the refusal is what
      * kept the file away. */
-    argv[0] = harness_path(0, "kofu");
+    argv[0] = harness_path(0, "kofu-sim");
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 0);
     assert_int_equal(access(shot, F_OK), 0);
     unlink(shot);

@@ -460,7 +460,7 @@ static void test_kiosk_in_window(void **state)
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         if (fd < 0 || dup2(fd, 1) < 0)
             _exit(127);
-        const char *argv[] = {harness_path(0, "kofu"), "run", "--board", "sim", "--config", conf, NULL};
+        const char *argv[] = {harness_path(0, "kofu-sim"), "run", "--board", "sim", "--config", conf, NULL};
         harness_exec(argv, false);
     }
     Window win = 0;

@@ -101,7 +101,7 @@ int main(void)
 
     printf("== kofu run --board sim --script board/sim/demo.script\n");
     fflush(stdout);
-    const char *run[] = {harness_path(0, "kofu"), "run", "--board", "sim", "--config", conf,
+    const char *run[] = {harness_path(0, "kofu-sim"), "run", "--board", "sim", "--config", conf,
                          "--script", "board/sim/demo.script", NULL};
     int run_rc = harness_run(run, NULL, out, sizeof out, err, sizeof err);
     fputs(out, stdout);

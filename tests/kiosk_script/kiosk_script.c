@@ -1,39 +1,45 @@
 /*
- * kiosk_script.c — scripted runs of the kiosk on the sim board (README,
+ * kiosk_script.c — scripted runs of the kiosk in the test build (README,
  * "Scripted runs"): the integration tests and the demo drive a real kiosk
  * this way, through the same touch hit test, card reader, center, printer
- * and payment paths a resident uses.
+ * and payment paths a resident uses, and only through the kiosk's public
+ * hooks (kiosk/kiosk_hooks.h).
  *
  * A script is read whole at start-up and checked before anything runs
  * (unknown commands, bad numbers and over-long lines are refused with the
  * line number). Its commands run one after another; `wait` and `sleep`
  * let the kiosk's loop run meanwhile.
  */
-#include "kiosk/kiosk_priv.h"
+#include "kiosk_script.h"
 
-#include "drivers/audio/record.h"
+#include "base/clock.h"
+#include "base/config.h"
 #include "base/errors.h"
-#include "drivers/payment/sim.h"
 #include "base/vault.h"
+#include "drivers/input.h"
+#include "drivers/payment/sim.h"
+#include "kiosk/kiosk.h"
+#include "ui/screens.h"
 
+#include <cairo.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #define SCRIPT_LINES_MAX 2000
 #define SCRIPT_LINE_MAX 512
 #define SCRIPT_ARGS_MAX 6
 #define SCRIPT_WAIT_DEFAULT_MS 20000
+#define SCRIPT_SCREEN_HISTORY 64
+#define SCRIPT_PROMPTS_KEEP 1024
 
 enum script_op {
     OP_WAIT, OP_TAP, OP_PIN, OP_KEY, OP_CARD, OP_COIN, OP_PAYMENT_FAULT, OP_TAKE, OP_SLEEP, OP_SCREENSHOT,
     OP_RECORD, OP_EXPECT_PROMPT, OP_EXPECT_NO_PROMPT, OP_EXPECT_MONEY, OP_EXPECT_CLEAN, OP_EXPECT_CARD_RESET,
-    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED,
+    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED, OP_INJECT,
 };
 
 static const struct {
@@ -52,6 +58,7 @@ static const struct {
     {"expect-card-reset", OP_EXPECT_CARD_RESET, 0, 0}, {"expect-screen", OP_EXPECT_SCREEN, 1, 1},
     {"say", OP_SAY, 1, 1}, {"quit", OP_QUIT, 0, 0},
     {"center", OP_CENTER, 1, 3},       {"expect-card-untouched", OP_EXPECT_CARD_UNTOUCHED, 0, 0},
+    {"inject", OP_INJECT, 1, 1},
 };
 
 struct script_cmd {
@@ -66,20 +73,27 @@ struct kiosk_script {
     size_t n, pc;
     char *text;            /* the script, split in place */
     uint64_t started_ms;   /* when the current command started */
-    unsigned shown_at_start; /* k->n_shown when the previous command ended */
+    unsigned shown_at_start; /* n_shown when the previous command ended */
     bool started;
+    bool ended;
     char record_dir[256];
     unsigned recorded;
-    size_t prompts_seen;   /* audio_record entries already matched by expect-prompt */
+    /* The screens shown since start (a ring), for `wait`. */
+    enum session_screen history[SCRIPT_SCREEN_HISTORY];
+    unsigned n_shown;
+    /* The prompts played, "ja/pin-enter" (the last SCRIPT_PROMPTS_KEEP), for expect-prompt. */
+    char (*prompts)[AUDIO_PROMPT_NAME_MAX + 4];
+    size_t n_prompts;
+    size_t prompts_seen;   /* prompts already matched by expect-prompt */
     long card_apdus;       /* cardsim's APDU count after the last `card insert|load` (-1: none) */
+    bool pin_pad_fails;    /* `inject pin-shuffle-fails` */
 };
 
 /* "kofu: script line N: <what><detail>" on stderr, and the run ends. */
 static int fail(struct kiosk *k, const struct script_cmd *c, const char *what, const char *detail)
 {
     fprintf(stderr, "kofu: script line %d: %s%s\n", c->line, what, detail ? detail : "");
-    k->exit_code = KIOSK_EXIT_SCRIPT;
-    k->quit = true;
+    kiosk_stop(k, KIOSK_EXIT_SCRIPT);
     return -1;
 }
 
@@ -145,15 +159,19 @@ static const char *check(const struct script_cmd *c)
                 return "expect-money inserted=N kept=N change=N refunded=N";
         }
         break;
+    case OP_INJECT:
+        return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue")
+                   ? NULL
+                   : "inject pin-shuffle-fails|vault-residue";
     default:
         break;
     }
     return NULL;
 }
 
-int kiosk_script_outputs(const struct kiosk *k, struct sandbox_policy *p)
+static int script_outputs(void *ctx, struct sandbox_policy *p)
 {
-    const struct kiosk_script *s = k->script;
+    const struct kiosk_script *s = ctx;
     for (size_t i = 0; s && i < s->n; i++) {
         const struct script_cmd *c = &s->cmds[i];
         /* record-screens makes its directory: the one above it. */
@@ -163,29 +181,25 @@ int kiosk_script_outputs(const struct kiosk *k, struct sandbox_policy *p)
     return KOFU_OK;
 }
 
-int kiosk_script_load(struct kiosk *k, const char *path)
+struct kiosk_script *kiosk_script_load(const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
         fprintf(stderr, "kofu: script %s: %s\n", path, strerror(errno));
-        return KOFU_E_ARG;
+        return NULL;
     }
     struct kiosk_script *s = calloc(1, sizeof *s);
     size_t cap = (size_t)SCRIPT_LINES_MAX * SCRIPT_LINE_MAX;
-    if (s)
+    if (s) {
         s->text = malloc(cap);
-    if (s)
         s->cmds = calloc(SCRIPT_LINES_MAX, sizeof *s->cmds);
-    if (!s || !s->text || !s->cmds) {
-        fclose(f);
-        if (s) {
-            free(s->text);
-            free(s->cmds);
-        }
-        free(s);
-        return KOFU_E_NOMEM;
+        s->prompts = calloc(SCRIPT_PROMPTS_KEEP, sizeof *s->prompts);
     }
-    k->script = s;
+    if (!s || !s->text || !s->cmds || !s->prompts) {
+        fclose(f);
+        kiosk_script_free(s);
+        return NULL;
+    }
     s->card_apdus = -1;
     char *w = s->text;
     char line[SCRIPT_LINE_MAX + 2];
@@ -256,109 +270,95 @@ int kiosk_script_load(struct kiosk *k, const char *path)
         s->cmds[s->n++] = c;
     }
     fclose(f);
-    return rc;
-}
-
-void kiosk_script_free(struct kiosk *k)
-{
-    if (!k->script)
-        return;
-    free(k->script->text);
-    free(k->script->cmds);
-    free(k->script);
-    k->script = NULL;
-}
-
-int kiosk_cardsim(const struct kiosk *k, const char *cmd, char *reply, size_t cap)
-{
-    return kiosk_peer_control(k->cfg.sim_cardsim_control, cmd, reply, cap);
-}
-
-int kiosk_peer_control(const char *path, const char *cmd, char *reply, size_t cap)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (cap)
-        snprintf(reply, cap, "%s", "no answer (is sim_*_control set and the peer running?)");
-    if (!*path || strlen(path) >= sizeof sa.sun_path)
-        return KOFU_E_CONFIG;
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return KOFU_E_INTERNAL;
-    struct timeval tv = {.tv_sec = 15};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    int rc = KOFU_E_INTERNAL;
-    char buf[300];
-    int n = snprintf(buf, sizeof buf, "%s\n", cmd);
-    if (n > 0 && (size_t)n < sizeof buf && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-        write(fd, buf, (size_t)n) == n) {
-        size_t got = 0;
-        while (got + 1 < cap) {
-            ssize_t r = read(fd, reply + got, cap - 1 - got);
-            if (r <= 0)
-                break;
-            got += (size_t)r;
-            if (memchr(reply, '\n', got))
-                break;
-        }
-        reply[got] = '\0';
-        rc = !strncmp(reply, "ok", 2) ? KOFU_OK : KOFU_E_INTERNAL;
+    if (rc != KOFU_OK) {
+        kiosk_script_free(s);
+        return NULL;
     }
-    close(fd);
-    return rc;
+    return s;
 }
 
-static void save_png(struct kiosk *k, const struct script_cmd *c, const char *path)
+void kiosk_script_free(struct kiosk_script *s)
 {
-    if (cairo_surface_write_to_png(k->frame_surface, path) != CAIRO_STATUS_SUCCESS)
-        fail(k, c, "cannot write ", path);
+    if (!s)
+        return;
+    free(s->text);
+    free(s->cmds);
+    free(s->prompts);
+    free(s);
 }
 
-void kiosk_script_screen_shown(struct kiosk *k)
+static const char *screen_now(const struct kiosk *k)
 {
-    struct kiosk_script *s = k->script;
+    enum kofu_lang lang;
+    enum session_screen sc = kiosk_screen(k, &lang);
+    return sc == SESSION_SCREEN__COUNT ? "(none)" : session_screen_name(sc);
+}
+
+static bool write_frame(const struct kiosk *k, const char *path)
+{
+    return cairo_surface_write_to_png(kiosk_frame(k), path) == CAIRO_STATUS_SUCCESS;
+}
+
+static void record_screen(struct kiosk_script *s, const struct kiosk *k)
+{
     if (!*s->record_dir)
         return;
+    enum kofu_lang lang;
+    enum session_screen sc = kiosk_screen(k, &lang);
     char path[400];
-    snprintf(path, sizeof path, "%s/%03u-%s-%s.png", s->record_dir, ++s->recorded,
-             session_screen_name(k->model.screen), k->model.lang == KOFU_LANG_EN ? "en" : "ja");
-    if (cairo_surface_write_to_png(k->frame_surface, path) != CAIRO_STATUS_SUCCESS)
+    snprintf(path, sizeof path, "%s/%03u-%s-%s.png", s->record_dir, ++s->recorded, session_screen_name(sc),
+             lang == KOFU_LANG_EN ? "en" : "ja");
+    if (!write_frame(k, path))
         fprintf(stderr, "kofu: record-screens: cannot write %s\n", path);
 }
 
-static bool shown_since(const struct kiosk *k, unsigned since, const char *name)
+static bool shown_since(const struct kiosk_script *s, const struct kiosk *k, unsigned since, const char *name)
 {
-    if (k->n_shown > since + KIOSK_SCREEN_HISTORY)
-        since = k->n_shown - KIOSK_SCREEN_HISTORY;
-    for (unsigned i = since; i < k->n_shown; i++)
-        if (!strcmp(session_screen_name(k->history[i % KIOSK_SCREEN_HISTORY]), name))
+    if (s->n_shown > since + SCRIPT_SCREEN_HISTORY)
+        since = s->n_shown - SCRIPT_SCREEN_HISTORY;
+    for (unsigned i = since; i < s->n_shown; i++)
+        if (!strcmp(session_screen_name(s->history[i % SCRIPT_SCREEN_HISTORY]), name))
             return true;
     /* The screen on display counts too (shown before the command began). */
-    return k->n_shown && !strcmp(session_screen_name(k->model.screen), name);
+    return s->n_shown && !strcmp(screen_now(k), name);
 }
 
 /* cardsim's count of C-APDUs received since it started, or -1. */
-static long card_apdus(const struct kiosk *k)
+static long card_apdus(void)
 {
     char reply[200];
-    const char *p = kiosk_cardsim(k, "status", reply, sizeof reply) == KOFU_OK ? strstr(reply, " apdus=") : NULL;
+    const char *p = kiosk_peer("cardsim", "status", reply, sizeof reply) == 0 ? strstr(reply, " apdus=") : NULL;
     return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
 static int tap_named(struct kiosk *k, const struct script_cmd *c, const char *name)
 {
-    const struct screens_target *t = screens_find(&k->layout, name, k->have_ccfg ? k->ccfg.municipalities : NULL,
-                                                  k->have_ccfg ? k->ccfg.n_municipalities : 0);
-    if (!t)
+    int x, y;
+    if (!kiosk_target_centre(k, name, &x, &y))
         return fail(k, c, "no such target on this screen: ", name);
-    kiosk_touch(k, (int)(t->x + t->w / 2), (int)(t->y + t->h / 2));
+    kiosk_touch(k, x, y);
     return 0;
+}
+
+/* The simulated acceptor, reached through its own driver interface
+ * (drivers/payment/sim.h): the board's payment device must be that driver. */
+static void *sim_acceptor(struct kiosk *k, const struct script_cmd *c)
+{
+    const struct payment *p = kiosk_payment_device(k);
+    if (p->ops != &sim_payment_ops) {
+        fail(k, c, "", "the payment device is not the simulated acceptor");
+        return NULL;
+    }
+    return p->ctx;
 }
 
 static int expect_money(struct kiosk *k, const struct script_cmd *c)
 {
+    void *acceptor = sim_acceptor(k, c);
+    if (!acceptor)
+        return -1;
     struct sim_payment_totals t;
-    sim_payment_totals(k->pay.ctx, &t);
+    sim_payment_totals(acceptor, &t);
     for (int i = 0; i < c->argc; i++) {
         const char *eq = strchr(c->argv[i], '=');
         long want = strtol(eq + 1, NULL, 10);
@@ -376,14 +376,13 @@ static int expect_money(struct kiosk *k, const struct script_cmd *c)
     return 0;
 }
 
-static int expect_prompt(struct kiosk *k, const struct script_cmd *c, bool want)
+static int expect_prompt(struct kiosk_script *s, struct kiosk *k, const struct script_cmd *c, bool want)
 {
-    struct kiosk_script *s = k->script;
-    size_t n = record_audio_count(k->au.ctx);
-    for (size_t i = s->prompts_seen; i < n; i++) {
-        const char *p = record_audio_at(k->au.ctx, i); /* "ja/pin-enter" */
-        const char *slash = p ? strchr(p, '/') : NULL;
-        bool match = p && (!strcmp(p, c->argv[0]) || (slash && !strcmp(slash + 1, c->argv[0])));
+    size_t first = s->n_prompts > SCRIPT_PROMPTS_KEEP ? s->n_prompts - SCRIPT_PROMPTS_KEEP : 0;
+    for (size_t i = s->prompts_seen > first ? s->prompts_seen : first; i < s->n_prompts; i++) {
+        const char *p = s->prompts[i % SCRIPT_PROMPTS_KEEP]; /* "ja/pin-enter" */
+        const char *slash = strchr(p, '/');
+        bool match = !strcmp(p, c->argv[0]) || (slash && !strcmp(slash + 1, c->argv[0]));
         if (match && want) {
             s->prompts_seen = i + 1;
             return 0;
@@ -394,16 +393,32 @@ static int expect_prompt(struct kiosk *k, const struct script_cmd *c, bool want)
     return want ? fail(k, c, "this prompt was not played: ", c->argv[0]) : 0;
 }
 
-/* One command: 1 = done, 0 = not yet (wait/sleep), -1 = failed. */
-static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
+/* Faults the real parts cannot be made to show, for the checks that must
+ * catch them (tests/integration/test_script_checks.c). */
+static int inject(struct kiosk_script *s, struct kiosk *k, const struct script_cmd *c)
 {
-    struct kiosk_script *s = k->script;
+    if (!strcmp(c->argv[0], "pin-shuffle-fails")) {
+        s->pin_pad_fails = true;
+        return 0;
+    }
+    /* A byte of "resident data" past the vault's mark, as a wipe that
+     * missed something would leave it. */
+    unsigned char *b = vault_alloc(1);
+    if (!b)
+        return fail(k, c, "", "the vault is full");
+    *b = 0xA5;
+    return 0;
+}
+
+/* One command: 1 = done, 0 = not yet (wait/sleep), -1 = failed. */
+static int run(struct kiosk_script *s, struct kiosk *k, const struct script_cmd *c, uint64_t now)
+{
     char reply[200];
     uint64_t ms = 0;
     int v;
     switch (c->op) {
     case OP_WAIT:
-        if (shown_since(k, s->shown_at_start, c->argv[0]))
+        if (shown_since(s, k, s->shown_at_start, c->argv[0]))
             return 1;
         if (c->argc == 2)
             parse_seconds(c->argv[1], &ms);
@@ -411,7 +426,7 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
             ms = SCRIPT_WAIT_DEFAULT_MS;
         if (now - s->started_ms >= ms) {
             char d[200];
-            snprintf(d, sizeof d, "%s (the screen is %s)", c->argv[0], session_screen_name(k->model.screen));
+            snprintf(d, sizeof d, "%s (the screen is %s)", c->argv[0], screen_now(k));
             return fail(k, c, "timed out waiting for screen ", d);
         }
         return 0;
@@ -445,69 +460,66 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
     case OP_CARD: {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "%s%s%s", c->argv[0], c->argc == 2 ? " " : "", c->argc == 2 ? c->argv[1] : "");
-        if (kiosk_cardsim(k, cmd, reply, sizeof reply) != KOFU_OK)
+        if (kiosk_peer("cardsim", cmd, reply, sizeof reply) != 0)
             return fail(k, c, "cardsim: ", reply);
         if (!strcmp(c->argv[0], "insert") || !strcmp(c->argv[0], "load"))
-            s->card_apdus = card_apdus(k);
+            s->card_apdus = card_apdus();
         return 1;
     }
     case OP_CENTER: {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "%s%s%s%s%s", c->argv[0], c->argc > 1 ? " " : "", c->argc > 1 ? c->argv[1] : "",
                  c->argc > 2 ? " " : "", c->argc > 2 ? c->argv[2] : "");
-        if (kiosk_peer_control(k->cfg.sim_centersim_control, cmd, reply, sizeof reply) != KOFU_OK)
+        if (kiosk_peer("centersim", cmd, reply, sizeof reply) != 0)
             return fail(k, c, "centersim: ", reply);
         return 1;
     }
-    case OP_COIN:
+    case OP_COIN: {
+        void *acceptor = sim_acceptor(k, c);
+        if (!acceptor)
+            return -1;
         config_parse_int(c->argv[0], 1, 100000, &v);
-        if (sim_payment_insert(k->pay.ctx, v) != KOFU_OK)
+        if (sim_payment_insert(acceptor, v) != KOFU_OK)
             return fail(k, c, "the acceptor refused this amount (yen): ", c->argv[0]);
         return 1;
-    case OP_PAYMENT_FAULT:
-        if (sim_payment_set_faults(k->pay.ctx, !strcmp(c->argv[0], "none") ? "" : c->argv[0]) != KOFU_OK)
+    }
+    case OP_PAYMENT_FAULT: {
+        void *acceptor = sim_acceptor(k, c);
+        if (!acceptor)
+            return -1;
+        if (sim_payment_set_faults(acceptor, !strcmp(c->argv[0], "none") ? "" : c->argv[0]) != KOFU_OK)
             return fail(k, c, "bad payment fault ", c->argv[0]);
         return 1;
+    }
     case OP_TAKE:
         kiosk_tray_empty(k);
         return 1;
     case OP_SCREENSHOT:
-        save_png(k, c, c->argv[0]);
-        return k->quit ? -1 : 1;
+        return write_frame(k, c->argv[0]) ? 1 : fail(k, c, "cannot write ", c->argv[0]);
     case OP_RECORD:
         if (mkdir(c->argv[0], 0755) != 0 && errno != EEXIST)
             return fail(k, c, "cannot make ", c->argv[0]);
         snprintf(s->record_dir, sizeof s->record_dir, "%s", c->argv[0]);
-        kiosk_script_screen_shown(k); /* the screen on display now */
+        record_screen(s, k); /* the screen on display now */
         return 1;
     case OP_EXPECT_PROMPT:
-        return expect_prompt(k, c, true) ? -1 : 1;
+        return expect_prompt(s, k, c, true) ? -1 : 1;
     case OP_EXPECT_NO_PROMPT:
-        return expect_prompt(k, c, false) ? -1 : 1;
+        return expect_prompt(s, k, c, false) ? -1 : 1;
     case OP_EXPECT_MONEY:
         return expect_money(k, c) ? -1 : 1;
-    case OP_EXPECT_CLEAN:
-        if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->preview || k->pin_len ||
-            k->pin[0])
-            return fail(k, c, "", "resident data is still held");
-        /* No trace of the visit's PIN pad: its shuffled layout, or digit
-         * targets left in the screen's layout, with the taps would give the
-         * PIN back. */
-        for (int i = 0; i < 10; i++)
-            if (k->model.pin_layout[i] != i)
-                return fail(k, c, "", "the PIN pad's layout outlived the visit");
-        for (size_t i = 0; i < SCREENS_TARGETS_MAX; i++)
-            if (k->layout.t[i].kind == SCREENS_T_DIGIT)
-                return fail(k, c, "", "the PIN pad's keys outlived the visit");
-        return 1;
+    case OP_EXPECT_CLEAN: {
+        const char *why = kiosk_holds_visit(k);
+        return why ? fail(k, c, "", why) : 1;
+    }
     case OP_EXPECT_CARD_RESET:
-        if (kiosk_cardsim(k, "status", reply, sizeof reply) != KOFU_OK)
+        if (kiosk_peer("cardsim", "status", reply, sizeof reply) != 0)
             return fail(k, c, "cardsim: ", reply);
         if (!strstr(reply, "verified=0"))
             return fail(k, c, "the card still holds a verified PIN: ", reply);
         return 1;
     case OP_EXPECT_CARD_UNTOUCHED: {
-        long now_apdus = card_apdus(k);
+        long now_apdus = card_apdus();
         if (s->card_apdus < 0 || now_apdus < 0)
             return fail(k, c, "", "no `card insert` or `card load` before, or no cardsim status");
         if (now_apdus != s->card_apdus) {
@@ -518,26 +530,32 @@ static int run(struct kiosk *k, const struct script_cmd *c, uint64_t now)
         return 1;
     }
     case OP_EXPECT_SCREEN:
-        if (strcmp(session_screen_name(k->model.screen), c->argv[0]))
-            return fail(k, c, "the screen is ", session_screen_name(k->model.screen));
+        if (strcmp(screen_now(k), c->argv[0]))
+            return fail(k, c, "the screen is ", screen_now(k));
         return 1;
     case OP_SAY:
         printf("script: %s\n", c->argv[0]);
         fflush(stdout);
         return 1;
     case OP_QUIT:
-        k->quit = true;
+        kiosk_stop(k, KIOSK_EXIT_OK);
+        s->ended = true;
         return 1;
+    case OP_INJECT:
+        return inject(s, k, c) ? -1 : 1;
     }
     return 1;
 }
 
-void kiosk_script_poll(struct kiosk *k)
+/* ---- the hooks ---------------------------------------------------------- */
+
+static void on_poll(void *ctx, struct kiosk *k)
 {
-    struct kiosk_script *s = k->script;
-    while (!k->quit) {
+    struct kiosk_script *s = ctx;
+    while (s && !s->ended) {
         if (s->pc >= s->n) {
-            k->quit = true; /* the end of the script ends the run */
+            s->ended = true;
+            kiosk_stop(k, KIOSK_EXIT_OK); /* the end of the script ends the run */
             return;
         }
         uint64_t now = (uint64_t)kofu_mono_ms();
@@ -546,11 +564,63 @@ void kiosk_script_poll(struct kiosk *k)
             s->started_ms = now;
         }
         const struct script_cmd *c = &s->cmds[s->pc];
-        int r = run(k, c, now);
+        int r = run(s, k, c, now);
+        if (r < 0)
+            s->ended = true;
         if (r <= 0)
             return;
         s->pc++;
         s->started = false;
-        s->shown_at_start = k->n_shown;
+        s->shown_at_start = s->n_shown;
     }
 }
+
+static void on_screen_shown(void *ctx, struct kiosk *k, enum session_screen screen, enum kofu_lang lang)
+{
+    (void)lang;
+    struct kiosk_script *s = ctx;
+    if (!s)
+        return;
+    s->history[s->n_shown++ % SCRIPT_SCREEN_HISTORY] = screen;
+    record_screen(s, k);
+}
+
+static void on_prompt_played(void *ctx, const char *lang, const char *name)
+{
+    struct kiosk_script *s = ctx;
+    if (!s)
+        return;
+    snprintf(s->prompts[s->n_prompts++ % SCRIPT_PROMPTS_KEEP], sizeof s->prompts[0], "%s/%s", lang, name);
+}
+
+/* The sim window's `c`: the card in or out, through cardsim. */
+static void on_key(void *ctx, struct kiosk *k, int key)
+{
+    (void)ctx;
+    if (key == 'c' && kiosk_peers_have_cardsim()) {
+        char reply[128];
+        kiosk_peer("cardsim", kiosk_card_present(k) ? "remove" : "insert", reply, sizeof reply);
+    }
+}
+
+static int on_shuffle(void *ctx, unsigned char layout[10])
+{
+    struct kiosk_script *s = ctx;
+    if (s && s->pin_pad_fails)
+        return KOFU_E_INTERNAL;
+    return screens_shuffle_pin_pad(layout);
+}
+
+static int on_sandbox(void *ctx, struct sandbox_policy *p)
+{
+    return ctx ? script_outputs(ctx, p) : KOFU_OK;
+}
+
+const struct kiosk_hooks kiosk_script_hooks = {
+    .sandbox_outputs = on_sandbox,
+    .poll = on_poll,
+    .screen_shown = on_screen_shown,
+    .prompt_played = on_prompt_played,
+    .key = on_key,
+    .shuffle_pin_pad = on_shuffle,
+};

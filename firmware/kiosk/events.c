@@ -1,0 +1,272 @@
+/*
+ * events.c — the event queue: what happens goes to the session, and what
+ * the session says to do is carried out.
+ *
+ * Owns: the queue of session events (inputs, device results, the clock),
+ * stepping the session, and carrying out its actions in order — screens
+ * and prompts here, device calls through their call structs (devices.c,
+ * worker.c), the wipe (wipe.c). A device call's result is read after the
+ * join and queued as the next event, so the session sees one thing at a
+ * time.
+ */
+#include "kiosk/kiosk_priv.h"
+
+#include "base/errors.h"
+#include "base/log.h"
+#include "ui/voice.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct session_event kiosk_event_of(enum session_event_kind kind, int err)
+{
+    /* The other fields say "none": no index, no time of day, tries unknown. */
+    struct session_event ev = {.kind = kind, .err = err, .index = -1, .minute_of_day = -1,
+                               .tries_left = KENHOJO_TRIES_UNKNOWN};
+    return ev;
+}
+
+void kiosk_post(struct kiosk *k, const struct session_event *ev)
+{
+    if (k->q_len == KIOSK_EVENTS_MAX) {
+        kofu_log(KOFU_LOG_ERROR, EV_SESSION, KOFU_E_INTERNAL, (uint32_t)ev->kind);
+        return;
+    }
+    k->queue[(k->q_head + k->q_len++) % KIOSK_EVENTS_MAX] = *ev;
+}
+
+void kiosk_post_result(struct kiosk *k, enum session_event_kind kind, int err)
+{
+    struct session_event ev = kiosk_event_of(kind, err);
+    kiosk_post(k, &ev);
+}
+
+void kiosk_play(struct kiosk *k, const struct session_action *a)
+{
+    char name[AUDIO_PROMPT_NAME_MAX + 1];
+    const char *lang = a->lang == KOFU_LANG_EN ? "en" : "ja";
+    int rc = KOFU_E_AUDIO;
+    if (voice_prompt_name(a->prompt, a->err, a->tries_left, name, sizeof name) > 0)
+        rc = k->au.ops->play(k->au.ctx, lang, name);
+    if (rc != KOFU_OK)
+        kofu_log(KOFU_LOG_ERROR, EV_AUDIO, rc, (uint32_t)a->prompt);
+    else if (k->hooks && k->hooks->prompt_played)
+        k->hooks->prompt_played(k->hooks_ctx, lang, name);
+}
+
+/* ---- the actions that call a device ------------------------------------- */
+
+static void check_card(struct kiosk *k)
+{
+    struct kiosk_check_call c = {.rd = &k->rd, .ks = &k->ks, .connected = k->connected,
+                                 .tries_left = KENHOJO_TRIES_UNKNOWN};
+    kiosk_run_device_call(k, kiosk_check_card, &c);
+    k->connected = c.connected;
+    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_CHECKED, c.rc);
+    ev.tries_left = c.tries_left;
+    kiosk_post(k, &ev);
+}
+
+static void read_card(struct kiosk *k, const struct session_action *a)
+{
+    struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = &k->pin,
+                                .last_try_confirmed = a->last_try_confirmed, .card_ca_dir = k->cfg.card_ca_dir,
+                                .presence_required = k->cfg.card_presence_required, .fonts = &k->fonts,
+                                .ccfg = k->have_ccfg ? &k->ccfg : NULL, .tries_left = KENHOJO_TRIES_UNKNOWN,
+                                .municipality = -1};
+    kiosk_run_device_call(k, kiosk_read_card, &c);
+    k->card = c.card;
+    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_READ, c.rc);
+    ev.tries_left = c.tries_left;
+    ev.index = c.municipality;
+    kiosk_post(k, &ev);
+}
+
+static void request_certificate(struct kiosk *k, const struct session_action *a)
+{
+    int rc = KOFU_E_INTERNAL;
+    if (k->card && a->municipality >= 0 && (size_t)a->municipality < k->ccfg.n_municipalities) {
+        memset(&k->req, 0, sizeof k->req);
+        k->req.card = k->card;
+        memcpy(k->req.municipality, k->ccfg.municipalities[a->municipality].code, sizeof k->req.municipality);
+        k->req.kind = a->cert_kind;
+        k->req.copies = a->copies;
+        k->req.language = a->lang == KOFU_LANG_EN ? "en" : "ja";
+        k->req.terms_version = k->terms_agreed;
+        /* No consent on record, no request (the session never asks without one). */
+        rc = *k->terms_agreed ? center_request_new_id(&k->req) : KOFU_E_INTERNAL;
+    }
+    if (rc == KOFU_OK) {
+        k->req_made = true;
+        struct kiosk_request_call c = {.cc = k->cc, .trust = &k->trust, .req = &k->req, .card = k->card};
+        kiosk_run_device_call(k, kiosk_request, &c);
+        k->cert = c.cert;
+        k->ver = c.ver;
+        rc = c.rc;
+        /* The center has newer terms: fetch them now, so that the next
+         * resident agrees to those (applied once this visit has ended). */
+        if (rc == KOFU_E_TERMS_OUTDATED)
+            k->next_config_ms = 0;
+    }
+    kiosk_post_result(k, SESSION_EV_CENTER_RESULT, rc);
+}
+
+static void print_certificate(struct kiosk *k, const struct session_action *a)
+{
+    struct kiosk_print_call c = {.pr = &k->pr, .pdf = k->pdf.p, .len = k->pdf.len,
+                                 .job_name = PRINTER_DEFAULT_JOB_NAME, .copies = a->copies,
+                                 .timeout_ms = k->cfg.print_timeout_ms, .rc = KOFU_E_INTERNAL};
+    if (k->pdf.len)
+        kiosk_run_device_call(k, kiosk_print, &c);
+    int rc = c.rc;
+    kofu_log(KOFU_LOG_INFO, EV_PRINT, rc, (uint32_t)c.job_state);
+    if (rc == KOFU_OK)
+        k->printed += (unsigned)a->copies;
+    kiosk_post_result(k, SESSION_EV_PRINT_RESULT, rc);
+}
+
+static void refund(struct kiosk *k, const struct session_action *a)
+{
+    struct kiosk_refund_call c = {.pay = &k->pay, .amount_yen = a->amount_yen};
+    kiosk_run_device_call(k, kiosk_refund, &c);
+    k->refunds += c.rc == KOFU_OK;
+    kiosk_post_result(k, SESSION_EV_REFUND_RESULT, c.rc);
+}
+
+/* ---- the PIN pad ------------------------------------------------------ */
+
+/* A pad that cannot be shuffled would be the same for every resident, so
+ * that taps seen from outside give the PIN: the visit is refused (an error
+ * screen, the card reset, nothing sent to it) and no digit is taken. */
+static void shuffle_pin_pad(struct kiosk *k)
+{
+    kiosk_forget_pin(&k->pin);
+    int rc = k->hooks && k->hooks->shuffle_pin_pad ? k->hooks->shuffle_pin_pad(k->hooks_ctx, k->model.pin_layout)
+                                                   : screens_shuffle_pin_pad(k->model.pin_layout);
+    k->pin_pad_ok = rc == KOFU_OK;
+    if (rc != KOFU_OK) {
+        kofu_log(KOFU_LOG_ERROR, EV_SESSION, rc, (uint32_t)SESSION_ACT_SHUFFLE_PIN_PAD);
+        kiosk_post_result(k, SESSION_EV_PIN_PAD_FAILED, rc);
+    }
+}
+
+/* ---- carrying out ------------------------------------------------------ */
+
+static void carry_out(struct kiosk *k, const struct session_action *a)
+{
+    int rc;
+    double t0 = kiosk_precise_ms();
+    switch (a->kind) {
+    case SESSION_ACT_SHOW_SCREEN:
+        kiosk_show_screen(k, a);
+        break;
+    case SESSION_ACT_PLAY_PROMPT:
+        kiosk_play(k, a);
+        break;
+    case SESSION_ACT_CHECK_CARD:
+        check_card(k);
+        break;
+    case SESSION_ACT_SHUFFLE_PIN_PAD:
+        shuffle_pin_pad(k);
+        break;
+    case SESSION_ACT_CLEAR_PIN:
+        kiosk_forget_pin(&k->pin);
+        break;
+    case SESSION_ACT_READ_CARD:
+        read_card(k, a);
+        k->t_read = kiosk_precise_ms() - t0;
+        break;
+    case SESSION_ACT_RESET_CARD:
+        kiosk_disconnect_card(k);
+        break;
+    case SESSION_ACT_REQUEST_CERTIFICATE:
+        request_certificate(k, a);
+        k->t_center = kiosk_precise_ms() - t0;
+        break;
+    case SESSION_ACT_RENDER_PREVIEW:
+        kiosk_post_result(k, SESSION_EV_PREVIEW_RESULT, kiosk_prepare_document(k));
+        k->t_render = kiosk_precise_ms() - t0;
+        break;
+    case SESSION_ACT_PAYMENT_ASK:
+        k->last_inserted = 0;
+        rc = k->pay.ops->ask(k->pay.ctx, a->amount_yen);
+        kiosk_payment_logged(rc, a->amount_yen);
+        if (rc != KOFU_OK)
+            kiosk_post_result(k, SESSION_EV_PAYMENT_FAILED, rc);
+        break;
+    case SESSION_ACT_PAYMENT_CANCEL:
+        kiosk_payment_logged(k->pay.ops->cancel(k->pay.ctx), 0);
+        break;
+    case SESSION_ACT_PAYMENT_DISPENSE_CHANGE:
+        rc = k->pay.ops->dispense_change(k->pay.ctx, a->amount_yen);
+        kiosk_payment_logged(rc, a->amount_yen);
+        /* Change the device could not give is owed all the same: a
+         * receipt, and the center told (a second report, refund-owed). */
+        if (rc != KOFU_OK && a->amount_yen > 0) {
+            kiosk_print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
+            struct session_action owed = *a;
+            owed.kind = SESSION_ACT_REPORT_COMPLETION;
+            owed.outcome = CENTER_REFUND_OWED;
+            owed.copies = 0;
+            kiosk_report_completion(k, &owed);
+        }
+        break;
+    case SESSION_ACT_PAYMENT_REFUND:
+        refund(k, a);
+        break;
+    case SESSION_ACT_PRINT:
+        print_certificate(k, a);
+        k->t_print = kiosk_precise_ms() - t0;
+        break;
+    case SESSION_ACT_PRINT_REFUND_RECEIPT:
+        kiosk_print_refund_receipt(k, a->amount_yen, a->err);
+        break;
+    case SESSION_ACT_REPORT_COMPLETION:
+        kiosk_report_completion(k, a);
+        break;
+    case SESSION_ACT_WIPE:
+        kiosk_wipe_visit(k);
+        k->visits++;
+        break;
+    case SESSION_ACT_TERMS_AGREED:
+        snprintf(k->terms_agreed, sizeof k->terms_agreed, "%s", k->terms_shown);
+        break;
+    case SESSION_ACT__COUNT:
+        break;
+    }
+}
+
+void kiosk_run_queue(struct kiosk *k)
+{
+    while (k->q_len) {
+        struct session_event ev = k->queue[k->q_head];
+        k->q_head = (k->q_head + 1) % KIOSK_EVENTS_MAX;
+        k->q_len--;
+        enum session_state before = k->s.state;
+        struct session_actions out;
+        session_step(&k->s, &ev, (uint64_t)kofu_mono_ms(), &out);
+        if (k->s.state != before)
+            kofu_log(KOFU_LOG_INFO, EV_SESSION, KOFU_OK, (uint32_t)k->s.state);
+        for (size_t i = 0; i < out.n; i++)
+            carry_out(k, &out.a[i]);
+    }
+}
+
+void kiosk_event(struct kiosk *k, const struct session_event *first)
+{
+    kiosk_post(k, first);
+    kiosk_run_queue(k);
+}
+
+void kiosk_input(struct kiosk *k, enum session_event_kind kind)
+{
+    struct session_event ev = kiosk_event_of(kind, KOFU_OK);
+    kiosk_event(k, &ev);
+}
+
+void kiosk_tick(struct kiosk *k, int minute)
+{
+    struct session_event ev = kiosk_event_of(SESSION_EV_TICK, KOFU_OK);
+    ev.minute_of_day = minute;
+    kiosk_event(k, &ev);
+}

@@ -1,0 +1,71 @@
+/*
+ * wipe.c — the end of a visit: nothing of a resident outlives it.
+ *
+ * Owns: forgetting the PIN (the one place it is zeroed), the wipe at every
+ * WIPE and at the end of the run (the vault past the mark, the kiosk's
+ * pointers into it, the PIN pad's layout, the terms agreed), and the check
+ * that nothing is held (kiosk_visit_residue, for a test build's hooks).
+ */
+#include "kiosk/kiosk_priv.h"
+
+#include "base/vault.h"
+
+#include <string.h>
+
+void kiosk_forget_pin(struct kiosk_pin *pin)
+{
+    if (pin->digits)
+        explicit_bzero(pin->digits, SESSION_PIN_DIGITS + 1);
+    pin->len = 0;
+}
+
+/* The pad's layout with the taps the input driver saw would give the PIN
+ * back: no layout outlives the visit (and the drivers keep no tap once it
+ * has been read: input.h). */
+static void reset_pin_pad(struct kiosk *k)
+{
+    for (int i = 0; i < 10; i++)
+        k->model.pin_layout[i] = (unsigned char)i;
+    k->pin_pad_ok = false;
+}
+
+void kiosk_wipe_visit(struct kiosk *k)
+{
+    if (k->preview) {
+        cairo_surface_destroy(k->preview);
+        k->preview = NULL;
+    }
+    kiosk_forget_pin(&k->pin);
+    memset(&k->pdf, 0, sizeof k->pdf);
+    memset(&k->req, 0, sizeof k->req);
+    k->req_made = false;
+    memset(k->terms_shown, 0, sizeof k->terms_shown);
+    memset(k->terms_agreed, 0, sizeof k->terms_agreed);
+    k->model.terms_page = 0;
+    k->card = NULL;
+    k->cert = NULL;
+    k->ver = NULL;
+    k->last_inserted = 0;
+    k->model.preview = NULL;
+    k->model.municipality_page = 0;
+    reset_pin_pad(k);
+    vault_release(k->vault_base);
+    k->stack_wipe_due = true;
+}
+
+const char *kiosk_visit_residue(const struct kiosk *k)
+{
+    if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->preview || k->pin.len ||
+        (k->pin.digits && k->pin.digits[0]))
+        return "resident data is still held";
+    /* No trace of the visit's PIN pad: its shuffled layout, or digit
+     * targets left in the screen's layout, with the taps would give the
+     * PIN back. */
+    for (int i = 0; i < 10; i++)
+        if (k->model.pin_layout[i] != i)
+            return "the PIN pad's layout outlived the visit";
+    for (size_t i = 0; i < SCREENS_TARGETS_MAX; i++)
+        if (k->layout.t[i].kind == SCREENS_T_DIGIT)
+            return "the PIN pad's keys outlived the visit";
+    return NULL;
+}

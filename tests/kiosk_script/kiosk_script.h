@@ -1,0 +1,34 @@
+/*
+ * kiosk_script.h — the scripted-run engine of the test build (build/kofu-sim).
+ *
+ * Owns: reading a script (README, "Scripted runs"), running its commands
+ * through the kiosk's public hooks (firmware/kiosk/kiosk_hooks.h), and the
+ * test peers' control sockets (the sim_* configuration keys). Test code:
+ * never linked into build/kofu.
+ */
+#ifndef KOFU_TESTS_KIOSK_SCRIPT_H
+#define KOFU_TESTS_KIOSK_SCRIPT_H
+
+#include "kiosk/kiosk_hooks.h"
+
+#include <stddef.h>
+
+struct kiosk_script;
+
+/** The hooks of the test build; ctx is a struct kiosk_script (NULL: no
+ *  script, only the peers' keys, e.g. `c` for the card). */
+extern const struct kiosk_hooks kiosk_script_hooks;
+
+/** Read and check the whole script. NULL on error (said on stderr). */
+struct kiosk_script *kiosk_script_load(const char *path);
+void kiosk_script_free(struct kiosk_script *s);
+
+/** config_extra_key for sim_cardsim_control and sim_centersim_control. */
+int kiosk_peers_config_key(const char *key, const char *value);
+/** One command to a test peer's control socket ("cardsim" or "centersim"):
+ *  0 when the reply line starts with "ok"; the reply goes to reply. */
+int kiosk_peer(const char *peer, const char *cmd, char *reply, size_t cap);
+/** Whether cardsim's control socket is configured. */
+int kiosk_peers_have_cardsim(void);
+
+#endif

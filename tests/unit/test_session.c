@@ -597,6 +597,33 @@ static void test_card_removed_during_reading(void **state)
     assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
 }
 
+/* A pad that could not be shuffled ends the visit before any digit: the
+ * error screen, wiped, the card reset, and no READ_CARD ever. */
+static void test_pin_pad_failed_refuses_the_visit(void **state)
+{
+    (void)state;
+    drive_to(SESSION_PIN);
+    mark();
+    ev_err(SESSION_EV_PIN_PAD_FAILED, KOFU_E_INTERNAL);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_INTERNAL);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    /* Digits and a submit that still arrive change nothing. */
+    ev0(SESSION_EV_PIN_DIGIT);
+    ev0(SESSION_EV_PIN_SUBMIT);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(log_count(SESSION_ACT_READ_CARD), 0);
+    /* Outside the PIN screen the event means nothing. */
+    ev0(SESSION_EV_CARD_REMOVED);
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    ev_err(SESSION_EV_PIN_PAD_FAILED, KOFU_E_INTERNAL);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(H.out.n, 0);
+}
+
 static bool is_warning(const struct session_action *a)
 {
     if (a->kind == SESSION_ACT_SHOW_SCREEN)
@@ -1147,6 +1174,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_names, setup),
         cmocka_unit_test_setup(test_closed_until_configured, setup),
+        cmocka_unit_test_setup(test_pin_pad_failed_refuses_the_visit, setup),
         cmocka_unit_test_setup(test_domestic_end_to_end, setup),
         cmocka_unit_test_setup(test_overseas_two_copies, setup),
         cmocka_unit_test_setup(test_copies_bounds_and_back, setup),

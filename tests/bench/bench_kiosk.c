@@ -1,6 +1,6 @@
 /*
  * bench_kiosk.c — `make bench` figures: the whole kiosk, as
- * `kofu run --board sim` runs a scripted domestic issuance (the demo's
+ * `kofu-sim run --board sim` (the test build) runs a scripted domestic issuance (the demo's
  * script) against the real peers (pcscd + cardsim, centersim over TLS,
  * ippeveprinter). Each run is a fresh process; its summary lines give the
  * cold start to the attract screen, the machine time of the visit's steps

@@ -1,6 +1,6 @@
 /*
  * test_kiosk.c — complete kiosk sessions, each one a real
- * `kofu run --board sim` driven by a script (README, "Scripted runs"):
+ * `kofu-sim run --board sim` (the test build) driven by a script (README, "Scripted runs"):
  * the card through the real pcscd + vpcd (cardsim), the center over real
  * TLS (centersim), the certificate to ippeveprinter, money through the
  * simulated acceptor, prompts into the recording sink. The screen is the

@@ -635,9 +635,9 @@ static void test_nothing_left_after_visits(void **state)
     assert_int_equal(pcscd_hits, 0); /* run as the kiosk board runs it (group_setup) */
 }
 
-/* A build meant for a kiosk runs no script, whatever --board says: a
- * script's screenshot would write a resident's certificate preview to a
- * file. */
+/* The product runs no script, whatever --board says: a script's
+ * screenshot would write a resident's certificate preview to a file. Only
+ * the test build (kofu-sim) has the engine. */
 static void test_kiosk_build_refuses_scripts(void **state)
 {
     (void)state;
@@ -654,7 +654,12 @@ static void test_kiosk_build_refuses_scripts(void **state)
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
     assert_non_null(strstr(err, "--script is refused"));
     assert_int_equal(access(shot, F_OK), -1);
-    /* The same script on the sim build does write it: the refusal is what
+    /* The product built for the sim board has no script engine either. */
+    argv[0] = harness_path(0, "kofu");
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--script is refused"));
+    assert_int_equal(access(shot, F_OK), -1);
+    /* The same script in the test build does write it: the refusal is what
      * kept the file away. */
     argv[0] = harness_path(0, "kofu-sim");
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 0);

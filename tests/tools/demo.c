@@ -4,7 +4,7 @@
  * Runs inside tests/sandbox.sh (private network and /run). Starts pcscd
  * with its vpcd reader and cardsim holding the synthetic resident
  * tests/cardsim/residents/yamada.json (PIN 1234), centersim over TLS and
- * ippeveprinter; runs `kofu run --board sim` with board/sim/demo.script
+ * ippeveprinter; runs the test build `kofu-sim run --board sim` with board/sim/demo.script
  * (place the card, choose the service, enter the PIN on the shuffled pad,
  * take the card, the municipality, domestic use, confirm, pay 150 yen with
  * coins, take the certificate and the change); then leaves in out/:
@@ -99,7 +99,7 @@ int main(void)
         goto done;
     }
 
-    printf("== kofu run --board sim --script board/sim/demo.script\n");
+    printf("== kofu-sim run --board sim --script board/sim/demo.script\n");
     fflush(stdout);
     const char *run[] = {harness_path(0, "kofu-sim"), "run", "--board", "sim", "--config", conf,
                          "--script", "board/sim/demo.script", NULL};

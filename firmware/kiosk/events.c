@@ -156,12 +156,17 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
 {
     int rc;
     double t0 = kiosk_precise_ms();
+    /* A pad that could not be shuffled is never shown nor announced: the
+     * session's refusal (SESSION_EV_PIN_PAD_FAILED, queued) comes next. */
+    bool pad_refused = k->s.state == SESSION_PIN && !k->pin_pad_ok;
     switch (a->kind) {
     case SESSION_ACT_SHOW_SCREEN:
-        kiosk_show_screen(k, a);
+        if (!pad_refused)
+            kiosk_show_screen(k, a);
         break;
     case SESSION_ACT_PLAY_PROMPT:
-        kiosk_play(k, a);
+        if (!pad_refused)
+            kiosk_play(k, a);
         break;
     case SESSION_ACT_CHECK_CARD:
         check_card(k);

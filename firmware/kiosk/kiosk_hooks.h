@@ -5,8 +5,10 @@
  * passes no hooks; the test build (build/kofu-sim, tests/kiosk_script/)
  * passes them in struct kiosk_options to run scripts: it acts as a resident
  * and the kiosk's sensors do (touch, key, tray), and it is told what the
- * kiosk shows and plays. Everything here runs on the kiosk's main thread,
- * never during a device call. The kiosk refuses hooks on a product board
+ * kiosk shows and plays. Everything here runs on the kiosk's main thread:
+ * poll never during a device call; screen_shown and prompt_played also
+ * while one runs (the "please wait" warning), when the worker holds only
+ * its call struct (kiosk_priv.h). The kiosk refuses hooks on a product board
  * (board_is_product): a hook can write the screen, preview included, to a file.
  */
 #ifndef KOFU_KIOSK_HOOKS_H

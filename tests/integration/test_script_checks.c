@@ -178,6 +178,7 @@ static void test_pin_pad_shuffle_failure_refuses_the_visit(void **state)
                                 "tap agree\n"
                                 "wait error\n"
                                 "expect-screen error\n"
+                                "expect-no-prompt pin-enter\n"
                                 "expect-no-prompt reading\n"
                                 "expect-card-reset\n"
                                 "card remove\n"

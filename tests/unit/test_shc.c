@@ -682,14 +682,14 @@ static void test_jws_shape(void **state)
     strcpy(buf, jws);
     buf[5] = '+';
     assert_int_equal(verify(buf), SHC_REASON_JWS_FORM);
-    /* The header's last character with unused bits set: a second spelling. */
+    /* The header's last character with unused bits set: a second spelling,
+     * which the strict decoder refuses. The header is 79 bytes (the kid is
+     * 43 characters): 106 characters, the last one carrying 4 unused bits. */
     size_t hl = (size_t)(d1 - jws);
-    if (hl % 4 == 2 || hl % 4 == 3) {
-        strcpy(buf, jws);
-        buf[hl - 1] = (char)(buf[hl - 1] == 'A' ? 'B' : buf[hl - 1] ^ 1);
-        enum shc_reason r = verify(buf);
-        assert_true(r == SHC_REASON_JWS_FORM || r == SHC_REASON_HEADER_JSON);
-    }
+    assert_int_equal(hl, 106);
+    strcpy(buf, jws);
+    buf[hl - 1] = (char)(buf[hl - 1] == 'A' ? 'B' : buf[hl - 1] ^ 1);
+    assert_int_equal(verify(buf), SHC_REASON_JWS_FORM);
     free(buf);
     free(jws);
     /* Longer than the verifier reads. */

@@ -26,6 +26,7 @@
 #include "drivers/card_reader/pcsc.h"
 #include "verify/shc.h"
 #include "base/vault.h"
+#include "tests/lib/files.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -161,14 +162,6 @@ static int decode_received(int job_id, char *codes, size_t cap)
     return 0;
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-}
-
 /* Checks one decoded SHC QR text with the independent verifier. */
 static void verify_shc_independently(const char *qr_text)
 {
@@ -177,7 +170,7 @@ static void verify_shc_independently(const char *qr_text)
     assert_true(shc_qr_numeric_decode(qr_text + 5, jws, sizeof jws));
     char path[400];
     snprintf(path, sizeof path, "%s/printed.jws", h.dir);
-    write_file(path, jws, strlen(jws));
+    assert_true(kt_write_file(path, jws, strlen(jws)));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", path, jwks_path, "--iss", ISSUER, NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
@@ -201,13 +194,12 @@ static void test_domestic_printed_and_read_back(void **state)
     /* The printer got exactly the bytes rendered. */
     char path[600];
     snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, job.job_id);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static uint8_t got[PDF_MAX];
-    size_t n = fread(got, 1, sizeof got, f);
-    fclose(f);
+    size_t n = 0;
+    char *got = kt_read_file(path, &n);
+    assert_non_null(got);
     assert_int_equal(n, pdf.len);
     assert_memory_equal(got, pdf.p, n);
+    free(got);
     static char codes[16384];
     assert_int_equal(decode_received(job.job_id, codes, sizeof codes), 0);
     char *nl = strchr(codes, '\n');
@@ -247,7 +239,7 @@ static void test_overseas_two_codes_both_verified(void **state)
     verify_shc_independently(shc_text);
     char path[400];
     snprintf(path, sizeof path, "%s/printed-seal.json", h.dir);
-    write_file(path, seal, seal_len);
+    assert_true(kt_write_file(path, seal, seal_len));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", "--vds", path, "--csca",
                           harness_path(0, "pki/csca.pem"), NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);

@@ -27,6 +27,7 @@
 #include "verify/shc.h"
 #include "base/vault.h"
 #include "tests/lib/files.h"
+#include "tests/lib/keys.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -314,26 +315,11 @@ static void sign_jws(const char *header, const uint8_t *payload, size_t plen, ch
     assert_true(b64_encode(payload, plen, p64, sizeof p64, true));
     char input[2600];
     snprintf(input, sizeof input, "%s.%s", h64, p64);
-    FILE *f = fopen(harness_path(0, "pki/shc-issuer.key.pem"), "r");
-    assert_non_null(f);
-    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
+    EVP_PKEY *key = kt_load_key(harness_path(0, "pki/shc-issuer.key.pem"));
     assert_non_null(key);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t der[80];
-    size_t dlen = sizeof der;
-    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
-    assert_int_equal(EVP_DigestSign(md, der, &dlen, (const uint8_t *)input, strlen(input)), 1);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    /* DER SEQUENCE { INTEGER r, INTEGER s } to raw r||s */
-    const uint8_t *q = der;
-    ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
-    assert_non_null(sig);
     uint8_t raw[64];
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32), 32);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32), 32);
-    ECDSA_SIG_free(sig);
+    assert_true(kt_es256_sign(key, input, strlen(input), raw, NULL, NULL));
+    EVP_PKEY_free(key);
     char s64[100];
     assert_true(b64_encode(raw, sizeof raw, s64, sizeof s64, true));
     snprintf(out_jws, cap, "%s.%s", input, s64);

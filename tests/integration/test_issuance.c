@@ -26,6 +26,8 @@
 #include "drivers/card_reader/pcsc.h"
 #include "verify/shc.h"
 #include "base/vault.h"
+#include "tests/lib/files.h"
+#include "tests/lib/keys.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -161,14 +163,6 @@ static int decode_received(int job_id, char *codes, size_t cap)
     return 0;
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-}
-
 /* Checks one decoded SHC QR text with the independent verifier. */
 static void verify_shc_independently(const char *qr_text)
 {
@@ -177,7 +171,7 @@ static void verify_shc_independently(const char *qr_text)
     assert_true(shc_qr_numeric_decode(qr_text + 5, jws, sizeof jws));
     char path[400];
     snprintf(path, sizeof path, "%s/printed.jws", h.dir);
-    write_file(path, jws, strlen(jws));
+    assert_true(kt_write_file(path, jws, strlen(jws)));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", path, jwks_path, "--iss", ISSUER, NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
@@ -201,13 +195,12 @@ static void test_domestic_printed_and_read_back(void **state)
     /* The printer got exactly the bytes rendered. */
     char path[600];
     snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, job.job_id);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static uint8_t got[PDF_MAX];
-    size_t n = fread(got, 1, sizeof got, f);
-    fclose(f);
+    size_t n = 0;
+    char *got = kt_read_file(path, &n);
+    assert_non_null(got);
     assert_int_equal(n, pdf.len);
     assert_memory_equal(got, pdf.p, n);
+    free(got);
     static char codes[16384];
     assert_int_equal(decode_received(job.job_id, codes, sizeof codes), 0);
     char *nl = strchr(codes, '\n');
@@ -247,7 +240,7 @@ static void test_overseas_two_codes_both_verified(void **state)
     verify_shc_independently(shc_text);
     char path[400];
     snprintf(path, sizeof path, "%s/printed-seal.json", h.dir);
-    write_file(path, seal, seal_len);
+    assert_true(kt_write_file(path, seal, seal_len));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", "--vds", path, "--csca",
                           harness_path(0, "pki/csca.pem"), NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
@@ -322,26 +315,11 @@ static void sign_jws(const char *header, const uint8_t *payload, size_t plen, ch
     assert_true(b64_encode(payload, plen, p64, sizeof p64, true));
     char input[2600];
     snprintf(input, sizeof input, "%s.%s", h64, p64);
-    FILE *f = fopen(harness_path(0, "pki/shc-issuer.key.pem"), "r");
-    assert_non_null(f);
-    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
+    EVP_PKEY *key = kt_load_key(harness_path(0, "pki/shc-issuer.key.pem"));
     assert_non_null(key);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t der[80];
-    size_t dlen = sizeof der;
-    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
-    assert_int_equal(EVP_DigestSign(md, der, &dlen, (const uint8_t *)input, strlen(input)), 1);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    /* DER SEQUENCE { INTEGER r, INTEGER s } to raw r||s */
-    const uint8_t *q = der;
-    ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
-    assert_non_null(sig);
     uint8_t raw[64];
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32), 32);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32), 32);
-    ECDSA_SIG_free(sig);
+    assert_true(kt_es256_sign(key, input, strlen(input), raw, NULL, NULL));
+    EVP_PKEY_free(key);
     char s64[100];
     assert_true(b64_encode(raw, sizeof raw, s64, sizeof s64, true));
     snprintf(out_jws, cap, "%s.%s", input, s64);

@@ -602,9 +602,18 @@ static void test_unexpected_verify_answer_requires_new_status(void **state)
     FC.verify_sw = 0;
     FC.tries = 1;
     unsigned before = READER.apdu_count;
-    int rc = kenhojo_verify_pin(&s, "0000", false, &tries);
-    assert_true(rc == KOFU_E_ARG || rc == KOFU_E_PIN_NOT_CONFIRMED);
+    /* The status is stale (kenhojo.h: KOFU_E_ARG when the counter was not
+     * read first), whatever the resident confirmed. */
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", false, &tries), KOFU_E_ARG);
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", true, &tries), KOFU_E_ARG);
     assert_int_equal(READER.apdu_count, before); /* the last try was not spent unconfirmed */
+    assert_int_equal(FC.tries, 1);
+    /* Read again, the counter says last try: now it needs the confirmation. */
+    assert_int_equal(kenhojo_pin_status(&s, &tries), KOFU_OK);
+    assert_int_equal(tries, 1);
+    before = READER.apdu_count;
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", false, &tries), KOFU_E_PIN_NOT_CONFIRMED);
+    assert_int_equal(READER.apdu_count, before);
     assert_int_equal(FC.tries, 1);
 }
 

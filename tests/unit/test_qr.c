@@ -13,36 +13,35 @@
 
 #include "base/errors.h"
 #include "ui/qr.h"
-#include "tests/tools/ui_testutil.h"
+#include "tests/lib/docs.h"
+#include "tests/lib/files.h"
+#include "tests/lib/proc.h"
+#include "tests/lib/tmp.h"
 
 static char dir[64];
 static QRcode sentinel; /* an out-parameter's old value, to see it reset */
 
 /* ---- synthetic inputs ---- */
 
-/* The shared synthetic inputs (tools/ui_testutil.h), never NULL here. */
+/* The shared synthetic inputs (tests/lib/docs.h), never NULL here. */
 static char *make_jws(size_t len)
 {
-    char *s = uit_synthetic_jws(len);
+    char *s = kt_synthetic_jws(len);
     assert_non_null(s);
     return s;
 }
 
-/* The expected QR text, computed here independently of ui/qr.c. */
+/* The expected QR text, computed independently of ui/qr.c. */
 static char *expected_shc_text(const char *jws)
 {
-    size_t n = strlen(jws);
-    char *t = malloc(5 + 2 * n + 1);
+    char *t = kt_shc_qr_text(jws);
     assert_non_null(t);
-    memcpy(t, "shc:/", 5);
-    for (size_t i = 0; i < n; i++)
-        snprintf(t + 5 + 2 * i, 3, "%02u", (unsigned)((unsigned char)jws[i] - 45u) % 100u);
     return t;
 }
 
 static char *make_seal(int n_doses)
 {
-    char *s = uit_synthetic_seal(n_doses);
+    char *s = kt_synthetic_seal(n_doses);
     assert_non_null(s);
     return s;
 }
@@ -90,7 +89,7 @@ static char *zbar_decode(const char *png, size_t *len)
 {
     char cmd[256], *out;
     snprintf(cmd, sizeof cmd, "zbarimg -q -Sbinary --raw %s 2>/dev/null", png);
-    int rc = uit_run(cmd, &out, len);
+    int rc = kt_run(cmd, &out, len);
     assert_int_equal(rc, 0);
     return out;
 }
@@ -202,7 +201,7 @@ static void test_shc_bad_input(void **state)
     assert_int_equal(qr_encode_shc("eyJ0", NULL), KOFU_E_ARG);
     /* Every character of the alphabet maps into 00..77. */
     char all[80];
-    snprintf(all, sizeof all, "%s.", uit_b64url);
+    snprintf(all, sizeof all, "%s.", kt_b64url_chars);
     assert_int_equal(qr_encode_shc(all, &qr), KOFU_OK);
     char *want = expected_shc_text(all);
     assert_decodes_to(qr, "alphabet", want, strlen(want));
@@ -376,17 +375,17 @@ static void test_draw_and_free_tolerate_null(void **state)
 static int group_setup(void **state)
 {
     (void)state;
-    if (!uit_have("zbarimg")) {
+    if (!kt_have("zbarimg")) {
         fprintf(stderr, "test_qr: zbarimg (zbar-tools) is needed\n");
         return -1;
     }
-    return uit_tempdir(dir, sizeof dir) ? 0 : -1;
+    return kt_tempdir(dir, sizeof dir, "ui-test") ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    uit_rmdir(dir);
+    kt_rmdir_flat(dir);
     return 0;
 }
 

@@ -455,10 +455,11 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
 {
     struct card_reader r = {&pcsc_card_reader_ops, NULL, 0};
     struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    struct kenhojo_read_result got = {0};
     int tries;
-    enum kenhojo_auth why;
-    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
+    char pin_buf[KENHOJO_PIN_LEN + 2]; /* kenhojo_read_verified wipes it; a longer PIN stays too long */
+    snprintf(pin_buf, sizeof pin_buf, "%s", pin);
+    bool ok = r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
     /* Several processes may share one card: the exclusive connection waits its turn. */
     int rc = KOFU_E_CARD_BUSY;
     for (int i = 0; ok && rc == KOFU_E_CARD_BUSY && i < 250; i++) {
@@ -466,12 +467,13 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
         if (rc == KOFU_E_CARD_BUSY)
             kt_sleep_ms(20);
     }
+    const struct kenhojo_trust trust = {card_ca_dir, true};
     ok = ok && rc == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK && kenhojo_pin_status(&s, &tries) == KOFU_OK &&
-         kenhojo_verify_pin(&s, pin, true, &tries) == KOFU_OK && kenhojo_read(&s, d) == KOFU_OK &&
-         (!card_ca_dir || kenhojo_authenticate(&s, d, card_ca_dir, true, &why) == KOFU_OK);
+         kenhojo_read_verified(&s, pin_buf, sizeof pin_buf, true, &trust, &got) == KOFU_OK;
+    explicit_bzero(pin_buf, sizeof pin_buf);
     if (r.ctx)
         r.ops->close(r.ctx);
-    return ok ? d : NULL;
+    return ok ? got.data : NULL;
 }
 
 double harness_now_ms(void)

@@ -217,21 +217,15 @@ static void check_card(struct kiosk *k)
 static void read_card(struct kiosk *k, const struct session_action *a)
 {
     struct session_event ev = event_of(SESSION_EV_CARD_READ, KOFU_OK);
+    struct kenhojo_read_result got = {.tries_left = KENHOJO_TRIES_UNKNOWN};
+    const struct kenhojo_trust trust = {k->cfg.card_ca_dir, k->cfg.card_presence_required};
     int rc = KOFU_E_CARD_COMM;
     if (k->connected)
-        rc = kenhojo_verify_pin(&k->ks, k->pin, a->last_try_confirmed, &ev.tries_left);
-    /* The PIN went to the card and nowhere else; it is not needed again. */
-    explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1);
+        rc = kenhojo_read_verified(&k->ks, k->pin, SESSION_PIN_DIGITS + 1, a->last_try_confirmed, &trust, &got);
+    explicit_bzero(k->pin, SESSION_PIN_DIGITS + 1); /* also when it never went to the card */
     k->pin_len = 0;
-    if (rc == KOFU_OK) {
-        k->card = kenhojo_card_data_new();
-        rc = k->card ? kenhojo_read(&k->ks, k->card) : KOFU_E_NOMEM;
-    }
-    if (rc == KOFU_OK) {
-        enum kenhojo_auth why;
-        rc = kenhojo_authenticate(&k->ks, k->card, k->cfg.card_ca_dir, k->cfg.card_presence_required, &why);
-        kofu_log(KOFU_LOG_INFO, EV_CARD_AUTH, rc, (uint32_t)why);
-    }
+    k->card = got.data;
+    ev.tries_left = got.tries_left;
     /* A name the certificate cannot print ends the visit here, before the
      * center is asked (it would issue, and the visit end unprintable after
      * the fee step). Read-only on fonts loaded at start: safe on this
@@ -1050,16 +1044,7 @@ static int setup(struct kiosk *k, const struct kiosk_options *o)
     k->vault_base = vault_mark();
 
     struct session_config sc;
-    session_config_default(&sc);
-    sc.inactivity_warn_ms = (uint64_t)k->cfg.inactivity_warn_ms;
-    sc.inactivity_cancel_ms = (uint64_t)k->cfg.inactivity_cancel_ms;
-    sc.wait_warn_ms = (uint64_t)k->cfg.wait_warn_ms;
-    sc.wait_timeout_ms = (uint64_t)k->cfg.wait_timeout_ms;
-    sc.reminder_ms = (uint64_t)k->cfg.reminder_ms;
-    sc.left_behind_ms = (uint64_t)k->cfg.left_behind_ms;
-    sc.notice_ms = (uint64_t)k->cfg.notice_ms;
-    sc.pin_tries_max = k->cfg.pin_max_tries;
-    sc.default_lang = strcmp(k->cfg.default_language, "en") ? KOFU_LANG_JA : KOFU_LANG_EN;
+    session_config_from(&sc, &k->cfg);
     session_init(&k->s, &sc, (uint64_t)kofu_mono_ms());
     k->model.municipality = -1;
     for (int i = 0; i < 10; i++)

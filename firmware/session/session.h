@@ -237,17 +237,8 @@ struct session_actions {
     bool overflow; /* more than SESSION_ACTIONS_MAX were due: a bug, tested never to happen */
 };
 
-/* The default time-outs (ms), for session_config_default and for the
- * configuration keys that set them (config.c). */
-#define SESSION_INACTIVITY_WARN_MS_DEFAULT 30000
-#define SESSION_INACTIVITY_CANCEL_MS_DEFAULT 15000
-#define SESSION_WAIT_WARN_MS_DEFAULT 15000
-#define SESSION_WAIT_TIMEOUT_MS_DEFAULT 180000
-#define SESSION_REMINDER_MS_DEFAULT 5000
-#define SESSION_LEFT_BEHIND_MS_DEFAULT 120000
-#define SESSION_NOTICE_MS_DEFAULT 15000
-
-/** Time-outs and kiosk-side settings. session_config_default fills them. */
+/** Time-outs and kiosk-side settings: the configuration's keys of the same
+ *  names (base/config.h, where their defaults and limits are). */
 struct session_config {
     uint64_t inactivity_warn_ms;   /* no input for this long: warning (30 s) */
     uint64_t inactivity_cancel_ms; /* then this much more: cancel (15 s) */
@@ -293,8 +284,12 @@ struct session {
     bool ending;    /* TAKE_CARD at the end of a cancelled visit (not on to MUNICIPALITY) */
 };
 
-/** Defaults: 30 s + 15 s, waits 15 s / 180 s, reminders every 5 s for 120 s,
- *  notices 15 s, 3 PIN tries, Japanese. */
+struct kofu_config;
+/** The settings from a configuration (its time-outs, pin_max_tries,
+ *  default_language). */
+void session_config_from(struct session_config *cfg, const struct kofu_config *c);
+/** The built-in defaults (config_builtin): 30 s + 15 s, waits 15 s / 180 s,
+ *  reminders every 5 s for 120 s, notices 15 s, 3 PIN tries, Japanese. */
 void session_config_default(struct session_config *cfg);
 
 /** Start in CLOSED until the center's configuration arrives (SESSION_EV_CONFIG).

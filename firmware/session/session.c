@@ -5,6 +5,8 @@
  */
 #include "session/session.h"
 
+#include "card/kenhojo.h" /* KENHOJO_TRIES_UNKNOWN */
+
 #include <string.h>
 
 /* A "no prompt" value for the states that stay silent (the attract screen:

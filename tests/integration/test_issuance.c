@@ -26,6 +26,7 @@
 #include "drivers/card_reader/pcsc.h"
 #include "verify/shc.h"
 #include "base/vault.h"
+#include "ui/qr_numeric.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -174,7 +175,7 @@ static void verify_shc_independently(const char *qr_text)
 {
     assert_int_equal(strncmp(qr_text, "shc:/", 5), 0);
     static char jws[4096];
-    assert_true(shc_qr_numeric_decode(qr_text + 5, jws, sizeof jws));
+    assert_true(qr_numeric_to_jws(qr_text + 5, jws, sizeof jws));
     char path[400];
     snprintf(path, sizeof path, "%s/printed.jws", h.dir);
     write_file(path, jws, strlen(jws));

@@ -55,6 +55,7 @@ static int64_t now;
 static EVP_PKEY *shc_key, *vds_key;
 static char *vds_cer; /* the barcode signer's certificate, base64url DER */
 static char jwks_path[64];
+static char shc_kid[44]; /* the issuer key's RFC 7638 thumbprint */
 static struct certificate_trust trust;
 static struct kenhojo_card_data *card;
 static struct certificate_verified *ver;
@@ -111,7 +112,8 @@ static EVP_PKEY *load_key(const char *name)
     return k;
 }
 
-/* The issuer's public key as a one-key JWKS file, kid per RFC 7638. */
+/* The issuer's public key as a one-key JWKS file, its kid (RFC 7638) into
+ * shc_kid for the cards' headers. */
 static int write_jwks(EVP_PKEY *k)
 {
     uint8_t pub[65], d[32];
@@ -123,6 +125,7 @@ static int write_jwks(EVP_PKEY *k)
     int n = snprintf(t, sizeof t, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", x, y);
     EVP_Digest(t, (size_t)n, d, &dl, EVP_sha256(), NULL);
     char *kid = b64url(d, 32);
+    snprintf(shc_kid, sizeof shc_kid, "%s", kid);
     n = snprintf(text, sizeof text,
                  "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"%s\",\"y\":\"%s\",\"kid\":\"%s\",\"use\":\"sig\","
                  "\"alg\":\"ES256\"}]}",
@@ -185,23 +188,13 @@ static void sign_shc(char *out, size_t cap, const char *family, const char *birt
     deflateEnd(&z);
     free(text);
 
-    uint8_t pub[65], dg[32];
-    size_t len = 0;
-    unsigned dl = 0;
-    assert_int_equal(EVP_PKEY_get_octet_string_param(shc_key, "pub", pub, sizeof pub, &len), 1);
-    char *x = b64url(pub + 1, 32), *y = b64url(pub + 33, 32), t[256], header[160];
-    int tn = snprintf(t, sizeof t, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", x, y);
-    EVP_Digest(t, (size_t)tn, dg, &dl, EVP_sha256(), NULL);
-    char *kid = b64url(dg, 32);
-    snprintf(header, sizeof header, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", kid);
+    char header[160];
+    snprintf(header, sizeof header, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", shc_kid);
     char *h = b64url((const uint8_t *)header, strlen(header)), *b = b64url(packed, plen);
     char input[4096];
     snprintf(input, sizeof input, "%s.%s", h, b);
     char *s = es256_b64(shc_key, input, strlen(input));
     assert_true((size_t)snprintf(out, cap, "%s.%s", input, s) < cap);
-    free(x);
-    free(y);
-    free(kid);
     free(h);
     free(b);
     free(s);

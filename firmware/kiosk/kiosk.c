@@ -304,10 +304,14 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
     }
     if (rc == KOFU_OK) {
         k->ver = certificate_verified_new();
-        const char *reason = NULL;
-        rc = k->ver ? certificate_verify(k->cert, k->card, &k->trust, (int64_t)time(NULL), k->ver, &reason)
+        struct certificate_refusal why;
+        rc = k->ver ? certificate_verify(k->cert, k->card, &k->trust, (int64_t)time(NULL), k->ver, &why)
                     : KOFU_E_NOMEM;
         kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, rc, 0);
+    }
+    if (rc == KOFU_OK) {
+        k->page = kiosk_page_new();
+        rc = k->page ? kiosk_page_fill(k->ver, k->page) : KOFU_E_NOMEM;
     }
     post_result(k, SESSION_EV_CENTER_RESULT, rc);
 }
@@ -329,7 +333,7 @@ static int render_preview(struct kiosk *k)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, w / DOCUMENT_PAGE_WIDTH_PT, h / DOCUMENT_PAGE_HEIGHT_PT);
-    int rc = document_draw(cr, &k->ver->doc, &k->fonts);
+    int rc = document_draw(cr, &k->page->doc, &k->fonts);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     if (rc != KOFU_OK) {
@@ -342,7 +346,7 @@ static int render_preview(struct kiosk *k)
 
 static void prepare_document(struct kiosk *k)
 {
-    int rc = k->ver ? KOFU_OK : KOFU_E_INTERNAL;
+    int rc = k->page ? KOFU_OK : KOFU_E_INTERNAL;
     if (rc == KOFU_OK) {
         uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
         if (!buf)
@@ -351,7 +355,7 @@ static void prepare_document(struct kiosk *k)
             bld_init(&k->pdf, buf, KIOSK_PDF_MAX);
     }
     if (rc == KOFU_OK)
-        rc = document_render_pdf(&k->ver->doc, &k->fonts, &k->pdf);
+        rc = document_render_pdf(&k->page->doc, &k->fonts, &k->pdf);
     if (rc == KOFU_OK)
         rc = render_preview(k);
     /* No fee is asked of a printer that cannot print. */
@@ -466,6 +470,7 @@ static void wipe_visit(struct kiosk *k)
     k->card = NULL;
     k->cert = NULL;
     k->ver = NULL;
+    k->page = NULL;
     k->last_inserted = 0;
     k->model.preview = NULL;
     k->model.municipality_page = 0;

@@ -15,6 +15,7 @@
 #include "ui/document.h"
 #include "card/kenhojo.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/page.h"
 #include "base/sandbox.h"
 #include "ui/screens.h"
 #include "session/session.h"
@@ -69,6 +70,7 @@ struct kiosk {
     struct kenhojo_card_data *card;
     struct center_certificate *cert;
     struct certificate_verified *ver;
+    struct kiosk_page *page; /* made from ver: what is printed */
     kofu_bld pdf;
     kofu_bld receipt; /* a refund receipt being printed */
     int receipt_rc;

@@ -6,6 +6,7 @@
 #include "session/session.h"
 
 #include "base/config.h"
+#include "card/kenhojo.h" /* KENHOJO_TRIES_UNKNOWN */
 
 #include <string.h>
 

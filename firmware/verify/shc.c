@@ -136,19 +136,6 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-static int digits_value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-static bool b64url_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
 /* A kid as a thumbprint is: 43 base64url characters that decode strictly to 32 bytes. */
 static bool kid_form_ok(const char *kid)
 {
@@ -784,48 +771,6 @@ int shc_verify(const char *jws, const struct shc_trust *trust, int64_t now, cons
     if (r != SHC_REASON_INTERNAL)
         return KOFU_E_CENTER_RESPONSE;
     return out_of_memory ? KOFU_E_NOMEM : KOFU_E_INTERNAL;
-}
-
-/* ---- QR numeric mode ---------------------------------------------------- */
-
-static bool jws_char(char c) { return b64url_char(c) || c == '.'; }
-
-bool shc_qr_numeric(const char *jws, char *out, size_t cap)
-{
-    if (!jws || !out)
-        return false;
-    size_t n = strlen(jws);
-    if (n > (SIZE_MAX - 1) / 2 || cap < 2 * n + 1)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!jws_char(jws[i]))
-            return false;
-        int v = jws[i] - 45;
-        out[2 * i] = (char)('0' + v / 10);
-        out[2 * i + 1] = (char)('0' + v % 10);
-    }
-    out[2 * n] = '\0';
-    return true;
-}
-
-bool shc_qr_numeric_decode(const char *digits, char *out, size_t cap)
-{
-    if (!digits || !out)
-        return false;
-    size_t n = strlen(digits);
-    if (n % 2 || cap < n / 2 + 1)
-        return false;
-    for (size_t i = 0; i < n; i += 2) {
-        if (!all_digits(digits + i, 2))
-            return false;
-        int v = digits_value(digits + i, 2);
-        char c = (char)(v + 45);
-        if (v > 77 || !jws_char(c))
-            return false;
-        out[i / 2] = c;
-    }
-    out[n / 2] = '\0';
-    return true;
 }
 
 /* ---- words -------------------------------------------------------------- */

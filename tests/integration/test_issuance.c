@@ -18,6 +18,7 @@
 #include "drivers/card_reader.h"
 #include "center/center.h"
 #include "verify/certificate.h"
+#include "kiosk/page.h"
 #include "base/config.h"
 #include "ui/document.h"
 #include "base/errors.h"
@@ -28,6 +29,7 @@
 #include "base/vault.h"
 #include "tests/lib/files.h"
 #include "tests/lib/keys.h"
+#include "ui/qr_numeric.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -122,18 +124,22 @@ static struct center_certificate *request(enum center_kind kind)
 static int received_count(void) { return printer_peer_list_dir(printer.received, NULL, NULL, 0); }
 
 /* Verify, render, print. Returns the first failing step's code. */
-static int verify_render_print(const struct center_certificate *cert, const char **reason,
+static int verify_render_print(const struct center_certificate *cert, struct certificate_refusal *why,
                                struct printer_job_result *job, kofu_bld *pdf)
 {
     struct certificate_verified *v = certificate_verified_new();
     assert_non_null(v);
-    int rc = certificate_verify(cert, card, &trust, time(NULL), v, reason);
+    int rc = certificate_verify(cert, card, &trust, time(NULL), v, why);
     if (rc != KOFU_OK)
         return rc;
+    /* The page as the kiosk makes it from the verified data. */
+    struct kiosk_page *page = kiosk_page_new();
+    assert_non_null(page);
+    assert_int_equal(kiosk_page_fill(v, page), KOFU_OK);
     uint8_t *buf = vault_alloc(PDF_MAX);
     assert_non_null(buf);
     bld_init(pdf, buf, PDF_MAX);
-    rc = document_render_pdf(&v->doc, &fonts, pdf);
+    rc = document_render_pdf(&page->doc, &fonts, pdf);
     if (rc != KOFU_OK)
         return rc;
     void *ctx = NULL;
@@ -168,7 +174,7 @@ static void verify_shc_independently(const char *qr_text)
 {
     assert_int_equal(strncmp(qr_text, "shc:/", 5), 0);
     static char jws[4096];
-    assert_true(shc_qr_numeric_decode(qr_text + 5, jws, sizeof jws));
+    assert_true(qr_numeric_to_jws(qr_text + 5, jws, sizeof jws));
     char path[400];
     snprintf(path, sizeof path, "%s/printed.jws", h.dir);
     assert_true(kt_write_file(path, jws, strlen(jws)));
@@ -187,10 +193,10 @@ static void test_domestic_printed_and_read_back(void **state)
 {
     (void)state;
     struct center_certificate *cert = request(CENTER_DOMESTIC);
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), KOFU_OK);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), KOFU_OK);
     assert_int_equal(job.state, PRINTER_JOB_COMPLETED);
     /* The printer got exactly the bytes rendered. */
     char path[600];
@@ -217,10 +223,10 @@ static void test_overseas_two_codes_both_verified(void **state)
 {
     (void)state;
     struct center_certificate *cert = request(CENTER_OVERSEAS);
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), KOFU_OK);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), KOFU_OK);
     static char codes[32768];
     assert_int_equal(decode_received(job.job_id, codes, sizeof codes), 0);
     /* With -Sbinary zbarimg writes the codes' bytes back to back: the SHC
@@ -252,31 +258,34 @@ static void test_overseas_two_codes_both_verified(void **state)
     assert_non_null(card);
 }
 
-/* A refusal: the expected code and reason, and nothing reaches the printer. */
-static void expect_refused(const struct center_certificate *cert, int want, const char *want_reason)
+/* A refusal: the expected code, and nothing reaches the printer; the reason. */
+static struct certificate_refusal expect_refused(const struct center_certificate *cert, int want)
 {
     int before = received_count();
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), want);
-    if (want_reason)
-        assert_string_equal(reason, want_reason);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), want);
     assert_int_equal(received_count(), before);
+    return why;
 }
 
 static void test_tampered_jws_not_printed(void **state)
 {
     (void)state;
     assert_int_equal(harness_center(&h, "fault bad-signature", NULL, 0), 0);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC, "signature");
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_SIGNATURE);
 }
 
 static void test_other_persons_certificate_not_printed(void **state)
 {
     (void)state;
     assert_int_equal(harness_center(&h, "fault other-person", NULL, 0), 0);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_OTHER_PERSON, NULL);
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_true(why.shc == SHC_REASON_OTHER_NAME || why.shc == SHC_REASON_OTHER_BIRTH_DATE);
 }
 
 static void test_unknown_kid_not_printed(void **state)
@@ -302,7 +311,9 @@ static void test_unknown_kid_not_printed(void **state)
     struct certificate_trust saved = trust;
     char e[256];
     assert_int_equal(certificate_trust_load(&c2, &trust, e, sizeof e), KOFU_OK);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC, "kid-unknown");
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_KID_UNKNOWN);
     certificate_trust_free(&trust);
     trust = saved;
 }
@@ -360,7 +371,9 @@ static void test_deflate_bomb_not_printed(void **state)
     size_t jlen = strlen(jws);
     assert_true(jlen <= CENTER_JWS_MAX);
     memcpy(cert->jws, jws, jlen + 1);
-    expect_refused(cert, KOFU_E_CERT_NOT_AUTHENTIC, "payload-too-large");
+    struct certificate_refusal why = expect_refused(cert, KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_PAYLOAD_TOO_LARGE);
 }
 
 static void test_printer_out_of_paper_nothing_printed(void **state)
@@ -369,10 +382,10 @@ static void test_printer_out_of_paper_nothing_printed(void **state)
     struct center_certificate *cert = request(CENTER_DOMESTIC);
     assert_int_equal(printer_peer_media(&printer, false), 0);
     int before = received_count();
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    int rc = verify_render_print(cert, &reason, &job, &pdf);
+    int rc = verify_render_print(cert, &why, &job, &pdf);
     assert_int_equal(printer_peer_media(&printer, true), 0);
     assert_int_equal(rc, KOFU_E_PRINTER_MEDIA_EMPTY);
     assert_int_equal(received_count(), before);

@@ -17,6 +17,7 @@
 #include "tests/lib/files.h"
 #include "tests/lib/proc.h"
 #include "tests/lib/tmp.h"
+#include "ui/qr_numeric.h"
 
 static char dir[64];
 static QRcode sentinel; /* an out-parameter's old value, to see it reset */
@@ -389,9 +390,44 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* The digit rule (ui/qr_numeric.h): the specification's table, and what no
+ * JWS encodes refused both ways. */
+static void test_shc_numeric_digits(void **state)
+{
+    (void)state;
+    char out[64], back[32];
+    assert_true(qr_numeric_from_jws("eyJ", out, sizeof out));
+    assert_string_equal(out, "567629");
+    /* the spec's table: - . 0 9 A Z _ a z */
+    assert_true(qr_numeric_from_jws("-.09AZ_az", out, sizeof out));
+    assert_string_equal(out, "000103122045505277");
+    assert_true(qr_numeric_to_jws("000103122045505277", back, sizeof back));
+    assert_string_equal(back, "-.09AZ_az");
+    assert_true(qr_numeric_from_jws("", out, sizeof out));
+    assert_string_equal(out, "");
+    /* outside the JWS alphabet, or too small a buffer */
+    assert_false(qr_numeric_from_jws("a/b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("a=b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("a b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("eyJ", out, 6));
+    assert_true(qr_numeric_from_jws("eyJ", out, 7));
+    assert_false(qr_numeric_from_jws(NULL, out, sizeof out));
+    /* decoding refuses what no JWS encodes */
+    assert_false(qr_numeric_to_jws("5676291", back, sizeof back)); /* odd */
+    assert_false(qr_numeric_to_jws("78", back, sizeof back));      /* above 77 */
+    assert_false(qr_numeric_to_jws("99", back, sizeof back));
+    assert_false(qr_numeric_to_jws("02", back, sizeof back)); /* '/' */
+    assert_false(qr_numeric_to_jws("16", back, sizeof back)); /* '=' */
+    assert_false(qr_numeric_to_jws("5a", back, sizeof back));
+    assert_false(qr_numeric_to_jws("567629", back, 3));
+    assert_true(qr_numeric_to_jws("567629", back, 4));
+    assert_string_equal(back, "eyJ");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shc_numeric_digits),
         cmocka_unit_test(test_shc_decodes_exactly),
         cmocka_unit_test(test_shc_1195_fits_v22_and_decodes),
         cmocka_unit_test(test_shc_too_long_is_refused),

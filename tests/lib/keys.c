@@ -9,6 +9,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
+#include <zlib.h>
 
 char *kt_b64url(const void *p, size_t n)
 {
@@ -99,4 +100,39 @@ bool kt_self_signed_pem(const char *dir, const char *name, EVP_PKEY *key)
         ok = false;
     X509_free(x);
     return ok;
+}
+
+bool kt_raw_deflate(const void *p, size_t n, uint8_t *out, size_t cap, size_t *len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    *len = z.total_out;
+    deflateEnd(&z);
+    return rc == Z_STREAM_END;
+}
+
+char *kt_jws_es256(EVP_PKEY *k, const char *header_json, const void *payload, size_t n)
+{
+    char *h = kt_b64url(header_json, strlen(header_json)), *b = kt_b64url(payload, n), *out = NULL;
+    size_t in_len = (h && b) ? strlen(h) + 1 + strlen(b) : 0;
+    char *input = in_len ? malloc(in_len + 1) : NULL;
+    uint8_t raw[64];
+    if (input) {
+        snprintf(input, in_len + 1, "%s.%s", h, b);
+        char *s = kt_es256_sign(k, input, in_len, raw, NULL, NULL) ? kt_b64url(raw, sizeof raw) : NULL;
+        if (s && (out = malloc(in_len + 1 + strlen(s) + 1)) != NULL)
+            sprintf(out, "%s.%s", input, s);
+        free(s);
+    }
+    free(input);
+    free(h);
+    free(b);
+    return out;
 }

@@ -26,6 +26,15 @@ char *kt_b64url(const void *p, size_t n);
  *  der and its length into *der_len. False when signing failed. */
 bool kt_es256_sign(EVP_PKEY *k, const void *msg, size_t n, uint8_t raw[64], uint8_t der[80], size_t *der_len);
 
+/** Raw DEFLATE (RFC 1951, as SMART Health Cards use it: no zlib header) of
+ *  the n bytes at p into out; the length into *len. False when it does not
+ *  fit in cap. */
+bool kt_raw_deflate(const void *p, size_t n, uint8_t *out, size_t cap, size_t *len);
+
+/** A compact JWS signed with ES256 by k: base64url(header_json) "."
+ *  base64url(payload) "." base64url(r‖s). malloc'd; NULL on failure. */
+char *kt_jws_es256(EVP_PKEY *k, const char *header_json, const void *payload, size_t n);
+
 /** The private key in the PEM file at path; NULL when it cannot be read. */
 EVP_PKEY *kt_load_key(const char *path);
 

@@ -42,6 +42,7 @@
 #include "center/center.h"
 #include "kiosk/page.h"
 #include "verify/certificate.h"
+#include "tests/lib/keys.h"
 
 #define ISS "https://center.kofu.test/issuer"
 #define CVX_SYSTEM "http://hl7.org/fhir/sid/cvx"
@@ -62,38 +63,6 @@ static struct certificate_verified *ver;
 
 /* ---- helpers: encoding and signing (OpenSSL, not firmware/base) ------------ */
 
-static char *b64url(const uint8_t *p, size_t n)
-{
-    char *out = malloc(4 * ((n + 2) / 3) + 1);
-    assert_non_null(out);
-    int len = EVP_EncodeBlock((unsigned char *)out, p, (int)n);
-    assert_true(len >= 0);
-    while (len > 0 && out[len - 1] == '=')
-        len--;
-    out[len] = '\0';
-    for (char *c = out; *c; c++)
-        *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
-    return out;
-}
-
-/* ES256, the JOSE form (raw r‖s), base64url. */
-static char *es256_b64(EVP_PKEY *k, const void *msg, size_t n)
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t der[80], raw[64];
-    size_t dl = sizeof der;
-    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k), 1);
-    assert_int_equal(EVP_DigestSign(md, der, &dl, msg, n), 1);
-    EVP_MD_CTX_free(md);
-    const unsigned char *p = der;
-    ECDSA_SIG *s = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-    assert_non_null(s);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(s), raw, 32), 32);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(s), raw + 32, 32), 32);
-    ECDSA_SIG_free(s);
-    return b64url(raw, sizeof raw);
-}
-
 static const char *pki(const char *name)
 {
     static char path[512];
@@ -102,14 +71,14 @@ static const char *pki(const char *name)
     return path;
 }
 
-static EVP_PKEY *load_key(const char *name)
+static EVP_PKEY *load_key(const char *name) { return kt_load_key(pki(name)); }
+
+/* ES256 in the JOSE form (raw r‖s), base64url: the seal's sigvl. */
+static char *es256_b64(EVP_PKEY *k, const void *msg, size_t n)
 {
-    FILE *f = fopen(pki(name), "r");
-    if (!f)
-        return NULL;
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    return k;
+    uint8_t raw[64];
+    assert_true(kt_es256_sign(k, msg, n, raw, NULL, NULL));
+    return kt_b64url(raw, sizeof raw);
 }
 
 /* The issuer's public key as a one-key JWKS file, its kid (RFC 7638) into
@@ -121,10 +90,10 @@ static int write_jwks(EVP_PKEY *k)
     unsigned dl = 0;
     if (EVP_PKEY_get_octet_string_param(k, "pub", pub, sizeof pub, &len) != 1 || len != 65)
         return -1;
-    char *x = b64url(pub + 1, 32), *y = b64url(pub + 33, 32), t[256], text[512];
+    char *x = kt_b64url(pub + 1, 32), *y = kt_b64url(pub + 33, 32), t[256], text[512];
     int n = snprintf(t, sizeof t, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", x, y);
     EVP_Digest(t, (size_t)n, d, &dl, EVP_sha256(), NULL);
-    char *kid = b64url(d, 32);
+    char *kid = kt_b64url(d, 32);
     snprintf(shc_kid, sizeof shc_kid, "%s", kid);
     n = snprintf(text, sizeof text,
                  "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"%s\",\"y\":\"%s\",\"kid\":\"%s\",\"use\":\"sig\","
@@ -176,28 +145,15 @@ static void sign_shc(char *out, size_t cap, const char *family, const char *birt
     json_decref(p);
     assert_non_null(text);
     uint8_t packed[4096];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = (Bytef *)text;
-    z.avail_in = (uInt)strlen(text);
-    z.next_out = packed;
-    z.avail_out = sizeof packed;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t plen = z.total_out;
-    deflateEnd(&z);
+    size_t plen;
+    assert_true(kt_raw_deflate(text, strlen(text), packed, sizeof packed, &plen));
     free(text);
-
     char header[160];
     snprintf(header, sizeof header, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", shc_kid);
-    char *h = b64url((const uint8_t *)header, strlen(header)), *b = b64url(packed, plen);
-    char input[4096];
-    snprintf(input, sizeof input, "%s.%s", h, b);
-    char *s = es256_b64(shc_key, input, strlen(input));
-    assert_true((size_t)snprintf(out, cap, "%s.%s", input, s) < cap);
-    free(h);
-    free(b);
-    free(s);
+    char *jws = kt_jws_es256(shc_key, header, packed, plen);
+    assert_non_null(jws);
+    assert_true((size_t)snprintf(out, cap, "%s", jws) < cap);
+    free(jws);
 }
 
 /* The seal: holder (name, passport) and doses, under uvci. */
@@ -322,7 +278,7 @@ static int group_setup(void **state)
     X509_free(x);
     if (dl <= 0)
         return -1;
-    vds_cer = b64url(der, (size_t)dl);
+    vds_cer = kt_b64url(der, (size_t)dl);
     OPENSSL_free(der);
     if (write_jwks(shc_key) != 0)
         return -1;

@@ -84,21 +84,30 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
+# The tests' helper library (tests/lib/*.h: temporary files, whole files,
+# child processes, test keys, synthetic documents, session events), linked
+# into every test, bench and tool before the core it may call.
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+TESTLIB := $(BUILD)/libkofutest.a
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
              $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo $(BUILD)/kofu-kiosk-build
 
-$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libkofu.a
+$(TESTLIB): $(TESTLIB_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/unit/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/integration/%: $(BUILD)/obj/tests/integration/%.o $(HARNESS_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
-$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(HARNESS_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -110,7 +119,7 @@ FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_CORE := firmware/base/bytes.c firmware/card/kenhojo.c firmware/base/kcrypto.c firmware/base/vault.c \
              firmware/base/log.c firmware/base/errors.c drivers/card_reader.c firmware/center/center.c \
              firmware/base/b64.c firmware/base/config.c firmware/base/jcs.c firmware/verify/shc.c firmware/verify/vds.c \
-             firmware/base/jsonv.c drivers/wav.c drivers/payment/serial_line.c drivers/printer/ipp_pin.c
+             firmware/base/jsonv.c ui/qr_numeric.c drivers/wav.c drivers/payment/serial_line.c drivers/printer/ipp_pin.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -I. -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)
@@ -162,7 +171,7 @@ $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CENTERSIM_PKGS)) $(LDLIBS)
-$(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o $(CENTERSIM_LIB_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o $(CENTERSIM_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell pkg-config --libs sqlite3 zlib)
 
@@ -172,12 +181,12 @@ $(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
 	board/sim/make-prompts.sh $(BUILD)/kofu $(BUILD)/prompts
 
 # The wiping free is tested linked in, as in the kofu binary.
-$(BUILD)/tests/unit/test_wipefree: $(BUILD)/obj/tests/unit/test_wipefree.o $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/unit/test_wipefree: $(BUILD)/obj/tests/unit/test_wipefree.o $(KOFU_EXTRA_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # The X11 integration test drives the window with XTest (tests only).
-$(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $(HARNESS_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lXtst
 
@@ -186,7 +195,7 @@ $(BUILD)/tests/integration/test_x11: $(BUILD)/obj/tests/integration/test_x11.o $
 screens: deps
 	$(MAKE) $(BUILD)/screens-review
 	$(BUILD)/screens-review --out out/review
-$(BUILD)/screens-review: $(BUILD)/obj/tests/tools/screens_review.o $(BUILD)/libkofu.a
+$(BUILD)/screens-review: $(BUILD)/obj/tests/tools/screens_review.o $(TESTLIB) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 pki: $(BUILD)/pki/.done
@@ -221,7 +230,7 @@ demo: deps
 	$(MAKE) all pki $(BUILD)/kofu-demo
 	KOFU_BUILD=$(BUILD) tests/sandbox.sh $(BUILD)/kofu-demo
 
-$(BUILD)/kofu-demo: $(BUILD)/obj/tests/tools/demo.o $(HARNESS_OBJ) $(BUILD)/libkofu.a
+$(BUILD)/kofu-demo: $(BUILD)/obj/tests/tools/demo.o $(HARNESS_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:

@@ -1,6 +1,7 @@
 /* harness.c — see harness.h. */
 #include "harness.h"
 #include "base/clock.h"
+#include "tests/lib/proc.h"
 
 #include "drivers/card_reader.h"
 #include "base/errors.h"
@@ -47,58 +48,8 @@ const char *harness_path(int slot, const char *rel)
 }
 
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-/* exec wants char *const argv[]; string literals are const here
- * (-Wwrite-strings), so the child copies them into writable storage. */
-void harness_exec(const char *const argv[], bool search_path)
-{
-    static char store[8192];
-    char *v[64];
-    size_t used = 0;
-    int n = 0;
-    for (; argv[n] && n < 63; n++) {
-        size_t len = strlen(argv[n]) + 1;
-        if (len > sizeof store - used)
-            _exit(127);
-        memcpy(store + used, argv[n], len);
-        v[n] = store + used;
-        used += len;
-    }
-    v[n] = NULL;
-    if (search_path)
-        execvp(v[0], v);
-    else
-        execv(v[0], v);
-    _exit(127);
-}
-
-/* fork + exec with the child tied to our life; stdout/stderr to log_path
- * (or to out_fd for stdout when >= 0). */
-static pid_t spawn(const char *const argv[], const char *log_path, int out_fd)
-{
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(127);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (log >= 0) {
-        dup2(out_fd >= 0 ? out_fd : log, 1);
-        dup2(log, 2);
-    }
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0)
-        dup2(devnull, 0);
-    harness_exec(argv, true);
-    return -1;
-}
+/* Kept for the tests that exec kofu in a child of their own. */
+void harness_exec(const char *const argv[], bool search_path) { kt_exec(argv, search_path); }
 
 static void stop_pid(pid_t *pid)
 {
@@ -110,7 +61,7 @@ static void stop_pid(pid_t *pid)
             *pid = 0;
             return;
         }
-        sleep_ms(10);
+        kt_sleep_ms(10);
     }
     kill(*pid, SIGKILL);
     waitpid(*pid, NULL, 0);
@@ -154,10 +105,10 @@ int harness_start_pcscd(struct harness *h)
 
     unlink(PCSCD_SOCKET); /* stale from an earlier run in this namespace */
     const char *argv[] = {"pcscd", "-f", "-c", confdir, NULL};
-    h->pcscd = spawn(argv, log, -1);
+    h->pcscd = kt_spawn(argv, NULL, log, -1, 0);
     if (h->pcscd < 0)
         return -1;
-    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; sleep_ms(5)) {
+    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; kt_sleep_ms(5)) {
         struct stat st;
         if (stat(PCSCD_SOCKET, &st) == 0)
             return 0;
@@ -218,7 +169,7 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0)
         return -1;
-    h->cardsim = spawn(argv, log, pipefd[1]);
+    h->cardsim = kt_spawn(argv, NULL, log, pipefd[1], 0);
     close(pipefd[1]);
     int rc = h->cardsim > 0 ? wait_ready(pipefd[0], 10000, "cardsim: ready") : -1;
     close(pipefd[0]);
@@ -346,7 +297,7 @@ int harness_start_centersim(struct harness *h, const char *const *extra)
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0)
         return -1;
-    h->centersim = spawn(argv, log, pipefd[1]);
+    h->centersim = kt_spawn(argv, NULL, log, pipefd[1], 0);
     close(pipefd[1]);
     int rc = h->centersim > 0 ? wait_ready(pipefd[0], 10000, "centersim: ready") : -1;
     close(pipefd[0]);
@@ -504,23 +455,25 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
 {
     struct card_reader r = {&pcsc_card_reader_ops, NULL, 0};
     struct kenhojo_session s;
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
+    struct kenhojo_read_result got = {0};
     int tries;
-    enum kenhojo_auth why;
-    bool ok = d && r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
+    char pin_buf[KENHOJO_PIN_LEN + 2]; /* kenhojo_read_verified wipes it; a longer PIN stays too long */
+    snprintf(pin_buf, sizeof pin_buf, "%s", pin);
+    bool ok = r.ops->open(&r.ctx, h->reader) == KOFU_OK && r.ops->wait_present(r.ctx, 5000) == KOFU_OK;
     /* Several processes may share one card: the exclusive connection waits its turn. */
     int rc = KOFU_E_CARD_BUSY;
     for (int i = 0; ok && rc == KOFU_E_CARD_BUSY && i < 250; i++) {
         rc = r.ops->connect(r.ctx, NULL, NULL);
         if (rc == KOFU_E_CARD_BUSY)
-            sleep_ms(20);
+            kt_sleep_ms(20);
     }
+    const struct kenhojo_trust trust = {card_ca_dir, true};
     ok = ok && rc == KOFU_OK && kenhojo_open(&s, &r) == KOFU_OK && kenhojo_pin_status(&s, &tries) == KOFU_OK &&
-         kenhojo_verify_pin(&s, pin, true, &tries) == KOFU_OK && kenhojo_read(&s, d) == KOFU_OK &&
-         (!card_ca_dir || kenhojo_authenticate(&s, d, card_ca_dir, true, &why) == KOFU_OK);
+         kenhojo_read_verified(&s, pin_buf, sizeof pin_buf, true, &trust, &got) == KOFU_OK;
+    explicit_bzero(pin_buf, sizeof pin_buf);
     if (r.ctx)
         r.ops->close(r.ctx);
-    return ok ? d : NULL;
+    return ok ? got.data : NULL;
 }
 
 double harness_now_ms(void)

@@ -3,6 +3,7 @@
 
 #include "base/errors.h"
 #include "ui/qr.h"
+#include "ui/text_layout.h"
 
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
@@ -367,18 +368,17 @@ static double text_ex(struct doc *d, const struct style *s, const char *t, doubl
         d->overflow = true;
         return 0.0;
     }
-    PangoLayout *l = pango_layout_new(d->pc);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family_static(fd, s->face == MINCHO ? d->fonts->mincho : d->fonts->gothic);
-    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l, s->align);
-    if (document_fonts_layout_text(d->fonts, s->face == MINCHO, l, d->attrs, t) != KOFU_OK)
+    const struct text_style ts = {.mincho = s->face == MINCHO, .size = s->size, .width = w, .align = s->align};
+    int rc = KOFU_E_NOMEM;
+    PangoLayout *l = text_layout_new(d->pc, d->fonts, d->attrs, &ts, t, &rc);
+    if (rc != KOFU_OK)
         d->unknown = true;
+    if (!l)
+        return 0.0;
     PangoRectangle logical = {0, 0, 0, 0};
     for (double size = s->size;; size -= 0.5) {
-        pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-        pango_layout_set_font_description(l, fd);
+        if (size != s->size)
+            text_layout_set_size(l, d->fonts, &ts, size);
         pango_layout_get_extents(l, NULL, &logical);
         bool fits = pango_layout_get_line_count(l) <= s->max_lines && logical.width <= (int)(w * PANGO_SCALE) + 1;
         if (fits)
@@ -398,7 +398,6 @@ static double text_ex(struct doc *d, const struct style *s, const char *t, doubl
     double h = logical.height / (double)PANGO_SCALE;
     if (used)
         *used = logical.width / (double)PANGO_SCALE;
-    pango_font_description_free(fd);
     g_object_unref(l);
     return h;
 }

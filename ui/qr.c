@@ -1,9 +1,8 @@
 /* qr.c — see qr.h. */
 #include "ui/qr.h"
 
-#include "verify/shc.h"
-
 #include "base/errors.h"
+#include "ui/qr_numeric.h"
 
 #include <errno.h>
 #include <math.h>
@@ -43,7 +42,7 @@ int qr_encode_shc(const char *jws, QRcode **out)
     int rc = KOFU_OK;
     QRinput *in = NULL;
     QRcode *qr = NULL;
-    if (!shc_qr_numeric(jws, digits, sizeof digits)) {
+    if (!qr_numeric_from_jws(jws, digits, sizeof digits)) {
         rc = KOFU_E_ARG;
         goto done;
     }

@@ -2,6 +2,7 @@
 #include "ui/receipt.h"
 
 #include "base/errors.h"
+#include "ui/text_layout.h"
 
 #include <pango/pangocairo.h>
 
@@ -10,35 +11,29 @@
 #include <time.h>
 
 /* One block of text at (x, y), wrapped to width; returns its height. */
-static double text_block(cairo_t *cr, PangoContext *pc, const char *family, double size, bool bold,
+static double text_block(cairo_t *cr, PangoContext *pc, const struct document_fonts *f, double size, bool bold,
                          const char *text, double x, double y, double width)
 {
-    PangoLayout *l = pango_layout_new(pc);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, family);
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(l, fd);
-    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(l, text, -1);
+    const struct text_style st = {.bold = bold, .size = size, .width = width, .align = PANGO_ALIGN_LEFT};
+    PangoLayout *l = text_layout_new(pc, f, NULL, &st, text, NULL);
+    if (!l)
+        return 0.0;
     int w, h;
     pango_layout_get_size(l, &w, &h);
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, l);
-    pango_font_description_free(fd);
     g_object_unref(l);
     return (double)h / PANGO_SCALE;
 }
 
-static void draw(cairo_t *cr, PangoContext *pc, const char *family, const struct receipt_data *r)
+static void draw(cairo_t *cr, PangoContext *pc, const struct document_fonts *fonts, const struct receipt_data *r)
 {
     const double margin = 56, width = DOCUMENT_PAGE_WIDTH_PT - 2 * margin;
     double y = 64;
     char line[512];
 
     cairo_set_source_rgb(cr, 0, 0, 0);
-    y += text_block(cr, pc, family, 26, true, "返金票　Refund receipt", margin, y, width) + 18;
+    y += text_block(cr, pc, fonts, 26, true, "返金票　Refund receipt", margin, y, width) + 18;
     cairo_set_line_width(cr, 1.5);
     cairo_move_to(cr, margin, y);
     cairo_line_to(cr, margin + width, y);
@@ -46,7 +41,7 @@ static void draw(cairo_t *cr, PangoContext *pc, const char *family, const struct
     y += 20;
 
     snprintf(line, sizeof line, "返金額　Amount owed: %d円 / ¥%d", r->amount_yen, r->amount_yen);
-    y += text_block(cr, pc, family, 20, true, line, margin, y, width) + 14;
+    y += text_block(cr, pc, fonts, 20, true, line, margin, y, width) + 14;
 
     char when[64] = "-";
     time_t t = (time_t)r->when;
@@ -54,18 +49,18 @@ static void draw(cairo_t *cr, PangoContext *pc, const char *family, const struct
     if (localtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     snprintf(line, sizeof line, "日時　Date: %s", when);
-    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 8;
+    y += text_block(cr, pc, fonts, 13, false, line, margin, y, width) + 8;
     snprintf(line, sizeof line, "受付番号　Reference: %s", r->request_id && *r->request_id ? r->request_id : "-");
-    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 8;
+    y += text_block(cr, pc, fonts, 13, false, line, margin, y, width) + 8;
     snprintf(line, sizeof line, "理由　Reason: %s / %s", kofu_err_text(r->err, KOFU_LANG_JA),
              kofu_err_text(r->err, KOFU_LANG_EN));
-    y += text_block(cr, pc, family, 13, false, line, margin, y, width) + 24;
+    y += text_block(cr, pc, fonts, 13, false, line, margin, y, width) + 24;
 
-    y += text_block(cr, pc, family, 14, false,
+    y += text_block(cr, pc, fonts, 14, false,
                     "この端末ではお金をお返しできませんでした。この返金票を店舗の係員にお渡しください。"
                     "上記の金額をお返しします。",
                     margin, y, width) + 10;
-    text_block(cr, pc, family, 14, false,
+    text_block(cr, pc, fonts, 14, false,
                "The kiosk could not return your money. Please hand this receipt to the store staff: "
                "they will pay you the amount above.",
                margin, y, width);
@@ -84,7 +79,7 @@ static int draw_receipt_page(cairo_t *cr, const void *arg)
         return KOFU_E_NOMEM;
     pango_cairo_update_context(cr, pc);
     pango_context_set_language(pc, pango_language_from_string("ja"));
-    draw(cr, pc, p->f->gothic, p->r);
+    draw(cr, pc, p->f, p->r);
     g_object_unref(pc);
     return cairo_status(cr) == CAIRO_STATUS_SUCCESS ? KOFU_OK : KOFU_E_RENDER;
 }

@@ -23,6 +23,7 @@
 
 #include "ui/document.h"
 #include "ui/screens_words.h"
+#include "ui/text_layout.h"
 
 #include <errno.h>
 #include <math.h>
@@ -139,32 +140,16 @@ static PangoLayout *layout_for(const char *utf8, double size, bool bold, double 
         if (!c->layout || (victim->layout && c->used < victim->used))
             victim = c;
     }
-    PangoLayout *lay = pango_layout_new(g.pc);
     char *copy = g_strdup(utf8);
-    PangoFontDescription *fd = pango_font_description_new();
-    if (!lay || !copy || !fd) {
-        if (lay)
-            g_object_unref(lay);
-        g_free(copy);
-        if (fd)
-            pango_font_description_free(fd);
-        return NULL;
-    }
-    pango_font_description_set_family(fd, g.fonts.gothic);
-    pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_absolute_size(fd, isize);
-    pango_layout_set_font_description(lay, fd);
-    pango_font_description_free(fd);
-    if (iwidth >= 0) {
-        pango_layout_set_width(lay, iwidth);
-        pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_line_spacing(lay, 1.12f);
-    }
-    pango_layout_set_alignment(lay, align);
     /* A character in none of the face's families keeps its unknown glyph:
      * counted where the text is drawn (text_draw), never drawn from a font
      * fontconfig picked. */
-    document_fonts_layout_text(&g.fonts, false, lay, g.attrs, utf8);
+    const struct text_style st = {.bold = bold, .size = size, .width = width, .line_spacing = 1.12, .align = align};
+    PangoLayout *lay = copy ? text_layout_new(g.pc, &g.fonts, g.attrs, &st, utf8, NULL) : NULL;
+    if (!lay) {
+        g_free(copy);
+        return NULL;
+    }
 
     if (victim->layout)
         g_object_unref(victim->layout);

@@ -22,9 +22,9 @@
 #ifndef KOFU_SCREENS_H
 #define KOFU_SCREENS_H
 
-#include "center/center.h"  /* struct center_municipality, enum center_kind */
 #include "base/errors.h"
-#include "session/session.h" /* enum session_screen, enum session_button */
+#include "center/center_types.h"   /* struct center_municipality, enum center_kind */
+#include "session/session_types.h" /* enum session_screen, enum session_button */
 
 #include <cairo.h>
 

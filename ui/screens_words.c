@@ -2,142 +2,142 @@
  * お〜ください) and plain, natural English. */
 #include "ui/screens_words.h"
 
+#include "base/words.h"
+
 #include <stdio.h>
 #include <string.h>
 
-static const char *const words[SCRW__COUNT][2] = {
-    [SCRW_APP_TITLE] = {"新型コロナワクチン接種証明書 交付サービス", "COVID-19 Vaccination Certificate"},
-    [SCRW_LANGUAGE] = {"English", "日本語"},
-    [SCRW_BACK] = {"戻る", "Back"},
-    [SCRW_CANCEL] = {"やめる", "Cancel"},
-    [SCRW_NEXT] = {"次へ", "Next"},
-    [SCRW_OK] = {"終了", "OK"},
+static const struct kofu_word words[SCRW__COUNT] = {
+    KOFU_WORD(SCRW_APP_TITLE, NULL, "新型コロナワクチン接種証明書 交付サービス", "COVID-19 Vaccination Certificate"),
+    KOFU_WORD(SCRW_LANGUAGE, NULL, "English", "日本語"),
+    KOFU_WORD(SCRW_BACK, NULL, "戻る", "Back"),
+    KOFU_WORD(SCRW_CANCEL, NULL, "やめる", "Cancel"),
+    KOFU_WORD(SCRW_NEXT, NULL, "次へ", "Next"),
+    KOFU_WORD(SCRW_OK, NULL, "終了", "OK"),
 
-    [SCRW_IDLE_HEAD] = {"マイナンバーカードを置いてください", "Please place your My Number card on the reader"},
-    [SCRW_IDLE_SUB] = {"マイナンバーカードと暗証番号（数字4桁）をご用意ください",
-                     "You will need your My Number card and its 4-digit PIN"},
-    [SCRW_HOURS_LABEL] = {"利用時間", "Service hours"},
-    [SCRW_HOURS_24H] = {"24時間", "Open 24 hours"},
-    [SCRW_FEE_LABEL] = {"手数料", "Fee"},
-    [SCRW_FEE_PER_COPY] = {"1通 {1}", "{1} per copy"},
-    [SCRW_CLOSED_HEAD] = {"ただいまの時間はご利用いただけません", "The service is closed at this time"},
-    [SCRW_CLOSED_SUB] = {"利用時間内にお越しください", "Please come back during service hours"},
-    [SCRW_OUT_OF_SERVICE_HEAD] = {"ただいま休止中です", "Out of service"},
-    [SCRW_OUT_OF_SERVICE_SUB] = {"ご不便をおかけして申し訳ございません", "We are sorry for the inconvenience"},
+    KOFU_WORD(SCRW_IDLE_HEAD, NULL, "マイナンバーカードを置いてください", "Please place your My Number card on the reader"),
+    KOFU_WORD(SCRW_IDLE_SUB, NULL, "マイナンバーカードと暗証番号（数字4桁）をご用意ください",
+              "You will need your My Number card and its 4-digit PIN"),
+    KOFU_WORD(SCRW_HOURS_LABEL, NULL, "利用時間", "Service hours"),
+    KOFU_WORD(SCRW_HOURS_24H, NULL, "24時間", "Open 24 hours"),
+    KOFU_WORD(SCRW_FEE_LABEL, NULL, "手数料", "Fee"),
+    KOFU_WORD(SCRW_FEE_PER_COPY, NULL, "1通 {1}", "{1} per copy"),
+    KOFU_WORD(SCRW_CLOSED_HEAD, NULL, "ただいまの時間はご利用いただけません", "The service is closed at this time"),
+    KOFU_WORD(SCRW_CLOSED_SUB, NULL, "利用時間内にお越しください", "Please come back during service hours"),
+    KOFU_WORD(SCRW_OUT_OF_SERVICE_HEAD, NULL, "ただいま休止中です", "Out of service"),
+    KOFU_WORD(SCRW_OUT_OF_SERVICE_SUB, NULL, "ご不便をおかけして申し訳ございません", "We are sorry for the inconvenience"),
 
-    [SCRW_CARD_PLACED_TITLE] = {"カードの確認", "Checking your card"},
-    [SCRW_CARD_PLACED_HEAD] = {"カードを確認しています", "Checking your card"},
-    [SCRW_CARD_PLACED_SUB] = {"カードを置いたまま、しばらくお待ちください",
-                            "Please leave your card on the reader and wait a moment"},
-    [SCRW_READING_HEAD] = {"カードを読み取っています", "Reading your card"},
-    [SCRW_READING_SUB] = {"カードを動かしたり、取ったりしないでください", "Please do not move or remove your card"},
-    [SCRW_REQUESTING_TITLE] = {"証明書の取得", "Getting your certificate"},
-    [SCRW_REQUESTING_HEAD] = {"証明書を取得しています", "Getting your certificate"},
-    [SCRW_PLEASE_WAIT_SHORT] = {"しばらくお待ちください", "Please wait a moment"},
-    [SCRW_PRINTING_TITLE] = {"印刷", "Printing"},
-    [SCRW_PRINTING_HEAD] = {"証明書を印刷しています", "Printing your certificate"},
-    [SCRW_REFUNDING_TITLE] = {"返金", "Refund"},
-    [SCRW_REFUNDING_HEAD] = {"お金をお返ししています", "Returning your money"},
-    [SCRW_REFUNDING_SUB] = {"{1}をお返しします。しばらくお待ちください", "{1} will be returned. Please wait a moment"},
-    [SCRW_SLOW_TITLE] = {"お待ちください", "Please wait"},
-    [SCRW_SLOW_HEAD] = {"ただいま処理に時間がかかっています", "This is taking longer than usual"},
-    [SCRW_SLOW_SUB] = {"このまま、もうしばらくお待ちください", "Please wait a little longer"},
+    KOFU_WORD(SCRW_CARD_PLACED_TITLE, NULL, "カードの確認", "Checking your card"),
+    KOFU_WORD(SCRW_CARD_PLACED_HEAD, NULL, "カードを確認しています", "Checking your card"),
+    KOFU_WORD(SCRW_CARD_PLACED_SUB, NULL, "カードを置いたまま、しばらくお待ちください",
+              "Please leave your card on the reader and wait a moment"),
+    KOFU_WORD(SCRW_READING_HEAD, NULL, "カードを読み取っています", "Reading your card"),
+    KOFU_WORD(SCRW_READING_SUB, NULL, "カードを動かしたり、取ったりしないでください", "Please do not move or remove your card"),
+    KOFU_WORD(SCRW_REQUESTING_TITLE, NULL, "証明書の取得", "Getting your certificate"),
+    KOFU_WORD(SCRW_REQUESTING_HEAD, NULL, "証明書を取得しています", "Getting your certificate"),
+    KOFU_WORD(SCRW_PLEASE_WAIT_SHORT, NULL, "しばらくお待ちください", "Please wait a moment"),
+    KOFU_WORD(SCRW_PRINTING_TITLE, NULL, "印刷", "Printing"),
+    KOFU_WORD(SCRW_PRINTING_HEAD, NULL, "証明書を印刷しています", "Printing your certificate"),
+    KOFU_WORD(SCRW_REFUNDING_TITLE, NULL, "返金", "Refund"),
+    KOFU_WORD(SCRW_REFUNDING_HEAD, NULL, "お金をお返ししています", "Returning your money"),
+    KOFU_WORD(SCRW_REFUNDING_SUB, NULL, "{1}をお返しします。しばらくお待ちください", "{1} will be returned. Please wait a moment"),
+    KOFU_WORD(SCRW_SLOW_TITLE, NULL, "お待ちください", "Please wait"),
+    KOFU_WORD(SCRW_SLOW_HEAD, NULL, "ただいま処理に時間がかかっています", "This is taking longer than usual"),
+    KOFU_WORD(SCRW_SLOW_SUB, NULL, "このまま、もうしばらくお待ちください", "Please wait a little longer"),
 
-    [SCRW_SERVICE_TITLE] = {"サービスの選択", "Choose a service"},
-    [SCRW_SERVICE_HEAD] = {"ご利用になるサービスを選んでください", "Please choose a service"},
-    [SCRW_SERVICE_BUTTON] = {"新型コロナワクチン接種証明書", "COVID-19 vaccination certificate"},
+    KOFU_WORD(SCRW_SERVICE_TITLE, NULL, "サービスの選択", "Choose a service"),
+    KOFU_WORD(SCRW_SERVICE_HEAD, NULL, "ご利用になるサービスを選んでください", "Please choose a service"),
+    KOFU_WORD(SCRW_SERVICE_BUTTON, NULL, "新型コロナワクチン接種証明書", "COVID-19 vaccination certificate"),
 
-    [SCRW_PIN_TITLE] = {"暗証番号の入力", "Enter your PIN"},
-    [SCRW_PIN_HEAD] = {"暗証番号（数字4桁）を\n入力してください", "Please enter your 4-digit PIN"},
-    [SCRW_PIN_SUB] = {"券面事項入力補助用の暗証番号です。\n入力したら「確定」を押してください。",
-                    "The PIN for basic information input support on your card. Then press Enter."},
-    [SCRW_PIN_TRIES_LEFT] = {"入力できるのは残り{1}回です", "{1} tries left"},
-    [SCRW_PIN_SHUFFLED] = {"数字の並びは毎回変わります", "The keys are in a new order each time"},
-    [SCRW_PIN_DELETE] = {"訂正", "Clear"},
-    [SCRW_PIN_ENTER] = {"確定", "Enter"},
-    [SCRW_LAST_TRY_HEAD] = {"暗証番号の入力は残り1回です", "Only one try left"},
-    [SCRW_LAST_TRY_TEXT] = {"次に間違えるとカードがロックされ、\nお住まいの市区町村の窓口での手続きが必要になります。\n"
-                          "入力しますか？",
-                          "If the next PIN is wrong, your card will be locked and you will have to visit your "
-                          "municipal office. Do you want to enter your PIN?"},
-    [SCRW_LAST_TRY_YES] = {"入力する", "Enter PIN"},
-    [SCRW_LAST_TRY_NO] = {"入力しない", "Do not enter"},
+    KOFU_WORD(SCRW_PIN_TITLE, NULL, "暗証番号の入力", "Enter your PIN"),
+    KOFU_WORD(SCRW_PIN_HEAD, NULL, "暗証番号（数字4桁）を\n入力してください", "Please enter your 4-digit PIN"),
+    KOFU_WORD(SCRW_PIN_SUB, NULL, "券面事項入力補助用の暗証番号です。\n入力したら「確定」を押してください。",
+              "The PIN for basic information input support on your card. Then press Enter."),
+    KOFU_WORD(SCRW_PIN_TRIES_LEFT, NULL, "入力できるのは残り{1}回です", "{1} tries left"),
+    KOFU_WORD(SCRW_PIN_SHUFFLED, NULL, "数字の並びは毎回変わります", "The keys are in a new order each time"),
+    KOFU_WORD(SCRW_PIN_DELETE, NULL, "訂正", "Clear"),
+    KOFU_WORD(SCRW_PIN_ENTER, NULL, "確定", "Enter"),
+    KOFU_WORD(SCRW_LAST_TRY_HEAD, NULL, "暗証番号の入力は残り1回です", "Only one try left"),
+    KOFU_WORD(SCRW_LAST_TRY_TEXT, NULL, "次に間違えるとカードがロックされ、\nお住まいの市区町村の窓口での手続きが必要になります。\n"
+              "入力しますか？",
+              "If the next PIN is wrong, your card will be locked and you will have to visit your "
+              "municipal office. Do you want to enter your PIN?"),
+    KOFU_WORD(SCRW_LAST_TRY_YES, NULL, "入力する", "Enter PIN"),
+    KOFU_WORD(SCRW_LAST_TRY_NO, NULL, "入力しない", "Do not enter"),
 
-    [SCRW_TAKE_CARD_TITLE] = {"カードの返却", "Your card"},
-    [SCRW_TAKE_CARD_HEAD] = {"カードをお取りください", "Please take your card"},
-    [SCRW_TAKE_CARD_SUB] = {"カードのお取り忘れにご注意ください", "Please do not leave your card behind"},
+    KOFU_WORD(SCRW_TAKE_CARD_TITLE, NULL, "カードの返却", "Your card"),
+    KOFU_WORD(SCRW_TAKE_CARD_HEAD, NULL, "カードをお取りください", "Please take your card"),
+    KOFU_WORD(SCRW_TAKE_CARD_SUB, NULL, "カードのお取り忘れにご注意ください", "Please do not leave your card behind"),
 
-    [SCRW_MUNI_TITLE] = {"市区町村の選択", "Choose the municipality"},
-    [SCRW_MUNI_HEAD] = {"接種を受けたときに住民票があった市区町村を選んでください",
-                      "Please choose the municipality where you were registered when you were vaccinated"},
-    [SCRW_PAGE_PREV] = {"前のページ", "Previous"},
-    [SCRW_PAGE_NEXT] = {"次のページ", "More"},
-    [SCRW_PAGE_OF] = {"{1} / {2} ページ", "Page {1} of {2}"},
+    KOFU_WORD(SCRW_MUNI_TITLE, NULL, "市区町村の選択", "Choose the municipality"),
+    KOFU_WORD(SCRW_MUNI_HEAD, NULL, "接種を受けたときに住民票があった市区町村を選んでください",
+              "Please choose the municipality where you were registered when you were vaccinated"),
+    KOFU_WORD(SCRW_PAGE_PREV, NULL, "前のページ", "Previous"),
+    KOFU_WORD(SCRW_PAGE_NEXT, NULL, "次のページ", "More"),
+    KOFU_WORD(SCRW_PAGE_OF, NULL, "{1} / {2} ページ", "Page {1} of {2}"),
 
-    [SCRW_KIND_TITLE] = {"種類と部数", "Type and copies"},
-    [SCRW_KIND_HEAD] = {"証明書の種類と部数を選んでください", "Please choose the type of certificate and the copies"},
-    [SCRW_KIND_DOMESTIC] = {"日本国内用", "Domestic use only"},
-    [SCRW_KIND_OVERSEAS] = {"海外用及び日本国内用", "Overseas and domestic use"},
-    [SCRW_COPIES_LABEL] = {"部数", "Copies"},
-    [SCRW_COPIES_ONE] = {"{1}部", "{1} copy"},
-    [SCRW_COPIES_MANY] = {"{1}部", "{1} copies"},
-    [SCRW_FEE_TOTAL_LABEL] = {"手数料", "Fee"},
-    [SCRW_FEE_EACH] = {"（1部 {1}）", "({1} per copy)"},
+    KOFU_WORD(SCRW_KIND_TITLE, NULL, "種類と部数", "Type and copies"),
+    KOFU_WORD(SCRW_KIND_HEAD, NULL, "証明書の種類と部数を選んでください", "Please choose the type of certificate and the copies"),
+    KOFU_WORD(SCRW_KIND_DOMESTIC, NULL, "日本国内用", "Domestic use only"),
+    KOFU_WORD(SCRW_KIND_OVERSEAS, NULL, "海外用及び日本国内用", "Overseas and domestic use"),
+    KOFU_WORD(SCRW_COPIES_LABEL, NULL, "部数", "Copies"),
+    KOFU_WORD(SCRW_COPIES_ONE, NULL, "{1}部", "{1} copy"),
+    KOFU_WORD(SCRW_COPIES_MANY, NULL, "{1}部", "{1} copies"),
+    KOFU_WORD(SCRW_FEE_TOTAL_LABEL, NULL, "手数料", "Fee"),
+    KOFU_WORD(SCRW_FEE_EACH, NULL, "（1部 {1}）", "({1} per copy)"),
 
-    [SCRW_CONFIRM_TITLE] = {"内容の確認", "Check your certificate"},
-    [SCRW_CONFIRM_HEAD] = {"証明書の内容をご確認ください", "Please check your certificate"},
-    [SCRW_CONFIRM_KIND] = {"種類", "Type"},
-    [SCRW_CONFIRM_PAY] = {"支払いへ進む", "Go to payment"},
-    [SCRW_PREVIEW_PLACEHOLDER] = {"証明書を表示する準備をしています", "Preparing the preview"},
+    KOFU_WORD(SCRW_CONFIRM_TITLE, NULL, "内容の確認", "Check your certificate"),
+    KOFU_WORD(SCRW_CONFIRM_HEAD, NULL, "証明書の内容をご確認ください", "Please check your certificate"),
+    KOFU_WORD(SCRW_CONFIRM_KIND, NULL, "種類", "Type"),
+    KOFU_WORD(SCRW_CONFIRM_PAY, NULL, "支払いへ進む", "Go to payment"),
+    KOFU_WORD(SCRW_PREVIEW_PLACEHOLDER, NULL, "証明書を表示する準備をしています", "Preparing the preview"),
 
-    [SCRW_PAYMENT_TITLE] = {"お支払い", "Payment"},
-    [SCRW_PAYMENT_HEAD] = {"硬貨または紙幣を入れてください", "Please insert coins or notes"},
-    [SCRW_AMOUNT_DUE] = {"お支払い金額", "Amount due"},
-    [SCRW_INSERTED] = {"投入金額", "Inserted"},
-    [SCRW_REMAINING] = {"残り", "Remaining"},
+    KOFU_WORD(SCRW_PAYMENT_TITLE, NULL, "お支払い", "Payment"),
+    KOFU_WORD(SCRW_PAYMENT_HEAD, NULL, "硬貨または紙幣を入れてください", "Please insert coins or notes"),
+    KOFU_WORD(SCRW_AMOUNT_DUE, NULL, "お支払い金額", "Amount due"),
+    KOFU_WORD(SCRW_INSERTED, NULL, "投入金額", "Inserted"),
+    KOFU_WORD(SCRW_REMAINING, NULL, "残り", "Remaining"),
 
-    [SCRW_TAKE_CERT_TITLE] = {"証明書の受け取り", "Your certificate"},
-    [SCRW_TAKE_CERT_HEAD] = {"証明書をお取りください", "Please take your certificate"},
-    [SCRW_TAKE_CHANGE] = {"おつり{1}もお取りください", "And your change: {1}"},
-    [SCRW_THANK_YOU] = {"ご利用ありがとうございました", "Thank you"},
+    KOFU_WORD(SCRW_TAKE_CERT_TITLE, NULL, "証明書の受け取り", "Your certificate"),
+    KOFU_WORD(SCRW_TAKE_CERT_HEAD, NULL, "証明書をお取りください", "Please take your certificate"),
+    KOFU_WORD(SCRW_TAKE_CHANGE, NULL, "おつり{1}もお取りください", "And your change: {1}"),
+    KOFU_WORD(SCRW_THANK_YOU, NULL, "ご利用ありがとうございました", "Thank you"),
 
-    [SCRW_NOTICE_TITLE] = {"お知らせ", "Notice"},
-    [SCRW_ERROR_HEAD] = {"お手続きを完了できませんでした", "Your request could not be completed"},
-    [SCRW_TAKE_CARD_TOO] = {"カードをお取りください", "Please take your card"},
-    [SCRW_CANCELLED_HEAD] = {"お手続きを中止しました", "Your request was cancelled"},
-    [SCRW_REFUNDED_AMOUNT] = {"{1}をお返ししました。お取りください", "{1} has been returned. Please take your money"},
-    [SCRW_RECEIPT_HEAD] = {"お金をお返しできませんでした", "Your money could not be returned"},
-    [SCRW_RECEIPT_TEXT] = {"返金票をお取りになり、係員をお呼びください", "Please take the refund receipt and call the staff"},
-    [SCRW_RECEIPT_AMOUNT] = {"返金額", "Amount to refund"},
+    KOFU_WORD(SCRW_NOTICE_TITLE, NULL, "お知らせ", "Notice"),
+    KOFU_WORD(SCRW_ERROR_HEAD, NULL, "お手続きを完了できませんでした", "Your request could not be completed"),
+    KOFU_WORD(SCRW_TAKE_CARD_TOO, NULL, "カードをお取りください", "Please take your card"),
+    KOFU_WORD(SCRW_CANCELLED_HEAD, NULL, "お手続きを中止しました", "Your request was cancelled"),
+    KOFU_WORD(SCRW_REFUNDED_AMOUNT, NULL, "{1}をお返ししました。お取りください", "{1} has been returned. Please take your money"),
+    KOFU_WORD(SCRW_RECEIPT_HEAD, NULL, "お金をお返しできませんでした", "Your money could not be returned"),
+    KOFU_WORD(SCRW_RECEIPT_TEXT, NULL, "返金票をお取りになり、係員をお呼びください", "Please take the refund receipt and call the staff"),
+    KOFU_WORD(SCRW_RECEIPT_AMOUNT, NULL, "返金額", "Amount to refund"),
 
-    [SCRW_TIMEOUT_HEAD] = {"まだご利用中ですか？", "Are you still there?"},
-    [SCRW_TIMEOUT_SUB] = {"続ける場合は画面に触れてください", "Touch the screen to continue"},
-    [SCRW_TIMEOUT_SECONDS] = {"あと{1}秒で終了します", "Ending in {1} seconds"},
-    [SCRW_CONTINUE] = {"続ける", "Continue"},
+    KOFU_WORD(SCRW_TIMEOUT_HEAD, NULL, "まだご利用中ですか？", "Are you still there?"),
+    KOFU_WORD(SCRW_TIMEOUT_SUB, NULL, "続ける場合は画面に触れてください", "Touch the screen to continue"),
+    KOFU_WORD(SCRW_TIMEOUT_SECONDS, NULL, "あと{1}秒で終了します", "Ending in {1} seconds"),
+    KOFU_WORD(SCRW_CONTINUE, NULL, "続ける", "Continue"),
 
-    [SCRW_TERMS_TITLE] = {"利用規約", "Terms of use"},
-    [SCRW_TERMS_HEAD] = {"利用規約をお読みください。同意いただける場合は「同意する」を押してください。",
-                         "Please read the terms of use. If you accept them, press Agree."},
-    [SCRW_TERMS_AGREE] = {"同意する", "Agree"},
-    [SCRW_TERMS_DISAGREE] = {"同意しない", "Do not agree"},
-    [SCRW_TERMS_UNSHOWN] = {"利用規約を表示できないため、現在ご利用いただけません。係員をお呼びください。",
-                            "The terms of use cannot be shown, so the service is not available now. "
-                            "Please call a staff member."},
+    KOFU_WORD(SCRW_TERMS_TITLE, NULL, "利用規約", "Terms of use"),
+    KOFU_WORD(SCRW_TERMS_HEAD, NULL, "利用規約をお読みください。同意いただける場合は「同意する」を押してください。",
+              "Please read the terms of use. If you accept them, press Agree."),
+    KOFU_WORD(SCRW_TERMS_AGREE, NULL, "同意する", "Agree"),
+    KOFU_WORD(SCRW_TERMS_DISAGREE, NULL, "同意しない", "Do not agree"),
+    KOFU_WORD(SCRW_TERMS_UNSHOWN, NULL, "利用規約を表示できないため、現在ご利用いただけません。係員をお呼びください。",
+              "The terms of use cannot be shown, so the service is not available now. "
+              "Please call a staff member."),
 };
 
 const char *screens_word(enum screens_word w, enum kofu_lang lang)
 {
-    if ((unsigned)w >= SCRW__COUNT)
-        return "";
-    const char *s = words[w][lang == KOFU_LANG_EN ? 1 : 0];
-    return s ? s : "";
+    const struct kofu_word *e = kofu_word_find(words, KOFU_WORDS_N(words), (int)w);
+    return e ? kofu_word_text(e, lang) : "";
 }
 
 const char *screens_word_at(size_t i)
 {
     if (i >= 2 * (size_t)SCRW__COUNT)
         return NULL;
-    const char *s = words[i / 2][i % 2];
+    const char *s = i % 2 ? words[i / 2].en : words[i / 2].ja;
     return s ? s : "";
 }
 

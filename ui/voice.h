@@ -14,7 +14,7 @@
 #define KOFU_VOICE_H
 
 #include "base/errors.h"
-#include "session/session.h"
+#include "session/session_types.h" /* enum session_prompt */
 
 #include <stddef.h>
 

@@ -3,6 +3,7 @@
 #include "base/clock.h"
 
 #include "base/errors.h"
+#include "base/words.h"
 #include "drivers/printer/ipp_pin.h"
 
 #include <stdio.h>
@@ -64,33 +65,30 @@ static const char *no_password(const char *prompt, http_t *http, const char *met
 
 /* ---- printer-state-reasons ------------------------------------------------ */
 
-struct reason_word {
-    const char *keyword;
-    unsigned flag;
-};
-
-static const struct reason_word reason_words[] = {
-    {"media-empty", PRINTER_REASON_MEDIA_EMPTY},
-    {"media-needed", PRINTER_REASON_MEDIA_EMPTY},
-    {"media-jam", PRINTER_REASON_MEDIA_JAM},
-    {"door-open", PRINTER_REASON_DOOR_OPEN},
-    {"cover-open", PRINTER_REASON_DOOR_OPEN},
-    {"interlock-open", PRINTER_REASON_DOOR_OPEN},
-    {"toner-empty", PRINTER_REASON_TONER_EMPTY},
-    {"marker-supply-empty", PRINTER_REASON_TONER_EMPTY},
-    {"offline", PRINTER_REASON_OFFLINE},
-    {"shutdown", PRINTER_REASON_OFFLINE},
-    {"paused", PRINTER_REASON_PAUSED},
-    {"moving-to-paused", PRINTER_REASON_PAUSED},
-    {"other", PRINTER_REASON_OTHER},
-    {"input-tray-missing", PRINTER_REASON_OTHER},
-    {"output-tray-missing", PRINTER_REASON_OTHER},
-    {"output-area-full", PRINTER_REASON_OTHER},
-    {"marker-waste-full", PRINTER_REASON_OTHER},
-    {"spool-area-full", PRINTER_REASON_OTHER},
-    {"media-low", PRINTER_REASON_MEDIA_LOW},
-    {"toner-low", PRINTER_REASON_TONER_LOW},
-    {"marker-supply-low", PRINTER_REASON_TONER_LOW},
+/* The keywords are the names; the flag is the code. A resident reads the
+ * kofu_err the flags end in, never these. */
+static const struct kofu_word reason_words[] = {
+    {PRINTER_REASON_MEDIA_EMPTY, "media-empty", NULL, NULL},
+    {PRINTER_REASON_MEDIA_EMPTY, "media-needed", NULL, NULL},
+    {PRINTER_REASON_MEDIA_JAM, "media-jam", NULL, NULL},
+    {PRINTER_REASON_DOOR_OPEN, "door-open", NULL, NULL},
+    {PRINTER_REASON_DOOR_OPEN, "cover-open", NULL, NULL},
+    {PRINTER_REASON_DOOR_OPEN, "interlock-open", NULL, NULL},
+    {PRINTER_REASON_TONER_EMPTY, "toner-empty", NULL, NULL},
+    {PRINTER_REASON_TONER_EMPTY, "marker-supply-empty", NULL, NULL},
+    {PRINTER_REASON_OFFLINE, "offline", NULL, NULL},
+    {PRINTER_REASON_OFFLINE, "shutdown", NULL, NULL},
+    {PRINTER_REASON_PAUSED, "paused", NULL, NULL},
+    {PRINTER_REASON_PAUSED, "moving-to-paused", NULL, NULL},
+    {PRINTER_REASON_OTHER, "other", NULL, NULL},
+    {PRINTER_REASON_OTHER, "input-tray-missing", NULL, NULL},
+    {PRINTER_REASON_OTHER, "output-tray-missing", NULL, NULL},
+    {PRINTER_REASON_OTHER, "output-area-full", NULL, NULL},
+    {PRINTER_REASON_OTHER, "marker-waste-full", NULL, NULL},
+    {PRINTER_REASON_OTHER, "spool-area-full", NULL, NULL},
+    {PRINTER_REASON_MEDIA_LOW, "media-low", NULL, NULL},
+    {PRINTER_REASON_TONER_LOW, "toner-low", NULL, NULL},
+    {PRINTER_REASON_TONER_LOW, "marker-supply-low", NULL, NULL},
 };
 
 unsigned ipp_printer_reason_flag(const char *keyword)
@@ -112,9 +110,9 @@ unsigned ipp_printer_reason_flag(const char *keyword)
             break;
         }
     }
-    for (size_t i = 0; i < sizeof reason_words / sizeof reason_words[0]; i++)
-        if (strcmp(word, reason_words[i].keyword) == 0)
-            return reason_words[i].flag;
+    const struct kofu_word *w = kofu_word_named(reason_words, KOFU_WORDS_N(reason_words), word);
+    if (w)
+        return (unsigned)w->code;
     /* An unknown keyword the printer itself calls an error still stops us;
      * unknown ones without a suffix are mostly informational (CUPS adds
      * several), and a printer that really stopped says so in printer-state. */

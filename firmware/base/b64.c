@@ -58,6 +58,8 @@ static int value_of(char c, bool url)
     return -1;
 }
 
+bool b64_is_char(char c, bool url) { return value_of(c, url) >= 0; }
+
 bool b64_decode(const char *in, size_t n, uint8_t *out, size_t cap, size_t *out_len, bool url)
 {
     size_t pad = 0;

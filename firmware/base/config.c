@@ -2,7 +2,6 @@
 #include "base/config.h"
 
 #include "base/errors.h"
-#include "session/session.h" /* the default time-outs */
 
 #include <ctype.h>
 #include <stddef.h>
@@ -14,35 +13,90 @@
 
 int (*config_extra_key)(const char *key, const char *value);
 
+/* The built-in defaults: every key not named here is empty, 0 or no. */
+const struct kofu_config config_builtin = {
+    .card_ca_dir = "/etc/kofu/card-ca",
+    .card_wait_seconds = 30,
+    .pin_max_tries = 3,
+    .center_ca_file = "/etc/kofu/center-ca.pem",
+    .kiosk_cert_file = "/etc/kofu/kiosk.pem",
+    .kiosk_key_file = "/etc/kofu/kiosk.key.pem",
+    .center_connect_timeout_ms = 3000,
+    .center_timeout_ms = 15000,
+    .center_retries = 3,
+    .shc_keyset_file = "/etc/kofu/shc-issuers.jwks.json",
+    .vds_csca_file = "/etc/kofu/vds-csca.pem",
+    .printer_ca_file = "/etc/kofu/printer-ca.pem",
+    .print_timeout_ms = 120000,
+    .screen_width = 1280,
+    .screen_height = 800,
+    .prompt_dir = "/usr/share/kofu/prompts",
+    .default_language = "ja",
+    .inactivity_warn_ms = 30000,
+    .inactivity_cancel_ms = 15000,
+    .wait_warn_ms = 15000,
+    .wait_timeout_ms = 180000,
+    .reminder_ms = 5000,
+    .left_behind_ms = 120000,
+    .notice_ms = 15000,
+    .config_refresh_seconds = 600,
+};
+
+/* Every key is the name of its field. */
+#define FIELD(f) #f, offsetof(struct kofu_config, f), sizeof ((struct kofu_config *)0)->f
+#define TEXT(f) {FIELD(f), CONFIG_TEXT, 0, 0, NULL}
+#define TEXT_WITH(f, rule) {FIELD(f), CONFIG_TEXT, 0, 0, rule}
+#define INT(f, lo, hi) {FIELD(f), CONFIG_INT, lo, hi, NULL}
+#define BOOL(f) {FIELD(f), CONFIG_BOOL, 0, 0, NULL}
+
+static const struct config_key keys[] = {
+    TEXT(reader),
+    TEXT(card_ca_dir),
+    INT(card_wait_seconds, 0, 3600),
+    INT(pin_max_tries, 1, 15),
+    BOOL(card_presence_required),
+    TEXT_WITH(center_url, "https://"),
+    TEXT(center_ca_file),
+    TEXT(kiosk_cert_file),
+    TEXT(kiosk_key_file),
+    INT(center_connect_timeout_ms, 100, 60000),
+    INT(center_timeout_ms, 100, 120000),
+    INT(center_retries, 0, 10),
+    TEXT(shc_keyset_file),
+    TEXT(shc_issuers),
+    TEXT(vds_csca_file),
+    TEXT(printer_uri),
+    TEXT(printer_ca_file),
+    BOOL(printer_private_link),
+    INT(print_timeout_ms, 1000, 600000),
+    TEXT(display),
+    TEXT(display_device),
+    INT(screen_width, 800, 7680),
+    INT(screen_height, 480, 4320),
+    TEXT(input_device),
+    TEXT(audio_device),
+    TEXT(prompt_dir),
+    TEXT(payment_device),
+    TEXT_WITH(default_language, "ja|en"),
+    INT(inactivity_warn_ms, 200, 600000),
+    INT(inactivity_cancel_ms, 200, 600000),
+    INT(wait_warn_ms, 200, 600000),
+    INT(wait_timeout_ms, 200, 3600000),
+    INT(reminder_ms, 200, 600000),
+    INT(left_behind_ms, 200, 3600000),
+    INT(notice_ms, 200, 600000),
+    INT(config_refresh_seconds, 10, 86400),
+};
+
+const struct config_key *config_keys(size_t *n)
+{
+    *n = sizeof keys / sizeof keys[0];
+    return keys;
+}
+
 void config_defaults(struct kofu_config *c)
 {
-    memset(c, 0, sizeof *c);
-    snprintf(c->card_ca_dir, sizeof c->card_ca_dir, "%s", "/etc/kofu/card-ca");
-    c->card_wait_seconds = 30;
-    c->pin_max_tries = 3;
-    c->card_presence_required = false;
-    snprintf(c->center_ca_file, sizeof c->center_ca_file, "%s", "/etc/kofu/center-ca.pem");
-    snprintf(c->kiosk_cert_file, sizeof c->kiosk_cert_file, "%s", "/etc/kofu/kiosk.pem");
-    snprintf(c->kiosk_key_file, sizeof c->kiosk_key_file, "%s", "/etc/kofu/kiosk.key.pem");
-    c->center_connect_timeout_ms = 3000;
-    c->center_timeout_ms = 15000;
-    c->center_retries = 3;
-    snprintf(c->shc_keyset_file, sizeof c->shc_keyset_file, "%s", "/etc/kofu/shc-issuers.jwks.json");
-    snprintf(c->vds_csca_file, sizeof c->vds_csca_file, "%s", "/etc/kofu/vds-csca.pem");
-    snprintf(c->printer_ca_file, sizeof c->printer_ca_file, "%s", "/etc/kofu/printer-ca.pem");
-    c->print_timeout_ms = 120000;
-    c->screen_width = 1280;
-    c->screen_height = 800;
-    snprintf(c->prompt_dir, sizeof c->prompt_dir, "%s", "/usr/share/kofu/prompts");
-    snprintf(c->default_language, sizeof c->default_language, "%s", "ja");
-    c->inactivity_warn_ms = SESSION_INACTIVITY_WARN_MS_DEFAULT;
-    c->inactivity_cancel_ms = SESSION_INACTIVITY_CANCEL_MS_DEFAULT;
-    c->wait_warn_ms = SESSION_WAIT_WARN_MS_DEFAULT;
-    c->wait_timeout_ms = SESSION_WAIT_TIMEOUT_MS_DEFAULT;
-    c->reminder_ms = SESSION_REMINDER_MS_DEFAULT;
-    c->left_behind_ms = SESSION_LEFT_BEHIND_MS_DEFAULT;
-    c->notice_ms = SESSION_NOTICE_MS_DEFAULT;
-    c->config_refresh_seconds = 600;
+    *c = config_builtin;
 }
 
 static char *trim(char *s)
@@ -84,87 +138,48 @@ static bool set_string(char *dst, size_t cap, const char *v)
     return true;
 }
 
+/* A text rule: "a|b|c" lists the only values; anything else is a prefix
+ * every value must start with. */
+static bool text_allowed(const char *rule, const char *v)
+{
+    if (!rule)
+        return true;
+    if (!strchr(rule, '|'))
+        return !strncmp(v, rule, strlen(rule));
+    size_t n = strlen(v);
+    for (const char *p = rule; *p;) {
+        size_t len = strcspn(p, "|");
+        if (len == n && !strncmp(p, v, n))
+            return true;
+        p += len + (p[len] == '|');
+    }
+    return false;
+}
+
 static bool apply(struct kofu_config *c, const char *key, const char *v, const char **why)
 {
-    *why = "bad value";
-    if (!strcmp(key, "reader"))
-        return set_string(c->reader, sizeof c->reader, v);
-    if (!strcmp(key, "card_ca_dir"))
-        return set_string(c->card_ca_dir, sizeof c->card_ca_dir, v);
-    if (!strcmp(key, "card_wait_seconds"))
-        return config_parse_int(v, 0, 3600, &c->card_wait_seconds);
-    if (!strcmp(key, "pin_max_tries"))
-        return config_parse_int(v, 1, 15, &c->pin_max_tries);
-    if (!strcmp(key, "card_presence_required"))
-        return parse_bool(v, &c->card_presence_required);
-    if (!strcmp(key, "center_url"))
-        return !strncmp(v, "https://", 8) && set_string(c->center_url, sizeof c->center_url, v);
-    if (!strcmp(key, "center_ca_file"))
-        return set_string(c->center_ca_file, sizeof c->center_ca_file, v);
-    if (!strcmp(key, "kiosk_cert_file"))
-        return set_string(c->kiosk_cert_file, sizeof c->kiosk_cert_file, v);
-    if (!strcmp(key, "kiosk_key_file"))
-        return set_string(c->kiosk_key_file, sizeof c->kiosk_key_file, v);
-    if (!strcmp(key, "center_connect_timeout_ms"))
-        return config_parse_int(v, 100, 60000, &c->center_connect_timeout_ms);
-    if (!strcmp(key, "center_timeout_ms"))
-        return config_parse_int(v, 100, 120000, &c->center_timeout_ms);
-    if (!strcmp(key, "center_retries"))
-        return config_parse_int(v, 0, 10, &c->center_retries);
-    if (!strcmp(key, "shc_keyset_file"))
-        return set_string(c->shc_keyset_file, sizeof c->shc_keyset_file, v);
-    if (!strcmp(key, "shc_issuers"))
-        return set_string(c->shc_issuers, sizeof c->shc_issuers, v);
-    if (!strcmp(key, "vds_csca_file"))
-        return set_string(c->vds_csca_file, sizeof c->vds_csca_file, v);
-    if (!strcmp(key, "printer_uri"))
-        return set_string(c->printer_uri, sizeof c->printer_uri, v);
-    if (!strcmp(key, "printer_ca_file"))
-        return set_string(c->printer_ca_file, sizeof c->printer_ca_file, v);
-    if (!strcmp(key, "printer_private_link"))
-        return parse_bool(v, &c->printer_private_link);
-    if (!strcmp(key, "print_timeout_ms"))
-        return config_parse_int(v, 1000, 600000, &c->print_timeout_ms);
-    if (!strcmp(key, "display"))
-        return set_string(c->display, sizeof c->display, v);
-    if (!strcmp(key, "display_device"))
-        return set_string(c->display_device, sizeof c->display_device, v);
-    if (!strcmp(key, "screen_width"))
-        return config_parse_int(v, 800, 7680, &c->screen_width);
-    if (!strcmp(key, "screen_height"))
-        return config_parse_int(v, 480, 4320, &c->screen_height);
-    if (!strcmp(key, "input_device"))
-        return set_string(c->input_device, sizeof c->input_device, v);
-    if (!strcmp(key, "audio_device"))
-        return set_string(c->audio_device, sizeof c->audio_device, v);
-    if (!strcmp(key, "prompt_dir"))
-        return set_string(c->prompt_dir, sizeof c->prompt_dir, v);
-    if (!strcmp(key, "payment_device"))
-        return set_string(c->payment_device, sizeof c->payment_device, v);
-    if (!strcmp(key, "default_language"))
-        return (!strcmp(v, "ja") || !strcmp(v, "en")) &&
-               set_string(c->default_language, sizeof c->default_language, v);
-    static const struct {
-        const char *key;
-        size_t offset;
-        int lo, hi;
-    } ms_keys[] = {
-        {"inactivity_warn_ms", offsetof(struct kofu_config, inactivity_warn_ms), 200, 600000},
-        {"inactivity_cancel_ms", offsetof(struct kofu_config, inactivity_cancel_ms), 200, 600000},
-        {"wait_warn_ms", offsetof(struct kofu_config, wait_warn_ms), 200, 600000},
-        {"wait_timeout_ms", offsetof(struct kofu_config, wait_timeout_ms), 200, 3600000},
-        {"reminder_ms", offsetof(struct kofu_config, reminder_ms), 200, 600000},
-        {"left_behind_ms", offsetof(struct kofu_config, left_behind_ms), 200, 3600000},
-        {"notice_ms", offsetof(struct kofu_config, notice_ms), 200, 600000},
-        {"config_refresh_seconds", offsetof(struct kofu_config, config_refresh_seconds), 10, 86400},
-    };
-    for (size_t i = 0; i < sizeof ms_keys / sizeof ms_keys[0]; i++)
-        if (!strcmp(key, ms_keys[i].key))
-            return config_parse_int(v, ms_keys[i].lo, ms_keys[i].hi, (int *)((char *)c + ms_keys[i].offset));
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const struct config_key *k = &keys[i];
+        if (strcmp(key, k->name))
+            continue;
+        *why = "bad value";
+        void *field = (char *)c + k->offset;
+        switch (k->type) {
+        case CONFIG_TEXT:
+            return text_allowed(k->rule, v) && set_string(field, k->size, v);
+        case CONFIG_INT:
+            return config_parse_int(v, k->lo, k->hi, field);
+        case CONFIG_BOOL:
+            return parse_bool(v, field);
+        }
+        return false;
+    }
     if (config_extra_key) {
         int taken = config_extra_key(key, v);
-        if (taken)
+        if (taken) {
+            *why = "bad value";
             return taken > 0;
+        }
     }
     *why = "unknown key";
     return false;

@@ -1,26 +1,17 @@
 /*
  * config.h — kofu's configuration file.
  *
- * Owns: struct kofu_config and its parser. The file is plain text, one
- * `key = value` per line, `#` starts a comment; unknown keys are errors (a
- * typo must not silently fall back to a default). Keys (README, "Configuration"):
- *   reader                  exact reader name or glob pattern ("" = first reader)
- *   card_ca_dir             directory of trusted card-CA keys (<32 hex of key id>.pem)
- *   card_wait_seconds       how long `card read` waits for a card (0..3600)
- *   pin_max_tries           the card's PIN try limit, for the "fewer than max" notice (1..15)
- *   card_presence_required  yes|no: refuse cards that cannot prove presence (EF 0007 + 80 2A)
- *   center_url              https://host:port of the certificate center
- *   center_ca_file          the pinned center CA (PEM)
- *   kiosk_cert_file         this kiosk's certificate chain (PEM)
- *   kiosk_key_file          its key: a PEM file or an OpenSSL provider URI
- *   center_connect_timeout_ms, center_timeout_ms, center_retries
- *   shc_keyset_file         the pinned SHC issuer key set (JWKS)
- *   shc_issuers             allowed SHC `iss` values (space or comma separated)
- *   vds_csca_file           the pinned VDS-NC CSCA certificate (PEM)
- *   printer_uri             ipps://host:port/path (direct) or a CUPS queue name
- *   printer_ca_file         the pinned printer CA, or the printer's own certificate (PEM)
- *   printer_private_link    yes|no: the printer is on a link no other machine can reach,
- *                           so plain ipp:// (or a cupsd over TCP) may carry the document
+ * Owns: struct kofu_config, its built-in defaults and its parser. The file
+ * is plain text, one `key = value` per line, `#` starts a comment; unknown
+ * keys are errors (a typo must not silently fall back to a default).
+ *
+ * The keys are the table in config.c (config_keys): each key is the name of
+ * its field, with its type and limits; the defaults are config_builtin. The
+ * README's tables ("Configuration", "Kiosk configuration") document them, and
+ * test_config checks those tables against config_keys and config_builtin.
+ * The session's time-outs and PIN tries are keys here, so that their
+ * defaults sit at the bottom layer and the session takes them from here
+ * (session_config_from).
  */
 #ifndef KOFU_CONFIG_H
 #define KOFU_CONFIG_H
@@ -61,24 +52,44 @@ struct kofu_config {
     char prompt_dir[KOFU_CONFIG_VALUE_MAX];     /* DIR/LANG/NAME.wav */
     char payment_device[KOFU_CONFIG_VALUE_MAX]; /* the payment driver's spec (serial port, sim faults) */
     char default_language[4];                   /* "ja" or "en": each session starts in it */
-    /* The session's time-outs (session.h, struct session_config). */
+    /* The session's time-outs (session.h, struct session_config; session_config_from). */
     int inactivity_warn_ms, inactivity_cancel_ms;
     int wait_warn_ms, wait_timeout_ms;
     int reminder_ms, left_behind_ms, notice_ms;
     int config_refresh_seconds; /* how often the center's configuration is fetched again */
 };
 
+enum config_type {
+    CONFIG_TEXT, /* a string of fewer than `size` bytes */
+    CONFIG_INT,  /* a whole number lo..hi (config_parse_int) */
+    CONFIG_BOOL, /* yes|true|1 or no|false|0 */
+};
+
+/** One configuration key: where its value goes and what it accepts. */
+struct config_key {
+    const char *name;      /* the key, which is also the field's name */
+    size_t offset, size;   /* the field in struct kofu_config */
+    enum config_type type;
+    int lo, hi;            /* CONFIG_INT: the accepted range */
+    const char *rule;      /* CONFIG_TEXT: NULL (any), "a|b" (only these), or a prefix every value needs */
+};
+
 /** A whole decimal number lo..hi, nothing before or after it: the one
  *  parser of numbers in kofu's text settings (this file's keys, scripts). */
 bool config_parse_int(const char *v, int lo, int hi, int *out);
 
+/** Every key (*n of them), in the order of struct kofu_config. */
+const struct config_key *config_keys(size_t *n);
+/** The built-in defaults: every value a key has when no file sets it. */
+extern const struct kofu_config config_builtin;
+
 /** Keys a build adds to the file's own (the test build's keys for its
- *  peers, tests/kiosk_script/): asked about every key this file does not
- *  know, it returns 1 when it took the value, -1 for a bad value, 0 for a
+ *  peers, tests/kiosk_script/): asked about every key config_keys does not
+ *  have, it returns 1 when it took the value, -1 for a bad value, 0 for a
  *  key it does not know either. NULL (the product): none. */
 extern int (*config_extra_key)(const char *key, const char *value);
 
-/** Fill c with the built-in defaults. */
+/** Fill c with the built-in defaults (config_builtin). */
 void config_defaults(struct kofu_config *c);
 /** Read a file over the values already in c. On error returns KOFU_E_CONFIG
  *  and writes a one-line reason (with the line number) to err. A missing

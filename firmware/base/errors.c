@@ -1,16 +1,11 @@
 /* errors.c — see errors.h. */
 #include "base/errors.h"
 
+#include "base/words.h"
+
 #include <stddef.h>
 
-struct err_words {
-    int err;
-    const char *name;
-    const char *ja;
-    const char *en;
-};
-
-static const struct err_words words[] = {
+static const struct kofu_word words[] = {
     {KOFU_OK, "ok", "正常に終了しました。", "Done."},
     {KOFU_E_INTERNAL, "internal", "内部エラーが発生しました。係員をお呼びください。",
      "An internal error occurred. Please call the staff."},
@@ -149,26 +144,20 @@ static const struct err_words words[] = {
     {KOFU_E_AUDIO, "audio", "音声案内を再生できません。", "Voice guidance cannot be played."},
 };
 
-static const struct err_words *find(int err)
+static const struct kofu_word *find(int err)
 {
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (words[i].err == err)
-            return &words[i];
-    return &words[1]; /* internal */
+    const struct kofu_word *w = kofu_word_find(words, KOFU_WORDS_N(words), err);
+    return w ? w : &words[1]; /* internal */
 }
 
-const char *kofu_err_name(int err) { return find(err)->name; }
+const char *kofu_err_name(int err) { return kofu_word_name(find(err)); }
 
-const char *kofu_err_text(int err, enum kofu_lang lang)
-{
-    const struct err_words *w = find(err);
-    return lang == KOFU_LANG_EN ? w->en : w->ja;
-}
+const char *kofu_err_text(int err, enum kofu_lang lang) { return kofu_word_text(find(err), lang); }
 
 int kofu_err_at(size_t i, int *err)
 {
-    if (i >= sizeof words / sizeof words[0] || !err)
+    if (i >= KOFU_WORDS_N(words) || !err)
         return 0;
-    *err = words[i].err;
+    *err = words[i].code;
     return 1;
 }

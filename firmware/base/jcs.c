@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define JCS_MAX_DEPTH 32
+#define JCS_INTEGER_MAX ((json_int_t)1 << 53) /* the largest integer a double holds exactly, and every one below */
 
 /* Next UTF-16 code unit of a UTF-8 string (jansson guarantees valid
  * UTF-8); *pending holds a low surrogate between calls. */
@@ -110,8 +111,13 @@ static bool serialize(const json_t *v, kofu_bld *out, int depth)
         bld_add_bytes(out, "false", 5);
         break;
     case JSON_INTEGER: {
+        /* RFC 8785 numbers are doubles: beyond 2^53 a conformant signer
+         * would have rounded the value, so its form would not be ours. */
+        json_int_t i = json_integer_value(v);
+        if (i > JCS_INTEGER_MAX || i < -JCS_INTEGER_MAX)
+            return false;
         char num[32];
-        int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, i);
         bld_add_bytes(out, num, (size_t)n);
         break;
     }

@@ -25,7 +25,7 @@ enum kofu_event {
     EV_VAULT_WIPE,       /* detail: bytes wiped */
     EV_CONFIG,
     EV_CENTER_CALL,      /* code: result; detail: HTTP status */
-    EV_CERT_VERIFY,      /* code: result */
+    EV_CERT_VERIFY,      /* code: result; detail: certificate_reason × 100 + its shc/vds reason */
     EV_PRINT,            /* code: result; detail: final job state */
     EV_SESSION,          /* detail: the session state entered (enum session_state) */
     EV_PAYMENT,          /* code: result of a payment device call; detail: yen */

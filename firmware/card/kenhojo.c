@@ -4,6 +4,7 @@
 #include "base/kcrypto.h"
 #include "base/log.h"
 #include "base/vault.h"
+#include "base/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -643,38 +644,34 @@ int kenhojo_authenticate(struct kenhojo_session *s, struct kenhojo_card_data *d,
     return rc;
 }
 
-static const struct {
-    const char *name, *ja, *en;
-} auth_words[KENHOJO_AUTH__COUNT] = {
-    [KENHOJO_AUTH_OK] = {"ok", "真正性を確認しました。", "The data is genuine."},
-    [KENHOJO_AUTH_CA_UNKNOWN] = {"ca-unknown", "カードの発行者の鍵が信頼リストにありません。",
-                                 "The card's issuer key is not among the trusted card-CA keys."},
-    [KENHOJO_AUTH_CV_SIGNATURE] = {"cv-signature", "カードの証明書の署名が正しくありません。",
-                                   "The card's CV certificate is not signed by the trusted card CA."},
-    [KENHOJO_AUTH_CV_KEY] = {"cv-key", "カードの証明書の鍵が使えません。",
-                             "The key in the card's CV certificate is not usable."},
-    [KENHOJO_AUTH_INTEGRITY_SIGNATURE] = {"integrity-signature", "券面事項の署名が正しくありません。",
-                                          "The signature over the card's data hashes is wrong."},
-    [KENHOJO_AUTH_MY_NUMBER_HASH] = {"my-number-hash", "個人番号が署名された内容と一致しません。",
-                                     "The My Number does not match its signed hash."},
-    [KENHOJO_AUTH_ATTRIBUTES_HASH] = {"attributes-hash", "基本4情報が署名された内容と一致しません。",
-                                      "The name, address, birth date or sex does not match its signed hash."},
-    [KENHOJO_AUTH_PRESENCE_KEY] = {"presence-key", "カードの認証用の鍵が正しくありません。",
-                                   "The card's own signing key is not certified."},
-    [KENHOJO_AUTH_PRESENCE_SIGNATURE] = {"presence-signature", "カードの内部認証に失敗しました。",
-                                         "The card did not prove it is present (challenge failed)."},
-    [KENHOJO_AUTH_PRESENCE_MISSING] = {"presence-missing", "カードが内部認証に対応していません。",
-                                       "The card offers no proof of presence, which is required here."},
+static const struct kofu_word auth_words[KENHOJO_AUTH__COUNT] = {
+    KOFU_WORD(KENHOJO_AUTH_OK, "ok", "真正性を確認しました。", "The data is genuine."),
+    KOFU_WORD(KENHOJO_AUTH_CA_UNKNOWN, "ca-unknown", "カードの発行者の鍵が信頼リストにありません。",
+              "The card's issuer key is not among the trusted card-CA keys."),
+    KOFU_WORD(KENHOJO_AUTH_CV_SIGNATURE, "cv-signature", "カードの証明書の署名が正しくありません。",
+              "The card's CV certificate is not signed by the trusted card CA."),
+    KOFU_WORD(KENHOJO_AUTH_CV_KEY, "cv-key", "カードの証明書の鍵が使えません。",
+              "The key in the card's CV certificate is not usable."),
+    KOFU_WORD(KENHOJO_AUTH_INTEGRITY_SIGNATURE, "integrity-signature", "券面事項の署名が正しくありません。",
+              "The signature over the card's data hashes is wrong."),
+    KOFU_WORD(KENHOJO_AUTH_MY_NUMBER_HASH, "my-number-hash", "個人番号が署名された内容と一致しません。",
+              "The My Number does not match its signed hash."),
+    KOFU_WORD(KENHOJO_AUTH_ATTRIBUTES_HASH, "attributes-hash", "基本4情報が署名された内容と一致しません。",
+              "The name, address, birth date or sex does not match its signed hash."),
+    KOFU_WORD(KENHOJO_AUTH_PRESENCE_KEY, "presence-key", "カードの認証用の鍵が正しくありません。",
+              "The card's own signing key is not certified."),
+    KOFU_WORD(KENHOJO_AUTH_PRESENCE_SIGNATURE, "presence-signature", "カードの内部認証に失敗しました。",
+              "The card did not prove it is present (challenge failed)."),
+    KOFU_WORD(KENHOJO_AUTH_PRESENCE_MISSING, "presence-missing", "カードが内部認証に対応していません。",
+              "The card offers no proof of presence, which is required here."),
 };
 
 const char *kenhojo_auth_name(enum kenhojo_auth why)
 {
-    return (unsigned)why < KENHOJO_AUTH__COUNT ? auth_words[why].name : "unknown";
+    return kofu_word_name(kofu_word_find(auth_words, KOFU_WORDS_N(auth_words), (int)why));
 }
 
 const char *kenhojo_auth_text(enum kenhojo_auth why, enum kofu_lang lang)
 {
-    if ((unsigned)why >= KENHOJO_AUTH__COUNT)
-        return "?";
-    return lang == KOFU_LANG_EN ? auth_words[why].en : auth_words[why].ja;
+    return kofu_word_text(kofu_word_find(auth_words, KOFU_WORDS_N(auth_words), (int)why), lang);
 }

@@ -171,4 +171,32 @@ const char *kenhojo_auth_name(enum kenhojo_auth why);
 /** The reason in words. */
 const char *kenhojo_auth_text(enum kenhojo_auth why, enum kofu_lang lang);
 
+/* ---- from the PIN to verified data (kenhojo_read.c) ---------------------
+ * The one sequence every front end (the kiosk, `kofu card read`, the test
+ * harness) runs once the retry counter has been read and the resident has
+ * decided. */
+
+/** What the card's data is checked against. */
+struct kenhojo_trust {
+    const char *card_ca_dir; /* trusted card-CA keys; NULL: read only, no authenticity check */
+    bool presence_required;  /* refuse cards that cannot prove presence */
+};
+
+struct kenhojo_read_result {
+    struct kenhojo_card_data *data; /* in the vault, until vault_wipe; NULL when VERIFY failed or the vault is full */
+    int tries_left;                 /* after VERIFY; KENHOJO_TRIES_UNKNOWN when the card gave none */
+    enum kenhojo_auth why;          /* with KOFU_E_NOT_AUTHENTIC: the reason */
+    double read_ms;                 /* machine time from the PIN to verified data (not the typing) */
+};
+
+/** VERIFY the PIN (kenhojo_verify_pin's rules: 4 digits, the counter read
+ *  first, the last try only when confirmed), wipe the caller's PIN buffer
+ *  (pin_cap bytes) right after, whatever the card answered, read the files into fresh
+ *  card data in the vault and, with trust->card_ca_dir, check authenticity and
+ *  presence (kenhojo_authenticate). Returns KOFU_OK, a PIN error
+ *  (res->tries_left set), KOFU_E_NOMEM, a card error, KOFU_E_CARD_DATA, or
+ *  KOFU_E_NOT_AUTHENTIC (res->why set; res->data holds what was read). */
+int kenhojo_read_verified(struct kenhojo_session *s, char *pin, size_t pin_cap, bool last_try_confirmed,
+                          const struct kenhojo_trust *trust, struct kenhojo_read_result *res);
+
 #endif

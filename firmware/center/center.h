@@ -21,12 +21,12 @@
 
 #include "base/config.h"
 #include "card/kenhojo.h"
+#include "center/center_types.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define CENTER_NAME_MAX 64
 #define CENTER_MUNICIPALITIES_MAX 2000
 #define CENTER_RESPONSE_MAX (256 * 1024)
 #define CENTER_DOSES_MAX 10
@@ -46,22 +46,6 @@ struct center_call_info {
     char tls_detail[256]; /* curl's words when TLS failed (no resident data) */
 };
 
-struct center_municipality {
-    char code[7];
-    char name_ja[CENTER_NAME_MAX + 1];
-    char name_en[CENTER_NAME_MAX + 1];
-};
-
-/* The terms of use the kiosk shows before it reads a card
- * (docs/center-protocol.md §2): a version token and the text in each
- * language. */
-#define CENTER_TERMS_VERSION_MAX 32
-#define CENTER_TERMS_TEXT_MAX 16384 /* bytes of UTF-8 per language */
-/* Lines (paragraphs: line feeds + 1) per language. With the byte cap, this
- * keeps any text within the pages the TERMS screen holds at its smallest
- * size (ui/screens.c TERMS_PAGES_MAX; test_screens measures the worst). */
-#define CENTER_TERMS_LINES_MAX 512
-
 struct center_terms {
     char version[CENTER_TERMS_VERSION_MAX + 1]; /* 1..32 of [A-Za-z0-9._-] */
     char *ja, *en; /* malloc'd (center_config_free); 1..CENTER_TERMS_TEXT_MAX bytes in
@@ -79,8 +63,6 @@ struct center_config {
     struct center_municipality *municipalities; /* malloc'd; center_config_free */
     struct center_terms terms;
 };
-
-enum center_kind { CENTER_DOMESTIC = 0, CENTER_OVERSEAS = 1 };
 
 struct center_request {
     const struct kenhojo_card_data *card;
@@ -116,12 +98,6 @@ struct center_certificate {
     struct center_dose doses[CENTER_DOSES_MAX];
     char passport_number[16], passport_nationality[4], name_roman[CENTER_NAME_MAX * 2 + 1];
 };
-
-/** What became of a request (POST /completions): printed; failed (nothing
- *  charged); refunded (charged, not printed, the money returned); or
- *  refund-owed (the device could not return money: a refund receipt for
- *  amount_yen was printed, which the shop pays out). */
-enum center_outcome { CENTER_PRINTED, CENTER_FAILED, CENTER_REFUNDED, CENTER_REFUND_OWED };
 
 /** Make a client from the configuration (center_url, center_ca_file,
  *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */

@@ -53,12 +53,9 @@ struct card_read_opts {
 
 struct card_read_result {
     int rc;
-    int tries_left;
     int max_tries;
-    enum kenhojo_auth why;
-    struct kenhojo_card_data *data; /* in the vault; NULL before reading */
+    struct kenhojo_read_result card; /* card.tries_left also from the status query before the PIN */
     unsigned apdus;
-    double read_ms;
     const char *reader_name;
 };
 
@@ -175,16 +172,16 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
     res->rc = kenhojo_open(&s, reader);
     if (res->rc != KOFU_OK)
         return;
-    res->rc = kenhojo_pin_status(&s, &res->tries_left);
+    res->rc = kenhojo_pin_status(&s, &res->card.tries_left);
     if (res->rc != KOFU_OK)
         return;
-    if (res->tries_left >= 0 && res->tries_left < cfg->pin_max_tries) {
+    if (res->card.tries_left >= 0 && res->card.tries_left < cfg->pin_max_tries) {
         char en[96], ja[96];
-        snprintf(en, sizeof en, "PIN tries left: %d of %d", res->tries_left, cfg->pin_max_tries);
-        snprintf(ja, sizeof ja, "暗証番号の残り回数: %d回（%d回中）", res->tries_left, cfg->pin_max_tries);
+        snprintf(en, sizeof en, "PIN tries left: %d of %d", res->card.tries_left, cfg->pin_max_tries);
+        snprintf(ja, sizeof ja, "暗証番号の残り回数: %d回（%d回中）", res->card.tries_left, cfg->pin_max_tries);
         say(en, ja);
     }
-    bool confirmed = res->tries_left != 1 || resident_confirms_last_try();
+    bool confirmed = res->card.tries_left != 1 || resident_confirms_last_try();
     if (!confirmed) {
         res->rc = KOFU_E_PIN_NOT_CONFIRMED;
         return;
@@ -193,24 +190,10 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
     res->rc = get_pin(o, &pin);
     if (res->rc != KOFU_OK)
         return;
-    /* read_ms is machine time: from the PIN to verified data, without the
-     * time the resident took to type. apdus counts the whole dialogue. */
-    double t0 = kofu_mono_ms_f();
-    res->rc = kenhojo_verify_pin(&s, pin, confirmed, &res->tries_left);
-    explicit_bzero(pin, LINE_MAX_BYTES);
-    res->apdus = reader->apdu_count - a0;
-    if (res->rc != KOFU_OK)
-        return;
-    res->data = kenhojo_card_data_new();
-    if (!res->data) {
-        res->rc = KOFU_E_NOMEM;
-        return;
-    }
-    res->rc = kenhojo_read(&s, res->data);
-    if (res->rc == KOFU_OK)
-        res->rc = kenhojo_authenticate(&s, res->data, o->card_ca_dir ? o->card_ca_dir : cfg->card_ca_dir,
-                                       cfg->card_presence_required, &res->why);
-    res->read_ms = kofu_mono_ms_f() - t0;
+    const struct kenhojo_trust trust = {o->card_ca_dir ? o->card_ca_dir : cfg->card_ca_dir,
+                                        cfg->card_presence_required};
+    res->rc = kenhojo_read_verified(&s, pin, LINE_MAX_BYTES, confirmed, &trust, &res->card);
+    /* apdus counts the whole dialogue, from the SELECT on. */
     res->apdus = reader->apdu_count - a0;
 }
 
@@ -264,8 +247,8 @@ static void fields_to_show(const struct kenhojo_card_data *d, bool reveal, struc
 static void print_text(const struct card_read_result *r, const struct card_read_opts *o)
 {
     printf("reader: %s\n", r->reader_name ? r->reader_name : "-");
-    if (r->tries_left >= 0 || r->rc == KOFU_E_PIN_BLOCKED)
-        printf("pin_tries_left: %d\n", r->tries_left < 0 ? 0 : r->tries_left);
+    if (r->card.tries_left >= 0 || r->rc == KOFU_E_PIN_BLOCKED)
+        printf("pin_tries_left: %d\n", r->card.tries_left < 0 ? 0 : r->card.tries_left);
     if (r->rc != KOFU_OK && r->rc != KOFU_E_NOT_AUTHENTIC) {
         printf("error: %s\n", kofu_err_name(r->rc));
         say(kofu_err_text(r->rc, KOFU_LANG_EN), kofu_err_text(r->rc, KOFU_LANG_JA));
@@ -273,26 +256,26 @@ static void print_text(const struct card_read_result *r, const struct card_read_
     }
     printf("authentic: %s\n", r->rc == KOFU_OK ? "yes" : "no");
     if (r->rc != KOFU_OK) {
-        printf("reason: %s\n", kenhojo_auth_name(r->why));
-        say(kenhojo_auth_text(r->why, KOFU_LANG_EN), kenhojo_auth_text(r->why, KOFU_LANG_JA));
+        printf("reason: %s\n", kenhojo_auth_name(r->card.why));
+        say(kenhojo_auth_text(r->card.why, KOFU_LANG_EN), kenhojo_auth_text(r->card.why, KOFU_LANG_JA));
     }
-    printf("presence: %s\n", presence_name(r->data->presence));
+    printf("presence: %s\n", presence_name(r->card.data->presence));
     struct shown sh;
-    fields_to_show(r->data, o->reveal, &sh);
+    fields_to_show(r->card.data, o->reveal, &sh);
     printf("my_number: %s\nname: %s\naddress: %s\nbirth_date: %s\n", sh.my_number, sh.name, sh.address,
            sh.birth_date);
     if (o->reveal)
-        printf("sex: %s (%s)\n", sh.sex, sex_words(r->data->attributes.sex));
+        printf("sex: %s (%s)\n", sh.sex, sex_words(r->card.data->attributes.sex));
     else
         printf("sex: %s\n", sh.sex);
-    printf("apdus: %u\nread_ms: %.2f\n", r->apdus, r->read_ms);
+    printf("apdus: %u\nread_ms: %.2f\n", r->apdus, r->card.read_ms);
 }
 
 static void print_json(const struct card_read_result *r, const struct card_read_opts *o)
 {
     json_t *root = json_object();
     json_object_set_new(root, "reader", r->reader_name ? json_string(r->reader_name) : json_null());
-    json_object_set_new(root, "pin_tries_left", r->tries_left >= 0 ? json_integer(r->tries_left) : json_null());
+    json_object_set_new(root, "pin_tries_left", r->card.tries_left >= 0 ? json_integer(r->card.tries_left) : json_null());
     json_object_set_new(root, "pin_max_tries", json_integer(r->max_tries));
     if (r->rc != KOFU_OK && r->rc != KOFU_E_NOT_AUTHENTIC) {
         json_object_set_new(root, "error", json_string(kofu_err_name(r->rc)));
@@ -300,20 +283,20 @@ static void print_json(const struct card_read_result *r, const struct card_read_
         json_object_set_new(root, "message_ja", json_string(kofu_err_text(r->rc, KOFU_LANG_JA)));
     } else {
         json_object_set_new(root, "authentic", json_boolean(r->rc == KOFU_OK));
-        json_object_set_new(root, "reason", r->rc == KOFU_OK ? json_null() : json_string(kenhojo_auth_name(r->why)));
+        json_object_set_new(root, "reason", r->rc == KOFU_OK ? json_null() : json_string(kenhojo_auth_name(r->card.why)));
         if (r->rc != KOFU_OK) {
-            json_object_set_new(root, "message_en", json_string(kenhojo_auth_text(r->why, KOFU_LANG_EN)));
-            json_object_set_new(root, "message_ja", json_string(kenhojo_auth_text(r->why, KOFU_LANG_JA)));
+            json_object_set_new(root, "message_en", json_string(kenhojo_auth_text(r->card.why, KOFU_LANG_EN)));
+            json_object_set_new(root, "message_ja", json_string(kenhojo_auth_text(r->card.why, KOFU_LANG_JA)));
         }
-        json_object_set_new(root, "presence", json_string(presence_name(r->data->presence)));
+        json_object_set_new(root, "presence", json_string(presence_name(r->card.data->presence)));
         struct shown sh;
-        fields_to_show(r->data, o->reveal, &sh);
+        fields_to_show(r->card.data, o->reveal, &sh);
         json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:s}", "my_number", sh.my_number, "name", sh.name,
                                  "address", sh.address, "birth_date", sh.birth_date, "sex", sh.sex);
         json_object_set_new(root, "card", card);
         json_object_set_new(root, "masked", json_boolean(!o->reveal));
         json_object_set_new(root, "apdus", json_integer(r->apdus));
-        json_object_set_new(root, "read_ms", json_real(r->read_ms));
+        json_object_set_new(root, "read_ms", json_real(r->card.read_ms));
     }
     json_dumpf(root, stdout, JSON_INDENT(2));
     fputc('\n', stdout);
@@ -387,7 +370,7 @@ static int card_read(int argc, char **argv)
     int locked = vault_lock_process(); /* as kofu run on the sim board: the vault alone if refused */
     if (locked != KOFU_OK)
         kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
-    struct card_read_result res = {.rc = KOFU_OK, .tries_left = KENHOJO_TRIES_UNKNOWN,
+    struct card_read_result res = {.rc = KOFU_OK, .card.tries_left = KENHOJO_TRIES_UNKNOWN,
                                    .max_tries = cfg.pin_max_tries};
     struct card_reader reader = {board_card_reader(), NULL, 0};
     res.rc = reader.ops->open(&reader.ctx, o.reader ? o.reader : cfg.reader);
@@ -402,7 +385,7 @@ static int card_read(int argc, char **argv)
         if (res.rc == KOFU_OK)
             card_dialogue(&reader, &cfg, &o, &res);
     }
-    bool have_data = res.data && (res.rc == KOFU_OK || res.rc == KOFU_E_NOT_AUTHENTIC);
+    bool have_data = res.card.data && (res.rc == KOFU_OK || res.rc == KOFU_E_NOT_AUTHENTIC);
     if (!have_data && res.rc == KOFU_E_NOT_AUTHENTIC)
         res.rc = KOFU_E_CARD_DATA;
     if (o.json)

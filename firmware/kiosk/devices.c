@@ -42,20 +42,15 @@ void kiosk_check_card(void *call)
 void kiosk_read_card(void *call)
 {
     struct kiosk_read_call *c = call;
+    struct kenhojo_read_result got = {.tries_left = KENHOJO_TRIES_UNKNOWN};
+    const struct kenhojo_trust trust = {c->card_ca_dir, c->presence_required};
     int rc = KOFU_E_CARD_COMM;
     if (c->connected)
-        rc = kenhojo_verify_pin(c->ks, c->pin->digits, c->last_try_confirmed, &c->tries_left);
-    /* The PIN went to the card and nowhere else; it is not needed again. */
-    kiosk_forget_pin(c->pin);
-    if (rc == KOFU_OK) {
-        c->card = kenhojo_card_data_new();
-        rc = c->card ? kenhojo_read(c->ks, c->card) : KOFU_E_NOMEM;
-    }
-    if (rc == KOFU_OK) {
-        enum kenhojo_auth why;
-        rc = kenhojo_authenticate(c->ks, c->card, c->card_ca_dir, c->presence_required, &why);
-        kofu_log(KOFU_LOG_INFO, EV_CARD_AUTH, rc, (uint32_t)why);
-    }
+        rc = kenhojo_read_verified(c->ks, c->pin->digits, SESSION_PIN_DIGITS + 1, c->last_try_confirmed, &trust,
+                                   &got);
+    kiosk_forget_pin(c->pin); /* also when it never went to the card */
+    c->card = got.data;
+    c->tries_left = got.tries_left;
     /* A name the certificate cannot print ends the visit here, before the
      * center is asked (it would issue, and the visit end unprintable after
      * the fee step). Read-only on fonts loaded at start: safe on this
@@ -77,10 +72,14 @@ void kiosk_request(void *call)
     int rc = c->cert ? center_request_certificate(c->cc, c->req, c->cert, &info) : KOFU_E_NOMEM;
     if (rc == KOFU_OK) {
         c->ver = certificate_verified_new();
-        const char *reason = NULL;
-        rc = c->ver ? certificate_verify(c->cert, c->card, c->trust, (int64_t)time(NULL), c->ver, &reason)
+        struct certificate_refusal why;
+        rc = c->ver ? certificate_verify(c->cert, c->card, c->trust, (int64_t)time(NULL), c->ver, &why)
                     : KOFU_E_NOMEM;
         kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, rc, 0);
+    }
+    if (rc == KOFU_OK) {
+        c->page = kiosk_page_new();
+        rc = c->page ? kiosk_page_fill(c->ver, c->page) : KOFU_E_NOMEM;
     }
     c->rc = rc;
 }
@@ -164,7 +163,7 @@ static int render_preview(struct kiosk *k)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_scale(cr, w / DOCUMENT_PAGE_WIDTH_PT, h / DOCUMENT_PAGE_HEIGHT_PT);
-    int rc = document_draw(cr, &k->ver->doc, &k->fonts);
+    int rc = document_draw(cr, &k->page->doc, &k->fonts);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     if (rc != KOFU_OK) {
@@ -177,7 +176,7 @@ static int render_preview(struct kiosk *k)
 
 int kiosk_prepare_document(struct kiosk *k)
 {
-    int rc = k->ver ? KOFU_OK : KOFU_E_INTERNAL;
+    int rc = k->page ? KOFU_OK : KOFU_E_INTERNAL;
     if (rc == KOFU_OK) {
         uint8_t *buf = vault_alloc(KIOSK_PDF_MAX);
         if (!buf)
@@ -186,7 +185,7 @@ int kiosk_prepare_document(struct kiosk *k)
             bld_init(&k->pdf, buf, KIOSK_PDF_MAX);
     }
     if (rc == KOFU_OK)
-        rc = document_render_pdf(&k->ver->doc, &k->fonts, &k->pdf);
+        rc = document_render_pdf(&k->page->doc, &k->fonts, &k->pdf);
     if (rc == KOFU_OK)
         rc = render_preview(k);
     /* No fee is asked of a printer that cannot print. */

@@ -102,6 +102,7 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
         kiosk_run_device_call(k, kiosk_request, &c);
         k->cert = c.cert;
         k->ver = c.ver;
+        k->page = c.page;
         rc = c.rc;
         /* The center has newer terms: fetch them now, so that the next
          * resident agrees to those (applied once this visit has ended). */

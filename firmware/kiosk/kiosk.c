@@ -164,16 +164,7 @@ static int setup(struct kiosk *k)
     k->vault_base = vault_mark();
 
     struct session_config sc;
-    session_config_default(&sc);
-    sc.inactivity_warn_ms = (uint64_t)k->cfg.inactivity_warn_ms;
-    sc.inactivity_cancel_ms = (uint64_t)k->cfg.inactivity_cancel_ms;
-    sc.wait_warn_ms = (uint64_t)k->cfg.wait_warn_ms;
-    sc.wait_timeout_ms = (uint64_t)k->cfg.wait_timeout_ms;
-    sc.reminder_ms = (uint64_t)k->cfg.reminder_ms;
-    sc.left_behind_ms = (uint64_t)k->cfg.left_behind_ms;
-    sc.notice_ms = (uint64_t)k->cfg.notice_ms;
-    sc.pin_tries_max = k->cfg.pin_max_tries;
-    sc.default_lang = strcmp(k->cfg.default_language, "en") ? KOFU_LANG_JA : KOFU_LANG_EN;
+    session_config_from(&sc, &k->cfg);
     session_init(&k->s, &sc, (uint64_t)kofu_mono_ms());
     k->model.municipality = -1;
     for (int i = 0; i < 10; i++)

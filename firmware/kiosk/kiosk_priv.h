@@ -39,6 +39,7 @@
 #include "card/kenhojo.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_hooks.h"
+#include "kiosk/page.h"
 #include "base/sandbox.h"
 #include "ui/screens.h"
 #include "session/session.h"
@@ -82,7 +83,7 @@ struct kiosk_read_call {
     int rc, tries_left, municipality;      /* out */
 };
 
-/* REQUEST_CERTIFICATE: ask the center, verify its answer. */
+/* REQUEST_CERTIFICATE: ask the center, verify its answer, make the page. */
 struct kiosk_request_call {
     struct center_client *cc;               /* in */
     const struct certificate_trust *trust;  /* in */
@@ -90,6 +91,7 @@ struct kiosk_request_call {
     const struct kenhojo_card_data *card;   /* in */
     struct center_certificate *cert;        /* out: in the vault, or NULL */
     struct certificate_verified *ver;       /* out: in the vault, or NULL */
+    struct kiosk_page *page;                /* out: in the vault, or NULL: what is printed */
     int rc;                                 /* out */
 };
 
@@ -162,6 +164,7 @@ struct kiosk {
     struct kenhojo_card_data *card;
     struct center_certificate *cert;
     struct certificate_verified *ver;
+    struct kiosk_page *page; /* made from ver: what is printed */
     kofu_bld pdf;
     cairo_surface_t *preview;
     struct center_request req;

@@ -45,6 +45,7 @@ void kiosk_wipe_visit(struct kiosk *k)
     k->card = NULL;
     k->cert = NULL;
     k->ver = NULL;
+    k->page = NULL;
     k->last_inserted = 0;
     k->model.preview = NULL;
     k->model.municipality_page = 0;

@@ -11,7 +11,7 @@
 #ifndef KOFU_MUNICIPALITY_H
 #define KOFU_MUNICIPALITY_H
 
-#include "center/center.h"
+#include "center/center_types.h"
 
 #include <stddef.h>
 

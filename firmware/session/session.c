@@ -5,6 +5,9 @@
  */
 #include "session/session.h"
 
+#include "base/config.h"
+#include "card/kenhojo.h" /* KENHOJO_TRIES_UNKNOWN */
+
 #include <string.h>
 
 /* A "no prompt" value for the states that stay silent (the attract screen:
@@ -20,18 +23,24 @@ enum wait_kind {
     WAIT_NOTICE, /* an error notice: shown for a while, then wipe */
 };
 
+void session_config_from(struct session_config *cfg, const struct kofu_config *c)
+{
+    *cfg = (struct session_config){
+        .inactivity_warn_ms = (uint64_t)c->inactivity_warn_ms,
+        .inactivity_cancel_ms = (uint64_t)c->inactivity_cancel_ms,
+        .wait_warn_ms = (uint64_t)c->wait_warn_ms,
+        .wait_timeout_ms = (uint64_t)c->wait_timeout_ms,
+        .reminder_ms = (uint64_t)c->reminder_ms,
+        .left_behind_ms = (uint64_t)c->left_behind_ms,
+        .notice_ms = (uint64_t)c->notice_ms,
+        .pin_tries_max = c->pin_max_tries,
+        .default_lang = strcmp(c->default_language, "en") ? KOFU_LANG_JA : KOFU_LANG_EN,
+    };
+}
+
 void session_config_default(struct session_config *cfg)
 {
-    memset(cfg, 0, sizeof *cfg);
-    cfg->inactivity_warn_ms = SESSION_INACTIVITY_WARN_MS_DEFAULT;
-    cfg->inactivity_cancel_ms = SESSION_INACTIVITY_CANCEL_MS_DEFAULT;
-    cfg->wait_warn_ms = SESSION_WAIT_WARN_MS_DEFAULT;
-    cfg->wait_timeout_ms = SESSION_WAIT_TIMEOUT_MS_DEFAULT;
-    cfg->reminder_ms = SESSION_REMINDER_MS_DEFAULT;
-    cfg->left_behind_ms = SESSION_LEFT_BEHIND_MS_DEFAULT;
-    cfg->notice_ms = SESSION_NOTICE_MS_DEFAULT;
-    cfg->pin_tries_max = 3;
-    cfg->default_lang = KOFU_LANG_JA;
+    session_config_from(cfg, &config_builtin);
 }
 
 /* ---- actions ---------------------------------------------------------- */
@@ -703,7 +712,7 @@ void session_init(struct session *s, const struct session_config *cfg, uint64_t 
     else
         session_config_default(&s->cfg);
     if (s->cfg.pin_tries_max < 1)
-        s->cfg.pin_tries_max = 3;
+        s->cfg.pin_tries_max = config_builtin.pin_max_tries;
     s->minute_of_day = -1;
     s->lang = s->cfg.default_lang;
     clear_visit(s);

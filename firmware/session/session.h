@@ -40,15 +40,15 @@
 #ifndef KOFU_SESSION_H
 #define KOFU_SESSION_H
 
-#include "center/center.h" /* enum center_kind, enum center_outcome */
 #include "base/errors.h" /* enum kofu_err, enum kofu_lang */
+#include "center/center_types.h" /* enum center_kind, enum center_outcome */
+#include "session/session_types.h" /* the screens, prompts and buttons */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define SESSION_ACTIONS_MAX 8
-#define SESSION_PIN_DIGITS 4
 
 enum session_state {
     SESSION_IDLE = 0,             /* attract screen, open */
@@ -70,79 +70,6 @@ enum session_state {
     SESSION_ERROR,                /* an end-of-session notice with a kofu_err; then wipe → idle */
     SESSION_TERMS,                /* the terms of use: agree (on to the card) or not (the end) */
     SESSION_STATE__COUNT
-};
-
-enum session_screen {
-    SESSION_SCREEN_IDLE = 0,
-    SESSION_SCREEN_CLOSED,           /* err says why: KOFU_E_OUTSIDE_HOURS or KOFU_E_CONFIG */
-    SESSION_SCREEN_CARD_PLACED,
-    SESSION_SCREEN_SERVICE,
-    SESSION_SCREEN_PIN,              /* pin_digits dots; tries_left when fewer than the max */
-    SESSION_SCREEN_PIN_LAST_TRY,
-    SESSION_SCREEN_READING,
-    SESSION_SCREEN_TAKE_CARD,
-    SESSION_SCREEN_MUNICIPALITY,     /* municipality = selection or -1 */
-    SESSION_SCREEN_KIND_COPIES,      /* kind, copies, max_copies */
-    SESSION_SCREEN_REQUESTING,
-    SESSION_SCREEN_CONFIRM,          /* amount_yen = total */
-    SESSION_SCREEN_PAYMENT,          /* amount_yen = total, inserted_yen */
-    SESSION_SCREEN_PRINTING,
-    SESSION_SCREEN_TAKE_CERTIFICATE, /* amount_yen = change */
-    SESSION_SCREEN_REFUNDING,        /* amount_yen = being refunded */
-    SESSION_SCREEN_ERROR,            /* err; card_on_reader asks to take the card too */
-    SESSION_SCREEN_REFUNDED,         /* err (why, KOFU_OK for a cancel); amount_yen returned */
-    SESSION_SCREEN_REFUND_RECEIPT,   /* err; amount_yen on the receipt */
-    SESSION_SCREEN_TIMEOUT_WARNING,  /* "still there?": touch to continue */
-    SESSION_SCREEN_PLEASE_WAIT,      /* a device or the center takes longer than usual */
-    SESSION_SCREEN_TERMS,            /* the center's terms of use (the kiosk owns text and scrolling) */
-    SESSION_SCREEN__COUNT
-};
-
-enum session_prompt {
-    SESSION_PROMPT_WELCOME = 0,
-    SESSION_PROMPT_CLOSED,
-    SESSION_PROMPT_CARD_PLACED,
-    SESSION_PROMPT_SERVICE,
-    SESSION_PROMPT_PIN_ENTER,
-    SESSION_PROMPT_PIN_TRIES_LEFT, /* tries_left */
-    SESSION_PROMPT_PIN_LAST_TRY,
-    SESSION_PROMPT_PIN_INCOMPLETE,
-    SESSION_PROMPT_READING,
-    SESSION_PROMPT_TAKE_CARD,
-    SESSION_PROMPT_REMIND_TAKE_CARD,
-    SESSION_PROMPT_MUNICIPALITY,
-    SESSION_PROMPT_KIND_COPIES,
-    SESSION_PROMPT_REQUESTING,
-    SESSION_PROMPT_CONFIRM,
-    SESSION_PROMPT_PAYMENT,
-    SESSION_PROMPT_PRINTING,
-    SESSION_PROMPT_TAKE_CERTIFICATE,
-    SESSION_PROMPT_REMIND_TAKE_CERTIFICATE,
-    SESSION_PROMPT_REFUNDING,
-    SESSION_PROMPT_ERROR, /* err: the UI plays that error's words */
-    SESSION_PROMPT_REFUNDED,
-    SESSION_PROMPT_REFUND_RECEIPT,
-    SESSION_PROMPT_TIMEOUT_WARNING,
-    SESSION_PROMPT_PLEASE_WAIT,
-    SESSION_PROMPT_TERMS,
-    SESSION_PROMPT__COUNT
-};
-
-enum session_button {
-    SESSION_BTN_SERVICE = 0, /* the vaccination certificate service */
-    SESSION_BTN_BACK,
-    SESSION_BTN_CANCEL,
-    SESSION_BTN_LANGUAGE,    /* switch Japanese ↔ English */
-    SESSION_BTN_MUNICIPALITY,/* ev.index = the municipality's index in the center's list */
-    SESSION_BTN_KIND,        /* ev.cert_kind */
-    SESSION_BTN_COPIES_PLUS,
-    SESSION_BTN_COPIES_MINUS,
-    SESSION_BTN_CONFIRM,     /* next / OK / pay / "touch to continue" */
-    SESSION_BTN_LAST_TRY_YES,
-    SESSION_BTN_LAST_TRY_NO,
-    SESSION_BTN_AGREE,       /* the terms of use: agree */
-    SESSION_BTN_DISAGREE,    /* the terms of use: do not agree (ends the visit like cancel) */
-    SESSION_BTN__COUNT
 };
 
 enum session_event_kind {
@@ -242,17 +169,8 @@ struct session_actions {
     bool overflow; /* more than SESSION_ACTIONS_MAX were due: a bug, tested never to happen */
 };
 
-/* The default time-outs (ms), for session_config_default and for the
- * configuration keys that set them (config.c). */
-#define SESSION_INACTIVITY_WARN_MS_DEFAULT 30000
-#define SESSION_INACTIVITY_CANCEL_MS_DEFAULT 15000
-#define SESSION_WAIT_WARN_MS_DEFAULT 15000
-#define SESSION_WAIT_TIMEOUT_MS_DEFAULT 180000
-#define SESSION_REMINDER_MS_DEFAULT 5000
-#define SESSION_LEFT_BEHIND_MS_DEFAULT 120000
-#define SESSION_NOTICE_MS_DEFAULT 15000
-
-/** Time-outs and kiosk-side settings. session_config_default fills them. */
+/** Time-outs and kiosk-side settings: the configuration's keys of the same
+ *  names (base/config.h, where their defaults and limits are). */
 struct session_config {
     uint64_t inactivity_warn_ms;   /* no input for this long: warning (30 s) */
     uint64_t inactivity_cancel_ms; /* then this much more: cancel (15 s) */
@@ -298,8 +216,12 @@ struct session {
     bool ending;    /* TAKE_CARD at the end of a cancelled visit (not on to MUNICIPALITY) */
 };
 
-/** Defaults: 30 s + 15 s, waits 15 s / 180 s, reminders every 5 s for 120 s,
- *  notices 15 s, 3 PIN tries, Japanese. */
+struct kofu_config;
+/** The settings from a configuration (its time-outs, pin_max_tries,
+ *  default_language). */
+void session_config_from(struct session_config *cfg, const struct kofu_config *c);
+/** The built-in defaults (config_builtin): 30 s + 15 s, waits 15 s / 180 s,
+ *  reminders every 5 s for 120 s, notices 15 s, 3 PIN tries, Japanese. */
 void session_config_default(struct session_config *cfg);
 
 /** Start in CLOSED until the center's configuration arrives (SESSION_EV_CONFIG).

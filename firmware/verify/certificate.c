@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "base/vault.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,21 +49,6 @@ struct certificate_verified *certificate_verified_new(void)
     return vault_alloc(sizeof(struct certificate_verified));
 }
 
-/* The printed country names for a code (ISO 3166-1 alpha-3). */
-static void country_names(const char *code, const char **ja, const char **en)
-{
-    static const struct {
-        const char *code, *ja, *en;
-    } names[] = {{"JPN", "日本", "Japan"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(code, names[i].code)) {
-            *ja = names[i].ja;
-            *en = names[i].en;
-            return;
-        }
-    *ja = *en = code; /* the code itself: better than a guess */
-}
-
 /* The center's display entry for a signed dose: same date, CVX code and lot. */
 static const struct center_dose *display_for(const struct center_certificate *c, const struct shc_dose *d)
 {
@@ -82,104 +68,106 @@ static const struct vds_dose *seal_dose_for(const struct vds_document *v, const 
     return NULL;
 }
 
-static int refuse(int err, const char *why, const char **reason)
+static bool other_person(const struct certificate_refusal *r)
 {
-    *reason = why;
-    kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, err, 0);
+    return r->shc == SHC_REASON_OTHER_NAME || r->shc == SHC_REASON_OTHER_BIRTH_DATE ||
+           r->vds == VDS_REASON_OTHER_NAME || r->vds == VDS_REASON_OTHER_BIRTH_DATE ||
+           r->vds == VDS_REASON_OTHER_DOCUMENT;
+}
+
+/* The log's detail: the check, and the SHC's or the seal's reason (no resident data). */
+static uint32_t refusal_detail(const struct certificate_refusal *r)
+{
+    unsigned sub = r->why == CERTIFICATE_REASON_SHC ? (unsigned)r->shc
+                   : r->why == CERTIFICATE_REASON_VDS ? (unsigned)r->vds
+                                                      : 0;
+    return (uint32_t)r->why * 100 + sub;
+}
+
+static int refuse(struct certificate_refusal *r, enum certificate_reason why)
+{
+    r->why = why;
+    int err = why == CERTIFICATE_REASON_INTERNAL ? KOFU_E_NOMEM
+              : other_person(r)                  ? KOFU_E_CERT_OTHER_PERSON
+                                                 : KOFU_E_CERT_NOT_AUTHENTIC;
+    kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, err, refusal_detail(r));
     return err;
 }
 
-static int other_person_or(int err, const char *name)
+/* Every signed dose has its display entry (and overseas its sealed dose),
+ * and the center shows no more doses than were signed. */
+static bool tie_doses(const struct center_certificate *c, struct certificate_verified *v)
 {
-    return (!strcmp(name, "other-name") || !strcmp(name, "other-birth-date") || !strcmp(name, "other-document"))
-               ? KOFU_E_CERT_OTHER_PERSON
-               : err;
-}
-
-/* Fills the page from the verified data (and the agreeing display data). */
-static int fill_document(const struct center_certificate *c, struct certificate_verified *v, const char **reason)
-{
-    struct document_data *doc = &v->doc;
     const struct shc_card *s = v->shc;
-    memset(doc, 0, sizeof *doc);
-    doc->kind = c->kind == CENTER_OVERSEAS ? DOCUMENT_OVERSEAS : DOCUMENT_DOMESTIC;
-    snprintf(v->name, sizeof v->name, "%s%s%s", s->family, s->given[0] ? "\xE3\x80\x80" : "", s->given);
-    doc->name = v->name;
-    doc->birth_date = s->birth_date;
-    if (c->n_doses != s->n_doses)
-        return refuse(KOFU_E_CERT_NOT_AUTHENTIC, "display-mismatch", reason);
-    doc->n_doses = s->n_doses;
+    if (c->n_doses != s->n_doses || s->n_doses > SHC_DOSES_MAX)
+        return false;
     for (size_t i = 0; i < s->n_doses; i++) {
-        const struct center_dose *shown = display_for(c, &s->doses[i]);
-        const struct vds_dose *sealed = seal_dose_for(v->vds, &s->doses[i]);
-        if (!shown || (v->vds && !sealed))
-            return refuse(KOFU_E_CERT_NOT_AUTHENTIC, "display-mismatch", reason);
-        struct document_dose *d = &doc->doses[i];
-        d->date = s->doses[i].date;
-        d->lot = s->doses[i].lot;
-        d->product_ja = shown->product_ja;
-        d->product_en = shown->product_en;
-        d->manufacturer_ja = shown->manufacturer_ja;
-        d->manufacturer_en = shown->manufacturer_en;
-        /* The SHC does not say where; the seal does (overseas); else the display data. */
-        country_names(sealed ? sealed->country : shown->country, &d->country_ja, &d->country_en);
+        struct certificate_dose *d = &v->doses[i];
+        d->signed_dose = &s->doses[i];
+        d->shown = display_for(c, d->signed_dose);
+        d->sealed = seal_dose_for(v->vds, d->signed_dose);
+        if (!d->shown || (v->vds && !d->sealed))
+            return false;
     }
-    if (v->vds) {
-        doc->name_roman = v->vds->name;
-        doc->passport_number = v->vds->passport_number;
-        const char *ja, *en;
-        country_names(c->passport_nationality, &ja, &en);
-        snprintf(v->nationality, sizeof v->nationality, "%s / %s", ja, en);
-        doc->nationality = v->nationality;
-    }
-    doc->issuer_ja = c->issuer.name_ja;
-    doc->issuer_en = c->issuer.name_en;
-    doc->mayor_ja = c->mayor_ja;
-    doc->mayor_en = c->mayor_en;
-    doc->certificate_id = c->certificate_id;
-    doc->issue_date = c->issue_date;
-    doc->shc_jws = c->jws;
-    doc->vds_seal = v->vds ? c->vds_seal : NULL;
-    return KOFU_OK;
+    v->n_doses = s->n_doses;
+    return true;
 }
 
 int certificate_verify(const struct center_certificate *c, const struct kenhojo_card_data *card,
                        const struct certificate_trust *t, int64_t now, struct certificate_verified *out,
-                       const char **reason)
+                       struct certificate_refusal *why)
 {
-    *reason = "ok";
+    *why = (struct certificate_refusal){CERTIFICATE_REASON_OK, SHC_REASON_OK, VDS_REASON_OK};
     memset(out, 0, sizeof *out);
+    out->answer = c;
     out->shc = shc_card_new();
     if (!out->shc)
-        return KOFU_E_NOMEM;
+        return refuse(why, CERTIFICATE_REASON_INTERNAL);
     struct shc_trust st = {t->keys, t->issuers, t->n_issuers, SHC_CLOCK_SKEW};
     struct shc_person who = {card->attributes.name, card->attributes.birth_date};
-    enum shc_reason sw;
-    int rc = shc_verify(c->jws, &st, now, &who, out->shc, &sw);
+    int rc = shc_verify(c->jws, &st, now, &who, out->shc, &why->shc);
     if (rc == KOFU_E_NOMEM)
-        return rc;
+        return refuse(why, CERTIFICATE_REASON_INTERNAL);
     if (rc != KOFU_OK)
-        return refuse(other_person_or(KOFU_E_CERT_NOT_AUTHENTIC, shc_reason_name(sw)), shc_reason_name(sw), reason);
+        return refuse(why, CERTIFICATE_REASON_SHC);
     if (out->shc->nbf != c->issued_at)
-        return refuse(KOFU_E_CERT_NOT_AUTHENTIC, "issued-at", reason);
+        return refuse(why, CERTIFICATE_REASON_ISSUED_AT);
     if (c->kind == CENTER_OVERSEAS) {
         out->vds = vds_document_new();
         if (!out->vds)
-            return KOFU_E_NOMEM;
+            return refuse(why, CERTIFICATE_REASON_INTERNAL);
         struct vds_person vp = {c->name_roman, card->attributes.birth_date, c->passport_number};
-        enum vds_reason vw;
-        rc = vds_verify(c->vds_seal, strlen(c->vds_seal), t->csca, now, &vp, out->vds, &vw);
+        rc = vds_verify(c->vds_seal, strlen(c->vds_seal), t->csca, now, &vp, out->vds, &why->vds);
         if (rc == KOFU_E_NOMEM)
-            return rc;
-        if (rc != KOFU_OK) {
-            const char *name = vds_reason_name(vw);
-            return refuse(other_person_or(KOFU_E_CERT_NOT_AUTHENTIC, name), name, reason);
-        }
+            return refuse(why, CERTIFICATE_REASON_INTERNAL);
+        if (rc != KOFU_OK)
+            return refuse(why, CERTIFICATE_REASON_VDS);
         if (strcmp(out->vds->uvci, c->certificate_id) != 0)
-            return refuse(KOFU_E_CERT_NOT_AUTHENTIC, "uvci", reason);
+            return refuse(why, CERTIFICATE_REASON_UVCI);
     }
-    rc = fill_document(c, out, reason);
-    if (rc == KOFU_OK)
-        kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, KOFU_OK, 0);
-    return rc;
+    if (!tie_doses(c, out))
+        return refuse(why, CERTIFICATE_REASON_DISPLAY_MISMATCH);
+    kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, KOFU_OK, 0);
+    return KOFU_OK;
+}
+
+static const char *const reason_names[CERTIFICATE_REASON__COUNT] = {
+    [CERTIFICATE_REASON_OK] = "ok",
+    [CERTIFICATE_REASON_SHC] = "shc",
+    [CERTIFICATE_REASON_VDS] = "vds",
+    [CERTIFICATE_REASON_ISSUED_AT] = "issued-at",
+    [CERTIFICATE_REASON_UVCI] = "uvci",
+    [CERTIFICATE_REASON_DISPLAY_MISMATCH] = "display-mismatch",
+    [CERTIFICATE_REASON_INTERNAL] = "internal",
+};
+
+const char *certificate_refusal_name(const struct certificate_refusal *why)
+{
+    if (!why || (unsigned)why->why >= CERTIFICATE_REASON__COUNT)
+        return "unknown";
+    if (why->why == CERTIFICATE_REASON_SHC)
+        return shc_reason_name(why->shc);
+    if (why->why == CERTIFICATE_REASON_VDS)
+        return vds_reason_name(why->vds);
+    return reason_names[why->why];
 }

@@ -6,6 +6,7 @@
 #include "base/jsonv.h"
 #include "base/bytes.h"
 #include "base/vault.h"
+#include "base/words.h"
 
 #include <errno.h>
 #include <math.h>
@@ -133,19 +134,6 @@ static bool all_digits(const char *s, size_t n)
         if (s[i] < '0' || s[i] > '9')
             return false;
     return true;
-}
-
-static int digits_value(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
-static bool b64url_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
 /* A kid as a thumbprint is: 43 base64url characters that decode strictly to 32 bytes. */
@@ -785,123 +773,77 @@ int shc_verify(const char *jws, const struct shc_trust *trust, int64_t now, cons
     return out_of_memory ? KOFU_E_NOMEM : KOFU_E_INTERNAL;
 }
 
-/* ---- QR numeric mode ---------------------------------------------------- */
-
-static bool jws_char(char c) { return b64url_char(c) || c == '.'; }
-
-bool shc_qr_numeric(const char *jws, char *out, size_t cap)
-{
-    if (!jws || !out)
-        return false;
-    size_t n = strlen(jws);
-    if (n > (SIZE_MAX - 1) / 2 || cap < 2 * n + 1)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!jws_char(jws[i]))
-            return false;
-        int v = jws[i] - 45;
-        out[2 * i] = (char)('0' + v / 10);
-        out[2 * i + 1] = (char)('0' + v % 10);
-    }
-    out[2 * n] = '\0';
-    return true;
-}
-
-bool shc_qr_numeric_decode(const char *digits, char *out, size_t cap)
-{
-    if (!digits || !out)
-        return false;
-    size_t n = strlen(digits);
-    if (n % 2 || cap < n / 2 + 1)
-        return false;
-    for (size_t i = 0; i < n; i += 2) {
-        if (!all_digits(digits + i, 2))
-            return false;
-        int v = digits_value(digits + i, 2);
-        char c = (char)(v + 45);
-        if (v > 77 || !jws_char(c))
-            return false;
-        out[i / 2] = c;
-    }
-    out[n / 2] = '\0';
-    return true;
-}
-
 /* ---- words -------------------------------------------------------------- */
 
-static const struct {
-    const char *name, *ja, *en;
-} reason_words[SHC_REASON__COUNT] = {
-    [SHC_REASON_OK] = {"ok", "証明書を確認しました。", "The certificate is verified."},
-    [SHC_REASON_JWS_FORM] = {"jws-form", "証明書の形式が正しくありません。",
-                             "The certificate is not a well-formed compact JWS."},
-    [SHC_REASON_HEADER_JSON] = {"header-json", "証明書のヘッダーが読めません。",
-                                "The certificate's header is not a single JSON object."},
-    [SHC_REASON_HEADER_ALG] = {"header-alg", "証明書の署名方式が ES256 ではありません。",
-                               "The certificate's signature algorithm is not ES256."},
-    [SHC_REASON_HEADER_ZIP] = {"header-zip", "証明書の圧縮方式が DEF ではありません。",
-                               "The certificate's compression is not DEF."},
-    [SHC_REASON_HEADER_CRIT] = {"header-crit", "証明書のヘッダーに未対応の必須拡張があります。",
-                                "The certificate's header has critical extensions (crit)."},
-    [SHC_REASON_HEADER_KID] = {"header-kid", "証明書の鍵IDがありません。",
-                               "The certificate's header has no valid key id (kid)."},
-    [SHC_REASON_KID_UNKNOWN] = {"kid-unknown", "証明書の署名鍵が信頼する鍵の中にありません。",
-                                "The certificate is signed with a key that is not among the trusted keys."},
-    [SHC_REASON_SIGNATURE_FORM] = {"signature-form", "証明書の署名の形式が正しくありません。",
-                                   "The certificate's signature is not a 64-byte ES256 value (r‖s)."},
-    [SHC_REASON_SIGNATURE] = {"signature", "証明書の署名が正しくありません。",
-                              "The certificate's signature is wrong."},
-    [SHC_REASON_DEFLATE] = {"deflate", "証明書の内容を展開できません。",
-                            "The certificate's content is not valid raw DEFLATE."},
-    [SHC_REASON_DEFLATE_TRAILING] = {"deflate-trailing", "証明書の内容の後ろに余分なデータがあります。",
-                                     "The certificate's content has extra bytes after its end."},
-    [SHC_REASON_PAYLOAD_TOO_LARGE] = {"payload-too-large", "証明書の内容が大きすぎます。",
-                                      "The certificate's content is too large."},
-    [SHC_REASON_PAYLOAD_JSON] = {"payload-json", "証明書の内容が読めません。",
-                                 "The certificate's content is not a single JSON object."},
-    [SHC_REASON_ISS_FORM] = {"iss-form", "証明書の発行者の表記が正しくありません。",
-                             "The certificate's issuer (iss) is missing or not an https URL without a trailing slash."},
-    [SHC_REASON_ISS_NOT_ALLOWED] = {"iss-not-allowed", "証明書の発行者が信頼する発行者ではありません。",
-                                    "The certificate's issuer is not a trusted issuer."},
-    [SHC_REASON_TIME_FORM] = {"time-form", "証明書の発行日時が正しくありません。",
-                              "The certificate's issue time (nbf) or expiry (exp) is missing or not a number."},
-    [SHC_REASON_NOT_YET_VALID] = {"not-yet-valid", "証明書の発行日時が未来になっています。",
-                                  "The certificate's issue time lies in the future."},
-    [SHC_REASON_EXPIRED] = {"expired", "証明書の有効期限が切れています。", "The certificate has expired."},
-    [SHC_REASON_VC_TYPE] = {"vc-type", "SMART Health Card ではありません。",
-                            "The certificate is not a SMART Health Card (#health-card type missing)."},
-    [SHC_REASON_FHIR_VERSION] = {"fhir-version", "証明書に FHIR のバージョンがありません。",
-                                 "The certificate does not state its FHIR version."},
-    [SHC_REASON_BUNDLE] = {"bundle", "証明書の接種記録の構成が正しくありません。",
-                           "The certificate's FHIR bundle is malformed or holds unexpected resources."},
-    [SHC_REASON_PATIENT] = {"patient", "証明書の本人の情報が正しくありません。",
-                            "The certificate does not hold exactly one well-formed Patient."},
-    [SHC_REASON_IMMUNIZATION] = {"immunization", "証明書の接種記録が正しくありません。",
-                                 "A vaccination record in the certificate is malformed."},
-    [SHC_REASON_NO_IMMUNIZATION] = {"no-immunization", "証明書に接種記録がありません。",
-                                    "The certificate holds no vaccination record."},
-    [SHC_REASON_TOO_MANY_DOSES] = {"too-many-doses", "証明書の接種記録が多すぎます。",
-                                   "The certificate holds more vaccination records than a certificate can."},
-    [SHC_REASON_VACCINE_CODE] = {"vaccine-code", "証明書のワクチンの種類が正しくありません。",
-                                 "A vaccination record has no CVX vaccine code."},
-    [SHC_REASON_REFERENCE] = {"reference", "証明書の接種記録が本人の情報と結び付いていません。",
-                              "A vaccination record does not refer to the certificate's Patient."},
-    [SHC_REASON_OTHER_NAME] = {"other-name", "別の方の証明書です（氏名が一致しません）。",
-                               "This is another person's certificate: the name does not match the card."},
-    [SHC_REASON_OTHER_BIRTH_DATE] = {"other-birth-date", "別の方の証明書です（生年月日が一致しません）。",
-                                     "This is another person's certificate: the birth date does not match the card."},
-    [SHC_REASON_INTERNAL] = {"internal", "証明書を確認できませんでした（内部エラー）。",
-                             "The certificate could not be checked (internal error)."},
+static const struct kofu_word reason_words[SHC_REASON__COUNT] = {
+    KOFU_WORD(SHC_REASON_OK, "ok", "証明書を確認しました。", "The certificate is verified."),
+    KOFU_WORD(SHC_REASON_JWS_FORM, "jws-form", "証明書の形式が正しくありません。",
+              "The certificate is not a well-formed compact JWS."),
+    KOFU_WORD(SHC_REASON_HEADER_JSON, "header-json", "証明書のヘッダーが読めません。",
+              "The certificate's header is not a single JSON object."),
+    KOFU_WORD(SHC_REASON_HEADER_ALG, "header-alg", "証明書の署名方式が ES256 ではありません。",
+              "The certificate's signature algorithm is not ES256."),
+    KOFU_WORD(SHC_REASON_HEADER_ZIP, "header-zip", "証明書の圧縮方式が DEF ではありません。",
+              "The certificate's compression is not DEF."),
+    KOFU_WORD(SHC_REASON_HEADER_CRIT, "header-crit", "証明書のヘッダーに未対応の必須拡張があります。",
+              "The certificate's header has critical extensions (crit)."),
+    KOFU_WORD(SHC_REASON_HEADER_KID, "header-kid", "証明書の鍵IDがありません。",
+              "The certificate's header has no valid key id (kid)."),
+    KOFU_WORD(SHC_REASON_KID_UNKNOWN, "kid-unknown", "証明書の署名鍵が信頼する鍵の中にありません。",
+              "The certificate is signed with a key that is not among the trusted keys."),
+    KOFU_WORD(SHC_REASON_SIGNATURE_FORM, "signature-form", "証明書の署名の形式が正しくありません。",
+              "The certificate's signature is not a 64-byte ES256 value (r‖s)."),
+    KOFU_WORD(SHC_REASON_SIGNATURE, "signature", "証明書の署名が正しくありません。",
+              "The certificate's signature is wrong."),
+    KOFU_WORD(SHC_REASON_DEFLATE, "deflate", "証明書の内容を展開できません。",
+              "The certificate's content is not valid raw DEFLATE."),
+    KOFU_WORD(SHC_REASON_DEFLATE_TRAILING, "deflate-trailing", "証明書の内容の後ろに余分なデータがあります。",
+              "The certificate's content has extra bytes after its end."),
+    KOFU_WORD(SHC_REASON_PAYLOAD_TOO_LARGE, "payload-too-large", "証明書の内容が大きすぎます。",
+              "The certificate's content is too large."),
+    KOFU_WORD(SHC_REASON_PAYLOAD_JSON, "payload-json", "証明書の内容が読めません。",
+              "The certificate's content is not a single JSON object."),
+    KOFU_WORD(SHC_REASON_ISS_FORM, "iss-form", "証明書の発行者の表記が正しくありません。",
+              "The certificate's issuer (iss) is missing or not an https URL without a trailing slash."),
+    KOFU_WORD(SHC_REASON_ISS_NOT_ALLOWED, "iss-not-allowed", "証明書の発行者が信頼する発行者ではありません。",
+              "The certificate's issuer is not a trusted issuer."),
+    KOFU_WORD(SHC_REASON_TIME_FORM, "time-form", "証明書の発行日時が正しくありません。",
+              "The certificate's issue time (nbf) or expiry (exp) is missing or not a number."),
+    KOFU_WORD(SHC_REASON_NOT_YET_VALID, "not-yet-valid", "証明書の発行日時が未来になっています。",
+              "The certificate's issue time lies in the future."),
+    KOFU_WORD(SHC_REASON_EXPIRED, "expired", "証明書の有効期限が切れています。", "The certificate has expired."),
+    KOFU_WORD(SHC_REASON_VC_TYPE, "vc-type", "SMART Health Card ではありません。",
+              "The certificate is not a SMART Health Card (#health-card type missing)."),
+    KOFU_WORD(SHC_REASON_FHIR_VERSION, "fhir-version", "証明書に FHIR のバージョンがありません。",
+              "The certificate does not state its FHIR version."),
+    KOFU_WORD(SHC_REASON_BUNDLE, "bundle", "証明書の接種記録の構成が正しくありません。",
+              "The certificate's FHIR bundle is malformed or holds unexpected resources."),
+    KOFU_WORD(SHC_REASON_PATIENT, "patient", "証明書の本人の情報が正しくありません。",
+              "The certificate does not hold exactly one well-formed Patient."),
+    KOFU_WORD(SHC_REASON_IMMUNIZATION, "immunization", "証明書の接種記録が正しくありません。",
+              "A vaccination record in the certificate is malformed."),
+    KOFU_WORD(SHC_REASON_NO_IMMUNIZATION, "no-immunization", "証明書に接種記録がありません。",
+              "The certificate holds no vaccination record."),
+    KOFU_WORD(SHC_REASON_TOO_MANY_DOSES, "too-many-doses", "証明書の接種記録が多すぎます。",
+              "The certificate holds more vaccination records than a certificate can."),
+    KOFU_WORD(SHC_REASON_VACCINE_CODE, "vaccine-code", "証明書のワクチンの種類が正しくありません。",
+              "A vaccination record has no CVX vaccine code."),
+    KOFU_WORD(SHC_REASON_REFERENCE, "reference", "証明書の接種記録が本人の情報と結び付いていません。",
+              "A vaccination record does not refer to the certificate's Patient."),
+    KOFU_WORD(SHC_REASON_OTHER_NAME, "other-name", "別の方の証明書です（氏名が一致しません）。",
+              "This is another person's certificate: the name does not match the card."),
+    KOFU_WORD(SHC_REASON_OTHER_BIRTH_DATE, "other-birth-date", "別の方の証明書です（生年月日が一致しません）。",
+              "This is another person's certificate: the birth date does not match the card."),
+    KOFU_WORD(SHC_REASON_INTERNAL, "internal", "証明書を確認できませんでした（内部エラー）。",
+              "The certificate could not be checked (internal error)."),
 };
 
 const char *shc_reason_name(enum shc_reason why)
 {
-    return (unsigned)why < SHC_REASON__COUNT ? reason_words[why].name : "unknown";
+    return kofu_word_name(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why));
 }
 
 const char *shc_reason_text(enum shc_reason why, enum kofu_lang lang)
 {
-    if ((unsigned)why >= SHC_REASON__COUNT)
-        return "?";
-    return lang == KOFU_LANG_EN ? reason_words[why].en : reason_words[why].ja;
+    return kofu_word_text(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why), lang);
 }

@@ -3,8 +3,8 @@
  * returns (documents[].jws; the SMART Health Cards specification).
  *
  * Owns: the pinned issuer key set (shc_keyset, loaded from a JWKS file at
- * start-up, never fetched), the verifier, the QR numeric mode encoding, and
- * the ES256 (raw r‖s) check that vds.c shares.
+ * start-up, never fetched), the verifier, and the ES256 (raw r‖s) check
+ * that vds.c shares. (The QR's numeric digits are ui/qr_numeric.h's.)
  *
  * The verifier refuses a card for one reason at a time (enum shc_reason),
  * checked in this order: the JWS shape; the header (alg ES256, zip DEF, kid,
@@ -152,17 +152,6 @@ int shc_verify(const char *jws, const struct shc_trust *trust, int64_t now, cons
 const char *shc_reason_name(enum shc_reason why);
 /** The reason in words. Never NULL. */
 const char *shc_reason_text(enum shc_reason why, enum kofu_lang lang);
-
-/** The QR numeric-mode digits of a JWS (shc.md §1.5): each character c
- *  becomes the two digits of c − 45 ("eyJ" → "567629"). The QR code holds
- *  "shc:/" as a byte segment and these digits as a numeric segment. out
- *  gets 2·strlen(jws) digits and a NUL; false if a character is outside
- *  the JWS alphabet [A-Za-z0-9_.-] or out is too small. */
-bool shc_qr_numeric(const char *jws, char *out, size_t cap);
-/** The inverse: digit pairs back to the JWS. False on an odd count, a
- *  non-digit, a pair above 77 or one that is not a JWS character, or when
- *  out is too small. */
-bool shc_qr_numeric_decode(const char *digits, char *out, size_t cap);
 
 /** ES256 with the JOSE signature form (raw 32-byte r ‖ 32-byte s), shared
  *  with vds.c: KOFU_OK; KOFU_E_ARG when sig is not 64 bytes or r or s is

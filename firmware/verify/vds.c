@@ -7,6 +7,7 @@
 #include "base/jsonv.h"
 #include "verify/shc.h"
 #include "base/vault.h"
+#include "base/words.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -329,58 +330,54 @@ int vds_verify(const char *seal, size_t len, const vds_csca *csca, int64_t now, 
 
 /* ---- words ------------------------------------------------------------------ */
 
-static const struct {
-    const char *name, *ja, *en;
-} reason_words[VDS_REASON__COUNT] = {
-    [VDS_REASON_OK] = {"ok", "電子署名を確認しました。", "The seal is verified."},
-    [VDS_REASON_JSON] = {"json", "海外用証明書の電子署名が読めません。",
-                         "The VDS-NC seal is not a single JSON object."},
-    [VDS_REASON_SHAPE] = {"shape", "海外用証明書の電子署名の構成が正しくありません。",
-                          "The VDS-NC seal lacks data, hdr, msg or sig, or has them in the wrong form."},
-    [VDS_REASON_HEADER] = {"header", "海外用証明書の種類が正しくありません。",
-                           "The VDS-NC seal is not an icao.vacc seal of version 1 from a three-letter state."},
-    [VDS_REASON_ALG] = {"alg", "海外用証明書の署名方式が ES256 ではありません。",
-                        "The VDS-NC seal's signature algorithm is not ES256."},
-    [VDS_REASON_CERT_FORM] = {"cert-form", "海外用証明書の署名者証明書が読めません。",
-                              "The VDS-NC seal's signer certificate is not a DER X.509 certificate."},
-    [VDS_REASON_CERT_UNTRUSTED] = {"cert-untrusted", "海外用証明書の署名者が信頼する発行国の認証局の下にありません。",
-                                   "The VDS-NC seal's signer is not certified by the trusted CSCA."},
-    [VDS_REASON_CERT_VALIDITY] = {"cert-validity", "海外用証明書の署名者証明書が有効期間外です。",
-                                  "The VDS-NC seal's signer certificate is expired or not yet valid."},
-    [VDS_REASON_CERT_USAGE] = {"cert-usage", "海外用証明書の署名者証明書が署名用ではありません。",
-                               "The VDS-NC seal's signer certificate is not for signing seals."},
-    [VDS_REASON_CERT_KEY] = {"cert-key", "海外用証明書の署名者の鍵が P-256 ではありません。",
-                             "The VDS-NC seal's signer key is not EC P-256."},
-    [VDS_REASON_SIGNATURE_FORM] = {"signature-form", "海外用証明書の署名の形式が正しくありません。",
-                                   "The VDS-NC seal's signature is not a 64-byte ES256 value (r‖s)."},
-    [VDS_REASON_CANONICAL] = {"canonical", "海外用証明書の内容を正規化できません。",
-                              "The VDS-NC seal's data has no canonical JSON form (RFC 8785)."},
-    [VDS_REASON_SIGNATURE] = {"signature", "海外用証明書の署名が正しくありません。",
-                              "The VDS-NC seal's signature is wrong."},
-    [VDS_REASON_MSG] = {"msg", "海外用証明書の内容が正しくありません。",
-                        "The VDS-NC seal's content (msg) is malformed."},
-    [VDS_REASON_NO_DOSES] = {"no-doses", "海外用証明書に接種記録がありません。",
-                             "The VDS-NC seal holds no vaccination."},
-    [VDS_REASON_TOO_MANY_DOSES] = {"too-many-doses", "海外用証明書の接種記録が多すぎます。",
-                                   "The VDS-NC seal holds more vaccinations than a certificate can."},
-    [VDS_REASON_OTHER_NAME] = {"other-name", "別の方の海外用証明書です（氏名が一致しません）。",
-                               "This is another person's seal: the name does not match."},
-    [VDS_REASON_OTHER_BIRTH_DATE] = {"other-birth-date", "別の方の海外用証明書です（生年月日が一致しません）。",
-                                     "This is another person's seal: the birth date does not match."},
-    [VDS_REASON_OTHER_DOCUMENT] = {"other-document", "別の方の海外用証明書です（旅券番号が一致しません）。",
-                                   "This is another person's seal: the passport number does not match."},
-    [VDS_REASON_INTERNAL] = {"internal", "海外用証明書を確認できませんでした（内部エラー）。",
-                             "The VDS-NC seal could not be checked (internal error)."},
+static const struct kofu_word reason_words[VDS_REASON__COUNT] = {
+    KOFU_WORD(VDS_REASON_OK, "ok", "電子署名を確認しました。", "The seal is verified."),
+    KOFU_WORD(VDS_REASON_JSON, "json", "海外用証明書の電子署名が読めません。",
+              "The VDS-NC seal is not a single JSON object."),
+    KOFU_WORD(VDS_REASON_SHAPE, "shape", "海外用証明書の電子署名の構成が正しくありません。",
+              "The VDS-NC seal lacks data, hdr, msg or sig, or has them in the wrong form."),
+    KOFU_WORD(VDS_REASON_HEADER, "header", "海外用証明書の種類が正しくありません。",
+              "The VDS-NC seal is not an icao.vacc seal of version 1 from a three-letter state."),
+    KOFU_WORD(VDS_REASON_ALG, "alg", "海外用証明書の署名方式が ES256 ではありません。",
+              "The VDS-NC seal's signature algorithm is not ES256."),
+    KOFU_WORD(VDS_REASON_CERT_FORM, "cert-form", "海外用証明書の署名者証明書が読めません。",
+              "The VDS-NC seal's signer certificate is not a DER X.509 certificate."),
+    KOFU_WORD(VDS_REASON_CERT_UNTRUSTED, "cert-untrusted", "海外用証明書の署名者が信頼する発行国の認証局の下にありません。",
+              "The VDS-NC seal's signer is not certified by the trusted CSCA."),
+    KOFU_WORD(VDS_REASON_CERT_VALIDITY, "cert-validity", "海外用証明書の署名者証明書が有効期間外です。",
+              "The VDS-NC seal's signer certificate is expired or not yet valid."),
+    KOFU_WORD(VDS_REASON_CERT_USAGE, "cert-usage", "海外用証明書の署名者証明書が署名用ではありません。",
+              "The VDS-NC seal's signer certificate is not for signing seals."),
+    KOFU_WORD(VDS_REASON_CERT_KEY, "cert-key", "海外用証明書の署名者の鍵が P-256 ではありません。",
+              "The VDS-NC seal's signer key is not EC P-256."),
+    KOFU_WORD(VDS_REASON_SIGNATURE_FORM, "signature-form", "海外用証明書の署名の形式が正しくありません。",
+              "The VDS-NC seal's signature is not a 64-byte ES256 value (r‖s)."),
+    KOFU_WORD(VDS_REASON_CANONICAL, "canonical", "海外用証明書の内容を正規化できません。",
+              "The VDS-NC seal's data has no canonical JSON form (RFC 8785)."),
+    KOFU_WORD(VDS_REASON_SIGNATURE, "signature", "海外用証明書の署名が正しくありません。",
+              "The VDS-NC seal's signature is wrong."),
+    KOFU_WORD(VDS_REASON_MSG, "msg", "海外用証明書の内容が正しくありません。",
+              "The VDS-NC seal's content (msg) is malformed."),
+    KOFU_WORD(VDS_REASON_NO_DOSES, "no-doses", "海外用証明書に接種記録がありません。",
+              "The VDS-NC seal holds no vaccination."),
+    KOFU_WORD(VDS_REASON_TOO_MANY_DOSES, "too-many-doses", "海外用証明書の接種記録が多すぎます。",
+              "The VDS-NC seal holds more vaccinations than a certificate can."),
+    KOFU_WORD(VDS_REASON_OTHER_NAME, "other-name", "別の方の海外用証明書です（氏名が一致しません）。",
+              "This is another person's seal: the name does not match."),
+    KOFU_WORD(VDS_REASON_OTHER_BIRTH_DATE, "other-birth-date", "別の方の海外用証明書です（生年月日が一致しません）。",
+              "This is another person's seal: the birth date does not match."),
+    KOFU_WORD(VDS_REASON_OTHER_DOCUMENT, "other-document", "別の方の海外用証明書です（旅券番号が一致しません）。",
+              "This is another person's seal: the passport number does not match."),
+    KOFU_WORD(VDS_REASON_INTERNAL, "internal", "海外用証明書を確認できませんでした（内部エラー）。",
+              "The VDS-NC seal could not be checked (internal error)."),
 };
 
 const char *vds_reason_name(enum vds_reason why)
 {
-    return (unsigned)why < VDS_REASON__COUNT ? reason_words[why].name : "unknown";
+    return kofu_word_name(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why));
 }
 
 const char *vds_reason_text(enum vds_reason why, enum kofu_lang lang)
 {
-    if ((unsigned)why >= VDS_REASON__COUNT)
-        return "?";
-    return lang == KOFU_LANG_EN ? reason_words[why].en : reason_words[why].ja;
+    return kofu_word_text(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why), lang);
 }

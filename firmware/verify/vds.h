@@ -46,7 +46,8 @@ enum vds_reason {
     VDS_REASON_CERT_USAGE,       /* the signer is a CA or its key usage excludes digitalSignature */
     VDS_REASON_CERT_KEY,         /* the signer's key is not EC P-256 */
     VDS_REASON_SIGNATURE_FORM,   /* sigvl is not 64 bytes r‖s with r, s in [1, n-1] (e.g. DER) */
-    VDS_REASON_CANONICAL,        /* data has no canonical form (a real number, nesting too deep) */
+    VDS_REASON_CANONICAL,        /* data has no canonical form (a real number, an integer beyond ±2^53,
+                                    nesting too deep) */
     VDS_REASON_SIGNATURE,        /* the signature does not verify */
     VDS_REASON_MSG,              /* msg fields missing or of the wrong type or form */
     VDS_REASON_NO_DOSES,         /* no vaccination event with a dose */

@@ -13,6 +13,7 @@
 #include "drivers/card_reader.h"
 #include "center/center.h"
 #include "verify/certificate.h"
+#include "kiosk/page.h"
 #include "base/config.h"
 #include "ui/document.h"
 #include "base/errors.h"
@@ -54,21 +55,24 @@ static int measure(enum center_kind kind, const struct kofu_config *cfg, const s
         snprintf(r.municipality, sizeof r.municipality, "131016");
         struct center_certificate *cert = center_certificate_new();
         struct certificate_verified *v = certificate_verified_new();
+        struct kiosk_page *page = kiosk_page_new();
         uint8_t *buf = vault_alloc(PDF_MAX);
         struct center_call_info info;
-        const char *reason;
-        if (!cert || !v || !buf || center_request_new_id(&r) != KOFU_OK ||
+        struct certificate_refusal why;
+        if (!cert || !v || !page || !buf || center_request_new_id(&r) != KOFU_OK ||
             center_request_certificate(c, &r, cert, &info) != KOFU_OK) {
             rc = -1;
             break;
         }
         double t0 = harness_now_ms();
-        rc = certificate_verify(cert, card, trust, time(NULL), v, &reason);
+        rc = certificate_verify(cert, card, trust, time(NULL), v, &why);
         double t1 = harness_now_ms();
         kofu_bld pdf;
         bld_init(&pdf, buf, PDF_MAX);
         if (rc == KOFU_OK)
-            rc = document_render_pdf(&v->doc, fonts, &pdf);
+            rc = kiosk_page_fill(v, page);
+        if (rc == KOFU_OK)
+            rc = document_render_pdf(&page->doc, fonts, &pdf);
         double t2 = harness_now_ms();
         struct printer_job_result job;
         if (rc == KOFU_OK)

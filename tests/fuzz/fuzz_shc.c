@@ -16,6 +16,7 @@
 
 #include "base/b64.h"
 #include "base/vault.h"
+#include "ui/qr_numeric.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -205,15 +206,15 @@ static void check_qr(const char *jws)
     size_t n = strlen(jws);
     char *digits = malloc(2 * n + 1), *back = malloc(n + 1);
     CHECK(digits && back);
-    if (shc_qr_numeric(jws, digits, 2 * n + 1)) {
+    if (qr_numeric_from_jws(jws, digits, 2 * n + 1)) {
         CHECK(strlen(digits) == 2 * n);
-        CHECK(shc_qr_numeric_decode(digits, back, n + 1));
+        CHECK(qr_numeric_to_jws(digits, back, n + 1));
         CHECK(strcmp(back, jws) == 0);
     }
     /* and the input read as digits */
-    if (shc_qr_numeric_decode(jws, back, n + 1)) {
+    if (qr_numeric_to_jws(jws, back, n + 1)) {
         CHECK(strlen(back) * 2 == n);
-        CHECK(shc_qr_numeric(back, digits, 2 * n + 1) && strcmp(digits, jws) == 0);
+        CHECK(qr_numeric_from_jws(back, digits, 2 * n + 1) && strcmp(digits, jws) == 0);
     }
     free(digits);
     free(back);

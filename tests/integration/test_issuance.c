@@ -18,6 +18,7 @@
 #include "drivers/card_reader.h"
 #include "center/center.h"
 #include "verify/certificate.h"
+#include "kiosk/page.h"
 #include "base/config.h"
 #include "ui/document.h"
 #include "base/errors.h"
@@ -26,6 +27,9 @@
 #include "drivers/card_reader/pcsc.h"
 #include "verify/shc.h"
 #include "base/vault.h"
+#include "tests/lib/files.h"
+#include "tests/lib/keys.h"
+#include "ui/qr_numeric.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
@@ -120,18 +124,22 @@ static struct center_certificate *request(enum center_kind kind)
 static int received_count(void) { return printer_peer_list_dir(printer.received, NULL, NULL, 0); }
 
 /* Verify, render, print. Returns the first failing step's code. */
-static int verify_render_print(const struct center_certificate *cert, const char **reason,
+static int verify_render_print(const struct center_certificate *cert, struct certificate_refusal *why,
                                struct printer_job_result *job, kofu_bld *pdf)
 {
     struct certificate_verified *v = certificate_verified_new();
     assert_non_null(v);
-    int rc = certificate_verify(cert, card, &trust, time(NULL), v, reason);
+    int rc = certificate_verify(cert, card, &trust, time(NULL), v, why);
     if (rc != KOFU_OK)
         return rc;
+    /* The page as the kiosk makes it from the verified data. */
+    struct kiosk_page *page = kiosk_page_new();
+    assert_non_null(page);
+    assert_int_equal(kiosk_page_fill(v, page), KOFU_OK);
     uint8_t *buf = vault_alloc(PDF_MAX);
     assert_non_null(buf);
     bld_init(pdf, buf, PDF_MAX);
-    rc = document_render_pdf(&v->doc, &fonts, pdf);
+    rc = document_render_pdf(&page->doc, &fonts, pdf);
     if (rc != KOFU_OK)
         return rc;
     void *ctx = NULL;
@@ -161,23 +169,15 @@ static int decode_received(int job_id, char *codes, size_t cap)
     return 0;
 }
 
-static void write_file(const char *path, const char *text, size_t len)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-}
-
 /* Checks one decoded SHC QR text with the independent verifier. */
 static void verify_shc_independently(const char *qr_text)
 {
     assert_int_equal(strncmp(qr_text, "shc:/", 5), 0);
     static char jws[4096];
-    assert_true(shc_qr_numeric_decode(qr_text + 5, jws, sizeof jws));
+    assert_true(qr_numeric_to_jws(qr_text + 5, jws, sizeof jws));
     char path[400];
     snprintf(path, sizeof path, "%s/printed.jws", h.dir);
-    write_file(path, jws, strlen(jws));
+    assert_true(kt_write_file(path, jws, strlen(jws)));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", path, jwks_path, "--iss", ISSUER, NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
@@ -193,21 +193,20 @@ static void test_domestic_printed_and_read_back(void **state)
 {
     (void)state;
     struct center_certificate *cert = request(CENTER_DOMESTIC);
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), KOFU_OK);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), KOFU_OK);
     assert_int_equal(job.state, PRINTER_JOB_COMPLETED);
     /* The printer got exactly the bytes rendered. */
     char path[600];
     snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, job.job_id);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    static uint8_t got[PDF_MAX];
-    size_t n = fread(got, 1, sizeof got, f);
-    fclose(f);
+    size_t n = 0;
+    char *got = kt_read_file(path, &n);
+    assert_non_null(got);
     assert_int_equal(n, pdf.len);
     assert_memory_equal(got, pdf.p, n);
+    free(got);
     static char codes[16384];
     assert_int_equal(decode_received(job.job_id, codes, sizeof codes), 0);
     char *nl = strchr(codes, '\n');
@@ -224,10 +223,10 @@ static void test_overseas_two_codes_both_verified(void **state)
 {
     (void)state;
     struct center_certificate *cert = request(CENTER_OVERSEAS);
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), KOFU_OK);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), KOFU_OK);
     static char codes[32768];
     assert_int_equal(decode_received(job.job_id, codes, sizeof codes), 0);
     /* With -Sbinary zbarimg writes the codes' bytes back to back: the SHC
@@ -247,7 +246,7 @@ static void test_overseas_two_codes_both_verified(void **state)
     verify_shc_independently(shc_text);
     char path[400];
     snprintf(path, sizeof path, "%s/printed-seal.json", h.dir);
-    write_file(path, seal, seal_len);
+    assert_true(kt_write_file(path, seal, seal_len));
     const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", "--vds", path, "--csca",
                           harness_path(0, "pki/csca.pem"), NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
@@ -259,31 +258,34 @@ static void test_overseas_two_codes_both_verified(void **state)
     assert_non_null(card);
 }
 
-/* A refusal: the expected code and reason, and nothing reaches the printer. */
-static void expect_refused(const struct center_certificate *cert, int want, const char *want_reason)
+/* A refusal: the expected code, and nothing reaches the printer; the reason. */
+static struct certificate_refusal expect_refused(const struct center_certificate *cert, int want)
 {
     int before = received_count();
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    assert_int_equal(verify_render_print(cert, &reason, &job, &pdf), want);
-    if (want_reason)
-        assert_string_equal(reason, want_reason);
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), want);
     assert_int_equal(received_count(), before);
+    return why;
 }
 
 static void test_tampered_jws_not_printed(void **state)
 {
     (void)state;
     assert_int_equal(harness_center(&h, "fault bad-signature", NULL, 0), 0);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC, "signature");
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_SIGNATURE);
 }
 
 static void test_other_persons_certificate_not_printed(void **state)
 {
     (void)state;
     assert_int_equal(harness_center(&h, "fault other-person", NULL, 0), 0);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_OTHER_PERSON, NULL);
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_true(why.shc == SHC_REASON_OTHER_NAME || why.shc == SHC_REASON_OTHER_BIRTH_DATE);
 }
 
 static void test_unknown_kid_not_printed(void **state)
@@ -309,44 +311,14 @@ static void test_unknown_kid_not_printed(void **state)
     struct certificate_trust saved = trust;
     char e[256];
     assert_int_equal(certificate_trust_load(&c2, &trust, e, sizeof e), KOFU_OK);
-    expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC, "kid-unknown");
+    struct certificate_refusal why = expect_refused(request(CENTER_DOMESTIC), KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_KID_UNKNOWN);
     certificate_trust_free(&trust);
     trust = saved;
 }
 
 /* Signs a JWS with the test SHC issuer key: header and payload given. */
-static void sign_jws(const char *header, const uint8_t *payload, size_t plen, char *out_jws, size_t cap)
-{
-    char h64[512], p64[2048];
-    assert_true(b64_encode((const uint8_t *)header, strlen(header), h64, sizeof h64, true));
-    assert_true(b64_encode(payload, plen, p64, sizeof p64, true));
-    char input[2600];
-    snprintf(input, sizeof input, "%s.%s", h64, p64);
-    FILE *f = fopen(harness_path(0, "pki/shc-issuer.key.pem"), "r");
-    assert_non_null(f);
-    EVP_PKEY *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    assert_non_null(key);
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    uint8_t der[80];
-    size_t dlen = sizeof der;
-    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key), 1);
-    assert_int_equal(EVP_DigestSign(md, der, &dlen, (const uint8_t *)input, strlen(input)), 1);
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(key);
-    /* DER SEQUENCE { INTEGER r, INTEGER s } to raw r||s */
-    const uint8_t *q = der;
-    ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &q, (long)dlen);
-    assert_non_null(sig);
-    uint8_t raw[64];
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32), 32);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32), 32);
-    ECDSA_SIG_free(sig);
-    char s64[100];
-    assert_true(b64_encode(raw, sizeof raw, s64, sizeof s64, true));
-    snprintf(out_jws, cap, "%s.%s", input, s64);
-}
-
 static void test_deflate_bomb_not_printed(void **state)
 {
     (void)state;
@@ -366,23 +338,21 @@ static void test_deflate_bomb_not_printed(void **state)
     assert_non_null(plain);
     memset(plain, ' ', big);
     static uint8_t packed[8192];
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
-    z.next_in = plain;
-    z.avail_in = (uInt)big;
-    z.next_out = packed;
-    z.avail_out = sizeof packed;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t plen = z.total_out;
-    deflateEnd(&z);
+    size_t plen;
+    assert_true(kt_raw_deflate(plain, big, packed, sizeof packed, &plen));
     free(plain);
-    char jws[4096];
-    sign_jws(header, packed, plen, jws, sizeof jws);
+    EVP_PKEY *key = kt_load_key(harness_path(0, "pki/shc-issuer.key.pem"));
+    assert_non_null(key);
+    char *jws = kt_jws_es256(key, header, packed, plen);
+    EVP_PKEY_free(key);
+    assert_non_null(jws);
     size_t jlen = strlen(jws);
     assert_true(jlen <= CENTER_JWS_MAX);
     memcpy(cert->jws, jws, jlen + 1);
-    expect_refused(cert, KOFU_E_CERT_NOT_AUTHENTIC, "payload-too-large");
+    free(jws);
+    struct certificate_refusal why = expect_refused(cert, KOFU_E_CERT_NOT_AUTHENTIC);
+    assert_int_equal(why.why, CERTIFICATE_REASON_SHC);
+    assert_int_equal(why.shc, SHC_REASON_PAYLOAD_TOO_LARGE);
 }
 
 static void test_printer_out_of_paper_nothing_printed(void **state)
@@ -391,10 +361,10 @@ static void test_printer_out_of_paper_nothing_printed(void **state)
     struct center_certificate *cert = request(CENTER_DOMESTIC);
     assert_int_equal(printer_peer_media(&printer, false), 0);
     int before = received_count();
-    const char *reason = "";
+    struct certificate_refusal why;
     struct printer_job_result job;
     kofu_bld pdf;
-    int rc = verify_render_print(cert, &reason, &job, &pdf);
+    int rc = verify_render_print(cert, &why, &job, &pdf);
     assert_int_equal(printer_peer_media(&printer, true), 0);
     assert_int_equal(rc, KOFU_E_PRINTER_MEDIA_EMPTY);
     assert_int_equal(received_count(), before);

@@ -34,6 +34,8 @@
 #include "base/errors.h"
 #include "tests/harness.h"
 #include "drivers/display/x11.h"
+#include "base/clock.h"
+#include "tests/lib/proc.h"
 
 #define W 1280
 #define H 800
@@ -196,16 +198,13 @@ static void close_both(void)
 static struct input_event next_event(int timeout_ms)
 {
     struct input_event ev = {0};
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    int64_t start = kofu_mono_ms();
     for (;;) {
         int rc = x11_input_ops.read(t.input_ctx, &ev);
         assert_true(rc >= 0);
         if (rc == 1)
             return ev;
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        int64_t spent = kofu_mono_ms() - start;
         if (spent >= timeout_ms)
             return (struct input_event){0};
         struct pollfd p = {.fd = x11_input_ops.fd(t.input_ctx), .events = POLLIN};
@@ -415,18 +414,12 @@ static unsigned long long header_digest(void)
     return d;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* The digest once the window has not changed for 400 ms (within 10 s). */
 static unsigned long long settled_digest(void)
 {
     unsigned long long last = header_digest();
     for (int stable = 0, i = 0; stable < 4 && i < 100; i++) {
-        sleep_ms(100);
+        kt_sleep_ms(100);
         unsigned long long d = header_digest();
         stable = d == last ? stable + 1 : 0;
         last = d;
@@ -465,7 +458,7 @@ static void test_kiosk_in_window(void **state)
     }
     Window win = 0;
     for (int i = 0; i < 100 && !win; i++) {
-        sleep_ms(50);
+        kt_sleep_ms(50);
         win = find_kofu_window();
     }
     assert_true(win != 0);
@@ -489,7 +482,7 @@ static void test_kiosk_in_window(void **state)
     for (int i = 0; i < 100; i++) {
         if (waitpid(pid, &status, WNOHANG) == pid)
             break;
-        sleep_ms(50);
+        kt_sleep_ms(50);
     }
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);

@@ -1,6 +1,8 @@
 /* printer_harness.c — see printer_harness.h. */
 #include "printer_harness.h"
 #include "base/clock.h"
+#include "tests/lib/files.h"
+#include "tests/lib/proc.h"
 
 #include "tests/harness.h"
 
@@ -28,12 +30,6 @@
 #define PRINT_COMMAND "tests/printer/ippcmd.sh"
 
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int port_from_env(const char *name, int fallback)
 {
     const char *v = getenv(name);
@@ -43,33 +39,11 @@ static int port_from_env(const char *name, int fallback)
 
 /* ---- processes ------------------------------------------------------------ */
 
-/* fork + exec in a process group of its own (so that its descendants can be
- * ended with it), tied to our life with PR_SET_PDEATHSIG. stdout goes to
- * out_fd when >= 0, else with stderr to log_path. env: extra "K=V" strings
- * (NULL-terminated, may be NULL). exec wants char *const argv[]; the child
- * copies the const strings into writable storage first. */
+/* Peers run in a process group of their own (so that their descendants end
+ * with them) and append to their logs (a peer may be started again). */
 static pid_t spawn(const char *const argv[], const char *const env[], const char *log_path, int out_fd)
 {
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(127);
-    int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (log >= 0) {
-        dup2(out_fd >= 0 ? out_fd : log, 1);
-        dup2(log, 2);
-    }
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0)
-        dup2(devnull, 0);
-    for (int i = 0; env && env[i]; i++)
-        putenv(strdup(env[i]));
-    harness_exec(argv, true);
-    return -1;
+    return kt_spawn(argv, env, log_path, out_fd, KT_SPAWN_GROUP | KT_SPAWN_APPEND);
 }
 
 /* Reaps what is left of a process group: members that the group leader's
@@ -84,7 +58,7 @@ static void reap_group(pid_t pgid, int timeout_ms)
         if (r == 0) {
             if (kofu_mono_ms() >= end)
                 return;
-            sleep_ms(5);
+            kt_sleep_ms(5);
         }
     }
 }
@@ -102,7 +76,7 @@ static void stop_group(pid_t *pid)
         if (waitpid(pgid, NULL, WNOHANG) == pgid)
             gone = true;
         else
-            sleep_ms(10);
+            kt_sleep_ms(10);
     }
     kill(-pgid, SIGKILL); /* whatever of the group is still there */
     if (!gone)
@@ -118,7 +92,7 @@ static int run_wait(const char *const argv[], const char *const env[], const cha
     if (pid < 0)
         return -1;
     int status = 0;
-    for (long end = kofu_mono_ms() + timeout_ms;; sleep_ms(5)) {
+    for (long end = kofu_mono_ms() + timeout_ms;; kt_sleep_ms(5)) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             break;
@@ -215,7 +189,7 @@ static int job_state(const char *uri, int job_id)
 
 int printer_peer_wait_idle(const char *uri, int timeout_ms)
 {
-    for (long end = kofu_mono_ms() + timeout_ms; kofu_mono_ms() < end; sleep_ms(20))
+    for (long end = kofu_mono_ms() + timeout_ms; kofu_mono_ms() < end; kt_sleep_ms(20))
         if (printer_state(uri) == IPP_PSTATE_IDLE)
             return 0;
     return -1;
@@ -329,11 +303,7 @@ static int mount_private(const char *dir)
 
 static int write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    int ok = fputs(text, f) >= 0;
-    return fclose(f) == 0 && ok ? 0 : -1;
+    return kt_write_file(path, text, strlen(text)) ? 0 : -1;
 }
 
 /* Appends the file at src to out; 0 on success. */
@@ -407,9 +377,9 @@ int printer_peer_start_ippeve(struct printer_peer *p)
                 break;
             if (printer_state(p->uri) > 0)
                 return 0;
-            sleep_ms(10);
+            kt_sleep_ms(10);
         }
-        sleep_ms(20);
+        kt_sleep_ms(20);
     }
     fprintf(stderr, "printer harness: ippeveprinter did not come up; see %s\n", log);
     stop_group(&p->ippeve);
@@ -507,7 +477,7 @@ int printer_peer_start(struct printer_peer *p)
             fprintf(stderr, "printer harness: dbus-daemon did not come up; see %s\n", log);
             return -1;
         }
-        sleep_ms(5);
+        kt_sleep_ms(5);
     }
     snprintf(log, sizeof log, "%s/avahi.log", p->dir);
     const char *avahi[] = {"avahi-daemon", "--no-drop-root", "--no-rlimits", NULL};
@@ -554,7 +524,7 @@ int printer_peer_state(struct printer_peer *p, const char *change)
     httpClose(http);
     if (job_id <= 0)
         return -1;
-    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; sleep_ms(10))
+    for (long end = kofu_mono_ms() + 5000; kofu_mono_ms() < end; kt_sleep_ms(10))
         if (job_state(p->uri, job_id) >= IPP_JSTATE_CANCELED)
             return printer_peer_wait_idle(p->uri, 2000);
     return -1;
@@ -621,7 +591,7 @@ int printer_peer_start_cupsd(struct printer_peer *p, const char *queue)
     if (p->cupsd < 0)
         return -1;
     bool up = false;
-    for (long end = kofu_mono_ms() + 5000; !up && kofu_mono_ms() < end; sleep_ms(10)) {
+    for (long end = kofu_mono_ms() + 5000; !up && kofu_mono_ms() < end; kt_sleep_ms(10)) {
         if (exited(&p->cupsd))
             break;
         http_t *http = httpConnect2(p->cups_socket, 0, NULL, AF_LOCAL, HTTP_ENCRYPTION_NEVER, 1, 500, NULL);

@@ -19,6 +19,7 @@
  */
 #include "tests/harness.h"
 #include "tests/printer/printer_harness.h"
+#include "tests/lib/files.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -29,34 +30,6 @@
 #include <unistd.h>
 
 static char out[1 << 16], err[1 << 16];
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *o = in ? fopen(to, "wb") : NULL;
-    int rc = in && o ? 0 : -1;
-    char buf[8192];
-    size_t n;
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, o) != n)
-            rc = -1;
-    if (in)
-        fclose(in);
-    if (o && fclose(o) != 0)
-        rc = -1;
-    return rc;
-}
-
-static int count_lines(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    int n = 0, c;
-    while ((c = fgetc(f)) != EOF)
-        n += c == '\n';
-    fclose(f);
-    return n;
-}
 
 static void remove_old_screens(const char *dir)
 {
@@ -123,7 +96,7 @@ int main(void)
     while (first && !strstr(first, ".pdf"))
         first = strtok(NULL, " ");
     snprintf(pdf, sizeof pdf, "%s/%s", printer.received, first ? first : "");
-    if (!first || copy_file(pdf, "out/certificate.pdf") != 0) {
+    if (!first || !kt_copy_file(pdf, "out/certificate.pdf")) {
         fprintf(stderr, "demo: cannot copy the printed PDF\n");
         goto done;
     }
@@ -159,7 +132,7 @@ int main(void)
             printer.kiosk_uri, pdf_bytes,
             qr_ok ? "decoded from the printed page with zbarimg: a shc:/ SMART Health Card"
                   : "NOT decoded from the printed page",
-            screens, count_lines(audio_log), summary_line);
+            screens, kt_count_lines(audio_log), summary_line);
     fclose(s);
     printf("== done: out/certificate.pdf, out/screens/ (%d screens), out/summary.txt\n", screens);
     rc = qr_ok && screens > 0 ? 0 : 1;

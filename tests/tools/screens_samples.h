@@ -14,7 +14,7 @@
 #include "ui/document.h"
 #include "base/errors.h"
 #include "ui/screens.h"
-#include "ui_testutil.h"
+#include "tests/lib/docs.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -285,7 +285,7 @@ static inline cairo_surface_t *screens_sample_preview(int width, int height)
     struct document_fonts fonts;
     if (document_fonts_init(&fonts) != KOFU_OK)
         return NULL;
-    char *jws = uit_synthetic_jws(900);
+    char *jws = kt_synthetic_jws(900);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
     cairo_t *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);

@@ -20,6 +20,7 @@
 #include "drivers/audio/alsa.h"
 #include "base/errors.h"
 #include "drivers/wav.h"
+#include "tests/lib/files.h"
 
 /* ---- building WAV files ---- */
 
@@ -274,10 +275,7 @@ static void write_file(const char *lang, const char *name, const void *p, size_t
     snprintf(path, sizeof path, "%s/%s", dir, lang);
     mkdir(path, 0700);
     snprintf(path, sizeof path, "%s/%s/%s.wav", dir, lang, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(p, 1, n, f), n);
-    fclose(f);
+    assert_true(kt_write_file(path, p, n));
 }
 
 static int setup_dir(void **state)

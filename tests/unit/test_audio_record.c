@@ -19,6 +19,7 @@
 
 #include "drivers/audio/record.h"
 #include "base/errors.h"
+#include "tests/lib/files.h"
 
 static const struct audio_ops *ops = &record_audio_ops;
 
@@ -64,10 +65,7 @@ static void write_file(const char *dir, const char *rel, const void *data, size_
 {
     char path[256];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
+    assert_true(kt_write_file(path, data, len));
 }
 
 static int setup(void **state)
@@ -152,16 +150,13 @@ static void test_memory_keeps_the_latest(void **state)
     ops->close(c);
 }
 
+/* The log's text, valid until the next call. */
 static char *read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    static char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    static char *last;
+    free(last);
+    last = kt_read_file(path, NULL);
+    return last;
 }
 
 static void test_file(void **state)

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 #include <openssl/core_names.h>
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "tests/centersim/api.h"
@@ -25,7 +26,8 @@
 #include "base/wipeheap.h"
 #include "base/kcrypto.h"
 #include "kenhojo_testfiles.h"
-#include "test_centersim_keys.h"
+#include "tests/lib/keys.h"
+#include "tests/lib/tmp.h"
 #include "base/vault.h"
 
 #define FIXTURE "tests/centersim/fixtures/center.json"
@@ -121,9 +123,9 @@ static int group_setup(void **state)
     (void)state;
     char err[256], a[256], b[256];
     wipeheap_install_json();
-    if (vault_init(API_VAULT_SIZE) != KOFU_OK || !ctk_tempdir(dir, sizeof dir) ||
-        !(shc_key = ctk_ec_key(dir, "shc.key.pem")) || !(vds_key = ctk_ec_key(dir, "vds.key.pem")) ||
-        !ctk_self_signed(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
+    if (vault_init(API_VAULT_SIZE) != KOFU_OK || !kt_tempdir(dir, sizeof dir, "centersim-test") ||
+        !(shc_key = kt_ec_key_pem(dir, "shc.key.pem")) || !(vds_key = kt_ec_key_pem(dir, "vds.key.pem")) ||
+        !kt_self_signed_pem(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
         !(issuer_key = EVP_RSA_gen(2048)) || !write_ca_pub())
         return -1;
     snprintf(a, sizeof a, "%s/shc.key.pem", dir);
@@ -144,10 +146,9 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"shc.key.pem", "vds.key.pem", "vds.pem", NULL};
     remove(ca_pem);
     remove(card_ca_dir);
-    ctk_rmdir(dir, names);
+    kt_rmdir_flat(dir);
     store_close(db);
     shc_issuer_free(issuer);
     vds_signer_free(signer);

@@ -22,7 +22,8 @@
 #include "base/wipeheap.h"
 #include "tests/centersim/shc.h"
 #include "tests/centersim/store.h"
-#include "test_centersim_keys.h"
+#include "tests/lib/keys.h"
+#include "tests/lib/tmp.h"
 #include "tests/centersim/vds.h"
 
 #define ISS "https://center.kofu.test/issuer"
@@ -54,8 +55,8 @@ static int group_setup(void **state)
     (void)state;
     char err[256];
     wipeheap_install_json();
-    if (!ctk_tempdir(dir, sizeof dir) || !(shc_key = ctk_ec_key(dir, "shc.key.pem")) ||
-        !(vds_key = ctk_ec_key(dir, "vds.key.pem")) || !ctk_self_signed(dir, "vds.pem", vds_key))
+    if (!kt_tempdir(dir, sizeof dir, "centersim-test") || !(shc_key = kt_ec_key_pem(dir, "shc.key.pem")) ||
+        !(vds_key = kt_ec_key_pem(dir, "vds.key.pem")) || !kt_self_signed_pem(dir, "vds.pem", vds_key))
         return -1;
     char kp[256], cp[256];
     snprintf(kp, sizeof kp, "%s/shc.key.pem", dir);
@@ -80,12 +81,11 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"shc.key.pem", "vds.key.pem", "vds.pem", NULL};
     shc_issuer_free(issuer);
     vds_signer_free(signer);
     EVP_PKEY_free(shc_key);
     EVP_PKEY_free(vds_key);
-    ctk_rmdir(dir, names);
+    kt_rmdir_flat(dir);
     return 0;
 }
 

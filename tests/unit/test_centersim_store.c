@@ -22,7 +22,8 @@
 #include "tests/centersim/idem.h"
 #include "base/wipeheap.h"
 #include "tests/centersim/store.h"
-#include "test_centersim_keys.h"
+#include "tests/lib/keys.h"
+#include "tests/lib/tmp.h"
 
 #define FIXTURE "tests/centersim/fixtures/center.json"
 
@@ -32,14 +33,13 @@ static int group_setup(void **state)
 {
     (void)state;
     wipeheap_install_json();
-    return ctk_tempdir(dir, sizeof dir) ? 0 : -1;
+    return kt_tempdir(dir, sizeof dir, "centersim-test") ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    static const char *const names[] = {"bad.json", "c.db", "c.db-wal", "c.db-shm", NULL};
-    ctk_rmdir(dir, names);
+    kt_rmdir_flat(dir);
     return 0;
 }
 

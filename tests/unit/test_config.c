@@ -12,29 +12,10 @@
 
 #include "base/config.h"
 #include "base/errors.h"
-
-static char tmp_path[64];
+#include "tests/lib/tmp.h"
 
 /* Writes text into a fresh temp file; the teardown removes it. */
-static const char *write_conf(const char *text)
-{
-    snprintf(tmp_path, sizeof tmp_path, "/tmp/kofu-test-config-XXXXXX");
-    int fd = mkstemp(tmp_path);
-    assert_true(fd >= 0);
-    size_t n = strlen(text);
-    assert_int_equal(write(fd, text, n), (ssize_t)n);
-    assert_int_equal(close(fd), 0);
-    return tmp_path;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (tmp_path[0])
-        unlink(tmp_path);
-    tmp_path[0] = '\0';
-    return 0;
-}
+static const char *write_conf(const char *text) { return kt_temp_text("config", text); }
 
 static void test_defaults(void **state)
 {
@@ -158,8 +139,7 @@ static void expect_error(const char *text, int line, const char *why)
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
     snprintf(want, sizeof want, "%s:%d: %s", p, line, why);
     assert_string_equal(err, want);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
+    kt_temp_files_remove();
 }
 
 static void test_unknown_key(void **state)
@@ -228,8 +208,7 @@ static void test_bools(void **state)
         c.card_presence_required = !good[i].want;
         assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
         assert_int_equal(c.card_presence_required, good[i].want);
-        unlink(tmp_path);
-        tmp_path[0] = '\0';
+        kt_temp_files_remove();
     }
     static const char *bad[] = {"card_presence_required = YES\n", "card_presence_required = on\n",
                                 "card_presence_required = 2\n", "card_presence_required =\n",
@@ -260,8 +239,7 @@ static void test_value_too_long(void **state)
     config_defaults(&c);
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
     assert_int_equal(strlen(c.reader), KOFU_CONFIG_VALUE_MAX - 1);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
+    kt_temp_files_remove();
 
     memset(v, 'r', sizeof v);
     v[KOFU_CONFIG_VALUE_MAX] = '\0';
@@ -290,8 +268,7 @@ static void test_missing_file(void **state)
     assert_int_equal(config_load(&c, p, false, err, sizeof err), KOFU_OK);
     assert_int_equal(c.pin_max_tries, 3); /* defaults kept */
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
-    assert_non_null(strstr(err, p));
-    assert_non_null(strstr(err, "No such file"));
+    assert_string_equal(err, "/tmp/kofu-test-config-does-not-exist/kofu.conf: No such file or directory");
 }
 
 static void test_unreadable_path_is_error_even_if_optional(void **state)
@@ -305,12 +282,17 @@ static void test_unreadable_path_is_error_even_if_optional(void **state)
     assert_int_equal(config_load(&c, "/tmp", false, err, sizeof err), KOFU_E_CONFIG);
     assert_string_equal(err, "/tmp: Is a directory");
     assert_int_equal(c.pin_max_tries, 3);
+    err[0] = '\0';
     assert_int_equal(config_load(&c, "/tmp", true, err, sizeof err), KOFU_E_CONFIG);
+    assert_string_equal(err, "/tmp: Is a directory");
     /* ENOTDIR is not ENOENT: an error even when the file is optional. */
     const char *p = write_conf("x");
     char sub[128];
     snprintf(sub, sizeof sub, "%s/kofu.conf", p);
     assert_int_equal(config_load(&c, sub, false, err, sizeof err), KOFU_E_CONFIG);
+    char want[160];
+    snprintf(want, sizeof want, "%s: Not a directory", sub);
+    assert_string_equal(err, want);
 }
 
 /* Editors on other systems save with a UTF-8 byte order mark: it is not
@@ -325,12 +307,11 @@ static void test_utf8_bom(void **state)
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
     assert_int_equal(c.pin_max_tries, 5);
     assert_int_equal(c.card_wait_seconds, 9);
-    unlink(tmp_path);
+    kt_temp_files_remove();
     config_defaults(&c);
     p = write_conf("\xEF\xBB\xBF# only a comment\n");
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
+    kt_temp_files_remove();
     expect_error("pin_max_tries = 5\n\xEF\xBB\xBF" "card_wait_seconds = 9\n", 2, "unknown key");
     expect_error("\xEF\xBBpin_max_tries = 5\n", 1, "unknown key");
 }
@@ -356,7 +337,7 @@ static void test_load_for_command(void **state)
     assert_int_equal(config_load_for_command(&c, NULL), KOFU_E_CONFIG);
     assert_int_equal(unsetenv("KOFU_CONFIG"), 0);
     /* An error in the file is an error. */
-    unlink(tmp_path);
+    kt_temp_files_remove();
     p = write_conf("nope = 1\n");
     assert_int_equal(config_load_for_command(&c, p), KOFU_E_CONFIG);
     /* Nothing given and no /etc/kofu/kofu.conf: the defaults. */
@@ -384,10 +365,12 @@ static void test_printer_keys(void **state)
     assert_string_equal(c.printer_uri, "ipps://printer.example:631/ipp/print");
     assert_string_equal(c.printer_ca_file, "/opt/kofu/printer-ca.pem");
     assert_true(c.printer_private_link);
-    teardown(NULL);
+    kt_temp_files_remove();
     p = write_conf("printer_private_link = maybe\n");
     assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_E_CONFIG);
-    assert_non_null(strstr(err, ":1: bad value"));
+    char want[128];
+    snprintf(want, sizeof want, "%s:1: bad value", p);
+    assert_string_equal(err, want);
 }
 
 static void test_error_buffer_small(void **state)
@@ -402,7 +385,195 @@ static void test_error_buffer_small(void **state)
     assert_int_equal(err[7], '\0'); /* truncated, terminated, not overflowed */
 }
 
-#define T(f) cmocka_unit_test_teardown(f, teardown)
+/* The limits of the keys the tests above leave out, pinned: moving the
+ * keys into the table must not have moved a limit. */
+static void test_kiosk_key_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key;
+        int lo, hi;
+    } limits[] = {
+        {"print_timeout_ms", 1000, 600000},      {"screen_width", 800, 7680},
+        {"screen_height", 480, 4320},            {"inactivity_warn_ms", 200, 600000},
+        {"inactivity_cancel_ms", 200, 600000},   {"wait_warn_ms", 200, 600000},
+        {"wait_timeout_ms", 200, 3600000},       {"reminder_ms", 200, 600000},
+        {"left_behind_ms", 200, 3600000},        {"notice_ms", 200, 600000},
+        {"config_refresh_seconds", 10, 86400},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "%s = %d\n", limits[i].key, limits[i].lo - 1);
+        expect_error(text, 1, "bad value");
+        snprintf(text, sizeof text, "%s = %d\n", limits[i].key, limits[i].hi + 1);
+        expect_error(text, 1, "bad value");
+        snprintf(text, sizeof text, "%s = %d\n%s = %d\n", limits[i].key, limits[i].lo, limits[i].key, limits[i].hi);
+        const char *p = write_conf(text);
+        struct kofu_config c;
+        char err[256] = "";
+        config_defaults(&c);
+        if (config_load(&c, p, true, err, sizeof err) != KOFU_OK)
+            fail_msg("%s: its limits refused: %s", limits[i].key, err);
+        kt_temp_files_remove();
+    }
+    expect_error("default_language = de\n", 1, "bad value");
+    expect_error("default_language = j\n", 1, "bad value");
+    expect_error("default_language = jap\n", 1, "bad value");
+    expect_error("default_language =\n", 1, "bad value");
+    const char *p = write_conf("default_language = en\n");
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.default_language, "en");
+}
+
+/* ---- the README's tables of keys against config_keys / config_builtin ---- */
+
+static const struct config_key *find_key(const char *name, size_t len)
+{
+    size_t n;
+    const struct config_key *k = config_keys(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strlen(k[i].name) == len && !strncmp(k[i].name, name, len))
+            return &k[i];
+    return NULL;
+}
+
+/* Does a README default cell (one comma-separated part of it) say key's built-in value? */
+static bool default_matches(const struct config_key *k, const char *part, size_t len)
+{
+    const char *field = (const char *)&config_builtin + k->offset;
+    char want[KOFU_CONFIG_VALUE_MAX + 8];
+    switch (k->type) {
+    case CONFIG_INT:
+        snprintf(want, sizeof want, "%d", *(const int *)field);
+        break;
+    case CONFIG_BOOL:
+        snprintf(want, sizeof want, "%s", *(const bool *)field ? "yes" : "no");
+        break;
+    case CONFIG_TEXT:
+        /* An empty default is told in words ("(none)", "the board's first"), never as a value. */
+        if (!*field)
+            return !memchr(part, '`', len);
+        snprintf(want, sizeof want, "`%s`", field);
+        return len >= strlen(want) && !strncmp(part, want, strlen(want));
+    }
+    return len == strlen(want) && !strncmp(part, want, len);
+}
+
+/* Checks the rows `| `key`[, `key`] | default[, default] | meaning |` of
+ * the README's "Configuration" and "Kiosk configuration" sections. Returns
+ * the number of mismatches; the first is described in why. */
+static int readme_mismatches(const char *readme, char *why, size_t cap)
+{
+    size_t n;
+    const struct config_key *keys = config_keys(&n);
+    bool seen[64] = {false};
+    assert_true(n <= sizeof seen / sizeof seen[0]);
+    int bad = 0;
+#define MISMATCH(...) (bad++ == 0 ? (void)snprintf(why, cap, __VA_ARGS__) : (void)0)
+    bool in_section = false;
+    for (const char *line = readme; *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        if (!strncmp(line, "### ", 4))
+            in_section = (len == 17 && !strncmp(line, "### Configuration", 17)) ||
+                         (len == 23 && !strncmp(line, "### Kiosk configuration", 23));
+        else if (in_section && !strncmp(line, "| `", 3)) {
+            const char *c1 = line + 2, *c2 = strstr(c1, " | ");
+            const char *c3 = c2 ? strstr(c2 + 3, " | ") : NULL;
+            if (!c3 || c3 > line + len) {
+                MISMATCH("row without three cells: %.*s", (int)len, line);
+            } else {
+                /* The names of the first cell and the parts of the second. */
+                const char *names[4], *parts[4];
+                size_t name_len[4], part_len[4], nn = 0, np = 0;
+                for (const char *q = c1; q < c2 && nn < 4;) {
+                    const char *open = memchr(q, '`', (size_t)(c2 - q));
+                    const char *close = open ? memchr(open + 1, '`', (size_t)(c2 - open - 1)) : NULL;
+                    if (!close)
+                        break;
+                    names[nn] = open + 1, name_len[nn++] = (size_t)(close - open - 1);
+                    q = close + 1;
+                }
+                for (const char *q = c2 + 3; q < c3 && np < 4;) {
+                    const char *comma = strstr(q, ", ");
+                    const char *end = comma && comma < c3 ? comma : c3;
+                    parts[np] = q, part_len[np++] = (size_t)(end - q);
+                    q = end + (end == c3 ? 0 : 2);
+                    if (end == c3)
+                        break;
+                }
+                for (size_t i = 0; i < nn; i++) {
+                    const struct config_key *k = find_key(names[i], name_len[i]);
+                    size_t pi = np == nn ? i : 0;
+                    if (!k)
+                        MISMATCH("README documents `%.*s`, which is no key", (int)name_len[i], names[i]);
+                    else if (!default_matches(k, parts[pi], part_len[pi]))
+                        MISMATCH("README gives `%s` the default \"%.*s\"", k->name, (int)part_len[pi], parts[pi]);
+                    if (k)
+                        seen[k - keys] = true;
+                }
+            }
+        }
+        line += len + (eol != NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i])
+            MISMATCH("`%s` is missing from the README", keys[i].name);
+#undef MISMATCH
+    return bad;
+}
+
+static char *read_readme(void)
+{
+    FILE *f = fopen("README.md", "r");
+    assert_non_null(f);
+    static char buf[512 * 1024];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    assert_true(n < sizeof buf - 1);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Replaces the first `from` in text by `to` (in place, text has room). */
+static void replace_once(char *text, const char *from, const char *to)
+{
+    char *at = strstr(text, from);
+    assert_non_null(at);
+    size_t fl = strlen(from), tl = strlen(to);
+    memmove(at + tl, at + fl, strlen(at + fl) + 1);
+    memcpy(at, to, tl);
+}
+
+static void test_readme_documents_every_key(void **state)
+{
+    (void)state;
+    char *readme = read_readme();
+    char why[256] = "";
+    int bad = readme_mismatches(readme, why, sizeof why);
+    if (bad)
+        fail_msg("%d mismatch(es) between README.md and config.c; first: %s", bad, why);
+
+    /* The check catches a key the README forgets, a default it misstates, and a key it invents. */
+    static char copy[512 * 1024];
+    snprintf(copy, sizeof copy, "%s", readme);
+    replace_once(copy, "| `notice_ms` |", "| `notice` |");
+    assert_int_equal(readme_mismatches(copy, why, sizeof why), 2);
+    assert_non_null(strstr(why, "`notice`, which is no key"));
+    snprintf(copy, sizeof copy, "%s", readme);
+    replace_once(copy, "| `center_connect_timeout_ms` | 3000 |", "| `center_connect_timeout_ms` | 5000 |");
+    assert_int_equal(readme_mismatches(copy, why, sizeof why), 1);
+    assert_non_null(strstr(why, "center_connect_timeout_ms"));
+    snprintf(copy, sizeof copy, "%s", readme);
+    replace_once(copy, "| 1280, 800 |", "| 1280, 768 |");
+    assert_int_equal(readme_mismatches(copy, why, sizeof why), 1);
+    assert_non_null(strstr(why, "screen_height"));
+}
+
+#define T(f) cmocka_unit_test_teardown(f, kt_temp_teardown)
 
 int main(void)
 {
@@ -427,6 +598,8 @@ int main(void)
         T(test_load_for_command),
         T(test_printer_keys),
         T(test_error_buffer_small),
+        T(test_kiosk_key_limits),
+        T(test_readme_documents_every_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,7 +20,11 @@
 #include "ui/document.h"
 #include "base/errors.h"
 #include "ui/qr.h"
-#include "tests/tools/ui_testutil.h"
+#include "base/clock.h"
+#include "tests/lib/docs.h"
+#include "tests/lib/files.h"
+#include "tests/lib/proc.h"
+#include "tests/lib/tmp.h"
 #include "base/vault.h"
 
 #define OUT_CAP (4u << 20)
@@ -31,17 +35,17 @@ static uint8_t *outbuf; /* heap: the vault is too small for 300 dpi rasters */
 
 /* ---- synthetic certificates ---- */
 
-/* The shared synthetic inputs (tools/ui_testutil.h), never NULL here. */
+/* The shared synthetic inputs (tests/lib/docs.h), never NULL here. */
 static char *make_jws(size_t len)
 {
-    char *s = uit_synthetic_jws(len);
+    char *s = kt_synthetic_jws(len);
     assert_non_null(s);
     return s;
 }
 
 static char *make_seal(size_t n)
 {
-    char *s = uit_synthetic_seal((int)n);
+    char *s = kt_synthetic_seal((int)n);
     assert_non_null(s);
     return s;
 }
@@ -107,12 +111,8 @@ static void fixture_free(struct fixture *f)
 
 static char *shc_text(const char *jws)
 {
-    size_t n = strlen(jws);
-    char *t = malloc(5 + 2 * n + 1);
+    char *t = kt_shc_qr_text(jws);
     assert_non_null(t);
-    memcpy(t, "shc:/", 5);
-    for (size_t i = 0; i < n; i++)
-        snprintf(t + 5 + 2 * i, 3, "%02u", (unsigned)((unsigned char)jws[i] - 45u) % 100u);
     return t;
 }
 
@@ -121,7 +121,7 @@ static char *shc_text(const char *jws)
 static void save(const char *name, const kofu_bld *b, char *path, size_t n)
 {
     snprintf(path, n, "%s/%s", dir, name);
-    assert_true(uit_write(path, b->p, b->len));
+    assert_true(kt_write_file(path, b->p, b->len));
 }
 
 /* Runs "tool file after" (stderr dropped); it must succeed. Its output. */
@@ -130,7 +130,7 @@ static char *run(const char *tool, const char *file, const char *after)
     char cmd[512], *out;
     size_t len;
     snprintf(cmd, sizeof cmd, "%s %s %s 2>/dev/null", tool, file, after);
-    assert_int_equal(uit_run(cmd, &out, &len), 0);
+    assert_int_equal(kt_run(cmd, &out, &len), 0);
     return out;
 }
 
@@ -219,7 +219,7 @@ static char *zbar(const char *png, size_t *len)
 {
     char cmd[256], *out;
     snprintf(cmd, sizeof cmd, "zbarimg -q -Sbinary --raw %s 2>/dev/null", png);
-    assert_int_equal(uit_run(cmd, &out, len), 0);
+    assert_int_equal(kt_run(cmd, &out, len), 0);
     return out;
 }
 
@@ -245,7 +245,7 @@ static void assert_pdf_codes(const char *pdf, const char *a, const char *b)
     char cmd[512], *out;
     size_t len;
     snprintf(cmd, sizeof cmd, "pdftoppm -r 200 -png -singlefile %s %s", pdf, base);
-    assert_int_equal(uit_run(cmd, &out, &len), 0);
+    assert_int_equal(kt_run(cmd, &out, &len), 0);
     free(out);
     assert_codes(png, a, b);
 }
@@ -597,7 +597,7 @@ static void test_png_matches_pdf(void **state)
     snprintf(base, sizeof base, "%s/same-poppler", dir);
     snprintf(ref, sizeof ref, "%s.png", base);
     snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -png -singlefile -gray %s %s", pdf, base);
-    assert_int_equal(uit_run(cmd, &out, &len), 0);
+    assert_int_equal(kt_run(cmd, &out, &len), 0);
     free(out);
 
     cairo_surface_t *a = cairo_image_surface_create_from_png(png);
@@ -810,16 +810,16 @@ static void test_measure_and_review(void **state)
     document_png_pixels_size(dpi, &pw, &ph);
     size_t pdf_size = 0, png_size = 0, ospdf_size = 0;
     for (int i = 0; i < RUNS; i++) {
-        double t0 = uit_now_ms();
+        double t0 = kofu_mono_ms_f();
         assert_int_equal(render_pdf(&dom.d, &b), KOFU_OK);
-        double t1 = uit_now_ms();
+        double t1 = kofu_mono_ms_f();
         pdf_size = b.len;
         bld_init(&b, outbuf, OUT_CAP);
         assert_int_equal(document_render_png(&dom.d, &fonts, dpi, px, need, &b), KOFU_OK);
-        double t2 = uit_now_ms();
+        double t2 = kofu_mono_ms_f();
         png_size = b.len;
         assert_int_equal(render_pdf(&os.d, &b), KOFU_OK);
-        double t3 = uit_now_ms();
+        double t3 = kofu_mono_ms_f();
         ospdf_size = b.len;
         /* The draw alone onto a 1280-pixel-wide raster (what a screen
          * preview costs without PNG encoding). */
@@ -827,10 +827,10 @@ static void test_measure_and_review(void **state)
             px, CAIRO_FORMAT_RGB24, pw, ph, cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, pw));
         cairo_t *cr = cairo_create(img);
         cairo_scale(cr, dpi / 72.0, dpi / 72.0);
-        double t4 = uit_now_ms();
+        double t4 = kofu_mono_ms_f();
         assert_int_equal(document_draw(cr, &dom.d, &fonts), KOFU_OK);
         cairo_surface_flush(img);
-        double t5 = uit_now_ms();
+        double t5 = kofu_mono_ms_f();
         cairo_destroy(cr);
         cairo_surface_destroy(img);
         pdf_ms[i] = t1 - t0;
@@ -873,10 +873,10 @@ static void test_measure_and_review(void **state)
             bld_init(&b, outbuf, OUT_CAP);
             assert_int_equal(document_render_png(sheets[i].d, &fonts, dpi, px, need, &b), KOFU_OK);
             snprintf(path, sizeof path, "%s/%s.png", review, sheets[i].name);
-            assert_true(uit_write(path, b.p, b.len));
+            assert_true(kt_write_file(path, b.p, b.len));
             assert_int_equal(render_pdf(sheets[i].d, &b), KOFU_OK);
             snprintf(path, sizeof path, "%s/%s.pdf", review, sheets[i].name);
-            assert_true(uit_write(path, b.p, b.len));
+            assert_true(kt_write_file(path, b.p, b.len));
         }
         print_message("review images in %s\n", review);
         fixture_free(&os10);
@@ -902,7 +902,7 @@ static int group_setup(void **state)
     (void)state;
     static const char *const tools[] = {"zbarimg", "pdfinfo", "pdffonts", "pdftotext", "pdftoppm"};
     for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
-        if (!uit_have(tools[i])) {
+        if (!kt_have(tools[i])) {
             fprintf(stderr, "test_document: %s (zbar-tools, poppler-utils) is needed\n", tools[i]);
             return -1;
         }
@@ -910,7 +910,7 @@ static int group_setup(void **state)
     if (vault_init(6u << 20) != KOFU_OK)
         return -1;
     outbuf = malloc(OUT_CAP);
-    if (!outbuf || !uit_tempdir(dir, sizeof dir))
+    if (!outbuf || !kt_tempdir(dir, sizeof dir, "ui-test"))
         return -1;
     return document_fonts_init(&fonts) == KOFU_OK ? 0 : -1;
 }
@@ -920,7 +920,7 @@ static int group_teardown(void **state)
     (void)state;
     document_fonts_free(&fonts);
     free(outbuf);
-    uit_rmdir(dir);
+    kt_rmdir_flat(dir);
     vault_destroy();
     return 0;
 }

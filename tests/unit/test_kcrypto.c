@@ -17,11 +17,11 @@
 #include <openssl/rsa.h>
 
 #include "base/kcrypto.h"
+#include "tests/lib/tmp.h"
 
 static EVP_PKEY *rsa2048, *rsa1024;
 static uint8_t n2048[256], n1024[128];
 static const uint8_t E65537[3] = {0x01, 0x00, 0x01};
-static char tmp_path[64];
 
 static void modulus(EVP_PKEY *k, uint8_t *out, int len)
 {
@@ -48,15 +48,6 @@ static int group_teardown(void **state)
     (void)state;
     EVP_PKEY_free(rsa2048);
     EVP_PKEY_free(rsa1024);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (tmp_path[0])
-        unlink(tmp_path);
-    tmp_path[0] = '\0';
     return 0;
 }
 
@@ -188,14 +179,15 @@ static void test_verify(void **state)
 
 static const char *write_tmp(void (*writer)(FILE *, void *), void *arg)
 {
-    snprintf(tmp_path, sizeof tmp_path, "/tmp/kofu-test-kcrypto-XXXXXX");
-    int fd = mkstemp(tmp_path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
     writer(f, arg);
     assert_int_equal(fclose(f), 0);
-    return tmp_path;
+    const char *path = kt_temp_file("kcrypto", text, len);
+    free(text);
+    return path;
 }
 
 static void write_pub(FILE *f, void *k) { assert_int_equal(PEM_write_PUBKEY(f, k), 1); }
@@ -221,14 +213,14 @@ static void test_load_pem_refused(void **state)
     /* RSA-1024: too small. */
     const char *p = write_tmp(write_pub, rsa1024);
     assert_null(kcrypto_rsa_load_pem(p));
-    teardown(NULL);
+    kt_temp_files_remove();
     /* Not RSA. */
     EVP_PKEY *ec = EVP_EC_gen("P-256");
     assert_non_null(ec);
     p = write_tmp(write_pub, ec);
     assert_null(kcrypto_rsa_load_pem(p));
     EVP_PKEY_free(ec);
-    teardown(NULL);
+    kt_temp_files_remove();
     /* Garbage. */
     static char garbage[] = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
     p = write_tmp(write_text, garbage);
@@ -245,7 +237,7 @@ static void test_random(void **state)
     assert_memory_not_equal(a, b, 32);
 }
 
-#define T(f) cmocka_unit_test_teardown(f, teardown)
+#define T(f) cmocka_unit_test_teardown(f, kt_temp_teardown)
 
 int main(void)
 {

@@ -602,9 +602,18 @@ static void test_unexpected_verify_answer_requires_new_status(void **state)
     FC.verify_sw = 0;
     FC.tries = 1;
     unsigned before = READER.apdu_count;
-    int rc = kenhojo_verify_pin(&s, "0000", false, &tries);
-    assert_true(rc == KOFU_E_ARG || rc == KOFU_E_PIN_NOT_CONFIRMED);
+    /* The status is stale (kenhojo.h: KOFU_E_ARG when the counter was not
+     * read first), whatever the resident confirmed. */
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", false, &tries), KOFU_E_ARG);
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", true, &tries), KOFU_E_ARG);
     assert_int_equal(READER.apdu_count, before); /* the last try was not spent unconfirmed */
+    assert_int_equal(FC.tries, 1);
+    /* Read again, the counter says last try: now it needs the confirmation. */
+    assert_int_equal(kenhojo_pin_status(&s, &tries), KOFU_OK);
+    assert_int_equal(tries, 1);
+    before = READER.apdu_count;
+    assert_int_equal(kenhojo_verify_pin(&s, "0000", false, &tries), KOFU_E_PIN_NOT_CONFIRMED);
+    assert_int_equal(READER.apdu_count, before);
     assert_int_equal(FC.tries, 1);
 }
 
@@ -956,6 +965,63 @@ static void test_card_data_new_in_vault(void **state)
     assert_null(kenhojo_card_data_new());
 }
 
+/* ---- kenhojo_read_verified: the sequence every front end runs ---- */
+
+static bool all_zero(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+static void test_read_verified_wipes_pin_and_reads(void **state)
+{
+    (void)state;
+    struct kenhojo_session s;
+    int tries;
+    char pin[16] = "1234";
+    assert_int_equal(kenhojo_open(&s, &READER), KOFU_OK);
+    assert_int_equal(kenhojo_pin_status(&s, &tries), KOFU_OK);
+    const struct kenhojo_trust read_only = {NULL, false};
+    struct kenhojo_read_result r;
+    assert_int_equal(kenhojo_read_verified(&s, pin, sizeof pin, false, &read_only, &r), KOFU_OK);
+    assert_true(FC.verified);
+    assert_true(all_zero(pin, sizeof pin));
+    assert_non_null(r.data);
+    assert_true(vault_contains(r.data, sizeof *r.data));
+    check_files(r.data, true);
+    assert_int_equal(r.why, KENHOJO_AUTH_OK);
+    assert_true(r.read_ms >= 0.0);
+}
+
+static void test_read_verified_wrong_and_unconfirmed_pin(void **state)
+{
+    (void)state;
+    struct kenhojo_session s;
+    int tries;
+    const struct kenhojo_trust read_only = {NULL, false};
+    struct kenhojo_read_result r;
+    char pin[16] = "0000";
+    assert_int_equal(kenhojo_open(&s, &READER), KOFU_OK);
+    assert_int_equal(kenhojo_pin_status(&s, &tries), KOFU_OK);
+    assert_int_equal(kenhojo_read_verified(&s, pin, sizeof pin, false, &read_only, &r), KOFU_E_PIN_WRONG);
+    assert_int_equal(r.tries_left, FC.max_tries - 1);
+    assert_null(r.data);
+    assert_true(all_zero(pin, sizeof pin));
+    /* Down to one try: refused before the card unless confirmed, and the PIN is wiped all the same. */
+    memcpy(pin, "9999", 5);
+    assert_int_equal(kenhojo_read_verified(&s, pin, sizeof pin, false, &read_only, &r), KOFU_E_PIN_WRONG);
+    assert_int_equal(r.tries_left, 1);
+    unsigned verifies = FC.n_verify;
+    memcpy(pin, "1234", 5);
+    assert_int_equal(kenhojo_read_verified(&s, pin, sizeof pin, false, &read_only, &r), KOFU_E_PIN_NOT_CONFIRMED);
+    assert_int_equal(FC.n_verify, verifies);
+    assert_int_equal(r.tries_left, 1);
+    assert_null(r.data);
+    assert_true(all_zero(pin, sizeof pin));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -997,6 +1063,8 @@ int main(void)
         T(test_read_unexpected_sw_and_transport),
         T(test_read_malformed_content),
         T(test_card_data_new_in_vault),
+        T(test_read_verified_wipes_pin_and_reads),
+        T(test_read_verified_wrong_and_unconfirmed_pin),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

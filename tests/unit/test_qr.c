@@ -13,36 +13,36 @@
 
 #include "base/errors.h"
 #include "ui/qr.h"
-#include "tests/tools/ui_testutil.h"
+#include "tests/lib/docs.h"
+#include "tests/lib/files.h"
+#include "tests/lib/proc.h"
+#include "tests/lib/tmp.h"
+#include "ui/qr_numeric.h"
 
 static char dir[64];
 static QRcode sentinel; /* an out-parameter's old value, to see it reset */
 
 /* ---- synthetic inputs ---- */
 
-/* The shared synthetic inputs (tools/ui_testutil.h), never NULL here. */
+/* The shared synthetic inputs (tests/lib/docs.h), never NULL here. */
 static char *make_jws(size_t len)
 {
-    char *s = uit_synthetic_jws(len);
+    char *s = kt_synthetic_jws(len);
     assert_non_null(s);
     return s;
 }
 
-/* The expected QR text, computed here independently of ui/qr.c. */
+/* The expected QR text, computed independently of ui/qr.c. */
 static char *expected_shc_text(const char *jws)
 {
-    size_t n = strlen(jws);
-    char *t = malloc(5 + 2 * n + 1);
+    char *t = kt_shc_qr_text(jws);
     assert_non_null(t);
-    memcpy(t, "shc:/", 5);
-    for (size_t i = 0; i < n; i++)
-        snprintf(t + 5 + 2 * i, 3, "%02u", (unsigned)((unsigned char)jws[i] - 45u) % 100u);
     return t;
 }
 
 static char *make_seal(int n_doses)
 {
-    char *s = uit_synthetic_seal(n_doses);
+    char *s = kt_synthetic_seal(n_doses);
     assert_non_null(s);
     return s;
 }
@@ -90,7 +90,7 @@ static char *zbar_decode(const char *png, size_t *len)
 {
     char cmd[256], *out;
     snprintf(cmd, sizeof cmd, "zbarimg -q -Sbinary --raw %s 2>/dev/null", png);
-    int rc = uit_run(cmd, &out, len);
+    int rc = kt_run(cmd, &out, len);
     assert_int_equal(rc, 0);
     return out;
 }
@@ -202,7 +202,7 @@ static void test_shc_bad_input(void **state)
     assert_int_equal(qr_encode_shc("eyJ0", NULL), KOFU_E_ARG);
     /* Every character of the alphabet maps into 00..77. */
     char all[80];
-    snprintf(all, sizeof all, "%s.", uit_b64url);
+    snprintf(all, sizeof all, "%s.", kt_b64url_chars);
     assert_int_equal(qr_encode_shc(all, &qr), KOFU_OK);
     char *want = expected_shc_text(all);
     assert_decodes_to(qr, "alphabet", want, strlen(want));
@@ -376,23 +376,58 @@ static void test_draw_and_free_tolerate_null(void **state)
 static int group_setup(void **state)
 {
     (void)state;
-    if (!uit_have("zbarimg")) {
+    if (!kt_have("zbarimg")) {
         fprintf(stderr, "test_qr: zbarimg (zbar-tools) is needed\n");
         return -1;
     }
-    return uit_tempdir(dir, sizeof dir) ? 0 : -1;
+    return kt_tempdir(dir, sizeof dir, "ui-test") ? 0 : -1;
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    uit_rmdir(dir);
+    kt_rmdir_flat(dir);
     return 0;
+}
+
+/* The digit rule (ui/qr_numeric.h): the specification's table, and what no
+ * JWS encodes refused both ways. */
+static void test_shc_numeric_digits(void **state)
+{
+    (void)state;
+    char out[64], back[32];
+    assert_true(qr_numeric_from_jws("eyJ", out, sizeof out));
+    assert_string_equal(out, "567629");
+    /* the spec's table: - . 0 9 A Z _ a z */
+    assert_true(qr_numeric_from_jws("-.09AZ_az", out, sizeof out));
+    assert_string_equal(out, "000103122045505277");
+    assert_true(qr_numeric_to_jws("000103122045505277", back, sizeof back));
+    assert_string_equal(back, "-.09AZ_az");
+    assert_true(qr_numeric_from_jws("", out, sizeof out));
+    assert_string_equal(out, "");
+    /* outside the JWS alphabet, or too small a buffer */
+    assert_false(qr_numeric_from_jws("a/b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("a=b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("a b", out, sizeof out));
+    assert_false(qr_numeric_from_jws("eyJ", out, 6));
+    assert_true(qr_numeric_from_jws("eyJ", out, 7));
+    assert_false(qr_numeric_from_jws(NULL, out, sizeof out));
+    /* decoding refuses what no JWS encodes */
+    assert_false(qr_numeric_to_jws("5676291", back, sizeof back)); /* odd */
+    assert_false(qr_numeric_to_jws("78", back, sizeof back));      /* above 77 */
+    assert_false(qr_numeric_to_jws("99", back, sizeof back));
+    assert_false(qr_numeric_to_jws("02", back, sizeof back)); /* '/' */
+    assert_false(qr_numeric_to_jws("16", back, sizeof back)); /* '=' */
+    assert_false(qr_numeric_to_jws("5a", back, sizeof back));
+    assert_false(qr_numeric_to_jws("567629", back, 3));
+    assert_true(qr_numeric_to_jws("567629", back, 4));
+    assert_string_equal(back, "eyJ");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shc_numeric_digits),
         cmocka_unit_test(test_shc_decodes_exactly),
         cmocka_unit_test(test_shc_1195_fits_v22_and_decodes),
         cmocka_unit_test(test_shc_too_long_is_refused),

@@ -8,7 +8,9 @@
 #include "ui/document.h"
 #include "base/errors.h"
 #include "ui/receipt.h"
-#include "tests/tools/ui_testutil.h"
+#include "tests/lib/files.h"
+#include "tests/lib/proc.h"
+#include "tests/lib/tmp.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,14 +30,14 @@ static int setup(void **state)
 {
     (void)state;
     buf = malloc(CAP);
-    return buf && document_fonts_init(&fonts) == KOFU_OK && uit_tempdir(dir, sizeof dir) ? 0 : -1;
+    return buf && document_fonts_init(&fonts) == KOFU_OK && kt_tempdir(dir, sizeof dir, "ui-test") ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
     document_fonts_free(&fonts);
-    uit_rmdir(dir);
+    kt_rmdir_flat(dir);
     free(buf);
     return 0;
 }
@@ -54,14 +56,14 @@ static void test_receipt_reads_back(void **state)
     char path[128], cmd[256], *text = NULL;
     size_t len = 0;
     snprintf(path, sizeof path, "%s/receipt.pdf", dir);
-    assert_true(uit_write(path, b.p, b.len));
+    assert_true(kt_write_file(path, b.p, b.len));
     snprintf(cmd, sizeof cmd, "pdfinfo %s", path);
-    assert_int_equal(uit_run(cmd, &text, &len), 0);
+    assert_int_equal(kt_run(cmd, &text, &len), 0);
     assert_non_null(strstr(text, "Pages:           1"));
     assert_non_null(strstr(text, "返金票 Refund receipt"));
     free(text);
     snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s -", path);
-    assert_int_equal(uit_run(cmd, &text, &len), 0);
+    assert_int_equal(kt_run(cmd, &text, &len), 0);
     assert_non_null(strstr(text, "1380円"));
     assert_non_null(strstr(text, "¥1380"));
     assert_non_null(strstr(text, owed.request_id));

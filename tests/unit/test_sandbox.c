@@ -6,6 +6,7 @@
  */
 #include "base/errors.h"
 #include "base/sandbox.h"
+#include "tests/lib/files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -275,21 +276,12 @@ static char resolv[80], hosts_link[80], hosts_target[80];
 static bool pin_files; /* the child's policy: the files themselves, not sandbox_allow_replaceable */
 static int to_child[2], to_parent[2];
 
-static int write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return fclose(f);
-}
-
 /* What a DHCP client or resolved does: a new file, renamed over the old. */
 static void replace_file(const char *path, const char *text)
 {
     char tmp[100];
     snprintf(tmp, sizeof tmp, "%s.new", path);
-    assert_int_equal(write_file(tmp, text), 0);
+    assert_true(kt_write_file(tmp, text, strlen(text)));
     assert_int_equal(rename(tmp, path), 0);
 }
 
@@ -337,8 +329,8 @@ static int child_replaced(void)
 /* Enter (child), replace both files (here, unconfined), let the child read. */
 static int run_replaced(bool pin)
 {
-    assert_int_equal(write_file(resolv, "old\n"), 0);
-    assert_int_equal(write_file(hosts_target, "old\n"), 0);
+    assert_true(kt_write_file(resolv, "old\n", strlen("old\n")));
+    assert_true(kt_write_file(hosts_target, "old\n", strlen("old\n")));
     pin_files = pin;
     assert_int_equal(pipe(to_child), 0);
     assert_int_equal(pipe(to_parent), 0);
@@ -376,7 +368,7 @@ static void test_replaced_file_still_readable(void **state)
     struct sandbox_policy p;
     sandbox_policy_init(&p);
     assert_int_equal(sandbox_allow_replaceable(&p, "resolv.conf"), KOFU_E_ARG);
-    assert_int_equal(write_file(hosts_target, "old\n"), 0);
+    assert_true(kt_write_file(hosts_target, "old\n", strlen("old\n")));
     assert_int_equal(sandbox_allow_replaceable(&p, hosts_link), KOFU_OK);
     assert_int_equal(p.n_read, 2);
     assert_string_equal(p.read[0], etc_dir);

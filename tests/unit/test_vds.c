@@ -33,6 +33,8 @@
 #include "base/jcs.h"
 #include "base/vault.h"
 #include "verify/vds.h"
+#include "tests/lib/keys.h"
+#include "tests/lib/tmp.h"
 
 #define NOW ((int64_t)1795766400) /* 2026-11-27T00:00:00Z */
 #define DAY ((int64_t)86400)
@@ -46,7 +48,6 @@ static X509 *csca, *signer, *other_csca, *other_signer;
 static vds_csca *trusted;
 static struct vds_document *doc;
 static const struct vds_person PERSON = {NAME, BIRTH, PASSPORT};
-static char tmp_path[64];
 
 /* ---- helpers: certificates ------------------------------------------------ */
 
@@ -97,41 +98,27 @@ static X509 *make_signer(EVP_PKEY *key, X509 *ca, EVP_PKEY *ca_key, int64_t not_
                      "critical,digitalSignature");
 }
 
+/* The certificates as one PEM file (a temporary file: tests/lib/tmp.h). */
 static const char *write_pem(X509 *const *certs, size_t n)
 {
-    snprintf(tmp_path, sizeof tmp_path, "/tmp/kofu-test-vds-XXXXXX");
-    int fd = mkstemp(tmp_path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     assert_non_null(f);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(PEM_write_X509(f, certs[i]), 1);
-    fclose(f);
-    return tmp_path;
-}
-
-static const char *write_text(const char *text)
-{
-    snprintf(tmp_path, sizeof tmp_path, "/tmp/kofu-test-vds-XXXXXX");
-    int fd = mkstemp(tmp_path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return tmp_path;
+    assert_int_equal(fclose(f), 0);
+    const char *path = kt_temp_file("vds", text, len);
+    free(text);
+    return path;
 }
 
 /* ---- helpers: seals --------------------------------------------------------- */
 
 static char *b64url(const uint8_t *p, size_t n)
 {
-    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    char *out = kt_b64url(p, n);
     assert_non_null(out);
-    int len = EVP_EncodeBlock((unsigned char *)out, p, (int)n);
-    while (len > 0 && out[len - 1] == '=')
-        len--;
-    out[len] = '\0';
-    for (char *c = out; *c; c++)
-        *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
     return out;
 }
 
@@ -149,20 +136,11 @@ enum sig_form { SIG_RAW, SIG_DER, SIG_FLIP, SIG_ZERO_R };
 
 static char *sign_b64(EVP_PKEY *k, const void *msg, size_t n, enum sig_form form)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
     uint8_t der[80], raw[64];
-    size_t dl = sizeof der;
-    assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k), 1);
-    assert_int_equal(EVP_DigestSign(md, der, &dl, msg, n), 1);
-    EVP_MD_CTX_free(md);
+    size_t dl = 0;
+    assert_true(kt_es256_sign(k, msg, n, raw, der, &dl));
     if (form == SIG_DER)
         return b64url(der, dl);
-    const unsigned char *p = der;
-    ECDSA_SIG *s = d2i_ECDSA_SIG(NULL, &p, (long)dl);
-    assert_non_null(s);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_r(s), raw, 32), 32);
-    assert_int_equal(BN_bn2binpad(ECDSA_SIG_get0_s(s), raw + 32, 32), 32);
-    ECDSA_SIG_free(s);
     if (form == SIG_FLIP)
         raw[50] ^= 0x04;
     if (form == SIG_ZERO_R)
@@ -271,8 +249,7 @@ static int group_setup(void **state)
     char err[200];
     X509 *const one[] = {csca};
     int rc = vds_csca_load(write_pem(one, 1), &trusted, err, sizeof err);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
+    kt_temp_files_remove();
     doc = vds_document_new();
     return rc == KOFU_OK && doc ? 0 : -1;
 }
@@ -290,15 +267,6 @@ static int group_teardown(void **state)
     EVP_PKEY_free(other_csca_key);
     EVP_PKEY_free(other_signer_key);
     vault_destroy();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (tmp_path[0])
-        unlink(tmp_path);
-    tmp_path[0] = '\0';
     return 0;
 }
 
@@ -859,9 +827,8 @@ static void test_another_person(void **state)
 
 static int load_pem_text(const char *text, vds_csca **c, char *err, size_t len)
 {
-    int rc = vds_csca_load(write_text(text), c, err, len);
-    unlink(tmp_path);
-    tmp_path[0] = '\0';
+    int rc = vds_csca_load(kt_temp_text("vds", text), c, err, len);
+    kt_temp_files_remove();
     return rc;
 }
 
@@ -995,28 +962,28 @@ static void test_reason_words(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_valid_seal, teardown),
-        cmocka_unit_test_teardown(test_optional_fields_and_events, teardown),
-        cmocka_unit_test_teardown(test_empty_object_in_data, teardown),
-        cmocka_unit_test_teardown(test_canonical_form_known_answer, teardown),
-        cmocka_unit_test_teardown(test_signer_from_another_csca, teardown),
-        cmocka_unit_test_teardown(test_signer_validity, teardown),
-        cmocka_unit_test_teardown(test_csca_validity, teardown),
-        cmocka_unit_test_teardown(test_signer_under_intermediate, teardown),
-        cmocka_unit_test_teardown(test_signer_usage, teardown),
-        cmocka_unit_test_teardown(test_signer_key_not_p256, teardown),
-        cmocka_unit_test_teardown(test_cer_form, teardown),
-        cmocka_unit_test_teardown(test_tampered_data, teardown),
-        cmocka_unit_test_teardown(test_signature_forms, teardown),
-        cmocka_unit_test_teardown(test_header_and_alg, teardown),
-        cmocka_unit_test_teardown(test_json_and_shape, teardown),
-        cmocka_unit_test_teardown(test_msg_fields, teardown),
-        cmocka_unit_test_teardown(test_dose_counts, teardown),
-        cmocka_unit_test_teardown(test_another_person, teardown),
-        cmocka_unit_test_teardown(test_csca_load, teardown),
-        cmocka_unit_test_teardown(test_bad_calls, teardown),
-        cmocka_unit_test_teardown(test_scratch_wiped_and_vault_full, teardown),
-        cmocka_unit_test_teardown(test_reason_words, teardown),
+        cmocka_unit_test_teardown(test_valid_seal, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_optional_fields_and_events, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_empty_object_in_data, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_canonical_form_known_answer, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signer_from_another_csca, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signer_validity, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_csca_validity, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signer_under_intermediate, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signer_usage, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signer_key_not_p256, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_cer_form, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_tampered_data, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_signature_forms, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_header_and_alg, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_json_and_shape, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_msg_fields, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_dose_counts, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_another_person, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_csca_load, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_bad_calls, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_scratch_wiped_and_vault_full, kt_temp_teardown),
+        cmocka_unit_test_teardown(test_reason_words, kt_temp_teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -20,6 +20,7 @@
 #include "session/session.h"
 #include "ui/voice.h"
 #include "drivers/wav.h"
+#include "tests/lib/files.h"
 
 #define NAMES_MAX 512
 
@@ -241,30 +242,6 @@ static void test_list_each_once(void **state)
     assert_null(voice_prompt_at(n + 1));
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *grown = realloc(buf, cap);
-            assert_non_null(grown);
-            buf = grown;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        if (got == 0)
-            break;
-        n += got;
-    }
-    fclose(f);
-    *len = n;
-    return buf;
-}
-
 static void test_generated_files(void **state)
 {
     (void)state;
@@ -278,7 +255,7 @@ static void test_generated_files(void **state)
             char path[1024];
             assert_true(audio_prompt_path(path, sizeof path, dir, langs[l], name));
             size_t len = 0;
-            uint8_t *data = read_file(path, &len);
+            uint8_t *data = (uint8_t *)kt_read_file(path, &len);
             if (!data) {
                 print_error("%s is missing (make builds it: board/sim/make-prompts.sh)\n", path);
                 fail();

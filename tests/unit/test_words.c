@@ -1,0 +1,91 @@
+/* test_words.c — the word tables' type and lookups (firmware/base/words.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/words.h"
+
+enum colour { RED, GREEN, BLUE, VIOLET, COLOUR__COUNT };
+
+/* VIOLET is left out: a gap in an enum-indexed table. */
+static const struct kofu_word colours[COLOUR__COUNT] = {
+    KOFU_WORD(RED, "red", "赤", "Red"),
+    KOFU_WORD(GREEN, "green", "緑", "Green"),
+    KOFU_WORD(BLUE, "blue", "青", NULL),
+};
+
+/* Codes in no order and negative, as the errors' table has them. */
+static const struct kofu_word codes[] = {
+    {0, "ok", "正常", "OK"},
+    {-7, "seven", "七", "Seven"},
+    {-2, "two", NULL, NULL},
+    {0x40, "flag", NULL, NULL},
+};
+
+static void test_find_by_index_and_by_search(void **state)
+{
+    (void)state;
+    assert_ptr_equal(kofu_word_find(colours, KOFU_WORDS_N(colours), GREEN), &colours[GREEN]);
+    assert_ptr_equal(kofu_word_find(colours, KOFU_WORDS_N(colours), RED), &colours[RED]);
+    assert_ptr_equal(kofu_word_find(codes, KOFU_WORDS_N(codes), -7), &codes[1]);
+    assert_ptr_equal(kofu_word_find(codes, KOFU_WORDS_N(codes), 0x40), &codes[3]);
+    /* Index 2 of codes holds -2, not 2: a search, not the index, answers. */
+    assert_null(kofu_word_find(codes, KOFU_WORDS_N(codes), 2));
+    assert_ptr_equal(kofu_word_find(codes, KOFU_WORDS_N(codes), -2), &codes[2]);
+}
+
+static void test_gaps_and_out_of_range(void **state)
+{
+    (void)state;
+    /* The gap is all zeros: code 0 there must not pass for VIOLET nor for RED. */
+    assert_null(kofu_word_find(colours, KOFU_WORDS_N(colours), VIOLET));
+    assert_null(kofu_word_find(colours, KOFU_WORDS_N(colours), COLOUR__COUNT));
+    assert_null(kofu_word_find(colours, KOFU_WORDS_N(colours), -1));
+    assert_null(kofu_word_find(colours, 0, RED));
+    static const struct kofu_word gap_first[3] = {KOFU_WORD(2, "two", "二", "Two")};
+    assert_null(kofu_word_find(gap_first, 3, 0));
+    assert_ptr_equal(kofu_word_find(gap_first, 3, 2), &gap_first[2]);
+}
+
+static void test_named(void **state)
+{
+    (void)state;
+    assert_ptr_equal(kofu_word_named(codes, KOFU_WORDS_N(codes), "flag"), &codes[3]);
+    assert_ptr_equal(kofu_word_named(colours, KOFU_WORDS_N(colours), "blue"), &colours[BLUE]);
+    assert_null(kofu_word_named(colours, KOFU_WORDS_N(colours), "Blue"));
+    assert_null(kofu_word_named(colours, KOFU_WORDS_N(colours), "blu"));
+    assert_null(kofu_word_named(colours, KOFU_WORDS_N(colours), "bluee"));
+    assert_null(kofu_word_named(colours, KOFU_WORDS_N(colours), ""));
+    assert_null(kofu_word_named(colours, KOFU_WORDS_N(colours), NULL));
+}
+
+static void test_name_and_text(void **state)
+{
+    (void)state;
+    const struct kofu_word *g = kofu_word_find(colours, KOFU_WORDS_N(colours), GREEN);
+    assert_string_equal(kofu_word_name(g), "green");
+    assert_string_equal(kofu_word_text(g, KOFU_LANG_JA), "緑");
+    assert_string_equal(kofu_word_text(g, KOFU_LANG_EN), "Green");
+    /* Missing words and missing entries read as a mark, never NULL. */
+    assert_string_equal(kofu_word_text(&colours[BLUE], KOFU_LANG_EN), "?");
+    assert_string_equal(kofu_word_text(&colours[BLUE], KOFU_LANG_JA), "青");
+    assert_string_equal(kofu_word_text(NULL, KOFU_LANG_JA), "?");
+    assert_string_equal(kofu_word_name(NULL), "unknown");
+    static const struct kofu_word nameless = {1, NULL, "名無し", "Nameless"};
+    assert_string_equal(kofu_word_name(&nameless), "unknown");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_find_by_index_and_by_search),
+        cmocka_unit_test(test_gaps_and_out_of_range),
+        cmocka_unit_test(test_named),
+        cmocka_unit_test(test_name_and_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -74,8 +74,7 @@ void kiosk_request(void *call)
         c->ver = certificate_verified_new();
         struct certificate_refusal why;
         rc = c->ver ? certificate_verify(c->cert, c->card, c->trust, (int64_t)time(NULL), c->ver, &why)
-                    : KOFU_E_NOMEM;
-        kofu_log(KOFU_LOG_INFO, EV_CERT_VERIFY, rc, 0);
+                    : KOFU_E_NOMEM; /* certificate_verify logs its own verdict */
     }
     if (rc == KOFU_OK) {
         c->page = kiosk_page_new();

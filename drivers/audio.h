@@ -1,10 +1,10 @@
 /*
  * audio.h — the audio device class: voice prompts.
  *
- * Owns: struct audio_ops, which a driver implements: drivers/alsa (the
- * kiosk's speaker through ALSA) and drivers/audio_record (the sim board's
- * recording sink, which remembers what was played so that tests can assert
- * it), and the one rule of where a prompt's sound lives:
+ * Owns: struct audio_ops, which a driver implements: drivers/audio/alsa.c
+ * (the kiosk's speaker through ALSA) and drivers/audio/record.c (the sim
+ * board's recording sink, which remembers what was played so that tests can
+ * assert it), and the one rule of where a prompt's sound lives:
  * DIR/LANG/NAME.wav, with LANG "ja" or "en" and NAME a prompt name from
  * ui/voice.h (audio_prompt_path).
  *
@@ -27,7 +27,7 @@
 
 struct audio_ops {
     /** Open the device. spec is driver-specific (alsa: a PCM name such as
-     *  "default" or "plughw:0,0"; audio_record: a file to append one line
+     *  "default" or "plughw:0,0"; record: a file to append one line
      *  per prompt to, "LANG NAME\n", or NULL/"" to keep it in memory only).
      *  prompt_dir is where the prompt files are (DIR above). */
     int (*open)(void **ctx, const char *spec, const char *prompt_dir);

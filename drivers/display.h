@@ -1,9 +1,10 @@
 /*
  * display.h — the display device class.
  *
- * Owns: struct display_ops, which a driver implements: drivers/headless
- * (memory only, the sim board's default), drivers/x11 (a window; Xvfb in
- * tests), drivers/fbdev (the kiosk's Linux framebuffer).
+ * Owns: struct display_ops, which a driver implements:
+ * drivers/display/headless.c (memory only, the sim board's default),
+ * drivers/display/x11.c (a window; Xvfb in tests), drivers/display/fbdev.c
+ * (the kiosk's Linux framebuffer).
  *
  * The UI always draws into a cairo ARGB32 image in memory (the pixels live
  * in the vault, since a screen may show resident data); present() copies

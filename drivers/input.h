@@ -2,9 +2,10 @@
  * input.h — the input device class: the touch panel, keys, and the sensors
  * the session waits on (the certificate tray).
  *
- * Owns: struct input_ops, which a driver implements: drivers/x11 (the
- * mouse as touch, keyboard shortcuts), drivers/evdev (the kiosk's touch
- * panel and a gpio-keys tray sensor through Linux evdev), and
+ * Owns: struct input_ops, which a driver implements:
+ * drivers/display/x11.c (the mouse as touch, keyboard shortcuts; one device
+ * with the window, so it lives under display/), drivers/input/evdev.c (the
+ * kiosk's touch panel and a gpio-keys tray sensor through Linux evdev), and
  * struct input_event, what every driver reports in screen pixels.
  *
  * Drivers never block: the main loop polls fd() and calls read() until it
@@ -44,8 +45,9 @@ struct input_event {
 
 struct input_ops {
     /** Open the device. spec is driver-specific (evdev: "TOUCH[,TRAY]" device
-     *  paths; x11: NULL — it uses the window drivers/x11's display opened).
-     *  width × height is the screen the touch coordinates are scaled to. */
+     *  paths; x11: NULL — it uses the window that drivers/display/x11.c's
+     *  display opened). width × height is the screen the touch coordinates
+     *  are scaled to. */
     int (*open)(void **ctx, const char *spec, int width, int height);
     /** A file descriptor to poll for POLLIN, or -1 (then the loop calls
      *  read() on every tick). */

@@ -1,10 +1,10 @@
 /*
  * payment.h — the payment device class: the coin and note acceptor.
  *
- * Owns: struct payment_ops, which a driver implements: drivers/payment_sim
- * (the sim board: money "inserted" by a script or a key) and
- * drivers/payment_serial (the kiosk: a line protocol to the acceptor's
- * controller over a serial port; docs/payment.md).
+ * Owns: struct payment_ops, which a driver implements:
+ * drivers/payment/sim.c (the sim board: money "inserted" by the test build's
+ * scripts or by a test) and drivers/payment/serial.c (the kiosk: a line
+ * protocol to the acceptor's controller over a serial port; docs/payment.md).
  *
  * The session asks for an amount (ask), polls what has been inserted so far
  * (inserted), and then either keeps it — dispensing the change — or hands
@@ -21,8 +21,8 @@
 #include <stdbool.h>
 
 struct payment_ops {
-    /** Open the device (spec is driver-specific: payment_serial takes a
-     *  device path such as /dev/ttyUSB0; payment_sim takes a fault list,
+    /** Open the device (spec is driver-specific: serial takes a
+     *  device path such as /dev/ttyUSB0; sim takes a fault list,
      *  "" for none). Does not start accepting money. */
     int (*open)(void **ctx, const char *spec);
     /** Start accepting money toward amount_yen (> 0). The device keeps

@@ -2,7 +2,7 @@
  * wav.h — the one parser of WAV files (RIFF/WAVE) for voice prompts.
  *
  * Owns: wav_parse, which checks a whole file held in memory and says where
- * its samples are. Shared by drivers/alsa (which plays them) and any sink
+ * its samples are. Shared by drivers/audio/alsa.c (which plays them) and any sink
  * that wants to check a prompt file (the sim's recording sink).
  *
  * Accepted: RIFF/WAVE with one "fmt " chunk of WAVE_FORMAT_PCM (or

@@ -1,4 +1,4 @@
-/* audio_alsa.c — see audio_alsa.h. */
+/* alsa.c — see alsa.h. */
 #include "drivers/audio/alsa.h"
 
 #include "base/errors.h"

@@ -1,5 +1,5 @@
 /*
- * audio_alsa.h — the kiosk's speaker through ALSA (libasound).
+ * alsa.h — the kiosk's speaker through ALSA (libasound).
  *
  * Owns: alsa_audio_ops (audio.h) and one playback thread per open device.
  * spec is an ALSA PCM name ("" or NULL: "default"; e.g. "plughw:0,0",

@@ -1,4 +1,4 @@
-/* audio_record.c — see audio_record.h. */
+/* record.c — see record.h. */
 #include "drivers/audio/record.h"
 
 #include "base/errors.h"
@@ -21,7 +21,7 @@
 /* "en/" + name + NUL */
 #define AUDIO_RECORD_ENTRY_MAX (3 + AUDIO_PROMPT_NAME_MAX + 1)
 
-struct audio_record_ctx {
+struct record_audio_ctx {
     char *prompt_dir;
     int log_fd; /* -1: memory only */
     char (*ring)[AUDIO_RECORD_ENTRY_MAX];
@@ -29,13 +29,13 @@ struct audio_record_ctx {
     size_t held;
 };
 
-static int audio_record_open(void **out, const char *spec, const char *prompt_dir)
+static int record_audio_open(void **out, const char *spec, const char *prompt_dir)
 {
     if (!out)
         return KOFU_E_ARG;
     if (!prompt_dir || !*prompt_dir)
         return KOFU_E_CONFIG;
-    struct audio_record_ctx *c = calloc(1, sizeof *c);
+    struct record_audio_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return KOFU_E_NOMEM;
     c->log_fd = -1;
@@ -108,9 +108,9 @@ static bool write_all(int fd, const char *s, size_t n)
     return true;
 }
 
-static int audio_record_play(void *ctx, const char *lang, const char *name)
+static int record_audio_play(void *ctx, const char *lang, const char *name)
 {
-    struct audio_record_ctx *c = ctx;
+    struct record_audio_ctx *c = ctx;
     if (!c || !lang || !name || (strcmp(lang, "ja") != 0 && strcmp(lang, "en") != 0))
         return KOFU_E_ARG;
     char path[PATH_MAX];
@@ -138,14 +138,14 @@ static int audio_record_play(void *ctx, const char *lang, const char *name)
 
 /* Nothing sounds, so there is nothing to cut: the recording keeps what
  * was started, which is what tests assert. */
-static void audio_record_stop(void *ctx)
+static void record_audio_stop(void *ctx)
 {
     (void)ctx;
 }
 
-static void audio_record_close(void *ctx)
+static void record_audio_close(void *ctx)
 {
-    struct audio_record_ctx *c = ctx;
+    struct record_audio_ctx *c = ctx;
     if (!c)
         return;
     if (c->log_fd >= 0)
@@ -157,13 +157,13 @@ static void audio_record_close(void *ctx)
 
 size_t record_audio_count(void *ctx)
 {
-    const struct audio_record_ctx *c = ctx;
+    const struct record_audio_ctx *c = ctx;
     return c ? c->held : 0;
 }
 
 const char *record_audio_at(void *ctx, size_t i)
 {
-    const struct audio_record_ctx *c = ctx;
+    const struct record_audio_ctx *c = ctx;
     if (!c || i >= c->held)
         return NULL;
     return c->ring[(c->first + i) % AUDIO_RECORD_KEEP];
@@ -171,7 +171,7 @@ const char *record_audio_at(void *ctx, size_t i)
 
 void record_audio_reset(void *ctx)
 {
-    struct audio_record_ctx *c = ctx;
+    struct record_audio_ctx *c = ctx;
     if (!c)
         return;
     c->first = 0;
@@ -179,8 +179,8 @@ void record_audio_reset(void *ctx)
 }
 
 const struct audio_ops record_audio_ops = {
-    .open = audio_record_open,
-    .play = audio_record_play,
-    .stop = audio_record_stop,
-    .close = audio_record_close,
+    .open = record_audio_open,
+    .play = record_audio_play,
+    .stop = record_audio_stop,
+    .close = record_audio_close,
 };

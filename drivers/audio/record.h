@@ -1,5 +1,5 @@
 /*
- * audio_record.h — the sim board's audio sink: it records what would have
+ * record.h — the sim board's audio sink: it records what would have
  * been said instead of saying it.
  *
  * Owns: record_audio_ops (audio.h) and the recording tests read back.

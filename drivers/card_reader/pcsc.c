@@ -1,4 +1,4 @@
-/* reader_pcsc.c — see reader_pcsc.h. */
+/* pcsc.c — see pcsc.h. */
 #include "drivers/card_reader/pcsc.h"
 #include "base/clock.h"
 

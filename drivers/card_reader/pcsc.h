@@ -1,5 +1,5 @@
 /*
- * reader_pcsc.h — the PC/SC-lite card-reader driver (pcscd).
+ * pcsc.h — the PC/SC-lite card-reader driver (pcscd).
  *
  * Owns: pcsc_card_reader_ops. Readers come and go through pcscd; waiting uses
  * SCardGetStatusChange (no polling); connections are exclusive; disconnect

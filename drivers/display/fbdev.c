@@ -1,4 +1,4 @@
-/* display_fbdev.c — see display_fbdev.h. */
+/* fbdev.c — see fbdev.h. */
 #include "drivers/display/fbdev.h"
 
 #include "base/errors.h"

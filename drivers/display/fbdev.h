@@ -1,5 +1,5 @@
 /*
- * display_fbdev.h — the kiosk's screen through the Linux framebuffer
+ * fbdev.h — the kiosk's screen through the Linux framebuffer
  * (/dev/fbN).
  *
  * Owns: fbdev_display_ops (display.h) and the mapping of one framebuffer.

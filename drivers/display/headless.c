@@ -1,4 +1,4 @@
-/* display_headless.c — see display_headless.h. */
+/* headless.c — see headless.h. */
 #include "drivers/display/headless.h"
 
 #include "base/errors.h"

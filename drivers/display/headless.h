@@ -1,5 +1,5 @@
 /*
- * display_headless.h — the display driver with no device: the sim board's
+ * headless.h — the display driver with no device: the sim board's
  * default, for scripted runs and tests.
  *
  * Owns: headless_display_ops, and a way for tests to see that frames were

@@ -1,4 +1,4 @@
-/* input_evdev.c — see input_evdev.h. */
+/* evdev.c — see evdev.h. */
 
 /* The kernel's record is struct linux_input_event here; struct input_event
  * is kofu's (input.h). */

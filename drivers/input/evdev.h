@@ -1,5 +1,5 @@
 /*
- * input_evdev.h — the kiosk's touch panel and certificate-tray sensor
+ * evdev.h — the kiosk's touch panel and certificate-tray sensor
  * through Linux evdev (/dev/input/eventN).
  *
  * Owns: evdev_input_ops (input.h), the decoding of a touch panel's event

@@ -1,4 +1,4 @@
-/* payment_serial.c — see payment_serial.h. */
+/* serial.c — see serial.h. */
 #include "drivers/payment/serial.h"
 #include "base/clock.h"
 
@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct payment_serial_ctx {
+struct serial_payment_ctx {
     int fd;
     struct serial_payment_timing timing;
     struct serial_line_reader reader;
@@ -32,7 +32,7 @@ struct payment_serial_ctx {
 
 
 /* Takes one device message that is not a reply. */
-static void take_event(struct payment_serial_ctx *c, const struct payment_msg *m)
+static void take_event(struct serial_payment_ctx *c, const struct payment_msg *m)
 {
     /* Totals only grow while accepting; anything else is a confused or
      * stale device message, and money is never reduced by one. */
@@ -41,7 +41,7 @@ static void take_event(struct payment_serial_ctx *c, const struct payment_msg *m
 }
 
 /* Refills rx without blocking. 1: bytes, 0: none now, KOFU_E_PAYMENT_DEVICE: gone. */
-static int fill(struct payment_serial_ctx *c)
+static int fill(struct serial_payment_ctx *c)
 {
     ssize_t n;
     do
@@ -60,7 +60,7 @@ static int fill(struct payment_serial_ctx *c)
 
 /* The next complete, valid message from what was read, without reading.
  * Garbled and over-long lines are counted and skipped. */
-static bool next_message(struct payment_serial_ctx *c, struct payment_msg *m)
+static bool next_message(struct serial_payment_ctx *c, struct payment_msg *m)
 {
     while (c->rx_pos < c->rx_len) {
         kofu_cur line;
@@ -78,7 +78,7 @@ static bool next_message(struct payment_serial_ctx *c, struct payment_msg *m)
 
 /* Takes every event already waiting, without blocking. Replies found here
  * belong to no command (one was never asked for): they are dropped. */
-static int drain(struct payment_serial_ctx *c)
+static int drain(struct serial_payment_ctx *c)
 {
     for (int rounds = 0; rounds < 64; rounds++) {
         struct payment_msg m;
@@ -93,7 +93,7 @@ static int drain(struct payment_serial_ctx *c)
 
 /* Waits for OK or ERR, taking events meanwhile. KOFU_OK with *reply set,
  * or KOFU_E_TIMEOUT / KOFU_E_PAYMENT_DEVICE (and the device is broken). */
-static int wait_reply(struct payment_serial_ctx *c, int timeout_ms, struct payment_msg *reply)
+static int wait_reply(struct serial_payment_ctx *c, int timeout_ms, struct payment_msg *reply)
 {
     long deadline = kofu_mono_ms() + timeout_ms;
     for (;;) {
@@ -129,7 +129,7 @@ static ssize_t write_some(int fd, const char *p, size_t n)
     return w;
 }
 
-static int send_line(struct payment_serial_ctx *c, const char *line)
+static int send_line(struct serial_payment_ctx *c, const char *line)
 {
     size_t len = strlen(line), done = 0;
     long deadline = kofu_mono_ms() + c->timing.reply_ms;
@@ -156,7 +156,7 @@ static int send_line(struct payment_serial_ctx *c, const char *line)
 /* One command (amount < 0: none) and its reply: KOFU_OK for OK,
  * KOFU_E_PAYMENT_DEVICE for ERR, no reply in time, or a device gone; the
  * callers that move money turn that into their own code. */
-static int command(struct payment_serial_ctx *c, const char *verb, int amount, int timeout_ms)
+static int command(struct serial_payment_ctx *c, const char *verb, int amount, int timeout_ms)
 {
     if (c->broken)
         return KOFU_E_PAYMENT_DEVICE;
@@ -180,7 +180,7 @@ static int command(struct payment_serial_ctx *c, const char *verb, int amount, i
 
 /* After CHANGE or REFUND was done: money the device reported between the
  * kiosk's decision (known) and its OK goes straight back. */
-static int refund_late_money(struct payment_serial_ctx *c, int known)
+static int refund_late_money(struct serial_payment_ctx *c, int known)
 {
     int late = c->total - known;
     c->accepting = false;
@@ -214,7 +214,7 @@ int serial_payment_open_fd(void **out, int fd, const struct serial_payment_timin
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
         return KOFU_E_PAYMENT_DEVICE;
-    struct payment_serial_ctx *c = calloc(1, sizeof *c);
+    struct serial_payment_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return KOFU_E_NOMEM;
     c->fd = fd;
@@ -245,7 +245,7 @@ static int serial_open(void **out, const char *spec)
 
 static int serial_ask(void *ctx, int amount_yen)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c || amount_yen <= 0 || amount_yen > PAYMENT_AMOUNT_MAX)
         return KOFU_E_ARG;
     c->total = 0;
@@ -258,7 +258,7 @@ static int serial_ask(void *ctx, int amount_yen)
 
 static int serial_inserted(void *ctx, int *total_yen)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c || !total_yen)
         return KOFU_E_ARG;
     if (c->broken)
@@ -274,7 +274,7 @@ static int serial_refund(void *ctx, int amount_yen);
 
 static int serial_cancel(void *ctx)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     if (!c->accepting)
@@ -291,7 +291,7 @@ static int serial_cancel(void *ctx)
 
 static int serial_dispense_change(void *ctx, int change_yen)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c || change_yen < 0 || change_yen > PAYMENT_AMOUNT_MAX)
         return KOFU_E_ARG;
     if (c->broken || drain(c) < 0)
@@ -304,7 +304,7 @@ static int serial_dispense_change(void *ctx, int change_yen)
 
 static int serial_refund(void *ctx, int amount_yen)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c || amount_yen < 0 || amount_yen > PAYMENT_AMOUNT_MAX)
         return KOFU_E_ARG;
     if (c->broken)
@@ -319,13 +319,13 @@ static int serial_refund(void *ctx, int amount_yen)
 
 static int serial_fd(void *ctx)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     return c ? c->fd : -1;
 }
 
 static void serial_close(void *ctx)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     if (!c)
         return;
     /* Closing while accepting: close the gate. The reply is not awaited;
@@ -338,7 +338,7 @@ static void serial_close(void *ctx)
 
 unsigned serial_payment_garbled(void *ctx)
 {
-    struct payment_serial_ctx *c = ctx;
+    struct serial_payment_ctx *c = ctx;
     return c ? c->garbled : 0;
 }
 

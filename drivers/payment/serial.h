@@ -1,5 +1,5 @@
 /*
- * payment_serial.h — the kiosk's coin and note acceptor: its controller on
+ * serial.h — the kiosk's coin and note acceptor: its controller on
  * a serial port, spoken to in the line protocol of docs/payment.md.
  *
  * Owns: serial_payment_ops (payment.h) and the kiosk's side of the

@@ -1,4 +1,4 @@
-/* payment_line.c — see payment_line.h. */
+/* serial_line.c — see serial_line.h. */
 #include "drivers/payment/serial_line.h"
 
 #include <string.h>

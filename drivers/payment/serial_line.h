@@ -1,5 +1,5 @@
 /*
- * payment_line.h — the line layer of the coin and note acceptor's protocol
+ * serial_line.h — the line layer of the coin and note acceptor's protocol
  * (docs/payment.md): cutting the byte stream into lines under a fixed cap,
  * and parsing what the device says.
  *

@@ -1,4 +1,4 @@
-/* payment_sim.c — see payment_sim.h. */
+/* sim.c — see sim.h. */
 #include "drivers/payment/sim.h"
 
 #include "base/errors.h"
@@ -14,24 +14,24 @@
 #define PAYMENT_SIM_ESCROW_MAX 1000000
 #define PAYMENT_SIM_TOTAL_MAX (INT32_MAX / 8)
 
-struct payment_sim_faults {
+struct sim_payment_faults {
     bool refund_fails;
     bool change_fails;
     bool dead;
 };
 
-struct payment_sim_ctx {
-    struct payment_sim_faults faults;
+struct sim_payment_ctx {
+    struct sim_payment_faults faults;
     struct sim_payment_totals totals;
     int event_fd;
 };
 
-static const int payment_sim_denominations[] = {10, 50, 100, 500, 1000, 2000, 5000, 10000};
+static const int sim_payment_denominations[] = {10, 50, 100, 500, 1000, 2000, 5000, 10000};
 
 /* Parses "a,b,c" strictly: every item a known fault, no empty items. */
-static int parse_faults(const char *spec, struct payment_sim_faults *out)
+static int parse_faults(const char *spec, struct sim_payment_faults *out)
 {
-    struct payment_sim_faults f = {0};
+    struct sim_payment_faults f = {0};
     const char *p = spec ? spec : "";
     while (*p) {
         size_t n = strcspn(p, ",");
@@ -54,14 +54,14 @@ static int parse_faults(const char *spec, struct payment_sim_faults *out)
     return KOFU_OK;
 }
 
-static int payment_sim_open(void **out, const char *spec)
+static int sim_payment_open(void **out, const char *spec)
 {
     if (!out)
         return KOFU_E_ARG;
-    struct payment_sim_faults f;
+    struct sim_payment_faults f;
     if (parse_faults(spec, &f) != KOFU_OK)
         return KOFU_E_CONFIG;
-    struct payment_sim_ctx *c = calloc(1, sizeof *c);
+    struct sim_payment_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return KOFU_E_NOMEM;
     c->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -74,9 +74,9 @@ static int payment_sim_open(void **out, const char *spec)
     return KOFU_OK;
 }
 
-static int payment_sim_ask(void *ctx, int amount_yen)
+static int sim_payment_ask(void *ctx, int amount_yen)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     if (c->faults.dead)
@@ -88,16 +88,16 @@ static int payment_sim_ask(void *ctx, int amount_yen)
     return KOFU_OK;
 }
 
-static void drain_event_fd(struct payment_sim_ctx *c)
+static void drain_event_fd(struct sim_payment_ctx *c)
 {
     uint64_t v;
     while (read(c->event_fd, &v, sizeof v) == (ssize_t)sizeof v)
         ;
 }
 
-static int payment_sim_inserted(void *ctx, int *total_yen)
+static int sim_payment_inserted(void *ctx, int *total_yen)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c || !total_yen)
         return KOFU_E_ARG;
     if (c->faults.dead)
@@ -108,7 +108,7 @@ static int payment_sim_inserted(void *ctx, int *total_yen)
 }
 
 /* Hands the escrow back, or — with refund-fails — keeps it as owed. */
-static int return_escrow(struct payment_sim_ctx *c)
+static int return_escrow(struct sim_payment_ctx *c)
 {
     int amount = c->totals.escrow;
     c->totals.escrow = 0;
@@ -123,9 +123,9 @@ static int return_escrow(struct payment_sim_ctx *c)
     return KOFU_OK;
 }
 
-static int payment_sim_cancel(void *ctx)
+static int sim_payment_cancel(void *ctx)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     if (c->faults.dead)
@@ -134,9 +134,9 @@ static int payment_sim_cancel(void *ctx)
     return return_escrow(c);
 }
 
-static int payment_sim_dispense_change(void *ctx, int change_yen)
+static int sim_payment_dispense_change(void *ctx, int change_yen)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     if (c->faults.dead)
@@ -161,9 +161,9 @@ static int payment_sim_dispense_change(void *ctx, int change_yen)
  * told: so does this one. Asking for more than it holds is a caller's bug
  * and moves nothing; asking for less (a coin arrived after the caller last
  * looked) still returns all of it — money is never stranded. */
-static int payment_sim_refund(void *ctx, int amount_yen)
+static int sim_payment_refund(void *ctx, int amount_yen)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     if (c->faults.dead)
@@ -173,15 +173,15 @@ static int payment_sim_refund(void *ctx, int amount_yen)
     return return_escrow(c);
 }
 
-static int payment_sim_fd(void *ctx)
+static int sim_payment_fd(void *ctx)
 {
-    const struct payment_sim_ctx *c = ctx;
+    const struct sim_payment_ctx *c = ctx;
     return c ? c->event_fd : -1;
 }
 
-static void payment_sim_close(void *ctx)
+static void sim_payment_close(void *ctx)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return;
     if (c->event_fd >= 0)
@@ -191,12 +191,12 @@ static void payment_sim_close(void *ctx)
 
 int sim_payment_insert(void *ctx, int yen)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c || c->faults.dead || !c->totals.accepting)
         return KOFU_E_ARG;
     bool known = false;
-    for (size_t i = 0; i < sizeof payment_sim_denominations / sizeof payment_sim_denominations[0]; i++)
-        known = known || payment_sim_denominations[i] == yen;
+    for (size_t i = 0; i < sizeof sim_payment_denominations / sizeof sim_payment_denominations[0]; i++)
+        known = known || sim_payment_denominations[i] == yen;
     if (!known || c->totals.escrow + yen > PAYMENT_SIM_ESCROW_MAX ||
         c->totals.inserted > PAYMENT_SIM_TOTAL_MAX - yen)
         return KOFU_E_ARG;
@@ -211,7 +211,7 @@ int sim_payment_insert(void *ctx, int yen)
 
 int sim_payment_set_faults(void *ctx, const char *spec)
 {
-    struct payment_sim_ctx *c = ctx;
+    struct sim_payment_ctx *c = ctx;
     if (!c)
         return KOFU_E_ARG;
     return parse_faults(spec, &c->faults);
@@ -219,7 +219,7 @@ int sim_payment_set_faults(void *ctx, const char *spec)
 
 void sim_payment_totals(void *ctx, struct sim_payment_totals *out)
 {
-    const struct payment_sim_ctx *c = ctx;
+    const struct sim_payment_ctx *c = ctx;
     if (!out)
         return;
     if (!c) {
@@ -230,12 +230,12 @@ void sim_payment_totals(void *ctx, struct sim_payment_totals *out)
 }
 
 const struct payment_ops sim_payment_ops = {
-    .open = payment_sim_open,
-    .ask = payment_sim_ask,
-    .inserted = payment_sim_inserted,
-    .cancel = payment_sim_cancel,
-    .dispense_change = payment_sim_dispense_change,
-    .refund = payment_sim_refund,
-    .fd = payment_sim_fd,
-    .close = payment_sim_close,
+    .open = sim_payment_open,
+    .ask = sim_payment_ask,
+    .inserted = sim_payment_inserted,
+    .cancel = sim_payment_cancel,
+    .dispense_change = sim_payment_dispense_change,
+    .refund = sim_payment_refund,
+    .fd = sim_payment_fd,
+    .close = sim_payment_close,
 };

@@ -1,9 +1,10 @@
 /*
- * payment_sim.h — the sim board's coin and note acceptor.
+ * sim.h — the sim board's coin and note acceptor.
  *
- * Owns: sim_payment_ops (payment.h), and the sim's own controls that a
- * script, a keyboard shortcut or a test uses in place of a hand at the coin
- * slot: sim_payment_insert, sim_payment_set_faults, sim_payment_totals.
+ * Owns: sim_payment_ops (payment.h), and the sim's own controls that the
+ * test build's scripts (`coin`, `note`, `payment-fault`; tests/kiosk_script/)
+ * or a test use in place of a hand at the coin slot: sim_payment_insert,
+ * sim_payment_set_faults, sim_payment_totals.
  *
  * The money model is an escrow, like a real acceptor's: what is inserted
  * after ask() waits in escrow until dispense_change() keeps it (minus the

@@ -1,4 +1,4 @@
-/* printer_ipp.c — see printer_ipp.h. */
+/* ipp.c — see ipp.h. */
 #include "drivers/printer/ipp.h"
 #include "base/clock.h"
 

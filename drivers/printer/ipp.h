@@ -1,5 +1,5 @@
 /*
- * printer_ipp.h — the IPP printer driver on libcups.
+ * ipp.h — the IPP printer driver on libcups.
  *
  * Owns: ipp_printer_ops. Speaks IPP itself over one libcups http_t per
  * call, in both modes of printer.h:
@@ -10,7 +10,7 @@
  *    (ipp://localhost/printers/QUEUE over cupsd's socket), then Cancel-Job
  *    with purge-job so that cupsd drops the job's files and history.
  * Over ipps:// every connection's certificate chain is checked against the
- * pin (printer_pin.h) before a request goes out; plain links only where
+ * pin (ipp_pin.h) before a request goes out; plain links only where
  * struct printer_trust allows them (printer.h).
  * libcups and IPP status codes are mapped to kofu_err here and nowhere else.
  * See docs/printing.md for the cupsd settings queue mode needs.

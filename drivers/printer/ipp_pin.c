@@ -1,4 +1,4 @@
-/* printer_pin.c — see printer_pin.h. */
+/* ipp_pin.c — see ipp_pin.h. */
 #include "drivers/printer/ipp_pin.h"
 
 #include "base/errors.h"

@@ -1,5 +1,5 @@
 /*
- * printer_pin.h — the printer's certificate checked against a pinned anchor.
+ * ipp_pin.h — the printer's certificate checked against a pinned anchor.
  *
  * Owns: struct ipp_pin (the anchor loaded from the configuration's
  * printer_ca_file) and the check the IPP driver runs on every TLS

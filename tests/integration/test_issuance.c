@@ -2,7 +2,7 @@
  * test_issuance.c — the end-to-end path: the card read through the
  * real pcscd (cardsim), the certificate from centersim over real TLS,
  * verified (firmware/verify/certificate.c), rendered (ui/document.c) and printed
- * to ippeveprinter (drivers/ipp). What the printer received is rasterised
+ * to ippeveprinter (drivers/printer/ipp.c). What the printer received is rasterised
  * with pdftoppm, every QR decoded with zbarimg, and each JWS checked by a
  * verifier that is not kofu's code (tests/centersim/verify_shc.py); the
  * decoded name and birth date must be the card's. And every refusal

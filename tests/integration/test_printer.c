@@ -1,5 +1,5 @@
 /*
- * test_printer.c — the printer driver (drivers/ipp) against real printers:
+ * test_printer.c — the printer driver (drivers/printer/ipp.c) against real printers:
  * ippeveprinter, the IPP Everywhere printer simulator of the CUPS project,
  * in direct IPP mode, and an isolated cupsd whose queue prints to it in
  * queue mode. Faults come from ippeveprinter wherever it can show them

@@ -1,5 +1,5 @@
 /*
- * test_x11.c — the sim board's X11 window (drivers/x11) on a real X server:
+ * test_x11.c — the sim board's X11 window (drivers/display/x11.c) on a real X server:
  * Xvfb on a display number it picks itself (-displayfd), unix socket only
  * (-nolisten tcp). The test opens its own connection to look at what the
  * driver drew (XGetImage on the root window) and to act as the resident

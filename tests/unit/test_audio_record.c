@@ -1,6 +1,6 @@
 /*
  * test_audio_record.c — the sim board's recording audio sink
- * (drivers/audio_record): prompts recorded in memory and to a file, missing
+ * (drivers/audio/record.c): prompts recorded in memory and to a file, missing
  * and invalid prompt files refused with nothing recorded, names that are
  * not plain prompt words refused.
  */

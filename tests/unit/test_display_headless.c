@@ -1,6 +1,6 @@
 /*
  * test_display_headless.c — the sim board's headless display
- * (drivers/headless): sizes it accepts, frames counted, nothing kept.
+ * (drivers/display/headless.c): sizes it accepts, frames counted, nothing kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -5,7 +5,7 @@
  * switchable faults: the happy path, partial insertion, over-payment and
  * change, refunds that work and that fail, change that fails, money that
  * arrives late, garbled and over-long lines, silence (time-outs), and a
- * device that goes away. Also the line layer (payment_line.h) directly.
+ * device that goes away. Also the line layer (drivers/payment/serial_line.h) directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /*
  * test_payment_sim.c — the sim board's coin and note acceptor
- * (drivers/payment_sim): money accounting on every path. After every step
+ * (drivers/payment/sim.c): money accounting on every path. After every step
  * inserted == kept + change + refunded + owed + escrow must hold.
  */
 #include <poll.h>

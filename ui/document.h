@@ -50,7 +50,7 @@
 #define DOCUMENT_PNG_DPI_MIN 36.0
 #define DOCUMENT_PNG_DPI_MAX 600.0
 
-/** The two certificates a kiosk issues (shc.md §2.4). */
+/** The two certificates a kiosk issues (docs/printing.md). */
 enum document_kind {
     DOCUMENT_DOMESTIC = 0, /* 日本国内用: Japanese, one QR (SHC) */
     DOCUMENT_OVERSEAS = 1, /* 海外・国内兼用: Japanese and English, two QRs (SHC, VDS-NC) */

@@ -23,9 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** Largest SHC symbol version: 105×105 modules, printable at 40 mm (shc.md §1.7). */
+/** Largest SHC symbol version: 105×105 modules, printable at 40 mm (docs/printing.md). */
 #define QR_SHC_MAX_VERSION 22
-/** Longest JWS that fits one V22 symbol at ECC L (shc.md §1.7). */
+/** Longest JWS that fits one V22 symbol at ECC L (docs/printing.md). */
 #define QR_SHC_MAX_JWS 1195
 /** Largest version a VDS-NC seal may take (the largest QR there is). */
 #define QR_BYTES_MAX_VERSION 40

@@ -43,7 +43,7 @@ static const uint8_t SHA256_DIGESTINFO[] = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 
 #define SW_BLOCKED_ALT 0x6983u
 #define SW_POWER_UP_GLITCH 0x6F00u
 
-/* EF 0001 as cards hold it: the 15-byte TLV and 2 filler bytes (spec §5.1). */
+/* EF 0001 as cards hold it: the 15-byte TLV and 2 filler bytes (docs/card.md, "Layouts"). */
 #define MY_NUMBER_FILE_SIZE 17
 
 struct kenhojo_card_data *kenhojo_card_data_new(void)

@@ -30,7 +30,7 @@
 #define CENTER_MUNICIPALITIES_MAX 2000
 #define CENTER_RESPONSE_MAX (256 * 1024)
 #define CENTER_DOSES_MAX 10
-#define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (shc.md §1.7) */
+#define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (docs/printing.md) */
 #define CENTER_TIMEZONE_MAX 64 /* with its NUL */
 #define CENTER_ZONEINFO_DIR "/usr/share/zoneinfo"
 

@@ -1,4 +1,4 @@
-/* card.c — see card.h. Status words follow spec/mynacard.md §3 and ISO 7816-4. */
+/* card.c — see card.h. Status words follow docs/card.md ("Status words") and ISO 7816-4. */
 #include "card.h"
 
 #include <errno.h>
@@ -39,7 +39,7 @@
 static const uint8_t card_aid_kenhojo[] = {0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08};
 #define CARD_AID_PREFIX_MIN 5 /* JICSAP allows selecting by a prefix of the DF name */
 
-/* The other applets of spec §1: selectable, but this model gives them no files. */
+/* The other applets (docs/card.md, "Applets"): selectable, but this model gives them no files. */
 static const struct {
     uint8_t aid[10];
     size_t len;
@@ -491,7 +491,7 @@ static const struct {
 
 /* Parses CLA INS P1 P2 [Lc data] [Le], short lengths only. Extended lengths
  * (Lc = 00 followed by more bytes) are refused: nothing on the Kenhojo path
- * needs them (spec §8). */
+ * needs them (docs/card.md, "Lengths"). */
 static bool card_parse_body(kofu_cur *c, card_apdu *a)
 {
     uint8_t lc, le;

@@ -3,7 +3,7 @@
  *
  * Owns: loading the test PKI (certs/make-card-ca.sh output) and building the
  * byte images of EF 0001, 0002, 0003, 0004, 0005 and 0007 from a resident,
- * with the layouts of spec/mynacard.md §5–6. The files are built once (and
+ * with the layouts of docs/card.md ("Layouts"). The files are built once (and
  * again when a file-changing fault is set); the card model then serves them.
  *
  * All RSA work goes through OpenSSL 3 EVP APIs. Every key must be RSA-2048,

@@ -2,7 +2,7 @@
 """mkrequest.py — a POST /kofu/v1/certificates body built from a cardsim resident file.
 
 Builds the Kenhojo AP's EF 0001..0004 exactly as tests/cardsim/card_files.c lays
-them out (spec/mynacard.md §5-6), signed with the test card PKI that
+them out (docs/card.md, "Layouts"), signed with the test card PKI that
 certs/make-card-ca.sh made, so centersim can be exercised without pcscd. It is
 an independent second implementation of the layouts (python3-cryptography, no
 kofu code), which also cross-checks cardsim and kenhojo.

@@ -48,7 +48,7 @@ static bool shc_issuer_derive(shc_issuer *is, char *err, size_t errlen)
     if (!es256_public_xy(is->key, x, y) || !es256_jwk_thumbprint(x, y, is->kid) ||
         !b64_encode(x, sizeof x, is->x, sizeof is->x, true) || !b64_encode(y, sizeof y, is->y, sizeof is->y, true))
         return shc_fail(err, errlen, "cannot derive the SHC issuer's public key");
-    /* The header's member order is the one shc.md §1.1 shows. */
+    /* The header's member order is the one docs/center-protocol.md shows (documents[].jws). */
     int hn = snprintf(header, sizeof header, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", is->kid);
     if (hn <= 0 || (size_t)hn >= sizeof header ||
         !b64_encode((const uint8_t *)header, (size_t)hn, is->header_b64, sizeof is->header_b64, true))

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHC_JWS_MAX 1195 /* one QR code at version 22, error correction L (shc.md §1.7) */
+#define SHC_JWS_MAX 1195 /* one QR code at version 22, error correction L (docs/printing.md) */
 #define SHC_ISS_MAX 200
 #define SHC_DEFAULT_ISS "https://center.kofu.test/issuer"
 

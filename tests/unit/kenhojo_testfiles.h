@@ -24,7 +24,7 @@
 #define TF_DF51_LEN 270 /* the whole DF51 TLV */
 #define TF_SIGNED_PART_LEN 70
 
-/* The spec's worked example of EF 0002 (§5.2), byte for byte. */
+/* The worked example of EF 0002 in docs/card.md ("Layouts"), byte for byte. */
 static inline size_t tf_ef0002_example(uint8_t *out, size_t cap)
 {
     static const uint8_t ex[TF_EF0002_EXAMPLE_LEN] = {

@@ -354,7 +354,7 @@ static void test_get_ber_tag_whole(void **state)
     assert_cur_at(&sentinel_whole, buf, 1);
 }
 
-/* Walking the spec's worked example (EF 0002) with the cursor API. */
+/* Walking docs/card.md's worked example (EF 0002) with the cursor API. */
 static void test_ber_walk_example(void **state)
 {
     (void)state;

@@ -168,7 +168,7 @@ static void test_encode_case3(void **state)
     static const uint8_t want[] = {0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x11};
     assert_int_equal(apdu_encode(&a, out, sizeof out), sizeof want);
     assert_memory_equal(out, want, sizeof want);
-    /* The spec's VERIFY for PIN 1234. */
+    /* VERIFY for PIN 1234 (docs/card.md, the dialogue's row 4). */
     struct apdu v = {0x00, 0x20, 0x00, 0x80, (const uint8_t *)"1234", 4, false, 0};
     static const uint8_t vwant[] = {0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34};
     assert_int_equal(apdu_encode(&v, out, sizeof out), sizeof vwant);

@@ -1,6 +1,6 @@
 /*
  * test_kenhojo_parse.c — the Kenhojo file parsers and the My Number check
- * digit, on the spec's worked example and on
+ * digit, on docs/card.md's worked example and on
  * layouts built with the builder.
  */
 #include <setjmp.h>
@@ -120,7 +120,7 @@ static void test_ef0001_parse(void **state)
     (void)state;
     uint8_t ef[TF_EF0001_LEN];
     char out[KENHOJO_MY_NUMBER_LEN + 1];
-    /* The spec's test-card number passes the check digit. */
+    /* The published test card's number (docs/card.md) passes the check digit. */
     assert_true(kenhojo_my_number_valid("537686677188"));
     tf_ef0001(ef, sizeof ef, "537686677188");
     memset(out, 'x', sizeof out);

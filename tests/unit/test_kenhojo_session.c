@@ -667,7 +667,7 @@ static void test_read_normal_card_apdu_count(void **state)
     assert_int_equal(FC.n_reads[4], 3);
     assert_int_equal(FC.n_reads[7], 3);
     assert_int_equal(READER.apdu_count - before, 15);
-    /* The reads of EF 0003, as in the spec: 00 B0 00 00 00, then 00 B0 01 00 50. */
+    /* The reads of EF 0003, as in docs/card.md's dialogue: 00 B0 00 00 00, then 00 B0 01 00 50. */
     static const uint8_t r1[5] = {0x00, 0xB0, 0x00, 0x00, 0x00};
     static const uint8_t r2[5] = {0x00, 0xB0, 0x01, 0x00, 0x50};
     size_t i3 = before + 2 + 2 + 1; /* after 0001 (2) and 0002 (2) and SELECT 0003 */

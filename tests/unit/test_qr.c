@@ -118,7 +118,7 @@ static void assert_decodes_to(const QRcode *qr, const char *name, const void *wa
 static void test_shc_decodes_exactly(void **state)
 {
     (void)state;
-    char *jws = make_jws(804); /* the size of the spec's example-00 */
+    char *jws = make_jws(804); /* the size of the SMART Health Cards spec's example-00 */
     QRcode *qr = NULL;
     assert_int_equal(qr_encode_shc(jws, &qr), KOFU_OK);
     assert_non_null(qr);
@@ -130,7 +130,7 @@ static void test_shc_decodes_exactly(void **state)
     free(jws);
 }
 
-/* 1195 characters fill V22 at ECC L to within 5 bits (shc.md §1.7); that only
+/* 1195 characters fill V22 at ECC L to within 5 bits (docs/printing.md); that only
  * holds for exactly one byte segment "shc:/" and one numeric segment, so
  * fitting V22 proves the segments. */
 static void test_shc_1195_fits_v22_and_decodes(void **state)
@@ -177,7 +177,8 @@ static void test_shc_versions_grow_with_length(void **state)
         qr_free(qr);
         free(jws);
     }
-    /* The spec measured the 804-character example at V18 with ECC L. */
+    /* The SMART Health Cards spec's own 804-character example-00 is a V18 symbol
+     * at ECC L. */
     char *jws = make_jws(804);
     QRcode *qr = NULL;
     assert_int_equal(qr_encode_shc(jws, &qr), KOFU_OK);
@@ -398,7 +399,7 @@ static void test_shc_numeric_digits(void **state)
     char out[64], back[32];
     assert_true(qr_numeric_from_jws("eyJ", out, sizeof out));
     assert_string_equal(out, "567629");
-    /* the spec's table: - . 0 9 A Z _ a z */
+    /* the SMART Health Cards numeric table: - . 0 9 A Z _ a z */
     assert_true(qr_numeric_from_jws("-.09AZ_az", out, sizeof out));
     assert_string_equal(out, "000103122045505277");
     assert_true(qr_numeric_to_jws("000103122045505277", back, sizeof back));

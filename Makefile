@@ -1,4 +1,4 @@
-# kofu — top-level build. `make` builds build/kofu and the test peers.
+# kofu — top-level build. `make` builds build/kofu, build/kofu-sim and the test peers.
 # The README's two commands: `make demo` and `make check`.
 
 BUILD    ?= build
@@ -219,7 +219,7 @@ bench: deps
 	$(MAKE) tests pki
 	@for b in $(BENCH_BIN); do KOFU_BUILD=$(BUILD) tests/sandbox.sh $$b || exit 1; done
 
-# Longer fuzzing (FUZZ_SECONDS per target).
+# Longer fuzzing: FUZZ_LONG seconds per target (default 300).
 fuzz: deps
 	$(MAKE) fuzzers
 	tests/fuzz/run.sh $(or $(FUZZ_LONG),300) $(BUILD)

@@ -156,7 +156,7 @@ static void shuffle_pin_pad(struct kiosk *k)
 static void carry_out(struct kiosk *k, const struct session_action *a)
 {
     int rc;
-    double t0 = kiosk_precise_ms();
+    double t0 = kofu_mono_ms_f();
     /* A pad that could not be shuffled is never shown nor announced: the
      * session's refusal (SESSION_EV_PIN_PAD_FAILED, queued) comes next. */
     bool pad_refused = k->s.state == SESSION_PIN && !k->pin_pad_ok;
@@ -180,18 +180,18 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_READ_CARD:
         read_card(k, a);
-        k->t_read = kiosk_precise_ms() - t0;
+        k->t_read = kofu_mono_ms_f() - t0;
         break;
     case SESSION_ACT_RESET_CARD:
         kiosk_disconnect_card(k);
         break;
     case SESSION_ACT_REQUEST_CERTIFICATE:
         request_certificate(k, a);
-        k->t_center = kiosk_precise_ms() - t0;
+        k->t_center = kofu_mono_ms_f() - t0;
         break;
     case SESSION_ACT_RENDER_PREVIEW:
         kiosk_post_result(k, SESSION_EV_PREVIEW_RESULT, kiosk_prepare_document(k));
-        k->t_render = kiosk_precise_ms() - t0;
+        k->t_render = kofu_mono_ms_f() - t0;
         break;
     case SESSION_ACT_PAYMENT_ASK:
         k->last_inserted = 0;
@@ -222,7 +222,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_PRINT:
         print_certificate(k, a);
-        k->t_print = kiosk_precise_ms() - t0;
+        k->t_print = kofu_mono_ms_f() - t0;
         break;
     case SESSION_ACT_PRINT_REFUND_RECEIPT:
         kiosk_print_refund_receipt(k, a->amount_yen, a->err);

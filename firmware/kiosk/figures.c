@@ -8,14 +8,6 @@
 
 #include <stdio.h>
 #include <sys/resource.h>
-#include <time.h>
-
-double kiosk_precise_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 void kiosk_print_figures(const struct kiosk *k, int exit_code)
 {

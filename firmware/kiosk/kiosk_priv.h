@@ -270,7 +270,6 @@ const char *kiosk_visit_residue(const struct kiosk *k);
 void kiosk_poll_input(struct kiosk *k);
 
 /* figures.c */
-double kiosk_precise_ms(void);
 void kiosk_print_figures(const struct kiosk *k, int exit_code);
 
 #endif

@@ -2,6 +2,7 @@
 #include "base/log.h"
 
 #include "base/errors.h"
+#include "base/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,29 +10,29 @@
 
 static int current_level = -1;
 
-static const char *const event_names[EV__COUNT] = {
-    [EV_START] = "start",
-    [EV_READER_OPEN] = "reader-open",
-    [EV_CARD_PRESENT] = "card-present",
-    [EV_CARD_CONNECT] = "card-connect",
-    [EV_CARD_DISCONNECT] = "card-disconnect",
-    [EV_CARD_SW] = "card-sw",
-    [EV_PIN_STATUS] = "pin-status",
-    [EV_PIN_VERIFY] = "pin-verify",
-    [EV_CARD_READ] = "card-read",
-    [EV_CARD_AUTH] = "card-auth",
-    [EV_VAULT_WIPE] = "vault-wipe",
-    [EV_MEMORY_LOCK] = "memory-lock",
-    [EV_CONFIG] = "config",
-    [EV_CENTER_CALL] = "center-call",
-    [EV_CERT_VERIFY] = "certificate-verify",
-    [EV_PRINT] = "print",
-    [EV_SESSION] = "session",
-    [EV_PAYMENT] = "payment",
-    [EV_AUDIO] = "audio",
-    [EV_DISPLAY] = "display",
-    [EV_RECEIPT] = "receipt",
-    [EV_SANDBOX] = "sandbox",
+static const struct kofu_word event_names[EV__COUNT] = {
+    KOFU_NAME(EV_START, "start"),
+    KOFU_NAME(EV_READER_OPEN, "reader-open"),
+    KOFU_NAME(EV_CARD_PRESENT, "card-present"),
+    KOFU_NAME(EV_CARD_CONNECT, "card-connect"),
+    KOFU_NAME(EV_CARD_DISCONNECT, "card-disconnect"),
+    KOFU_NAME(EV_CARD_SW, "card-sw"),
+    KOFU_NAME(EV_PIN_STATUS, "pin-status"),
+    KOFU_NAME(EV_PIN_VERIFY, "pin-verify"),
+    KOFU_NAME(EV_CARD_READ, "card-read"),
+    KOFU_NAME(EV_CARD_AUTH, "card-auth"),
+    KOFU_NAME(EV_VAULT_WIPE, "vault-wipe"),
+    KOFU_NAME(EV_MEMORY_LOCK, "memory-lock"),
+    KOFU_NAME(EV_CONFIG, "config"),
+    KOFU_NAME(EV_CENTER_CALL, "center-call"),
+    KOFU_NAME(EV_CERT_VERIFY, "certificate-verify"),
+    KOFU_NAME(EV_PRINT, "print"),
+    KOFU_NAME(EV_SESSION, "session"),
+    KOFU_NAME(EV_PAYMENT, "payment"),
+    KOFU_NAME(EV_AUDIO, "audio"),
+    KOFU_NAME(EV_DISPLAY, "display"),
+    KOFU_NAME(EV_RECEIPT, "receipt"),
+    KOFU_NAME(EV_SANDBOX, "sandbox"),
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }
@@ -48,7 +49,7 @@ static int level_from_env(void)
 
 const char *kofu_event_name(enum kofu_event ev)
 {
-    return ((unsigned)ev < EV__COUNT && event_names[ev]) ? event_names[ev] : "unknown";
+    return KOFU_WORDS_NAME(event_names, ev);
 }
 
 void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t detail)

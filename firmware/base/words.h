@@ -22,8 +22,26 @@ struct kofu_word {
 
 /** An entry of an enum-indexed table: at the index of its code. */
 #define KOFU_WORD(code, name, ja, en) [code] = {(code), (name), (ja), (en)}
+/** An entry that has only a name: for codes no resident ever reads about
+ *  (states, events, log and protocol keywords). */
+#define KOFU_NAME(code, name) KOFU_WORD(code, name, NULL, NULL)
 /** The number of entries of a table array. */
 #define KOFU_WORDS_N(table) (sizeof(table) / sizeof((table)[0]))
+
+/** The name of `code` in the table array `table` ("unknown" for a code it
+ *  lacks, including one out of the enum's range). */
+#define KOFU_WORDS_NAME(table, code) kofu_word_name(kofu_word_find((table), KOFU_WORDS_N(table), (int)(code)))
+/** The words of `code` in `table` in lang ("?" for a code it lacks). */
+#define KOFU_WORDS_TEXT(table, code, lang) \
+    kofu_word_text(kofu_word_find((table), KOFU_WORDS_N(table), (int)(code)), (lang))
+
+/** Defines the pair of lookups a module exports over its table of reasons:
+ *  `const char *name_fn(enum_type why)` and
+ *  `const char *text_fn(enum_type why, enum kofu_lang lang)`, declared in the
+ *  module's header. Written without a semicolon after it. */
+#define KOFU_WORDS_LOOKUPS(name_fn, text_fn, enum_type, table) \
+    const char *name_fn(enum_type why) { return KOFU_WORDS_NAME(table, why); } \
+    const char *text_fn(enum_type why, enum kofu_lang lang) { return KOFU_WORDS_TEXT(table, why, lang); }
 
 /** The entry for code among n, or NULL. */
 const struct kofu_word *kofu_word_find(const struct kofu_word *table, size_t n, int code);

@@ -666,12 +666,4 @@ static const struct kofu_word auth_words[KENHOJO_AUTH__COUNT] = {
               "The card offers no proof of presence, which is required here."),
 };
 
-const char *kenhojo_auth_name(enum kenhojo_auth why)
-{
-    return kofu_word_name(kofu_word_find(auth_words, KOFU_WORDS_N(auth_words), (int)why));
-}
-
-const char *kenhojo_auth_text(enum kenhojo_auth why, enum kofu_lang lang)
-{
-    return kofu_word_text(kofu_word_find(auth_words, KOFU_WORDS_N(auth_words), (int)why), lang);
-}
+KOFU_WORDS_LOOKUPS(kenhojo_auth_name, kenhojo_auth_text, enum kenhojo_auth, auth_words)

@@ -7,6 +7,7 @@
 #include "base/kcrypto.h"
 #include "base/log.h"
 #include "base/vault.h"
+#include "base/words.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -852,13 +853,24 @@ int center_request_certificate(struct center_client *c, const struct center_requ
 
 /* ---- POST /completions -------------------------------------------------- */
 
+/* The protocol's outcome keywords (docs/center-protocol.md). */
+static const struct kofu_word outcome_names[] = {
+    KOFU_NAME(CENTER_PRINTED, "printed"),
+    KOFU_NAME(CENTER_FAILED, "failed"),
+    KOFU_NAME(CENTER_REFUNDED, "refunded"),
+    KOFU_NAME(CENTER_REFUND_OWED, "refund-owed"),
+};
+
 int center_report_completion(struct center_client *c, const char *request_id, const char *certificate_id,
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info)
 {
-    static const char *const names[] = {"printed", "failed", "refunded", "refund-owed"};
+    /* An outcome the protocol has no word for is never sent as a guess. */
+    const struct kofu_word *o = kofu_word_find(outcome_names, KOFU_WORDS_N(outcome_names), (int)outcome);
+    if (!o)
+        return KOFU_E_ARG;
     json_t *root = json_pack("{s:s, s:s, s:s, s:i, s:i}", "request_id", request_id, "certificate_id",
-                             certificate_id ? certificate_id : "", "outcome", names[outcome], "copies_printed",
+                             certificate_id ? certificate_id : "", "outcome", o->name, "copies_printed",
                              copies_printed, "amount_yen", amount_yen);
     char *body = root ? json_dumps(root, JSON_COMPACT) : NULL;
     json_decref(root);

@@ -124,7 +124,8 @@ struct center_certificate *center_certificate_new(void);
  *  own kofu_err (KOFU_E_NO_RECORD, ...). */
 int center_request_certificate(struct center_client *c, const struct center_request *r,
                                struct center_certificate *out, struct center_call_info *info);
-/** POST /kofu/v1/completions (no resident data). */
+/** POST /kofu/v1/completions (no resident data). KOFU_E_ARG, with nothing
+ *  sent, for an outcome outside enum center_outcome. */
 int center_report_completion(struct center_client *c, const char *request_id, const char *certificate_id,
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info);

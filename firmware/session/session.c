@@ -6,6 +6,7 @@
 #include "session/session.h"
 
 #include "base/config.h"
+#include "base/words.h"
 #include "card/kenhojo.h" /* KENHOJO_TRIES_UNKNOWN */
 
 #include <string.h>
@@ -852,166 +853,161 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
 
 /* ---- names -------------------------------------------------------------- */
 
-static const char *const state_names[SESSION_STATE__COUNT] = {
-    [SESSION_IDLE] = "idle",
-    [SESSION_CLOSED] = "closed",
-    [SESSION_CARD_PLACED] = "card-placed",
-    [SESSION_SERVICE] = "service",
-    [SESSION_PIN] = "pin",
-    [SESSION_PIN_LAST_TRY_CONFIRM] = "pin-last-try-confirm",
-    [SESSION_READING] = "reading",
-    [SESSION_TAKE_CARD] = "take-card",
-    [SESSION_MUNICIPALITY] = "municipality",
-    [SESSION_KIND_COPIES] = "kind-copies",
-    [SESSION_REQUESTING] = "requesting",
-    [SESSION_CONFIRM] = "confirm",
-    [SESSION_PAYMENT] = "payment",
-    [SESSION_PRINTING] = "printing",
-    [SESSION_TAKE_CERTIFICATE] = "take-certificate",
-    [SESSION_REFUNDING] = "refunding",
-    [SESSION_ERROR] = "error",
-    [SESSION_TERMS] = "terms",
+static const struct kofu_word state_names[SESSION_STATE__COUNT] = {
+    KOFU_NAME(SESSION_IDLE, "idle"),
+    KOFU_NAME(SESSION_CLOSED, "closed"),
+    KOFU_NAME(SESSION_CARD_PLACED, "card-placed"),
+    KOFU_NAME(SESSION_SERVICE, "service"),
+    KOFU_NAME(SESSION_PIN, "pin"),
+    KOFU_NAME(SESSION_PIN_LAST_TRY_CONFIRM, "pin-last-try-confirm"),
+    KOFU_NAME(SESSION_READING, "reading"),
+    KOFU_NAME(SESSION_TAKE_CARD, "take-card"),
+    KOFU_NAME(SESSION_MUNICIPALITY, "municipality"),
+    KOFU_NAME(SESSION_KIND_COPIES, "kind-copies"),
+    KOFU_NAME(SESSION_REQUESTING, "requesting"),
+    KOFU_NAME(SESSION_CONFIRM, "confirm"),
+    KOFU_NAME(SESSION_PAYMENT, "payment"),
+    KOFU_NAME(SESSION_PRINTING, "printing"),
+    KOFU_NAME(SESSION_TAKE_CERTIFICATE, "take-certificate"),
+    KOFU_NAME(SESSION_REFUNDING, "refunding"),
+    KOFU_NAME(SESSION_ERROR, "error"),
+    KOFU_NAME(SESSION_TERMS, "terms"),
 };
 
-static const char *const screen_names[SESSION_SCREEN__COUNT] = {
-    [SESSION_SCREEN_IDLE] = "idle",
-    [SESSION_SCREEN_CLOSED] = "closed",
-    [SESSION_SCREEN_CARD_PLACED] = "card-placed",
-    [SESSION_SCREEN_SERVICE] = "service",
-    [SESSION_SCREEN_PIN] = "pin",
-    [SESSION_SCREEN_PIN_LAST_TRY] = "pin-last-try",
-    [SESSION_SCREEN_READING] = "reading",
-    [SESSION_SCREEN_TAKE_CARD] = "take-card",
-    [SESSION_SCREEN_MUNICIPALITY] = "municipality",
-    [SESSION_SCREEN_KIND_COPIES] = "kind-copies",
-    [SESSION_SCREEN_REQUESTING] = "requesting",
-    [SESSION_SCREEN_CONFIRM] = "confirm",
-    [SESSION_SCREEN_PAYMENT] = "payment",
-    [SESSION_SCREEN_PRINTING] = "printing",
-    [SESSION_SCREEN_TAKE_CERTIFICATE] = "take-certificate",
-    [SESSION_SCREEN_REFUNDING] = "refunding",
-    [SESSION_SCREEN_ERROR] = "error",
-    [SESSION_SCREEN_REFUNDED] = "refunded",
-    [SESSION_SCREEN_REFUND_RECEIPT] = "refund-receipt",
-    [SESSION_SCREEN_TIMEOUT_WARNING] = "timeout-warning",
-    [SESSION_SCREEN_PLEASE_WAIT] = "please-wait",
-    [SESSION_SCREEN_TERMS] = "terms",
+static const struct kofu_word screen_names[SESSION_SCREEN__COUNT] = {
+    KOFU_NAME(SESSION_SCREEN_IDLE, "idle"),
+    KOFU_NAME(SESSION_SCREEN_CLOSED, "closed"),
+    KOFU_NAME(SESSION_SCREEN_CARD_PLACED, "card-placed"),
+    KOFU_NAME(SESSION_SCREEN_SERVICE, "service"),
+    KOFU_NAME(SESSION_SCREEN_PIN, "pin"),
+    KOFU_NAME(SESSION_SCREEN_PIN_LAST_TRY, "pin-last-try"),
+    KOFU_NAME(SESSION_SCREEN_READING, "reading"),
+    KOFU_NAME(SESSION_SCREEN_TAKE_CARD, "take-card"),
+    KOFU_NAME(SESSION_SCREEN_MUNICIPALITY, "municipality"),
+    KOFU_NAME(SESSION_SCREEN_KIND_COPIES, "kind-copies"),
+    KOFU_NAME(SESSION_SCREEN_REQUESTING, "requesting"),
+    KOFU_NAME(SESSION_SCREEN_CONFIRM, "confirm"),
+    KOFU_NAME(SESSION_SCREEN_PAYMENT, "payment"),
+    KOFU_NAME(SESSION_SCREEN_PRINTING, "printing"),
+    KOFU_NAME(SESSION_SCREEN_TAKE_CERTIFICATE, "take-certificate"),
+    KOFU_NAME(SESSION_SCREEN_REFUNDING, "refunding"),
+    KOFU_NAME(SESSION_SCREEN_ERROR, "error"),
+    KOFU_NAME(SESSION_SCREEN_REFUNDED, "refunded"),
+    KOFU_NAME(SESSION_SCREEN_REFUND_RECEIPT, "refund-receipt"),
+    KOFU_NAME(SESSION_SCREEN_TIMEOUT_WARNING, "timeout-warning"),
+    KOFU_NAME(SESSION_SCREEN_PLEASE_WAIT, "please-wait"),
+    KOFU_NAME(SESSION_SCREEN_TERMS, "terms"),
 };
 
-static const char *const prompt_names[SESSION_PROMPT__COUNT] = {
-    [SESSION_PROMPT_WELCOME] = "welcome",
-    [SESSION_PROMPT_CLOSED] = "closed",
-    [SESSION_PROMPT_CARD_PLACED] = "card-placed",
-    [SESSION_PROMPT_SERVICE] = "service",
-    [SESSION_PROMPT_PIN_ENTER] = "pin-enter",
-    [SESSION_PROMPT_PIN_TRIES_LEFT] = "pin-tries-left",
-    [SESSION_PROMPT_PIN_LAST_TRY] = "pin-last-try",
-    [SESSION_PROMPT_PIN_INCOMPLETE] = "pin-incomplete",
-    [SESSION_PROMPT_READING] = "reading",
-    [SESSION_PROMPT_TAKE_CARD] = "take-card",
-    [SESSION_PROMPT_REMIND_TAKE_CARD] = "remind-take-card",
-    [SESSION_PROMPT_MUNICIPALITY] = "municipality",
-    [SESSION_PROMPT_KIND_COPIES] = "kind-copies",
-    [SESSION_PROMPT_REQUESTING] = "requesting",
-    [SESSION_PROMPT_CONFIRM] = "confirm",
-    [SESSION_PROMPT_PAYMENT] = "payment",
-    [SESSION_PROMPT_PRINTING] = "printing",
-    [SESSION_PROMPT_TAKE_CERTIFICATE] = "take-certificate",
-    [SESSION_PROMPT_REMIND_TAKE_CERTIFICATE] = "remind-take-certificate",
-    [SESSION_PROMPT_REFUNDING] = "refunding",
-    [SESSION_PROMPT_ERROR] = "error",
-    [SESSION_PROMPT_REFUNDED] = "refunded",
-    [SESSION_PROMPT_REFUND_RECEIPT] = "refund-receipt",
-    [SESSION_PROMPT_TIMEOUT_WARNING] = "timeout-warning",
-    [SESSION_PROMPT_PLEASE_WAIT] = "please-wait",
-    [SESSION_PROMPT_TERMS] = "terms",
+static const struct kofu_word prompt_names[SESSION_PROMPT__COUNT] = {
+    KOFU_NAME(SESSION_PROMPT_WELCOME, "welcome"),
+    KOFU_NAME(SESSION_PROMPT_CLOSED, "closed"),
+    KOFU_NAME(SESSION_PROMPT_CARD_PLACED, "card-placed"),
+    KOFU_NAME(SESSION_PROMPT_SERVICE, "service"),
+    KOFU_NAME(SESSION_PROMPT_PIN_ENTER, "pin-enter"),
+    KOFU_NAME(SESSION_PROMPT_PIN_TRIES_LEFT, "pin-tries-left"),
+    KOFU_NAME(SESSION_PROMPT_PIN_LAST_TRY, "pin-last-try"),
+    KOFU_NAME(SESSION_PROMPT_PIN_INCOMPLETE, "pin-incomplete"),
+    KOFU_NAME(SESSION_PROMPT_READING, "reading"),
+    KOFU_NAME(SESSION_PROMPT_TAKE_CARD, "take-card"),
+    KOFU_NAME(SESSION_PROMPT_REMIND_TAKE_CARD, "remind-take-card"),
+    KOFU_NAME(SESSION_PROMPT_MUNICIPALITY, "municipality"),
+    KOFU_NAME(SESSION_PROMPT_KIND_COPIES, "kind-copies"),
+    KOFU_NAME(SESSION_PROMPT_REQUESTING, "requesting"),
+    KOFU_NAME(SESSION_PROMPT_CONFIRM, "confirm"),
+    KOFU_NAME(SESSION_PROMPT_PAYMENT, "payment"),
+    KOFU_NAME(SESSION_PROMPT_PRINTING, "printing"),
+    KOFU_NAME(SESSION_PROMPT_TAKE_CERTIFICATE, "take-certificate"),
+    KOFU_NAME(SESSION_PROMPT_REMIND_TAKE_CERTIFICATE, "remind-take-certificate"),
+    KOFU_NAME(SESSION_PROMPT_REFUNDING, "refunding"),
+    KOFU_NAME(SESSION_PROMPT_ERROR, "error"),
+    KOFU_NAME(SESSION_PROMPT_REFUNDED, "refunded"),
+    KOFU_NAME(SESSION_PROMPT_REFUND_RECEIPT, "refund-receipt"),
+    KOFU_NAME(SESSION_PROMPT_TIMEOUT_WARNING, "timeout-warning"),
+    KOFU_NAME(SESSION_PROMPT_PLEASE_WAIT, "please-wait"),
+    KOFU_NAME(SESSION_PROMPT_TERMS, "terms"),
 };
 
-static const char *const action_names[SESSION_ACT__COUNT] = {
-    [SESSION_ACT_SHOW_SCREEN] = "show-screen",
-    [SESSION_ACT_PLAY_PROMPT] = "play-prompt",
-    [SESSION_ACT_CHECK_CARD] = "check-card",
-    [SESSION_ACT_SHUFFLE_PIN_PAD] = "shuffle-pin-pad",
-    [SESSION_ACT_CLEAR_PIN] = "clear-pin",
-    [SESSION_ACT_READ_CARD] = "read-card",
-    [SESSION_ACT_RESET_CARD] = "reset-card",
-    [SESSION_ACT_REQUEST_CERTIFICATE] = "request-certificate",
-    [SESSION_ACT_RENDER_PREVIEW] = "render-preview",
-    [SESSION_ACT_PAYMENT_ASK] = "payment-ask",
-    [SESSION_ACT_PAYMENT_CANCEL] = "payment-cancel",
-    [SESSION_ACT_PAYMENT_DISPENSE_CHANGE] = "payment-dispense-change",
-    [SESSION_ACT_PAYMENT_REFUND] = "payment-refund",
-    [SESSION_ACT_PRINT] = "print",
-    [SESSION_ACT_PRINT_REFUND_RECEIPT] = "print-refund-receipt",
-    [SESSION_ACT_REPORT_COMPLETION] = "report-completion",
-    [SESSION_ACT_WIPE] = "wipe",
-    [SESSION_ACT_TERMS_AGREED] = "terms-agreed",
+static const struct kofu_word action_names[SESSION_ACT__COUNT] = {
+    KOFU_NAME(SESSION_ACT_SHOW_SCREEN, "show-screen"),
+    KOFU_NAME(SESSION_ACT_PLAY_PROMPT, "play-prompt"),
+    KOFU_NAME(SESSION_ACT_CHECK_CARD, "check-card"),
+    KOFU_NAME(SESSION_ACT_SHUFFLE_PIN_PAD, "shuffle-pin-pad"),
+    KOFU_NAME(SESSION_ACT_CLEAR_PIN, "clear-pin"),
+    KOFU_NAME(SESSION_ACT_READ_CARD, "read-card"),
+    KOFU_NAME(SESSION_ACT_RESET_CARD, "reset-card"),
+    KOFU_NAME(SESSION_ACT_REQUEST_CERTIFICATE, "request-certificate"),
+    KOFU_NAME(SESSION_ACT_RENDER_PREVIEW, "render-preview"),
+    KOFU_NAME(SESSION_ACT_PAYMENT_ASK, "payment-ask"),
+    KOFU_NAME(SESSION_ACT_PAYMENT_CANCEL, "payment-cancel"),
+    KOFU_NAME(SESSION_ACT_PAYMENT_DISPENSE_CHANGE, "payment-dispense-change"),
+    KOFU_NAME(SESSION_ACT_PAYMENT_REFUND, "payment-refund"),
+    KOFU_NAME(SESSION_ACT_PRINT, "print"),
+    KOFU_NAME(SESSION_ACT_PRINT_REFUND_RECEIPT, "print-refund-receipt"),
+    KOFU_NAME(SESSION_ACT_REPORT_COMPLETION, "report-completion"),
+    KOFU_NAME(SESSION_ACT_WIPE, "wipe"),
+    KOFU_NAME(SESSION_ACT_TERMS_AGREED, "terms-agreed"),
 };
 
-static const char *const event_names[SESSION_EV__COUNT] = {
-    [SESSION_EV_TICK] = "tick",
-    [SESSION_EV_CARD_INSERTED] = "card-inserted",
-    [SESSION_EV_CARD_REMOVED] = "card-removed",
-    [SESSION_EV_TAP] = "tap",
-    [SESSION_EV_PIN_DIGIT] = "pin-digit",
-    [SESSION_EV_PIN_CLEAR] = "pin-clear",
-    [SESSION_EV_PIN_SUBMIT] = "pin-submit",
-    [SESSION_EV_CARD_CHECKED] = "card-checked",
-    [SESSION_EV_CARD_READ] = "card-read",
-    [SESSION_EV_CENTER_RESULT] = "center-result",
-    [SESSION_EV_PREVIEW_RESULT] = "preview-result",
-    [SESSION_EV_PAYMENT_INSERTED] = "payment-inserted",
-    [SESSION_EV_PRINT_RESULT] = "print-result",
-    [SESSION_EV_REFUND_RESULT] = "refund-result",
-    [SESSION_EV_CERTIFICATE_TAKEN] = "certificate-taken",
-    [SESSION_EV_CONFIG] = "config",
-    [SESSION_EV_PAYMENT_FAILED] = "payment-failed",
-    [SESSION_EV_ACTIVITY] = "activity",
-    [SESSION_EV_PIN_PAD_FAILED] = "pin-pad-failed",
+static const struct kofu_word event_names[SESSION_EV__COUNT] = {
+    KOFU_NAME(SESSION_EV_TICK, "tick"),
+    KOFU_NAME(SESSION_EV_CARD_INSERTED, "card-inserted"),
+    KOFU_NAME(SESSION_EV_CARD_REMOVED, "card-removed"),
+    KOFU_NAME(SESSION_EV_TAP, "tap"),
+    KOFU_NAME(SESSION_EV_PIN_DIGIT, "pin-digit"),
+    KOFU_NAME(SESSION_EV_PIN_CLEAR, "pin-clear"),
+    KOFU_NAME(SESSION_EV_PIN_SUBMIT, "pin-submit"),
+    KOFU_NAME(SESSION_EV_CARD_CHECKED, "card-checked"),
+    KOFU_NAME(SESSION_EV_CARD_READ, "card-read"),
+    KOFU_NAME(SESSION_EV_CENTER_RESULT, "center-result"),
+    KOFU_NAME(SESSION_EV_PREVIEW_RESULT, "preview-result"),
+    KOFU_NAME(SESSION_EV_PAYMENT_INSERTED, "payment-inserted"),
+    KOFU_NAME(SESSION_EV_PRINT_RESULT, "print-result"),
+    KOFU_NAME(SESSION_EV_REFUND_RESULT, "refund-result"),
+    KOFU_NAME(SESSION_EV_CERTIFICATE_TAKEN, "certificate-taken"),
+    KOFU_NAME(SESSION_EV_CONFIG, "config"),
+    KOFU_NAME(SESSION_EV_PAYMENT_FAILED, "payment-failed"),
+    KOFU_NAME(SESSION_EV_ACTIVITY, "activity"),
+    KOFU_NAME(SESSION_EV_PIN_PAD_FAILED, "pin-pad-failed"),
 };
 
-static const char *const button_names[SESSION_BTN__COUNT] = {
-    [SESSION_BTN_SERVICE] = "service",
-    [SESSION_BTN_BACK] = "back",
-    [SESSION_BTN_CANCEL] = "cancel",
-    [SESSION_BTN_LANGUAGE] = "language",
-    [SESSION_BTN_MUNICIPALITY] = "municipality",
-    [SESSION_BTN_KIND] = "kind",
-    [SESSION_BTN_COPIES_PLUS] = "copies-plus",
-    [SESSION_BTN_COPIES_MINUS] = "copies-minus",
-    [SESSION_BTN_CONFIRM] = "confirm",
-    [SESSION_BTN_LAST_TRY_YES] = "last-try-yes",
-    [SESSION_BTN_LAST_TRY_NO] = "last-try-no",
-    [SESSION_BTN_AGREE] = "agree",
-    [SESSION_BTN_DISAGREE] = "disagree",
+static const struct kofu_word button_names[SESSION_BTN__COUNT] = {
+    KOFU_NAME(SESSION_BTN_SERVICE, "service"),
+    KOFU_NAME(SESSION_BTN_BACK, "back"),
+    KOFU_NAME(SESSION_BTN_CANCEL, "cancel"),
+    KOFU_NAME(SESSION_BTN_LANGUAGE, "language"),
+    KOFU_NAME(SESSION_BTN_MUNICIPALITY, "municipality"),
+    KOFU_NAME(SESSION_BTN_KIND, "kind"),
+    KOFU_NAME(SESSION_BTN_COPIES_PLUS, "copies-plus"),
+    KOFU_NAME(SESSION_BTN_COPIES_MINUS, "copies-minus"),
+    KOFU_NAME(SESSION_BTN_CONFIRM, "confirm"),
+    KOFU_NAME(SESSION_BTN_LAST_TRY_YES, "last-try-yes"),
+    KOFU_NAME(SESSION_BTN_LAST_TRY_NO, "last-try-no"),
+    KOFU_NAME(SESSION_BTN_AGREE, "agree"),
+    KOFU_NAME(SESSION_BTN_DISAGREE, "disagree"),
 };
-
-static const char *name_of(const char *const *names, size_t n, unsigned i)
-{
-    return i < n && names[i] ? names[i] : "unknown";
-}
 
 const char *session_state_name(enum session_state st)
 {
-    return name_of(state_names, SESSION_STATE__COUNT, (unsigned)st);
+    return KOFU_WORDS_NAME(state_names, st);
 }
 const char *session_screen_name(enum session_screen sc)
 {
-    return name_of(screen_names, SESSION_SCREEN__COUNT, (unsigned)sc);
+    return KOFU_WORDS_NAME(screen_names, sc);
 }
 const char *session_prompt_name(enum session_prompt p)
 {
-    return name_of(prompt_names, SESSION_PROMPT__COUNT, (unsigned)p);
+    return KOFU_WORDS_NAME(prompt_names, p);
 }
 const char *session_action_name(enum session_action_kind k)
 {
-    return name_of(action_names, SESSION_ACT__COUNT, (unsigned)k);
+    return KOFU_WORDS_NAME(action_names, k);
 }
 const char *session_event_name(enum session_event_kind k)
 {
-    return name_of(event_names, SESSION_EV__COUNT, (unsigned)k);
+    return KOFU_WORDS_NAME(event_names, k);
 }
 const char *session_button_name(enum session_button b)
 {
-    return name_of(button_names, SESSION_BTN__COUNT, (unsigned)b);
+    return KOFU_WORDS_NAME(button_names, b);
 }

@@ -4,6 +4,7 @@
 #include "base/errors.h"
 #include "base/log.h"
 #include "base/vault.h"
+#include "base/words.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -151,23 +152,23 @@ int certificate_verify(const struct center_certificate *c, const struct kenhojo_
     return KOFU_OK;
 }
 
-static const char *const reason_names[CERTIFICATE_REASON__COUNT] = {
-    [CERTIFICATE_REASON_OK] = "ok",
-    [CERTIFICATE_REASON_SHC] = "shc",
-    [CERTIFICATE_REASON_VDS] = "vds",
-    [CERTIFICATE_REASON_ISSUED_AT] = "issued-at",
-    [CERTIFICATE_REASON_UVCI] = "uvci",
-    [CERTIFICATE_REASON_DISPLAY_MISMATCH] = "display-mismatch",
-    [CERTIFICATE_REASON_INTERNAL] = "internal",
+static const struct kofu_word reason_names[CERTIFICATE_REASON__COUNT] = {
+    KOFU_NAME(CERTIFICATE_REASON_OK, "ok"),
+    KOFU_NAME(CERTIFICATE_REASON_SHC, "shc"),
+    KOFU_NAME(CERTIFICATE_REASON_VDS, "vds"),
+    KOFU_NAME(CERTIFICATE_REASON_ISSUED_AT, "issued-at"),
+    KOFU_NAME(CERTIFICATE_REASON_UVCI, "uvci"),
+    KOFU_NAME(CERTIFICATE_REASON_DISPLAY_MISMATCH, "display-mismatch"),
+    KOFU_NAME(CERTIFICATE_REASON_INTERNAL, "internal"),
 };
 
 const char *certificate_refusal_name(const struct certificate_refusal *why)
 {
-    if (!why || (unsigned)why->why >= CERTIFICATE_REASON__COUNT)
+    if (!why)
         return "unknown";
     if (why->why == CERTIFICATE_REASON_SHC)
         return shc_reason_name(why->shc);
     if (why->why == CERTIFICATE_REASON_VDS)
         return vds_reason_name(why->vds);
-    return reason_names[why->why];
+    return KOFU_WORDS_NAME(reason_names, why->why);
 }

@@ -838,12 +838,4 @@ static const struct kofu_word reason_words[SHC_REASON__COUNT] = {
               "The certificate could not be checked (internal error)."),
 };
 
-const char *shc_reason_name(enum shc_reason why)
-{
-    return kofu_word_name(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why));
-}
-
-const char *shc_reason_text(enum shc_reason why, enum kofu_lang lang)
-{
-    return kofu_word_text(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why), lang);
-}
+KOFU_WORDS_LOOKUPS(shc_reason_name, shc_reason_text, enum shc_reason, reason_words)

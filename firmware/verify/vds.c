@@ -372,12 +372,4 @@ static const struct kofu_word reason_words[VDS_REASON__COUNT] = {
               "The VDS-NC seal could not be checked (internal error)."),
 };
 
-const char *vds_reason_name(enum vds_reason why)
-{
-    return kofu_word_name(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why));
-}
-
-const char *vds_reason_text(enum vds_reason why, enum kofu_lang lang)
-{
-    return kofu_word_text(kofu_word_find(reason_words, KOFU_WORDS_N(reason_words), (int)why), lang);
-}
+KOFU_WORDS_LOOKUPS(vds_reason_name, vds_reason_text, enum vds_reason, reason_words)

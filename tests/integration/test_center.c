@@ -381,6 +381,10 @@ static void test_completion_report(void **state)
     (void)state;
     struct center_client *c = client();
     struct center_call_info info;
+    /* An outcome with no protocol word is refused before anything is sent. */
+    assert_int_equal(center_report_completion(c, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10", "JP-131016-2026-000001",
+                                              (enum center_outcome)(CENTER_REFUND_OWED + 1), 1, 120, &info),
+                     KOFU_E_ARG);
     assert_int_equal(center_report_completion(c, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10", "JP-131016-2026-000001",
                                               CENTER_PRINTED, 1, 120, &info),
                      KOFU_OK);

@@ -79,6 +79,31 @@ static void test_name_and_text(void **state)
     assert_string_equal(kofu_word_name(&nameless), "unknown");
 }
 
+/* The lookups a module defines with KOFU_WORDS_LOOKUPS, over colours. */
+const char *colour_name(enum colour why);
+const char *colour_text(enum colour why, enum kofu_lang lang);
+KOFU_WORDS_LOOKUPS(colour_name, colour_text, enum colour, colours)
+
+static const struct kofu_word names_only[2] = {KOFU_NAME(0, "zero"), KOFU_NAME(1, "one")};
+
+static void test_lookup_macros(void **state)
+{
+    (void)state;
+    assert_string_equal(colour_name(GREEN), "green");
+    assert_string_equal(colour_text(RED, KOFU_LANG_EN), "Red");
+    assert_string_equal(colour_text(RED, KOFU_LANG_JA), "赤");
+    /* The gap, the count and values outside the enum: no entry, no read past the table. */
+    assert_string_equal(colour_name(VIOLET), "unknown");
+    assert_string_equal(colour_name(COLOUR__COUNT), "unknown");
+    assert_string_equal(colour_name((enum colour)-1), "unknown");
+    assert_string_equal(colour_name((enum colour)1000), "unknown");
+    assert_string_equal(colour_text((enum colour)1000, KOFU_LANG_EN), "?");
+    assert_string_equal(KOFU_WORDS_NAME(names_only, 0), "zero");
+    assert_string_equal(KOFU_WORDS_NAME(names_only, 1), "one");
+    assert_string_equal(KOFU_WORDS_NAME(names_only, 2), "unknown");
+    assert_string_equal(KOFU_WORDS_TEXT(names_only, 1, KOFU_LANG_JA), "?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -86,6 +111,7 @@ int main(void)
         cmocka_unit_test(test_gaps_and_out_of_range),
         cmocka_unit_test(test_named),
         cmocka_unit_test(test_name_and_text),
+        cmocka_unit_test(test_lookup_macros),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,7 +129,7 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-static bool set_string(char *dst, size_t cap, const char *v)
+bool config_copy_text(char *dst, size_t cap, const char *v)
 {
     size_t n = strlen(v);
     if (n >= cap)
@@ -166,7 +166,7 @@ static bool apply(struct kofu_config *c, const char *key, const char *v, const c
         void *field = (char *)c + k->offset;
         switch (k->type) {
         case CONFIG_TEXT:
-            return text_allowed(k->rule, v) && set_string(field, k->size, v);
+            return text_allowed(k->rule, v) && config_copy_text(field, k->size, v);
         case CONFIG_INT:
             return config_parse_int(v, k->lo, k->hi, field);
         case CONFIG_BOOL:

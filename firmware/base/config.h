@@ -77,6 +77,10 @@ struct config_key {
 /** A whole decimal number lo..hi, nothing before or after it: the one
  *  parser of numbers in kofu's text settings (this file's keys, scripts). */
 bool config_parse_int(const char *v, int lo, int hi, int *out);
+/** Copy the text value v into the field dst of cap bytes (with its NUL).
+ *  false, dst unchanged, when it does not fit: a value is never cut short
+ *  (a shortened path or URL would name something else). */
+bool config_copy_text(char *dst, size_t cap, const char *v);
 
 /** Every key (*n of them), in the order of struct kofu_config. */
 const struct config_key *config_keys(size_t *n);

@@ -154,15 +154,6 @@ static bool take_host(struct center_client *c)
     return ok;
 }
 
-static bool copy_value(char *dst, size_t cap, const char *src)
-{
-    size_t n = strlen(src);
-    if (n >= cap)
-        return false;
-    memcpy(dst, src, n + 1);
-    return true;
-}
-
 int center_client_new(const struct kofu_config *cfg, struct center_client **out)
 {
     if (strncmp(cfg->center_url, "https://", 8) != 0 || !cfg->center_ca_file[0] ||
@@ -176,9 +167,9 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
     size_t n = strlen(cfg->center_url);
     while (n && cfg->center_url[n - 1] == '/')
         n--;
-    if (n >= sizeof c->base || !copy_value(c->ca_file, sizeof c->ca_file, cfg->center_ca_file) ||
-        !copy_value(c->cert_file, sizeof c->cert_file, cfg->kiosk_cert_file) ||
-        !copy_value(c->key_uri, sizeof c->key_uri, cfg->kiosk_key_file)) {
+    if (n >= sizeof c->base || !config_copy_text(c->ca_file, sizeof c->ca_file, cfg->center_ca_file) ||
+        !config_copy_text(c->cert_file, sizeof c->cert_file, cfg->kiosk_cert_file) ||
+        !config_copy_text(c->key_uri, sizeof c->key_uri, cfg->kiosk_key_file)) {
         free(c);
         return KOFU_E_CONFIG;
     }

@@ -247,6 +247,23 @@ static void test_value_too_long(void **state)
     expect_error(text, 1, "bad value");
 }
 
+/* The one copy of a text value into a fixed field (the parser's and the
+ * center client's): whole or not at all. */
+static void test_copy_text(void **state)
+{
+    (void)state;
+    char dst[4] = "old";
+    assert_true(config_copy_text(dst, sizeof dst, "abc"));
+    assert_string_equal(dst, "abc");
+    assert_true(config_copy_text(dst, sizeof dst, ""));
+    assert_string_equal(dst, "");
+    memcpy(dst, "old", 4);
+    assert_false(config_copy_text(dst, sizeof dst, "abcd"));
+    assert_string_equal(dst, "old");
+    assert_false(config_copy_text(dst, 0, ""));
+    assert_string_equal(dst, "old");
+}
+
 static void test_line_too_long(void **state)
 {
     (void)state;
@@ -591,6 +608,7 @@ int main(void)
         T(test_bools),
         T(test_error_stops_and_line_number),
         T(test_value_too_long),
+        T(test_copy_text),
         T(test_line_too_long),
         T(test_missing_file),
         T(test_unreadable_path_is_error_even_if_optional),

@@ -3,9 +3,6 @@
  */
 #include "board/board.h"
 #include "cli/cmd.h"
-#include "base/env.h"
-#include "base/log.h"
-#include "base/wipeheap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +25,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    /* Before any library reads it (libcurl: SSLKEYLOGFILE, proxies). */
-    if (env_clean() != 0) {
-        fputs("kofu: cannot set up the environment / 環境を設定できません\n", stderr);
+    if (cli_start() != 0)
         return 1;
-    }
-    /* jansson's heap may hold resident data (card read --reveal, the
-     * center's answers): every block is zeroed before it is freed. */
-    wipeheap_install_json();
     if (argc < 2) {
         usage(stderr);
         return 2;

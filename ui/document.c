@@ -417,25 +417,16 @@ static struct style scaled(struct style s, double k)
 
 /* ---- lines and boxes ---- */
 
-static void hline(struct doc *d, double x0, double x1, double y, double width, double grey)
+/* A straight line from (x0, y0) to (x1, y1): the rules (horizontal) and
+ * the table's column lines (vertical). */
+static void line(struct doc *d, double x0, double y0, double x1, double y1, double width, double grey)
 {
     if (!d->draw)
         return;
     cairo_set_source_rgb(d->cr, grey, grey, grey);
     cairo_set_line_width(d->cr, width);
-    cairo_move_to(d->cr, x0, y);
-    cairo_line_to(d->cr, x1, y);
-    cairo_stroke(d->cr);
-}
-
-static void vline(struct doc *d, double x, double y0, double y1, double width, double grey)
-{
-    if (!d->draw)
-        return;
-    cairo_set_source_rgb(d->cr, grey, grey, grey);
-    cairo_set_line_width(d->cr, width);
-    cairo_move_to(d->cr, x, y0);
-    cairo_line_to(d->cr, x, y1);
+    cairo_move_to(d->cr, x0, y0);
+    cairo_line_to(d->cr, x1, y1);
     cairo_stroke(d->cr);
 }
 
@@ -507,8 +498,8 @@ static double block_title(struct doc *d, const struct document_data *data, doubl
     y += text(d, &st_kind, os ? "海外・国内兼用　For international and domestic use" : "日本国内用", CONTENT_X, y,
               CONTENT_W);
     y += 7;
-    hline(d, CONTENT_X, CONTENT_X + CONTENT_W, y, 1.2, INK);
-    hline(d, CONTENT_X, CONTENT_X + CONTENT_W, y + 2.6, 0.4, INK);
+    line(d, CONTENT_X, y, CONTENT_X + CONTENT_W, y, 1.2, INK);
+    line(d, CONTENT_X, y + 2.6, CONTENT_X + CONTENT_W, y + 2.6, 0.4, INK);
     return y + 2.6;
 }
 
@@ -537,7 +528,7 @@ static double person_row(struct doc *d, bool os, const char *lja, const char *le
     if (s2)
         vh += text(d, s2, v2, vx, y + ROW_PAD - 1 + vh, vw);
     double h = fmax(lh, vh) + 2 * ROW_PAD;
-    hline(d, CONTENT_X, CONTENT_X + CONTENT_W, y + h, 0.5, HAIRLINE);
+    line(d, CONTENT_X, y + h, CONTENT_X + CONTENT_W, y + h, 0.5, HAIRLINE);
     return h;
 }
 
@@ -667,14 +658,14 @@ static double block_table(struct doc *d, const struct document_data *data, doubl
     for (size_t i = 0; i <= data->n_doses; i++) {
         table_row(d, os, i ? &data->doses[i - 1] : NULL, i ? i - 1 : 0, ry, k);
         ry += heights[i];
-        hline(d, CONTENT_X, CONTENT_X + CONTENT_W, ry, i == 0 || i == data->n_doses ? 0.8 : 0.5,
-              i == 0 || i == data->n_doses ? RULE : HAIRLINE);
+        bool outer = i == 0 || i == data->n_doses;
+        line(d, CONTENT_X, ry, CONTENT_X + CONTENT_W, ry, outer ? 0.8 : 0.5, outer ? RULE : HAIRLINE);
     }
-    hline(d, CONTENT_X, CONTENT_X + CONTENT_W, y, 0.8, RULE);
+    line(d, CONTENT_X, y, CONTENT_X + CONTENT_W, y, 0.8, RULE);
     double x = CONTENT_X;
     for (int c = 0; c < COLS - 1; c++) {
         x += columns[c].w * CONTENT_W;
-        vline(d, x, y, y + total, 0.5, HAIRLINE);
+        line(d, x, y, x, y + total, 0.5, HAIRLINE);
     }
     return total;
 }
@@ -807,7 +798,7 @@ static bool page(struct doc *d, const struct document_data *data, const struct q
     y += 10;
     y += block_statement(d, data, y);
     y += MM(7.0);
-    hline(d, CONTENT_X, CONTENT_X + CONTENT_W, y - MM(3.5), 0.5, HAIRLINE);
+    line(d, CONTENT_X, y - MM(3.5), CONTENT_X + CONTENT_W, y - MM(3.5), 0.5, HAIRLINE);
     y += block_bottom(d, data, q, y);
     y += CONTENT_INSET - FRAME_INSET;
     frame(d, y);

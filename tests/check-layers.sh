@@ -15,7 +15,13 @@
 #   7 ui                screens, voice, the printed page
 #   8 firmware/kiosk    the kiosk application: devices, threads, main loop
 #   9 firmware/cli      the command line (kofu ...)
-# Two more rules:
+# More rules:
+#   - an include names its layer ("card/kenhojo.h", "drivers/audio.h"), as the
+#     include path (-Ifirmware -I.) finds it: never a bare "kenhojo.h" or a
+#     path relative to the including file's folder, which the compiler would
+#     also accept and which hides the crossing;
+#   - project headers are included with quotes; one written <base/log.h> is
+#     refused, and still checked for its direction;
 #   - a driver's own header (drivers/CLASS/IMPL.h) is for its folder and the
 #     board tables only: everything else sees a device through its class;
 #   - ui/ takes from card, center, verify and session only their small
@@ -41,13 +47,11 @@ rank() {
     esac
 }
 
-# The file an include names, as the build resolves it (-Ifirmware -I.).
+# The file an include names through the include path (-Ifirmware -I.),
+# normalised; fails when there is none in the tree.
 resolve() {
-    from=$1; name=$2
-    dir=$(dirname "$from")
-    for cand in "$dir/$name" "firmware/$name" "$name"; do
+    for cand in "firmware/$1" "$1"; do
         if [ -f "$cand" ]; then
-            # normalise ./ and dir/../
             echo "$cand" | sed -e 's#^\./##' -e ':a' -e 's#[^/]*/\.\./##' -e 'ta'
             return 0
         fi
@@ -56,35 +60,57 @@ resolve() {
 }
 
 bad=0
+flag() { echo "$1"; bad=$((bad + 1)); }
+
+# check FILE RANK NAME: one include of FILE (whose layer is RANK).
+check() {
+    f=$1; rf=$2; name=$3
+    case $name in
+        */*) ;;
+        *) flag "$f: includes \"$name\" without its layer (name it as the include path finds it: \"LAYER/$name\")"; return ;;
+    esac
+    if [ -f "$(dirname "$f")/$name" ]; then
+        flag "$f: includes \"$name\" relative to its own folder (name its layer)"; return
+    fi
+    h=$(resolve "$name") || { flag "$f: includes \"$name\", which is not in the tree"; return; }
+    rh=$(rank "$h")
+    if [ "$rh" = x ]; then
+        flag "$f: includes $h, which is not in any layer (test code?)"; return
+    fi
+    if [ "$rh" -gt "$rf" ]; then
+        flag "$f: includes $h, a higher layer"; return
+    fi
+    case $h in
+        drivers/*/*)
+            case $f in
+                "$(dirname "$h")"/*|board/*) ;;
+                *) flag "$f: includes $h, a driver's own header (use its class, drivers/*.h)" ;;
+            esac ;;
+    esac
+    case $f in
+        ui/*)
+            case $h in
+                firmware/base/*|ui/*|*_types.h) ;;
+                *) flag "$f: includes $h (ui takes only base, ui and *_types.h headers)" ;;
+            esac ;;
+    esac
+}
+
 files=$(find firmware drivers board ui -name '*.[ch]' | sort)
 for f in $files; do
     rf=$(rank "$f")
     if [ "$rf" = x ]; then
-        echo "$f: not in any layer of docs/architecture.md"; bad=$((bad + 1)); continue
+        flag "$f: not in any layer of docs/architecture.md"; continue
     fi
     for name in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
-        h=$(resolve "$f" "$name") || { echo "$f: includes \"$name\", which is not in the tree"; bad=$((bad + 1)); continue; }
-        rh=$(rank "$h")
-        if [ "$rh" = x ]; then
-            echo "$f: includes $h, which is not in any layer (test code?)"; bad=$((bad + 1)); continue
+        check "$f" "$rf" "$name"
+    done
+    # <...>: system and library headers, unless the tree has the file.
+    for name in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$f"); do
+        if resolve "$name" >/dev/null; then
+            flag "$f: includes <$name>, a project header: write \"$name\""
+            check "$f" "$rf" "$name"
         fi
-        if [ "$rh" -gt "$rf" ]; then
-            echo "$f: includes $h, a higher layer"; bad=$((bad + 1)); continue
-        fi
-        case $h in
-            drivers/*/*)
-                case $f in
-                    "$(dirname "$h")"/*|board/*) ;;
-                    *) echo "$f: includes $h, a driver's own header (use its class, drivers/*.h)"; bad=$((bad + 1)) ;;
-                esac ;;
-        esac
-        case $f in
-            ui/*)
-                case $h in
-                    firmware/base/*|ui/*|*_types.h) ;;
-                    *) echo "$f: includes $h (ui takes only base, ui and *_types.h headers)"; bad=$((bad + 1)) ;;
-                esac ;;
-        esac
     done
 done
 if [ "$bad" -gt 0 ]; then

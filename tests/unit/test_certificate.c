@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -43,6 +42,7 @@
 #include "kiosk/page.h"
 #include "verify/certificate.h"
 #include "tests/lib/keys.h"
+#include "tests/lib/tmp.h"
 
 #define ISS "https://center.kofu.test/issuer"
 #define CVX_SYSTEM "http://hl7.org/fhir/sid/cvx"
@@ -55,7 +55,7 @@
 static int64_t now;
 static EVP_PKEY *shc_key, *vds_key;
 static char *vds_cer; /* the barcode signer's certificate, base64url DER */
-static char jwks_path[64];
+static const char *jwks_path; /* kt_temp_text's, removed in group_teardown */
 static char shc_kid[44]; /* the issuer key's RFC 7638 thumbprint */
 static struct certificate_trust trust;
 static struct kenhojo_card_data *card;
@@ -102,13 +102,10 @@ static int write_jwks(EVP_PKEY *k)
     free(x);
     free(y);
     free(kid);
-    snprintf(jwks_path, sizeof jwks_path, "/tmp/kofu-test-certificate-XXXXXX");
-    int fd = mkstemp(jwks_path);
-    if (fd < 0)
+    if (n <= 0 || (size_t)n >= sizeof text)
         return -1;
-    ssize_t w = write(fd, text, (size_t)n);
-    close(fd);
-    return w == n ? 0 : -1;
+    jwks_path = kt_temp_text("certificate-jwks", text);
+    return 0;
 }
 
 /* ---- helpers: what the center signs and answers ---------------------------- */
@@ -299,7 +296,7 @@ static int group_teardown(void **state)
 {
     (void)state;
     certificate_trust_free(&trust);
-    unlink(jwks_path);
+    kt_temp_files_remove();
     EVP_PKEY_free(shc_key);
     EVP_PKEY_free(vds_key);
     free(vds_cer);

@@ -15,7 +15,6 @@
 #include "base/errors.h"
 #include "base/log.h"
 #include "base/vault.h"
-#include "session/municipality.h"
 #include "ui/receipt.h"
 
 #include <stdlib.h>
@@ -51,16 +50,6 @@ void kiosk_read_card(void *call)
     kiosk_forget_pin(c->pin); /* also when it never went to the card */
     c->card = got.data;
     c->tries_left = got.tries_left;
-    /* A name the certificate cannot print ends the visit here, before the
-     * center is asked (it would issue, and the visit end unprintable after
-     * the fee step). Read-only on fonts loaded at start: safe on this
-     * worker thread. */
-    if (rc == KOFU_OK)
-        rc = document_text_printable(c->fonts, c->card->attributes.name);
-    if (rc == KOFU_OK)
-        c->municipality = c->ccfg ? municipality_preselect(c->ccfg->municipalities, c->ccfg->n_municipalities,
-                                                            c->card->attributes.address)
-                                  : -1;
     c->rc = rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/errors.h"
 #include "base/log.h"
+#include "session/municipality.h"
 #include "ui/voice.h"
 
 #include <stdio.h>
@@ -71,14 +72,23 @@ static void read_card(struct kiosk *k, const struct session_action *a)
 {
     struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = &k->pin,
                                 .last_try_confirmed = a->last_try_confirmed, .card_ca_dir = k->cfg.card_ca_dir,
-                                .presence_required = k->cfg.card_presence_required, .fonts = &k->fonts,
-                                .ccfg = k->have_ccfg ? &k->ccfg : NULL, .tries_left = KENHOJO_TRIES_UNKNOWN,
-                                .municipality = -1};
+                                .presence_required = k->cfg.card_presence_required,
+                                .tries_left = KENHOJO_TRIES_UNKNOWN};
     kiosk_run_device_call(k, kiosk_read_card, &c);
     k->card = c.card;
-    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_READ, c.rc);
+    int rc = c.rc;
+    int municipality = -1;
+    /* A name the certificate cannot print ends the visit here, before the
+     * center is asked (it would issue, and the visit end unprintable after
+     * the fee step). Here, not on the worker: pango is the main thread's. */
+    if (rc == KOFU_OK)
+        rc = document_text_printable(&k->fonts, k->card->attributes.name);
+    if (rc == KOFU_OK && k->have_ccfg)
+        municipality = municipality_preselect(k->ccfg.municipalities, k->ccfg.n_municipalities,
+                                              k->card->attributes.address);
+    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_READ, rc);
     ev.tries_left = c.tries_left;
-    ev.index = c.municipality;
+    ev.index = municipality;
     kiosk_post(k, &ev);
 }
 

@@ -69,7 +69,9 @@ struct kiosk_check_call {
     int rc, tries_left;          /* out */
 };
 
-/* READ_CARD: verify the PIN, read, authenticate, check the name prints. */
+/* READ_CARD: verify the PIN, read, authenticate. Whether the name prints
+ * and the municipality preselected are the main thread's, after the join
+ * (events.c): they use pango and the center's configuration. */
 struct kiosk_read_call {
     struct kenhojo_session *ks;            /* in */
     bool connected;                        /* in */
@@ -77,10 +79,8 @@ struct kiosk_read_call {
     bool last_try_confirmed;               /* in */
     const char *card_ca_dir;               /* in */
     bool presence_required;                /* in */
-    const struct document_fonts *fonts;    /* in: loaded at start, read only */
-    const struct center_config *ccfg;      /* in: NULL without one */
     struct kenhojo_card_data *card;        /* out: in the vault, or NULL */
-    int rc, tries_left, municipality;      /* out */
+    int rc, tries_left;                    /* out */
 };
 
 /* REQUEST_CERTIFICATE: ask the center, verify its answer, make the page. */

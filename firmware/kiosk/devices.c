@@ -45,9 +45,7 @@ void kiosk_read_card(void *call)
     const struct kenhojo_trust trust = {c->card_ca_dir, c->presence_required};
     int rc = KOFU_E_CARD_COMM;
     if (c->connected)
-        rc = kenhojo_read_verified(c->ks, c->pin->digits, SESSION_PIN_DIGITS + 1, c->last_try_confirmed, &trust,
-                                   &got);
-    kiosk_forget_pin(c->pin); /* also when it never went to the card */
+        rc = kenhojo_read_verified(c->ks, c->pin, c->pin_cap, c->last_try_confirmed, &trust, &got);
     c->card = got.data;
     c->tries_left = got.tries_left;
     c->rc = rc;

@@ -70,11 +70,15 @@ static void check_card(struct kiosk *k)
 
 static void read_card(struct kiosk *k, const struct session_action *a)
 {
-    struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = &k->pin,
+    struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = k->pin.digits,
+                                .pin_cap = KIOSK_PIN_BYTES,
                                 .last_try_confirmed = a->last_try_confirmed, .card_ca_dir = k->cfg.card_ca_dir,
                                 .presence_required = k->cfg.card_presence_required,
                                 .tries_left = KENHOJO_TRIES_UNKNOWN};
     kiosk_run_device_call(k, kiosk_read_card, &c);
+    /* The worker wiped the digits once they went to the card; the length is
+     * the main thread's, and this also forgets a PIN that never went. */
+    kiosk_forget_pin(&k->pin);
     k->card = c.card;
     int rc = c.rc;
     int municipality = -1;

@@ -156,7 +156,7 @@ static int setup(struct kiosk *k)
         }
     }
     k->frame = vault_alloc(frame_bytes);
-    k->pin.digits = vault_alloc(SESSION_PIN_DIGITS + 1);
+    k->pin.digits = vault_alloc(KIOSK_PIN_BYTES);
     if (!k->frame || !k->pin.digits)
         return KIOSK_EXIT_DEVICE;
     k->frame_surface = cairo_image_surface_create_for_data(k->frame, CAIRO_FORMAT_ARGB32, k->disp.width,

@@ -53,7 +53,10 @@
 /* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
 #define KIOSK_PDF_MAX (512 * 1024)
 
-/* The PIN as the pad put it into the vault (SESSION_PIN_DIGITS + 1 bytes). */
+/* The PIN buffer's size in the vault: the digits and a NUL. */
+#define KIOSK_PIN_BYTES (SESSION_PIN_DIGITS + 1)
+
+/* The PIN as the pad put it into the vault (KIOSK_PIN_BYTES). */
 struct kiosk_pin {
     char *digits;
     int len;
@@ -75,7 +78,8 @@ struct kiosk_check_call {
 struct kiosk_read_call {
     struct kenhojo_session *ks;            /* in */
     bool connected;                        /* in */
-    struct kiosk_pin *pin;                 /* in: forgotten once it went to the card */
+    char *pin;                             /* in: the PIN's digits, wiped right after VERIFY */
+    size_t pin_cap;                        /* in: KIOSK_PIN_BYTES */
     bool last_try_confirmed;               /* in */
     const char *card_ca_dir;               /* in */
     bool presence_required;                /* in */

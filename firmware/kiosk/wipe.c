@@ -15,7 +15,7 @@
 void kiosk_forget_pin(struct kiosk_pin *pin)
 {
     if (pin->digits)
-        explicit_bzero(pin->digits, SESSION_PIN_DIGITS + 1);
+        explicit_bzero(pin->digits, KIOSK_PIN_BYTES);
     pin->len = 0;
 }
 

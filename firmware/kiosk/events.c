@@ -142,10 +142,35 @@ static void print_certificate(struct kiosk *k, const struct session_action *a)
 
 static void refund(struct kiosk *k, const struct session_action *a)
 {
-    struct kiosk_refund_call c = {.pay = &k->pay, .amount_yen = a->amount_yen};
+    struct kiosk_payment_call c = {.pay = &k->pay, .amount_yen = a->amount_yen, .rc = KOFU_E_INTERNAL};
     kiosk_run_device_call(k, kiosk_refund, &c);
+    kiosk_payment_logged(c.rc, a->amount_yen);
     k->refunds += c.rc == KOFU_OK;
     kiosk_post_result(k, SESSION_EV_REFUND_RESULT, c.rc);
+}
+
+static void cancel_payment(struct kiosk *k)
+{
+    struct kiosk_payment_call c = {.pay = &k->pay, .rc = KOFU_E_INTERNAL};
+    kiosk_run_device_call(k, kiosk_cancel_payment, &c);
+    kiosk_payment_logged(c.rc, 0);
+}
+
+static void dispense_change(struct kiosk *k, const struct session_action *a)
+{
+    struct kiosk_payment_call c = {.pay = &k->pay, .amount_yen = a->amount_yen, .rc = KOFU_E_INTERNAL};
+    kiosk_run_device_call(k, kiosk_dispense_change, &c);
+    kiosk_payment_logged(c.rc, a->amount_yen);
+    /* Change the device could not give is owed all the same: a receipt,
+     * and the center told (a second report, refund-owed). */
+    if (c.rc != KOFU_OK && a->amount_yen > 0) {
+        kiosk_print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
+        struct session_action owed = *a;
+        owed.kind = SESSION_ACT_REPORT_COMPLETION;
+        owed.outcome = CENTER_REFUND_OWED;
+        owed.copies = 0;
+        kiosk_report_completion(k, &owed);
+    }
 }
 
 /* ---- the PIN pad ------------------------------------------------------ */
@@ -215,21 +240,10 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
             kiosk_post_result(k, SESSION_EV_PAYMENT_FAILED, rc);
         break;
     case SESSION_ACT_PAYMENT_CANCEL:
-        kiosk_payment_logged(k->pay.ops->cancel(k->pay.ctx), 0);
+        cancel_payment(k);
         break;
     case SESSION_ACT_PAYMENT_DISPENSE_CHANGE:
-        rc = k->pay.ops->dispense_change(k->pay.ctx, a->amount_yen);
-        kiosk_payment_logged(rc, a->amount_yen);
-        /* Change the device could not give is owed all the same: a
-         * receipt, and the center told (a second report, refund-owed). */
-        if (rc != KOFU_OK && a->amount_yen > 0) {
-            kiosk_print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
-            struct session_action owed = *a;
-            owed.kind = SESSION_ACT_REPORT_COMPLETION;
-            owed.outcome = CENTER_REFUND_OWED;
-            owed.copies = 0;
-            kiosk_report_completion(k, &owed);
-        }
+        dispense_change(k, a);
         break;
     case SESSION_ACT_PAYMENT_REFUND:
         refund(k, a);

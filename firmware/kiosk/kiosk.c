@@ -224,8 +224,7 @@ static void loop(struct kiosk *k)
     kiosk_tick(k, minute_of_day());
     while (!k->quit && !stop_requested) {
         uint64_t now = (uint64_t)kofu_mono_ms();
-        if (now >= k->next_config_ms)
-            kiosk_fetch_center_config(k, now); /* posts the configuration */
+        kiosk_fetch_center_config(k, now); /* when due; posts the configuration */
         kiosk_poll_card(k);
         kiosk_poll_input(k);
         kiosk_poll_payment(k); /* posts what was inserted */

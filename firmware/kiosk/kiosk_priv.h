@@ -109,10 +109,19 @@ struct kiosk_print_call {
     int rc, job_state;         /* out */
 };
 
-/* PAYMENT_REFUND. */
-struct kiosk_refund_call {
+/* PAYMENT_REFUND, PAYMENT_DISPENSE_CHANGE and PAYMENT_CANCEL: each may pay
+ * coins out (a cancel refunds what arrived late), up to the acceptor's
+ * payout time-out. */
+struct kiosk_payment_call {
     const struct payment *pay; /* in */
-    int amount_yen;            /* in */
+    int amount_yen;            /* in: refunded or given as change (not for a cancel) */
+    int rc;                    /* out */
+};
+
+/* The center's configuration, between visits (kiosk.c's loop). */
+struct kiosk_config_call {
+    struct center_client *cc;  /* in */
+    struct center_config cfg;  /* out: the caller's to free when rc is KOFU_OK */
     int rc;                    /* out */
 };
 
@@ -244,9 +253,14 @@ void kiosk_check_card(void *call);   /* struct kiosk_check_call */
 void kiosk_read_card(void *call);    /* struct kiosk_read_call */
 void kiosk_request(void *call);      /* struct kiosk_request_call */
 void kiosk_print(void *call);        /* struct kiosk_print_call */
-void kiosk_refund(void *call);       /* struct kiosk_refund_call */
+void kiosk_refund(void *call);       /* struct kiosk_payment_call */
+void kiosk_dispense_change(void *call); /* struct kiosk_payment_call */
+void kiosk_cancel_payment(void *call); /* struct kiosk_payment_call */
 void kiosk_report(void *call);       /* struct kiosk_report_call */
+void kiosk_get_config(void *call);   /* struct kiosk_config_call */
 /* devices.c: on the main thread. */
+/** Fetch the center's configuration (a device call) when it is due and no
+ *  visit is in progress, and post it to the session. */
 void kiosk_fetch_center_config(struct kiosk *k, uint64_t now);
 int kiosk_prepare_document(struct kiosk *k);
 void kiosk_disconnect_card(struct kiosk *k);

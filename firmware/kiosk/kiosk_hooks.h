@@ -8,8 +8,13 @@
  * kiosk shows and plays. Everything here runs on the kiosk's main thread:
  * poll never during a device call; screen_shown and prompt_played also
  * while one runs (the "please wait" warning), when the worker holds only
- * its call struct (kiosk_priv.h). The kiosk refuses hooks on a product board
- * (board_is_product): a hook can write the screen, preview included, to a file.
+ * its call struct (kiosk_priv.h). screen_shown gets the kiosk read-only;
+ * and kiosk_touch, kiosk_key and kiosk_tray_empty called during a device
+ * call (by any hook, through any pointer) are dropped, as the resident's
+ * input during a call is (kiosk/worker.c): a session step nested in a call
+ * could end the visit, and wipe it, under the worker. The kiosk refuses
+ * hooks on a product board (board_is_product): a hook can write the
+ * screen, preview included, to a file.
  */
 #ifndef KOFU_KIOSK_HOOKS_H
 #define KOFU_KIOSK_HOOKS_H
@@ -30,7 +35,7 @@ struct kiosk_hooks {
     /** Every turn of the main loop: drive the kiosk (kiosk_stop ends the run). */
     void (*poll)(void *ctx, struct kiosk *k);
     /** A screen was presented (the frame holds it now). */
-    void (*screen_shown)(void *ctx, struct kiosk *k, enum session_screen screen, enum kofu_lang lang);
+    void (*screen_shown)(void *ctx, const struct kiosk *k, enum session_screen screen, enum kofu_lang lang);
     /** A voice prompt was handed to the audio driver and played ("ja", "pin-enter"). */
     void (*prompt_played)(void *ctx, const char *lang, const char *name);
     /** A key the kiosk itself has no use for. */
@@ -40,7 +45,8 @@ struct kiosk_hooks {
     int (*shuffle_pin_pad)(void *ctx, unsigned char layout[10]);
 };
 
-/* The resident's and the sensors' actions, as the input driver gives them. */
+/* The resident's and the sensors' actions, as the input driver gives them;
+ * dropped during a device call. */
 /** A touch at (x, y) in screen pixels, through the screens' own hit test. */
 void kiosk_touch(struct kiosk *k, int x, int y);
 /** A key (input.h's codes, or a character). */

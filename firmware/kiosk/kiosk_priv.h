@@ -213,6 +213,8 @@ struct kiosk {
      * has ended (wipestack.h). */
     struct wipestack worker_stack;
     bool stack_wipe_due;
+    bool in_call; /* a device call is running: input (hooks included) is dropped */
+    bool tray_emptied_in_call; /* the tray sensor fired during a call: handled after it */
 
     /* A test build's hooks (kiosk_hooks.h); NULL in the product. */
     const struct kiosk_hooks *hooks;

@@ -575,7 +575,7 @@ static void on_poll(void *ctx, struct kiosk *k)
     }
 }
 
-static void on_screen_shown(void *ctx, struct kiosk *k, enum session_screen screen, enum kofu_lang lang)
+static void on_screen_shown(void *ctx, const struct kiosk *k, enum session_screen screen, enum kofu_lang lang)
 {
     (void)lang;
     struct kiosk_script *s = ctx;

@@ -177,7 +177,8 @@ static void dispense_change(struct kiosk *k, const struct session_action *a)
 
 /* A pad that cannot be shuffled would be the same for every resident, so
  * that taps seen from outside give the PIN: the visit is refused (an error
- * screen, the card reset, nothing sent to it) and no digit is taken. */
+ * screen, the card reset, no PIN sent to it: CHECK_CARD's SELECT and
+ * counter query went before) and no digit is taken. */
 static void shuffle_pin_pad(struct kiosk *k)
 {
     kiosk_forget_pin(&k->pin);

@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -276,15 +275,13 @@ static void loop(struct kiosk *k)
 
 int kiosk_run(const struct kiosk_options *o)
 {
-    static struct kiosk kiosk; /* one per process; large (the event log, the model) */
+    static struct kiosk kiosk; /* one per process; large (the screen's model and layout, the event queue) */
     struct kiosk *k = &kiosk;
     memset(k, 0, sizeof *k);
     k->start_ms = (uint64_t)kofu_mono_ms();
     k->board = o->board;
     k->exit_code = KIOSK_EXIT_OK;
-    k->notify_fd = -1;
-    const char *wd = getenv("WATCHDOG_USEC");
-    k->watchdog_ms = wd ? strtoull(wd, NULL, 10) / 1000u : 0;
+    kiosk_notify_init(k);
     k->hooks = o->hooks;
     k->hooks_ctx = o->hooks_ctx;
     if (o->hooks && board_is_product(o->board)) {

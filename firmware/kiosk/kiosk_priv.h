@@ -12,6 +12,7 @@
  *              own input and output struct
  *   worker.c   the worker thread a device call runs on, the screen kept alive meanwhile
  *   wipe.c     the end of a visit: the PIN and everything past the vault mark
+ *   page.c     the printed page's model from a verified certificate (page.h)
  *   input.c    touches and keys turned into session events
  *   figures.c  the run's figures: the summary lines on stdout
  *   hooks.c    the test build's view (kiosk_hooks.h)
@@ -19,12 +20,14 @@
  * Threads. Everything in struct kiosk belongs to the main thread. A device
  * call (worker.c) runs on the worker thread with exactly one call struct
  * (struct kiosk_*_call below): the main thread fills its inputs before the
- * call, does not touch the call struct, nor anything its inputs point to,
- * until the join, and then reads its outputs. The worker touches nothing
- * else of the kiosk. What an input points to (the reader, the card's
- * Kenhojo session, the vault's PIN and card data, the printer, the
- * acceptor) is the worker's for the length of the call: the main thread
- * meanwhile only draws, plays prompts and ticks the session (worker.c).
+ * call, does not touch the call struct until the join, and then reads its
+ * outputs. The worker touches nothing else of the kiosk. What an input
+ * points to (the reader, the card's Kenhojo session, the vault's PIN and
+ * card data, the center's client, the printer, the acceptor) is the
+ * worker's for the length of the call: the main thread meanwhile only
+ * reads kiosk state (drawing reads the center's configuration, the
+ * model), plays prompts and ticks the session (worker.c), and writes
+ * nothing an input points to.
  */
 #ifndef KOFU_KIOSK_PRIV_H
 #define KOFU_KIOSK_PRIV_H
@@ -224,6 +227,8 @@ struct kiosk {
 };
 
 /* notify.c */
+/** No socket yet; the watchdog's interval from $WATCHDOG_USEC (0: none). */
+void kiosk_notify_init(struct kiosk *k);
 void kiosk_notify(struct kiosk *k, const char *msg);
 void kiosk_feed_watchdog(struct kiosk *k, uint64_t now);
 

@@ -1,7 +1,8 @@
 /*
  * kiosk_priv.h — the kiosk's state and the parts of firmware/kiosk/ that
  * share it. Not for other modules (a test build sees the kiosk through
- * kiosk_hooks.h only).
+ * kiosk_hooks.h only, but for tests/kiosk_script/residue.c, which leaves a
+ * field set for the check that must catch it).
  *
  * The files, one job each:
  *   kiosk.c    start-up and tear-down, the main loop

@@ -160,9 +160,10 @@ static const char *check(const struct script_cmd *c)
         }
         break;
     case OP_INJECT:
-        return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue")
+        return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue") ||
+                       !strcmp(c->argv[0], "request-residue")
                    ? NULL
-                   : "inject pin-shuffle-fails|vault-residue";
+                   : "inject pin-shuffle-fails|vault-residue|request-residue";
     default:
         break;
     }
@@ -399,6 +400,10 @@ static int inject(struct kiosk_script *s, struct kiosk *k, const struct script_c
 {
     if (!strcmp(c->argv[0], "pin-shuffle-fails")) {
         s->pin_pad_fails = true;
+        return 0;
+    }
+    if (!strcmp(c->argv[0], "request-residue")) {
+        kiosk_script_leave_request(k);
         return 0;
     }
     /* A byte of "resident data" past the vault's mark, as a wipe that

@@ -27,6 +27,8 @@
 #include <stdbool.h>
 
 struct kiosk;
+struct screens_layout;
+struct center_municipality;
 
 struct kiosk_hooks {
     /** Once set up, before the sandbox: add the paths the hooks write to
@@ -59,9 +61,11 @@ void kiosk_stop(struct kiosk *k, int exit_code);
 /* What a test may look at. */
 /** The screen on display and its language; SESSION_SCREEN__COUNT before the first. */
 enum session_screen kiosk_screen(const struct kiosk *k, enum kofu_lang *lang);
-/** The centre of the target called name (screens_find's names) on the
- *  screen on display; false if it has none. */
-bool kiosk_target_centre(const struct kiosk *k, const char *name, int *x, int *y);
+/** The touch targets of the screen on display, as drawn (ui/screens.h). */
+const struct screens_layout *kiosk_layout(const struct kiosk *k);
+/** The center's municipalities, which the targets' indexes name; NULL (and
+ *  *n 0) without a configuration. */
+const struct center_municipality *kiosk_municipalities(const struct kiosk *k, size_t *n);
 /** The frame on display (the screen's pixels, a preview included). */
 cairo_surface_t *kiosk_frame(const struct kiosk *k);
 /** NULL when nothing of a visit is held (the vault past its mark all zero,

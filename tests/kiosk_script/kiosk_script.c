@@ -19,6 +19,7 @@
 #include "drivers/input.h"
 #include "drivers/payment/sim.h"
 #include "kiosk/kiosk.h"
+#include "tests/lib/targets.h"
 #include "ui/screens.h"
 
 #include <cairo.h>
@@ -332,12 +333,15 @@ static long card_apdus(void)
     return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
+/* A tap at the centre of the target called name (tests/lib/targets.h). */
 static int tap_named(struct kiosk *k, const struct script_cmd *c, const char *name)
 {
-    int x, y;
-    if (!kiosk_target_centre(k, name, &x, &y))
+    size_t n;
+    const struct center_municipality *m = kiosk_municipalities(k, &n);
+    const struct screens_target *t = kt_target_find(kiosk_layout(k), name, m, n);
+    if (!t)
         return fail(k, c, "no such target on this screen: ", name);
-    kiosk_touch(k, x, y);
+    kiosk_touch(k, (int)(t->x + t->w / 2), (int)(t->y + t->h / 2));
     return 0;
 }
 

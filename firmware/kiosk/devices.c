@@ -141,8 +141,8 @@ void kiosk_fetch_center_config(struct kiosk *k, uint64_t now)
             k->next_config_ms = now + 5000;
         return;
     }
-    /* No visit began meanwhile: at the attract or closed screen the session
-     * is not ticked during a call, and input waits (worker.c). */
+    /* No visit began meanwhile: the session is not ticked at the attract or
+     * closed screen during a call, and input is dropped (worker.c). */
     if (k->have_ccfg)
         center_config_free(&k->ccfg);
     k->ccfg = c.cfg;

@@ -62,7 +62,7 @@ firmware_objs = $(BUILD)/obj/board/board-$(1).o $(call board_objs,$(1)) $(BUILD)
 firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
 # The test build (build/kofu-sim): the sim board's firmware with the
 # scripted-run engine (tests/kiosk_script/), for the tests and the demo.
-KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c))
+KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c)) $(BUILD)/obj/tests/lib/targets.o
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
 # centersim: the reference certificate center (tests/centersim/README.md).

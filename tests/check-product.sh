@@ -1,13 +1,16 @@
 #!/bin/sh
 # The product carries no test code (README, "Builds"):
-#   - build/kofu has none of the script engine's words (expect-clean,
-#     record-screens, screenshot);
+#   - build/kofu (and the kiosk board's build/kofu-kiosk-build) has none of
+#     the script engine's words (expect-clean, record-screens, screenshot,
+#     inject), the test build's configuration keys (sim_cardsim_control,
+#     sim_centersim_control) nor the scripts' names for the screens' touch
+#     targets (tests/lib/targets.c: terms-up, next-page, ...);
 #   - the kiosk board's firmware (build/kofu-kiosk-build, what
 #     `make BOARD=kiosk` makes) links neither X11 nor the sim board's drivers
 #     (the simulated acceptor, the recording audio sink, the X11 display).
 # Each check is first shown catching what it looks for, in a build that has
-# it (build/kofu-sim, the sim board's build/kofu): a check that finds nothing
-# there is blind and fails.
+# it (build/kofu-sim, the test build of the sim board, whatever BOARD the
+# product was made for): a check that finds nothing there is blind and fails.
 #
 #   tests/check-product.sh [BUILD]      (BUILD: the build directory, default build)
 set -u
@@ -15,21 +18,25 @@ b=${1:-build}
 bad=0
 say() { echo "check-product: $*"; }
 
-words='expect-clean|record-screens|screenshot'
-for w in expect-clean record-screens screenshot; do
+wordlist='expect-clean record-screens screenshot inject sim_cardsim_control sim_centersim_control
+terms-up terms-down prev-page next-page'
+words=$(echo $wordlist | tr ' ' '|')
+for w in $wordlist; do
     if ! strings "$b/kofu-sim" | grep -q -- "$w"; then
         say "blind: '$w' not found even in $b/kofu-sim"; bad=$((bad + 1))
     fi
 done
-found=$(strings "$b/kofu" | grep -E -- "$words" | sort -u)
-if [ -n "$found" ]; then
-    say "$b/kofu carries test code: $found"; bad=$((bad + 1))
-fi
+for p in "$b/kofu" "$b/kofu-kiosk-build"; do
+    found=$(strings "$p" | grep -E -- "$words" | sort -u | tr '\n' ' ')
+    if [ -n "$found" ]; then
+        say "$p carries test code: $found"; bad=$((bad + 1))
+    fi
+done
 
 # Symbols of the sim board's drivers, and the X11 library.
 syms='sim_payment_ops|record_audio_ops|x11_display_ops'
-if [ "$(nm "$b/kofu" | grep -cE " ($syms)\$")" -ne 3 ] || ! readelf -d "$b/kofu" | grep -q 'libX11'; then
-    say "blind: the sim board's drivers or X11 not found even in $b/kofu"; bad=$((bad + 1))
+if [ "$(nm "$b/kofu-sim" | grep -cE " ($syms)\$")" -ne 3 ] || ! readelf -d "$b/kofu-sim" | grep -q 'libX11'; then
+    say "blind: the sim board's drivers or X11 not found even in $b/kofu-sim"; bad=$((bad + 1))
 fi
 found=$(nm "$b/kofu-kiosk-build" | grep -E " ($syms)\$")
 if [ -n "$found" ]; then
@@ -42,4 +49,4 @@ fi
 if [ "$bad" -gt 0 ]; then
     exit 1
 fi
-say "build/kofu carries no test code; the kiosk board's firmware no X11 and no sim drivers"
+say "$b/kofu and $b/kofu-kiosk-build carry no test code; the kiosk board's firmware no X11 and no sim drivers"

@@ -122,21 +122,6 @@ bool screens_changes_over_time(enum session_screen sc);
 /** The target under (x, y), or NULL. */
 const struct screens_target *screens_hit(const struct screens_layout *l, double x, double y);
 
-/** A stable name for a target, used by scripts and tests: "service",
- *  "back", "cancel", "language", "municipality-NNNNNN" (the code), "domestic",
- *  "overseas", "plus", "minus", "ok", "yes", "no", "agree", "disagree",
- *  "digit-N", "delete", "enter", "prev-page", "next-page", "terms-up",
- *  "terms-down". municipalities may be NULL (then
- *  "municipality-N" with the index). Returns the length written, or -1 when
- *  it does not fit. */
-int screens_target_name(const struct screens_target *t, const struct center_municipality *municipalities,
-                        size_t n_municipalities, char *buf, size_t cap);
-
-/** Find the target named `name` in a layout (as screens_target_name gives). */
-const struct screens_target *screens_find(const struct screens_layout *l, const char *name,
-                                          const struct center_municipality *municipalities,
-                                          size_t n_municipalities);
-
 /** A fresh random PIN-pad layout (a uniform permutation of 0..9 from the
  *  OS's random source). KOFU_OK or KOFU_E_INTERNAL. */
 int screens_shuffle_pin_pad(unsigned char layout[10]);

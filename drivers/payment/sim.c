@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /* More than anyone pays at a kiosk; keeps every sum far from INT_MAX. */
@@ -17,6 +18,7 @@
 struct sim_payment_faults {
     bool refund_fails;
     bool change_fails;
+    bool change_slow;
     bool dead;
 };
 
@@ -39,6 +41,8 @@ static int parse_faults(const char *spec, struct sim_payment_faults *out)
             f.refund_fails = true;
         else if (n == strlen("change-fails") && !strncmp(p, "change-fails", n))
             f.change_fails = true;
+        else if (n == strlen("change-slow") && !strncmp(p, "change-slow", n))
+            f.change_slow = true;
         else if (n == strlen("dead") && !strncmp(p, "dead", n))
             f.dead = true;
         else
@@ -149,6 +153,13 @@ static int sim_payment_dispense_change(void *ctx, int change_yen)
     c->totals.kept += keep;
     if (change_yen == 0)
         return KOFU_OK;
+    if (c->faults.change_slow) {
+        /* A payout as slow as a real hopper's: the caller waits. */
+        struct timespec t = {.tv_sec = PAYMENT_SIM_SLOW_CHANGE_MS / 1000,
+                             .tv_nsec = (PAYMENT_SIM_SLOW_CHANGE_MS % 1000) * 1000000L};
+        while (nanosleep(&t, &t) != 0 && errno == EINTR)
+            ;
+    }
     if (c->faults.change_fails) {
         c->totals.owed += change_yen;
         return KOFU_E_PAYMENT_CHANGE;

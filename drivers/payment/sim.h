@@ -22,6 +22,8 @@
  *                 KOFU_E_PAYMENT_REFUND; the escrow becomes `owed`;
  *   change-fails  dispense_change() with change > 0 fails with
  *                 KOFU_E_PAYMENT_CHANGE; the money is kept, the change `owed`;
+ *   change-slow   dispense_change() with change > 0 takes
+ *                 PAYMENT_SIM_SLOW_CHANGE_MS, as a real hopper's payout does;
  *   dead          every ops call except open and close fails with
  *                 KOFU_E_PAYMENT_DEVICE, and the slot takes no coins (money
  *                 already in escrow stays there).
@@ -38,6 +40,9 @@
 #include "drivers/payment.h"
 
 #include <stdbool.h>
+
+/* How long a payout takes under the change-slow fault. */
+#define PAYMENT_SIM_SLOW_CHANGE_MS 2500
 
 extern const struct payment_ops sim_payment_ops;
 

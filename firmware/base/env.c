@@ -10,8 +10,8 @@ static const char *const kept[] = {
     /* read by kofu itself */
     "KOFU_CONFIG",    /* the configuration file (config.c) */
     "KOFU_LOG_LEVEL", /* log.c */
-    "NOTIFY_SOCKET",  /* systemd notification (kiosk.c) */
-    "WATCHDOG_USEC",  /* systemd watchdog (kiosk.c) */
+    "NOTIFY_SOCKET",  /* systemd notification (kiosk/notify.c) */
+    "WATCHDOG_USEC",  /* systemd watchdog (kiosk/notify.c) */
     /* needed by a library to reach this machine's devices and keys */
     "DISPLAY",             /* Xlib: the sim board's X11 window */
     "XAUTHORITY",          /* Xlib: that display's cookie */

@@ -319,7 +319,6 @@ static const char *const allowed_syscalls[] = {
     "read", "write", "openat", "close", "lseek", "newfstatat", "access", "readlinkat", "fcntl", "ioctl",
     "getdents64", /* fontconfig rescans a font directory it finds changed */
     "fstatfs", "statfs", /* fontconfig, on every cache file and font directory it loads (a reload) */
-    "mkdir", /* a script's record-screens (the sim board; Landlock allows it only in the test-only outputs) */
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */
@@ -376,7 +375,7 @@ static int allow(scmp_filter_ctx ctx, const char *name)
     return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) == 0 ? KOFU_OK : KOFU_E_SANDBOX;
 }
 
-static int apply_seccomp(void)
+static int apply_seccomp(const struct sandbox_policy *p)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     if (!ctx)
@@ -384,6 +383,10 @@ static int apply_seccomp(void)
     int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) == 0 ? KOFU_OK : KOFU_E_SANDBOX;
     for (size_t i = 0; rc == KOFU_OK && i < sizeof allowed_syscalls / sizeof allowed_syscalls[0]; i++)
         rc = allow(ctx, allowed_syscalls[i]);
+    /* A script's record-screens makes its directory: only with the sim
+     * board's test-only outputs (and Landlock allows it only there). */
+    if (rc == KOFU_OK && p->test_outputs)
+        rc = allow(ctx, "mkdir");
 #if defined(__SANITIZE_ADDRESS__)
     for (size_t i = 0; rc == KOFU_OK && i < sizeof sanitizer_syscalls / sizeof sanitizer_syscalls[0]; i++)
         rc = allow(ctx, sanitizer_syscalls[i]);
@@ -442,7 +445,7 @@ int sandbox_enter(const struct sandbox_policy *p, struct sandbox_result *res)
         r.landlock_abi = rc == KOFU_OK ? abi : 0;
     }
     if (rc == KOFU_OK && sc) {
-        rc = apply_seccomp();
+        rc = apply_seccomp(p);
         r.seccomp = rc == KOFU_OK;
     }
     kofu_log(rc == KOFU_OK && r.landlock_abi && r.seccomp ? KOFU_LOG_INFO : KOFU_LOG_ERROR, EV_SANDBOX, rc,

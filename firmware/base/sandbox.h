@@ -56,7 +56,7 @@ struct sandbox_policy {
      * policy with any of these unless test_outputs is set. */
     char write[SANDBOX_PATHS_MAX][SANDBOX_PATH_LEN];
     size_t n_write;
-    bool test_outputs; /* the sim board running a script; never the kiosk board */
+    bool test_outputs; /* the sim board running a script (seccomp then allows mkdir); never the kiosk board */
     bool required;     /* no Landlock or seccomp in the kernel: refuse, not run unconfined */
 };
 

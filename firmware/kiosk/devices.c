@@ -3,19 +3,18 @@
  * printer and the acceptor.
  *
  * Owns: what each call does with its device. The calls that may take long
- * (kiosk_check_card … kiosk_report) run on the worker thread (worker.c) and
+ * (kiosk_check_card … kiosk_get_config) run on the worker thread (worker.c) and
  * see nothing but their call struct (kiosk_priv.h): the main thread fills
  * its inputs before the call and reads its outputs after the join. The
- * rest runs on the main thread: the center's configuration, the document
- * and its preview (cairo and pango stay on the main thread), the card's
- * presence, the acceptor's events, the refund receipt.
+ * rest runs on the main thread: applying the center's configuration, the
+ * document and its preview (cairo and pango stay on the main thread), the
+ * card's presence, the acceptor's events, the refund receipt.
  */
 #include "kiosk/kiosk_priv.h"
 
 #include "base/errors.h"
 #include "base/log.h"
 #include "base/vault.h"
-#include "session/municipality.h"
 #include "ui/receipt.h"
 
 #include <stdlib.h>
@@ -46,21 +45,9 @@ void kiosk_read_card(void *call)
     const struct kenhojo_trust trust = {c->card_ca_dir, c->presence_required};
     int rc = KOFU_E_CARD_COMM;
     if (c->connected)
-        rc = kenhojo_read_verified(c->ks, c->pin->digits, SESSION_PIN_DIGITS + 1, c->last_try_confirmed, &trust,
-                                   &got);
-    kiosk_forget_pin(c->pin); /* also when it never went to the card */
+        rc = kenhojo_read_verified(c->ks, c->pin, c->pin_cap, c->last_try_confirmed, &trust, &got);
     c->card = got.data;
     c->tries_left = got.tries_left;
-    /* A name the certificate cannot print ends the visit here, before the
-     * center is asked (it would issue, and the visit end unprintable after
-     * the fee step). Read-only on fonts loaded at start: safe on this
-     * worker thread. */
-    if (rc == KOFU_OK)
-        rc = document_text_printable(c->fonts, c->card->attributes.name);
-    if (rc == KOFU_OK)
-        c->municipality = c->ccfg ? municipality_preselect(c->ccfg->municipalities, c->ccfg->n_municipalities,
-                                                            c->card->attributes.address)
-                                  : -1;
     c->rc = rc;
 }
 
@@ -93,9 +80,20 @@ void kiosk_print(void *call)
 
 void kiosk_refund(void *call)
 {
-    struct kiosk_refund_call *c = call;
+    struct kiosk_payment_call *c = call;
     c->rc = c->pay->ops->refund(c->pay->ctx, c->amount_yen);
-    kiosk_payment_logged(c->rc, c->amount_yen);
+}
+
+void kiosk_dispense_change(void *call)
+{
+    struct kiosk_payment_call *c = call;
+    c->rc = c->pay->ops->dispense_change(c->pay->ctx, c->amount_yen);
+}
+
+void kiosk_cancel_payment(void *call)
+{
+    struct kiosk_payment_call *c = call;
+    c->rc = c->pay->ops->cancel(c->pay->ctx);
 }
 
 void kiosk_report(void *call)
@@ -107,41 +105,58 @@ void kiosk_report(void *call)
     c->http_status = info.http_status;
 }
 
+void kiosk_get_config(void *call)
+{
+    struct kiosk_config_call *c = call;
+    struct center_call_info info;
+    c->rc = center_get_config(c->cc, &c->cfg, &info);
+}
+
 /* ---- on the main thread ------------------------------------------------ */
 
 void kiosk_fetch_center_config(struct kiosk *k, uint64_t now)
 {
-    struct center_config c;
-    struct center_call_info info;
+    if (now < k->next_config_ms)
+        return;
+    /* The session holds indexes into this list: it changes only between
+     * visits (WIPE applies a pending one). During a visit the fetch waits:
+     * it would be thrown away, and would hold the resident up. */
+    bool between_visits = k->s.state == SESSION_IDLE || k->s.state == SESSION_CLOSED;
+    if (k->have_ccfg && !between_visits) {
+        k->next_config_ms = now + 2000;
+        return;
+    }
     k->next_config_ms = now + (uint64_t)k->cfg.config_refresh_seconds * 1000u;
-    int rc = k->cc ? center_get_config(k->cc, &c, &info) : KOFU_E_CONFIG;
-    if (rc != KOFU_OK) {
+    /* A device call (up to the client's time-outs and retries): the screen
+     * stays alive and the watchdog fed. A tap meanwhile is dropped, as
+     * during every device call (worker.c): at the attract or closed screen
+     * a resident taps again once the call is over, and a card placed
+     * meanwhile is seen then. */
+    struct kiosk_config_call c = {.cc = k->cc, .rc = KOFU_E_CONFIG};
+    if (k->cc)
+        kiosk_run_device_call(k, kiosk_get_config, &c);
+    if (c.rc != KOFU_OK) {
         /* Keep the last good configuration; without one, try again soon. */
         if (!k->have_ccfg)
             k->next_config_ms = now + 5000;
         return;
     }
-    /* The session holds indexes into this list: it changes only between
-     * visits (WIPE applies a pending one). */
-    if (k->have_ccfg && k->s.state != SESSION_IDLE && k->s.state != SESSION_CLOSED) {
-        center_config_free(&c);
-        k->next_config_ms = now + 2000;
-        return;
-    }
+    /* No visit began meanwhile: the session is not ticked at the attract or
+     * closed screen during a call, and input is dropped (worker.c). */
     if (k->have_ccfg)
         center_config_free(&k->ccfg);
-    k->ccfg = c;
+    k->ccfg = c.cfg;
     k->have_ccfg = true;
-    if (*c.timezone) {
-        setenv("TZ", c.timezone, 1);
+    if (*k->ccfg.timezone) {
+        setenv("TZ", k->ccfg.timezone, 1);
         tzset();
     }
     struct session_event ev = kiosk_event_of(SESSION_EV_CONFIG, KOFU_OK);
-    ev.config.open_minute = c.open_minute;
-    ev.config.close_minute = c.close_minute;
-    ev.config.fee_per_copy_yen = c.fee_per_copy_yen;
-    ev.config.max_copies = c.max_copies;
-    ev.config.n_municipalities = (int)c.n_municipalities;
+    ev.config.open_minute = k->ccfg.open_minute;
+    ev.config.close_minute = k->ccfg.close_minute;
+    ev.config.fee_per_copy_yen = k->ccfg.fee_per_copy_yen;
+    ev.config.max_copies = k->ccfg.max_copies;
+    ev.config.n_municipalities = (int)k->ccfg.n_municipalities;
     kiosk_post(k, &ev);
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/errors.h"
 #include "base/log.h"
+#include "session/municipality.h"
 #include "ui/voice.h"
 
 #include <stdio.h>
@@ -69,16 +70,29 @@ static void check_card(struct kiosk *k)
 
 static void read_card(struct kiosk *k, const struct session_action *a)
 {
-    struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = &k->pin,
+    struct kiosk_read_call c = {.ks = &k->ks, .connected = k->connected, .pin = k->pin.digits,
+                                .pin_cap = KIOSK_PIN_BYTES,
                                 .last_try_confirmed = a->last_try_confirmed, .card_ca_dir = k->cfg.card_ca_dir,
-                                .presence_required = k->cfg.card_presence_required, .fonts = &k->fonts,
-                                .ccfg = k->have_ccfg ? &k->ccfg : NULL, .tries_left = KENHOJO_TRIES_UNKNOWN,
-                                .municipality = -1};
+                                .presence_required = k->cfg.card_presence_required,
+                                .tries_left = KENHOJO_TRIES_UNKNOWN};
     kiosk_run_device_call(k, kiosk_read_card, &c);
+    /* The worker wiped the digits once they went to the card; the length is
+     * the main thread's, and this also forgets a PIN that never went. */
+    kiosk_forget_pin(&k->pin);
     k->card = c.card;
-    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_READ, c.rc);
+    int rc = c.rc;
+    int municipality = -1;
+    /* A name the certificate cannot print ends the visit here, before the
+     * center is asked (it would issue, and the visit end unprintable after
+     * the fee step). Here, not on the worker: pango is the main thread's. */
+    if (rc == KOFU_OK)
+        rc = document_text_printable(&k->fonts, k->card->attributes.name);
+    if (rc == KOFU_OK && k->have_ccfg)
+        municipality = municipality_preselect(k->ccfg.municipalities, k->ccfg.n_municipalities,
+                                              k->card->attributes.address);
+    struct session_event ev = kiosk_event_of(SESSION_EV_CARD_READ, rc);
     ev.tries_left = c.tries_left;
-    ev.index = c.municipality;
+    ev.index = municipality;
     kiosk_post(k, &ev);
 }
 
@@ -128,17 +142,43 @@ static void print_certificate(struct kiosk *k, const struct session_action *a)
 
 static void refund(struct kiosk *k, const struct session_action *a)
 {
-    struct kiosk_refund_call c = {.pay = &k->pay, .amount_yen = a->amount_yen};
+    struct kiosk_payment_call c = {.pay = &k->pay, .amount_yen = a->amount_yen, .rc = KOFU_E_INTERNAL};
     kiosk_run_device_call(k, kiosk_refund, &c);
+    kiosk_payment_logged(c.rc, a->amount_yen);
     k->refunds += c.rc == KOFU_OK;
     kiosk_post_result(k, SESSION_EV_REFUND_RESULT, c.rc);
+}
+
+static void cancel_payment(struct kiosk *k)
+{
+    struct kiosk_payment_call c = {.pay = &k->pay, .rc = KOFU_E_INTERNAL};
+    kiosk_run_device_call(k, kiosk_cancel_payment, &c);
+    kiosk_payment_logged(c.rc, 0);
+}
+
+static void dispense_change(struct kiosk *k, const struct session_action *a)
+{
+    struct kiosk_payment_call c = {.pay = &k->pay, .amount_yen = a->amount_yen, .rc = KOFU_E_INTERNAL};
+    kiosk_run_device_call(k, kiosk_dispense_change, &c);
+    kiosk_payment_logged(c.rc, a->amount_yen);
+    /* Change the device could not give is owed all the same: a receipt,
+     * and the center told (a second report, refund-owed). */
+    if (c.rc != KOFU_OK && a->amount_yen > 0) {
+        kiosk_print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
+        struct session_action owed = *a;
+        owed.kind = SESSION_ACT_REPORT_COMPLETION;
+        owed.outcome = CENTER_REFUND_OWED;
+        owed.copies = 0;
+        kiosk_report_completion(k, &owed);
+    }
 }
 
 /* ---- the PIN pad ------------------------------------------------------ */
 
 /* A pad that cannot be shuffled would be the same for every resident, so
  * that taps seen from outside give the PIN: the visit is refused (an error
- * screen, the card reset, nothing sent to it) and no digit is taken. */
+ * screen, the card reset, no PIN sent to it: CHECK_CARD's SELECT and
+ * counter query went before) and no digit is taken. */
 static void shuffle_pin_pad(struct kiosk *k)
 {
     kiosk_forget_pin(&k->pin);
@@ -201,21 +241,10 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
             kiosk_post_result(k, SESSION_EV_PAYMENT_FAILED, rc);
         break;
     case SESSION_ACT_PAYMENT_CANCEL:
-        kiosk_payment_logged(k->pay.ops->cancel(k->pay.ctx), 0);
+        cancel_payment(k);
         break;
     case SESSION_ACT_PAYMENT_DISPENSE_CHANGE:
-        rc = k->pay.ops->dispense_change(k->pay.ctx, a->amount_yen);
-        kiosk_payment_logged(rc, a->amount_yen);
-        /* Change the device could not give is owed all the same: a
-         * receipt, and the center told (a second report, refund-owed). */
-        if (rc != KOFU_OK && a->amount_yen > 0) {
-            kiosk_print_refund_receipt(k, a->amount_yen, KOFU_E_PAYMENT_CHANGE);
-            struct session_action owed = *a;
-            owed.kind = SESSION_ACT_REPORT_COMPLETION;
-            owed.outcome = CENTER_REFUND_OWED;
-            owed.copies = 0;
-            kiosk_report_completion(k, &owed);
-        }
+        dispense_change(k, a);
         break;
     case SESSION_ACT_PAYMENT_REFUND:
         refund(k, a);

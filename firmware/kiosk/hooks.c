@@ -21,15 +21,15 @@ enum session_screen kiosk_screen(const struct kiosk *k, enum kofu_lang *lang)
     return k->drawn ? k->model.screen : SESSION_SCREEN__COUNT;
 }
 
-bool kiosk_target_centre(const struct kiosk *k, const char *name, int *x, int *y)
+const struct screens_layout *kiosk_layout(const struct kiosk *k)
 {
-    const struct screens_target *t = screens_find(&k->layout, name, k->have_ccfg ? k->ccfg.municipalities : NULL,
-                                                  k->have_ccfg ? k->ccfg.n_municipalities : 0);
-    if (!t)
-        return false;
-    *x = (int)(t->x + t->w / 2);
-    *y = (int)(t->y + t->h / 2);
-    return true;
+    return &k->layout;
+}
+
+const struct center_municipality *kiosk_municipalities(const struct kiosk *k, size_t *n)
+{
+    *n = k->have_ccfg ? k->ccfg.n_municipalities : 0;
+    return k->have_ccfg ? k->ccfg.municipalities : NULL;
 }
 
 cairo_surface_t *kiosk_frame(const struct kiosk *k)

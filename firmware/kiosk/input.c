@@ -40,6 +40,8 @@ static void pin_clear(struct kiosk *k)
 
 void kiosk_touch(struct kiosk *k, int x, int y)
 {
+    if (k->in_call)
+        return; /* kiosk_hooks.h */
     const struct screens_target *t = screens_hit(&k->layout, x, y);
     if (!t) {
         /* A touch anywhere answers "are you still there?". */
@@ -87,12 +89,16 @@ void kiosk_touch(struct kiosk *k, int x, int y)
 
 void kiosk_tray_empty(struct kiosk *k)
 {
+    if (k->in_call)
+        return;
     kiosk_input(k, SESSION_EV_CERTIFICATE_TAKEN);
 }
 
 /* Keyboard shortcuts (the sim board's window; a service keyboard). */
 void kiosk_key(struct kiosk *k, int key)
 {
+    if (k->in_call)
+        return;
     if (key >= '0' && key <= '9' && k->s.state == SESSION_PIN) {
         pin_digit(k, key - '0');
     } else if (key == INPUT_KEY_BACKSPACE) {
@@ -119,6 +125,10 @@ void kiosk_poll_input(struct kiosk *k)
 {
     if (!k->in.ops)
         return;
+    if (k->tray_emptied_in_call) {
+        k->tray_emptied_in_call = false;
+        kiosk_tray_empty(k);
+    }
     struct input_event ie;
     for (int n = 0; n < 64; n++) {
         int rc = k->in.ops->read(k->in.ctx, &ie);

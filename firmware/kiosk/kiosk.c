@@ -18,7 +18,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -156,7 +155,7 @@ static int setup(struct kiosk *k)
         }
     }
     k->frame = vault_alloc(frame_bytes);
-    k->pin.digits = vault_alloc(SESSION_PIN_DIGITS + 1);
+    k->pin.digits = vault_alloc(KIOSK_PIN_BYTES);
     if (!k->frame || !k->pin.digits)
         return KIOSK_EXIT_DEVICE;
     k->frame_surface = cairo_image_surface_create_for_data(k->frame, CAIRO_FORMAT_ARGB32, k->disp.width,
@@ -224,8 +223,7 @@ static void loop(struct kiosk *k)
     kiosk_tick(k, minute_of_day());
     while (!k->quit && !stop_requested) {
         uint64_t now = (uint64_t)kofu_mono_ms();
-        if (now >= k->next_config_ms)
-            kiosk_fetch_center_config(k, now); /* posts the configuration */
+        kiosk_fetch_center_config(k, now); /* when due; posts the configuration */
         kiosk_poll_card(k);
         kiosk_poll_input(k);
         kiosk_poll_payment(k); /* posts what was inserted */
@@ -277,15 +275,13 @@ static void loop(struct kiosk *k)
 
 int kiosk_run(const struct kiosk_options *o)
 {
-    static struct kiosk kiosk; /* one per process; large (the event log, the model) */
+    static struct kiosk kiosk; /* one per process; large (the screen's model and layout, the event queue) */
     struct kiosk *k = &kiosk;
     memset(k, 0, sizeof *k);
     k->start_ms = (uint64_t)kofu_mono_ms();
     k->board = o->board;
     k->exit_code = KIOSK_EXIT_OK;
-    k->notify_fd = -1;
-    const char *wd = getenv("WATCHDOG_USEC");
-    k->watchdog_ms = wd ? strtoull(wd, NULL, 10) / 1000u : 0;
+    kiosk_notify_init(k);
     k->hooks = o->hooks;
     k->hooks_ctx = o->hooks_ctx;
     if (o->hooks && board_is_product(o->board)) {

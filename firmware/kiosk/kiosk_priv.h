@@ -1,7 +1,8 @@
 /*
  * kiosk_priv.h — the kiosk's state and the parts of firmware/kiosk/ that
  * share it. Not for other modules (a test build sees the kiosk through
- * kiosk_hooks.h only).
+ * kiosk_hooks.h only, but for tests/kiosk_script/residue.c, which leaves a
+ * field set for the check that must catch it).
  *
  * The files, one job each:
  *   kiosk.c    start-up and tear-down, the main loop
@@ -12,6 +13,7 @@
  *              own input and output struct
  *   worker.c   the worker thread a device call runs on, the screen kept alive meanwhile
  *   wipe.c     the end of a visit: the PIN and everything past the vault mark
+ *   page.c     the printed page's model from a verified certificate (page.h)
  *   input.c    touches and keys turned into session events
  *   figures.c  the run's figures: the summary lines on stdout
  *   hooks.c    the test build's view (kiosk_hooks.h)
@@ -19,12 +21,14 @@
  * Threads. Everything in struct kiosk belongs to the main thread. A device
  * call (worker.c) runs on the worker thread with exactly one call struct
  * (struct kiosk_*_call below): the main thread fills its inputs before the
- * call, does not touch the call struct, nor anything its inputs point to,
- * until the join, and then reads its outputs. The worker touches nothing
- * else of the kiosk. What an input points to (the reader, the card's
- * Kenhojo session, the vault's PIN and card data, the printer, the
- * acceptor) is the worker's for the length of the call: the main thread
- * meanwhile only draws, plays prompts and ticks the session (worker.c).
+ * call, does not touch the call struct until the join, and then reads its
+ * outputs. The worker touches nothing else of the kiosk. What an input
+ * points to (the reader, the card's Kenhojo session, the vault's PIN and
+ * card data, the center's client, the printer, the acceptor) is the
+ * worker's for the length of the call: the main thread meanwhile only
+ * reads kiosk state (drawing reads the center's configuration, the
+ * model), plays prompts and ticks the session (worker.c), and writes
+ * nothing an input points to.
  */
 #ifndef KOFU_KIOSK_PRIV_H
 #define KOFU_KIOSK_PRIV_H
@@ -53,7 +57,10 @@
 /* The PDF of one certificate is 60–120 KB; a refund receipt ~30 KB. */
 #define KIOSK_PDF_MAX (512 * 1024)
 
-/* The PIN as the pad put it into the vault (SESSION_PIN_DIGITS + 1 bytes). */
+/* The PIN buffer's size in the vault: the digits and a NUL. */
+#define KIOSK_PIN_BYTES (SESSION_PIN_DIGITS + 1)
+
+/* The PIN as the pad put it into the vault (KIOSK_PIN_BYTES). */
 struct kiosk_pin {
     char *digits;
     int len;
@@ -69,18 +76,19 @@ struct kiosk_check_call {
     int rc, tries_left;          /* out */
 };
 
-/* READ_CARD: verify the PIN, read, authenticate, check the name prints. */
+/* READ_CARD: verify the PIN, read, authenticate. Whether the name prints
+ * and the municipality preselected are the main thread's, after the join
+ * (events.c): they use pango and the center's configuration. */
 struct kiosk_read_call {
     struct kenhojo_session *ks;            /* in */
     bool connected;                        /* in */
-    struct kiosk_pin *pin;                 /* in: forgotten once it went to the card */
+    char *pin;                             /* in: the PIN's digits, wiped right after VERIFY */
+    size_t pin_cap;                        /* in: KIOSK_PIN_BYTES */
     bool last_try_confirmed;               /* in */
     const char *card_ca_dir;               /* in */
     bool presence_required;                /* in */
-    const struct document_fonts *fonts;    /* in: loaded at start, read only */
-    const struct center_config *ccfg;      /* in: NULL without one */
     struct kenhojo_card_data *card;        /* out: in the vault, or NULL */
-    int rc, tries_left, municipality;      /* out */
+    int rc, tries_left;                    /* out */
 };
 
 /* REQUEST_CERTIFICATE: ask the center, verify its answer, make the page. */
@@ -105,10 +113,19 @@ struct kiosk_print_call {
     int rc, job_state;         /* out */
 };
 
-/* PAYMENT_REFUND. */
-struct kiosk_refund_call {
+/* PAYMENT_REFUND, PAYMENT_DISPENSE_CHANGE and PAYMENT_CANCEL: each may pay
+ * coins out (a cancel refunds what arrived late), up to the acceptor's
+ * payout time-out. */
+struct kiosk_payment_call {
     const struct payment *pay; /* in */
-    int amount_yen;            /* in */
+    int amount_yen;            /* in: refunded or given as change (not for a cancel) */
+    int rc;                    /* out */
+};
+
+/* The center's configuration, between visits (kiosk.c's loop). */
+struct kiosk_config_call {
+    struct center_client *cc;  /* in */
+    struct center_config cfg;  /* out: the caller's to free when rc is KOFU_OK */
     int rc;                    /* out */
 };
 
@@ -200,6 +217,8 @@ struct kiosk {
      * has ended (wipestack.h). */
     struct wipestack worker_stack;
     bool stack_wipe_due;
+    bool in_call; /* a device call is running: input (hooks included) is dropped */
+    bool tray_emptied_in_call; /* the tray sensor fired during a call: handled after it */
 
     /* A test build's hooks (kiosk_hooks.h); NULL in the product. */
     const struct kiosk_hooks *hooks;
@@ -209,6 +228,8 @@ struct kiosk {
 };
 
 /* notify.c */
+/** No socket yet; the watchdog's interval from $WATCHDOG_USEC (0: none). */
+void kiosk_notify_init(struct kiosk *k);
 void kiosk_notify(struct kiosk *k, const char *msg);
 void kiosk_feed_watchdog(struct kiosk *k, uint64_t now);
 
@@ -240,9 +261,14 @@ void kiosk_check_card(void *call);   /* struct kiosk_check_call */
 void kiosk_read_card(void *call);    /* struct kiosk_read_call */
 void kiosk_request(void *call);      /* struct kiosk_request_call */
 void kiosk_print(void *call);        /* struct kiosk_print_call */
-void kiosk_refund(void *call);       /* struct kiosk_refund_call */
+void kiosk_refund(void *call);       /* struct kiosk_payment_call */
+void kiosk_dispense_change(void *call); /* struct kiosk_payment_call */
+void kiosk_cancel_payment(void *call); /* struct kiosk_payment_call */
 void kiosk_report(void *call);       /* struct kiosk_report_call */
+void kiosk_get_config(void *call);   /* struct kiosk_config_call */
 /* devices.c: on the main thread. */
+/** Fetch the center's configuration (a device call) when it is due and no
+ *  visit is in progress, and post it to the session. */
 void kiosk_fetch_center_config(struct kiosk *k, uint64_t now);
 int kiosk_prepare_document(struct kiosk *k);
 void kiosk_disconnect_card(struct kiosk *k);

@@ -1,7 +1,8 @@
 /*
  * notify.c — the service manager's notification socket and watchdog.
  *
- * Owns: READY=1, WATCHDOG=1 and STOPPING=1 to $NOTIFY_SOCKET. Under systemd
+ * Owns: $WATCHDOG_USEC, and READY=1, WATCHDOG=1 and STOPPING=1 to
+ * $NOTIFY_SOCKET. Under systemd
  * (board/kiosk/kofu.service, Type=notify, WatchdogSec=) kofu says READY=1
  * once the attract screen is up and WATCHDOG=1 while it is healthy: every
  * tick of the loop, and during a device call only until the session's
@@ -18,6 +19,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+
+void kiosk_notify_init(struct kiosk *k)
+{
+    k->notify_fd = -1;
+    const char *wd = getenv("WATCHDOG_USEC");
+    k->watchdog_ms = wd ? strtoull(wd, NULL, 10) / 1000u : 0;
+}
 
 void kiosk_notify(struct kiosk *k, const char *msg)
 {

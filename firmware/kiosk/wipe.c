@@ -15,7 +15,7 @@
 void kiosk_forget_pin(struct kiosk_pin *pin)
 {
     if (pin->digits)
-        explicit_bzero(pin->digits, SESSION_PIN_DIGITS + 1);
+        explicit_bzero(pin->digits, KIOSK_PIN_BYTES);
     pin->len = 0;
 }
 
@@ -54,11 +54,24 @@ void kiosk_wipe_visit(struct kiosk *k)
     k->stack_wipe_due = true;
 }
 
+static bool all_zero(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return false;
+    return true;
+}
+
 const char *kiosk_visit_residue(const struct kiosk *k)
 {
-    if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->preview || k->pin.len ||
-        (k->pin.digits && k->pin.digits[0]))
+    if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->ver || k->page || k->pdf.len ||
+        k->preview || k->pin.len || (k->pin.digits && k->pin.digits[0]))
         return "resident data is still held";
+    /* The request names the card's data and the municipality; a request
+     * still "made" would be reported again for the next resident. */
+    if (k->req_made || !all_zero(&k->req, sizeof k->req))
+        return "the visit's request outlived it";
     /* No trace of the visit's PIN pad: its shuffled layout, or digit
      * targets left in the screen's layout, with the taps would give the
      * PIN back. */

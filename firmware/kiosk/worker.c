@@ -8,7 +8,8 @@
  * SHOW_SCREEN and PLAY_PROMPT are carried out meanwhile: a visit can never
  * be ended (and wiped) under a call still using its data. Touches made
  * during the wait are dropped, so that they cannot press whatever the next
- * screen puts under the finger. The worker is handed its call struct and
+ * screen puts under the finger (the tray sensor's is kept for after the
+ * call: input.c). The worker is handed its call struct and
  * nothing else (kiosk_priv.h says who owns what); it runs on a stack of
  * kofu's own that is wiped after every join (wipestack.h).
  */
@@ -79,15 +80,21 @@ static void pump_while(struct kiosk *k, struct device_job *j)
         }
         kiosk_redraw_if_moving(k, now);
         struct input_event ie;
-        while (k->in.ops && k->in.ops->read(k->in.ctx, &ie) > 0)
+        while (k->in.ops && k->in.ops->read(k->in.ctx, &ie) > 0) {
             if (ie.kind == INPUT_QUIT)
                 k->quit = true;
+            /* The tray sensor is no touch on the next screen: the
+             * certificate taken during the change's payout still counts. */
+            if (ie.kind == INPUT_TRAY_EMPTY)
+                k->tray_emptied_in_call = true;
+        }
     }
 }
 
 void kiosk_run_device_call(struct kiosk *k, void (*fn)(void *call), void *call)
 {
     struct device_job j = {.fn = fn, .call = call, .done = false};
+    k->in_call = true;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -114,4 +121,5 @@ void kiosk_run_device_call(struct kiosk *k, void (*fn)(void *call), void *call)
         pthread_attr_destroy(&attr);
     pthread_cond_destroy(&j.finished);
     pthread_mutex_destroy(&j.lock);
+    k->in_call = false;
 }

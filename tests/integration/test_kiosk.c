@@ -628,34 +628,26 @@ static void test_slow_center_please_wait(void **state)
     assert_true(prompt_index("ja please-wait") < prompt_index("ja confirm"));
 }
 
-/* Under systemd: READY=1 at the attract screen, WATCHDOG=1 while healthy;
- * a card that stops answering (a hung device call) stops the feeding once
- * the session's wait_timeout has passed, so that the service manager
- * restarts kofu. Here the test plays systemd's notification socket, and
- * pulls the card after seeing the feeding stop (which ends the call). */
-static void test_watchdog_stops_on_hung_device(void **state)
+/* systemd's notification socket, played by the test: bound at
+ * h.dir/notify.sock (its path into sock). */
+static int notify_bind(char *sock, size_t cap)
 {
-    (void)state;
-    write_config_with("wait_warn_ms = 300\nwait_timeout_ms = 1000\n");
-    char sock[100];
-    assert_true((size_t)snprintf(sock, sizeof sock, "%s/notify.sock", h.dir) < sizeof sock);
+    assert_true((size_t)snprintf(sock, cap, "%s/notify.sock", h.dir) < cap);
     unlink(sock);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     assert_true(fd >= 0);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     memcpy(sa.sun_path, sock, strlen(sock) + 1);
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    return fd;
+}
+
+/* `kofu-sim run` with `script` under a 200 ms watchdog on sock. */
+static pid_t spawn_watched(const char *sock, const char *script)
+{
     FILE *f = fopen(script_path, "w");
     assert_non_null(f);
-    fputs("wait idle\n"
-          "card fault mute\n"
-          "card insert\n"
-          AGREE_TERMS /* the first APDU, which the mute card never answers */
-          "wait error 30\n"
-          "card clear\n"
-          "wait idle 10\n"
-          "quit\n",
-          f);
+    fputs(script, f);
     fclose(f);
     pid_t pid = fork();
     assert_true(pid >= 0);
@@ -669,6 +661,28 @@ static void test_watchdog_stops_on_hung_device(void **state)
                               "--script", script_path, NULL};
         harness_exec(argv, false);
     }
+    return pid;
+}
+
+/* Under systemd: READY=1 at the attract screen, WATCHDOG=1 while healthy;
+ * a card that stops answering (a hung device call) stops the feeding once
+ * the session's wait_timeout has passed, so that the service manager
+ * restarts kofu. Here the test plays systemd's notification socket, and
+ * pulls the card after seeing the feeding stop (which ends the call). */
+static void test_watchdog_stops_on_hung_device(void **state)
+{
+    (void)state;
+    write_config_with("wait_warn_ms = 300\nwait_timeout_ms = 1000\n");
+    char sock[100];
+    int fd = notify_bind(sock, sizeof sock);
+    pid_t pid = spawn_watched(sock, "wait idle\n"
+                                    "card fault mute\n"
+                                    "card insert\n"
+                                    AGREE_TERMS /* the first APDU, which the mute card never answers */
+                                    "wait error 30\n"
+                                    "card clear\n"
+                                    "wait idle 10\n"
+                                    "quit\n");
     /* READY, then regular feeding; then a gap once the mute card's check
      * has outlived wait_timeout. */
     bool ready = false;
@@ -708,6 +722,51 @@ static void test_watchdog_stops_on_hung_device(void **state)
     unlink(sock);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* The change paid out slowly (the sim's change-slow: 2.5 s, as a real
+ * hopper's payout) is a device call like the others: the watchdog is fed
+ * all along (every 100 ms here; a payout on the main thread leaves a 2.5 s
+ * gap), and the visit ends with the change given. */
+static void test_watchdog_fed_during_slow_change(void **state)
+{
+    (void)state;
+    char sock[100];
+    int fd = notify_bind(sock, sizeof sock);
+    pid_t pid = spawn_watched(sock, TO_PAYMENT
+                              "payment-fault change-slow\n"
+                              "coin 500\n"
+                              "wait take-certificate\n"
+                              "take-certificate\n"
+                              "wait idle\n"
+                              "expect-money inserted=500 kept=120 change=380 refunded=0\n"
+                              "quit\n");
+    bool ready = false;
+    int fed = 0, status = -1;
+    double last_feed = 0, max_gap = 0, start = harness_now_ms();
+    while (harness_now_ms() - start < 60000 && waitpid(pid, &status, WNOHANG) != pid) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 50) != 1)
+            continue;
+        char msg[64];
+        ssize_t n = recv(fd, msg, sizeof msg - 1, 0);
+        msg[n > 0 ? n : 0] = '\0';
+        ready = ready || !strcmp(msg, "READY=1");
+        /* From the attract screen on (the rendering's warm-up comes before). */
+        if (ready && !strcmp(msg, "WATCHDOG=1")) {
+            double now = harness_now_ms();
+            if (fed++ && now - last_feed > max_gap)
+                max_gap = now - last_feed;
+            last_feed = now;
+        }
+    }
+    close(fd);
+    unlink(sock);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    fprintf(stderr, "fed %d times, at most %.0f ms apart\n", fed, max_gap);
+    assert_true(max_gap < 1500);
+    assert_true(fed >= 10);
 }
 
 /* No center at start: the kiosk shows that it is out of service (it does
@@ -883,6 +942,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_scripts_refused, fresh),
         cmocka_unit_test_setup(test_slow_center_please_wait, fresh),
         cmocka_unit_test_setup(test_watchdog_stops_on_hung_device, fresh),
+        cmocka_unit_test_setup(test_watchdog_fed_during_slow_change, fresh),
         cmocka_unit_test_setup(test_center_down_no_money_taken, fresh),
         cmocka_unit_test_setup(test_center_absent_at_start, fresh),
         cmocka_unit_test_setup(test_no_apdu_before_agree, fresh),

@@ -19,6 +19,7 @@
 #include "drivers/input.h"
 #include "drivers/payment/sim.h"
 #include "kiosk/kiosk.h"
+#include "tests/lib/targets.h"
 #include "ui/screens.h"
 
 #include <cairo.h>
@@ -160,9 +161,10 @@ static const char *check(const struct script_cmd *c)
         }
         break;
     case OP_INJECT:
-        return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue")
+        return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue") ||
+                       !strcmp(c->argv[0], "request-residue")
                    ? NULL
-                   : "inject pin-shuffle-fails|vault-residue";
+                   : "inject pin-shuffle-fails|vault-residue|request-residue";
     default:
         break;
     }
@@ -331,12 +333,15 @@ static long card_apdus(void)
     return p ? strtol(p + 7, NULL, 10) : -1;
 }
 
+/* A tap at the centre of the target called name (tests/lib/targets.h). */
 static int tap_named(struct kiosk *k, const struct script_cmd *c, const char *name)
 {
-    int x, y;
-    if (!kiosk_target_centre(k, name, &x, &y))
+    size_t n;
+    const struct center_municipality *m = kiosk_municipalities(k, &n);
+    const struct screens_target *t = kt_target_find(kiosk_layout(k), name, m, n);
+    if (!t)
         return fail(k, c, "no such target on this screen: ", name);
-    kiosk_touch(k, x, y);
+    kiosk_touch(k, (int)(t->x + t->w / 2), (int)(t->y + t->h / 2));
     return 0;
 }
 
@@ -399,6 +404,10 @@ static int inject(struct kiosk_script *s, struct kiosk *k, const struct script_c
 {
     if (!strcmp(c->argv[0], "pin-shuffle-fails")) {
         s->pin_pad_fails = true;
+        return 0;
+    }
+    if (!strcmp(c->argv[0], "request-residue")) {
+        kiosk_script_leave_request(k);
         return 0;
     }
     /* A byte of "resident data" past the vault's mark, as a wipe that
@@ -575,7 +584,7 @@ static void on_poll(void *ctx, struct kiosk *k)
     }
 }
 
-static void on_screen_shown(void *ctx, struct kiosk *k, enum session_screen screen, enum kofu_lang lang)
+static void on_screen_shown(void *ctx, const struct kiosk *k, enum session_screen screen, enum kofu_lang lang)
 {
     (void)lang;
     struct kiosk_script *s = ctx;

@@ -23,6 +23,10 @@ extern const struct kiosk_hooks kiosk_script_hooks;
 struct kiosk_script *kiosk_script_load(const char *path);
 void kiosk_script_free(struct kiosk_script *s);
 
+/** Leave the visit's request marked as made, as a wipe that missed it
+ *  would (residue.c: `inject request-residue`). */
+void kiosk_script_leave_request(struct kiosk *k);
+
 /** config_extra_key for sim_cardsim_control and sim_centersim_control. */
 int kiosk_peers_config_key(const char *key, const char *value);
 /** One command to a test peer's control socket ("cardsim" or "centersim"):

@@ -419,6 +419,20 @@ static int child_execve(void)
     return 11;
 }
 
+/* mkdir is the test-only outputs' (record-screens): not in a policy
+ * without them (child_outputs shows it allowed with them). */
+static int child_mkdir(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    char d[200];
+    snprintf(d, sizeof d, "%s/made", out_dir);
+    mkdir(d, 0700);
+    return 11;
+}
+
 #if !defined(__SANITIZE_ADDRESS__)
 static int child_fork(void)
 {
@@ -436,7 +450,7 @@ static int child_fork(void)
 static void test_forbidden_calls_kill(void **state)
 {
     (void)state;
-    int (*bodies[])(void) = {child_mount, child_execve,
+    int (*bodies[])(void) = {child_mount, child_execve, child_mkdir,
 #if !defined(__SANITIZE_ADDRESS__)
                              child_ptrace, child_fork
 #endif

@@ -23,6 +23,7 @@
 #include "session/session.h"
 #include "tests/tools/screens_samples.h"
 #include "tests/lib/events.h"
+#include "tests/lib/targets.h"
 
 #include <math.h>
 
@@ -138,7 +139,7 @@ static void check_frame(const struct screens_sample *sm, const struct screens_mo
     for (size_t i = 0; i < l->n; i++) {
         const struct screens_target *a = &l->t[i];
         char name[64];
-        assert_true(screens_target_name(a, m->municipalities, m->n_municipalities, name, sizeof name) > 0);
+        assert_true(kt_target_name(a, m->municipalities, m->n_municipalities, name, sizeof name) > 0);
         if (a->x < 0 || a->y < 0 || a->x + a->w > w + 0.01 || a->y + a->h > h + 0.01)
             fail_msg("%s %s: target %s off the screen", session_screen_name(m->screen), what, name);
         if (a->w < min_side || a->h < min_side)
@@ -150,7 +151,7 @@ static void check_frame(const struct screens_sample *sm, const struct screens_mo
                 fail_msg("%s %s: targets %zu and %zu overlap", session_screen_name(m->screen), what, i, j);
         }
         assert_ptr_equal(screens_hit(l, a->x + a->w / 2, a->y + a->h / 2), a);
-        assert_ptr_equal(screens_find(l, name, m->municipalities, m->n_municipalities), a);
+        assert_ptr_equal(kt_target_find(l, name, m->municipalities, m->n_municipalities), a);
     }
     for (size_t i = 0; i < texts.n; i++) {
         const struct seen_text *t = &texts.t[i];
@@ -352,14 +353,14 @@ static void test_disabled_controls(void **state)
     struct screens_model m = samples_base(SESSION_SCREEN_KIND_COPIES, KOFU_LANG_JA);
     m.copies = 1;
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
-    assert_null(screens_find(&l, "minus", NULL, 0));
-    assert_non_null(screens_find(&l, "plus", NULL, 0));
-    assert_non_null(screens_find(&l, "domestic", NULL, 0));
-    assert_non_null(screens_find(&l, "overseas", NULL, 0));
+    assert_null(kt_target_find(&l, "minus", NULL, 0));
+    assert_non_null(kt_target_find(&l, "plus", NULL, 0));
+    assert_non_null(kt_target_find(&l, "domestic", NULL, 0));
+    assert_non_null(kt_target_find(&l, "overseas", NULL, 0));
     m.copies = m.max_copies;
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
-    assert_non_null(screens_find(&l, "minus", NULL, 0));
-    assert_null(screens_find(&l, "plus", NULL, 0));
+    assert_non_null(kt_target_find(&l, "minus", NULL, 0));
+    assert_null(kt_target_find(&l, "plus", NULL, 0));
 
     m = samples_base(SESSION_SCREEN_MUNICIPALITY, KOFU_LANG_EN);
     m.municipalities = samples_munis_long;
@@ -367,26 +368,26 @@ static void test_disabled_controls(void **state)
     for (int page = 0; page < 3; page++) {
         m.municipality_page = page;
         assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
-        assert_true((screens_find(&l, "prev-page", NULL, 0) != NULL) == (page > 0));
-        assert_true((screens_find(&l, "next-page", NULL, 0) != NULL) == (page < 2));
+        assert_true((kt_target_find(&l, "prev-page", NULL, 0) != NULL) == (page > 0));
+        assert_true((kt_target_find(&l, "next-page", NULL, 0) != NULL) == (page < 2));
         size_t first = (size_t)page * SCREENS_MUNICIPALITIES_PER_PAGE;
         for (size_t i = 0; i < m.n_municipalities; i++) {
             char name[32];
             snprintf(name, sizeof name, "municipality-%.6s", samples_munis_long[i].code);
             bool on_page = i >= first && i < first + SCREENS_MUNICIPALITIES_PER_PAGE;
-            const struct screens_target *t = screens_find(&l, name, m.municipalities, m.n_municipalities);
+            const struct screens_target *t = kt_target_find(&l, name, m.municipalities, m.n_municipalities);
             assert_true((t != NULL) == on_page);
             if (t)
                 assert_int_equal(t->index, (int)i);
         }
-        assert_null(screens_find(&l, "ok", NULL, 0)); /* nothing selected */
+        assert_null(kt_target_find(&l, "ok", NULL, 0)); /* nothing selected */
     }
     /* Short list: no paging. */
     m = samples_base(SESSION_SCREEN_MUNICIPALITY, KOFU_LANG_EN);
     m.municipality = 1;
     assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
-    assert_null(screens_find(&l, "next-page", NULL, 0));
-    assert_non_null(screens_find(&l, "ok", NULL, 0));
+    assert_null(kt_target_find(&l, "next-page", NULL, 0));
+    assert_non_null(kt_target_find(&l, "ok", NULL, 0));
 }
 
 static void test_names_round_trip(void **state)
@@ -394,17 +395,17 @@ static void test_names_round_trip(void **state)
     (void)state;
     char buf[64];
     struct screens_target t = {.kind = SCREENS_T_BUTTON, .button = SESSION_BTN_MUNICIPALITY, .index = 2};
-    assert_int_equal(screens_target_name(&t, samples_munis_short, SAMPLES_N(samples_munis_short), buf, sizeof buf),
+    assert_int_equal(kt_target_name(&t, samples_munis_short, SAMPLES_N(samples_munis_short), buf, sizeof buf),
                      (int)strlen("municipality-141003"));
     assert_string_equal(buf, "municipality-141003");
-    assert_true(screens_target_name(&t, NULL, 0, buf, sizeof buf) > 0);
+    assert_true(kt_target_name(&t, NULL, 0, buf, sizeof buf) > 0);
     assert_string_equal(buf, "municipality-2");
     t.index = 9; /* outside the list */
-    assert_int_equal(screens_target_name(&t, samples_munis_short, SAMPLES_N(samples_munis_short), buf, sizeof buf), -1);
+    assert_int_equal(kt_target_name(&t, samples_munis_short, SAMPLES_N(samples_munis_short), buf, sizeof buf), -1);
     t = (struct screens_target){.kind = SCREENS_T_DIGIT, .index = 7};
-    assert_true(screens_target_name(&t, NULL, 0, buf, sizeof buf) > 0);
+    assert_true(kt_target_name(&t, NULL, 0, buf, sizeof buf) > 0);
     assert_string_equal(buf, "digit-7");
-    assert_int_equal(screens_target_name(&t, NULL, 0, buf, 7), -1); /* no room for the NUL */
+    assert_int_equal(kt_target_name(&t, NULL, 0, buf, 7), -1); /* no room for the NUL */
     static const struct {
         struct screens_target t;
         const char *name;
@@ -427,7 +428,7 @@ static void test_names_round_trip(void **state)
     };
     struct screens_layout l = {0};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        assert_true(screens_target_name(&fixed[i].t, NULL, 0, buf, sizeof buf) > 0);
+        assert_true(kt_target_name(&fixed[i].t, NULL, 0, buf, sizeof buf) > 0);
         assert_string_equal(buf, fixed[i].name);
         l.t[l.n] = fixed[i].t;
         l.t[l.n].x = (double)i * 100;
@@ -436,8 +437,8 @@ static void test_names_round_trip(void **state)
         l.n++;
     }
     for (size_t i = 0; i < l.n; i++)
-        assert_ptr_equal(screens_find(&l, fixed[i].name, NULL, 0), &l.t[i]);
-    assert_null(screens_find(&l, "nothing", NULL, 0));
+        assert_ptr_equal(kt_target_find(&l, fixed[i].name, NULL, 0), &l.t[i]);
+    assert_null(kt_target_find(&l, "nothing", NULL, 0));
     assert_null(screens_hit(&l, 95, 10)); /* between two targets */
 }
 
@@ -457,7 +458,7 @@ static void test_pin_pad_follows_layout(void **state)
         for (int d = 0; d < 10; d++) {
             char name[32];
             snprintf(name, sizeof name, "digit-%d", d);
-            const struct screens_target *t = screens_find(&l, name, NULL, 0);
+            const struct screens_target *t = kt_target_find(&l, name, NULL, 0);
             assert_non_null(t);
             keys[d] = t;
             const struct screens_target *hit = screens_hit(&l, t->x + t->w / 2, t->y + t->h / 2);
@@ -486,8 +487,8 @@ static void test_pin_pad_follows_layout(void **state)
                 assert_true((cp == cq) == (fabs(a->x - b->x) < 1));
             }
         }
-        assert_non_null(screens_find(&l, "delete", NULL, 0));
-        assert_non_null(screens_find(&l, "enter", NULL, 0));
+        assert_non_null(kt_target_find(&l, "delete", NULL, 0));
+        assert_non_null(kt_target_find(&l, "enter", NULL, 0));
     }
 }
 
@@ -600,10 +601,10 @@ static void test_terms_pages(void **state)
             int pages = l.terms_pages;
             assert_true(pages >= 2); /* the sample needs scrolling at every size */
             assert_int_equal(l.terms_page, 0);
-            assert_null(screens_find(&l, "terms-up", NULL, 0));
-            assert_non_null(screens_find(&l, "terms-down", NULL, 0));
-            assert_non_null(screens_find(&l, "agree", NULL, 0));
-            assert_non_null(screens_find(&l, "disagree", NULL, 0));
+            assert_null(kt_target_find(&l, "terms-up", NULL, 0));
+            assert_non_null(kt_target_find(&l, "terms-down", NULL, 0));
+            assert_non_null(kt_target_find(&l, "agree", NULL, 0));
+            assert_non_null(kt_target_find(&l, "disagree", NULL, 0));
             bool text_seen = false, indicator_seen = false;
             char want[64];
             snprintf(want, sizeof want, lang ? "Page 1 of %d" : "1 / %d ページ", pages);
@@ -622,8 +623,8 @@ static void test_terms_pages(void **state)
             m.terms_page = 1000;
             assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
             assert_int_equal(l.terms_page, pages - 1);
-            assert_non_null(screens_find(&l, "terms-up", NULL, 0));
-            assert_null(screens_find(&l, "terms-down", NULL, 0));
+            assert_non_null(kt_target_find(&l, "terms-up", NULL, 0));
+            assert_null(kt_target_find(&l, "terms-down", NULL, 0));
             m.terms_page = -3;
             assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
             assert_int_equal(l.terms_page, 0);
@@ -634,8 +635,8 @@ static void test_terms_pages(void **state)
             m.terms_en = samples_terms_short_en;
             assert_int_equal(draw(&m, w, h, &l), KOFU_OK);
             assert_int_equal(l.terms_pages, 1);
-            assert_null(screens_find(&l, "terms-up", NULL, 0));
-            assert_null(screens_find(&l, "terms-down", NULL, 0));
+            assert_null(kt_target_find(&l, "terms-up", NULL, 0));
+            assert_null(kt_target_find(&l, "terms-down", NULL, 0));
         }
     }
     /* Without the center's terms there is nothing to agree to. */
@@ -670,12 +671,12 @@ static void expect_terms_unshown(const char *ja, int w, int h)
     m.terms_page = 3;
     if (draw(&m, w, h, &l) != KOFU_E_RENDER)
         fail_msg("%dx%d: terms that cannot all be shown drawn without a failure", w, h);
-    if (screens_find(&l, "agree", NULL, 0))
+    if (kt_target_find(&l, "agree", NULL, 0))
         fail_msg("%dx%d: \"agree\" under terms that cannot all be shown", w, h);
-    assert_non_null(screens_find(&l, "disagree", NULL, 0));
-    assert_non_null(screens_find(&l, "back", NULL, 0));
-    assert_null(screens_find(&l, "terms-up", NULL, 0));
-    assert_null(screens_find(&l, "terms-down", NULL, 0));
+    assert_non_null(kt_target_find(&l, "disagree", NULL, 0));
+    assert_non_null(kt_target_find(&l, "back", NULL, 0));
+    assert_null(kt_target_find(&l, "terms-up", NULL, 0));
+    assert_null(kt_target_find(&l, "terms-down", NULL, 0));
     assert_int_equal(l.terms_pages, 0);
     assert_true(text_drawn(screens_word(SCRW_TERMS_UNSHOWN, KOFU_LANG_JA)));
 }
@@ -707,7 +708,7 @@ static void test_terms_all_or_nothing(void **state)
         int pages = l.terms_pages;
         for (m.terms_page = 0; m.terms_page < pages; m.terms_page++) {
             assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
-            assert_non_null(screens_find(&l, "agree", NULL, 0));
+            assert_non_null(kt_target_find(&l, "agree", NULL, 0));
             assert_false(text_drawn(screens_word(SCRW_TERMS_UNSHOWN, (enum kofu_lang)lang)));
         }
     }
@@ -741,7 +742,7 @@ static void test_terms_all_or_nothing(void **state)
                     struct screens_layout l;
                     const char *t = worst_text(with_lead ? lead : "", *c, k);
                     m.terms_ja = m.terms_en = t;
-                    if (draw(&m, 800, 480, &l) != KOFU_OK || !screens_find(&l, "agree", NULL, 0))
+                    if (draw(&m, 800, 480, &l) != KOFU_OK || !kt_target_find(&l, "agree", NULL, 0))
                         fail_msg("a text within the protocol's limits (%c, %d, lead %d) cannot be agreed to", *c,
                                  k, with_lead);
                     most = l.terms_pages > most ? l.terms_pages : most;
@@ -780,7 +781,7 @@ static void draw_session(const struct drive *d, struct screens_layout *l)
 /* Tap the target called name as the kiosk would: its button and index. */
 static void tap_target(struct drive *d, const struct screens_layout *l, const char *name)
 {
-    const struct screens_target *t = screens_find(l, name, samples_munis_short, SAMPLES_N(samples_munis_short));
+    const struct screens_target *t = kt_target_find(l, name, samples_munis_short, SAMPLES_N(samples_munis_short));
     if (!t)
         fail_msg("no target %s on %s", name, session_screen_name(d->s.screen));
     struct session_event e = kt_tap(t->button);
@@ -880,8 +881,8 @@ static void test_session_takes_what_is_drawn(void **state)
      * municipality target selects, then ok goes on. */
     drive_to_municipality(&d, &l);
     draw_session(&d, &l);
-    assert_null(screens_find(&l, "back", NULL, 0));
-    assert_null(screens_find(&l, "ok", NULL, 0));
+    assert_null(kt_target_find(&l, "back", NULL, 0));
+    assert_null(kt_target_find(&l, "ok", NULL, 0));
     struct session_event back = kt_tap(SESSION_BTN_BACK);
     feed(&d, back);
     assert_int_equal(d.out.n, 0);
@@ -893,7 +894,7 @@ static void test_session_takes_what_is_drawn(void **state)
 
     /* KIND_COPIES: the kind and copies targets drive the session; back returns. */
     draw_session(&d, &l);
-    assert_null(screens_find(&l, "minus", NULL, 0));
+    assert_null(kt_target_find(&l, "minus", NULL, 0));
     tap_target(&d, &l, "overseas");
     assert_int_equal(d.s.cert_kind, CENTER_OVERSEAS);
     tap_target(&d, &l, "plus");
@@ -917,7 +918,7 @@ static void test_session_takes_what_is_drawn(void **state)
     feed(&d, e);
     assert_int_equal(d.s.state, SESSION_CONFIRM);
     draw_session(&d, &l);
-    assert_null(screens_find(&l, "back", NULL, 0));
+    assert_null(kt_target_find(&l, "back", NULL, 0));
     feed(&d, back);
     assert_int_equal(d.out.n, 0);
     tap_target(&d, &l, "cancel");
@@ -936,7 +937,7 @@ static void test_session_takes_what_is_drawn(void **state)
     feed(&d, e);
     assert_int_equal(d.s.state, SESSION_ERROR);
     draw_session(&d, &l);
-    assert_null(screens_find(&l, "ok", NULL, 0));
+    assert_null(kt_target_find(&l, "ok", NULL, 0));
     struct session_event ok = kt_tap(SESSION_BTN_CONFIRM);
     feed(&d, ok);
     assert_int_equal(d.s.state, SESSION_ERROR);

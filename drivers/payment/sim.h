@@ -32,7 +32,8 @@
  * when a coin or note was taken; inserted() drains it. So the main loop can
  * poll it like a real device's descriptor.
  *
- * Single-threaded, like the main loop that drives it.
+ * Not thread-safe: one thread at a time, as the kiosk calls it (its main
+ * loop, or its worker during a refund, a payout or a cancel, never both).
  */
 #ifndef KOFU_PAYMENT_SIM_H
 #define KOFU_PAYMENT_SIM_H

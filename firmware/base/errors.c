@@ -3,7 +3,9 @@
 
 #include "base/words.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 static const struct kofu_word words[] = {
     {KOFU_OK, "ok", "正常に終了しました。", "Done."},
@@ -160,4 +162,14 @@ int kofu_err_at(size_t i, int *err)
         return 0;
     *err = words[i].code;
     return 1;
+}
+
+void kofu_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

@@ -95,5 +95,9 @@ const char *kofu_err_text(int err, enum kofu_lang lang);
 /** Every code this table knows, for tests and generators (the voice
  *  prompts): the i-th into *err and 1, or 0 past the end. KOFU_OK is first. */
 int kofu_err_at(size_t i, int *err);
+/** A formatted message for an operator (a configuration or trust file that
+ *  cannot be used) into err[errlen]; nothing when err is NULL or errlen 0.
+ *  Never for resident data: these messages reach stderr. */
+__attribute__((format(printf, 3, 4))) void kofu_errf(char *err, size_t errlen, const char *fmt, ...);
 
 #endif

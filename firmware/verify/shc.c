@@ -118,16 +118,6 @@ out:
 
 /* ---- small helpers ---------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static bool all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -246,7 +236,7 @@ static bool load_key(const json_t *jwk, size_t i, shc_keyset *ks, char *err, siz
     if (!why && !key)
         why = "is not a point on P-256";
     if (why) {
-        set_err(err, errlen, "key set: key %zu %s", i, why);
+        kofu_errf(err, errlen, "key set: key %zu %s", i, why);
         return false;
     }
     memcpy(ks->keys[ks->n].kid, tp, sizeof tp);
@@ -261,7 +251,7 @@ int shc_keyset_parse(const char *json, size_t len, shc_keyset **out, char *err, 
         return KOFU_E_ARG;
     *out = NULL;
     if (!json || len > SHC_KEYSET_FILE_MAX) {
-        set_err(err, errlen, "key set: larger than %d bytes", SHC_KEYSET_FILE_MAX);
+        kofu_errf(err, errlen, "key set: larger than %d bytes", SHC_KEYSET_FILE_MAX);
         return KOFU_E_CONFIG;
     }
     json_error_t jerr;
@@ -271,14 +261,14 @@ int shc_keyset_parse(const char *json, size_t len, shc_keyset **out, char *err, 
     int rc = KOFU_E_CONFIG;
     if (!ks) {
         rc = KOFU_E_NOMEM;
-        set_err(err, errlen, "key set: out of memory");
+        kofu_errf(err, errlen, "key set: out of memory");
     } else if (!json_is_object(root)) {
         if (root)
-            set_err(err, errlen, "key set: not a JSON object");
+            kofu_errf(err, errlen, "key set: not a JSON object");
         else
-            set_err(err, errlen, "key set: not JSON (line %d: %s)", jerr.line, jerr.text);
+            kofu_errf(err, errlen, "key set: not JSON (line %d: %s)", jerr.line, jerr.text);
     } else if (!json_is_array(keys) || json_array_size(keys) == 0 || json_array_size(keys) > SHC_KEYSET_MAX) {
-        set_err(err, errlen, "key set: \"keys\" must be an array of 1..%d keys", SHC_KEYSET_MAX);
+        kofu_errf(err, errlen, "key set: \"keys\" must be an array of 1..%d keys", SHC_KEYSET_MAX);
     } else {
         rc = KOFU_OK;
         for (size_t i = 0; rc == KOFU_OK && i < json_array_size(keys); i++)
@@ -301,7 +291,7 @@ int shc_keyset_load(const char *path, shc_keyset **out, char *err, size_t errlen
     *out = NULL;
     FILE *f = path ? fopen(path, "re") : NULL;
     if (!f) {
-        set_err(err, errlen, "key set: cannot open the file: %s", strerror(errno));
+        kofu_errf(err, errlen, "key set: cannot open the file: %s", strerror(errno));
         return KOFU_E_CONFIG;
     }
     char *buf = malloc(SHC_KEYSET_FILE_MAX + 1);
@@ -312,7 +302,7 @@ int shc_keyset_load(const char *path, shc_keyset **out, char *err, size_t errlen
     if (!buf) {
         rc = KOFU_E_NOMEM;
     } else if (read_error || n > SHC_KEYSET_FILE_MAX) {
-        set_err(err, errlen, "key set: unreadable or larger than %d bytes", SHC_KEYSET_FILE_MAX);
+        kofu_errf(err, errlen, "key set: unreadable or larger than %d bytes", SHC_KEYSET_FILE_MAX);
         rc = KOFU_E_CONFIG;
     } else {
         rc = shc_keyset_parse(buf, n, out, err, errlen);

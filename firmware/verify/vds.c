@@ -31,16 +31,6 @@ struct vds_csca {
     X509_STORE *store; /* only the pinned CSCA certificates */
 };
 
-__attribute__((format(printf, 3, 4))) static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || !errlen)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- the CSCA ----------------------------------------------------------- */
 
 int vds_csca_load(const char *path, vds_csca **out, char *err, size_t errlen)
@@ -50,7 +40,7 @@ int vds_csca_load(const char *path, vds_csca **out, char *err, size_t errlen)
     *out = NULL;
     FILE *f = path ? fopen(path, "re") : NULL;
     if (!f) {
-        set_err(err, errlen, "CSCA: cannot open the file: %s", strerror(errno));
+        kofu_errf(err, errlen, "CSCA: cannot open the file: %s", strerror(errno));
         return KOFU_E_CONFIG;
     }
     ERR_clear_error();
@@ -63,16 +53,16 @@ int vds_csca_load(const char *path, vds_csca **out, char *err, size_t errlen)
     while (rc == KOFU_OK && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
         EVP_PKEY *k = X509_get0_pubkey(x);
         if (++n > VDS_CSCA_MAX) {
-            set_err(err, errlen, "CSCA: more than %d certificates", VDS_CSCA_MAX);
+            kofu_errf(err, errlen, "CSCA: more than %d certificates", VDS_CSCA_MAX);
             rc = KOFU_E_CONFIG;
         } else if (X509_check_ca(x) != 1) {
-            set_err(err, errlen, "CSCA: certificate %zu is not a CA certificate (basicConstraints CA:TRUE)", n);
+            kofu_errf(err, errlen, "CSCA: certificate %zu is not a CA certificate (basicConstraints CA:TRUE)", n);
             rc = KOFU_E_CONFIG;
         } else if (!k || !EVP_PKEY_is_a(k, "EC")) {
-            set_err(err, errlen, "CSCA: certificate %zu has no EC key", n);
+            kofu_errf(err, errlen, "CSCA: certificate %zu has no EC key", n);
             rc = KOFU_E_CONFIG;
         } else if (X509_STORE_add_cert(c->store, x) != 1) {
-            set_err(err, errlen, "CSCA: certificate %zu could not be added", n);
+            kofu_errf(err, errlen, "CSCA: certificate %zu could not be added", n);
             rc = KOFU_E_CONFIG;
         }
         X509_free(x);
@@ -80,10 +70,10 @@ int vds_csca_load(const char *path, vds_csca **out, char *err, size_t errlen)
     /* The loop ends on the end of the file (or on an error above). */
     unsigned long e = ERR_peek_last_error();
     if (rc == KOFU_OK && n == 0) {
-        set_err(err, errlen, "CSCA: no PEM certificate in the file");
+        kofu_errf(err, errlen, "CSCA: no PEM certificate in the file");
         rc = KOFU_E_CONFIG;
     } else if (rc == KOFU_OK && e && !(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
-        set_err(err, errlen, "CSCA: certificate %zu is not readable PEM", n + 1);
+        kofu_errf(err, errlen, "CSCA: certificate %zu is not readable PEM", n + 1);
         rc = KOFU_E_CONFIG;
     }
     ERR_clear_error();

@@ -7,6 +7,7 @@
 #include "base/errors.h"
 #include "card/kenhojo.h"
 #include "drivers/card_reader/pcsc.h"
+#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -491,4 +492,16 @@ double harness_median(double *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int harness_fresh_visit(struct harness *h, const char *const *center_args, const char *resident)
+{
+    char reply[200];
+    if (h->centersim <= 0 && harness_start_centersim(h, center_args) != 0)
+        return -1;
+    if (harness_center(h, "clear", NULL, 0) != 0 || harness_center(h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0) != 0 ||
+        harness_card(h, "clear", reply, sizeof reply) != 0 || harness_load(h, resident) != 0 ||
+        harness_card(h, "remove", reply, sizeof reply) != 0 || harness_wait_card(h, false, 5000) != 0)
+        return -1;
+    return 0;
 }

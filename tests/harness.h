@@ -55,6 +55,11 @@ int harness_start_centersim(struct harness *h, const char *const *extra);
 void harness_stop_centersim(struct harness *h);
 /** One control command to centersim. 0 when the reply starts with "ok". */
 int harness_center(struct harness *h, const char *cmd, char *reply, size_t cap);
+/** The peers as a kiosk test starts each visit: centersim started with
+ *  center_args if it is not running, its records cleared and its terms of
+ *  use back to its default; cardsim cleared with `resident` loaded and the
+ *  card taken off the reader, as pcscd sees it. 0, or -1. */
+int harness_fresh_visit(struct harness *h, const char *const *center_args, const char *resident);
 /** GET a path from centersim over mTLS with the test kiosk certificate
  *  into dest (e.g. "/.well-known/jwks.json"). 0 on HTTP 200. */
 int harness_center_get(struct harness *h, const char *path, const char *dest);

@@ -20,7 +20,6 @@
  * private link).
  */
 #include "tests/harness.h"
-#include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
 #include "tests/printer/printer_harness.h"
 
 #include <dirent.h>
@@ -105,13 +104,7 @@ static int group_teardown(void **state)
 static int fresh(void **state)
 {
     (void)state;
-    char reply[200];
-    if (h.centersim <= 0 && harness_start_centersim(&h, center_args) != 0)
-        return -1;
-    if (harness_center(&h, "clear", NULL, 0) != 0 || harness_center(&h, "terms " API_TERMS_VERSION_DEFAULT, NULL, 0) != 0 ||
-        harness_card(&h, "clear", reply, sizeof reply) != 0 ||
-        harness_load(&h, "tests/cardsim/residents/yamada.json") != 0 ||
-        harness_card(&h, "remove", reply, sizeof reply) != 0 || harness_wait_card(&h, false, 5000) != 0)
+    if (harness_fresh_visit(&h, center_args, "tests/cardsim/residents/yamada.json") != 0)
         return -1;
     unlink(prompts_log);
     write_config();

@@ -956,10 +956,20 @@ static void test_queue_job_aborted(void **state)
     int rc = print_doc(ctx, 15000, &res);
     printf("queue, printer aborted the job: %s after %ld ms, state %d, reasons 0x%x\n", kofu_err_name(rc),
            res.total_ms, res.state, res.reasons);
-    /* cupsd's ipp backend reports a job the printer aborted as "canceled at
-     * printer" and ends the queue's job cancelled. */
-    assert_int_equal(rc, KOFU_E_PRINT_CANCELLED);
-    assert_int_equal(res.state, PRINTER_JOB_CANCELED);
+    /* What the queue says of a job its printer aborted is cupsd's ipp
+     * backend's, and it races: mostly "canceled at printer" (the queue's job
+     * cancelled), but when the printer's job has ended before the backend
+     * asks for its state, the backend exits 0 and the queue's job completes
+     * (seen once in ~10 ASan runs: "ok ..., state 9"). docs/printing.md says
+     * so: only direct IPP tells an aborted job apart reliably
+     * (test_job_aborted). What does not race, and is kofu's: the call ends
+     * with the job in a final state, matching its result, and purged. */
+    if (rc == KOFU_OK)
+        assert_int_equal(res.state, PRINTER_JOB_COMPLETED);
+    else {
+        assert_int_equal(rc, KOFU_E_PRINT_CANCELLED);
+        assert_int_equal(res.state, PRINTER_JOB_CANCELED);
+    }
     assert_true(res.purged);
     ops->close(ctx);
     assert_int_equal(printer_peer_list_dir(peer.cups_spool, tmp_only, NULL, 0), 0);

@@ -12,9 +12,10 @@
 #   4 firmware/center   the certificate center's protocol
 #   5 firmware/verify   SMART Health Cards, VDS-NC, the certificate checks
 #   6 firmware/session  the visit's state machine
-#   7 ui                screens, voice, the printed page
-#   8 firmware/kiosk    the kiosk application: devices, threads, main loop
-#   9 firmware/cli      the command line (kofu ...)
+#   7 firmware/diag     the technician's checks and service mode
+#   8 ui                screens, voice, the printed page
+#   9 firmware/kiosk    the kiosk application: devices, threads, main loop
+#  10 firmware/cli      the command line (kofu ...)
 # More rules:
 #   - an include names its layer ("card/kenhojo.h", "drivers/audio.h"), as the
 #     include path (-Ifirmware -I.) finds it: never a bare "kenhojo.h" or a
@@ -24,7 +25,7 @@
 #     refused, and still checked for its direction;
 #   - a driver's own header (drivers/CLASS/IMPL.h) is for its folder and the
 #     board tables only: everything else sees a device through its class;
-#   - ui/ takes from card, center, verify and session only their small
+#   - ui/ takes from card, center, verify, session and diag only their small
 #     *_types.h headers, so no ui header pulls in a protocol or a device.
 # Tests (tests/) may include anything.
 set -u
@@ -40,9 +41,10 @@ rank() {
         firmware/center/*) echo 4 ;;
         firmware/verify/*) echo 5 ;;
         firmware/session/*) echo 6 ;;
-        ui/*) echo 7 ;;
-        firmware/kiosk/*) echo 8 ;;
-        firmware/cli/*) echo 9 ;;
+        firmware/diag/*) echo 7 ;;
+        ui/*) echo 8 ;;
+        firmware/kiosk/*) echo 9 ;;
+        firmware/cli/*) echo 10 ;;
         *) echo x ;;
     esac
 }

@@ -33,6 +33,15 @@ static const struct kofu_word event_names[EV__COUNT] = {
     KOFU_NAME(EV_DISPLAY, "display"),
     KOFU_NAME(EV_RECEIPT, "receipt"),
     KOFU_NAME(EV_SANDBOX, "sandbox"),
+    KOFU_NAME(EV_SERVICE_REQUEST, "service-request"),
+    KOFU_NAME(EV_SERVICE_AUTH, "service-auth"),
+    KOFU_NAME(EV_SERVICE_LOCKED, "service-locked"),
+    KOFU_NAME(EV_SERVICE_ENTER, "service-enter"),
+    KOFU_NAME(EV_SERVICE_CHECK, "service-check"),
+    KOFU_NAME(EV_SERVICE_TEST, "service-test"),
+    KOFU_NAME(EV_SERVICE_PRINT, "service-print"),
+    KOFU_NAME(EV_SERVICE_RESET, "service-reset"),
+    KOFU_NAME(EV_SERVICE_LEAVE, "service-leave"),
 };
 
 void kofu_log_set_level(enum kofu_log_level level) { current_level = (int)level; }
@@ -60,4 +69,10 @@ void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t 
         return;
     fprintf(stderr, "kofu: %s code=%s detail=%lu\n", kofu_event_name(ev), kofu_err_name(code),
             (unsigned long)detail);
+}
+
+void kofu_log_service(enum kofu_event ev, int code, uint32_t technician, uint32_t what)
+{
+    fprintf(stderr, "kofu: %s code=%s technician=%lu what=%lu\n", kofu_event_name(ev), kofu_err_name(code),
+            (unsigned long)technician, (unsigned long)what);
 }

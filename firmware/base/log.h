@@ -34,6 +34,17 @@ enum kofu_event {
     EV_RECEIPT,          /* code: result of printing a refund receipt; detail: yen */
     EV_SANDBOX,          /* code: result of confining the process; detail: the kernel's Landlock ABI */
     EV_MEMORY_LOCK,      /* code: result of locking the whole process in memory */
+    /* The technician's service mode (firmware/diag/): every line carries the
+     * technician's id (kofu_log_service); what: see each. */
+    EV_SERVICE_REQUEST,  /* the maintenance action: what 1 = entered at once, 2 = deferred to the visit's end */
+    EV_SERVICE_AUTH,     /* code: KOFU_OK or why refused; what: failures in a row */
+    EV_SERVICE_LOCKED,   /* five failures: what = seconds locked */
+    EV_SERVICE_ENTER,    /* the technician is in */
+    EV_SERVICE_CHECK,    /* code: the check's kofu_err; what: enum diag_check_id × 10 + enum diag_status */
+    EV_SERVICE_TEST,     /* an interactive test: what: enum diag_check_id × 10 + enum diag_status */
+    EV_SERVICE_PRINT,    /* the test print: code: the print's result */
+    EV_SERVICE_RESET,    /* the counters since the last service were reset */
+    EV_SERVICE_LEAVE,    /* what: 1 = by the technician, 2 = idle time-out */
     EV__COUNT
 };
 
@@ -44,6 +55,10 @@ enum kofu_log_level { KOFU_LOG_ERROR, KOFU_LOG_INFO, KOFU_LOG_DEBUG };
 void kofu_log_set_level(enum kofu_log_level level);
 /** Write one line to stderr: "kofu: <event> code=<name> detail=<n>". */
 void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t detail);
+/** A line of the technician's service mode: "kofu: <event> code=<name>
+ *  technician=<id> what=<n>", written at KOFU_LOG_ERROR's level so that the
+ *  event log always keeps who did what (the id is a number: no name). */
+void kofu_log_service(enum kofu_event ev, int code, uint32_t technician, uint32_t what);
 /** The stable name of an event. */
 const char *kofu_event_name(enum kofu_event ev);
 

@@ -1,14 +1,13 @@
 /*
  * main.c — the kofu binary: one firmware, several subcommands.
  */
+#include "base/version.h"
 #include "board/board.h"
 #include "cli/cmd.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define KOFU_VERSION "0.1.0"
 
 static void usage(FILE *f)
 {

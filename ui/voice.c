@@ -270,6 +270,22 @@ static const struct voice_words voice_error_words[] = {
      "The touch panel or a sensor cannot be read. " CALL_STAFF_EN},
     {"error-audio", "おんせいあんないを さいせいできません。" CALL_STAFF_JA,
      "Voice guidance cannot be played. " CALL_STAFF_EN},
+    /* The service mode's: a technician hears these, never a resident. */
+    {"error-service-denied", "ほしゅようの ばんごうが ちがいます。",
+     "The technician number or maintenance credential is wrong."},
+    {"error-service-locked", "あやまりが つづいたため、ほしゅモードわ しばらく つかえません。",
+     "Too many wrong credentials. Service mode is locked for a while."},
+    {"error-credential-bad", "しょうめいしょ または かぎが ただしく ありません。",
+     "A certificate or key is not valid."},
+    {"error-credential-expired", "しょうめいしょの ゆうこうきげんが きれています。", "A certificate has expired."},
+    {"error-credential-expiring", "しょうめいしょの ゆうこうきげんが ちかづいています。",
+     "A certificate expires soon."},
+    {"error-clock-off", "たんまつの とけいが ずれています。", "The kiosk's clock is off."},
+    {"error-card-left", "カードリーダーに カードが のこっています。", "A card was left in the reader."},
+    {"error-printer-supply-low", "ようし または トナーが のこりすくなく なっています。",
+     "Paper or toner is running low."},
+    {"error-spool-not-empty", "いんさつまちの ジョブが のこっています。", "A print job is still waiting."},
+    {"error-test-not-confirmed", "テストの けっかが かくにんされませんでした。", "The test was not confirmed."},
 };
 
 #define VOICE_ERRORS_N (sizeof voice_error_words / sizeof voice_error_words[0])

@@ -40,6 +40,14 @@ const struct kofu_config config_builtin = {
     .left_behind_ms = 120000,
     .notice_ms = 15000,
     .config_refresh_seconds = 600,
+    .maintenance_credential_file = "/etc/kofu/maintenance.cred",
+    .maintenance_lockout_seconds = 900,
+    .maintenance_idle_seconds = 180,
+    .state_file = "/var/lib/kofu/state",
+    .service_lock_file = "/run/kofu/service.lock",
+    .diag_cert_warn_days = 30,
+    .diag_clock_warn_seconds = 30,
+    .diag_clock_fail_seconds = 300,
 };
 
 /* Every key is the name of its field. */
@@ -86,6 +94,14 @@ static const struct config_key keys[] = {
     INT(left_behind_ms, 200, 3600000),
     INT(notice_ms, 200, 600000),
     INT(config_refresh_seconds, 10, 86400),
+    TEXT(maintenance_credential_file),
+    INT(maintenance_lockout_seconds, 10, 86400),
+    INT(maintenance_idle_seconds, 10, 3600),
+    TEXT(state_file),
+    TEXT(service_lock_file),
+    INT(diag_cert_warn_days, 1, 365),
+    INT(diag_clock_warn_seconds, 1, 86400),
+    INT(diag_clock_fail_seconds, 1, 86400),
 };
 
 const struct config_key *config_keys(size_t *n)

@@ -57,6 +57,16 @@ struct kofu_config {
     int wait_warn_ms, wait_timeout_ms;
     int reminder_ms, left_behind_ms, notice_ms;
     int config_refresh_seconds; /* how often the center's configuration is fetched again */
+
+    /* The technician's service mode and diagnostics (firmware/diag/). */
+    char maintenance_credential_file[KOFU_CONFIG_VALUE_MAX]; /* read-only: "ID PHC-hash" lines */
+    int maintenance_lockout_seconds; /* after five wrong credentials in a row */
+    int maintenance_idle_seconds;    /* no input in the mode: it leaves on its own */
+    char state_file[KOFU_CONFIG_VALUE_MAX];        /* counters since the last service, the lock-out */
+    char service_lock_file[KOFU_CONFIG_VALUE_MAX]; /* held during a visit and during diagnostics */
+    int diag_cert_warn_days;      /* a credential ending within this many days is a warn */
+    int diag_clock_warn_seconds;  /* the clock this far from the center's is a warn */
+    int diag_clock_fail_seconds;  /* and this far a fail */
 };
 
 enum config_type {

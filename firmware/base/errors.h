@@ -84,6 +84,18 @@ enum kofu_err {
     KOFU_E_DISPLAY = -110,            /* the display could not be opened or drawn to */
     KOFU_E_INPUT = -111,              /* the touch panel or a sensor could not be read */
     KOFU_E_AUDIO = -112,              /* a voice prompt could not be played */
+
+    /* The technician's service mode and diagnostics (firmware/diag/). */
+    KOFU_E_SERVICE_DENIED = -120,       /* the technician's id or maintenance credential is wrong */
+    KOFU_E_SERVICE_LOCKED = -121,       /* too many wrong credentials: the mode is locked for a while */
+    KOFU_E_CREDENTIAL_BAD = -122,       /* a certificate or key is unreadable, malformed, or a key does not match */
+    KOFU_E_CREDENTIAL_EXPIRED = -123,   /* a certificate kofu relies on has expired (or is not yet valid) */
+    KOFU_E_CREDENTIAL_EXPIRING = -124,  /* a certificate ends within the warning period */
+    KOFU_E_CLOCK_OFF = -125,            /* the kiosk's clock is off against the center's */
+    KOFU_E_CARD_LEFT = -126,            /* a card was left in the reader */
+    KOFU_E_PRINTER_SUPPLY_LOW = -127,   /* paper or toner is low */
+    KOFU_E_SPOOL_NOT_EMPTY = -128,      /* a print job is still held in a spool */
+    KOFU_E_TEST_NOT_CONFIRMED = -129,   /* the technician did not confirm a test (not heard, not seen) */
 };
 
 enum kofu_lang { KOFU_LANG_JA = 0, KOFU_LANG_EN = 1 };

@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 struct center_client;
+struct service_state;
 
 /** A tap of the touch test: the target's centre and where the tap landed,
  *  in screen pixels. */
@@ -65,8 +66,10 @@ struct diag_env {
     struct display *disp;
     struct input *in;
     struct center_client *cc; /* NULL: the check makes its own client */
-    /* NULL on the console. */
+    /* From the running kiosk (its service mode); on the console NULL / -1. */
     const struct diag_confirmations *confirmed;
+    const struct service_state *state; /* the kiosk's counters; NULL: read cfg->state_file */
+    int vault_clean; /* 1: the kiosk's vault holds nothing of a visit, 0: it does, -1: not known */
 };
 
 /** One check's result. */

@@ -48,6 +48,8 @@
 #include "ui/screens.h"
 #include "session/session.h"
 #include "base/wipestack.h"
+#include "diag/service_lock.h"
+#include "diag/service_state.h"
 
 #include <cairo.h>
 #include <stdbool.h>
@@ -219,6 +221,14 @@ struct kiosk {
     bool stack_wipe_due;
     bool in_call; /* a device call is running: input (hooks included) is dropped */
     bool tray_emptied_in_call; /* the tray sensor fired during a call: handled after it */
+
+    /* The technician's side (firmware/diag/): the state file (counters since
+     * the last service, the lock-out) and the one-user lock, both opened
+     * before the sandbox; the service mode's own state (service.c). */
+    struct service_state_file state_file;
+    struct service_state state;
+    struct service_lock service_lock;
+    struct kiosk_service *service;
 
     /* A test build's hooks (kiosk_hooks.h); NULL in the product. */
     const struct kiosk_hooks *hooks;

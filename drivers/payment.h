@@ -19,6 +19,25 @@
 #define KOFU_PAYMENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/** The most coin and note levels a status() keeps. */
+#define PAYMENT_LEVELS_MAX 10
+
+/** How many of one coin or note the device holds for change. */
+struct payment_level {
+    int yen;   /* a denomination: 1, 5, 10, 50, 100, 500, 1000, 2000, 5000, 10000 */
+    int count;
+};
+
+/** What status() found (for the technician's check; never during a visit). */
+struct payment_status {
+    bool answered;     /* the device answered its status question */
+    double rtt_ms;     /* from the question to its answer */
+    bool levels_known; /* the device gave its levels (the protocol may not have them) */
+    size_t n_levels;
+    struct payment_level levels[PAYMENT_LEVELS_MAX];
+};
 
 struct payment_ops {
     /** Open the device (spec is driver-specific: serial takes a
@@ -45,6 +64,14 @@ struct payment_ops {
     int (*fd)(void *ctx);
     /** Release everything. */
     void (*close)(void *ctx);
+    /** Is the device there and well, and what does it hold for change?
+     *  Within the device's reply time-out (plus that of the levels
+     *  question). KOFU_OK when it answered (st->answered; the levels where
+     *  the device gives them, else st->levels_known false);
+     *  KOFU_E_PAYMENT_DEVICE when it did not (or went silent on the levels
+     *  question: then it is gone, as after any silence); KOFU_E_ARG while
+     *  it is accepting money (only between visits). */
+    int (*status)(void *ctx, struct payment_status *st);
 };
 
 struct payment {

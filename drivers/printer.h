@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /** How the printer is reached. */
 enum printer_mode {
@@ -104,6 +105,84 @@ struct printer_job_result {
     long total_ms;                /* from the start to the final state */
 };
 
+/* ---- what a technician sees (printer_ops.inspect) ----------------------- */
+
+/** How many printer-state-reasons and media-ready keywords inspect() keeps,
+ *  and their longest length (with the NUL). */
+#define PRINTER_KEYWORDS_MAX 16
+#define PRINTER_KEYWORD_LEN 64
+/** How many supplies (marker-* entries) inspect() keeps, and the longest
+ *  text of one (name, type, colour; with the NUL). */
+#define PRINTER_SUPPLIES_MAX 8
+#define PRINTER_SUPPLY_TEXT 48
+
+/* The marker-levels that are not percentages (PWG 5100.x, RFC 3805's
+ * prtMarkerSuppliesLevel): the level is unavailable, unknown, or unknown
+ * but some remains. */
+#define PRINTER_LEVEL_UNAVAILABLE (-1)
+#define PRINTER_LEVEL_UNKNOWN (-2)
+#define PRINTER_LEVEL_SOME (-3)
+
+/** One supply as the printer describes it (the i-th entry of each marker-*
+ *  attribute). Texts are printable ASCII (anything else became '?'), cut
+ *  to PRINTER_SUPPLY_TEXT - 1; "" when the printer gave none. */
+struct printer_supply {
+    char name[PRINTER_SUPPLY_TEXT];  /* marker-names, e.g. "Black Toner" */
+    char type[PRINTER_SUPPLY_TEXT];  /* marker-types, e.g. "toner", "waste-toner" */
+    char color[PRINTER_SUPPLY_TEXT]; /* marker-colors, e.g. "#000000", "none" */
+    int level;                       /* 0..100 (%), or a PRINTER_LEVEL_* */
+    int low, high;                   /* marker-low-levels / -high-levels; -1 when not given */
+};
+
+/** Whether a supply is at or past its mark: under its low level (at or
+ *  above its high level for a waste container, which fills up). Unknown
+ *  levels are never low. */
+static inline bool printer_supply_low(const struct printer_supply *s)
+{
+    bool waste = strncmp(s->type, "waste", 5) == 0;
+    if (s->level < 0)
+        return false;
+    if (waste)
+        return s->high >= 0 && s->high < 100 && s->level >= s->high;
+    return s->low >= 0 && s->level <= s->low;
+}
+
+/** Everything inspect() found: more than status() (which stays as fast as
+ *  a visit needs), for the technician's printer and spool checks. Nothing
+ *  in it comes from a job: the printer's own words only. */
+struct printer_inspection {
+    struct printer_status status; /* as status() would say */
+    /** printer-state-reasons as the printer sent them (with their suffix),
+     *  only keywords of a-z 0-9 '-' shorter than PRINTER_KEYWORD_LEN; not
+     *  "none". */
+    size_t n_reasons;
+    char reasons[PRINTER_KEYWORDS_MAX][PRINTER_KEYWORD_LEN];
+    /** media-ready: the media loaded (e.g. "iso_a4_210x297mm"), keywords of
+     *  a-z 0-9 '-' '_' '.' only. */
+    size_t n_media_ready;
+    char media_ready[PRINTER_KEYWORDS_MAX][PRINTER_KEYWORD_LEN];
+    size_t n_supplies;
+    struct printer_supply supplies[PRINTER_SUPPLIES_MAX];
+    /** Jobs the printer (in queue mode: the queue) has not completed
+     *  (Get-Jobs which-jobs=not-completed): pending, held, processing or
+     *  stopped; -1 when it would not say. */
+    int jobs_pending;
+    /** Queue mode: every job cupsd still lists for the queue, completed
+     *  ones included (which-jobs=all): kofu purges each of its jobs, so any
+     *  is one left behind. -1 in direct IPP mode or when it would not say. */
+    int jobs_kept;
+};
+
+/** The mode a configured printer spec means: a URI (it has "://") is
+ *  direct IPP, anything else a CUPS queue ("QUEUE" or "QUEUE@SERVER"). */
+static inline enum printer_mode printer_mode_of(const char *spec)
+{
+    for (const char *p = spec; p && *p; p++)
+        if (p[0] == ':' && p[1] == '/' && p[2] == '/')
+            return PRINTER_MODE_IPP;
+    return PRINTER_MODE_CUPS_QUEUE;
+}
+
 /** The job name when the caller gives none. */
 #define PRINTER_DEFAULT_JOB_NAME "kofu-certificate"
 
@@ -136,6 +215,12 @@ struct printer_ops {
                  int timeout_ms, struct printer_job_result *result);
     /** Release everything. */
     void (*close)(void *ctx);
+    /** What a technician needs (struct printer_inspection), in one
+     *  connection within a few seconds: the state as status() gives it, the
+     *  reasons' keywords, media-ready, the supplies, the jobs left. Same
+     *  returns as status(); on KOFU_OK a field the printer did not give is
+     *  empty (or -1). Never used during a visit. */
+    int (*inspect)(void *ctx, struct printer_inspection *out);
 };
 
 struct printer {

@@ -28,6 +28,7 @@ struct serial_payment_ctx {
     int total;            /* yen inserted since ASK, as the device last said */
     bool broken;          /* a time-out or the device went away: no more commands */
     unsigned garbled;
+    struct payment_status *levels; /* while LEVELS waits for its reply: where its lines go */
 };
 
 
@@ -38,6 +39,18 @@ static void take_event(struct serial_payment_ctx *c, const struct payment_msg *m
      * stale device message, and money is never reduced by one. */
     if (m->kind == PAYMENT_MSG_INSERTED && c->accepting && m->amount >= c->total)
         c->total = m->amount;
+    /* LEVEL lines count only as the answer to LEVELS; one line per
+     * denomination (a repeated one replaces the earlier), within the cap. */
+    if (m->kind == PAYMENT_MSG_LEVEL && c->levels) {
+        struct payment_status *st = c->levels;
+        size_t i = 0;
+        while (i < st->n_levels && st->levels[i].yen != m->yen)
+            i++;
+        if (i == st->n_levels && st->n_levels < PAYMENT_LEVELS_MAX)
+            st->n_levels++;
+        if (i < st->n_levels)
+            st->levels[i] = (struct payment_level){m->yen, m->count};
+    }
 }
 
 /* Refills rx without blocking. 1: bytes, 0: none now, KOFU_E_PAYMENT_DEVICE: gone. */
@@ -155,8 +168,10 @@ static int send_line(struct serial_payment_ctx *c, const char *line)
 
 /* One command (amount < 0: none) and its reply: KOFU_OK for OK,
  * KOFU_E_PAYMENT_DEVICE for ERR, no reply in time, or a device gone; the
- * callers that move money turn that into their own code. */
-static int command(struct serial_payment_ctx *c, const char *verb, int amount, int timeout_ms)
+ * callers that move money turn that into their own code. The ERR's code
+ * goes to err_code when given (else it is not kept). */
+static int command_err(struct serial_payment_ctx *c, const char *verb, int amount, int timeout_ms,
+                       char err_code[PAYMENT_ERR_CODE_MAX + 1])
 {
     if (c->broken)
         return KOFU_E_PAYMENT_DEVICE;
@@ -175,7 +190,14 @@ static int command(struct serial_payment_ctx *c, const char *verb, int amount, i
     rc = wait_reply(c, timeout_ms, &reply);
     if (rc < 0)
         return KOFU_E_PAYMENT_DEVICE;
+    if (reply.kind == PAYMENT_MSG_ERR && err_code)
+        memcpy(err_code, reply.code, sizeof reply.code);
     return reply.kind == PAYMENT_MSG_OK ? KOFU_OK : KOFU_E_PAYMENT_DEVICE;
+}
+
+static int command(struct serial_payment_ctx *c, const char *verb, int amount, int timeout_ms)
+{
+    return command_err(c, verb, amount, timeout_ms, NULL);
 }
 
 /* After CHANGE or REFUND was done: money the device reported between the
@@ -336,6 +358,38 @@ static void serial_close(void *ctx)
     free(c);
 }
 
+/* STATUS (timed), then the optional LEVELS: a device that does not know it
+ * answers ERR (docs/payment.md), and is still well. Silence on either is
+ * silence: the device is gone, as after any command. */
+static int serial_status(void *ctx, struct payment_status *st)
+{
+    struct serial_payment_ctx *c = ctx;
+    if (!c || !st)
+        return KOFU_E_ARG;
+    memset(st, 0, sizeof *st);
+    if (c->accepting)
+        return KOFU_E_ARG;
+    double t0 = kofu_mono_ms_f();
+    int rc = command(c, "STATUS", -1, c->timing.reply_ms);
+    if (rc != KOFU_OK)
+        return KOFU_E_PAYMENT_DEVICE;
+    st->answered = true;
+    st->rtt_ms = kofu_mono_ms_f() - t0;
+    struct payment_status got = {0};
+    char code[PAYMENT_ERR_CODE_MAX + 1] = "";
+    c->levels = &got;
+    rc = command_err(c, "LEVELS", -1, c->timing.reply_ms, code);
+    c->levels = NULL;
+    if (rc == KOFU_OK) {
+        st->levels_known = true;
+        st->n_levels = got.n_levels;
+        memcpy(st->levels, got.levels, sizeof got.levels);
+        return KOFU_OK;
+    }
+    /* An ERR answered; only silence or a lost device fails the status. */
+    return code[0] ? KOFU_OK : KOFU_E_PAYMENT_DEVICE;
+}
+
 unsigned serial_payment_garbled(void *ctx)
 {
     struct serial_payment_ctx *c = ctx;
@@ -351,4 +405,5 @@ const struct payment_ops serial_payment_ops = {
     .refund = serial_refund,
     .fd = serial_fd,
     .close = serial_close,
+    .status = serial_status,
 };

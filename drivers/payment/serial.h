@@ -13,6 +13,9 @@
  * twice: money commands are not idempotent, so a lost reply is a failure,
  * and after a time-out the device is treated as gone for the rest of this
  * open (a late reply could otherwise be taken for the next command's).
+ * status() asks STATUS (timed) and then LEVELS, the protocol's optional
+ * command for the coin and note levels (a device that answers ERR to it
+ * has none to give: still well).
  * Failures: KOFU_E_PAYMENT_DEVICE (no answer, ERR, gone), and for the
  * money-moving commands KOFU_E_PAYMENT_REFUND / KOFU_E_PAYMENT_CHANGE,
  * which the session turns into a refund receipt. Money that arrives after

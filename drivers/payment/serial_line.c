@@ -85,6 +85,35 @@ static bool parse_code(kofu_cur c, char *out)
     return true;
 }
 
+bool payment_denomination_ok(int yen)
+{
+    static const int denominations[] = {1, 5, 10, 50, 100, 500, 1000, 2000, 5000, 10000};
+    for (size_t i = 0; i < sizeof denominations / sizeof denominations[0]; i++)
+        if (denominations[i] == yen)
+            return true;
+    return false;
+}
+
+/* "<yen> <count>": split at the one space, both numbers as amounts. */
+static bool parse_level(kofu_cur c, int *yen, int *count)
+{
+    kofu_cur probe = c;
+    size_t n = cur_len(&c), sp = 0;
+    for (; sp < n; sp++) {
+        uint8_t ch;
+        if (!cur_get_u8(&probe, &ch))
+            return false;
+        if (ch == ' ')
+            break;
+    }
+    if (sp == n)
+        return false;
+    kofu_cur first;
+    if (!cur_get_bytes(&c, &first, sp) || !cur_skip(&c, 1))
+        return false;
+    return parse_amount(first, yen) && payment_denomination_ok(*yen) && parse_amount(c, count);
+}
+
 enum payment_msg_kind serial_line_parse(kofu_cur line, struct payment_msg *msg)
 {
     memset(msg, 0, sizeof *msg);
@@ -103,6 +132,10 @@ enum payment_msg_kind serial_line_parse(kofu_cur line, struct payment_msg *msg)
         if (!parse_amount(c, &m.amount))
             return PAYMENT_MSG_INVALID;
         m.kind = PAYMENT_MSG_INSERTED;
+    } else if (take_word(&c, "LEVEL ")) {
+        if (!parse_level(c, &m.yen, &m.count))
+            return PAYMENT_MSG_INVALID;
+        m.kind = PAYMENT_MSG_LEVEL;
     } else {
         return PAYMENT_MSG_INVALID;
     }

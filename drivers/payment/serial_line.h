@@ -6,7 +6,7 @@
  * Owns: struct serial_line_reader (a line assembler that never holds more
  * than PAYMENT_LINE_MAX bytes: a longer line is dropped whole, up to its
  * LF) and serial_line_parse (the device's messages: OK, ERR <code>,
- * INSERTED <total>). Separate from the driver so that the fuzzer drives
+ * INSERTED <total>, LEVEL <yen> <count>). Separate from the driver so that the fuzzer drives
  * exactly the code that reads the wire.
  */
 #ifndef KOFU_PAYMENT_LINE_H
@@ -49,17 +49,24 @@ enum payment_msg_kind {
     PAYMENT_MSG_OK,        /* the command was done */
     PAYMENT_MSG_ERR,       /* the command failed; code says why */
     PAYMENT_MSG_INSERTED,  /* amount: the total inserted since ASK */
+    PAYMENT_MSG_LEVEL,     /* yen, count: one line of the answer to LEVELS */
 };
 
 struct payment_msg {
     enum payment_msg_kind kind;
     int amount;                         /* PAYMENT_MSG_INSERTED */
     char code[PAYMENT_ERR_CODE_MAX + 1]; /* PAYMENT_MSG_ERR: [a-z0-9-]{1,16} */
+    int yen, count;                     /* PAYMENT_MSG_LEVEL */
 };
 
-/** Parse one line. Exactly "OK", "ERR <code>" or "INSERTED <amount>"
- *  (amount: decimal, no sign, no leading zero, ≤ PAYMENT_AMOUNT_MAX), one
- *  space, nothing else. Anything else is PAYMENT_MSG_INVALID (and *msg
+/** Whether yen is a coin or note of the yen (1, 5, 10, 50, 100, 500, 1000,
+ *  2000, 5000, 10000). */
+bool payment_denomination_ok(int yen);
+
+/** Parse one line. Exactly "OK", "ERR <code>", "INSERTED <amount>" or
+ *  "LEVEL <yen> <count>" (numbers: decimal, no sign, no leading zero,
+ *  ≤ PAYMENT_AMOUNT_MAX; yen a payment_denomination_ok one), one space
+ *  between words, nothing else. Anything else is PAYMENT_MSG_INVALID (and *msg
  *  is zeroed). Returns msg->kind. */
 enum payment_msg_kind serial_line_parse(kofu_cur line, struct payment_msg *msg);
 

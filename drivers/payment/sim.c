@@ -29,6 +29,8 @@ struct sim_payment_ctx {
 };
 
 static const int sim_payment_denominations[] = {10, 50, 100, 500, 1000, 2000, 5000, 10000};
+/* What the sim's hopper and recycler hold for change (PAYMENT_SIM_LEVELS). */
+static const struct payment_level sim_payment_levels[] = PAYMENT_SIM_LEVELS;
 
 /* Parses "a,b,c" strictly: every item a known fault, no empty items. */
 static int parse_faults(const char *spec, struct sim_payment_faults *out)
@@ -200,6 +202,23 @@ static void sim_payment_close(void *ctx)
     free(c);
 }
 
+static int sim_payment_status(void *ctx, struct payment_status *st)
+{
+    struct sim_payment_ctx *c = ctx;
+    if (!c || !st)
+        return KOFU_E_ARG;
+    memset(st, 0, sizeof *st);
+    if (c->faults.dead)
+        return KOFU_E_PAYMENT_DEVICE;
+    if (c->totals.accepting)
+        return KOFU_E_ARG;
+    st->answered = true;
+    st->levels_known = true;
+    for (size_t i = 0; i < sizeof sim_payment_levels / sizeof sim_payment_levels[0]; i++)
+        st->levels[st->n_levels++] = sim_payment_levels[i];
+    return KOFU_OK;
+}
+
 int sim_payment_insert(void *ctx, int yen)
 {
     struct sim_payment_ctx *c = ctx;
@@ -249,4 +268,5 @@ const struct payment_ops sim_payment_ops = {
     .refund = sim_payment_refund,
     .fd = sim_payment_fd,
     .close = sim_payment_close,
+    .status = sim_payment_status,
 };

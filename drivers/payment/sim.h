@@ -25,8 +25,12 @@
  *   change-slow   dispense_change() with change > 0 takes
  *                 PAYMENT_SIM_SLOW_CHANGE_MS, as a real hopper's payout does;
  *   dead          every ops call except open and close fails with
- *                 KOFU_E_PAYMENT_DEVICE, and the slot takes no coins (money
- *                 already in escrow stays there).
+ *                 KOFU_E_PAYMENT_DEVICE (status() too: the device does not
+ *                 answer), and the slot takes no coins (money already in
+ *                 escrow stays there).
+ *
+ * status() answers at once with fixed levels (PAYMENT_SIM_LEVELS), as a
+ * stocked acceptor would; they do not follow the money the sim moves.
  *
  * fd() is an eventfd (non-blocking, close-on-exec) that becomes readable
  * when a coin or note was taken; inserted() drains it. So the main loop can
@@ -41,6 +45,9 @@
 #include "drivers/payment.h"
 
 #include <stdbool.h>
+
+/* What status() says the sim holds for change: {yen, count}. */
+#define PAYMENT_SIM_LEVELS {{10, 80}, {50, 40}, {100, 90}, {500, 30}, {1000, 20}}
 
 /* How long a payout takes under the change-slow fault. */
 #define PAYMENT_SIM_SLOW_CHANGE_MS 2500

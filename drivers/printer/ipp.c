@@ -319,6 +319,23 @@ static int do_request(http_t *http, const struct ipp_ctx *c, ipp_t *req, ipp_t *
     return KOFU_OK;
 }
 
+/* The status fields of a Get-Printer-Attributes answer. */
+static void status_of(ipp_t *resp, struct printer_status *st)
+{
+    memset(st, 0, sizeof *st);
+    ipp_attribute_t *a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
+    int state = a ? ippGetInteger(a, 0) : 0;
+    st->state = state >= PRINTER_STATE_IDLE && state <= PRINTER_STATE_STOPPED ? (enum printer_state)state
+                                                                              : PRINTER_STATE_UNKNOWN;
+    a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
+    st->accepting_jobs = a ? ippGetBoolean(a, 0) != 0 : true;
+    st->reasons = reasons_of(resp, "printer-state-reasons");
+    if (st->state == PRINTER_STATE_STOPPED && !(st->reasons & PRINTER_REASONS_BLOCKING))
+        st->reasons |= PRINTER_REASON_PAUSED;
+    st->ready = st->accepting_jobs && !(st->reasons & PRINTER_REASONS_BLOCKING) &&
+                (st->state == PRINTER_STATE_IDLE || st->state == PRINTER_STATE_PROCESSING);
+}
+
 static int query_status(http_t *http, const struct ipp_ctx *c, struct printer_status *st)
 {
     static const char *const attrs[] = {"printer-state", "printer-state-reasons",
@@ -331,18 +348,8 @@ static int query_status(http_t *http, const struct ipp_ctx *c, struct printer_st
     int rc = do_request(http, c, req, &resp);
     if (rc != KOFU_OK)
         return rc;
-    ipp_attribute_t *a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
-    int state = a ? ippGetInteger(a, 0) : 0;
-    st->state = state >= PRINTER_STATE_IDLE && state <= PRINTER_STATE_STOPPED ? (enum printer_state)state
-                                                                              : PRINTER_STATE_UNKNOWN;
-    a = ippFindAttribute(resp, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN);
-    st->accepting_jobs = a ? ippGetBoolean(a, 0) != 0 : true;
-    st->reasons = reasons_of(resp, "printer-state-reasons");
+    status_of(resp, st);
     ippDelete(resp);
-    if (st->state == PRINTER_STATE_STOPPED && !(st->reasons & PRINTER_REASONS_BLOCKING))
-        st->reasons |= PRINTER_REASON_PAUSED;
-    st->ready = st->accepting_jobs && !(st->reasons & PRINTER_REASONS_BLOCKING) &&
-                (st->state == PRINTER_STATE_IDLE || st->state == PRINTER_STATE_PROCESSING);
     return KOFU_OK;
 }
 
@@ -357,6 +364,133 @@ static int ipp_status(void *ctx, struct printer_status *st)
     if (rc != KOFU_OK)
         return rc;
     rc = query_status(http, ctx, st);
+    httpClose(http);
+    return rc;
+}
+
+/* ---- inspect: what a technician needs ------------------------------------ */
+
+/* A keyword the printer sent, kept only when every byte is one of `extra`
+ * or a-z 0-9 '-' and it fits: a printer's words reach a screen and a JSON
+ * report, so nothing loose passes. */
+static bool keyword_ok(const char *kw, const char *extra)
+{
+    size_t n = kw ? strlen(kw) : 0;
+    if (n == 0 || n >= PRINTER_KEYWORD_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = kw[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || (ch && strchr(extra, ch))))
+            return false;
+    }
+    return true;
+}
+
+static size_t keywords_of(ipp_t *resp, const char *name, const char *extra, char out[][PRINTER_KEYWORD_LEN])
+{
+    size_t n = 0;
+    ipp_attribute_t *a = ippFindAttribute(resp, name, IPP_TAG_ZERO);
+    for (int i = 0; a && i < ippGetCount(a) && n < PRINTER_KEYWORDS_MAX; i++) {
+        const char *kw = ippGetString(a, i, NULL);
+        if (keyword_ok(kw, extra) && strcmp(kw, "none") != 0)
+            snprintf(out[n++], PRINTER_KEYWORD_LEN, "%s", kw);
+    }
+    return n;
+}
+
+/* The i-th text of a marker-* attribute as printable ASCII, cut to fit. */
+static void supply_text(ipp_t *resp, const char *name, int i, char *out)
+{
+    ipp_attribute_t *a = ippFindAttribute(resp, name, IPP_TAG_ZERO);
+    const char *v = a && i < ippGetCount(a) ? ippGetString(a, i, NULL) : NULL;
+    size_t n = 0;
+    for (; v && v[n] && n < PRINTER_SUPPLY_TEXT - 1; n++)
+        out[n] = v[n] >= 0x20 && v[n] < 0x7f ? v[n] : '?';
+    out[n] = '\0';
+}
+
+/* The i-th value of a marker-*-levels attribute: 0..100 or a
+ * PRINTER_LEVEL_* (levels only; anything else is unknown); `none` when
+ * the attribute has no i-th value. */
+static int supply_level(ipp_t *resp, const char *name, int i, int none)
+{
+    ipp_attribute_t *a = ippFindAttribute(resp, name, IPP_TAG_INTEGER);
+    if (!a || i >= ippGetCount(a))
+        return none;
+    int v = ippGetInteger(a, i);
+    return v >= PRINTER_LEVEL_SOME && v <= 100 ? v : PRINTER_LEVEL_UNKNOWN;
+}
+
+static void supplies_of(ipp_t *resp, struct printer_inspection *out)
+{
+    ipp_attribute_t *levels = ippFindAttribute(resp, "marker-levels", IPP_TAG_INTEGER);
+    ipp_attribute_t *names = ippFindAttribute(resp, "marker-names", IPP_TAG_ZERO);
+    int n = levels ? ippGetCount(levels) : names ? ippGetCount(names) : 0;
+    for (int i = 0; i < n && out->n_supplies < PRINTER_SUPPLIES_MAX; i++) {
+        struct printer_supply *s = &out->supplies[out->n_supplies++];
+        supply_text(resp, "marker-names", i, s->name);
+        supply_text(resp, "marker-types", i, s->type);
+        supply_text(resp, "marker-colors", i, s->color);
+        s->level = supply_level(resp, "marker-levels", i, PRINTER_LEVEL_UNKNOWN);
+        s->low = supply_level(resp, "marker-low-levels", i, -1);
+        s->high = supply_level(resp, "marker-high-levels", i, -1);
+        if (s->low < 0)
+            s->low = -1;
+        if (s->high < 0)
+            s->high = -1;
+    }
+}
+
+/* Get-Jobs with which-jobs: the number of jobs listed, or -1. The job's
+ * id is all that is asked: names and owners stay with the printer. */
+static int count_jobs(http_t *http, const struct ipp_ctx *c, const char *which)
+{
+    ipp_t *req = new_request(c, IPP_OP_GET_JOBS);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, which);
+    ippAddBoolean(req, IPP_TAG_OPERATION, "my-jobs", 0);
+    ippAddInteger(req, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit", PRINTER_IPP_JOBS_MAX);
+    ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", NULL, "job-id");
+    ipp_t *resp;
+    if (do_request(http, c, req, &resp) != KOFU_OK)
+        return -1;
+    int n = 0;
+    for (ipp_attribute_t *a = ippFirstAttribute(resp); a && n < PRINTER_IPP_JOBS_MAX; a = ippNextAttribute(resp))
+        if (ippGetGroupTag(a) == IPP_TAG_JOB && ippGetName(a) && strcmp(ippGetName(a), "job-id") == 0)
+            n++;
+    ippDelete(resp);
+    return n;
+}
+
+static int ipp_inspect(void *ctx, struct printer_inspection *out)
+{
+    static const char *const attrs[] = {"printer-state", "printer-state-reasons", "printer-is-accepting-jobs",
+                                        "media-ready", "marker-names", "marker-types", "marker-colors",
+                                        "marker-levels", "marker-low-levels", "marker-high-levels"};
+    const struct ipp_ctx *c = ctx;
+    if (!c || !out)
+        return KOFU_E_ARG;
+    memset(out, 0, sizeof *out);
+    out->jobs_pending = out->jobs_kept = -1;
+    struct deadline d = {kofu_mono_ms() + STATUS_TIMEOUT_MS};
+    http_t *http;
+    int rc = connect_printer(c, &d, &http);
+    if (rc != KOFU_OK)
+        return rc;
+    ipp_t *req = new_request(c, IPP_OP_GET_PRINTER_ATTRIBUTES);
+    ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+                  (int)(sizeof attrs / sizeof attrs[0]), NULL, attrs);
+    ipp_t *resp;
+    rc = do_request(http, c, req, &resp);
+    if (rc == KOFU_OK) {
+        status_of(resp, &out->status);
+        out->n_reasons = keywords_of(resp, "printer-state-reasons", "", out->reasons);
+        out->n_media_ready = keywords_of(resp, "media-ready", "_.", out->media_ready);
+        supplies_of(resp, out);
+        ippDelete(resp);
+        out->jobs_pending = count_jobs(http, c, "not-completed");
+        if (c->mode == PRINTER_MODE_CUPS_QUEUE)
+            out->jobs_kept = count_jobs(http, c, "all");
+    }
     httpClose(http);
     return rc;
 }
@@ -568,4 +702,5 @@ const struct printer_ops ipp_printer_ops = {
     .status = ipp_status,
     .print = ipp_print,
     .close = ipp_close,
+    .inspect = ipp_inspect,
 };

@@ -33,4 +33,7 @@ unsigned ipp_printer_reason_flag(const char *keyword);
  *  ms, after its time-out ran out. */
 #define PRINTER_IPP_CANCEL_GRACE_MS 2000
 
+/** The most jobs inspect() counts (Get-Jobs limit). */
+#define PRINTER_IPP_JOBS_MAX 100
+
 #endif

@@ -5,7 +5,7 @@
  * Checks: no line is longer than PAYMENT_LINE_MAX; a line views the
  * reader's own buffer; every accepted message prints back to exactly the
  * line it came from (so nothing loose is ever accepted); amounts are in
- * range; a refused line leaves the message zeroed.
+ * range, LEVEL's yen a coin or note of the yen; a refused line leaves the message zeroed.
  */
 #include "fuzz_common.h"
 #include "drivers/payment/serial_line.h"
@@ -36,6 +36,11 @@ static void check_line(const struct serial_line_reader *r, kofu_cur line)
         CHECK(m.amount >= 0 && m.amount <= PAYMENT_AMOUNT_MAX);
         n = snprintf(again, sizeof again, "INSERTED %d", m.amount);
         break;
+    case PAYMENT_MSG_LEVEL:
+        CHECK(payment_denomination_ok(m.yen));
+        CHECK(m.count >= 0 && m.count <= PAYMENT_AMOUNT_MAX);
+        n = snprintf(again, sizeof again, "LEVEL %d %d", m.yen, m.count);
+        break;
     }
     CHECK(n >= 0 && (size_t)n < sizeof again);
     CHECK(cur_equals(&line, (const uint8_t *)again, (size_t)n));
@@ -61,6 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kofu_cur whole;
     cur_init(&whole, data, size);
     if (serial_line_parse(whole, &m) != PAYMENT_MSG_INVALID)
-        CHECK(size <= 4 + PAYMENT_ERR_CODE_MAX); /* "ERR " and the longest code is the longest message */
+        CHECK(size <= 4 + PAYMENT_ERR_CODE_MAX); /* "ERR " and the longest code is the longest message
+                                                    ("LEVEL 10000 1000000" is 19 bytes) */
     return 0;
 }

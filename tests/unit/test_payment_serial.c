@@ -5,7 +5,8 @@
  * switchable faults: the happy path, partial insertion, over-payment and
  * change, refunds that work and that fail, change that fails, money that
  * arrives late, garbled and over-long lines, silence (time-outs), and a
- * device that goes away. Also the line layer (drivers/payment/serial_line.h) directly.
+ * device that goes away; status() with and without the optional LEVELS,
+ * and silent on it. Also the line layer (drivers/payment/serial_line.h) directly.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,6 +50,8 @@ struct fake {
     bool crlf;            /* replies end in CR LF */
     int late_total;       /* > 0: on CHANGE or REFUND, first report this total */
     bool hang_up_on_ask;
+    const char *levels;   /* the answer to LEVELS before its OK; NULL: "ERR unknown" */
+    bool silent_on_levels;
 };
 
 static void say(int fd, const char *s)
@@ -128,6 +131,11 @@ static void *fake_thread(void *arg)
             }
             bool fails = is_refund ? f->refund_fails : f->change_fails;
             reply(f, !fails, is_refund ? "hopper-empty" : "no-coins");
+        } else if (strcmp(buf, "LEVELS") == 0 && f->silent_on_levels) {
+            f->silent = true;
+        } else if (strcmp(buf, "LEVELS") == 0 && f->levels) {
+            say(f->fd, f->levels);
+            reply(f, true, NULL);
         } else {
             say(f->fd, "ERR unknown\n");
         }
@@ -577,6 +585,126 @@ static void test_pty_termios(void **state)
     fake_stop(f);
 }
 
+/* ---- status() and LEVELS ---- */
+
+static void set_levels(struct fake *f)
+{
+    /* Garbage, a repeated denomination and a line for no coin of the yen
+     * among the levels: the repeat replaces, the rest is dropped. */
+    f->levels = "LEVEL 10 80\nLEVEL 50 0\nLEVEL 3 7\nLEVEL 100 12 \nLEVEL 100 90\nLEVEL 500 25\n"
+                "LEVEL 500 30\nLEVEL 1000 15\n";
+}
+
+static void test_status_with_levels(void **state)
+{
+    (void)state;
+    struct rig r = rig_open(set_levels);
+    struct payment_status st;
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_OK);
+    assert_log(r.dev, 1, "STATUS");
+    assert_log(r.dev, 2, "LEVELS");
+    assert_true(st.answered);
+    assert_true(st.rtt_ms >= 0 && st.rtt_ms < REPLY_MS);
+    assert_true(st.levels_known);
+    assert_int_equal(st.n_levels, 5);
+    const int want[][2] = {{10, 80}, {50, 0}, {100, 90}, {500, 30}, {1000, 15}};
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(st.levels[i].yen, want[i][0]);
+        assert_int_equal(st.levels[i].count, want[i][1]);
+    }
+    assert_int_equal(serial_payment_garbled(r.ctx), 2);
+    /* LEVEL lines outside LEVELS' answer count for nothing. */
+    say(r.dev->fd, "LEVEL 10 1\n");
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
+    /* Not while money is being taken. */
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_E_ARG);
+    assert_false(st.answered);
+    assert_int_equal(serial_payment_ops.dispense_change(r.ctx, 0), KOFU_OK);
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_OK);
+    assert_int_equal(st.levels[0].count, 80);
+    rig_close(&r);
+}
+
+static void test_status_without_levels(void **state)
+{
+    (void)state;
+    /* A device that does not know LEVELS answers ERR unknown: well, levels unknown. */
+    struct rig r = rig_open(NULL);
+    struct payment_status st;
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_OK);
+    assert_log(r.dev, 2, "LEVELS");
+    assert_true(st.answered);
+    assert_false(st.levels_known);
+    assert_int_equal(st.n_levels, 0);
+    /* ... and is not lost for it. */
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_OK);
+    assert_int_equal(serial_payment_ops.cancel(r.ctx), KOFU_OK);
+    rig_close(&r);
+}
+
+static void set_silent_on_levels(struct fake *f) { f->silent_on_levels = true; }
+
+static void test_status_silence(void **state)
+{
+    (void)state;
+    /* Silent on LEVELS: gone, like after any silence; nothing is repeated. */
+    struct rig r = rig_open(set_silent_on_levels);
+    struct payment_status st;
+    long t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_E_PAYMENT_DEVICE);
+    long took = kofu_mono_ms() - t0;
+    assert_true(took >= REPLY_MS - 5 && took < REPLY_MS + 500);
+    assert_int_equal(log_count(r.dev), 3);
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_E_PAYMENT_DEVICE);
+    assert_false(st.answered);
+    assert_int_equal(serial_payment_ops.ask(r.ctx, 120), KOFU_E_PAYMENT_DEVICE);
+    assert_int_equal(log_count(r.dev), 3);
+    rig_close(&r);
+
+    /* Silent on STATUS itself (after the open's). */
+    r = rig_open(set_silent_after_status);
+    t0 = kofu_mono_ms();
+    assert_int_equal(serial_payment_ops.status(r.ctx, &st), KOFU_E_PAYMENT_DEVICE);
+    took = kofu_mono_ms() - t0;
+    assert_true(took >= REPLY_MS - 5 && took < REPLY_MS + 500);
+    assert_false(st.answered);
+    assert_int_equal(log_count(r.dev), 2);
+    rig_close(&r);
+}
+
+static void test_status_over_pty(void **state)
+{
+    (void)state;
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    assert_true(master >= 0);
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    char name[64];
+    assert_int_equal(ptsname_r(master, name, sizeof name), 0);
+    int pre = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    assert_true(pre >= 0);
+    struct termios t;
+    assert_int_equal(tcgetattr(pre, &t), 0);
+    cfmakeraw(&t);
+    assert_int_equal(tcsetattr(pre, TCSANOW, &t), 0);
+    struct fake *f = fake_start(master);
+    f->levels = "LEVEL 100 0\r\nLEVEL 500 4\r\n";
+    fake_run(f);
+    void *ctx = NULL;
+    assert_int_equal(serial_payment_ops.open(&ctx, name), KOFU_OK);
+    close(pre);
+    struct payment_status st;
+    assert_int_equal(serial_payment_ops.status(ctx, &st), KOFU_OK);
+    assert_true(st.answered && st.levels_known);
+    assert_int_equal(st.n_levels, 2);
+    assert_int_equal(st.levels[0].yen, 100);
+    assert_int_equal(st.levels[0].count, 0);
+    assert_int_equal(st.levels[1].yen, 500);
+    assert_int_equal(st.levels[1].count, 4);
+    serial_payment_ops.close(ctx);
+    fake_stop(f);
+}
+
 /* ---- the line layer ---- */
 
 static enum payment_msg_kind parse_str(const char *s, struct payment_msg *m)
@@ -607,6 +735,24 @@ static void test_line_parse(void **state)
         assert_int_equal(m.kind, PAYMENT_MSG_INVALID);
         assert_int_equal(m.code[0], 0);
     }
+    assert_int_equal(parse_str("LEVEL 100 25", &m), PAYMENT_MSG_LEVEL);
+    assert_int_equal(m.yen, 100);
+    assert_int_equal(m.count, 25);
+    assert_int_equal(parse_str("LEVEL 10000 0", &m), PAYMENT_MSG_LEVEL);
+    assert_int_equal(m.yen, 10000);
+    assert_int_equal(m.count, 0);
+    assert_int_equal(parse_str("LEVEL 1 1000000", &m), PAYMENT_MSG_LEVEL);
+    const char *bad_levels[] = {"LEVEL", "LEVEL ", "LEVEL 100", "LEVEL 100 ", "LEVEL  100 1", "LEVEL 100  1",
+                                "LEVEL 100 1 ", "LEVEL 3 1", "LEVEL 0 1", "LEVEL 020 1", "LEVEL 100 01",
+                                "LEVEL 100 -1", "LEVEL 100 1000001", "LEVEL 100 1 2", "LEVEL 20000 1",
+                                "LEVEL 100\t1", "LEVELS", "LEVEL x 1"};
+    for (size_t i = 0; i < sizeof bad_levels / sizeof bad_levels[0]; i++) {
+        memset(&m, 0x55, sizeof m);
+        assert_int_equal(parse_str(bad_levels[i], &m), PAYMENT_MSG_INVALID);
+        assert_int_equal(m.yen, 0);
+        assert_int_equal(m.count, 0);
+    }
+    assert_true(payment_denomination_ok(2000) && payment_denomination_ok(5) && !payment_denomination_ok(25));
     /* A NUL inside the line is just a wrong byte. */
     kofu_cur c;
     cur_init(&c, (const uint8_t *)"OK\0", 3);
@@ -658,6 +804,10 @@ int main(void)
         cmocka_unit_test(test_close_while_accepting_cancels),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_pty_termios),
+        cmocka_unit_test(test_status_with_levels),
+        cmocka_unit_test(test_status_without_levels),
+        cmocka_unit_test(test_status_silence),
+        cmocka_unit_test(test_status_over_pty),
         cmocka_unit_test(test_line_parse),
         cmocka_unit_test(test_line_reader_cap),
     };

@@ -315,6 +315,30 @@ static void test_fault_specs(void **state)
     ops->close(c);
 }
 
+/* status(): answers with the fixed levels; not while accepting; a dead
+ * device does not answer. */
+static void test_status(void **state)
+{
+    (void)state;
+    void *c = open_sim("");
+    struct payment_status st;
+    assert_int_equal(ops->status(c, &st), KOFU_OK);
+    assert_true(st.answered && st.levels_known);
+    const struct payment_level want[] = PAYMENT_SIM_LEVELS;
+    assert_int_equal(st.n_levels, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < st.n_levels; i++) {
+        assert_int_equal(st.levels[i].yen, want[i].yen);
+        assert_true(st.levels[i].count > 0);
+    }
+    assert_int_equal(ops->ask(c, 120), KOFU_OK);
+    assert_int_equal(ops->status(c, &st), KOFU_E_ARG);
+    assert_int_equal(ops->cancel(c), KOFU_OK);
+    assert_int_equal(sim_payment_set_faults(c, "dead"), KOFU_OK);
+    assert_int_equal(ops->status(c, &st), KOFU_E_PAYMENT_DEVICE);
+    assert_false(st.answered);
+    ops->close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_odd_coins),
         cmocka_unit_test(test_fd_wakes_on_insert),
         cmocka_unit_test(test_fault_specs),
+        cmocka_unit_test(test_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include "base/errors.h"
 #include "base/words.h"
 #include "drivers/printer/ipp_pin.h"
+#include "drivers/printer/ipp_supply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,11 +422,31 @@ static int supply_level(ipp_t *resp, const char *name, int i, int none)
     return v >= PRINTER_LEVEL_SOME && v <= 100 ? v : PRINTER_LEVEL_UNKNOWN;
 }
 
+/* PWG 5100.13's printer-supply (what IPP Everywhere printers give; CUPS'
+ * marker-* are derived from it), named by printer-supply-description. */
+static void pwg_supplies_of(ipp_t *resp, struct printer_inspection *out)
+{
+    ipp_attribute_t *a = ippFindAttribute(resp, "printer-supply", IPP_TAG_STRING);
+    for (int i = 0; a && i < ippGetCount(a) && out->n_supplies < PRINTER_SUPPLIES_MAX; i++) {
+        int len = 0;
+        const void *v = ippGetOctetString(a, i, &len);
+        struct printer_supply *s = &out->supplies[out->n_supplies];
+        if (!v || len <= 0 || !ipp_supply_parse(v, (size_t)len, s))
+            continue;
+        supply_text(resp, "printer-supply-description", i, s->name);
+        out->n_supplies++;
+    }
+}
+
 static void supplies_of(ipp_t *resp, struct printer_inspection *out)
 {
     ipp_attribute_t *levels = ippFindAttribute(resp, "marker-levels", IPP_TAG_INTEGER);
     ipp_attribute_t *names = ippFindAttribute(resp, "marker-names", IPP_TAG_ZERO);
     int n = levels ? ippGetCount(levels) : names ? ippGetCount(names) : 0;
+    if (n == 0) {
+        pwg_supplies_of(resp, out);
+        return;
+    }
     for (int i = 0; i < n && out->n_supplies < PRINTER_SUPPLIES_MAX; i++) {
         struct printer_supply *s = &out->supplies[out->n_supplies++];
         supply_text(resp, "marker-names", i, s->name);
@@ -465,7 +486,8 @@ static int ipp_inspect(void *ctx, struct printer_inspection *out)
 {
     static const char *const attrs[] = {"printer-state", "printer-state-reasons", "printer-is-accepting-jobs",
                                         "media-ready", "marker-names", "marker-types", "marker-colors",
-                                        "marker-levels", "marker-low-levels", "marker-high-levels"};
+                                        "marker-levels", "marker-low-levels", "marker-high-levels",
+                                        "printer-supply", "printer-supply-description"};
     const struct ipp_ctx *c = ctx;
     if (!c || !out)
         return KOFU_E_ARG;

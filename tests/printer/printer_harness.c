@@ -539,6 +539,13 @@ int printer_peer_media(struct printer_peer *p, bool loaded)
                                           "&size3=iso_a4_210x297mm&type3=&level3=0");
 }
 
+int printer_peer_toner_level(struct printer_peer *p, int percent)
+{
+    char path[80];
+    snprintf(path, sizeof path, "/supplies?supply0=10&supply1=%d", percent);
+    return http_get(p->ipp_port, path);
+}
+
 int printer_peer_toner(struct printer_peer *p, bool full)
 {
     /* supply0 = waste toner (full at 100), supply1 = black toner. */

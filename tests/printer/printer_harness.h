@@ -80,6 +80,9 @@ int printer_peer_media(struct printer_peer *p, bool loaded);
 /** Fill (true) or empty (false) the toner through ippeveprinter's /supplies
  *  form; an empty toner makes it report toner-empty. */
 int printer_peer_toner(struct printer_peer *p, bool full);
+/** Set the black toner's level (0..100 %) through the /supplies form, the
+ *  waste toner at 10 %. */
+int printer_peer_toner_level(struct printer_peer *p, int percent);
 /** Cancel every job the printer at uri has not finished, as someone at its
  *  panel would (a second IPP client). Returns how many, or -1. */
 int printer_peer_cancel_active(const char *uri);

@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -507,6 +509,22 @@ static void test_acceptor_coin_empty(void **state)
     pthread_join(th, NULL);
 }
 
+/* Last: pcscd goes away (the test stops it by its PID). */
+static void test_pcscd_down(void **state)
+{
+    (void)state;
+    assert_true(h.pcscd > 0);
+    kill(h.pcscd, SIGTERM);
+    assert_int_equal(waitpid(h.pcscd, NULL, 0), h.pcscd);
+    h.pcscd = 0;
+    run(diag_check_reader, DIAG_CHECK_READER);
+    assert_int_equal(res.status, DIAG_FAIL);
+    assert_int_equal(res.err, KOFU_E_NO_SERVICE);
+    assert_true(json_is_false(field("service")));
+    assert_true(res.ms < 3000);
+    assert_words("pcscd", "pcscd");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +541,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sim_acceptor_dead, fresh, teardown_result),
         cmocka_unit_test_setup_teardown(test_acceptor_silent, fresh, teardown_result),
         cmocka_unit_test_setup_teardown(test_acceptor_coin_empty, fresh, teardown_result),
+        cmocka_unit_test_setup_teardown(test_pcscd_down, fresh, teardown_result),
     };
     return cmocka_run_group_tests_name("diag device checks through the real peers", tests, group_setup,
                                        group_teardown);

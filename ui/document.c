@@ -524,7 +524,7 @@ static double block_sample_header(struct doc *d, double y)
  * light fill (the words under it stay readable) and clipped off the QR
  * squares, whose symbols must still scan: the test print is how a
  * technician judges print quality. */
-static void sample_across(struct doc *d)
+static void sample_across(struct doc *d, double bottom)
 {
     if (!d->draw || !d->sample)
         return;
@@ -534,6 +534,10 @@ static void sample_across(struct doc *d)
         return;
     PangoRectangle ink;
     pango_layout_get_extents(l, NULL, &ink);
+    /* Along the frame's diagonal, within it. */
+    double fw = DOCUMENT_PAGE_WIDTH_PT - 2 * FRAME_INSET, fh = bottom - FRAME_INSET;
+    double iw = ink.width / (double)PANGO_SCALE, ih = ink.height / (double)PANGO_SCALE;
+    double k = fmin(1.0, 0.8 * hypot(fw, fh) / iw);
     cairo_t *cr = d->cr;
     cairo_save(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -542,14 +546,15 @@ static void sample_across(struct doc *d)
         cairo_rectangle(cr, d->qr_x[i], d->qr_y[i], d->qr_side, d->qr_side);
     cairo_clip(cr);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-    cairo_translate(cr, DOCUMENT_PAGE_WIDTH_PT / 2, DOCUMENT_PAGE_HEIGHT_PT * 0.45);
-    cairo_rotate(cr, -atan2(DOCUMENT_PAGE_HEIGHT_PT, DOCUMENT_PAGE_WIDTH_PT));
-    cairo_move_to(cr, -ink.width / 2.0 / PANGO_SCALE, -ink.height / 2.0 / PANGO_SCALE);
+    cairo_translate(cr, DOCUMENT_PAGE_WIDTH_PT / 2, FRAME_INSET + fh / 2);
+    cairo_rotate(cr, -atan2(fh, fw));
+    cairo_scale(cr, k, k);
+    cairo_move_to(cr, -iw / 2 - ink.x / (double)PANGO_SCALE, -ih / 2 - ink.y / (double)PANGO_SCALE);
     pango_cairo_layout_path(cr, l);
     cairo_set_source_rgba(cr, 0, 0, 0, 0.10);
     cairo_fill_preserve(cr);
     cairo_set_source_rgb(cr, SUBTLE, SUBTLE, SUBTLE);
-    cairo_set_line_width(cr, 1.4);
+    cairo_set_line_width(cr, 1.4 / k);
     cairo_stroke(cr);
     cairo_restore(cr);
     g_object_unref(l);
@@ -809,10 +814,12 @@ static double block_issuer(struct doc *d, const struct document_data *data, doub
     y += 7;
     y += issuer_row(d, os, "発行日", "Date of issue", data->issue_date, NULL, x, y, w);
     y += 12;
-    y += text(d, &st_note,
-              os ? "二次元コードは電子署名付きの接種記録です。\nThe QR codes hold the digitally signed record."
-                 : "二次元コードは電子署名付きの接種記録です。",
-              x, y, w);
+    const char *note = os ? "二次元コードは電子署名付きの接種記録です。\nThe QR codes hold the digitally signed record."
+                          : "二次元コードは電子署名付きの接種記録です。";
+    if (d->sample)
+        note = "見本の二次元コードには接種記録も有効な署名もありません。\n"
+               "The sample's QR codes hold no record and no valid signature.";
+    y += text(d, &st_note, note, x, y, w);
     return y - y0;
 }
 
@@ -886,7 +893,7 @@ static bool page(struct doc *d, const struct document_data *data, const struct q
     y += block_bottom(d, data, q, y);
     y += CONTENT_INSET - FRAME_INSET;
     frame(d, y);
-    sample_across(d);
+    sample_across(d, y);
     return y <= DOCUMENT_PAGE_HEIGHT_PT - FRAME_INSET;
 }
 

@@ -351,6 +351,11 @@ struct doc {
     bool draw;
     bool overflow; /* some text did not fit its box even at its minimum size */
     bool unknown;  /* some character is in none of the certificate face's families */
+    /* A specimen (document_data.sample): where the QR squares were drawn,
+     * so that the mark across the page stays off them. */
+    bool sample;
+    int n_qr;
+    double qr_x[2], qr_y[2], qr_side;
 };
 
 /* Lays `t` out `w` wide in at most s->max_lines lines, shrinking from
@@ -483,10 +488,84 @@ static const struct style st_note = {GOTHIC, 7, 6, 4, SUBTLE, PANGO_ALIGN_LEFT};
 /* Japanese text, falling back to the English when the Japanese is empty. */
 static const char *ja_or_en(const char *ja, const char *en) { return ja && ja[0] ? ja : nz(en); }
 
+/* ---- the marks of a specimen (document_data.sample) ---- */
+
+static const char sample_mark[] = "見本　SAMPLE";
+static const struct style st_sample_band = {GOTHIC, 26, 14, 1, 1.0, PANGO_ALIGN_CENTER};
+static const struct style st_sample_qr = {GOTHIC, 15, 9, 1, 1.0, PANGO_ALIGN_CENTER};
+static const struct style st_sample_note = {GOTHIC, 9, 7, 2, INK, PANGO_ALIGN_CENTER};
+
+/* White words on a black band w wide at (x, y): black and white, so that no
+ * printer or copier loses it. Returns the band's height. */
+static double sample_band(struct doc *d, const struct style *s, const char *words, double x, double y, double w)
+{
+    double pad = s->size * 0.22;
+    bool drawing = d->draw;
+    d->draw = false;
+    double h = text(d, s, words, x, y + pad, w) + 2 * pad;
+    d->draw = drawing;
+    fill_box(d, x, y, w, h, 0.0);
+    text(d, s, words, x, y + pad, w);
+    return h;
+}
+
+/* The header of a specimen: the band, and what it is in both languages. */
+static double block_sample_header(struct doc *d, double y)
+{
+    y += sample_band(d, &st_sample_band, sample_mark, CONTENT_X, y, CONTENT_W) + 3;
+    y += text(d, &st_sample_note,
+              "この用紙は端末の試し印刷の見本です。証明書ではありません。\n"
+              "This is a kiosk's test print, a specimen: it is not a certificate.",
+              CONTENT_X, y, CONTENT_W);
+    return y + 8;
+}
+
+/* 見本 SAMPLE across the page, drawn over everything as an outline with a
+ * light fill (the words under it stay readable) and clipped off the QR
+ * squares, whose symbols must still scan: the test print is how a
+ * technician judges print quality. */
+static void sample_across(struct doc *d, double bottom)
+{
+    if (!d->draw || !d->sample)
+        return;
+    const struct text_style ts = {.size = 118, .width = -1, .align = PANGO_ALIGN_CENTER};
+    PangoLayout *l = text_layout_new(d->pc, d->fonts, d->attrs, &ts, "見本 SAMPLE", NULL);
+    if (!l)
+        return;
+    PangoRectangle ink;
+    pango_layout_get_extents(l, NULL, &ink);
+    /* Along the frame's diagonal, within it. */
+    double fw = DOCUMENT_PAGE_WIDTH_PT - 2 * FRAME_INSET, fh = bottom - FRAME_INSET;
+    double iw = ink.width / (double)PANGO_SCALE, ih = ink.height / (double)PANGO_SCALE;
+    double k = fmin(1.0, 0.8 * hypot(fw, fh) / iw);
+    cairo_t *cr = d->cr;
+    cairo_save(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_rectangle(cr, 0, 0, DOCUMENT_PAGE_WIDTH_PT, DOCUMENT_PAGE_HEIGHT_PT);
+    for (int i = 0; i < d->n_qr; i++)
+        cairo_rectangle(cr, d->qr_x[i], d->qr_y[i], d->qr_side, d->qr_side);
+    cairo_clip(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    cairo_translate(cr, DOCUMENT_PAGE_WIDTH_PT / 2, FRAME_INSET + fh / 2);
+    cairo_rotate(cr, -atan2(fh, fw));
+    cairo_scale(cr, k, k);
+    cairo_move_to(cr, -iw / 2 - ink.x / (double)PANGO_SCALE, -ih / 2 - ink.y / (double)PANGO_SCALE);
+    pango_cairo_layout_path(cr, l);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.10);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, SUBTLE, SUBTLE, SUBTLE);
+    cairo_set_line_width(cr, 1.4 / k);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    g_object_unref(l);
+}
+
 /* Title, subtitle and the kind of certificate. Returns the y below it. */
 static double block_title(struct doc *d, const struct document_data *data, double y)
 {
     bool os = data->kind == DOCUMENT_OVERSEAS;
+    if (d->sample)
+        y = block_sample_header(d, y);
     const char *tja = data->title_ja && data->title_ja[0] ? data->title_ja : title_ja_default;
     y += text(d, os ? &st_title_ja_os : &st_title_ja, tja, CONTENT_X, y, CONTENT_W);
     if (os) {
@@ -735,10 +814,12 @@ static double block_issuer(struct doc *d, const struct document_data *data, doub
     y += 7;
     y += issuer_row(d, os, "発行日", "Date of issue", data->issue_date, NULL, x, y, w);
     y += 12;
-    y += text(d, &st_note,
-              os ? "二次元コードは電子署名付きの接種記録です。\nThe QR codes hold the digitally signed record."
-                 : "二次元コードは電子署名付きの接種記録です。",
-              x, y, w);
+    const char *note = os ? "二次元コードは電子署名付きの接種記録です。\nThe QR codes hold the digitally signed record."
+                          : "二次元コードは電子署名付きの接種記録です。";
+    if (d->sample)
+        note = "見本の二次元コードには接種記録も有効な署名もありません。\n"
+               "The sample's QR codes hold no record and no valid signature.";
+    y += text(d, &st_note, note, x, y, w);
     return y - y0;
 }
 
@@ -750,17 +831,27 @@ static double block_qr(struct doc *d, const struct qr_pair *q, double right, dou
     int n = q->vds ? 2 : 1;
     double w = n * q->side + (n - 1) * gap;
     double x = right - w;
-    double ch = 0;
+    double ch = 0, band = 0;
     const QRcode *codes[2] = {q->shc, q->vds};
     const char *captions[2] = {"SMART Health Card", "ICAO VDS-NC"};
     for (int i = 0; i < n; i++) {
         double qx = x + i * (q->side + gap);
+        /* A specimen's code carries the mark right on its square's edge
+         * (not over the modules: the code must still scan). */
+        if (d->sample)
+            band = sample_band(d, &st_sample_qr, sample_mark, qx, y, q->side);
         if (d->draw)
-            qr_draw(d->cr, codes[i], qx, y, q->side);
-        ch = fmax(ch, text(d, &st_caption, captions[i], qx, y + q->side + cap, q->side));
+            qr_draw(d->cr, codes[i], qx, y + band, q->side);
+        if (d->draw && d->sample && i < 2) {
+            d->qr_x[i] = qx;
+            d->qr_y[i] = y + band;
+            d->qr_side = q->side;
+            d->n_qr = i + 1;
+        }
+        ch = fmax(ch, text(d, &st_caption, captions[i], qx, y + band + q->side + cap, q->side));
     }
     *width = w;
-    return q->side + cap + ch;
+    return band + q->side + cap + ch;
 }
 
 /* The issuer and the QR codes, side by side, from y. Returns its height. */
@@ -802,6 +893,7 @@ static bool page(struct doc *d, const struct document_data *data, const struct q
     y += block_bottom(d, data, q, y);
     y += CONTENT_INSET - FRAME_INSET;
     frame(d, y);
+    sample_across(d, y);
     return y <= DOCUMENT_PAGE_HEIGHT_PT - FRAME_INSET;
 }
 
@@ -831,7 +923,7 @@ int document_draw(cairo_t *cr, const struct document_data *data, const struct do
         goto out;
     q.side = qr_side(q.shc, q.vds);
 
-    struct doc d = {.cr = cr, .fonts = f};
+    struct doc d = {.cr = cr, .fonts = f, .sample = data->sample};
     d.pc = pango_font_map_create_context((PangoFontMap *)f->fontmap);
     d.attrs = pango_attr_list_new();
     cairo_font_options_t *fo = cairo_font_options_create();
@@ -923,10 +1015,31 @@ int document_render_pdf(const struct document_data *d, const struct document_fon
     return document_render_pdf_page(draw_certificate_page, &page, title_ja_default, out);
 }
 
+struct one_page {
+    int (*draw)(cairo_t *cr, const void *arg);
+    const void *arg;
+};
+
+static int draw_one_page(cairo_t *cr, const void *arg, int page)
+{
+    (void)page;
+    const struct one_page *o = arg;
+    return o->draw(cr, o->arg);
+}
+
 int document_render_pdf_page(int (*draw)(cairo_t *cr, const void *arg), const void *arg, const char *title,
                              kofu_bld *out)
 {
-    if (!draw || !title || !out)
+    if (!draw)
+        return KOFU_E_ARG;
+    struct one_page o = {draw, arg};
+    return document_render_pdf_pages(draw_one_page, &o, 1, title, out);
+}
+
+int document_render_pdf_pages(int (*draw)(cairo_t *cr, const void *arg, int page), const void *arg, int n_pages,
+                              const char *title, kofu_bld *out)
+{
+    if (!draw || !title || !out || n_pages < 1 || n_pages > DOCUMENT_PDF_PAGES_MAX)
         return KOFU_E_ARG;
     if (!bld_ok(out))
         return KOFU_E_NOMEM;
@@ -942,11 +1055,16 @@ int document_render_pdf_page(int (*draw)(cairo_t *cr, const void *arg), const vo
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kofu");
     cairo_t *cr = cairo_create(s);
-    int rc = draw(cr, arg);
-    if (rc == KOFU_OK) {
-        cairo_show_page(cr);
-        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-            rc = KOFU_E_RENDER;
+    int rc = KOFU_OK;
+    for (int i = 0; i < n_pages && rc == KOFU_OK; i++) {
+        cairo_save(cr);
+        rc = draw(cr, arg, i);
+        cairo_restore(cr);
+        if (rc == KOFU_OK) {
+            cairo_show_page(cr);
+            if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+                rc = KOFU_E_RENDER;
+        }
     }
     cairo_destroy(cr);
     cairo_surface_finish(s);

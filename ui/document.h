@@ -90,6 +90,12 @@ struct document_data {
     const char *issue_date;            /* 発行日 / Date of issue */
     const char *shc_jws;               /* the SMART Health Card (compact JWS), for the first QR */
     const char *vds_seal;              /* overseas: the VDS-NC seal's JSON text, for the second QR */
+    /* A specimen, never a certificate (the technician's test print,
+     * ui/test_print.h): 見本 / SAMPLE in large type in the header, across the
+     * page (kept off the QR symbols so that they still scan) and over each
+     * QR code. false (as zero-initialised): a real certificate, drawn
+     * exactly as without this field. */
+    bool sample;
 };
 
 /** Most fallback families one face has. */
@@ -173,6 +179,12 @@ int document_render_pdf(const struct document_data *d, const struct document_fon
  *  errors and the same rollback of out on failure as document_render_pdf. */
 int document_render_pdf_page(int (*draw)(cairo_t *cr, const void *arg), const void *arg, const char *title,
                              kofu_bld *out);
+
+/** The same for a document of n_pages A4 pages (1..DOCUMENT_PDF_PAGES_MAX):
+ *  draw(cr, arg, i) fills page i (0-based), on a fresh cairo state each. */
+#define DOCUMENT_PDF_PAGES_MAX 8
+int document_render_pdf_pages(int (*draw)(cairo_t *cr, const void *arg, int page), const void *arg, int n_pages,
+                              const char *title, kofu_bld *out);
 
 /** Pixel size of the page at `dpi` (A4 rounded to whole pixels), and the
  *  bytes of pixel memory document_render_png needs for it. Returns 0 when

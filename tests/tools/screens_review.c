@@ -14,6 +14,7 @@
 
 #include "ui/screens.h"
 #include "session/session.h"
+#include "ui/test_print.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,51 @@ static int usage(void)
 {
     fprintf(stderr, "usage: screens-review --out DIR [--size WxH]\n");
     return 2;
+}
+
+/* The technician's test print (ui/test_print.h): both A4 pages at 100 dpi,
+ * from a made-up report, into out/NNN-test-print-P.png. Returns how many
+ * failed; *files counts the files written. */
+static int test_print_pages(const char *out, int *files)
+{
+    struct document_fonts f;
+    if (document_fonts_init(&f) != KOFU_OK) {
+        fprintf(stderr, "screens-review: certificate fonts missing\n");
+        return 1;
+    }
+    struct test_print_model m = {
+        .version = "0.0.0-review",
+        .board = "sim",
+        .printed_at = 1796000000,
+        .n_rows = 3,
+        .rows = {{"reader", DIAG_OK, "Reader ready, no card", "カードリーダー正常（カードなし）"},
+                 {"printer", DIAG_WARN, "Toner low: order a black toner cartridge",
+                  "トナー残量わずか：黒トナーを手配してください"},
+                 {"center", DIAG_FAIL, "Center unreachable: check the network cable",
+                  "センターに接続できません：ネットワークケーブルを確認してください"}},
+        .status_json = "{\"version\":\"0.0.0-review\",\"board\":\"sim\",\"checks\":[{\"name\":\"reader\","
+                       "\"status\":\"ok\",\"detail\":{}},{\"name\":\"printer\",\"status\":\"warn\",\"detail\":{}},"
+                       "{\"name\":\"center\",\"status\":\"fail\",\"detail\":{}}]}",
+    };
+    int w = 0, h = 0, failed = 0;
+    document_png_pixels_size(100, &w, &h);
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    for (int page = 1; page <= 2; page++) {
+        cairo_t *cr = cairo_create(s);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        cairo_scale(cr, w / DOCUMENT_PAGE_WIDTH_PT, h / DOCUMENT_PAGE_HEIGHT_PT);
+        int r = page == 1 ? test_print_draw_report(cr, &m, &f) : test_print_draw_sample(cr, &f);
+        cairo_destroy(cr);
+        char path[1024];
+        snprintf(path, sizeof path, "%.256s/%03d-test-print-%d.png", out, (*files)++, page);
+        cairo_status_t st = cairo_surface_write_to_png(s, path);
+        failed += r != KOFU_OK || st != CAIRO_STATUS_SUCCESS;
+        printf("%s %s\n", path, st != CAIRO_STATUS_SUCCESS ? "write-failed" : r == KOFU_OK ? "ok" : kofu_err_name(r));
+    }
+    cairo_surface_destroy(s);
+    document_fonts_free(&f);
+    return failed;
 }
 
 int main(int argc, char **argv)
@@ -94,6 +140,7 @@ int main(int argc, char **argv)
     cairo_surface_destroy(s);
     if (preview)
         cairo_surface_destroy(preview);
+    failed += test_print_pages(out, &files);
     screens_free();
     printf("%d screens, %d failed (%dx%d)\n", files, failed, width, height);
     return failed || !preview ? 1 : 0;

@@ -116,8 +116,11 @@ json_t *diag_report_json(const struct diag_report *r, const char *board_name)
         return NULL;
     for (size_t i = 0; i < r->n; i++) {
         const struct diag_result *c = &r->checks[i];
-        json_t *one = json_pack("{s:s, s:s, s:O}", "name", diag_check_name(c->id), "status",
-                                diag_status_name(c->status), "detail", c->detail ? c->detail : json_object());
+        /* O takes a reference to the check's own detail; o takes over the fresh one. */
+        json_t *one = c->detail ? json_pack("{s:s, s:s, s:O}", "name", diag_check_name(c->id), "status",
+                                            diag_status_name(c->status), "detail", c->detail)
+                                : json_pack("{s:s, s:s, s:o}", "name", diag_check_name(c->id), "status",
+                                            diag_status_name(c->status), "detail", json_object());
         if (!one || json_array_append_new(list, one) != 0) {
             json_decref(root);
             return NULL;

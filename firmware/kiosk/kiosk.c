@@ -83,7 +83,7 @@ static int open_devices(struct kiosk *k, const struct board_display *bd)
     }
     k->pr.ops = k->board->printer;
     const struct printer_trust trust = {k->cfg.printer_ca_file, k->cfg.printer_private_link};
-    rc = k->pr.ops->open(&k->pr.ctx, k->cfg.printer_uri, PRINTER_MODE_IPP, &trust);
+    rc = k->pr.ops->open(&k->pr.ctx, k->cfg.printer_uri, printer_mode_of(k->cfg.printer_uri), &trust);
     if (rc != KOFU_OK) {
         k->pr.ops = NULL;
         fprintf(stderr, "kofu: printer: %s\n", kofu_err_text(rc, KOFU_LANG_EN));

@@ -234,6 +234,37 @@ static void test_domestic_certificate(void **state)
     assert_null(strstr(err, "1234"));
 }
 
+/* A USB printer behind a local cupsd (README: printer_uri QUEUE@SOCKET): the
+ * kiosk takes the queue mode from printer_uri, prints through the queue, and
+ * cupsd keeps nothing of the job afterwards. Before, `kofu run` opened every
+ * printer_uri as a direct IPP URI and refused a queue at start. */
+static void test_certificate_through_cups_queue(void **state)
+{
+    (void)state;
+    if (printer.cupsd <= 0)
+        assert_int_equal(printer_peer_start_cupsd(&printer, "kofu"), 0);
+    char queue[sizeof printer.queue + sizeof printer.cups_socket + 1];
+    snprintf(queue, sizeof queue, "%s@%s", printer.queue, printer.cups_socket);
+    assert_int_equal(harness_kiosk_config(&h, conf_path, queue, prompts_log,
+                                          "inactivity_warn_ms = 30000\n"),
+                     0);
+    int jobs = received_jobs();
+    assert_int_equal(run_script(TO_PAYMENT
+                                "coin 100\n"
+                                "coin 50\n"
+                                "wait take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1 refunds=0 receipts=0"));
+    /* cupsd handed the document on to the printer, and forgot the job. */
+    for (int i = 0; i < 100 && received_jobs() < jobs + 1; i++)
+        usleep(50 * 1000);
+    assert_int_equal(received_jobs(), jobs + 1);
+    assert_int_equal(printer_peer_cups_jobs(&printer), 0);
+}
+
 static void test_overseas_two_copies_english(void **state)
 {
     (void)state;
@@ -922,6 +953,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_domestic_certificate, fresh),
+        cmocka_unit_test_setup(test_certificate_through_cups_queue, fresh),
         cmocka_unit_test_setup(test_name_outside_ipaex_issued, fresh),
         cmocka_unit_test_setup(test_unprintable_name_stops_before_center, fresh),
         cmocka_unit_test_setup(test_overseas_two_copies_english, fresh),

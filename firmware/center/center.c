@@ -248,6 +248,13 @@ void center_client_set_fresh_connections(struct center_client *c, bool fresh)
     curl_easy_setopt(c->curl, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
 }
 
+int center_client_set_retries(struct center_client *c, int retries)
+{
+    int old = c->retries;
+    c->retries = retries < 0 ? 0 : retries;
+    return old;
+}
+
 void center_client_free(struct center_client *c)
 {
     if (!c)

@@ -123,6 +123,12 @@ kcrypto_key *center_load_kiosk_key(const char *key_uri);
  *  Default false: keep-alive. */
 void center_client_set_fresh_connections(struct center_client *c, bool fresh);
 
+/** How many times a failed idempotent call is attempted again (the
+ *  configuration's center_retries at first); the previous value. The
+ *  technician's check asks once, so that a center that is down fails within
+ *  one connect time-out, and puts the kiosk's value back. */
+int center_client_set_retries(struct center_client *c, int retries);
+
 /** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
 bool center_terms_version_valid(const char *s);
 

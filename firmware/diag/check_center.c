@@ -76,10 +76,12 @@ static void failure_words(const struct kofu_config *cfg, int rc, long http_statu
 {
     switch (rc) {
     case KOFU_E_CONFIG:
-        snprintf(en, DIAG_SUMMARY_MAX, "Center settings incomplete: check center_url, center_ca_file, "
-                                       "kiosk_cert_file, kiosk_key_file");
-        snprintf(ja, DIAG_SUMMARY_MAX, "センターの設定が不完全です。center_url、center_ca_file、kiosk_cert_file、"
-                                       "kiosk_key_fileを確認してください");
+        /* Also what a kiosk key that is not its certificate's gives: the
+         * handshake is not even tried. */
+        snprintf(en, DIAG_SUMMARY_MAX, "Center settings or kiosk credentials unusable: check center_url and "
+                                       "center_ca_file, and see credentials");
+        snprintf(ja, DIAG_SUMMARY_MAX, "センターの設定か端末の証明書・鍵が使えません。center_url、center_ca_fileと"
+                                       "credentialsを確認してください");
         break;
     case KOFU_E_CENTER_UNREACHABLE:
         snprintf(en, DIAG_SUMMARY_MAX, "Center unreachable: check the network cable, the router and center_url");

@@ -243,8 +243,8 @@ static void add_cert(struct cred_run *run, const struct kind *k, const char *fil
         snprintf(ja, sizeof ja, "%sの有効期限が%.10sに切れています。%s", k->ja, not_after, k->renew_ja);
     } else if ((long long)ci->not_after - (long long)run->now < warn_s) {
         st = DIAG_WARN, err = KOFU_E_CREDENTIAL_EXPIRING, problem = "expiring";
-        snprintf(en, sizeof en, "%s expires in %ld days (%.10s): %s", k->en, days, not_after, k->renew_en);
-        snprintf(ja, sizeof ja, "%sの有効期限まであと%ld日です（%.10s）。%s", k->ja, days, not_after, k->renew_ja);
+        snprintf(en, sizeof en, "%s expires in %ld days: %s (ends %.10s)", k->en, days, k->renew_en, not_after);
+        snprintf(ja, sizeof ja, "%sの有効期限まであと%ld日です。%s（%.10sまで）", k->ja, days, k->renew_ja, not_after);
     }
     json_t *o = add_item(run, k, file, st, err, problem, days, en, ja);
     if (o) {

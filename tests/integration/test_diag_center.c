@@ -13,6 +13,7 @@
 
 #include "base/config.h"
 #include "base/errors.h"
+#include "base/sandbox.h"
 #include "board/board.h"
 #include "center/center.h"
 #include "diag/diag.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -302,6 +304,48 @@ static void test_center_unreachable(void **state)
     center_client_free(c);
 }
 
+/* In the kiosk the checks run confined (base/sandbox.h): the policy the
+ * kiosk enters must let them read every file they look at, the key
+ * included, and make their call. A child enters it (confinement is one way)
+ * and reports each check's status in its exit code. */
+static int confined_child(void)
+{
+    struct sandbox_policy p;
+    struct sandbox_result sr;
+    if (sandbox_policy_for_config(&p, &cfg, NULL) != KOFU_OK || sandbox_enter(&p, &sr) != KOFU_OK)
+        return 100;
+    if (sr.landlock_abi < 1)
+        return 101; /* not confined: the test would prove nothing */
+    static const char *const names[] = {"center", "credentials", "clock"};
+    int code = 0;
+    for (int i = 0; i < 3; i++) {
+        struct diag_env env = {.cfg = &cfg, .board = board_find("sim"), .vault_clean = -1};
+        struct diag_report one;
+        if (diag_run(&env, names[i], &one) != KOFU_OK)
+            return 102;
+        if (one.checks[0].status != DIAG_OK)
+            fprintf(stderr, "confined %s: %s\n", names[i], one.checks[0].summary_en);
+        code |= (int)one.checks[0].status << (2 * i);
+        diag_report_free(&one);
+    }
+    return code;
+}
+
+static void test_checks_in_the_kiosks_sandbox(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(confined_child());
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    if (WEXITSTATUS(st) == 101)
+        skip(); /* no Landlock in this kernel */
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +355,7 @@ int main(void)
         cmocka_unit_test_setup(test_key_does_not_match, healthy),
         cmocka_unit_test_setup(test_clock_two_hours_off, healthy),
         cmocka_unit_test_setup(test_center_unreachable, healthy),
+        cmocka_unit_test_setup(test_checks_in_the_kiosks_sandbox, healthy),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -91,7 +91,8 @@ int sandbox_allow_replaceable(struct sandbox_policy *p, const char *path);
 int sandbox_allow_system(struct sandbox_policy *p);
 /** What the configuration names: `config_path` itself, the card-CA
  *  directory, the pinned center CA, the kiosk's certificate and key file
- *  (not a provider URI), the SHC key set, the VDS-NC CSCA, the prompts. */
+ *  (not a provider URI), the SHC key set, the VDS-NC CSCA, the prompts, the
+ *  printer anchor. */
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path);
 /** The policy every kofu command starts from: empty (sandbox_policy_init),
  *  then the system's paths and the configuration's. */

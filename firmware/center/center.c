@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/store.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,7 @@ struct center_client {
     int retries;
     char errbuf[CURL_ERROR_SIZE];
     int peer_alert; /* the fatal TLS alert the center sent in this attempt, or -1 */
+    time_t date;    /* the Date header of this attempt's answer, or 0 */
     /* The current response: into a caller's buffer (the vault for bodies
      * with resident data), never beyond cap. */
     uint8_t *resp;
@@ -58,6 +61,23 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
     }
     memcpy(c->resp + c->resp_len, data, len);
     c->resp_len += len;
+    return len;
+}
+
+/* The center's Date, for the clock check (docs/center-protocol.md): the
+ * last one wins, so a 1xx answer's is replaced by the final answer's. */
+static size_t on_header(char *data, size_t size, size_t n, void *user)
+{
+    struct center_client *c = user;
+    size_t len = size * n;
+    char value[64];
+    if (len > 5 && len - 5 < sizeof value && !strncasecmp(data, "Date:", 5)) {
+        memcpy(value, data + 5, len - 5);
+        value[len - 5] = '\0';
+        value[strcspn(value, "\r\n")] = '\0';
+        time_t t = curl_getdate(value, NULL);
+        c->date = t > 0 ? t : 0;
+    }
     return len;
 }
 
@@ -95,6 +115,25 @@ static int on_verify(int ok, X509_STORE_CTX *store)
     return 1;
 }
 
+kcrypto_key *center_load_kiosk_key(const char *key_uri)
+{
+    EVP_PKEY *key = NULL;
+    OSSL_STORE_CTX *store = OSSL_STORE_open(key_uri, NULL, NULL, NULL, NULL);
+    if (!store)
+        return NULL;
+    OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY);
+    while (!key && !OSSL_STORE_eof(store)) {
+        OSSL_STORE_INFO *info = OSSL_STORE_load(store);
+        if (info && OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+            key = OSSL_STORE_INFO_get1_PKEY(info);
+        OSSL_STORE_INFO_free(info);
+        if (!info)
+            break;
+    }
+    OSSL_STORE_close(store);
+    return key;
+}
+
 /* Sets up each connection's TLS context: the kiosk's certificate chain and
  * key through OSSL_STORE (so key_uri may be a PEM file or a provider URI:
  * tpm2, pkcs11); the center's name checked by OpenSSL against the
@@ -105,20 +144,7 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
     (void)curl;
     struct center_client *c = user;
     SSL_CTX *ctx = ssl_ctx;
-    EVP_PKEY *key = NULL;
-    OSSL_STORE_CTX *store = OSSL_STORE_open(c->key_uri, NULL, NULL, NULL, NULL);
-    if (store) {
-        OSSL_STORE_expect(store, OSSL_STORE_INFO_PKEY);
-        while (!key && !OSSL_STORE_eof(store)) {
-            OSSL_STORE_INFO *info = OSSL_STORE_load(store);
-            if (info && OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-                key = OSSL_STORE_INFO_get1_PKEY(info);
-            OSSL_STORE_INFO_free(info);
-            if (!info)
-                break;
-        }
-        OSSL_STORE_close(store);
-    }
+    EVP_PKEY *key = center_load_kiosk_key(c->key_uri);
     bool ok = key && SSL_CTX_use_certificate_chain_file(ctx, c->cert_file) == 1 &&
               SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1 &&
               SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1;
@@ -202,6 +228,8 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
               curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_WRITEDATA, c) == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_HEADERDATA, c) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/1") == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
               /* Straight to the center, whatever *_proxy the environment had. */
@@ -218,6 +246,13 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
 void center_client_set_fresh_connections(struct center_client *c, bool fresh)
 {
     curl_easy_setopt(c->curl, CURLOPT_FORBID_REUSE, fresh ? 1L : 0L);
+}
+
+int center_client_set_retries(struct center_client *c, int retries)
+{
+    int old = c->retries;
+    c->retries = retries < 0 ? 0 : retries;
+    return old;
 }
 
 void center_client_free(struct center_client *c)
@@ -309,6 +344,19 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
     }
 }
 
+/* notAfter of the PEM certificate curl hands over with its certinfo: the
+ * "Expire date" words are for people, in a form OpenSSL's version chooses. */
+static time_t pem_not_after(const char *pem)
+{
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+    struct tm tm;
+    time_t t = x && ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) == 1 ? timegm(&tm) : 0;
+    X509_free(x);
+    BIO_free(b);
+    return t > 0 ? t : 0;
+}
+
 static void record_certinfo(struct center_client *c, struct center_call_info *info)
 {
     struct curl_certinfo *ci = NULL;
@@ -319,6 +367,8 @@ static void record_certinfo(struct center_client *c, struct center_call_info *in
             snprintf(info->server_subject, sizeof info->server_subject, "%s", s->data + 8);
         else if (!strncmp(s->data, "Expire date:", 12))
             snprintf(info->server_expiry, sizeof info->server_expiry, "%s", s->data + 12);
+        else if (!strncmp(s->data, "Cert:", 5))
+            info->server_not_after = pem_not_after(s->data + 5);
     }
 }
 
@@ -369,14 +419,25 @@ static int call(struct center_client *c, const char *path, const char *body, siz
         c->resp_overflow = false;
         c->errbuf[0] = '\0';
         c->peer_alert = -1;
+        c->date = 0;
         info->attempts = attempt + 1;
+        struct timespec wall0;
+        clock_gettime(CLOCK_REALTIME, &wall0);
         double t0 = kofu_mono_ms_f();
         CURLcode cc = curl_easy_perform(h);
         info->rtt_ms = kofu_mono_ms_f() - t0;
         bool retry = false;
+        info->server_date = c->date;
+        info->local_time = 0;
         if (cc == CURLE_OK) {
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &info->http_status);
             record_certinfo(c, info);
+            /* The handshake can take most of the round trip: the center
+             * wrote its Date between the request and the answer's first byte. */
+            curl_off_t sent_us = 0, first_us = 0;
+            if (curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &sent_us) == CURLE_OK &&
+                curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &first_us) == CURLE_OK)
+                info->local_time = (double)wall0.tv_sec + wall0.tv_nsec / 1e9 + (double)(sent_us + first_us) / 2e6;
             rc = KOFU_OK;
             retry = info->http_status == 502 || info->http_status == 503 || info->http_status == 504;
         } else {

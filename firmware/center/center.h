@@ -20,12 +20,14 @@
 #define KOFU_CENTER_H
 
 #include "base/config.h"
+#include "base/kcrypto.h"
 #include "card/kenhojo.h"
 #include "center/center_types.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define CENTER_MUNICIPALITIES_MAX 2000
 #define CENTER_RESPONSE_MAX (256 * 1024)
@@ -44,6 +46,14 @@ struct center_call_info {
     char server_subject[256];
     char server_expiry[64];
     char tls_detail[256]; /* curl's words when TLS failed (no resident data) */
+    time_t server_not_after; /* the center certificate's notAfter; 0 when not known */
+    /* The clock check's: the HTTP Date of the answer (0 when there was none,
+     * or none curl_getdate reads), and the kiosk's wall clock, in seconds
+     * since the epoch, halfway between sending the request and the first
+     * byte of the answer, which is when the center wrote its Date (0 with
+     * no answer). */
+    time_t server_date;
+    double local_time;
 };
 
 struct center_terms {
@@ -103,10 +113,21 @@ struct center_certificate {
  *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */
 int center_client_new(const struct kofu_config *cfg, struct center_client **out);
 void center_client_free(struct center_client *c);
+/** The kiosk's private key as the client loads it for each handshake
+ *  (kiosk_key_file: a PEM file or an OpenSSL provider URI, by OSSL_STORE);
+ *  NULL when it cannot be loaded. For the credentials check, which compares
+ *  it with the certificate. kcrypto_key_free. */
+kcrypto_key *center_load_kiosk_key(const char *key_uri);
 /** fresh = true: every call opens a new connection (the TLS session is
  *  still resumed), as a kiosk whose calls are minutes apart does anyway.
  *  Default false: keep-alive. */
 void center_client_set_fresh_connections(struct center_client *c, bool fresh);
+
+/** How many times a failed idempotent call is attempted again (the
+ *  configuration's center_retries at first); the previous value. The
+ *  technician's check asks once, so that a center that is down fails within
+ *  one connect time-out, and puts the kiosk's value back. */
+int center_client_set_retries(struct center_client *c, int retries);
 
 /** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
 bool center_terms_version_valid(const char *s);

@@ -1,6 +1,7 @@
 /* clock.c — see clock.h. */
 #include "clock.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -98,4 +99,18 @@ bool clk_valid_iso_date(const char *s)
         return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return !(m == 2 && d == 29 && !leap);
+}
+
+void clk_http_date(int64_t t, char out[CLK_HTTP_DATE_LEN + 1])
+{
+    /* Not strftime: its %a and %b follow the locale, HTTP's names do not. */
+    static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t tt = (time_t)t;
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    gmtime_r(&tt, &tm);
+    snprintf(out, CLK_HTTP_DATE_LEN + 1, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

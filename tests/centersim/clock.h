@@ -28,6 +28,12 @@ int64_t clk_now(void);
 /** Microseconds of the monotonic clock (durations only). */
 uint64_t clk_mono_us(void);
 
+/** t as an HTTP Date (RFC 9110's IMF-fixdate, "Sun, 06 Nov 1994 08:49:37
+ *  GMT"; out holds CLK_HTTP_DATE_LEN + 1 bytes): every answer carries the
+ *  fake clock's, so the kiosk's clock check can be shown a center that is off. */
+#define CLK_HTTP_DATE_LEN 63 /* room; the date itself is 29 */
+void clk_http_date(int64_t t, char out[CLK_HTTP_DATE_LEN + 1]);
+
 /** Minutes since midnight, Japan time, of epoch second t (0..1439). */
 int clk_jst_minutes(int64_t t);
 /** The Japan-time calendar date of t as YYYY-MM-DD (out holds 11 bytes). */

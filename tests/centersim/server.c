@@ -305,6 +305,10 @@ static void srv_send_half(struct evhttp_request *req, struct api_reply *rp)
 static void srv_send(struct evhttp_request *req, struct api_reply *rp, enum cslog_method method, uint64_t t0)
 {
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    /* The center's own clock (--now, `now EPOCH`), not libevent's real one. */
+    char date[CLK_HTTP_DATE_LEN + 1];
+    clk_http_date(clk_now(), date);
+    evhttp_add_header(h, "Date", date);
     if (rp->body)
         evhttp_add_header(h, "Content-Type", "application/json");
     evhttp_add_header(h, "Cache-Control", "no-store");

@@ -4,8 +4,8 @@
  * test printer): the JSON object's shape, the exit statuses (3 when a check
  * fails, 2 for usage, 4 when a visit holds the one-user lock past --wait),
  * --only, the log check reading the state file, a passwd line that
- * maint_cred_verify takes, and the counters moving after a kiosk visit.
- * (Not yet here: a kiosk refusing a visit while the console holds the lock.)
+ * maint_cred_verify takes, the counters moving after a kiosk visit, and a
+ * kiosk that begins no visit while the console holds the one-user lock.
  */
 #include "base/errors.h"
 #include "diag/maint_cred.h"
@@ -226,6 +226,28 @@ static void test_counters_after_a_visit(void **state)
 
 }
 
+/* While the console's diagnostics hold the one-user lock, a card placed on
+ * the attract screen begins no visit; once they let go, it does. */
+static void test_no_visit_while_diag_runs(void **state)
+{
+    (void)state;
+    struct service_lock diag_lock;
+    assert_int_equal(service_lock_open(&diag_lock, lock_path), KOFU_OK);
+    assert_true(service_lock_try(&diag_lock));
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fputs("wait idle\ncard insert\nsleep 0.5\nexpect-screen idle\ncard remove\nwait idle\nquit\n", f);
+    fclose(f);
+    const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
+                          "--script", script_path, NULL};
+    double t0 = harness_now_ms();
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "kofu run exited %d after %.0f ms\n%s\n%s\n", rc, harness_now_ms() - t0, out, err);
+    assert_int_equal(rc, 0);
+    service_lock_close(&diag_lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_waits_for_a_visit),
         cmocka_unit_test(test_passwd_round_trip),
         cmocka_unit_test(test_counters_after_a_visit),
+        cmocka_unit_test(test_no_visit_while_diag_runs),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -91,7 +91,7 @@ TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB := $(BUILD)/libkofutest.a
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
-             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk
+             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk $(BUILD)/tests/bench_diag
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo $(BUILD)/kofu-kiosk-build
 

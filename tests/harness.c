@@ -505,3 +505,18 @@ int harness_fresh_visit(struct harness *h, const char *const *center_args, const
         return -1;
     return 0;
 }
+
+int harness_product_config(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "r"), *o = fopen(to, "w");
+    char line[2048];
+    while (in && o && fgets(line, sizeof line, in))
+        if (strncmp(line, "sim_", 4) != 0)
+            fputs(line, o);
+    int rc = in && o ? 0 : -1;
+    if (in)
+        fclose(in);
+    if (o && fclose(o) != 0)
+        rc = -1;
+    return rc;
+}

@@ -86,6 +86,9 @@ int harness_init(struct harness *h);
  *  lines. 0 on success. */
 int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
                          const char *extra);
+/** Copy the configuration at from to to without the test build's own keys
+ *  (sim_*), which the product build (build/kofu) refuses. 0 on success. */
+int harness_product_config(const char *from, const char *to);
 
 /** Stop everything this harness started and remove its temp dir. */
 void harness_stop(struct harness *h);

@@ -55,17 +55,7 @@ static int group_setup(void **state)
         return -1;
     /* The product build (build/kofu) refuses the test build's sim_* keys. */
     snprintf(diag_conf, sizeof diag_conf, "%s/diag.conf", h.dir);
-    FILE *in = fopen(conf_path, "r"), *o = fopen(diag_conf, "w");
-    char line[2048];
-    while (in && o && fgets(line, sizeof line, in))
-        if (strncmp(line, "sim_", 4) != 0)
-            fputs(line, o);
-    int rc = in && o ? 0 : -1;
-    if (in)
-        fclose(in);
-    if (o)
-        fclose(o);
-    return rc;
+    return harness_product_config(conf_path, diag_conf);
 }
 
 static int group_teardown(void **state)

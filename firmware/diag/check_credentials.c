@@ -460,8 +460,8 @@ void diag_check_credentials(const struct diag_env *env, struct diag_result *r)
         utf8_cut(run.en, 150);
         utf8_cut(run.ja, 150);
         if (run.n_findings > 1) {
-            snprintf(en, sizeof en, "%s (+%d more)", run.en, run.n_findings - 1);
-            snprintf(ja, sizeof ja, "%s（他%d件）", run.ja, run.n_findings - 1);
+            snprintf(en, sizeof en, "%.150s (+%d more)", run.en, run.n_findings - 1);
+            snprintf(ja, sizeof ja, "%.150s（他%d件）", run.ja, run.n_findings - 1);
         } else {
             snprintf(en, sizeof en, "%s", run.en);
             snprintf(ja, sizeof ja, "%s", run.ja);

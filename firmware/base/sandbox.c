@@ -319,6 +319,10 @@ static const char *const allowed_syscalls[] = {
     "read", "write", "openat", "close", "lseek", "newfstatat", "access", "readlinkat", "fcntl", "ioctl",
     "getdents64", /* fontconfig rescans a font directory it finds changed */
     "fstatfs", "statfs", /* fontconfig, on every cache file and font directory it loads (a reload) */
+    /* the state file (diag/service_state.h), opened before confinement and rewritten whole in
+     * place after a visit: one pwrite at 0, ftruncate, fsync (Landlock checks neither on a
+     * descriptor opened earlier); flock: the one-user lock a visit takes (diag/service_lock.h) */
+    "pwrite64", "ftruncate", "fsync", "flock",
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */

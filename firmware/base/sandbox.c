@@ -95,7 +95,8 @@ int sandbox_allow_write_dir_of(struct sandbox_policy *p, const char *path)
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path)
 {
     const char *files[] = {config_path, c->card_ca_dir, c->center_ca_file, c->kiosk_cert_file,
-                           c->shc_keyset_file, c->vds_csca_file, c->prompt_dir};
+                           c->shc_keyset_file, c->vds_csca_file, c->prompt_dir,
+                           c->maintenance_credential_file /* read at each try: a new line needs no restart */};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i] && *files[i] && sandbox_allow_read(p, files[i]) != KOFU_OK)
             return KOFU_E_ARG;

@@ -17,6 +17,7 @@
  *   input.c    touches and keys turned into session events
  *   figures.c  the run's figures: the summary lines on stdout
  *   hooks.c    the test build's view (kiosk_hooks.h)
+ *   service.c  the technician's service mode (service.h)
  *
  * Threads. Everything in struct kiosk belongs to the main thread. A device
  * call (worker.c) runs on the worker thread with exactly one call struct
@@ -50,6 +51,7 @@
 #include "base/wipestack.h"
 #include "diag/service_lock.h"
 #include "diag/service_state.h"
+#include "kiosk/service.h"
 
 #include <cairo.h>
 #include <stdbool.h>

@@ -92,20 +92,19 @@ void diag_check_touch(const struct diag_env *env, struct diag_result *r)
     const struct kofu_config *c = env->cfg;
     const struct board_display *bd = board_find_display(env->board, c->display);
     int rc = KOFU_OK;
-    if (!env->in) {
-        if (!bd || !bd->input) {
-            /* The headless sim display: input comes from scripts. */
-            json_object_set_new(r->detail, "device", json_string("none"));
-            diag_verdict(r, DIAG_OK, KOFU_OK, "No touch panel on this display (scripted input)",
-                         "この画面にタッチパネルはありません（スクリプト入力）");
-            return;
-        }
+    bool panel = env->in || (bd && bd->input);
+    if (!env->in && panel) {
         void *ctx = NULL;
         rc = bd->input->open(&ctx, c->input_device, c->screen_width, c->screen_height);
         if (rc == KOFU_OK)
             bd->input->close(ctx);
     }
-    json_object_set_new(r->detail, "device", json_string(*c->input_device ? c->input_device : bd ? bd->name : ""));
+    /* The headless sim display has no panel: its taps come from scripts. */
+    json_object_set_new(r->detail, "device",
+                        json_string(!panel ? "none" : *c->input_device ? c->input_device : bd ? bd->name : ""));
+    if (!panel)
+        diag_verdict(r, DIAG_OK, KOFU_OK, "No touch panel on this display (scripted input)",
+                     "この画面にタッチパネルはありません（スクリプト入力）");
     if (rc != KOFU_OK) {
         diag_verdict(r, DIAG_FAIL, KOFU_E_INPUT, "The touch panel cannot be opened: check its cable and input_device",
                      "タッチパネルを開けません：配線と input_device の設定を確認してください");

@@ -165,10 +165,9 @@ static void test_menu_checks_tests_and_leave(void **state)
     assert_int_equal(run_script("wait idle\n" ENTER_ID
                                 "service code " CODE "\nservice tap enter\n"
                                 "service wait menu 20\n"
-                                "service expect-check vault none\n"
+                                "service expect-check audio none\n"
                                 "service tap run-all\n"
                                 "service wait menu 30\n"
-                                "service expect-check vault ok\n"
                                 "service expect-check display ok\n"
                                 "service expect-check touch ok\n"
                                 "service expect-check audio ok\n"

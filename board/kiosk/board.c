@@ -18,7 +18,7 @@ const struct board board_kiosk = {
     .printer = &ipp_printer_ops,
     .payment = &serial_payment_ops,
     .audio = &alsa_audio_ops,
-    /* The service key switch inside the cabinet: a gpio-keys KEY_PROG1 on the
+    /* The service key switch inside the cabinet: a gpio-keys KEY_F24 on the
      * tray sensor's node (drivers/input/evdev.h; docs/boards.md). */
     .service_key = INPUT_KEY_SERVICE,
     .displays = {

@@ -143,7 +143,8 @@ enum mode_action_kind {
     MODE_ACT_PLAY_TEST,      /* the audio test's prompt */
     MODE_ACT_TEST_PRINT,
     MODE_ACT_RESET_COUNTERS,
-    MODE_ACT_LOG,            /* kofu_log_service(ev, err, technician, what) */
+    MODE_ACT_LOG,            /* kofu_log_service(ev, err, technician, what), with the technician
+                                as it was BEFORE the step (leaving forgets it, a refusal drops it) */
     MODE_ACT_LEAVE,          /* back to the resident's kiosk: the attract screen */
     MODE_ACT__COUNT
 };

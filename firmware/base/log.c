@@ -4,11 +4,36 @@
 #include "base/errors.h"
 #include "base/words.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int current_level = -1;
+
+/* By -code; slot 0 takes every code beyond. Atomic: the worker
+ * thread logs too. */
+#define COUNT_SLOTS 256
+static _Atomic uint32_t err_counts[COUNT_SLOTS];
+
+static void count_error(int code)
+{
+    if (code >= 0)
+        return;
+    long slot = -(long)code;
+    atomic_fetch_add_explicit(&err_counts[slot < COUNT_SLOTS ? slot : 0], 1, memory_order_relaxed);
+}
+
+void kofu_log_take_counts(uint32_t *slots, size_t n)
+{
+    for (size_t i = 0; i < COUNT_SLOTS; i++) {
+        uint32_t v = atomic_exchange_explicit(&err_counts[i], 0, memory_order_relaxed);
+        if (!v || !n)
+            continue;
+        uint32_t *to = &slots[i < n ? i : 0];
+        *to = *to > UINT32_MAX - v ? UINT32_MAX : *to + v;
+    }
+}
 
 static const struct kofu_word event_names[EV__COUNT] = {
     KOFU_NAME(EV_START, "start"),
@@ -63,6 +88,8 @@ const char *kofu_event_name(enum kofu_event ev)
 
 void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t detail)
 {
+    if (level == KOFU_LOG_ERROR)
+        count_error(code);
     if (current_level < 0)
         current_level = level_from_env();
     if ((int)level > current_level)

@@ -9,6 +9,7 @@
 #ifndef KOFU_LOG_H
 #define KOFU_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum kofu_event {
@@ -59,6 +60,12 @@ void kofu_log(enum kofu_log_level level, enum kofu_event ev, int code, uint32_t 
  *  technician=<id> what=<n>", written at KOFU_LOG_ERROR's level so that the
  *  event log always keeps who did what (the id is a number: no name). */
 void kofu_log_service(enum kofu_event ev, int code, uint32_t technician, uint32_t what);
+/** The kofu_err codes of the lines kofu_log wrote at KOFU_LOG_ERROR (those
+ *  every kiosk keeps, whatever its level) since the last take, added into
+ *  slots[0..n) by -code (slot 0: a code out of the slots) and forgotten
+ *  here: the kiosk's counters since the last service (diag/service_state.h;
+ *  base cannot call diag, so the kiosk takes them). Any thread. */
+void kofu_log_take_counts(uint32_t *slots, size_t n);
 /** The stable name of an event. */
 const char *kofu_event_name(enum kofu_event ev);
 

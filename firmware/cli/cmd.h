@@ -17,6 +17,9 @@ int cli_start(void);
 int cmd_card(int argc, char **argv);
 /** `kofu center ping ...` */
 int cmd_center(int argc, char **argv);
+/** `kofu diag ...` and `kofu diag passwd ...`; unlike the others, argv[0]
+ *  is "diag" itself (its options come straight after it). */
+int cmd_diag(int argc, char **argv);
 /** `kofu run ...`: the kiosk (kiosk.h) */
 int cmd_run(int argc, char **argv);
 /** The options of `run` (the arguments after it) into o: o->board is the

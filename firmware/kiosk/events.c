@@ -262,6 +262,7 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
     case SESSION_ACT_WIPE:
         kiosk_wipe_visit(k);
         k->visits++;
+        kiosk_state_visit_wiped(k);
         break;
     case SESSION_ACT_TERMS_AGREED:
         snprintf(k->terms_agreed, sizeof k->terms_agreed, "%s", k->terms_shown);
@@ -278,6 +279,10 @@ void kiosk_run_queue(struct kiosk *k)
         k->q_head = (k->q_head + 1) % KIOSK_EVENTS_MAX;
         k->q_len--;
         enum session_state before = k->s.state;
+        /* A card on the attract screen begins a visit: not while the
+         * console's diagnostics run (state.c). */
+        if (before == SESSION_IDLE && ev.kind == SESSION_EV_CARD_INSERTED && !kiosk_state_visit_may_begin(k))
+            continue;
         struct session_actions out;
         session_step(&k->s, &ev, (uint64_t)kofu_mono_ms(), &out);
         if (k->s.state != before)

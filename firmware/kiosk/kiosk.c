@@ -287,6 +287,8 @@ int kiosk_run(const struct kiosk_options *o)
     static struct kiosk kiosk; /* one per process; large (the screen's model and layout, the event queue) */
     struct kiosk *k = &kiosk;
     memset(k, 0, sizeof *k);
+    k->state_file.fd = -1;
+    k->service_lock.fd = -1;
     k->start_ms = (uint64_t)kofu_mono_ms();
     k->board = o->board;
     k->exit_code = KIOSK_EXIT_OK;
@@ -308,18 +310,22 @@ int kiosk_run(const struct kiosk_options *o)
 
     int rc = setup(k);
     if (rc == KIOSK_EXIT_OK)
+        kiosk_state_open(k); /* before the sandbox: written to afterwards */
+    if (rc == KIOSK_EXIT_OK)
         rc = confine(k, o);
     if (rc == KIOSK_EXIT_OK) {
         loop(k);
         rc = k->exit_code;
         /* The end of the run ends any visit in progress: nothing stays. */
         kiosk_wipe_visit(k);
+        kiosk_state_visit_wiped(k);
         kiosk_disconnect_card(k);
         explicit_bzero(k->frame, (size_t)k->stride * (size_t)k->disp.height);
         kiosk_print_figures(k, rc);
     }
     kiosk_notify(k, "STOPPING=1");
     teardown(k);
+    kiosk_state_close(k);
     if (k->notify_fd >= 0)
         close(k->notify_fd);
     return rc;

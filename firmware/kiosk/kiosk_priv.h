@@ -16,6 +16,7 @@
  *   page.c     the printed page's model from a verified certificate (page.h)
  *   input.c    touches and keys turned into session events
  *   figures.c  the run's figures: the summary lines on stdout
+ *   state.c    the state file's counters and the one-user lock (diag/)
  *   hooks.c    the test build's view (kiosk_hooks.h)
  *   service.c  the technician's service mode (service.h)
  *
@@ -306,6 +307,17 @@ const char *kiosk_visit_residue(const struct kiosk *k);
 
 /* input.c */
 void kiosk_poll_input(struct kiosk *k);
+
+/* state.c: the state file and the one-user lock (diag/) */
+/** Open both (before the sandbox); a file that cannot be had is logged and
+ *  left out (fd -1). */
+void kiosk_state_open(struct kiosk *k);
+/** Whether a visit may begin now: takes the one-user lock (false while the
+ *  console's `kofu diag` holds it). */
+bool kiosk_state_visit_may_begin(struct kiosk *k);
+/** After a visit's wipe: add its counts, write the file, let the lock go. */
+void kiosk_state_visit_wiped(struct kiosk *k);
+void kiosk_state_close(struct kiosk *k);
 
 /* figures.c */
 void kiosk_print_figures(const struct kiosk *k, int exit_code);

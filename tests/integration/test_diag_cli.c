@@ -1,0 +1,239 @@
+/*
+ * test_diag_cli.c — `kofu diag` and `kofu diag passwd` on the console,
+ * against the real peers (pcscd + cardsim, centersim over mutual TLS, the
+ * test printer): the JSON object's shape, the exit statuses (3 when a check
+ * fails, 2 for usage, 4 when a visit holds the one-user lock past --wait),
+ * --only, the log check reading the state file, a passwd line that
+ * maint_cred_verify takes, and the counters moving after a kiosk visit.
+ * (Not yet here: a kiosk refusing a visit while the console holds the lock.)
+ */
+#include "base/errors.h"
+#include "diag/maint_cred.h"
+#include "diag/service_lock.h"
+#include "diag/service_state.h"
+#include "tests/harness.h"
+#include "tests/printer/printer_harness.h"
+
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static struct harness h;
+static struct printer_peer printer;
+static char conf_path[400], diag_conf[400], state_path[400], lock_path[400], cred_path[400], script_path[400], prompts_log[400];
+static char out[1 << 17], err[1 << 17];
+static const char *const center_args[] = {"--hours", "00:00-24:00", NULL};
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (printer_peer_start_kiosk_peers_mode(&h, &printer, printer_peer_mode_from_env()) != 0)
+        return -1;
+    snprintf(conf_path, sizeof conf_path, "%s/kofu.conf", h.dir);
+    snprintf(state_path, sizeof state_path, "%s/state", h.dir);
+    snprintf(lock_path, sizeof lock_path, "%s/service.lock", h.dir);
+    snprintf(cred_path, sizeof cred_path, "%s/maintenance.cred", h.dir);
+    snprintf(script_path, sizeof script_path, "%s/session.script", h.dir);
+    snprintf(prompts_log, sizeof prompts_log, "%s/prompts.log", h.dir);
+    if (harness_fresh_visit(&h, center_args, "tests/cardsim/residents/yamada.json") != 0)
+        return -1;
+    char extra[1600];
+    snprintf(extra, sizeof extra,
+             "print_timeout_ms = 20000\ninactivity_warn_ms = 1500\ninactivity_cancel_ms = 1000\nreminder_ms = 500\n"
+             "left_behind_ms = 2000\nnotice_ms = 1500\nwait_warn_ms = 5000\nwait_timeout_ms = 30000\n"
+             "state_file = %s\nservice_lock_file = %s\nmaintenance_credential_file = %s\n",
+             state_path, lock_path, cred_path);
+    if (harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log, extra) != 0)
+        return -1;
+    /* The product build (build/kofu) refuses the test build's sim_* keys. */
+    snprintf(diag_conf, sizeof diag_conf, "%s/diag.conf", h.dir);
+    FILE *in = fopen(conf_path, "r"), *o = fopen(diag_conf, "w");
+    char line[2048];
+    while (in && o && fgets(line, sizeof line, in))
+        if (strncmp(line, "sim_", 4) != 0)
+            fputs(line, o);
+    int rc = in && o ? 0 : -1;
+    if (in)
+        fclose(in);
+    if (o)
+        fclose(o);
+    return rc;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    printer_peer_stop(&printer);
+    harness_stop(&h);
+    return 0;
+}
+
+static int diag(const char *a1, const char *a2, const char *a3, const char *a4)
+{
+    const char *argv[10] = {harness_path(0, "kofu"), "diag", "--config", diag_conf};
+    int n = 4;
+    const char *more[] = {a1, a2, a3, a4};
+    for (int i = 0; i < 4 && more[i]; i++)
+        argv[n++] = more[i];
+    argv[n] = NULL;
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (getenv("KOFU_TEST_VERBOSE"))
+        fprintf(stderr, "kofu diag exited %d\nstdout:\n%s\nstderr:\n%s\n", rc, out, err);
+    return rc;
+}
+
+static json_t *check_of(json_t *report, const char *name)
+{
+    json_t *checks = json_object_get(report, "checks"), *c;
+    size_t i;
+    json_array_foreach(checks, i, c) if (!strcmp(json_string_value(json_object_get(c, "name")), name)) return c;
+    return NULL;
+}
+
+static void test_json_shape_and_exit(void **state)
+{
+    (void)state;
+    int rc = diag("--json", NULL, NULL, NULL);
+    json_error_t je;
+    json_t *o = json_loads(out, 0, &je);
+    assert_non_null(o);
+    assert_int_equal(strchr(out, '\n') - out, (long)strlen(out) - 1); /* one line */
+    assert_true(json_is_string(json_object_get(o, "version")));
+    assert_string_equal(json_string_value(json_object_get(o, "board")), "sim");
+    json_t *checks = json_object_get(o, "checks");
+    assert_int_equal(json_array_size(checks), 12);
+    bool any_fail = false;
+    json_t *c;
+    size_t i;
+    json_array_foreach(checks, i, c) {
+        const char *st = json_string_value(json_object_get(c, "status"));
+        assert_non_null(st);
+        assert_true(!strcmp(st, "ok") || !strcmp(st, "warn") || !strcmp(st, "fail"));
+        assert_true(json_is_object(json_object_get(c, "detail")));
+        any_fail |= !strcmp(st, "fail");
+    }
+    /* The exit status follows the verdicts: 3 with a fail, else 0. */
+    assert_int_equal(rc, any_fail ? 3 : 0);
+    json_t *vault = check_of(o, "vault");
+    assert_non_null(vault);
+    assert_true(json_is_integer(json_object_get(json_object_get(vault, "detail"), "vault_bytes")));
+    assert_false(json_object_get(json_object_get(vault, "detail"), "clean")); /* not known on the console */
+    /* One log line per check, technician 0. */
+    assert_non_null(strstr(err, "service-check"));
+    assert_non_null(strstr(err, "technician=0"));
+    json_decref(o);
+}
+
+static void test_text_only_and_usage(void **state)
+{
+    (void)state;
+    /* The vault check alone never fails on the console. */
+    assert_int_equal(diag("--only", "vault", NULL, NULL), 0);
+    assert_non_null(strstr(out, "vault"));
+    assert_null(strstr(out, "reader"));
+    assert_int_equal(diag("--only", "nonesuch", NULL, NULL), 2);
+    assert_int_equal(diag("--bogus", NULL, NULL, NULL), 2);
+    assert_int_equal(diag("--wait", "x", NULL, NULL), 2);
+    assert_int_equal(diag("extra", NULL, NULL, NULL), 2);
+    const char *argv[] = {harness_path(0, "kofu"), "diag", "--config", "/nonexistent/kofu.conf", NULL};
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
+}
+
+static void test_waits_for_a_visit(void **state)
+{
+    (void)state;
+    struct service_lock visit;
+    assert_int_equal(service_lock_open(&visit, lock_path), KOFU_OK);
+    assert_true(service_lock_try(&visit));
+    double t0 = harness_now_ms();
+    assert_int_equal(diag("--only", "vault", "--wait", "1"), 4);
+    double waited = harness_now_ms() - t0;
+    assert_true(waited >= 900);
+    assert_non_null(strstr(err, "waiting up to 1 s"));
+    assert_null(strstr(out, "vault")); /* nothing ran */
+    service_lock_close(&visit);
+    assert_int_equal(diag("--only", "vault", "--wait", "1"), 0);
+}
+
+static void test_passwd_round_trip(void **state)
+{
+    (void)state;
+    unlink(cred_path);
+    const char *argv[] = {harness_path(0, "kofu"), "diag", "passwd", "--config", diag_conf, "--id", "4321", NULL};
+    assert_int_equal(harness_run(argv, "24681357\n24681357\n", out, sizeof out, err, sizeof err), 0);
+    struct stat sb;
+    assert_int_equal(stat(cred_path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0440);
+    assert_int_equal(maint_cred_verify(cred_path, 4321, "24681357"), KOFU_OK);
+    assert_int_equal(maint_cred_verify(cred_path, 4321, "24681358"), KOFU_E_SERVICE_DENIED);
+    /* A second technician, then the first's code replaced: one line each. */
+    const char *argv2[] = {harness_path(0, "kofu"), "diag", "passwd", "--file", cred_path, "--id", "99", NULL};
+    assert_int_equal(harness_run(argv2, "112233445566\n112233445566\n", out, sizeof out, err, sizeof err), 0);
+    assert_int_equal(harness_run(argv, "97531864\n97531864\n", out, sizeof out, err, sizeof err), 0);
+    assert_int_equal(maint_cred_verify(cred_path, 4321, "97531864"), KOFU_OK);
+    assert_int_equal(maint_cred_verify(cred_path, 4321, "24681357"), KOFU_E_SERVICE_DENIED);
+    assert_int_equal(maint_cred_verify(cred_path, 99, "112233445566"), KOFU_OK);
+    /* Refused: codes that differ, too short, not digits, a bad id; the file is kept. */
+    assert_int_equal(harness_run(argv, "97531864\n97531865\n", out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(harness_run(argv, "12345\n12345\n", out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(harness_run(argv, "1234567a\n1234567a\n", out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(harness_run(argv, "97531864\n", out, sizeof out, err, sizeof err), 2);
+    const char *argv3[] = {harness_path(0, "kofu"), "diag", "passwd", "--file", cred_path, "--id", "012", NULL};
+    assert_int_equal(harness_run(argv3, "97531864\n97531864\n", out, sizeof out, err, sizeof err), 2);
+    assert_int_equal(maint_cred_verify(cred_path, 4321, "97531864"), KOFU_OK);
+    /* The code never reaches an output. */
+    assert_null(strstr(out, "97531864"));
+    assert_null(strstr(err, "97531864"));
+}
+
+static void test_counters_after_a_visit(void **state)
+{
+    (void)state;
+    unlink(state_path);
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    /* A visit cancelled at its first screen (the card taken back): one visit. */
+    fputs("wait idle\ncard insert\nwait service\ncard remove\nwait idle\nexpect-clean\n", f);
+    fclose(f);
+    const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
+                          "--script", script_path, NULL};
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "kofu run exited %d\n%s\n%s\n", rc, out, err);
+    assert_int_equal(rc, 0);
+    struct service_state_file sf;
+    struct service_state st;
+    assert_int_equal(service_state_open(&sf, state_path, false, &st), KOFU_OK);
+    service_state_close(&sf);
+    assert_int_equal(st.c.visits, 1);
+    assert_true(st.c.since > 0);
+    /* The log check reads it on the console. */
+    assert_int_equal(diag("--json", "--only", "log", NULL), 0);
+    json_t *o = json_loads(out, 0, NULL);
+    assert_non_null(o);
+    json_t *d = json_object_get(check_of(o, "log"), "detail");
+    assert_int_equal(json_integer_value(json_object_get(d, "visits")), 1);
+    assert_true(json_is_object(json_object_get(d, "errors")));
+    json_decref(o);
+
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_shape_and_exit),
+        cmocka_unit_test(test_text_only_and_usage),
+        cmocka_unit_test(test_waits_for_a_visit),
+        cmocka_unit_test(test_passwd_round_trip),
+        cmocka_unit_test(test_counters_after_a_visit),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

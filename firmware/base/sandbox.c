@@ -324,6 +324,8 @@ static const char *const allowed_syscalls[] = {
      * place after a visit: one pwrite at 0, ftruncate, fsync (Landlock checks neither on a
      * descriptor opened earlier); flock: the one-user lock a visit takes (diag/service_lock.h) */
     "pwrite64", "ftruncate", "fsync", "flock",
+    /* the service mode's vault check reads RLIMIT_MEMLOCK (getrlimit: read-only, no set) */
+    "prlimit64",
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */

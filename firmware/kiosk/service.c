@@ -338,6 +338,8 @@ static void give_back_screen(struct kiosk *k, struct kiosk_service *sv)
     forget_results(sv);
     memset(&sv->layout, 0, sizeof sv->layout);
     memset(sv->detail, 0, sizeof sv->detail);
+    if (k->service_lock.held)
+        service_lock_release(&k->service_lock);
     struct session_action a = {.kind = SESSION_ACT_SHOW_SCREEN, .screen = k->s.screen, .lang = k->s.lang,
                                .err = k->s.err, .municipality = -1};
     kiosk_show_screen(k, &a);
@@ -422,14 +424,8 @@ void kiosk_service_init(struct kiosk *k)
     struct kiosk_service *sv = &service_state_of_kiosk;
     memset(sv, 0, sizeof *sv);
     k->service = sv;
-    /* The state file holds the lock-out; it is opened before the sandbox
-     * (after it nothing can be). Whoever opened it first keeps it. */
-    if (k->state_file.fd <= 0 && *k->cfg.state_file) {
-        if (service_state_open(&k->state_file, k->cfg.state_file, true, &k->state) != KOFU_OK)
-            kofu_log(KOFU_LOG_ERROR, EV_CONFIG, KOFU_E_CONFIG, 3);
-    } else if (!*k->cfg.state_file) {
-        k->state_file.fd = -1;
-    }
+    /* The lock-out is read from k->state (state.c loads the state file) at
+     * each request, so that the mode always starts from the file's. */
     struct mode_config mc;
     mode_config_from(&mc, &k->cfg, k->disp.width, k->disp.height);
     mode_init(&sv->m, &mc, &k->state.l, (uint64_t)kofu_mono_ms());
@@ -453,15 +449,22 @@ void kiosk_service_free(struct kiosk *k)
 }
 
 /* No visit in progress and nothing of one held: the session at rest, the
- * vault clean, no device call (a test print or the center's configuration). */
-static bool between_visits(const struct kiosk *k)
+ * vault clean, no device call (a test print or the center's configuration);
+ * and the one-user lock taken (service_lock.h: `kofu diag` on the console
+ * may hold it: then the mode waits as for a visit). Held until LEAVE. */
+static bool between_visits(struct kiosk *k)
 {
-    return (k->s.state == SESSION_IDLE || k->s.state == SESSION_CLOSED) && !k->in_call &&
-           kiosk_visit_residue(k) == NULL;
+    if (!((k->s.state == SESSION_IDLE || k->s.state == SESSION_CLOSED) && !k->in_call &&
+          kiosk_visit_residue(k) == NULL))
+        return false;
+    return k->service_lock.fd < 0 || k->service_lock.held || service_lock_try(&k->service_lock);
 }
 
 static void request(struct kiosk *k)
 {
+    struct kiosk_service *sv = k->service;
+    if (sv->m.state == MODE_OFF)
+        sv->m.lockout = k->state.l;
     service_event(k, (struct mode_event){.kind = MODE_EV_REQUEST, .between_visits = between_visits(k)});
 }
 
@@ -475,8 +478,10 @@ bool kiosk_service_turn(struct kiosk *k, uint64_t now)
         if (sv->m.state == MODE_OFF)
             request(k);
     }
-    if (sv->m.state == MODE_PENDING && between_visits(k))
+    if (sv->m.state == MODE_PENDING && between_visits(k)) {
+        sv->m.lockout = k->state.l;
         service_event(k, (struct mode_event){.kind = MODE_EV_VISIT_CLEAN});
+    }
     if (!mode_active(&sv->m))
         return false;
     service_event(k, (struct mode_event){.kind = MODE_EV_TICK});

@@ -168,6 +168,7 @@ static void test_menu_checks_tests_and_leave(void **state)
                                 "service expect-check audio none\n"
                                 "service tap run-all\n"
                                 "service wait menu 30\n"
+                                "service expect-check vault ok\n"
                                 "service expect-check display ok\n"
                                 "service expect-check touch ok\n"
                                 "service expect-check audio ok\n"

@@ -43,6 +43,10 @@ struct board {
     const struct printer_ops *printer;
     const struct payment_ops *payment;
     const struct audio_ops *audio;
+    /** The key (input.h: INPUT_KEY_* or a character) by which the board asks
+     *  for the technician's service mode: the kiosk board's key switch in the
+     *  cabinet, the sim board's F12. 0: the board has none. */
+    int service_key;
     /** The first is the board's default. */
     struct board_display displays[BOARD_DISPLAYS_MAX];
 };

@@ -36,6 +36,10 @@ enum input_kind {
 #define INPUT_KEY_BACKSPACE 0x08
 #define INPUT_KEY_ENTER 0x0D
 #define INPUT_KEY_F1 0x101 /* language switch */
+#define INPUT_KEY_F12 0x10C /* the sim board's maintenance key (board.h: service_key) */
+/* The maintenance input inside the kiosk's cabinet (a key switch or service
+ * button wired as a gpio-keys key): the kiosk board's service_key. */
+#define INPUT_KEY_SERVICE 0x1F0
 
 struct input_event {
     enum input_kind kind;

@@ -1,9 +1,9 @@
 /*
  * voice.c — see voice.h.
  *
- * Three tables: the prompts of the screens (one per enum session_prompt
- * that carries nothing), "pin-tries-left-N" for N = 1..9, and one
- * "error-<kofu_err_name>" per kofu_err. SESSION_PROMPT_REFUNDED and
+ * Four tables: the prompts of the screens (one per enum session_prompt
+ * that carries nothing), "pin-tries-left-N" for N = 1..9, one
+ * "error-<kofu_err_name>" per kofu_err, and the service mode's audio test. SESSION_PROMPT_REFUNDED and
  * SESSION_PROMPT_REFUND_RECEIPT are plain prompts: the screen shows why the
  * money went back (its err); the voice says only that it did (or could not),
  * and what to do — the one thing a resident must not miss.
@@ -17,6 +17,8 @@
  * The English words are plain ASCII.
  */
 #include "ui/voice.h"
+
+#include "diag/diag_types.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -290,6 +292,16 @@ static const struct voice_words voice_error_words[] = {
 
 #define VOICE_ERRORS_N (sizeof voice_error_words / sizeof voice_error_words[0])
 
+/* The service mode's audio test (diag_types.h): a technician hears it, and
+ * says on the screen whether it was heard. Long enough to judge both
+ * speakers and the volume. */
+static const struct voice_words voice_service_words[] = {
+    {DIAG_TEST_PROMPT, "おんせいの テストです。いち、に、さん、し、ご。きこえたら、がめんで きこえた を おしてください。",
+     "This is the audio test. One, two, three, four, five. If you can hear this, press Heard it on the screen."},
+};
+
+#define VOICE_SERVICE_N (sizeof voice_service_words / sizeof voice_service_words[0])
+
 int voice_prompt_name(enum session_prompt p, int err, int tries_left, char *buf, size_t cap)
 {
     if (!buf || cap == 0 || (unsigned)p >= SESSION_PROMPT__COUNT)
@@ -325,7 +337,10 @@ static const struct voice_words *voice_entry_at(size_t i)
     if (i < VOICE_TRIES_MAX)
         return &voice_tries_words[i];
     i -= VOICE_TRIES_MAX;
-    return i < VOICE_ERRORS_N ? &voice_error_words[i] : NULL;
+    if (i < VOICE_ERRORS_N)
+        return &voice_error_words[i];
+    i -= VOICE_ERRORS_N;
+    return i < VOICE_SERVICE_N ? &voice_service_words[i] : NULL;
 }
 
 const char *voice_prompt_text(const char *name, enum kofu_lang lang)

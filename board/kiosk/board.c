@@ -18,6 +18,9 @@ const struct board board_kiosk = {
     .printer = &ipp_printer_ops,
     .payment = &serial_payment_ops,
     .audio = &alsa_audio_ops,
+    /* The service key switch inside the cabinet: a gpio-keys KEY_F24 on the
+     * tray sensor's node (drivers/input/evdev.h; docs/boards.md). */
+    .service_key = INPUT_KEY_SERVICE,
     .displays = {
         {.name = "fbdev", .display = &fbdev_display_ops, .input = &evdev_input_ops},
     },

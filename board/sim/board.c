@@ -20,6 +20,7 @@ const struct board board_sim = {
     .printer = &ipp_printer_ops,
     .payment = &sim_payment_ops,
     .audio = &record_audio_ops,
+    .service_key = INPUT_KEY_F12, /* the X11 window's F12; a script's `service` */
     .displays = {
         {.name = "headless", .display = &headless_display_ops, .input = NULL},
         {.name = "x11", .display = &x11_display_ops, .input = &x11_input_ops},

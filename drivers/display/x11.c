@@ -244,6 +244,9 @@ static bool x11_key(XKeyEvent *kev, int *key)
     case XK_F1:
         *key = INPUT_KEY_F1;
         return true;
+    case XK_F12:
+        *key = INPUT_KEY_F12;
+        return true;
     default:
         break;
     }

@@ -170,6 +170,14 @@ static void touch_record(struct evdev_ctx *c, const struct linux_input_event *e)
 
 static void tray_record(struct evdev_ctx *c, const struct linux_input_event *e)
 {
+    /* The service key switch shares the tray's gpio-keys node: a press (not
+     * its release nor its autorepeat) asks for the service mode at once. */
+    if (e->type == EV_KEY && e->code == EVDEV_SERVICE_KEY_CODE && e->value == 1 &&
+        !(c->cfg.tray_type == EV_KEY && c->cfg.tray_code == EVDEV_SERVICE_KEY_CODE)) {
+        struct input_event ev = {.kind = INPUT_KEY, .key = INPUT_KEY_SERVICE};
+        queue_event(c, ev);
+        return;
+    }
     if (e->type == c->cfg.tray_type && e->code == c->cfg.tray_code && (e->value == 0 || e->value == 1))
         c->tray_event = e->value;
 }

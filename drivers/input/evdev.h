@@ -13,7 +13,8 @@
  * SW_FRONT_PROXIMITY (0x0b), value 1 while paper lies in the tray and 0
  * when it is empty (make the DT node active-high or active-low so). A
  * transition to 0 is reported as INPUT_TRAY_EMPTY; a key's autorepeat
- * (value 2) is ignored.
+ * (value 2) is ignored. The same node's KEY_F24 is the service key
+ * switch (EVDEV_SERVICE_KEY_CODE): its press is INPUT_KEY INPUT_KEY_SERVICE.
  *
  * Touch: multi-touch protocol B (ABS_MT_SLOT, ABS_MT_TRACKING_ID,
  * ABS_MT_POSITION_X/Y) when the device has ABS_MT_POSITION_X, else
@@ -45,6 +46,10 @@
  *  1 = paper present. */
 #define EVDEV_TRAY_DEFAULT_TYPE 0x05
 #define EVDEV_TRAY_DEFAULT_CODE 0x0b
+/** The service key switch in the cabinet: EV_KEY KEY_F24 (0xc2) on the
+ *  tray's gpio-keys node, reported as INPUT_KEY_SERVICE when pressed
+ *  (linux,code = <194> in the device tree). */
+#define EVDEV_SERVICE_KEY_CODE 0xc2
 /** Multi-touch slots tracked (contacts in higher slots are ignored). */
 #define EVDEV_MT_SLOTS 16
 

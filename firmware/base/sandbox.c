@@ -95,9 +95,11 @@ int sandbox_allow_write_dir_of(struct sandbox_policy *p, const char *path)
 int sandbox_allow_config(struct sandbox_policy *p, const struct kofu_config *c, const char *config_path)
 {
     /* printer_ca_file: the printer driver reads it before confinement, the
-     * technician's credentials check again inside (a public certificate). */
+     * technician's credentials check again inside (a public certificate).
+     * The maintenance credentials are salted slow hashes, read only. */
     const char *files[] = {config_path, c->card_ca_dir, c->center_ca_file, c->kiosk_cert_file,
-                           c->shc_keyset_file, c->vds_csca_file, c->prompt_dir, c->printer_ca_file};
+                           c->shc_keyset_file, c->vds_csca_file, c->prompt_dir, c->printer_ca_file,
+                           c->maintenance_credential_file /* read at each try: a new line needs no restart */};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         if (files[i] && *files[i] && sandbox_allow_read(p, files[i]) != KOFU_OK)
             return KOFU_E_ARG;
@@ -325,6 +327,8 @@ static const char *const allowed_syscalls[] = {
      * place after a visit: one pwrite at 0, ftruncate, fsync (Landlock checks neither on a
      * descriptor opened earlier); flock: the one-user lock a visit takes (diag/service_lock.h) */
     "pwrite64", "ftruncate", "fsync", "flock",
+    /* the service mode's vault check reads RLIMIT_MEMLOCK (getrlimit: read-only, no set) */
+    "prlimit64",
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */

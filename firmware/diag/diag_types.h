@@ -41,6 +41,10 @@ enum diag_check_id {
  *  character. */
 #define DIAG_SUMMARY_MAX 192
 
+/** The audio check's test prompt (ui/voice.c has its words; the prompt
+ *  files are made from them like every other prompt). */
+#define DIAG_TEST_PROMPT "service-test"
+
 /** The status's name in the JSON and on the console: "ok", "warn", "fail". */
 static inline const char *diag_status_name(enum diag_status s)
 {

@@ -42,6 +42,8 @@ void kiosk_touch(struct kiosk *k, int x, int y)
 {
     if (k->in_call)
         return; /* kiosk_hooks.h */
+    if (kiosk_service_touch(k, x, y))
+        return;
     const struct screens_target *t = screens_hit(&k->layout, x, y);
     if (!t) {
         /* A touch anywhere answers "are you still there?". */
@@ -98,6 +100,8 @@ void kiosk_tray_empty(struct kiosk *k)
 void kiosk_key(struct kiosk *k, int key)
 {
     if (k->in_call)
+        return;
+    if (kiosk_service_key(k, key))
         return;
     if (key >= '0' && key <= '9' && k->s.state == SESSION_PIN) {
         pin_digit(k, key - '0');

@@ -168,6 +168,7 @@ static int setup(struct kiosk *k)
     k->model.municipality = -1;
     for (int i = 0; i < 10; i++)
         k->model.pin_layout[i] = (unsigned char)i;
+    kiosk_service_init(k);
     return KIOSK_EXIT_OK;
 }
 
@@ -209,6 +210,7 @@ static void teardown(struct kiosk *k)
     center_client_free(k->cc);
     certificate_trust_free(&k->trust);
     document_fonts_free(&k->fonts);
+    kiosk_service_free(k);
     screens_free();
     wipestack_destroy(&k->worker_stack);
     vault_destroy();
@@ -223,15 +225,22 @@ static void loop(struct kiosk *k)
     kiosk_tick(k, minute_of_day());
     while (!k->quit && !stop_requested) {
         uint64_t now = (uint64_t)kofu_mono_ms();
-        kiosk_fetch_center_config(k, now); /* when due; posts the configuration */
-        kiosk_poll_card(k);
+        /* The technician has the kiosk (service.c): the session, the card
+         * and the center wait until the mode is left. */
+        bool serviced = kiosk_service_turn(k, now);
+        if (!serviced)
+            kiosk_fetch_center_config(k, now); /* when due; posts the configuration */
+        if (!serviced)
+            kiosk_poll_card(k);
         kiosk_poll_input(k);
         kiosk_poll_payment(k); /* posts what was inserted */
         kiosk_run_queue(k);
         if (now >= next_tick) {
             next_tick = now + KIOSK_TICK_MS;
-            kiosk_tick(k, minute_of_day());
-            kiosk_redraw_if_moving(k, now);
+            if (!serviced)
+                kiosk_tick(k, minute_of_day());
+            if (!serviced)
+                kiosk_redraw_if_moving(k, now);
         }
         if (!warmed && k->drawn && k->s.state == SESSION_IDLE) {
             warmed = true;

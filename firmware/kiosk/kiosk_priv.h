@@ -18,6 +18,7 @@
  *   figures.c  the run's figures: the summary lines on stdout
  *   state.c    the state file's counters and the one-user lock (diag/)
  *   hooks.c    the test build's view (kiosk_hooks.h)
+ *   service.c  the technician's service mode (service.h)
  *
  * Threads. Everything in struct kiosk belongs to the main thread. A device
  * call (worker.c) runs on the worker thread with exactly one call struct
@@ -51,6 +52,7 @@
 #include "base/wipestack.h"
 #include "diag/service_lock.h"
 #include "diag/service_state.h"
+#include "kiosk/service.h"
 
 #include <cairo.h>
 #include <stdbool.h>

@@ -83,6 +83,8 @@ static void pump_while(struct kiosk *k, struct device_job *j)
         while (k->in.ops && k->in.ops->read(k->in.ctx, &ie) > 0) {
             if (ie.kind == INPUT_QUIT)
                 k->quit = true;
+            if (ie.kind == INPUT_KEY)
+                kiosk_service_key_in_call(k, ie.key); /* the service key is remembered */
             /* The tray sensor is no touch on the next screen: the
              * certificate taken during the change's payout still counts. */
             if (ie.kind == INPUT_TRAY_EMPTY)

@@ -40,7 +40,7 @@
 enum script_op {
     OP_WAIT, OP_TAP, OP_PIN, OP_KEY, OP_CARD, OP_COIN, OP_PAYMENT_FAULT, OP_TAKE, OP_SLEEP, OP_SCREENSHOT,
     OP_RECORD, OP_EXPECT_PROMPT, OP_EXPECT_NO_PROMPT, OP_EXPECT_MONEY, OP_EXPECT_CLEAN, OP_EXPECT_CARD_RESET,
-    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED, OP_INJECT,
+    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED, OP_INJECT, OP_SERVICE,
 };
 
 static const struct {
@@ -59,7 +59,7 @@ static const struct {
     {"expect-card-reset", OP_EXPECT_CARD_RESET, 0, 0}, {"expect-screen", OP_EXPECT_SCREEN, 1, 1},
     {"say", OP_SAY, 1, 1}, {"quit", OP_QUIT, 0, 0},
     {"center", OP_CENTER, 1, 3},       {"expect-card-untouched", OP_EXPECT_CARD_UNTOUCHED, 0, 0},
-    {"inject", OP_INJECT, 1, 1},
+    {"inject", OP_INJECT, 1, 1},       {"service", OP_SERVICE, 0, 3},
 };
 
 struct script_cmd {
@@ -160,6 +160,8 @@ static const char *check(const struct script_cmd *c)
                 return "expect-money inserted=N kept=N change=N refunded=N";
         }
         break;
+    case OP_SERVICE:
+        return kiosk_script_service_check(c->argc, c->argv);
     case OP_INJECT:
         return !strcmp(c->argv[0], "pin-shuffle-fails") || !strcmp(c->argv[0], "vault-residue") ||
                        !strcmp(c->argv[0], "request-residue")
@@ -463,6 +465,8 @@ static int run(struct kiosk_script *s, struct kiosk *k, const struct script_cmd 
             kiosk_key(k, INPUT_KEY_BACKSPACE);
         else if (!strcmp(c->argv[0], "f1"))
             kiosk_key(k, INPUT_KEY_F1);
+        else if (!strcmp(c->argv[0], "f12"))
+            kiosk_key(k, INPUT_KEY_F12);
         else
             return fail(k, c, "unknown key ", c->argv[0]);
         return 1;
@@ -552,6 +556,11 @@ static int run(struct kiosk_script *s, struct kiosk *k, const struct script_cmd 
         return 1;
     case OP_INJECT:
         return inject(s, k, c) ? -1 : 1;
+    case OP_SERVICE: {
+        char why[200] = "";
+        int r = kiosk_script_service(k, c->argc, c->argv, now - s->started_ms, SCRIPT_WAIT_DEFAULT_MS, why, sizeof why);
+        return r < 0 ? fail(k, c, "service: ", why) : r;
+    }
     }
     return 1;
 }

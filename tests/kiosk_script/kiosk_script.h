@@ -12,6 +12,7 @@
 #include "kiosk/kiosk_hooks.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct kiosk_script;
 
@@ -26,6 +27,13 @@ void kiosk_script_free(struct kiosk_script *s);
 /** Leave the visit's request marked as made, as a wipe that missed it
  *  would (residue.c: `inject request-residue`). */
 void kiosk_script_leave_request(struct kiosk *k);
+
+/** The `service` command (service_cmds.c): its arguments checked before
+ *  the run (NULL: fine, else why not); one run of it: 1 done, 0 not yet
+ *  (wait), -1 failed (why says it). */
+const char *kiosk_script_service_check(int argc, char *const *argv);
+int kiosk_script_service(struct kiosk *k, int argc, char *const *argv, uint64_t elapsed_ms, uint64_t wait_ms, char *why,
+                         size_t cap);
 
 /** config_extra_key for sim_cardsim_control and sim_centersim_control. */
 int kiosk_peers_config_key(const char *key, const char *value);

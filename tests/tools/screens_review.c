@@ -1,7 +1,8 @@
 /*
  * screens_review.c — `make screens`: renders every kiosk screen in Japanese
  * and English, with representative variants (tests/tools/screens_samples.h),
- * into PNG files for a person to look at:
+ * and the technician's service mode (ui/service_screens.h), into PNG files
+ * for a person to look at:
  *
  *   screens-review --out DIR [--size WxH]
  *
@@ -136,6 +137,34 @@ int main(int argc, char **argv)
             printf("%s %s (%zu targets)\n", path,
                    st != CAIRO_STATUS_SUCCESS ? "write-failed" : r == KOFU_OK ? "ok" : kofu_err_name(r), layout.n);
         }
+    }
+    /* The technician's service mode. */
+    if (service_screens_init() != KOFU_OK) {
+        fprintf(stderr, "screens-review: service_screens_init failed\n");
+        failed++;
+    } else {
+        static struct service_sample ss[SAMPLES_MAX];
+        size_t ns = service_samples(ss, SAMPLES_MAX, width, height);
+        for (size_t i = 0; i < ns; i++) {
+            for (int li = 0; li < 2; li++) {
+                struct service_model m = ss[i].m;
+                m.lang = langs[li];
+                cairo_t *cr = cairo_create(s);
+                struct service_layout layout;
+                int r = service_screens_draw(cr, width, height, &m, &layout);
+                cairo_destroy(cr);
+                char path[1024];
+                snprintf(path, sizeof path, "%.256s/%03d-service-%s-%.63s-%s.png", out, files,
+                         service_screen_name(m.screen), ss[i].variant, li ? "en" : "ja");
+                cairo_status_t st = cairo_surface_write_to_png(s, path);
+                files++;
+                if (r != KOFU_OK || st != CAIRO_STATUS_SUCCESS)
+                    failed++;
+                printf("%s %s (%zu targets)\n", path,
+                       st != CAIRO_STATUS_SUCCESS ? "write-failed" : r == KOFU_OK ? "ok" : kofu_err_name(r), layout.n);
+            }
+        }
+        service_screens_free();
     }
     cairo_surface_destroy(s);
     if (preview)

@@ -14,6 +14,7 @@
 #include "ui/document.h"
 #include "base/errors.h"
 #include "ui/screens.h"
+#include "ui/service_screens.h"
 #include "tests/lib/docs.h"
 
 #include <cairo.h>
@@ -327,6 +328,110 @@ static inline cairo_surface_t *screens_sample_preview(int width, int height)
     }
     cairo_surface_flush(s);
     return s;
+}
+
+
+/* ---- the service mode's screens (ui/service_screens.h) ---- */
+
+struct service_sample {
+    const char *variant;
+    struct service_model m;
+};
+
+/* The twelve checks after a run: every status, the longest words. */
+static inline void service_sample_checks(struct service_model *m, bool ran)
+{
+    static const char *const names[] = {"reader", "printer", "center", "credentials", "clock", "payment",
+                                        "audio", "display", "touch", "spool", "vault", "log"};
+    static const int status[] = {DIAG_WARN, DIAG_FAIL, DIAG_OK, DIAG_WARN, DIAG_OK, DIAG_OK,
+                                 DIAG_OK, DIAG_OK, DIAG_WARN, DIAG_OK, DIAG_OK, DIAG_OK};
+    static const char *const ja[] = {
+        "カードが読取機に残っています：取り除いてください", "用紙切れ：A4用紙を補給してください", "正常",
+        "端末証明書の有効期限まで5日：更新してください", "正常", "正常", "正常", "正常",
+        "タッチ位置のずれ 24 px：デバイスツリーで校正してください", "正常", "正常", "正常"};
+    static const char *const en[] = {
+        "A card is left in the reader: take it out", "Out of paper: load A4 paper", "OK",
+        "The kiosk certificate expires in 5 days: renew it", "OK", "OK", "OK", "OK",
+        "Touch offset 24 px: calibrate it in the device tree", "OK", "OK", "OK"};
+    m->n_checks = 12;
+    for (size_t i = 0; i < 12; i++) {
+        m->checks[i].name = names[i];
+        m->checks[i].status = ran ? status[i] : -1;
+        m->checks[i].summary_ja = ran ? ja[i] : "";
+        m->checks[i].summary_en = ran ? en[i] : "";
+    }
+}
+
+static inline size_t service_samples(struct service_sample *out, size_t cap, int width, int height)
+{
+    size_t n = 0;
+    struct service_model base;
+    memset(&base, 0, sizeof base);
+    base.version = "0.2.0";
+    base.board = "sim";
+    base.code_min = 6;
+    for (int i = 0; i < 10; i++)
+        base.pad_layout[i] = (unsigned char)i;
+    base.touch_x[0] = 60;
+    base.touch_y[0] = 60;
+    base.touch_x[1] = width - 61;
+    base.touch_y[1] = 60;
+    base.touch_x[2] = 60;
+    base.touch_y[2] = height - 61;
+    base.touch_x[3] = width - 61;
+    base.touch_y[3] = height - 61;
+    base.touch_x[4] = width / 2;
+    base.touch_y[4] = height / 2;
+#define SVC_ADD(name, ...)                                                                                       \
+    do {                                                                                                         \
+        if (n < cap) {                                                                                           \
+            out[n].variant = name;                                                                               \
+            out[n].m = base;                                                                                     \
+            struct service_model *m = &out[n].m;                                                                 \
+            __VA_ARGS__;                                                                                         \
+            n++;                                                                                                 \
+        }                                                                                                        \
+    } while (0)
+    SVC_ADD("empty", m->screen = SERVICE_SCREEN_ENTER_ID);
+    SVC_ADD("typed", m->screen = SERVICE_SCREEN_ENTER_ID; m->technician = 12345678; m->id_digits = 8);
+    SVC_ADD("denied", m->screen = SERVICE_SCREEN_ENTER_ID; m->err = KOFU_E_SERVICE_DENIED);
+    SVC_ADD("damaged-file", m->screen = SERVICE_SCREEN_ENTER_ID; m->err = KOFU_E_CONFIG);
+    SVC_ADD("shuffled", m->screen = SERVICE_SCREEN_ENTER_CODE; m->technician = 4711; m->code_len = 12;
+            static const unsigned char l[10] = {7, 3, 0, 9, 1, 5, 8, 2, 6, 4};
+            memcpy(m->pad_layout, l, 10));
+    SVC_ADD("locked", m->screen = SERVICE_SCREEN_LOCKED_OUT; m->err = KOFU_E_SERVICE_LOCKED; m->lockout_seconds = 900);
+    SVC_ADD("verifying", m->screen = SERVICE_SCREEN_VERIFYING; m->technician = 4711);
+    SVC_ADD("not-run", m->screen = SERVICE_SCREEN_MENU; m->technician = 4711; service_sample_checks(m, false));
+    SVC_ADD("ran", m->screen = SERVICE_SCREEN_MENU; m->technician = 4711; service_sample_checks(m, true));
+    SVC_ADD("print-failed", m->screen = SERVICE_SCREEN_MENU; m->technician = 4711; service_sample_checks(m, true);
+            m->err = KOFU_E_PRINTER_MEDIA_EMPTY);
+    SVC_ADD("reset-done", m->screen = SERVICE_SCREEN_MENU; m->technician = 4711; service_sample_checks(m, true);
+            m->reset_done = true);
+    SVC_ADD("running", m->screen = SERVICE_SCREEN_RUNNING; m->technician = 4711);
+    SVC_ADD("printing", m->screen = SERVICE_SCREEN_PRINTING; m->technician = 4711);
+    static const char *const lines[] = {
+        "reader_name: Virtual PCD 00 00", "card_present: true", "atr: 3B 8A 80 01 80 31 B8 73 84 01 E0 82 90 00 06",
+        "pcscd: reachable", "taps[0]: target 60,60 tap 62,57 offset +2,-3", "taps[1]: target 1219,60 tap 1243,60 offset +24,+0",
+        "taps[2]: target 60,739 tap 61,741 offset +1,+2", "taps[3]: target 1219,739 tap 1220,738 offset +1,-1",
+        "taps[4]: target 640,400 tap 640,400 offset +0,+0", "max_offset_px: 24", "threshold_px: 20",
+        "width: 1280", "height: 800", "kind: x11"};
+    SVC_ADD("touch-warn", m->screen = SERVICE_SCREEN_DETAIL; m->technician = 4711; service_sample_checks(m, true);
+            m->detail = 8; m->n_detail_lines = 14; memcpy(m->detail_lines, lines, sizeof lines));
+    SVC_ADD("not-run", m->screen = SERVICE_SCREEN_DETAIL; m->technician = 4711; service_sample_checks(m, false);
+            m->detail = 3);
+    SVC_ADD("ask", m->screen = SERVICE_SCREEN_AUDIO_CONFIRM; m->technician = 4711);
+    SVC_ADD("bars", m->screen = SERVICE_SCREEN_DISPLAY_PATTERN; m->pattern = 0);
+    SVC_ADD("grid", m->screen = SERVICE_SCREEN_DISPLAY_PATTERN; m->pattern = 1);
+    SVC_ADD("white", m->screen = SERVICE_SCREEN_DISPLAY_PATTERN; m->pattern = 2);
+    SVC_ADD("black", m->screen = SERVICE_SCREEN_DISPLAY_PATTERN; m->pattern = 3);
+    SVC_ADD("ask", m->screen = SERVICE_SCREEN_DISPLAY_CONFIRM; m->technician = 4711);
+    SVC_ADD("first", m->screen = SERVICE_SCREEN_TOUCH_TEST; m->technician = 4711);
+    SVC_ADD("three-taps", m->screen = SERVICE_SCREEN_TOUCH_TEST; m->technician = 4711; m->touch_next = 3;
+            m->n_taps = 3; m->tap_x[0] = 62; m->tap_y[0] = 57; m->tap_x[1] = width - 37; m->tap_y[1] = 60;
+            m->tap_x[2] = 61; m->tap_y[2] = height - 59);
+    SVC_ADD("ask", m->screen = SERVICE_SCREEN_RESET_CONFIRM; m->technician = 4711);
+#undef SVC_ADD
+    return n;
 }
 
 #endif

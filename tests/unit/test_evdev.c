@@ -519,6 +519,28 @@ static void test_taps_are_forgotten_once_read(void **state)
     close_rig(&g);
 }
 
+/* The service key switch on the tray's node: its press (only) is
+ * INPUT_KEY_SERVICE, at once; the tray goes on working beside it. */
+static void test_service_key(void **state)
+{
+    (void)state;
+    struct rig g = open_rig(false, EV_SW, SW_FRONT_PROXIMITY);
+    struct input_event ev;
+    emit(g.tray_w, EV_KEY, EVDEV_SERVICE_KEY_CODE, 1);
+    syn(g.tray_w);
+    assert_int_equal(next(&g, &ev), INPUT_KEY);
+    assert_int_equal(ev.key, INPUT_KEY_SERVICE);
+    emit(g.tray_w, EV_KEY, EVDEV_SERVICE_KEY_CODE, 2); /* autorepeat */
+    emit(g.tray_w, EV_KEY, EVDEV_SERVICE_KEY_CODE, 0); /* release */
+    emit(g.tray_w, EV_KEY, KEY_F23, 1);                /* another key */
+    syn(g.tray_w);
+    expect_none(&g);
+    emit(g.tray_w, EV_SW, SW_FRONT_PROXIMITY, 0);
+    syn(g.tray_w);
+    assert_int_equal(next(&g, &ev), INPUT_TRAY_EMPTY);
+    close_rig(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_garbage_never_crashes),
         cmocka_unit_test(test_device_gone),
         cmocka_unit_test(test_open_failures),
+        cmocka_unit_test(test_service_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include "drivers/audio.h"
 #include "base/errors.h"
 #include "session/session.h"
+#include "diag/diag_types.h"
 #include "ui/voice.h"
 #include "drivers/wav.h"
 #include "tests/lib/files.h"
@@ -237,8 +238,11 @@ static void test_list_each_once(void **state)
     size_t errors = 0;
     while (kofu_err_at(errors, &err))
         errors++;
-    /* The plain prompts, nine tries-left prompts, one per error: no more. */
-    assert_int_equal(n, (size_t)(SESSION_PROMPT__COUNT - 2) + 9 + errors);
+    /* The plain prompts, nine tries-left prompts, one per error, the
+     * service mode's audio test: no more. */
+    assert_int_equal(n, (size_t)(SESSION_PROMPT__COUNT - 2) + 9 + errors + 1);
+    assert_non_null(voice_prompt_text(DIAG_TEST_PROMPT, KOFU_LANG_JA));
+    assert_non_null(voice_prompt_text(DIAG_TEST_PROMPT, KOFU_LANG_EN));
     assert_null(voice_prompt_at(n + 1));
 }
 

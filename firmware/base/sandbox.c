@@ -327,8 +327,6 @@ static const char *const allowed_syscalls[] = {
      * place after a visit: one pwrite at 0, ftruncate, fsync (Landlock checks neither on a
      * descriptor opened earlier); flock: the one-user lock a visit takes (diag/service_lock.h) */
     "pwrite64", "ftruncate", "fsync", "flock",
-    /* the service mode's vault check reads RLIMIT_MEMLOCK (getrlimit: read-only, no set) */
-    "prlimit64",
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */
@@ -405,6 +403,12 @@ static int apply_seccomp(const struct sandbox_policy *p)
     /* New threads only, never a new process. */
     if (rc == KOFU_OK && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
                                           SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD)) != 0)
+        rc = KOFU_E_SANDBOX;
+    /* The service mode's vault check reads RLIMIT_MEMLOCK (getrlimit is
+     * prlimit64 on this process with no new limit): reading only, never
+     * setting, and never another process's. */
+    if (rc == KOFU_OK && seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2, SCMP_A0(SCMP_CMP_EQ, 0),
+                                          SCMP_A2(SCMP_CMP_EQ, 0)) != 0)
         rc = KOFU_E_SANDBOX;
     /* Signals to this process only (abort(), the vault's re-raise). */
     if (rc == KOFU_OK && (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, SCMP_A0(SCMP_CMP_EQ, pid)) != 0 ||

@@ -28,6 +28,7 @@
 #include <sys/sysinfo.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -447,12 +448,50 @@ static int child_fork(void)
 }
 #endif
 
+/* Reading a limit of this process is allowed (the service mode's vault
+ * check); setting one, or reading another process's, is not. */
+static int child_getrlimit(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    struct rlimit rl;
+    return getrlimit(RLIMIT_MEMLOCK, &rl) == 0 ? 0 : 11;
+}
+
+#if !defined(__SANITIZE_ADDRESS__) /* the sanitizer's runtime needs prlimit64 whole */
+static int child_setrlimit(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+        return 12;
+    setrlimit(RLIMIT_MEMLOCK, &rl);
+    return 11;
+}
+
+static int child_prlimit_other(void)
+{
+    struct sandbox_policy p;
+    small_policy(&p);
+    if (sandbox_enter(&p, NULL) != KOFU_OK)
+        return CHILD_ENTER_FAILED;
+    struct rlimit rl;
+    prlimit(getppid(), RLIMIT_MEMLOCK, NULL, &rl);
+    return 11;
+}
+#endif
+
 static void test_forbidden_calls_kill(void **state)
 {
     (void)state;
     int (*bodies[])(void) = {child_mount, child_execve, child_mkdir,
 #if !defined(__SANITIZE_ADDRESS__)
-                             child_ptrace, child_fork
+                             child_ptrace, child_fork, child_setrlimit, child_prlimit_other
 #endif
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
@@ -477,6 +516,9 @@ static void test_unconfined_not_killed(void **state)
 {
     (void)state;
     int st = run_child(child_unconfined_ptrace);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    st = run_child(child_getrlimit); /* confined, but only reading its own limit */
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
 }

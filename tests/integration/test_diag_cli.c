@@ -110,8 +110,13 @@ static void test_json_shape_and_exit(void **state)
         assert_true(json_is_object(json_object_get(c, "detail")));
         any_fail |= !strcmp(st, "fail");
     }
-    /* The exit status follows the verdicts: 3 with a fail, else 0. */
-    assert_int_equal(rc, any_fail ? 3 : 0);
+    /* Every peer is healthy: every check is ok, and the exit status 0. */
+    json_array_foreach(checks, i, c) {
+        if (strcmp(json_string_value(json_object_get(c, "status")), "ok") != 0)
+            fprintf(stderr, "not ok: %s\n", json_string_value(json_object_get(c, "name")));
+    }
+    assert_false(any_fail);
+    assert_int_equal(rc, 0);
     json_t *vault = check_of(o, "vault");
     assert_non_null(vault);
     assert_true(json_is_integer(json_object_get(json_object_get(vault, "detail"), "vault_bytes")));
@@ -120,6 +125,31 @@ static void test_json_shape_and_exit(void **state)
     assert_non_null(strstr(err, "service-check"));
     assert_non_null(strstr(err, "technician=0"));
     json_decref(o);
+}
+
+/* A check that fails makes the exit status 3: the center unreachable (its
+ * port closed), with the other checks still run and reported. */
+static void test_failed_check_exit_3(void **state)
+{
+    (void)state;
+    char bad_conf[450];
+    snprintf(bad_conf, sizeof bad_conf, "%s/diag-bad.conf", h.dir);
+    FILE *in = fopen(diag_conf, "r"), *o = fopen(bad_conf, "w");
+    assert_non_null(in);
+    assert_non_null(o);
+    char line[2048];
+    while (fgets(line, sizeof line, in))
+        fputs(strncmp(line, "center_url", 10) ? line : "center_url = https://localhost:1\n", o);
+    fclose(in);
+    fclose(o);
+    const char *argv[] = {harness_path(0, "kofu"), "diag", "--config", bad_conf, "--json", NULL};
+    assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 3);
+    json_t *r = json_loads(out, 0, NULL);
+    assert_non_null(r);
+    assert_string_equal(json_string_value(json_object_get(check_of(r, "center"), "status")), "fail");
+    assert_string_equal(json_string_value(json_object_get(check_of(r, "printer"), "status")), "ok");
+    assert_int_equal(json_array_size(json_object_get(r, "checks")), 12);
+    json_decref(r);
 }
 
 static void test_text_only_and_usage(void **state)
@@ -242,6 +272,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_shape_and_exit),
+        cmocka_unit_test(test_failed_check_exit_3),
         cmocka_unit_test(test_text_only_and_usage),
         cmocka_unit_test(test_waits_for_a_visit),
         cmocka_unit_test(test_passwd_round_trip),

@@ -39,3 +39,12 @@ void wipeheap_cleanup(const void *data, size_t len, void *arg)
 }
 
 void wipeheap_install_json(void) { json_set_alloc_funcs(wipeheap_malloc, wipeheap_free); }
+
+void json_text_free(char *text)
+{
+    if (!text)
+        return;
+    json_free_t free_fn = NULL;
+    json_get_alloc_funcs(NULL, &free_fn);
+    (free_fn ? free_fn : free)(text);
+}

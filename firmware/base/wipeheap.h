@@ -19,6 +19,10 @@ void wipeheap_install_json(void);
 void *wipeheap_malloc(size_t n);
 /** Zero the whole block, then free it. NULL is a no-op. */
 void wipeheap_free(void *p);
+/** Free a string json_dumps() made, with jansson's own free function
+ *  (wipeheap_free once installed; plain free() would be wrong then).
+ *  NULL is a no-op. */
+void json_text_free(char *text);
 /** evbuffer_add_reference-style cleanup: wipeheap_free(data). */
 void wipeheap_cleanup(const void *data, size_t len, void *arg);
 

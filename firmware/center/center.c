@@ -1,5 +1,6 @@
 /* center.c — see center.h and docs/center-protocol.md. */
 #include "center/center.h"
+#include "base/wipeheap.h"
 #include "base/clock.h"
 
 #include "base/b64.h"
@@ -932,10 +933,7 @@ int center_report_completion(struct center_client *c, const char *request_id, co
     size_t len = 0;
     int rc = call(c, "/kofu/v1/completions", body, strlen(body), true, COMPLETION_TIMEOUT_MS, resp, sizeof resp,
                   &len, info);
-    /* json_dumps allocated it with jansson's allocator (wipeheap's, in kofu). */
-    json_free_t json_free_fn;
-    json_get_alloc_funcs(NULL, &json_free_fn);
-    json_free_fn(body);
+    json_text_free(body);
     if (rc == KOFU_OK && info->http_status != 204 && info->http_status != 200)
         rc = center_parse_refusal(resp, len, info->http_status);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);

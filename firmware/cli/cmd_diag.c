@@ -15,6 +15,7 @@
  */
 #include "cli/cmd.h"
 
+#include "base/wipeheap.h"
 #include "base/config.h"
 #include "base/errors.h"
 #include "base/log.h"
@@ -56,15 +57,6 @@ static int usage_error(void)
 {
     fputs(usage_text, stderr);
     return DIAG_EXIT_USAGE;
-}
-
-/* json_dumps allocates with jansson's allocator (wipeheap's, in kofu). */
-static void json_text_free(char *s)
-{
-    json_free_t fn;
-    json_get_alloc_funcs(NULL, &fn);
-    if (s)
-        fn(s);
 }
 
 static void print_text(const struct diag_report *rep)

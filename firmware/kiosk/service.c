@@ -9,6 +9,7 @@
  */
 #include "kiosk/kiosk_priv.h"
 
+#include "base/wipeheap.h"
 #include "base/errors.h"
 #include "base/log.h"
 #include "base/version.h"
@@ -121,8 +122,6 @@ static enum service_screen screen_of(enum mode_state st)
  * line per element, "name[i]: k=v k=v". */
 static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
 {
-    json_free_t json_free_fn; /* json_dumps's memory is jansson's allocator's (wipeheap.h) */
-    json_get_alloc_funcs(NULL, &json_free_fn);
     size_t n = 0;
     const char *key;
     json_t *v;
@@ -138,7 +137,7 @@ static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
                 char *s = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
                 snprintf(sv->detail[n++], DETAIL_LINE_MAX, "%s[%zu]: %s", key, i, s ? s : "?");
                 if (s)
-                    json_free_fn(s);
+                    json_text_free(s);
             }
             continue;
         }
@@ -147,7 +146,7 @@ static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
         char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         snprintf(sv->detail[n++], DETAIL_LINE_MAX, "%s: %s", key, json_is_string(v) ? json_string_value(v) : s ? s : "?");
         if (s)
-            json_free_fn(s);
+            json_text_free(s);
     }
     return n;
 }

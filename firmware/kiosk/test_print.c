@@ -3,6 +3,7 @@
 #include "kiosk/test_print.h"
 
 #include "base/errors.h"
+#include "base/wipeheap.h"
 #include "base/version.h"
 #include "ui/test_print.h"
 
@@ -39,7 +40,7 @@ static int drop_one_detail(json_t *root)
         int rank = !st ? 2 : strcmp(st, "ok") == 0 ? 0 : strcmp(st, "warn") == 0 ? 1 : 2;
         char *text = json_dumps(detail, JSON_COMPACT | JSON_ENCODE_ANY);
         size_t len = text ? strlen(text) : 0;
-        free(text);
+        json_text_free(text);
         if (rank < best_rank || (rank == best_rank && len > best_len)) {
             victim = c;
             best_rank = rank;
@@ -53,7 +54,7 @@ static int drop_one_detail(json_t *root)
     return KOFU_OK;
 }
 
-/* The status QR's text into *out (free()), and whether details went. */
+/* The status QR's text into *out (json_text_free()), and whether details went. */
 static int status_text(const struct diag_report *r, const char *board_name, char **out, bool *omitted)
 {
     *out = NULL;
@@ -73,7 +74,7 @@ static int status_text(const struct diag_report *r, const char *board_name, char
             *out = text;
             break;
         }
-        free(text);
+        json_text_free(text);
         if (rc != KOFU_E_QR_TOO_LARGE || (rc = drop_one_detail(root)) != KOFU_OK)
             break;
         *omitted = true;
@@ -105,7 +106,7 @@ int kiosk_test_print(const struct diag_report *r, const char *board_name, const 
 
     uint8_t *buf = malloc(TEST_PRINT_PDF_MAX);
     if (!buf) {
-        free(json);
+        json_text_free(json);
         return KOFU_E_NOMEM;
     }
     kofu_bld pdf;
@@ -114,6 +115,6 @@ int kiosk_test_print(const struct diag_report *r, const char *board_name, const 
     if (rc == KOFU_OK)
         rc = pr->ops->print(pr->ctx, pdf.p, pdf.len, TEST_PRINT_JOB_NAME, 1, timeout_ms, NULL);
     free(buf);
-    free(json);
+    json_text_free(json);
     return rc;
 }

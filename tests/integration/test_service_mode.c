@@ -94,9 +94,10 @@ static int run_with(const char *conf, const char *script)
     fclose(f);
     const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf,
                           "--script", script_path, NULL};
+    double t0 = harness_now_ms();
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
-        fprintf(stderr, "kofu-sim said:\n%s\n", err);
+        fprintf(stderr, "kofu-sim exited %d after %.0f ms; it said:\n%s\n%s\n", rc, harness_now_ms() - t0, out, err);
     return rc;
 }
 

@@ -71,13 +71,13 @@ int main(void)
         rss[i] = field(out, "max_rss_kb=") / 1024.0;
     }
     printf("kiosk (kofu run --board sim, scripted domestic issuance, %d runs, medians):\n", RUNS);
-    printf("  cold start to the attract screen   %7.1f ms   (budget 300 ms; configuration fetched over TLS included)\n", harness_median(first, RUNS));
+    printf("  cold start to the attract screen   %7.1f ms   (budget 100 ms; configuration fetched over TLS included)\n", harness_median(first, RUNS));
     printf("  card read, PIN to verified data    %7.2f ms\n", harness_median(read, RUNS));
     printf("  center request + verification      %7.2f ms\n", harness_median(center, RUNS));
     printf("  render PDF + preview + readiness   %7.2f ms\n", harness_median(render, RUNS));
     printf("  print until the job completed      %7.2f ms\n", harness_median(print, RUNS));
     printf("  issuance machine time              %7.2f ms   (budget 200 ms)\n", harness_median(machine, RUNS));
-    printf("  peak resident memory of kofu       %7.1f MB   (budget 48 MB)\n", harness_median(rss, RUNS));
+    printf("  peak resident memory of kofu       %7.1f MB   (budget 40 MB)\n", harness_median(rss, RUNS));
     rc = 0;
 done:
     printer_peer_stop(&printer);

@@ -330,7 +330,7 @@ static const char *const allowed_syscalls[] = {
     /* memory; the vault's locking */
     "mmap", "munmap", "mprotect", "madvise", "brk", "munlock",
     "mremap", "mlock", "mlockall", "munlockall", /* realloc of large blocks; the vault */
-    "mincore", /* wipestack.c: which stack pages are there to wipe */
+    "mincore", /* wipestack.c, vault.c: which pages are there to wipe */
     /* threads (device calls, curl's resolver) and signals */
     "futex", "set_robust_list", "rseq", "getpid", "exit", "exit_group", "rt_sigaction", "rt_sigprocmask",
     "rt_sigreturn", "restart_syscall", "gettid", /* the stop signals' handler; abort() and the vault's re-raise */

@@ -16,10 +16,63 @@ static uint8_t *region;
 static size_t region_size;
 static volatile size_t region_used;
 
+/* The vault's pages are locked as they are first touched (MLOCK_ONFAULT),
+ * so a page that is not resident has never been written and holds nothing:
+ * wiping and checking go over the resident pages only, and the room a
+ * visit does not use (most of the PDF and response buffers) costs no
+ * memory. A locked page is never swapped out, so "not resident" cannot
+ * mean "in swap". */
+static size_t page_bytes(void)
+{
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+/* Call fn on each resident page-run of [from, region_size); true if every
+ * call returned true. mincore failing counts every page as resident (it may
+ * cost memory, never a byte left unwiped or unchecked). */
+static bool each_resident(size_t from, bool (*fn)(uint8_t *p, size_t n))
+{
+    size_t ps = page_bytes();
+    unsigned char vec[256];
+    for (size_t at = from / ps * ps; at < region_size;) {
+        size_t pages = (region_size - at) / ps;
+        if (pages > sizeof vec)
+            pages = sizeof vec;
+        bool known = mincore(region + at, pages * ps, vec) == 0;
+        for (size_t i = 0; i < pages; i++) {
+            size_t lo = at + i * ps, hi = lo + ps;
+            if (known && !(vec[i] & 1))
+                continue;
+            if (lo < from)
+                lo = from;
+            if (!fn(region + lo, hi - lo))
+                return false;
+        }
+        at += pages * ps;
+    }
+    return true;
+}
+
+static bool zero_run(uint8_t *p, size_t n)
+{
+    explicit_bzero(p, n);
+    return true;
+}
+
+static bool run_is_zero(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
 static const int wipe_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV,
                                    SIGBUS, SIGFPE,  SIGILL, SIGABRT};
 
-/* Wipes the vault, then lets the signal do what it would have done. */
+/* Wipes the vault, then lets the signal do what it would have done. (All
+ * of it: the process is ending, and this needs no mincore.) */
 static void wipe_on_signal(int sig)
 {
     if (region)
@@ -63,7 +116,7 @@ int vault_init(size_t size)
     if (p == MAP_FAILED)
         return KOFU_E_VAULT;
     if (madvise(p, size, MADV_DONTDUMP) != 0 || madvise(p, size, MADV_DONTFORK) != 0 ||
-        mlock(p, size) != 0) {
+        mlock2(p, size, MLOCK_ONFAULT) != 0) {
         munmap(p, size);
         return KOFU_E_VAULT;
     }
@@ -102,7 +155,7 @@ void vault_wipe(void)
     if (!region)
         return;
     size_t used = region_used;
-    explicit_bzero(region, region_size);
+    each_resident(0, zero_run);
     region_used = 0;
     kofu_log(KOFU_LOG_DEBUG, EV_VAULT_WIPE, KOFU_OK, (uint32_t)used);
 }
@@ -121,7 +174,7 @@ void vault_destroy(void)
 {
     if (!region)
         return;
-    explicit_bzero(region, region_size);
+    each_resident(0, zero_run);
     munlock(region, region_size);
     munmap(region, region_size);
     region = NULL;
@@ -139,20 +192,11 @@ bool vault_contains(const void *p, size_t n)
     return region && a >= lo && n <= region_size && a - lo <= region_size - n;
 }
 
-bool vault_is_clean(void)
-{
-    for (size_t i = 0; i < region_size; i++)
-        if (region[i])
-            return false;
-    return true;
-}
+bool vault_is_clean(void) { return !region || each_resident(0, run_is_zero); }
 
 bool vault_is_clean_after(size_t mark)
 {
     if (region_used > mark)
         return false;
-    for (size_t i = mark; i < region_size; i++)
-        if (region[i])
-            return false;
-    return true;
+    return !region || mark >= region_size || each_resident(mark, run_is_zero);
 }

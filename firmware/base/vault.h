@@ -1,9 +1,10 @@
 /*
  * vault.h — the only place resident data may live.
  *
- * Owns: one page-locked region per process (mlock; and, with
- * vault_lock_process, the whole process, so that no library's copy of
- * resident data is ever swapped out), excluded from core dumps
+ * Owns: one page-locked region per process (each page locked from its
+ * first touch, MLOCK_ONFAULT, so that room a visit leaves unused costs no
+ * memory; and, with vault_lock_process, the whole process, so that no
+ * library's copy of resident data is ever swapped out), excluded from core dumps
  * (MADV_DONTDUMP; the process is also made non-dumpable and RLIMIT_CORE is
  * set to 0), handed out by a bump allocator and zeroed with explicit_bzero
  * when the session ends — on every path, including errors and the signals

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -235,6 +236,43 @@ static void test_destroy_and_reinit(void **state)
     vault_destroy();
 }
 
+/* How many of the n pages from p are resident. */
+static size_t resident_pages(const void *p, size_t n)
+{
+    unsigned char vec[64];
+    assert_true(n <= sizeof vec);
+    assert_int_equal(mincore((void *)(uintptr_t)p, n * page_size(), vec), 0);
+    size_t r = 0;
+    for (size_t i = 0; i < n; i++)
+        r += vec[i] & 1;
+    return r;
+}
+
+/* Pages are locked as they are touched: room never used costs no memory,
+ * and the wipe and the check still reach every page that was written, even
+ * past what was handed out. */
+static void test_unused_room_costs_nothing(void **state)
+{
+    (void)state;
+    size_t ps = page_size();
+    assert_int_equal(vault_init(48 * ps), KOFU_OK);
+    uint8_t *base = vault_alloc(16);
+    assert_non_null(base);
+    assert_int_equal(resident_pages(base, 48), 0);
+    memcpy(base, "537686677188", 13);
+    base[40 * ps + 7] = 0x5A; /* a stray write beyond every allocation */
+    assert_int_equal(resident_pages(base, 48), 2);
+    vault_release(0);
+    assert_false(vault_is_clean()); /* release zeroed what was handed out only */
+    vault_wipe();
+    assert_true(vault_is_clean());
+    assert_int_equal(base[0], 0);
+    assert_int_equal(base[40 * ps + 7], 0);
+    /* Neither the wipe nor the checks touched the other pages. */
+    assert_int_equal(resident_pages(base, 48), 2);
+    vault_destroy();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_clean_detects_one_byte),
         cmocka_unit_test(test_clean_after_mark),
         cmocka_unit_test(test_destroy_and_reinit),
+        cmocka_unit_test(test_unused_room_costs_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,9 +18,11 @@
 #include "diag/mode.h"
 #include "kiosk/service.h"
 #include "kiosk/test_print.h"
+#include "ui/test_print.h"
 #include "ui/service_screens.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -67,15 +69,6 @@ struct kiosk_diag_call {
     int rc;                   /* out */
 };
 
-struct kiosk_test_print_call {
-    const struct diag_report *report; /* in */
-    const char *board_name;           /* in */
-    const struct document_fonts *fonts; /* in: the worker's alone for the call */
-    const struct printer *pr;         /* in */
-    int timeout_ms;                   /* in */
-    int rc;                           /* out */
-};
-
 static void verify_call(void *p)
 {
     struct kiosk_verify_call *c = p;
@@ -86,15 +79,6 @@ static void diag_call(void *p)
 {
     struct kiosk_diag_call *c = p;
     c->rc = diag_run(&c->env, c->only, &c->report);
-}
-
-/* Pango on the worker: the document fonts' font map is used by nobody else
- * during the call (the main thread draws the service screens with their own,
- * and no visit is in progress). */
-static void test_print_call(void *p)
-{
-    struct kiosk_test_print_call *c = p;
-    c->rc = kiosk_test_print(c->report, c->board_name, c->fonts, c->pr, c->timeout_ms);
 }
 
 /* ---- the screen --------------------------------------------------------- */
@@ -305,18 +289,26 @@ static void run_checks(struct kiosk *k, struct kiosk_service *sv, int check, uin
 
 static void test_print(struct kiosk *k, struct kiosk_service *sv)
 {
-    /* The report of what ran this service (borrowed for the call). */
+    /* The report of what ran this service (borrowed for the render). */
     static struct diag_report r;
     memset(&r, 0, sizeof r);
     for (int i = 0; i < DIAG_CHECK__COUNT; i++)
         if (sv->have[i])
             r.checks[r.n++] = sv->results[i];
-    struct kiosk_test_print_call c = {.report = &r, .board_name = k->board->name, .fonts = &k->fonts,
-                                      .pr = &k->pr, .timeout_ms = k->cfg.print_timeout_ms, .rc = KOFU_E_INTERNAL};
-    if (k->pr.ops)
-        kiosk_run_device_call(k, test_print_call, &c);
+    /* Drawn here, on the main thread (cairo and pango stay on it); only the
+     * print is a device call, the same one a certificate's is. */
+    uint8_t *pdf = NULL;
+    size_t len = 0;
+    int rc = k->pr.ops ? kiosk_test_print_render(&r, k->board->name, &k->fonts, &pdf, &len) : KOFU_E_INTERNAL;
     memset(&r, 0, sizeof r);
-    post_result(sv, MODE_EV_PRINTED, c.rc);
+    if (rc == KOFU_OK) {
+        struct kiosk_print_call c = {.pr = &k->pr, .pdf = pdf, .len = len, .job_name = TEST_PRINT_JOB_NAME,
+                                     .copies = 1, .timeout_ms = k->cfg.print_timeout_ms, .rc = KOFU_E_INTERNAL};
+        kiosk_run_device_call(k, kiosk_print, &c);
+        rc = c.rc;
+    }
+    free(pdf);
+    post_result(sv, MODE_EV_PRINTED, rc);
 }
 
 static void play_test(struct kiosk *k, struct kiosk_service *sv)

@@ -83,10 +83,12 @@ static int status_text(const struct diag_report *r, const char *board_name, char
     return rc;
 }
 
-int kiosk_test_print(const struct diag_report *r, const char *board_name, const struct document_fonts *fonts,
-                     const struct printer *pr, int timeout_ms)
+int kiosk_test_print_render(const struct diag_report *r, const char *board_name, const struct document_fonts *fonts,
+                            uint8_t **pdf_out, size_t *len_out)
 {
-    if (!r || !board_name || !fonts || !pr || !pr->ops || !pr->ops->print || r->n > DIAG_CHECK__COUNT)
+    *pdf_out = NULL;
+    *len_out = 0;
+    if (!r || !board_name || !fonts || r->n > DIAG_CHECK__COUNT)
         return KOFU_E_ARG;
     struct test_print_model m = {.version = KOFU_VERSION, .board = board_name, .printed_at = (int64_t)time(NULL),
                                  .n_rows = r->n};
@@ -112,9 +114,26 @@ int kiosk_test_print(const struct diag_report *r, const char *board_name, const 
     kofu_bld pdf;
     bld_init(&pdf, buf, TEST_PRINT_PDF_MAX);
     rc = test_print_render_pdf(&m, fonts, &pdf);
-    if (rc == KOFU_OK)
-        rc = pr->ops->print(pr->ctx, pdf.p, pdf.len, TEST_PRINT_JOB_NAME, 1, timeout_ms, NULL);
-    free(buf);
     json_text_free(json);
+    if (rc != KOFU_OK) {
+        free(buf);
+        return rc;
+    }
+    *pdf_out = buf;
+    *len_out = pdf.len;
+    return KOFU_OK;
+}
+
+int kiosk_test_print(const struct diag_report *r, const char *board_name, const struct document_fonts *fonts,
+                     const struct printer *pr, int timeout_ms)
+{
+    if (!pr || !pr->ops || !pr->ops->print)
+        return KOFU_E_ARG;
+    uint8_t *pdf;
+    size_t len;
+    int rc = kiosk_test_print_render(r, board_name, fonts, &pdf, &len);
+    if (rc == KOFU_OK)
+        rc = pr->ops->print(pr->ctx, pdf, len, TEST_PRINT_JOB_NAME, 1, timeout_ms, NULL);
+    free(pdf);
     return rc;
 }

@@ -18,10 +18,20 @@
 #include "drivers/printer.h"
 #include "ui/document.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 /** Render the two pages from report r (board_name as in its JSON) with
- *  fonts, and print them as one job on pr within timeout_ms. KOFU_OK when
- *  the printer completed the job; the render's or printer's kofu_err
- *  otherwise. */
+ *  fonts into a PDF in memory: *pdf (malloc'd, the caller's to free; no
+ *  resident data is in it) of *len bytes. Uses cairo and pango: on the
+ *  thread that draws (the kiosk's main thread). */
+int kiosk_test_print_render(const struct diag_report *r, const char *board_name, const struct document_fonts *fonts,
+                            uint8_t **pdf, size_t *len);
+
+/** Render (as above) and print the pages as one job (ui/test_print.h's
+ *  TEST_PRINT_JOB_NAME) on pr within timeout_ms: the console's way, one
+ *  thread. KOFU_OK when the printer completed the job; the render's or
+ *  printer's kofu_err otherwise. */
 int kiosk_test_print(const struct diag_report *r, const char *board_name, const struct document_fonts *fonts,
                      const struct printer *pr, int timeout_ms);
 

@@ -20,6 +20,7 @@
  * Not thread-safe: one UI thread draws.
  */
 #include "ui/screens.h"
+#include "ui/screens_text.h"
 
 #include "ui/document.h"
 #include "ui/screens_words.h"
@@ -214,6 +215,17 @@ int screens_init(void)
         return KOFU_E_FONT;
     }
     g.ready = true;
+    return KOFU_OK;
+}
+
+int screens_text_context(const struct document_fonts **f, PangoContext **pc, PangoAttrList **attrs)
+{
+    int rc = screens_init();
+    if (rc != KOFU_OK)
+        return rc;
+    *f = &g.fonts;
+    *pc = g.pc;
+    *attrs = g.attrs;
     return KOFU_OK;
 }
 

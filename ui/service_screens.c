@@ -11,6 +11,7 @@
  * Not thread-safe: one UI thread draws.
  */
 #include "ui/service_screens.h"
+#include "ui/screens_text.h"
 
 #include "base/words.h"
 #include "ui/document.h"
@@ -142,27 +143,23 @@ const char *service_target_name(enum service_target_kind k) { return KOFU_WORDS_
 
 /* ---- fonts ---- */
 
+/* The resident's screens' text context (screens_text.h): one set of fonts. */
 static struct {
     bool ready;
-    struct document_fonts fonts;
+    const struct document_fonts *fonts;
     PangoContext *pc;
     PangoAttrList *attrs;
 } g;
 
 void service_screens_free(void)
 {
-    if (g.attrs)
-        pango_attr_list_unref(g.attrs);
-    if (g.pc)
-        g_object_unref(g.pc);
-    document_fonts_free(&g.fonts);
-    memset(&g, 0, sizeof g);
+    memset(&g, 0, sizeof g); /* borrowed: screens_free releases it */
 }
 
 static PangoLayout *layout_of(const char *utf8, double size, bool bold, double width, PangoAlignment align)
 {
     const struct text_style st = {.bold = bold, .size = size, .width = width, .line_spacing = 1.1, .align = align};
-    return text_layout_new(g.pc, &g.fonts, g.attrs, &st, utf8, NULL);
+    return text_layout_new(g.pc, g.fonts, g.attrs, &st, utf8, NULL);
 }
 
 static bool covers(const char *utf8)
@@ -179,25 +176,9 @@ int service_screens_init(void)
     if (g.ready)
         return KOFU_OK;
     memset(&g, 0, sizeof g);
-    int rc = document_fonts_init(&g.fonts);
+    int rc = screens_text_context(&g.fonts, &g.pc, &g.attrs);
     if (rc != KOFU_OK)
         return rc;
-    g.pc = pango_font_map_create_context((PangoFontMap *)g.fonts.fontmap);
-    g.attrs = pango_attr_list_new();
-    cairo_font_options_t *fo = cairo_font_options_create();
-    if (!g.pc || !g.attrs || !fo) {
-        if (fo)
-            cairo_font_options_destroy(fo);
-        service_screens_free();
-        return KOFU_E_NOMEM;
-    }
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-    pango_cairo_context_set_font_options(g.pc, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(g.pc, FALSE);
-    pango_context_set_language(g.pc, pango_language_from_string("ja"));
-    pango_attr_list_insert(g.attrs, pango_attr_fallback_new(FALSE));
     bool ok = covers("0123456789:+-_.,()%/ abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ●○");
     for (int w = 0; ok && w < SW__COUNT; w++)
         ok = covers(words[w].ja) && covers(words[w].en);

@@ -55,7 +55,7 @@ enum word {
     SW_TOUCH, SW_RESET, SW_LEAVE, SW_NOT_RUN, SW_RUN_ONE, SW_AUDIO_ASK, SW_YES_HEARD, SW_NO_HEARD, SW_AGAIN_PLAY,
     SW_DISPLAY_ASK, SW_YES_RIGHT, SW_NO_WRONG, SW_AGAIN_SHOW, SW_TOUCH_ASK, SW_RESET_ASK, SW_YES_RESET, SW_NO_KEEP,
     SW_RESET_DONE, SW_MENU_HINT, SW_STATUS_OK, SW_STATUS_WARN, SW_STATUS_FAIL, SW_NO_DETAIL, SW_ID_HINT, SW_CODE_HINT,
-    SW__COUNT
+    SW_NO_STATE, SW__COUNT
 };
 
 static const struct kofu_word words[] = {
@@ -107,6 +107,9 @@ static const struct kofu_word words[] = {
     KOFU_WORD(SW_NO_DETAIL, "no-detail", "まだ点検していません", "Not run yet"),
     KOFU_WORD(SW_ID_HINT, "id-hint", "番号", "Number"),
     KOFU_WORD(SW_CODE_HINT, "code-hint", "暗証番号", "Code"),
+    KOFU_WORD(SW_NO_STATE, "no-state",
+              "状態ファイル（state_file）を開けないため、保守モードは使えません。コンソールで kofu diag を使ってください",
+              "The service mode is unavailable: the state file (state_file) cannot be opened. Use kofu diag on the console"),
 };
 
 static const struct kofu_word screen_names[] = {
@@ -593,6 +596,13 @@ static void draw(struct frame *f, int width, int height)
     char line[200];
     switch (m->screen) {
     case SERVICE_SCREEN_LOCKED_OUT: {
+        /* No state file to keep a lock-out in: refused, not counted down. */
+        if (m->err == KOFU_E_CONFIG) {
+            message(f, W(f, SW_NO_STATE), NULL);
+            const struct fbtn b[] = {{SW_OK, SERVICE_T_OK, true}};
+            footer(f, b, 1);
+            break;
+        }
         long min = (m->lockout_seconds + 59) / 60;
         if (m->lang == KOFU_LANG_EN)
             snprintf(line, sizeof line, "Unlocked in about %ld min", min);

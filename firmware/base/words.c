@@ -35,3 +35,13 @@ const char *kofu_word_text(const struct kofu_word *w, enum kofu_lang lang)
     const char *s = !w ? NULL : lang == KOFU_LANG_EN ? w->en : w->ja;
     return s ? s : "?";
 }
+
+void kofu_utf8_cut(char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    s[max] = '\0';
+}

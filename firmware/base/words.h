@@ -53,4 +53,8 @@ const char *kofu_word_name(const struct kofu_word *w);
  *  is NULL or has none in that language. */
 const char *kofu_word_text(const struct kofu_word *w, enum kofu_lang lang);
 
+/** Cut the UTF-8 text s to at most max bytes, at a character boundary (a
+ *  character cut in two is invalid text to pango and to JSON). */
+void kofu_utf8_cut(char *s, size_t max);
+
 #endif

@@ -19,6 +19,7 @@
 #include "diag/diag.h"
 
 #include "base/errors.h"
+#include "base/words.h"
 #include "center/center.h"
 #include "verify/shc.h"
 #include "verify/vds.h"
@@ -160,17 +161,6 @@ static void name_for_words(const char *name, char *out, size_t cap)
     for (; name[n] && n < 40 && n + 1 < cap; n++)
         out[n] = (unsigned char)name[n] < 0x20 || (unsigned char)name[n] >= 0x7f ? '?' : name[n];
     out[n] = '\0';
-}
-
-/* Cut s at the last whole UTF-8 character within max bytes. */
-static void utf8_cut(char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n <= max)
-        return;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    s[max] = '\0';
 }
 
 /* Adds an item with its verdict; words for a warn or fail. days: LONG_MAX
@@ -457,8 +447,8 @@ void diag_check_credentials(const struct diag_env *env, struct diag_result *r)
     json_object_set_new(r->detail, "warn_days", json_integer(cfg->diag_cert_warn_days));
     char en[DIAG_SUMMARY_MAX] = "", ja[DIAG_SUMMARY_MAX] = "";
     if (run.worst != DIAG_OK) {
-        utf8_cut(run.en, 150);
-        utf8_cut(run.ja, 150);
+        kofu_utf8_cut(run.en, 150);
+        kofu_utf8_cut(run.ja, 150);
         if (run.n_findings > 1) {
             snprintf(en, sizeof en, "%.150s (+%d more)", run.en, run.n_findings - 1);
             snprintf(ja, sizeof ja, "%.150s（他%d件）", run.ja, run.n_findings - 1);

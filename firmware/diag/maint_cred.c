@@ -342,6 +342,13 @@ static void default_phc(struct maint_phc *ph)
 
 int maint_cred_verify(const char *path, uint32_t id, const char *code)
 {
+    bool id_known;
+    return maint_cred_verify_id(path, id, code, &id_known);
+}
+
+int maint_cred_verify_id(const char *path, uint32_t id, const char *code, bool *id_known)
+{
+    *id_known = false;
     if (!code_ok(code))
         return KOFU_E_ARG;
     uint8_t *file_buf = malloc(CRED_FILE_MAX);
@@ -376,6 +383,7 @@ int maint_cred_verify(const char *path, uint32_t id, const char *code)
     OPENSSL_cleanse(&first, sizeof first);
     if (rc != KOFU_OK)
         return rc;
+    *id_known = !unknown;
     return match && !unknown ? KOFU_OK : KOFU_E_SERVICE_DENIED;
 }
 

@@ -23,6 +23,7 @@
 
 #include "base/bytes.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +78,11 @@ int maint_cred_code_ok(const char *code);
  *  when the file cannot be read or a line is malformed; KOFU_E_ARG for a
  *  code that is not MAINT_CODE_MIN..MAX digits. */
 int maint_cred_verify(const char *path, uint32_t id, const char *code);
+/** maint_cred_verify, and *id_known: whether the file (read and well-formed)
+ *  has a line for id, set with the same slow work done either way. The
+ *  service mode logs a refused id only when it was known: digits typed into
+ *  the id field by mistake may be the code. */
+int maint_cred_verify_id(const char *path, uint32_t id, const char *code, bool *id_known);
 
 /** One line (without LF) for id and code, with a fresh random salt and
  *  PBKDF2-HMAC-SHA256 at its default cost, into line[cap]. */

@@ -58,7 +58,9 @@ int64_t mode_lockout_seconds_left(const struct mode *m, int64_t wall_s)
 {
     if (!service_lockout_active(&m->lockout, wall_s))
         return 0;
-    return m->lockout.locked_until - wall_s;
+    int64_t left = m->lockout.locked_until - wall_s;
+    int64_t max = m->cfg.lockout_seconds > 0 ? m->cfg.lockout_seconds : 0;
+    return left < max ? left : max;
 }
 
 /* ---- emitting ----------------------------------------------------------- */
@@ -78,12 +80,23 @@ static struct mode_action *emit(struct mode_actions *out, enum mode_action_kind 
     return a;
 }
 
-static void log_action(struct mode_actions *out, enum kofu_event ev, int err, uint32_t what)
+static struct mode_action *log_action(struct mode_actions *out, enum kofu_event ev, int err, uint32_t what)
 {
     struct mode_action *a = emit(out, MODE_ACT_LOG);
     a->ev = ev;
     a->err = err;
     a->what = what;
+    return a;
+}
+
+/* Whether the lock-out is active at wall_s, clamped first: a clock set back
+ * or a far locked_until in the file never locks for longer than configured;
+ * a clamped lock-out is saved. */
+static bool locked(struct mode *m, int64_t wall_s, struct mode_actions *out)
+{
+    if (service_lockout_clamp(&m->lockout, wall_s, m->cfg.lockout_seconds))
+        emit(out, MODE_ACT_SAVE_LOCKOUT);
+    return service_lockout_active(&m->lockout, wall_s);
 }
 
 static void enter(struct mode *m, enum mode_state st, uint64_t now, struct mode_actions *out)
@@ -140,7 +153,15 @@ static void open_mode(struct mode *m, int64_t wall_s, uint64_t now, struct mode_
 {
     forget_service(m);
     m->activity_ms = now;
-    if (service_lockout_active(&m->lockout, wall_s)) {
+    if (m->no_state_file) {
+        /* Nowhere to keep a count of wrong codes: a guesser would get five
+         * fresh tries per restart. Refused; the console's `kofu diag` works. */
+        m->err = KOFU_E_CONFIG;
+        log_action(out, EV_SERVICE_AUTH, KOFU_E_CONFIG, 0);
+        enter(m, MODE_LOCKED_OUT, now, out);
+        return;
+    }
+    if (locked(m, wall_s, out)) {
         m->err = KOFU_E_SERVICE_LOCKED;
         log_action(out, EV_SERVICE_AUTH, KOFU_E_SERVICE_LOCKED, m->lockout.failures);
         enter(m, MODE_LOCKED_OUT, now, out);
@@ -208,11 +229,12 @@ static void on_verified(struct mode *m, const struct mode_event *ev, uint64_t no
         return;
     }
     if (ev->err == KOFU_E_SERVICE_DENIED) {
-        bool locked = service_lockout_failure(&m->lockout, ev->wall_s, m->cfg.lockout_seconds);
+        bool now_locked = service_lockout_failure(&m->lockout, ev->wall_s, m->cfg.lockout_seconds);
         emit(out, MODE_ACT_SAVE_LOCKOUT);
-        log_action(out, EV_SERVICE_AUTH, KOFU_E_SERVICE_DENIED, m->lockout.failures);
-        if (locked) {
-            log_action(out, EV_SERVICE_LOCKED, KOFU_E_SERVICE_LOCKED, (uint32_t)m->cfg.lockout_seconds);
+        log_action(out, EV_SERVICE_AUTH, KOFU_E_SERVICE_DENIED, m->lockout.failures)->anonymous = !ev->id_known;
+        if (now_locked) {
+            log_action(out, EV_SERVICE_LOCKED, KOFU_E_SERVICE_LOCKED, (uint32_t)m->cfg.lockout_seconds)->anonymous =
+                !ev->id_known;
             m->err = KOFU_E_SERVICE_LOCKED;
             enter(m, MODE_LOCKED_OUT, now, out);
             return;
@@ -225,7 +247,7 @@ static void on_verified(struct mode *m, const struct mode_event *ev, uint64_t no
     }
     /* The file cannot be read, or is damaged: no way in (fail closed), and
      * no failure counted against the technician either. */
-    log_action(out, EV_SERVICE_AUTH, ev->err, m->lockout.failures);
+    log_action(out, EV_SERVICE_AUTH, ev->err, m->lockout.failures)->anonymous = !ev->id_known;
     m->err = ev->err;
     m->id_digits = 0;
     m->technician = 0;
@@ -396,8 +418,8 @@ static void on_submit(struct mode *m, const struct mode_event *ev, uint64_t now,
         if (m->code_len < MAINT_CODE_MIN)
             return;
         /* The lock-out may have begun meanwhile (another restart's count). */
-        if (service_lockout_active(&m->lockout, ev->wall_s)) {
-            m->err = KOFU_E_SERVICE_LOCKED;
+        if (m->no_state_file || locked(m, ev->wall_s, out)) {
+            m->err = m->no_state_file ? KOFU_E_CONFIG : KOFU_E_SERVICE_LOCKED;
             enter(m, MODE_LOCKED_OUT, now, out);
             return;
         }

@@ -26,11 +26,15 @@
  *    on an event that says no visit holds anything (ev->between_visits):
  *    a request during a visit goes to PENDING (logged as deferred) and the
  *    mode opens on MODE_EV_VISIT_CLEAN, never before;
- *  - while the lock-out is active at ev->wall_s, VERIFY is never emitted:
+ *  - while the lock-out is active at ev->wall_s, or there is no state file
+ *    (no_state_file), VERIFY is never emitted:
  *    the mode shows LOCKED_OUT; the SERVICE_FAILURES_MAXth wrong credential
  *    in a row locks it, and every change of the lock-out comes with
  *    MODE_ACT_SAVE_LOCKOUT (the kiosk writes it to the state file, so that
- *    a restart does not give a guesser five more tries);
+ *    a restart does not give a guesser five more tries); a lock-out is
+ *    clamped (service_lockout_clamp) where it is checked, and saved then;
+ *  - a refused credential is logged with technician 0 unless the file
+ *    knew the id (ev->id_known);
  *  - the credential pad is shuffled (SHUFFLE_PAD) before any of its digits
  *    are taken; a pad that could not be shuffled leaves the mode (a fixed
  *    pad would give the credential to whoever saw the taps);
@@ -130,6 +134,9 @@ struct mode_event {
     int err;                 /* results */
     int x, y;                /* TOUCH */
     bool between_visits;     /* REQUEST: no visit in progress and nothing of one held */
+    bool id_known;           /* VERIFIED: the credential file has a line for the id (else a
+                                refusal is logged with technician 0: the digits may be a code
+                                typed into the id field) */
     int64_t wall_s;          /* every event: Unix time (the lock-out's clock) */
 };
 
@@ -155,6 +162,7 @@ struct mode_action {
     enum kofu_event ev;      /* LOG */
     int err;                 /* LOG */
     uint32_t what;           /* LOG */
+    bool anonymous;          /* LOG: written with technician 0 (an id the file does not know) */
 };
 
 struct mode_actions {
@@ -178,6 +186,8 @@ struct mode {
     uint64_t activity_ms;    /* last input (or entry) */
     uint64_t entered_ms;     /* when the state was entered */
     struct service_lockout lockout; /* the state file's; the caller loads it at init */
+    bool no_state_file;      /* the caller's: no state file to keep the lock-out in, so the
+                                mode refuses (LOCKED_OUT, err KOFU_E_CONFIG: fail closed) */
 
     /* One service; cleared at LEAVE. */
     uint32_t technician;     /* 0 until the id was entered */

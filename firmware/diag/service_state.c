@@ -290,3 +290,18 @@ void service_lockout_success(struct service_lockout *l)
     l->failures = 0;
     l->locked_until = 0;
 }
+
+void service_lockout_lock(struct service_lockout *l, int64_t now, int lockout_seconds)
+{
+    l->failures = SERVICE_FAILURES_MAX;
+    l->locked_until = now + (lockout_seconds > 0 ? lockout_seconds : 0);
+}
+
+bool service_lockout_clamp(struct service_lockout *l, int64_t now, int lockout_seconds)
+{
+    int64_t secs = lockout_seconds > 0 ? lockout_seconds : 0;
+    if (l->locked_until == 0 || l->locked_until <= now || l->locked_until - now <= secs)
+        return false;
+    l->locked_until = now + secs;
+    return true;
+}

@@ -51,8 +51,10 @@ struct service_state_file {
 
 /** Open path (created 0600 when writable and missing) and read it into
  *  *st (zeroed when the file is new or empty). KOFU_E_CONFIG when it
- *  cannot be opened, or holds something that is not a state file (then *st
- *  is zeroed, and a writable file is rewritten on the next write). */
+ *  cannot be opened (f->fd is -1), or cannot be read or holds something
+ *  that is not a state file (f->fd stays open, *st is zeroed: the caller
+ *  decides what stands in for the lost lock-out, see
+ *  service_lockout_lock; a writable file is rewritten on the next write). */
 int service_state_open(struct service_state_file *f, const char *path, bool writable, struct service_state *st);
 /** Rewrite the file whole with *st (pwrite at 0, ftruncate, fsync). */
 int service_state_write(struct service_state_file *f, const struct service_state *st);
@@ -75,5 +77,14 @@ void service_counters_reset(struct service_counters *c, int64_t now);
 bool service_lockout_active(const struct service_lockout *l, int64_t now);
 bool service_lockout_failure(struct service_lockout *l, int64_t now, int lockout_seconds);
 void service_lockout_success(struct service_lockout *l);
+/** Locked from now for lockout_seconds, as after SERVICE_FAILURES_MAX
+ *  failures: what stands in for a lock-out that was lost (a damaged state
+ *  file) or could not be saved (fail closed: a guesser gets no fresh tries). */
+void service_lockout_lock(struct service_lockout *l, int64_t now, int lockout_seconds);
+/** A locked_until more than lockout_seconds after now (a clock set back, a
+ *  file written by hand) becomes now + lockout_seconds, so that no lock-out
+ *  lasts longer than the configuration says. Applied where the lock-out is
+ *  loaded and where it is checked; true when it changed *l (to be saved). */
+bool service_lockout_clamp(struct service_lockout *l, int64_t now, int lockout_seconds);
 
 #endif

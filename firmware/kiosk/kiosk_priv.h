@@ -310,8 +310,13 @@ void kiosk_poll_input(struct kiosk *k);
 
 /* state.c: the state file and the one-user lock (diag/) */
 /** Open both (before the sandbox); a file that cannot be had is logged and
- *  left out (fd -1). */
+ *  left out (fd -1: the service mode then refuses, service.c). A damaged
+ *  or unreadable state file: locked out for maintenance_lockout_seconds
+ *  from now, logged and written back (fail closed). */
 void kiosk_state_open(struct kiosk *k);
+/** The error counts the event log has gathered since the last take, into
+ *  k->state (main thread: before the checks read them, before a reset). */
+void kiosk_state_take_log_counts(struct kiosk *k);
 /** Whether a visit may begin now: takes the one-user lock (false while the
  *  console's `kofu diag` holds it). */
 bool kiosk_state_visit_may_begin(struct kiosk *k);

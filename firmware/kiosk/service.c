@@ -13,6 +13,7 @@
 #include "base/errors.h"
 #include "base/log.h"
 #include "base/version.h"
+#include "base/words.h"
 #include "diag/diag.h"
 #include "diag/maint_cred.h"
 #include "diag/mode.h"
@@ -21,6 +22,7 @@
 #include "ui/test_print.h"
 #include "ui/service_screens.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,7 @@ struct kiosk_verify_call {
     uint32_t id;      /* in */
     const char *code; /* in */
     int rc;           /* out */
+    bool id_known;    /* out: the file has a line for id */
 };
 
 struct kiosk_diag_call {
@@ -72,7 +75,7 @@ struct kiosk_diag_call {
 static void verify_call(void *p)
 {
     struct kiosk_verify_call *c = p;
-    c->rc = maint_cred_verify(c->path, c->id, c->code);
+    c->rc = maint_cred_verify_id(c->path, c->id, c->code, &c->id_known);
 }
 
 static void diag_call(void *p)
@@ -102,6 +105,22 @@ static enum service_screen screen_of(enum mode_state st)
     }
 }
 
+/* One line of the detail view, cut to DETAIL_LINE_MAX at a character
+ * boundary (a subject in Japanese cut mid-character is invalid text to
+ * pango). The screen shows the first lines; the console and the JSON have
+ * the whole detail (README). */
+static void detail_line(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void detail_line(char *out, const char *fmt, ...)
+{
+    char line[4 * DETAIL_LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    kofu_utf8_cut(line, DETAIL_LINE_MAX - 1);
+    memcpy(out, line, strlen(line) + 1);
+}
+
 /* One detail field as a line: "name: value"; an array of objects as one
  * line per element, "name[i]: k=v k=v". */
 static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
@@ -119,7 +138,7 @@ static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
                 if (n == SERVICE_DETAIL_LINES_MAX)
                     return n;
                 char *s = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
-                snprintf(sv->detail[n++], DETAIL_LINE_MAX, "%s[%zu]: %s", key, i, s ? s : "?");
+                detail_line(sv->detail[n++], "%s[%zu]: %s", key, i, s ? s : "?");
                 if (s)
                     json_text_free(s);
             }
@@ -128,7 +147,7 @@ static size_t detail_lines(struct kiosk_service *sv, json_t *detail)
         if (n == SERVICE_DETAIL_LINES_MAX)
             return n;
         char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        snprintf(sv->detail[n++], DETAIL_LINE_MAX, "%s: %s", key, json_is_string(v) ? json_string_value(v) : s ? s : "?");
+        detail_line(sv->detail[n++], "%s: %s", key, json_is_string(v) ? json_string_value(v) : s ? s : "?");
         if (s)
             json_text_free(s);
     }
@@ -238,14 +257,26 @@ static void verify(struct kiosk *k, struct kiosk_service *sv)
     forget_code(sv);
     /* A code of the wrong form never reaches the file: the pad cannot give
      * one (MAINT_CODE_MIN..MAX digits), so KOFU_E_ARG is a refusal too. */
-    post_result(sv, MODE_EV_VERIFIED, c.rc == KOFU_E_ARG ? KOFU_E_SERVICE_DENIED : c.rc);
+    post(sv, (struct mode_event){.kind = MODE_EV_VERIFIED,
+                                 .err = c.rc == KOFU_E_ARG ? KOFU_E_SERVICE_DENIED : c.rc,
+                                 .id_known = c.id_known});
 }
 
-static void save_state(struct kiosk *k, const char *what)
+/* The lock-out into the state file. A count of failures that cannot be
+ * saved would be forgotten at the next restart (five fresh tries for a
+ * guesser): the mode locks now instead, in memory (fail closed). */
+static void save_lockout(struct kiosk *k, struct kiosk_service *sv)
 {
+    k->state.l = sv->m.lockout;
     int rc = service_state_write(&k->state_file, &k->state);
-    if (rc != KOFU_OK)
-        kofu_log(KOFU_LOG_ERROR, EV_CONFIG, rc, what[0] == 'l' ? 1u : 2u);
+    if (rc == KOFU_OK)
+        return;
+    kofu_log(KOFU_LOG_ERROR, EV_CONFIG, rc, 1u);
+    if (k->state.l.failures == 0 || service_lockout_active(&k->state.l, (int64_t)time(NULL)))
+        return;
+    service_lockout_lock(&k->state.l, (int64_t)time(NULL), k->cfg.maintenance_lockout_seconds);
+    sv->m.lockout = k->state.l;
+    kofu_log_service(EV_SERVICE_LOCKED, rc, 0, (uint32_t)k->cfg.maintenance_lockout_seconds);
 }
 
 static bool interactive(enum diag_check_id id)
@@ -253,8 +284,12 @@ static bool interactive(enum diag_check_id id)
     return id == DIAG_CHECK_AUDIO || id == DIAG_CHECK_DISPLAY || id == DIAG_CHECK_TOUCH;
 }
 
-static void run_checks(struct kiosk *k, struct kiosk_service *sv, int check, uint32_t technician)
+/* The checks as a device call; their verdicts into sv->results. */
+static int run_checks(struct kiosk *k, struct kiosk_service *sv, int check, uint32_t technician)
 {
+    /* The log check reads k->state: the errors logged since the last
+     * visit's wipe are counted in first (here, on the main thread). */
+    kiosk_state_take_log_counts(k);
     struct kiosk_diag_call c = {.rc = KOFU_E_INTERNAL};
     c.env.cfg = &k->cfg;
     c.env.board = k->board;
@@ -284,11 +319,20 @@ static void run_checks(struct kiosk *k, struct kiosk_service *sv, int check, uin
                          (uint32_t)r->id * 10u + (uint32_t)r->status);
     }
     diag_report_free(&c.report);
-    post_result(sv, MODE_EV_CHECKS_DONE, c.rc);
+    return c.rc;
 }
 
-static void test_print(struct kiosk *k, struct kiosk_service *sv)
+static void test_print(struct kiosk *k, struct kiosk_service *sv, uint32_t technician)
 {
+    /* The print reports every check: those not run yet this service run
+     * first (the print's summary would otherwise be of a partial run). */
+    bool all = true;
+    for (int i = 0; i < DIAG_CHECK__COUNT; i++)
+        all = all && sv->have[i];
+    if (!all && run_checks(k, sv, -1, technician) != KOFU_OK) {
+        post_result(sv, MODE_EV_PRINTED, KOFU_E_INTERNAL);
+        return;
+    }
     /* The report of what ran this service (borrowed for the render). */
     static struct diag_report r;
     memset(&r, 0, sizeof r);
@@ -354,28 +398,30 @@ static void carry_out(struct kiosk *k, struct kiosk_service *sv, const struct mo
         verify(k, sv);
         break;
     case MODE_ACT_SAVE_LOCKOUT:
-        k->state.l = sv->m.lockout;
-        save_state(k, "lockout");
+        save_lockout(k, sv);
         break;
     case MODE_ACT_RUN_CHECKS:
         service_redraw(k);
-        run_checks(k, sv, a->check, technician);
+        post_result(sv, MODE_EV_CHECKS_DONE, run_checks(k, sv, a->check, technician));
         break;
     case MODE_ACT_PLAY_TEST:
         play_test(k, sv);
         break;
     case MODE_ACT_TEST_PRINT:
         service_redraw(k);
-        test_print(k, sv);
+        test_print(k, sv, technician);
         break;
     case MODE_ACT_RESET_COUNTERS: {
+        /* Errors logged before the reset are taken now, so that they are
+         * dropped with the rest rather than shown after it. */
+        kiosk_state_take_log_counts(k);
         service_counters_reset(&k->state.c, (int64_t)time(NULL));
         int rc = service_state_write(&k->state_file, &k->state);
         post_result(sv, MODE_EV_RESET_DONE, rc);
         break;
     }
     case MODE_ACT_LOG:
-        kofu_log_service(a->ev, a->err, technician, a->what);
+        kofu_log_service(a->ev, a->err, a->anonymous ? 0 : technician, a->what);
         break;
     case MODE_ACT_LEAVE:
         *redraw = false;
@@ -454,8 +500,10 @@ static bool between_visits(struct kiosk *k)
 static void request(struct kiosk *k)
 {
     struct kiosk_service *sv = k->service;
-    if (sv->m.state == MODE_OFF)
+    if (sv->m.state == MODE_OFF) {
         sv->m.lockout = k->state.l;
+        sv->m.no_state_file = k->state_file.fd < 0;
+    }
     service_event(k, (struct mode_event){.kind = MODE_EV_REQUEST, .between_visits = between_visits(k)});
 }
 
@@ -471,6 +519,7 @@ bool kiosk_service_turn(struct kiosk *k, uint64_t now)
     }
     if (sv->m.state == MODE_PENDING && between_visits(k)) {
         sv->m.lockout = k->state.l;
+        sv->m.no_state_file = k->state_file.fd < 0;
         service_event(k, (struct mode_event){.kind = MODE_EV_VISIT_CLEAN});
     }
     if (!mode_active(&sv->m))

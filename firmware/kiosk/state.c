@@ -29,12 +29,28 @@ void kiosk_state_open(struct kiosk *k)
     k->state_file.fd = -1;
     k->service_lock.fd = -1;
     k->service_lock.held = false;
+    int64_t now = (int64_t)time(NULL);
     int rc = service_state_open(&k->state_file, k->cfg.state_file, true, &k->state);
     if (rc != KOFU_OK)
         kofu_log(KOFU_LOG_ERROR, EV_CONFIG, rc, 0);
-    if (k->state_file.fd >= 0 && k->state.c.since == 0) {
-        k->state.c.since = (int64_t)time(NULL); /* a new file counts from now */
-        service_state_write(&k->state_file, &k->state);
+    if (k->state_file.fd >= 0 && rc != KOFU_OK) {
+        /* Damaged or unreadable (a torn write after a power cut): its
+         * lock-out is lost, so a full one stands in for it (fail closed:
+         * a guesser gets no fresh tries), written back so that it holds
+         * across another restart. The counts count from now. */
+        service_lockout_lock(&k->state.l, now, k->cfg.maintenance_lockout_seconds);
+        k->state.c.since = now;
+        kofu_log_service(EV_SERVICE_LOCKED, KOFU_E_CONFIG, 0, (uint32_t)k->cfg.maintenance_lockout_seconds);
+        if (service_state_write(&k->state_file, &k->state) != KOFU_OK)
+            kofu_log(KOFU_LOG_ERROR, EV_CONFIG, KOFU_E_CONFIG, 1);
+    } else if (k->state_file.fd >= 0) {
+        bool changed = service_lockout_clamp(&k->state.l, now, k->cfg.maintenance_lockout_seconds);
+        if (k->state.c.since == 0) {
+            k->state.c.since = now; /* a new file counts from now */
+            changed = true;
+        }
+        if (changed)
+            service_state_write(&k->state_file, &k->state);
     }
     if (service_lock_open(&k->service_lock, k->cfg.service_lock_file) != KOFU_OK)
         kofu_log(KOFU_LOG_ERROR, EV_CONFIG, KOFU_E_CONFIG, 0);
@@ -42,6 +58,11 @@ void kiosk_state_open(struct kiosk *k)
     taken.printed = k->printed;
     taken.refunds = k->refunds;
     taken.receipts = k->receipts;
+}
+
+void kiosk_state_take_log_counts(struct kiosk *k)
+{
+    kofu_log_take_counts(k->state.c.errors, SERVICE_ERR_SLOTS);
 }
 
 bool kiosk_state_visit_may_begin(struct kiosk *k)
@@ -68,7 +89,7 @@ void kiosk_state_visit_wiped(struct kiosk *k)
     taken.printed = k->printed;
     taken.refunds = k->refunds;
     taken.receipts = k->receipts;
-    kofu_log_take_counts(c->errors, SERVICE_ERR_SLOTS);
+    kiosk_state_take_log_counts(k);
     if (k->state_file.fd >= 0) {
         int rc = service_state_write(&k->state_file, &k->state);
         if (rc != KOFU_OK)

@@ -113,6 +113,44 @@ static void test_unknown_id_costs_the_same(void **state)
     assert_true(unknown < known * 2.0);
 }
 
+/* Whether the id was known comes with the verdict, after the same slow
+ * work: the service mode logs a refused id only when the file has it. */
+static void test_id_known(void **state)
+{
+    (void)state;
+    const char *path = kt_temp_text("cred-known", LINE_PBKDF2 "\n" LINE_SCRYPT "\n");
+    assert_non_null(path);
+    bool known = false;
+    assert_int_equal(maint_cred_verify_id(path, 123456, "20260101", &known), KOFU_OK);
+    assert_true(known);
+    known = false;
+    assert_int_equal(maint_cred_verify_id(path, 123456, "20260102", &known), KOFU_E_SERVICE_DENIED);
+    assert_true(known);
+    known = true;
+    /* A code typed into the id field: denied, and not known. */
+    assert_int_equal(maint_cred_verify_id(path, 20260101, "20260101", &known), KOFU_E_SERVICE_DENIED);
+    assert_false(known);
+    known = true;
+    assert_int_equal(maint_cred_verify_id(path, 0, "20260101", &known), KOFU_E_SERVICE_DENIED);
+    assert_false(known);
+    known = true;
+    assert_int_equal(maint_cred_verify_id("/nonexistent/kofu/maintenance.cred", 123456, "20260101", &known),
+                     KOFU_E_CONFIG);
+    assert_false(known);
+    known = true;
+    assert_int_equal(maint_cred_verify_id(path, 123456, "123", &known), KOFU_E_ARG);
+    assert_false(known);
+    /* The same slow work either way. */
+    double t0 = kofu_mono_ms_f();
+    assert_int_equal(maint_cred_verify_id(path, 123456, "11111111", &known), KOFU_E_SERVICE_DENIED);
+    double t_known = kofu_mono_ms_f() - t0;
+    t0 = kofu_mono_ms_f();
+    assert_int_equal(maint_cred_verify_id(path, 77777777, "11111111", &known), KOFU_E_SERVICE_DENIED);
+    double t_unknown = kofu_mono_ms_f() - t0;
+    assert_true(t_unknown > t_known * 0.5);
+    assert_true(t_unknown < t_known * 2.0);
+}
+
 static int parse(const char *s, uint32_t *id)
 {
     kofu_cur c;
@@ -225,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_rfc7914_vectors),
         cmocka_unit_test(test_verify),
         cmocka_unit_test(test_unknown_id_costs_the_same),
+        cmocka_unit_test(test_id_known),
         cmocka_unit_test(test_malformed_lines),
         cmocka_unit_test(test_file_refused),
         cmocka_unit_test(test_make_line),

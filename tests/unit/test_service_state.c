@@ -269,6 +269,72 @@ static void test_lockout(void **state)
     kt_rmdir_flat(dir);
 }
 
+/* No lock-out outlasts the configuration: a clock set back, or a far
+ * locked_until written into the file, is cut to lockout_seconds from now. */
+static void test_lockout_clamp(void **state)
+{
+    (void)state;
+    int64_t now = 1767225600;
+    struct service_lockout l = {.failures = 5, .locked_until = now + 10 * 365 * 86400LL};
+    assert_true(service_lockout_clamp(&l, now, 900));
+    assert_true(l.locked_until == now + 900);
+    assert_int_equal(l.failures, 5);
+    assert_true(service_lockout_active(&l, now + 899));
+    assert_false(service_lockout_active(&l, now + 900));
+    /* Within the bound, ended, or none: left alone. */
+    struct service_lockout in = {.failures = 5, .locked_until = now + 900};
+    assert_false(service_lockout_clamp(&in, now, 900));
+    assert_true(in.locked_until == now + 900);
+    struct service_lockout ended = {.failures = 5, .locked_until = now - 1};
+    assert_false(service_lockout_clamp(&ended, now, 900));
+    assert_true(ended.locked_until == now - 1);
+    struct service_lockout none = {.failures = 2};
+    assert_false(service_lockout_clamp(&none, now, 900));
+    assert_true(none.locked_until == 0);
+    /* The clock set back by a year after a lock-out began: still only 900 s. */
+    struct service_lockout back = {0};
+    service_lockout_lock(&back, now, 900);
+    int64_t earlier = now - 365 * 86400LL;
+    assert_true(service_lockout_clamp(&back, earlier, 900));
+    assert_false(service_lockout_active(&back, earlier + 900));
+}
+
+/* What stands in for a lost lock-out is a full one, and the file tells the
+ * caller when it was lost: a damaged file leaves the descriptor open with
+ * an error, a file that cannot be opened leaves none. */
+static void test_lockout_fail_closed(void **state)
+{
+    (void)state;
+    int64_t now = 1767225600;
+    struct service_lockout l = {0};
+    service_lockout_lock(&l, now, 600);
+    assert_int_equal(l.failures, SERVICE_FAILURES_MAX);
+    assert_true(l.locked_until == now + 600);
+    assert_true(service_lockout_active(&l, now + 599));
+    assert_false(service_lockout_active(&l, now + 600));
+
+    char dir[128], path[160];
+    assert_true(kt_tempdir(dir, sizeof dir, "service-damaged"));
+    snprintf(path, sizeof path, "%s/state", dir);
+    /* A torn write: the header and half a line. */
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("kofu-state 1\nsince 000000000176722", fp);
+    fclose(fp);
+    struct service_state_file f;
+    struct service_state st;
+    assert_int_equal(service_state_open(&f, path, true, &st), KOFU_E_CONFIG);
+    assert_true(f.fd >= 0);
+    assert_int_equal(st.l.failures, 0);
+    service_state_close(&f);
+    unlink(path);
+    char missing[200];
+    snprintf(missing, sizeof missing, "%s/no/such/dir/state", dir);
+    assert_int_equal(service_state_open(&f, missing, true, &st), KOFU_E_CONFIG);
+    assert_int_equal(f.fd, -1);
+    kt_rmdir_flat(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +343,8 @@ int main(void)
         cmocka_unit_test(test_file_in_place),
         cmocka_unit_test(test_counters),
         cmocka_unit_test(test_lockout),
+        cmocka_unit_test(test_lockout_clamp),
+        cmocka_unit_test(test_lockout_fail_closed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

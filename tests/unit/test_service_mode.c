@@ -67,11 +67,14 @@ static void step(struct mode_event ev)
 {
     ev.wall_s = WALL;
     enum mode_state before = M.state;
-    bool locked = service_lockout_active(&M.lockout, WALL);
+    bool locked = service_lockout_active(&M.lockout, WALL) || M.no_state_file;
     mode_step(&M, &ev, NOW, &OUT);
     assert_false(OUT.overflow);
     if (locked)
         assert_false(has(MODE_ACT_VERIFY));
+    /* No lock-out outlasts the configuration once the mode has looked at it. */
+    if (M.state == MODE_LOCKED_OUT)
+        assert_true(M.lockout.locked_until - WALL <= LOCK_S);
     if ((before == MODE_OFF || before == MODE_PENDING) && mode_active(&M)) {
         assert_true(ev.kind == MODE_EV_VISIT_CLEAN || (ev.kind == MODE_EV_REQUEST && ev.between_visits));
     }
@@ -285,6 +288,83 @@ static void test_damaged_file_fails_closed(void **state)
     assert_int_equal(M.lockout.failures, 0); /* not the technician's fault */
     const struct mode_action *l = logged(EV_SERVICE_AUTH);
     assert_int_equal(l->err, KOFU_E_CONFIG);
+}
+
+/* A far locked_until (a clock set back, a file written by hand) is cut to
+ * maintenance_lockout_seconds from now, and saved so. */
+static void test_lockout_clamped(void **state)
+{
+    (void)state;
+    struct service_lockout far = {.failures = 5, .locked_until = WALL + 10 * 365 * 86400LL};
+    struct mode_config mc = M.cfg;
+    mode_init(&M, &mc, &far, NOW);
+    assert_int_equal(mode_lockout_seconds_left(&M, WALL), LOCK_S); /* the view is bounded too */
+    request(true);
+    assert_int_equal(M.state, MODE_LOCKED_OUT);
+    assert_true(has(MODE_ACT_SAVE_LOCKOUT));
+    assert_true(M.lockout.locked_until == WALL + LOCK_S);
+    tap(MODE_BTN_OK);
+    /* Within the bound: left alone, nothing saved. */
+    WALL += 10;
+    request(true);
+    assert_int_equal(M.state, MODE_LOCKED_OUT);
+    assert_false(has(MODE_ACT_SAVE_LOCKOUT));
+    assert_int_equal(mode_lockout_seconds_left(&M, WALL), LOCK_S - 10);
+    tap(MODE_BTN_OK);
+    /* And it ends when the configuration says. */
+    WALL += LOCK_S - 10;
+    to_menu();
+}
+
+/* No state file to keep the count of wrong codes: the mode refuses, with
+ * its reason, and no code is ever verified. */
+static void test_no_state_file_refused(void **state)
+{
+    (void)state;
+    M.no_state_file = true;
+    request(true);
+    assert_int_equal(M.state, MODE_LOCKED_OUT);
+    assert_int_equal(M.err, KOFU_E_CONFIG);
+    assert_false(has(MODE_ACT_SHUFFLE_PAD));
+    assert_int_equal(logged(EV_SERVICE_AUTH)->err, KOFU_E_CONFIG);
+    digit(1);
+    submit();
+    assert_int_equal(M.state, MODE_LOCKED_OUT);
+    tap(MODE_BTN_OK);
+    assert_int_equal(M.state, MODE_OFF);
+    M.no_state_file = false;
+    to_menu();
+}
+
+/* A refused id is logged only when the credential file knows it: digits
+ * typed into the id field by mistake may be the code. */
+static void test_unknown_id_logged_as_zero(void **state)
+{
+    (void)state;
+    request(true);
+    enter_id_and_code(MAINT_CODE_MIN);
+    step((struct mode_event){.kind = MODE_EV_VERIFIED, .err = KOFU_E_SERVICE_DENIED, .id_known = false});
+    assert_true(logged(EV_SERVICE_AUTH)->anonymous);
+    enter_id_and_code(MAINT_CODE_MIN);
+    step((struct mode_event){.kind = MODE_EV_VERIFIED, .err = KOFU_E_SERVICE_DENIED, .id_known = true});
+    assert_false(logged(EV_SERVICE_AUTH)->anonymous);
+    enter_id_and_code(MAINT_CODE_MIN);
+    step((struct mode_event){.kind = MODE_EV_VERIFIED, .err = KOFU_E_CONFIG, .id_known = false});
+    assert_true(logged(EV_SERVICE_AUTH)->anonymous);
+    for (int i = 2; i < SERVICE_FAILURES_MAX; i++) {
+        enter_id_and_code(MAINT_CODE_MIN);
+        step((struct mode_event){.kind = MODE_EV_VERIFIED, .err = KOFU_E_SERVICE_DENIED, .id_known = false});
+    }
+    assert_int_equal(M.state, MODE_LOCKED_OUT);
+    assert_true(logged(EV_SERVICE_LOCKED)->anonymous);
+    assert_true(logged(EV_SERVICE_AUTH)->anonymous);
+    /* Every other line keeps the technician. */
+    tap(MODE_BTN_OK);
+    WALL += LOCK_S;
+    request(true);
+    enter_id_and_code(MAINT_CODE_MIN);
+    step((struct mode_event){.kind = MODE_EV_VERIFIED, .err = KOFU_OK, .id_known = true});
+    assert_false(logged(EV_SERVICE_ENTER)->anonymous);
 }
 
 static void test_pad_failure_leaves(void **state)
@@ -531,6 +611,9 @@ int main(void)
         cmocka_unit_test_setup(test_lockout_kept_across_restart, setup),
         cmocka_unit_test_setup(test_success_clears_failures, setup),
         cmocka_unit_test_setup(test_damaged_file_fails_closed, setup),
+        cmocka_unit_test_setup(test_lockout_clamped, setup),
+        cmocka_unit_test_setup(test_no_state_file_refused, setup),
+        cmocka_unit_test_setup(test_unknown_id_logged_as_zero, setup),
         cmocka_unit_test_setup(test_pad_failure_leaves, setup),
         cmocka_unit_test_setup(test_deferred_during_visit, setup),
         cmocka_unit_test_setup(test_idle_timeout, setup),

@@ -264,6 +264,71 @@ static void test_request_during_visit_deferred(void **state)
     assert_true(deferred < entered);
 }
 
+/* "test print" pressed before any check ran: every check runs first, so
+ * that the print reports all twelve (their log lines come before the
+ * print's). */
+static void test_print_first_runs_every_check(void **state)
+{
+    (void)state;
+    assert_int_equal(run_script("wait idle\n" ENTER_ID
+                                "service code " CODE "\nservice tap enter\n"
+                                "service wait menu 20\n"
+                                "service expect-check vault none\n"
+                                "service tap test-print\n"
+                                "service wait menu 60\n"
+                                "service expect-check vault ok\n"
+                                "service expect-check log ok\n"
+                                "service tap leave\n"
+                                "service wait off\n"),
+                     0);
+    assert_int_equal(count_lines("service-check", TECH, -1), 12);
+    assert_int_equal(count_lines("service-print", TECH, -1), 1);
+    const char *print = strstr(err, "kofu: service-print ");
+    assert_non_null(print);
+    int before = 0;
+    for (const char *p = strstr(err, "kofu: service-check "); p && p < print; p = strstr(p + 1, "kofu: service-check "))
+        before++;
+    assert_int_equal(before, 12);
+}
+
+/* A torn state file (a power cut mid-write) must not give a guesser fresh
+ * tries: the kiosk starts locked out for maintenance_lockout_seconds, says
+ * so in the log, writes that lock-out back, and a restart keeps it. */
+static void test_damaged_state_file_stays_locked(void **state)
+{
+    (void)state;
+    FILE *f = fopen(state_path, "w");
+    assert_non_null(f);
+    fputs("kofu-state 1\nsince 0000000001767225600\nvisits 00000", f);
+    fclose(f);
+    assert_int_equal(run_script("wait idle\n"
+                                "service\n"
+                                "service wait locked-out\n"
+                                "service tap ok\n"
+                                "service wait off\n"),
+                     0);
+    assert_non_null(strstr(err, "kofu: service-locked code=config technician=0 what=600"));
+    assert_null(strstr(err, "service-enter"));
+    char buf[8192];
+    f = fopen(state_path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "kofu-state 1\n"));
+    assert_non_null(strstr(buf, "failures 0000000005\n"));
+    assert_null(strstr(buf, "locked_until 0000000000000000000\n"));
+    /* Restarted with the right code at hand: still locked, no pad. */
+    assert_int_equal(run_script("wait idle\n"
+                                "service\n"
+                                "service wait locked-out\n"
+                                "service tap ok\n"
+                                "service wait off\n"),
+                     0);
+    assert_null(strstr(err, "service-enter"));
+    assert_non_null(strstr(err, "kofu: service-auth code=service-locked"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +336,8 @@ int main(void)
         cmocka_unit_test_setup(test_menu_checks_tests_and_leave, fresh),
         cmocka_unit_test_setup(test_idle_timeout_leaves, fresh),
         cmocka_unit_test_setup(test_request_during_visit_deferred, fresh),
+        cmocka_unit_test_setup(test_print_first_runs_every_check, fresh),
+        cmocka_unit_test_setup(test_damaged_state_file_stays_locked, fresh),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

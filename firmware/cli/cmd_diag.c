@@ -80,7 +80,7 @@ static int test_print(const struct kofu_config *cfg, const struct board *bd, con
     struct printer pr = {bd->printer, NULL};
     const struct printer_trust trust = {cfg->printer_ca_file, cfg->printer_private_link};
     if (rc == KOFU_OK)
-        rc = pr.ops->open(&pr.ctx, cfg->printer_uri, PRINTER_MODE_IPP, &trust);
+        rc = pr.ops->open(&pr.ctx, cfg->printer_uri, printer_mode_of(cfg->printer_uri), &trust);
     if (rc == KOFU_OK) {
         rc = kiosk_test_print(rep, bd->name, &fonts, &pr, cfg->print_timeout_ms);
         pr.ops->close(pr.ctx);
@@ -149,7 +149,9 @@ static int diag_main(int argc, char **argv)
         }
     }
 
-    struct diag_env env = {.cfg = &cfg, .board = bd, .vault_clean = -1};
+    /* A kiosk running beside us keeps its devices: the checks leave them alone. */
+    struct diag_env env = {.cfg = &cfg, .board = bd, .vault_clean = -1,
+                           .kiosk_running = service_lock_kiosk_running(&lock)};
     static struct diag_report rep;
     int rc = diag_run(&env, only, &rep);
     if (rc != KOFU_OK) {
@@ -237,15 +239,28 @@ static int replace_line(const char *path, uint32_t id, const char *line)
         return KOFU_E_NOMEM;
     }
     int rc = KOFU_OK;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* The temporary name whole, or nothing is opened: a cut name would be
+     * another file, which O_TRUNC would empty. */
+    char tmp[KOFU_CONFIG_VALUE_MAX + 16];
+    int tn = snprintf(tmp, sizeof tmp, "%s.new", path);
+    if (tn < 0 || (size_t)tn >= sizeof tmp)
+        rc = KOFU_E_CONFIG;
+    int fd = rc == KOFU_OK ? open(path, O_RDONLY | O_CLOEXEC) : -1;
     if (fd >= 0) {
-        ssize_t r;
-        while (len < cap + 1 && (r = read(fd, old + len, cap + 1 - len)) > 0)
+        for (;;) {
+            ssize_t r = len < cap + 1 ? read(fd, old + len, cap + 1 - len) : 0;
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                rc = KOFU_E_CONFIG; /* not the end: the lines past it would be lost */
+            if (r <= 0)
+                break;
             len += (size_t)r;
+        }
         close(fd);
         if (len > cap)
             rc = KOFU_E_CONFIG;
-    } else if (errno != ENOENT) {
+    } else if (rc == KOFU_OK && errno != ENOENT) {
         rc = KOFU_E_CONFIG;
     }
     size_t out_len = 0;
@@ -274,8 +289,6 @@ static int replace_line(const char *path, uint32_t id, const char *line)
         memcpy(out + out_len, line, n);
         out[out_len + n] = '\n';
         out_len += n + 1;
-        char tmp[KOFU_CONFIG_VALUE_MAX + 16];
-        snprintf(tmp, sizeof tmp, "%s.new", path);
         int t = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
         size_t done = 0;
         while (t >= 0 && done < out_len) {
@@ -359,7 +372,7 @@ static int diag_passwd(int argc, char **argv)
     if (rc == KOFU_OK) {
         rc = replace_line(file, id, line);
         if (rc != KOFU_OK)
-            fprintf(stderr, "kofu diag passwd: %s could not be rewritten (unreadable, damaged or not writable)\n",
+            fprintf(stderr, "kofu diag passwd: %s could not be rewritten (unreadable, damaged, not writable, or its path too long)\n",
                     file);
     }
     OPENSSL_cleanse(line, sizeof line);

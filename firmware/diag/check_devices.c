@@ -363,6 +363,9 @@ void diag_check_spool(const struct diag_env *env, struct diag_result *r)
 void diag_check_payment(const struct diag_env *env, struct diag_result *r)
 {
     static const int change_coins[] = {10, 50, 100, 500};
+    /* The kiosk holds its port exclusively (TIOCEXCL). */
+    if (diag_in_use_by_kiosk(env, env->pay, env->cfg->payment_device, r))
+        return;
     json_t *d = r->detail;
     set(d, "device", text_json(env->cfg->payment_device, 96));
     set(d, "answered", json_false());

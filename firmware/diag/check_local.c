@@ -4,6 +4,14 @@
 #include "base/errors.h"
 #include "base/vault.h"
 #include "diag/service_state.h"
+#include "drivers/audio.h"
+#include "drivers/wav.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,11 +27,61 @@
  * target): beyond it the panel needs calibrating, in the device tree. */
 #define TOUCH_OFFSET_WARN_PX 20
 
+/* The console closes the speaker it opened only once the test prompt has
+ * played (closing drops a prompt still playing, drivers/audio/alsa.c): its
+ * length from its WAV header and a margin for the device's buffer, never
+ * more than the bound (the run stays short; the prompt's first words are
+ * what the technician listens for). */
+#define AUDIO_MARGIN_MS 300
+#define AUDIO_WAIT_MAX_MS 5000
+#define PROMPT_FILE_MAX ((size_t)16 << 20) /* far above a spoken prompt */
+
+/* The length of prompt name in lang, in ms; -1 when its file cannot be read
+ * or is not a WAV file drivers/wav.h accepts. */
+static long prompt_length_ms(const char *dir, const char *lang, const char *name)
+{
+    char path[KOFU_CONFIG_VALUE_MAX + AUDIO_PROMPT_NAME_MAX + 16];
+    if (!audio_prompt_path(path, sizeof path, dir, lang, name))
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat sb;
+    long ms = -1;
+    uint8_t *data = NULL;
+    if (fstat(fd, &sb) == 0 && sb.st_size > 0 && (size_t)sb.st_size <= PROMPT_FILE_MAX)
+        data = malloc((size_t)sb.st_size);
+    size_t len = 0;
+    while (data && len < (size_t)sb.st_size) {
+        ssize_t n = read(fd, data + len, (size_t)sb.st_size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    struct wav_info info;
+    if (data && len == (size_t)sb.st_size && wav_parse(data, len, &info))
+        ms = (long)((uint64_t)info.frames * 1000u / info.sample_rate);
+    free(data);
+    return ms;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
 void diag_check_audio(const struct diag_env *env, struct diag_result *r)
 {
     const struct kofu_config *c = env->cfg;
     json_object_set_new(r->detail, "device", json_string(c->audio_device));
     json_object_set_new(r->detail, "prompt", json_string(DIAG_TEST_PROMPT));
+    if (diag_in_use_by_kiosk(env, env->au, c->audio_device, r))
+        return;
     struct audio own = {0};
     const struct audio *au = env->au;
     int rc = KOFU_OK;
@@ -36,6 +94,15 @@ void diag_check_audio(const struct diag_env *env, struct diag_result *r)
     }
     if (rc == KOFU_OK)
         rc = au->ops->play(au->ctx, "ja", DIAG_TEST_PROMPT);
+    if (opened && rc == KOFU_OK) {
+        /* A length not known (the driver took a file this one cannot
+         * read) waits the bound: played is said only after the wait. */
+        long len = prompt_length_ms(c->prompt_dir, "ja", DIAG_TEST_PROMPT);
+        long wait = len < 0 || len + AUDIO_MARGIN_MS > AUDIO_WAIT_MAX_MS ? AUDIO_WAIT_MAX_MS : len + AUDIO_MARGIN_MS;
+        json_object_set_new(r->detail, "prompt_ms", len < 0 ? json_null() : json_integer(len));
+        json_object_set_new(r->detail, "waited_ms", json_integer(wait));
+        sleep_ms(wait);
+    }
     if (opened)
         own.ops->close(own.ctx);
     json_object_set_new(r->detail, "played", json_boolean(rc == KOFU_OK));
@@ -62,6 +129,9 @@ void diag_check_display(const struct diag_env *env, struct diag_result *r)
     const struct kofu_config *c = env->cfg;
     const struct board_display *bd = board_find_display(env->board, c->display);
     json_object_set_new(r->detail, "kind", json_string(bd ? bd->name : c->display));
+    /* Closing the kiosk's framebuffer would blank the screen residents see. */
+    if (diag_in_use_by_kiosk(env, env->disp, c->display_device, r))
+        return;
     int w = 0, h = 0, rc = KOFU_OK;
     if (env->disp) {
         w = env->disp->width;
@@ -98,6 +168,9 @@ void diag_check_display(const struct diag_env *env, struct diag_result *r)
 void diag_check_touch(const struct diag_env *env, struct diag_result *r)
 {
     const struct kofu_config *c = env->cfg;
+    /* The kiosk has grabbed its panel (EVIOCGRAB). */
+    if (diag_in_use_by_kiosk(env, env->in, c->input_device, r))
+        return;
     const struct board_display *bd = board_find_display(env->board, c->display);
     int rc = KOFU_OK;
     bool panel = env->in || (bd && bd->input);

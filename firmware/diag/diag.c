@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct {
     const char *name;
@@ -56,6 +57,22 @@ void diag_verdict(struct diag_result *r, enum diag_status st, int err, const cha
 #pragma GCC diagnostic pop
     va_end(ap2);
     va_end(ap);
+}
+
+bool diag_in_use_by_kiosk(const struct diag_env *env, const void *lent, const char *device, struct diag_result *r)
+{
+    if (!env->kiosk_running || lent)
+        return false;
+    json_object_set_new(r->detail, "in_use_by_kiosk", json_true());
+    json_object_set_new(r->detail, "device", json_string(device ? device : ""));
+    /* What can be told without opening it: that its node is there. A name
+     * that is not a path (an ALSA PCM, the sim's "") tells nothing. */
+    struct stat sb;
+    if (device && device[0] == '/')
+        json_object_set_new(r->detail, "device_present", json_boolean(stat(device, &sb) == 0));
+    diag_verdict(r, DIAG_OK, KOFU_OK, "In use by the running kiosk: test it from the service mode",
+                 "稼働中のキオスクが使用中：サービスモードで確認してください");
+    return true;
 }
 
 static int run_one(const struct diag_env *env, enum diag_check_id id, struct diag_result *r)

@@ -70,6 +70,12 @@ struct diag_env {
     const struct diag_confirmations *confirmed;
     const struct service_state *state; /* the kiosk's counters; NULL: read cfg->state_file */
     int vault_clean; /* 1: the kiosk's vault holds nothing of a visit, 0: it does, -1: not known */
+    /* On the console: a kiosk runs on this machine (its mark on the one-user
+     * lock, diag/service_lock.h). The checks then open none of the devices
+     * it holds — the display (closing fbdev blanks its screen), the touch
+     * panel and the acceptor (grabbed exclusively), the speaker — and report
+     * them in use (diag_in_use_by_kiosk). */
+    bool kiosk_running;
 };
 
 /** One check's result. */
@@ -116,6 +122,12 @@ void diag_report_free(struct diag_report *r);
  *  arguments in the same order. */
 void diag_verdict(struct diag_result *r, enum diag_status st, int err, const char *en_fmt, const char *ja_fmt, ...)
     __attribute__((format(printf, 4, 6)));
+
+/** When the console runs beside the kiosk (env->kiosk_running) and the
+ *  device was not lent (lent == NULL): r says the device is in use by the
+ *  running kiosk (ok; detail in_use_by_kiosk, device, and device_present
+ *  for a device path), and true: the check opens nothing. Else false. */
+bool diag_in_use_by_kiosk(const struct diag_env *env, const void *lent, const char *device, struct diag_result *r);
 
 /* One function per check, run with r's id set, status DIAG_OK, err
  * KOFU_OK, detail an empty object and empty words (diag_run fills the

@@ -309,8 +309,12 @@ int kiosk_run(const struct kiosk_options *o)
     signal(SIGPIPE, SIG_IGN);
 
     int rc = setup(k);
-    if (rc == KIOSK_EXIT_OK)
+    if (rc == KIOSK_EXIT_OK) {
         kiosk_state_open(k); /* before the sandbox: written to afterwards */
+        /* For our whole life: the console's `kofu diag` then leaves our devices alone. */
+        if (service_lock_mark_kiosk(&k->service_lock) != KOFU_OK)
+            kofu_log(KOFU_LOG_ERROR, EV_CONFIG, KOFU_E_CONFIG, 0);
+    }
     if (rc == KIOSK_EXIT_OK)
         rc = confine(k, o);
     if (rc == KIOSK_EXIT_OK) {

@@ -4,16 +4,21 @@
  * test printer): the JSON object's shape, the exit statuses (3 when a check
  * fails, 2 for usage, 4 when a visit holds the one-user lock past --wait),
  * --only, the log check reading the state file, a passwd line that
- * maint_cred_verify takes, the counters moving after a kiosk visit, and a
- * kiosk that begins no visit while the console holds the one-user lock.
+ * maint_cred_verify takes (and a --file whose temporary name would not fit
+ * refused with nothing touched), the counters moving after a kiosk visit, a
+ * kiosk that begins no visit while the console holds the one-user lock, and
+ * a console run beside a running kiosk that opens none of the devices the
+ * kiosk holds and still exits 0.
  */
 #include "base/errors.h"
 #include "diag/maint_cred.h"
 #include "diag/service_lock.h"
 #include "diag/service_state.h"
 #include "tests/harness.h"
+#include "tests/lib/proc.h"
 #include "tests/printer/printer_harness.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,7 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -91,6 +98,7 @@ static json_t *check_of(json_t *report, const char *name)
 static void test_json_shape_and_exit(void **state)
 {
     (void)state;
+    double t0 = harness_now_ms();
     int rc = diag("--json", NULL, NULL, NULL);
     json_error_t je;
     json_t *o = json_loads(out, 0, &je);
@@ -121,6 +129,18 @@ static void test_json_shape_and_exit(void **state)
     assert_non_null(vault);
     assert_true(json_is_integer(json_object_get(json_object_get(vault, "detail"), "vault_bytes")));
     assert_false(json_object_get(json_object_get(vault, "detail"), "clean")); /* not known on the console */
+    /* No kiosk runs: the display was opened (its size read) and the test
+     * prompt played to its length (bounded) before the speaker was closed. */
+    json_t *disp = json_object_get(check_of(o, "display"), "detail");
+    assert_null(json_object_get(disp, "in_use_by_kiosk"));
+    assert_true(json_integer_value(json_object_get(disp, "width")) > 0);
+    json_t *au = json_object_get(check_of(o, "audio"), "detail");
+    assert_true(json_is_true(json_object_get(au, "played")));
+    json_int_t len = json_integer_value(json_object_get(au, "prompt_ms"));
+    json_int_t waited = json_integer_value(json_object_get(au, "waited_ms"));
+    assert_true(len > 1000); /* the spoken test prompt, from its WAV header */
+    assert_true(waited >= (len < 4700 ? len : 5000) && waited <= 5000);
+    assert_true(harness_now_ms() - t0 >= (double)waited); /* the run did wait */
     /* One log line per check, technician 0. */
     assert_non_null(strstr(err, "service-check"));
     assert_non_null(strstr(err, "technician=0"));
@@ -214,6 +234,43 @@ static void test_passwd_round_trip(void **state)
     assert_null(strstr(err, "97531864"));
 }
 
+/* A --file whose temporary name ("PATH.new") would not fit is refused
+ * before anything is opened: the cut name would be another file, which the
+ * rewrite would empty and then rename over the credential file. */
+static void test_passwd_path_too_long(void **state)
+{
+    (void)state;
+    /* dir/ddd…/ddd…/ccc…: the cut falls inside the last name, so the cut
+     * name is a sibling file in the same directory. */
+    char dir[2048], path[2048], victim[2048];
+    snprintf(dir, sizeof dir, "%s", h.dir);
+    const size_t cut = 1024 + 16 - 1; /* what cmd_diag.c's temporary name holds */
+    while (strlen(dir) < cut - 100) {
+        size_t n = strlen(dir), part = cut - 100 - n > 200 ? 200 : cut - 100 - n;
+        dir[n] = '/';
+        memset(dir + n + 1, 'd', part);
+        dir[n + 1 + part] = '\0';
+        assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
+    }
+    size_t n = strlen(dir);
+    assert_true(n + 1 + 250 > cut && n + 1 < cut - 20);
+    snprintf(path, sizeof path, "%s/%0250d", dir, 0);
+    for (char *p = path + n + 1; *p; p++)
+        *p = 'c';
+    snprintf(victim, sizeof victim, "%.*s", (int)cut, path);
+    FILE *f = fopen(victim, "w");
+    assert_non_null(f);
+    fputs("not a credential file\n", f);
+    fclose(f);
+    const char *argv[] = {harness_path(0, "kofu"), "diag", "passwd", "--file", path, "--id", "7", NULL};
+    assert_int_equal(harness_run(argv, "24681357\n24681357\n", out, sizeof out, err, sizeof err), 2);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), -1); /* nothing written */
+    assert_int_equal(stat(victim, &sb), 0);
+    assert_int_equal(sb.st_size, (off_t)strlen("not a credential file\n")); /* nor emptied */
+    unlink(victim);
+}
+
 static void test_counters_after_a_visit(void **state)
 {
     (void)state;
@@ -268,6 +325,68 @@ static void test_no_visit_while_diag_runs(void **state)
     service_lock_close(&diag_lock);
 }
 
+/* `kofu diag` beside a running kiosk: the display, touch, payment and audio
+ * checks open nothing the kiosk holds (its screen is not blanked, its
+ * grabbed panel and exclusive acceptor port are not reported broken) and
+ * say so; the run exits 0; the kiosk runs on untouched and, once it has
+ * ended, its mark is gone. */
+static void test_beside_a_running_kiosk(void **state)
+{
+    (void)state;
+    FILE *f = fopen(script_path, "w");
+    assert_non_null(f);
+    fputs("wait idle\nsleep 6\nexpect-screen idle\nquit\n", f);
+    fclose(f);
+    char log[450];
+    snprintf(log, sizeof log, "%s/kiosk-beside.log", h.dir);
+    const char *argv[] = {harness_path(6, "kofu-sim"), "run", "--board", "sim", "--config", conf_path,
+                          "--script", script_path, NULL};
+    pid_t pid = kt_spawn(argv, NULL, log, -1, 0);
+    assert_true(pid > 0);
+    struct service_lock probe;
+    assert_int_equal(service_lock_open(&probe, lock_path), KOFU_OK);
+    double t0 = harness_now_ms();
+    while (!service_lock_kiosk_running(&probe) && harness_now_ms() - t0 < 15000)
+        kt_sleep_ms(20);
+    assert_true(service_lock_kiosk_running(&probe));
+
+    int rc = diag("--json", NULL, NULL, NULL);
+    json_t *o = json_loads(out, 0, NULL);
+    assert_non_null(o);
+    static const char *const held[] = {"display", "touch", "payment", "audio"};
+    for (size_t i = 0; i < sizeof held / sizeof held[0]; i++) {
+        json_t *c = check_of(o, held[i]);
+        assert_non_null(c);
+        assert_string_equal(json_string_value(json_object_get(c, "status")), "ok");
+        assert_true(json_is_true(json_object_get(json_object_get(c, "detail"), "in_use_by_kiosk")));
+    }
+    /* Not opened: the display's size is read only by opening it, the
+     * acceptor was not asked, the prompt not played. */
+    assert_null(json_object_get(json_object_get(check_of(o, "display"), "detail"), "width"));
+    assert_null(json_object_get(json_object_get(check_of(o, "payment"), "detail"), "answered"));
+    assert_null(json_object_get(json_object_get(check_of(o, "audio"), "detail"), "played"));
+    /* The others still run as ever. */
+    assert_null(json_object_get(json_object_get(check_of(o, "printer"), "detail"), "in_use_by_kiosk"));
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "in_use_by_kiosk"));
+    json_decref(o);
+
+    int st = -1;
+    pid_t w = 0;
+    for (int i = 0; i < 600 && (w = waitpid(pid, &st, WNOHANG)) == 0; i++)
+        kt_sleep_ms(50);
+    if (w == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+    }
+    assert_int_equal(w, pid);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        fprintf(stderr, "kofu-sim run: status %d; see %s\n", st, log);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0); /* its screen stayed idle throughout */
+    assert_false(service_lock_kiosk_running(&probe));
+    service_lock_close(&probe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,8 +395,10 @@ int main(void)
         cmocka_unit_test(test_text_only_and_usage),
         cmocka_unit_test(test_waits_for_a_visit),
         cmocka_unit_test(test_passwd_round_trip),
+        cmocka_unit_test(test_passwd_path_too_long),
         cmocka_unit_test(test_counters_after_a_visit),
         cmocka_unit_test(test_no_visit_while_diag_runs),
+        cmocka_unit_test(test_beside_a_running_kiosk),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

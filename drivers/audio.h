@@ -36,6 +36,10 @@ struct audio_ops {
     int (*play)(void *ctx, const char *lang, const char *name);
     /** Stop whatever is playing. */
     void (*stop)(void *ctx);
+    /** Wait up to timeout_ms until nothing is playing or queued: true when
+     *  the device went idle (the prompt played to its end), false on the
+     *  time-out. A driver that plays synchronously returns true at once. */
+    bool (*wait_idle)(void *ctx, int timeout_ms);
     /** Release everything. */
     void (*close)(void *ctx);
 };

@@ -293,5 +293,6 @@ const struct audio_ops alsa_audio_ops = {
     .open = alsa_open,
     .play = alsa_play,
     .stop = alsa_stop,
+    .wait_idle = alsa_audio_wait_idle,
     .close = alsa_close,
 };

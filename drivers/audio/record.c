@@ -178,9 +178,17 @@ void record_audio_reset(void *ctx)
     c->held = 0;
 }
 
+/* A prompt is "played" when its line is written: never busy. */
+static bool record_audio_wait_idle(void *ctx, int timeout_ms)
+{
+    (void)ctx, (void)timeout_ms;
+    return true;
+}
+
 const struct audio_ops record_audio_ops = {
     .open = record_audio_open,
     .play = record_audio_play,
     .stop = record_audio_stop,
+    .wait_idle = record_audio_wait_idle,
     .close = record_audio_close,
 };

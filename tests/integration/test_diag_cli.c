@@ -387,6 +387,56 @@ static void test_beside_a_running_kiosk(void **state)
     service_lock_close(&probe);
 }
 
+/* --print: the checks, then the test print through the configured printer
+ * — here a USB printer's way, a CUPS queue on a local cupsd
+ * (QUEUE@SOCKET) — which reaches the printer, the status QR holding the
+ * run's --json object; a printer that refuses makes exit 5. */
+static int received_pdfs(void)
+{
+    char names[1 << 14];
+    int n = 0;
+    if (printer_peer_list_dir(printer.received, NULL, names, sizeof names) < 0)
+        return -1;
+    for (const char *p = strstr(names, ".pdf"); p; p = strstr(p + 4, ".pdf"))
+        n++;
+    return n;
+}
+
+static void test_print_through_cups_queue(void **state)
+{
+    (void)state;
+    if (printer.cupsd <= 0)
+        assert_int_equal(printer_peer_start_cupsd(&printer, "kofu"), 0);
+    char queue_conf[450];
+    snprintf(queue_conf, sizeof queue_conf, "%s/diag-queue.conf", h.dir);
+    FILE *in = fopen(diag_conf, "r"), *o = fopen(queue_conf, "w");
+    assert_non_null(in);
+    assert_non_null(o);
+    char line[2048];
+    while (fgets(line, sizeof line, in))
+        if (strncmp(line, "printer_uri", 11) != 0)
+            fputs(line, o);
+    fprintf(o, "printer_uri = %s@%s\n", printer.queue, printer.cups_socket);
+    fclose(in);
+    fclose(o);
+    int before = received_pdfs();
+    const char *argv[] = {harness_path(0, "kofu"), "diag", "--config", queue_conf, "--only", "printer", "--json",
+                          "--print", NULL};
+    int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "kofu diag --print exited %d\n%s\n%s\n", rc, out, err);
+    assert_int_equal(rc, 0);
+    for (int i = 0; i < 200 && received_pdfs() < before + 1; i++)
+        usleep(50 * 1000);
+    assert_int_equal(received_pdfs(), before + 1);
+    /* The printer stopped taking jobs: the print fails, exit 5. */
+    assert_int_equal(printer_peer_cups_pause(&printer, true), 0);
+    rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    assert_int_equal(printer_peer_cups_pause(&printer, false), 0);
+    assert_int_equal(rc, 5); /* the print's verdict outranks the printer check's fail (3) */
+    assert_int_equal(received_pdfs(), before + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_counters_after_a_visit),
         cmocka_unit_test(test_no_visit_while_diag_runs),
         cmocka_unit_test(test_beside_a_running_kiosk),
+        cmocka_unit_test(test_print_through_cups_queue),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

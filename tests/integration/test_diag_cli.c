@@ -254,9 +254,12 @@ static void test_passwd_path_too_long(void **state)
     }
     size_t n = strlen(dir);
     assert_true(n + 1 + 250 > cut && n + 1 < cut - 20);
-    snprintf(path, sizeof path, "%s/%0250d", dir, 0);
-    for (char *p = path + n + 1; *p; p++)
-        *p = 'c';
+    /* dir, '/', then 250 'c': the path the temporary name is cut from. */
+    assert_true(n + 1 + 250 < sizeof path);
+    memcpy(path, dir, n);
+    path[n] = '/';
+    memset(path + n + 1, 'c', 250);
+    path[n + 1 + 250] = '\0';
     snprintf(victim, sizeof victim, "%.*s", (int)cut, path);
     FILE *f = fopen(victim, "w");
     assert_non_null(f);

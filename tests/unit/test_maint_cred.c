@@ -97,20 +97,33 @@ static void test_verify(void **state)
     assert_int_equal(maint_cred_verify(empty, 123456, "20260101"), KOFU_E_SERVICE_DENIED);
 }
 
+/* The fastest of three refusals of id with a wrong code: the least a
+ * refusal costs, free of a busy machine's pauses (one slow run must not
+ * make a test of the work done fail). */
+static double fastest_ms(const char *path, uint32_t id)
+{
+    double best = 1e9;
+    for (int i = 0; i < 3; i++) {
+        double t0 = kofu_mono_ms_f();
+        bool known;
+        assert_int_equal(maint_cred_verify_id(path, id, "11111111", &known), KOFU_E_SERVICE_DENIED);
+        double t = kofu_mono_ms_f() - t0;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
 static void test_unknown_id_costs_the_same(void **state)
 {
     (void)state;
     const char *path = kt_temp_text("cred-time", LINE_PBKDF2 "\n");
-    double t0 = kofu_mono_ms_f();
-    assert_int_equal(maint_cred_verify(path, 123456, "11111111"), KOFU_E_SERVICE_DENIED);
-    double known = kofu_mono_ms_f() - t0;
-    t0 = kofu_mono_ms_f();
-    assert_int_equal(maint_cred_verify(path, 999, "11111111"), KOFU_E_SERVICE_DENIED);
-    double unknown = kofu_mono_ms_f() - t0;
+    double known = fastest_ms(path, 123456), unknown = fastest_ms(path, 999);
     print_message("known id %.0f ms, unknown id %.0f ms\n", known, unknown);
-    /* The slow hash is done for both: not a quick refusal for the unknown. */
+    /* The slow hash is done for both: not a quick refusal for the unknown
+     * (a quick one would take well under a millisecond). */
     assert_true(unknown > known * 0.5);
-    assert_true(unknown < known * 2.0);
+    assert_true(unknown < known * 3.0);
 }
 
 /* Whether the id was known comes with the verdict, after the same slow
@@ -141,14 +154,9 @@ static void test_id_known(void **state)
     assert_int_equal(maint_cred_verify_id(path, 123456, "123", &known), KOFU_E_ARG);
     assert_false(known);
     /* The same slow work either way. */
-    double t0 = kofu_mono_ms_f();
-    assert_int_equal(maint_cred_verify_id(path, 123456, "11111111", &known), KOFU_E_SERVICE_DENIED);
-    double t_known = kofu_mono_ms_f() - t0;
-    t0 = kofu_mono_ms_f();
-    assert_int_equal(maint_cred_verify_id(path, 77777777, "11111111", &known), KOFU_E_SERVICE_DENIED);
-    double t_unknown = kofu_mono_ms_f() - t0;
+    double t_known = fastest_ms(path, 123456), t_unknown = fastest_ms(path, 77777777);
     assert_true(t_unknown > t_known * 0.5);
-    assert_true(t_unknown < t_known * 2.0);
+    assert_true(t_unknown < t_known * 3.0);
 }
 
 static int parse(const char *s, uint32_t *id)

@@ -25,7 +25,7 @@
 
 #define RUNS 40
 #define THROUGHPUT_SECONDS 3.0
-#define BUDGET_ISSUANCES_PER_S 100.0
+#define BUDGET_ISSUANCES_PER_S 300.0
 
 static int issue(struct center_client *c, const struct kenhojo_card_data *card)
 {

@@ -147,21 +147,30 @@ static void test_json_shape_and_exit(void **state)
     json_decref(o);
 }
 
+/* diag_conf copied to dir/name with key's line replaced by line (or added). */
+static void conf_with(char *path, size_t cap, const char *name, const char *key, const char *line)
+{
+    snprintf(path, cap, "%s/%s", h.dir, name);
+    FILE *in = fopen(diag_conf, "r"), *o = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(o);
+    char buf[2048];
+    size_t kl = strlen(key);
+    while (fgets(buf, sizeof buf, in))
+        if (strncmp(buf, key, kl) != 0 || (buf[kl] != ' ' && buf[kl] != '='))
+            fputs(buf, o);
+    fprintf(o, "%s\n", line);
+    fclose(in);
+    assert_int_equal(fclose(o), 0);
+}
+
 /* A check that fails makes the exit status 3: the center unreachable (its
  * port closed), with the other checks still run and reported. */
 static void test_failed_check_exit_3(void **state)
 {
     (void)state;
     char bad_conf[450];
-    snprintf(bad_conf, sizeof bad_conf, "%s/diag-bad.conf", h.dir);
-    FILE *in = fopen(diag_conf, "r"), *o = fopen(bad_conf, "w");
-    assert_non_null(in);
-    assert_non_null(o);
-    char line[2048];
-    while (fgets(line, sizeof line, in))
-        fputs(strncmp(line, "center_url", 10) ? line : "center_url = https://localhost:1\n", o);
-    fclose(in);
-    fclose(o);
+    conf_with(bad_conf, sizeof bad_conf, "diag-bad.conf", "center_url", "center_url = https://localhost:1");
     const char *argv[] = {harness_path(0, "kofu"), "diag", "--config", bad_conf, "--json", NULL};
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 3);
     json_t *r = json_loads(out, 0, NULL);
@@ -394,50 +403,30 @@ static void test_beside_a_running_kiosk(void **state)
  * — here a USB printer's way, a CUPS queue on a local cupsd
  * (QUEUE@SOCKET) — which reaches the printer, the status QR holding the
  * run's --json object; a printer that refuses makes exit 5. */
-static int received_pdfs(void)
-{
-    char names[1 << 14];
-    int n = 0;
-    if (printer_peer_list_dir(printer.received, NULL, names, sizeof names) < 0)
-        return -1;
-    for (const char *p = strstr(names, ".pdf"); p; p = strstr(p + 4, ".pdf"))
-        n++;
-    return n;
-}
-
 static void test_print_through_cups_queue(void **state)
 {
     (void)state;
     if (printer.cupsd <= 0)
         assert_int_equal(printer_peer_start_cupsd(&printer, "kofu"), 0);
-    char queue_conf[450];
-    snprintf(queue_conf, sizeof queue_conf, "%s/diag-queue.conf", h.dir);
-    FILE *in = fopen(diag_conf, "r"), *o = fopen(queue_conf, "w");
-    assert_non_null(in);
-    assert_non_null(o);
-    char line[2048];
-    while (fgets(line, sizeof line, in))
-        if (strncmp(line, "printer_uri", 11) != 0)
-            fputs(line, o);
-    fprintf(o, "printer_uri = %s@%s\n", printer.queue, printer.cups_socket);
-    fclose(in);
-    fclose(o);
-    int before = received_pdfs();
+    char queue_conf[450], line[sizeof printer.queue + sizeof printer.cups_socket + 16];
+    snprintf(line, sizeof line, "printer_uri = %s@%s", printer.queue, printer.cups_socket);
+    conf_with(queue_conf, sizeof queue_conf, "diag-queue.conf", "printer_uri", line);
+    int before = printer_peer_received_pdfs(&printer);
     const char *argv[] = {harness_path(0, "kofu"), "diag", "--config", queue_conf, "--only", "printer", "--json",
                           "--print", NULL};
     int rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     if (rc != 0)
         fprintf(stderr, "kofu diag --print exited %d\n%s\n%s\n", rc, out, err);
     assert_int_equal(rc, 0);
-    for (int i = 0; i < 200 && received_pdfs() < before + 1; i++)
+    for (int i = 0; i < 200 && printer_peer_received_pdfs(&printer) < before + 1; i++)
         usleep(50 * 1000);
-    assert_int_equal(received_pdfs(), before + 1);
+    assert_int_equal(printer_peer_received_pdfs(&printer), before + 1);
     /* The printer stopped taking jobs: the print fails, exit 5. */
     assert_int_equal(printer_peer_cups_pause(&printer, true), 0);
     rc = harness_run(argv, NULL, out, sizeof out, err, sizeof err);
     assert_int_equal(printer_peer_cups_pause(&printer, false), 0);
     assert_int_equal(rc, 5); /* the print's verdict outranks the printer check's fail (3) */
-    assert_int_equal(received_pdfs(), before + 1);
+    assert_int_equal(printer_peer_received_pdfs(&printer), before + 1);
 }
 
 int main(void)

@@ -112,16 +112,7 @@ static int fresh(void **state)
 }
 
 /* Documents the printer received (job-N.pdf; each also has a job-N.env). */
-static int received_jobs(void)
-{
-    char names[1 << 14];
-    int n = 0;
-    if (printer_peer_list_dir(printer.received, NULL, names, sizeof names) < 0)
-        return -1;
-    for (const char *p = strstr(names, ".pdf"); p; p = strstr(p + 4, ".pdf"))
-        n++;
-    return n;
-}
+static int received_jobs(void) { return printer_peer_received_pdfs(&printer); }
 
 /* Runs the script; returns kofu's exit status. */
 static int run_script(const char *script)

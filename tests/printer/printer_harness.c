@@ -718,3 +718,14 @@ void printer_peer_stop(struct printer_peer *p)
     }
     p->dir[0] = '\0';
 }
+
+int printer_peer_received_pdfs(struct printer_peer *p)
+{
+    char names[1 << 14];
+    int n = 0;
+    if (printer_peer_list_dir(p->received, NULL, names, sizeof names) < 0)
+        return -1;
+    for (const char *at = strstr(names, ".pdf"); at; at = strstr(at + 4, ".pdf"))
+        n++;
+    return n;
+}

@@ -109,6 +109,10 @@ int printer_peer_start_standin(struct printer_peer *p);
  *  "state=5&reasons=offline". */
 int printer_peer_standin(struct printer_peer *p, const char *query);
 
+/** How many documents the printer peer received (received/job-N.pdf), or
+ *  -1 if the directory cannot be read. */
+int printer_peer_received_pdfs(struct printer_peer *p);
+
 /** Count the entries of a directory, "." and ".." and names in `except`
  *  (NULL-terminated, may be NULL) left out; list them into names (may be
  *  NULL) separated by spaces. -1 if it cannot be read. */

@@ -70,11 +70,16 @@ CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
 CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
 CENTERSIM_LIB_OBJ := $(CENTERSIM_LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/centersim/server.o $(CENTERSIM_LIB_OBJ)
+# The certificate center's integration kit (docs/conformance.md): its own
+# program from tests/conformance/, linked with the core only.
+KIT_SRC := $(wildcard tests/conformance/*.c)
+KIT_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/conformance/main.c,$(KIT_SRC)))
 
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
-all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin $(BUILD)/prompts/.done
+all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin \
+     $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
 # (tests/integration/test_*.c) also link the harness that starts pcscd and
@@ -160,6 +165,12 @@ $(BUILD)/kofu-kiosk-build: $(BUILD)/obj/firmware/cli/main.o $(KOFU_EXTRA_OBJ) $(
 # The test build: the sim board's firmware driven by scripts.
 $(BUILD)/kofu-sim: $(KOFU_SIM_OBJ) $(KOFU_EXTRA_OBJ) $(call firmware_objs,sim)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call firmware_libs,sim)
+
+$(BUILD)/kofu-conformance: $(BUILD)/obj/tests/conformance/main.o $(KIT_LIB_OBJ) $(KOFU_EXTRA_OBJ) $(BUILD)/libkofu-core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+$(BUILD)/tests/unit/test_conformance_%: $(BUILD)/obj/tests/unit/test_conformance_%.o $(KIT_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -29,6 +29,12 @@ int cmd_run(int argc, char **argv);
  *  sentence. 0, or KIOSK_EXIT_USAGE after saying why on stderr (`usage` for
  *  an option it does not know). */
 int cmd_run_options(int argc, char **argv, const char *usage, struct kiosk_options *o, const char **script);
+/** `kofu conformance ...` and `kofu loadgen ...` (argv is main's own, a
+ *  NULL-terminated array; argv[1] names the subcommand): runs the center's
+ *  integration kit, build/kofu-conformance beside this binary, with the
+ *  same arguments. Returns only when it cannot: 2 after saying why on
+ *  stderr. */
+int cmd_kit(char **argv);
 /** `kofu prompts list`: the voice prompts' words, for the build */
 int cmd_prompts(int argc, char **argv);
 

@@ -16,8 +16,10 @@ static void usage(FILE *f)
                "  kofu card read [--reader NAME] [--card-ca DIR] [--pin-stdin] [--json] [--reveal]\n"
                "                 [--config FILE] [--wait SECONDS]\n"
                "  kofu center ping [--config FILE]\n"
+               "  kofu conformance --config FILE [--report FILE] [--junit FILE] [--only NAME...] [--list]\n"
                "  kofu diag [--config FILE] [--json] [--only NAME] [--print] [--wait SECONDS]\n"
                "  kofu diag passwd [--config FILE] [--file PATH] --id ID\n"
+               "  kofu loadgen --config FILE --kiosks N --duration SECONDS [...]\n"
                "  kofu run [--board sim|kiosk] [--config FILE]\n"
                "  kofu prompts list\n"
                "  kofu version\n",
@@ -36,6 +38,8 @@ int main(int argc, char **argv)
         return cmd_card(argc - 2, argv + 2);
     if (!strcmp(argv[1], "center"))
         return cmd_center(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "conformance") || !strcmp(argv[1], "loadgen"))
+        return cmd_kit(argv);
     if (!strcmp(argv[1], "diag"))
         return cmd_diag(argc - 1, argv + 1);
     if (!strcmp(argv[1], "prompts"))

@@ -10,6 +10,7 @@
 #include "base/vault.h"
 
 #include <string.h>
+#include <time.h>
 
 static bool text_ok(const char *s, size_t cap)
 {
@@ -54,13 +55,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(cert->n_doses >= 1 && cert->n_doses <= CENTER_DOSES_MAX);
             CHECK(!strcmp(cert->issuer.code, "131016"));
             CHECK((cert->vds_seal[0] != '\0') == (r.kind == CENTER_OVERSEAS));
+            /* The paper's date is the Japan (UTC+9) date of the issue time. */
+            time_t jst = (time_t)(cert->issued_at + 9 * 3600);
+            struct tm tm;
+            char date[16];
+            CHECK(gmtime_r(&jst, &tm) && strftime(date, sizeof date, "%Y-%m-%d", &tm) == 10 &&
+                  !strcmp(date, cert->issue_date));
         } else {
             CHECK(all_zero(cert, sizeof *cert));
         }
         vault_wipe();
     } else {
-        int rc = center_parse_refusal(data, size, 400 + (which >> 2));
+        /* Statuses 400..527: the 4xx refusals and the 5xx the kiosk reads by status. */
+        long status = 400 + (which >> 1);
+        int rc = center_parse_refusal(data, size, status);
         CHECK(rc < 0);
+        if (status == 500)
+            CHECK(rc != KOFU_E_CENTER_UNREACHABLE); /* the center failed: it was reached */
     }
     return 0;
 }

@@ -31,6 +31,12 @@ struct api {
     int open_min, close_min;
     struct fault_set faults;
     struct api_stats stats;
+    struct {
+        char outcome[12]; /* "refund-owed" is the longest */
+        int copies, amount;
+        bool has_id;
+    } recent[API_RECENT_COMPLETIONS];
+    size_t n_recent; /* reports ever noted since the last clear; the ring holds the last 8 */
     char terms_version[API_TERMS_VERSION_MAX + 1];
     char *terms_ja, *terms_en; /* malloc'd */
 };
@@ -245,9 +251,40 @@ const char *api_terms_version(const api *a) { return a->terms_version; }
 
 struct fault_set *api_faults(api *a) { return &a->faults; }
 
+bool api_set_participating(api *a, const char *code, bool on) { return store_set_participating(a->db, code, on); }
+
 struct api_stats api_get_stats(const api *a) { return a->stats; }
 
-void api_reset_stats(api *a) { memset(&a->stats, 0, sizeof a->stats); }
+void api_reset_stats(api *a)
+{
+    memset(&a->stats, 0, sizeof a->stats);
+    memset(a->recent, 0, sizeof a->recent);
+    a->n_recent = 0;
+}
+
+void api_recent_completions(const api *a, char *out, size_t cap)
+{
+    size_t n = a->n_recent < API_RECENT_COMPLETIONS ? a->n_recent : API_RECENT_COMPLETIONS, used = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (a->n_recent - n + i) % API_RECENT_COMPLETIONS;
+        int w = snprintf(out + used, cap - used, "%s%s:%d:%d:%s", i ? " " : "", a->recent[k].outcome,
+                         a->recent[k].copies, a->recent[k].amount, a->recent[k].has_id ? "id" : "noid");
+        if (w < 0 || (size_t)w >= cap - used)
+            return; /* cap is API_RECENT_LINE_MAX: cannot happen */
+        used += (size_t)w;
+    }
+}
+
+static void api_note_completion(api *a, const struct store_completion *c)
+{
+    size_t k = a->n_recent++ % API_RECENT_COMPLETIONS;
+    snprintf(a->recent[k].outcome, sizeof a->recent[k].outcome, "%s", c->outcome);
+    a->recent[k].copies = c->copies_printed;
+    a->recent[k].amount = c->amount_yen;
+    a->recent[k].has_id = c->certificate_id[0] != '\0';
+}
 
 void api_reply_free(struct api_reply *rp)
 {
@@ -749,7 +786,9 @@ static bool api_parse_completion(api *a, json_t *root, struct store_completion *
     c->certificate_id = api_str(root, "certificate_id");
     c->outcome = api_str(root, "outcome");
     if (!c->request_id || !api_uuid_v4_valid(c->request_id) || !c->certificate_id ||
-        !api_certificate_id_valid(c->certificate_id) || !(api_one_of(c->outcome, "printed", "failed", "refunded") || strcmp(c->outcome, "refund-owed") == 0) ||
+        !(api_one_of(c->outcome, "printed", "failed", "refunded") || api_one_of(c->outcome, "refund-owed", "refund-owed", NULL)) ||
+        /* "" only with failed: no certificate reached the kiosk (it may not know one was issued) */
+        !(api_certificate_id_valid(c->certificate_id) || (c->certificate_id[0] == '\0' && strcmp(c->outcome, "failed") == 0)) ||
         !api_int(root, "copies_printed", 0, cfg->max_copies, &c->copies_printed) ||
         !api_int(root, "amount_yen", 0, API_REFUND_OWED_MAX_YEN, &c->amount_yen))
         return false;
@@ -777,13 +816,18 @@ static void api_completions(api *a, const struct api_request *rq, struct api_rep
     bool inserted = false;
     c.kiosk = rq->kiosk;
     c.received_at = now;
-    if (known && strcmp(known->certificate_id, c.certificate_id) != 0) {
+    bool undelivered = c.certificate_id[0] == '\0'; /* failed, nothing reached the kiosk */
+    if (known && !undelivered && strcmp(known->certificate_id, c.certificate_id) != 0) {
         api_error_reply(rp, API_E_BAD_REQUEST); /* not the certificate this request got */
     } else if (store_add_completion(a->db, &c, &inserted) != STORE_OK) {
         cslog_event(CSLOG_INTERNAL, CSLOG_AT_DATABASE, 0);
         api_error_reply(rp, API_E_INTERNAL);
     } else {
         a->stats.completions += inserted;
+        /* known: this center issued for the request; the kiosk never got it */
+        a->stats.undelivered += inserted && undelivered && known;
+        if (inserted)
+            api_note_completion(a, &c);
         cslog_event(CSLOG_COMPLETION, inserted, 0);
         api_reply_free(rp);
         rp->status = 204;

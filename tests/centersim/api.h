@@ -78,7 +78,12 @@ struct api_stats {
     unsigned long requests;    /* every HTTP request answered */
     unsigned long issued;      /* certificates issued (a retry is counted once) */
     unsigned long completions; /* completion reports stored (a repeat is counted once) */
+    unsigned long undelivered; /* `failed` reports with certificate_id "" for a request this
+                                  center issued (issued, never delivered; not billed) */
 };
+
+#define API_RECENT_COMPLETIONS 8 /* kept for the control socket's `completions` */
+#define API_RECENT_LINE_MAX (API_RECENT_COMPLETIONS * 32)
 
 typedef struct api api;
 
@@ -106,12 +111,23 @@ bool api_set_terms(api *a, const char *version, const char *ja, const char *en);
 /** The current terms version. */
 const char *api_terms_version(const api *a);
 
+/** A municipality joins (on) or leaves the service (control `participate`).
+ *  False for a code the fixture does not have. */
+bool api_set_participating(api *a, const char *code, bool on);
+
 /** The live fault switches (the control socket changes them). */
 struct fault_set *api_faults(api *a);
 /** The counters. */
 struct api_stats api_get_stats(const api *a);
-/** Zero the counters (the control socket's `clear`). */
+/** Zero the counters and forget the recent completions (the control
+ *  socket's `clear`). */
 void api_reset_stats(api *a);
+/** The last API_RECENT_COMPLETIONS completion reports stored (a repeat is
+ *  not stored again), oldest first, space-separated, each
+ *  `outcome:copies:amount:id` or `…:noid` (certificate_id ""): outcomes
+ *  and counts, no identifier, so the control socket can show them. "" when
+ *  none. */
+void api_recent_completions(const api *a, char *out, size_t cap);
 
 /** The route a path names (exact match; the issuer's jwks path too). */
 enum cslog_route api_route_of(const api *a, const char *path);

@@ -212,13 +212,38 @@ def check_completions(c, req, answer):
     check(post(rep) == (204, b""), "completion printed: 204")
     check(post(rep)[0] == 204, "the same completion again: 204 (idempotent)")
     after = c.ctl("status")
-    check(int(after.split("completions=")[1]) == int(before.split("completions=")[1]) + 1,
+    count = lambda status: int(status.split("completions=")[1].split()[0])  # noqa: E731
+    check(count(after) == count(before) + 1,
           "a repeated completion is counted once")
     check(post(dict(rep, certificate_id="JP-131016-2026-999999"))[0] == 400, "completion with another cert id: 400")
     check(post(dict(rep, amount_yen=100))[0] == 400, "completion amount not copies x fee: 400")
     check(post(dict(rep, outcome="lost"))[0] == 400, "completion unknown outcome: 400")
     check(post(dict(rep, outcome="failed", copies_printed=0, amount_yen=0))[0] == 204, "completion failed: 204")
     check(post(dict(rep, extra=1))[0] == 400, "completion unknown key: 400")
+    check(post(dict(rep, certificate_id=""))[0] == 400, "completion printed with certificate_id \"\": 400")
+    req2 = with_changes(req, request_id=str(uuid.uuid4()))
+    st, b = issue(c, req2)
+    rid2 = json.loads(req2)["request_id"]
+    check(st == 200 and post(dict(rep, request_id=rid2, outcome="failed", certificate_id="", copies_printed=0,
+                                   amount_yen=0))[0] == 204,
+          "completion failed with certificate_id \"\" (nothing reached the kiosk): 204")
+    check(c.ctl("status").endswith(" undelivered=1"), "status counts the issued, undelivered certificate")
+    recent = c.ctl("completions")
+    check(recent.startswith("ok printed:1:120:id") and recent.endswith("failed:0:0:id failed:0:0:noid") and
+          answer["certificate_id"] not in recent and rid not in recent,
+          "control completions: outcome:copies:amount:id|noid, no identifiers")
+
+
+def check_participation(c, args):
+    check(c.ctl("participate 131016 off") == "ok 131016 off", "control participate CODE off")
+    codes = [m["code"] for m in json.loads(c.curl("/kofu/v1/config")[2])["municipalities"]]
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131016"))
+    check("131016" not in codes and st == 403 and error_code(body) == "municipality-not-participating",
+          "participate off: not listed, refused")
+    check(c.ctl("participate 131016 on") == "ok 131016 on", "control participate CODE on")
+    check(issue(c, mkreq(args.pki, YAMADA, "131016"))[0] == 200, "participate on: issued again")
+    for bad in ("participate 131032 on", "participate 131016", "participate 131016 yes"):
+        check(c.ctl(bad).startswith("err "), f"control {bad!r} refused")
 
 
 def check_errors(c, args):
@@ -302,7 +327,8 @@ def check_faults(c, args, jwks):
         rc, st, body = c.curl("/kofu/v1/config")
         check(st == code and error_code(body) == name, f"status={code}: {code} {name}")
     c.ctl("clear")
-    check(c.ctl("status") == "ok requests=0 issued=0 completions=0", "clear zeroes the counters")
+    check(c.ctl("status") == "ok requests=0 issued=0 completions=0 undelivered=0", "clear zeroes the counters")
+    check(c.ctl("completions") == "ok", "clear forgets the recent completions")
     check(c.ctl("fault status=404").startswith("err "), "status=404 refused")
     check(c.ctl("fault bogus").startswith("err "), "unknown fault refused")
     c.ctl("fault malformed-json")
@@ -374,6 +400,18 @@ def check_variants(args, tmp):
           "--tls12-only: a TLS 1.2 client is served")
     check(c.curl("/kofu/v1/config", extra=("--tlsv1.3",))[0] != 0, "--tls12-only: a TLS 1.3-only client is refused")
     check(c.stop(signal.SIGTERM) == 0, "SIGTERM: exit status 0")
+    c = Center(args, tmp, ["--allow-tls12"], "allow-tls12")
+    check(c.curl("/kofu/v1/config", extra=("--tlsv1.2", "--tls-max", "1.2"))[1] == 200 and
+          c.curl("/kofu/v1/config", extra=("--tlsv1.3",))[1] == 200, "--allow-tls12: TLS 1.2 and 1.3 served")
+    c.stop()
+    c = Center(args, tmp, ["--fee", "0", "--card-ca", f"{args.pki}/card-ca"], "fee")
+    check(json.loads(c.curl("/kofu/v1/config")[2])["fee_per_copy_yen"] == 0, "--fee 0: free of charge")
+    check(issue(c, mkreq(args.pki, YAMADA, "131016"))[0] == 200, "--card-ca DIR: the card CA is read from DIR")
+    c.stop()
+    for extra in (["--fee", "10001"], ["--card-ca", os.path.join(tmp, "none")], ["--allow-tls12", "--tls12-only"]):
+        rc = subprocess.run([args.bin, "--port", "1", "--pki", args.pki, "--fixture", FIXTURE] + extra,
+                            capture_output=True).returncode
+        check(rc == 2, f"{' '.join(extra)}: exit status 2")
     c = Center(args, tmp, ["--cert", f"{args.pki}/center-expired.pem", "--key", f"{args.pki}/center.key.pem"],
                "expired")
     check(c.curl("/kofu/v1/config")[0] == 60, "--cert center-expired.pem: curl refuses the server (60)")
@@ -449,6 +487,7 @@ def main():
         jwks = check_config_and_keys(c)
         check_issuance(c, args, jwks)
         check_errors(c, args)
+        check_participation(c, args)
         check_faults(c, args, jwks)
         check_tls(c)
         check_privacy(c)

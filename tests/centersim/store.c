@@ -197,7 +197,7 @@ static bool fx_config(struct fx *x, json_t *root, struct store_config *c)
     if (!clk_parse_hhmm(open, &c->open_min) || !clk_parse_hhmm(close, &c->close_min) ||
         c->open_min >= c->close_min)
         return fx_fail(x, "config.service_hours: open and close must be HH:MM with open < close");
-    return fx_int(x, cfg, "config", "fee_per_copy_yen", 0, 10000, &c->fee_per_copy_yen) &&
+    return fx_int(x, cfg, "config", "fee_per_copy_yen", 0, STORE_FEE_MAX, &c->fee_per_copy_yen) &&
            fx_int(x, cfg, "config", "max_copies", 1, 10, &c->max_copies);
 }
 
@@ -495,6 +495,23 @@ static int store_muni_cmp(const void *key, const void *elem)
 const struct store_municipality *store_municipality_find(const store *s, const char *code)
 {
     return bsearch(code, s->munis, s->n_munis, sizeof *s->munis, store_muni_cmp);
+}
+
+bool store_set_participating(store *s, const char *code, bool on)
+{
+    struct store_municipality *m = bsearch(code, s->munis, s->n_munis, sizeof *s->munis, store_muni_cmp);
+    if (!m)
+        return false;
+    m->participating = on;
+    return true;
+}
+
+bool store_set_fee(store *s, int yen)
+{
+    if (yen < 0 || yen > STORE_FEE_MAX)
+        return false;
+    s->config.fee_per_copy_yen = yen;
+    return true;
 }
 
 /* ---- queries ---------------------------------------------------------------- */

@@ -33,6 +33,7 @@
 #define STORE_CVX_MAX 3
 #define STORE_DOSES_MAX 10      /* per resident and municipality (the protocol's limit) */
 #define STORE_MUNICIPALITIES_MAX 2000
+#define STORE_FEE_MAX 10000   /* yen per copy */
 #define STORE_CODE_LEN 6        /* local government code with its check digit */
 
 enum store_rc { STORE_OK = 0, STORE_NOT_FOUND = 1, STORE_ERROR = -1 };
@@ -91,6 +92,14 @@ size_t store_municipality_count(const store *s);
 const struct store_municipality *store_municipality_at(const store *s, size_t i);
 /** The municipality with this code, or NULL. */
 const struct store_municipality *store_municipality_find(const store *s, const char *code);
+
+/** Change a municipality's participation while running (the control
+ *  socket's `participate`): /config lists it, requests for it pass the
+ *  participation check. False for a code the fixture does not have. */
+bool store_set_participating(store *s, const char *code, bool on);
+/** Override the fixture's fee per copy (--fee), 0..10000 yen. False (and
+ *  nothing changed) outside that range. */
+bool store_set_fee(store *s, int yen);
 
 /** The resident with this My Number: STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
 int store_find_resident(store *s, const char *my_number, struct store_resident *out);

@@ -232,6 +232,7 @@ static void expect_error(int status, json_t **vp, int want_status, const char *w
 
 #define RID1 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10"
 #define RID2 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a11"
+#define RID3 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a12"
 
 /* ---- tests --------------------------------------------------------------------------------- */
 
@@ -477,6 +478,110 @@ static void test_completions(void **state)
     json_decref(a);
 }
 
+static int complete(const char *rid, const char *cert_id, const char *outcome, int copies, int amount)
+{
+    char body[512];
+    json_t *v = NULL;
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"%s\",\"copies_printed\":%d,"
+             "\"amount_yen\":%d}",
+             rid, cert_id, outcome, copies, amount);
+    int st = call(CSLOG_POST, "/kofu/v1/completions", body, &v);
+    json_decref(v);
+    return st;
+}
+
+/* certificate_id "" means "no certificate reached the kiosk": valid with
+ * failed only, also for a request the center remembers under another id;
+ * counted undelivered only when this center issued for the request. */
+static void test_undelivered_completion(void **state)
+{
+    (void)state;
+    json_t *a = NULL;
+    char line[API_RECENT_LINE_MAX];
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    json_decref(a);
+    assert_int_equal(complete(RID1, "", "printed", 1, 120), 400);
+    assert_int_equal(complete(RID1, "", "refunded", 0, 0), 400);
+    assert_int_equal(complete(RID1, "", "refund-owed", 0, 500), 400);
+    assert_int_equal(api_get_stats(routes).completions, 0);
+    assert_int_equal(complete(RID1, "", "failed", 0, 0), 204);
+    assert_int_equal(complete(RID1, "", "failed", 0, 0), 204); /* a repeat is stored once */
+    struct api_stats st = api_get_stats(routes);
+    assert_int_equal(st.completions, 1);
+    assert_int_equal(st.undelivered, 1);
+    /* a request the center refused (never issued): stored, not undelivered */
+    assert_int_equal(complete(RID2, "", "failed", 0, 0), 204);
+    st = api_get_stats(routes);
+    assert_int_equal(st.completions, 2);
+    assert_int_equal(st.undelivered, 1);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "failed:0:0:noid failed:0:0:noid");
+    api_reset_stats(routes);
+    assert_int_equal(api_get_stats(routes).undelivered, 0);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "");
+}
+
+/* The control socket's `completions`: the last 8 stored, oldest first,
+ * outcomes and counts only. */
+static void test_recent_completions(void **state)
+{
+    (void)state;
+    char line[API_RECENT_LINE_MAX], rid[40];
+    json_t *a = NULL;
+    /* request ids of their own: the store is shared by every test */
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &a), 200);
+    const char *id = json_string_value(json_object_get(a, "certificate_id"));
+    assert_int_equal(complete(RID3, id, "printed", 1, 120), 204);
+    assert_int_equal(complete(RID3, id, "refund-owed", 1, 380), 204);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "printed:1:120:id refund-owed:1:380:id");
+    assert_null(strstr(line, "JP-")); /* no identifier */
+    for (int i = 0; i < 9; i++) {
+        snprintf(rid, sizeof rid, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2b%02d", i);
+        assert_int_equal(complete(rid, "JP-131016-2026-999999", "printed", 2, 240), 204);
+    }
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "printed:2:240:id printed:2:240:id printed:2:240:id printed:2:240:id "
+                              "printed:2:240:id printed:2:240:id printed:2:240:id printed:2:240:id");
+    json_decref(a);
+}
+
+/* `participate CODE on|off` and --fee change /config and the checks. */
+static void test_participation_and_fee(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    assert_true(api_set_participating(routes, "131016", false));
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_array_size(json_object_get(v, "municipalities")), 2);
+    json_decref(v);
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 403, "municipality-not-participating");
+    assert_true(api_set_participating(routes, "131016", true));
+    assert_true(api_set_participating(routes, "131130", true));
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_array_size(json_object_get(v, "municipalities")), 4);
+    json_decref(v);
+    assert_true(api_set_participating(routes, "131130", false));
+    assert_false(api_set_participating(routes, "131032", true)); /* not in the fixture */
+    assert_false(api_set_participating(routes, "13101", true));
+
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &v), 200);
+    const char *id = json_string_value(json_object_get(v, "certificate_id"));
+    assert_false(store_set_fee(db, 10001));
+    assert_false(store_set_fee(db, -1));
+    assert_true(store_set_fee(db, 0));
+    json_t *c = NULL;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &c), 200);
+    assert_int_equal(json_integer_value(json_object_get(c, "fee_per_copy_yen")), 0);
+    json_decref(c);
+    assert_int_equal(complete(RID1, id, "printed", 1, 120), 400);
+    assert_int_equal(complete(RID1, id, "printed", 1, 0), 204);
+    assert_true(store_set_fee(db, 120));
+    json_decref(v);
+}
+
 static void test_validators(void **state)
 {
     (void)state;
@@ -502,6 +607,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undelivered_completion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_and_fee, setup, teardown),
         cmocka_unit_test(test_validators),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

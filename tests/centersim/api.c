@@ -24,6 +24,7 @@ struct api {
     store *db;
     shc_issuer *shc;
     vds_signer *vds;
+    vds_signer *other_vds; /* the other-csca fault's, or NULL */
     const char *card_ca_dir;
     idem *memo;
     EVP_MAC *hmac;
@@ -195,6 +196,8 @@ void api_free(api *a)
     explicit_bzero(a, sizeof *a);
     free(a);
 }
+
+void api_set_other_vds(api *a, vds_signer *other) { a->other_vds = other; }
 
 void api_set_hours(api *a, int open_min, int close_min)
 {
@@ -581,7 +584,8 @@ static json_t *api_documents_json(api *a, const struct api_work *w, const struct
     json_t *docs = json_pack("[{s:s, s:s}]", "type", "shc", "jws", w->jws);
     if (docs && overseas) {
         json_t *data = vds_data(w->certificate_id, &w->resident, w->doses, w->n_doses, m->name_en);
-        json_t *seal = vds_seal(a->vds, data, a->faults.bad_seal);
+        const vds_signer *signer = a->faults.other_csca ? a->other_vds : a->vds;
+        json_t *seal = signer ? vds_seal(signer, data, a->faults.bad_seal) : NULL;
         if (!seal || json_array_append_new(docs, json_pack("{s:s, s:o}", "type", "vds-nc", "seal", seal)) != 0) {
             cslog_event(CSLOG_INTERNAL, CSLOG_AT_VDS, 0);
             json_decref(docs);
@@ -662,6 +666,10 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
     if (!api_card_authentic(a, &w->card))
         return API_E_CARD_NOT_AUTHENTIC;
     int e = api_find_record(a, w, r);
+    if (e == API_E_NO_RECORD && a->faults.wrong_refusal) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_WRONG_REFUSAL, 0);
+        return API_E_NOT_PARTICIPATING;
+    }
     if (e >= 0)
         return e;
     if (a->faults.other_person)
@@ -723,6 +731,10 @@ static void api_issue(api *a, const struct api_cert_req *r, struct api_work *w, 
         return;
     }
     const struct idem_entry *known = idem_find(a->memo, r->request_id, now);
+    if (known && a->faults.reissue && kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN)) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_REISSUE, 0);
+        known = NULL; /* issued again: a second certificate for one request */
+    }
     int64_t issued_at = known ? known->issued_at : now;
     int e = api_decide(a, r, w, known, now, &m);
     if (e < 0)
@@ -926,7 +938,7 @@ static void api_route(api *a, const struct api_request *rq, struct api_reply *rp
     } else if (rp->route == CSLOG_ROUTE_CONFIG) {
         api_config(a, rp);
     } else if (rp->route == CSLOG_ROUTE_JWKS) {
-        api_json_reply(rp, 200, shc_jwks(a->shc));
+        api_json_reply(rp, 200, shc_jwks(a->shc, a->faults.jwks_bad_kid));
     } else if (rp->route == CSLOG_ROUTE_CERTIFICATES) {
         api_certificates(a, rq, rp);
     } else {

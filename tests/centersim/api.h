@@ -93,6 +93,10 @@ typedef struct api api;
 api *api_new(store *db, shc_issuer *shc, vds_signer *vds, const char *card_ca_dir);
 void api_free(api *a);
 
+/** The barcode signer under another CSCA that the other-csca fault seals
+ *  with (borrowed; NULL: that fault answers 500 internal). */
+void api_set_other_vds(api *a, vds_signer *other);
+
 /** Override the fixture's service hours (minutes since midnight, Japan time). */
 void api_set_hours(api *a, int open_min, int close_min);
 #define API_TERMS_VERSION_MAX 32

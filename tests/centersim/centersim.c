@@ -92,7 +92,7 @@ struct cs_sim {
     struct event *sigterm, *sigint;
     store *db;
     shc_issuer *shc;
-    vds_signer *vds;
+    vds_signer *vds, *other_vds;
     api *routes;
     srv *server;
     struct cs_ctl *ctl;
@@ -510,6 +510,13 @@ static int cs_load(struct cs_sim *sim, const struct cs_opts *o, char *err, size_
         return CS_EXIT_USAGE;
     if (!(sim->routes = api_new(sim->db, sim->shc, sim->vds, sim->card_ca)))
         return cs_fail(err, errlen, CS_EXIT_OTHER, "out of memory");
+    /* The other-csca fault's signer: made by make-test-pki.sh since its
+     * version 4; without it that fault answers 500 internal. */
+    cs_path(vds_cert, o->pki, "other-vds-signer.pem");
+    cs_path(vds_key, o->pki, "other-vds-signer.key.pem");
+    if (access(vds_cert, F_OK) == 0 && !(sim->other_vds = vds_signer_load(vds_cert, vds_key, err, errlen)))
+        return CS_EXIT_USAGE;
+    api_set_other_vds(sim->routes, sim->other_vds);
     if (o->have_hours)
         api_set_hours(sim->routes, o->open_min, o->close_min);
     if (o->fee >= 0)
@@ -552,6 +559,7 @@ static void cs_teardown(struct cs_sim *sim)
         event_free(sim->sigint);
     api_free(sim->routes);
     vds_signer_free(sim->vds);
+    vds_signer_free(sim->other_vds);
     shc_issuer_free(sim->shc);
     store_close(sim->db);
     if (sim->base)

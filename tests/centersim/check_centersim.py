@@ -374,6 +374,29 @@ def check_faults(c, args, jwks):
     st, a = issue(c, mkreq(args.pki, YAMADA, "131016"))
     _, patient, _ = verify_shc.verify_jws(a["documents"][0]["jws"], jwks)
     check(st == 200 and patient["name"][0]["family"] == "佐藤", "other-person: a valid SHC for someone else")
+    c.ctl("clear", "fault other-csca")
+    st, a = issue(c, mkreq(args.pki, YAMADA, "131041", "overseas"))
+    seal = a["documents"][1]["seal"] if st == 200 else {}
+    try:
+        verify_shc.verify_vds(seal, open(f"{args.pki}/csca.pem", "rb").read())
+        good = True
+    except (verify_shc.Invalid, KeyError):
+        good = False
+    check(st == 200 and not good and verify_shc.verify_vds(seal, open(f"{args.pki}/other-csca.pem", "rb").read()),
+          "other-csca: a valid seal, but under other-csca.pem, not the CSCA kiosks pin")
+    c.ctl("clear", "fault jwks-bad-kid")
+    key = json.loads(c.curl("/.well-known/jwks.json")[2])["keys"][0]
+    check(key["kid"] != verify_shc.thumbprint(key) and key["x"] == jwks["keys"][0]["x"],
+          "jwks-bad-kid: the same key under a kid that is not its thumbprint")
+    c.ctl("clear", "fault wrong-refusal")
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131024"))
+    check(st == 403 and error_code(body) == "municipality-not-participating",
+          "wrong-refusal: no-record answered 403 municipality-not-participating")
+    c.ctl("clear", "fault reissue")
+    req = mkreq(args.pki, YAMADA, "131016")
+    (st1, a1), (st2, a2) = issue(c, req), issue(c, req)
+    check(st1 == st2 == 200 and a1["certificate_id"] != a2["certificate_id"] and c.ctl("status").split()[2] ==
+          "issued=2", "reissue: the same request twice, two certificates")
     c.ctl("clear")
 
 

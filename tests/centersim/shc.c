@@ -95,9 +95,13 @@ const char *shc_issuer_kid(const shc_issuer *is) { return is->kid; }
 
 const char *shc_issuer_jwks_path(const shc_issuer *is) { return is->jwks_path; }
 
-json_t *shc_jwks(const shc_issuer *is)
+json_t *shc_jwks(const shc_issuer *is, bool bad_kid)
 {
-    return json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "kid", is->kid, "use",
+    char kid[sizeof is->kid];
+    memcpy(kid, is->kid, sizeof kid);
+    if (bad_kid)
+        kid[0] = kid[0] == 'A' ? 'B' : 'A'; /* same length and alphabet, another value */
+    return json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "kid", kid, "use",
                      "sig", "alg", "ES256", "crv", "P-256", "x", is->x, "y", is->y);
 }
 

@@ -37,10 +37,10 @@ static const uint8_t CA_ID[16] = "KOFU-UNIT-CA-001";
 static const uint8_t ISSUER_ID[16] = "KOFU-UNIT-IS-001";
 
 static char dir[128], card_ca_dir[192], ca_pem[320];
-static EVP_PKEY *shc_key, *vds_key, *ca_key, *issuer_key;
+static EVP_PKEY *shc_key, *vds_key, *other_vds_key, *ca_key, *issuer_key;
 static store *db;
 static shc_issuer *issuer;
-static vds_signer *signer;
+static vds_signer *signer, *other_signer;
 static api *routes;
 /* The terms_version the requests carry; NULL: none. */
 static const char *agreed_terms = API_TERMS_VERSION_DEFAULT;
@@ -125,7 +125,8 @@ static int group_setup(void **state)
     wipeheap_install_json();
     if (vault_init(API_VAULT_SIZE) != KOFU_OK || !kt_tempdir(dir, sizeof dir, "centersim-test") ||
         !(shc_key = kt_ec_key_pem(dir, "shc.key.pem")) || !(vds_key = kt_ec_key_pem(dir, "vds.key.pem")) ||
-        !kt_self_signed_pem(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
+        !kt_self_signed_pem(dir, "vds.pem", vds_key) || !(other_vds_key = kt_ec_key_pem(dir, "ovds.key.pem")) ||
+        !kt_self_signed_pem(dir, "ovds.pem", other_vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
         !(issuer_key = EVP_RSA_gen(2048)) || !write_ca_pub())
         return -1;
     snprintf(a, sizeof a, "%s/shc.key.pem", dir);
@@ -133,8 +134,11 @@ static int group_setup(void **state)
     snprintf(a, sizeof a, "%s/vds.pem", dir);
     snprintf(b, sizeof b, "%s/vds.key.pem", dir);
     signer = vds_signer_load(a, b, err, sizeof err);
+    snprintf(a, sizeof a, "%s/ovds.pem", dir);
+    snprintf(b, sizeof b, "%s/ovds.key.pem", dir);
+    other_signer = vds_signer_load(a, b, err, sizeof err);
     db = store_open(NULL, FIXTURE, err, sizeof err);
-    if (!issuer || !signer || !db)
+    if (!issuer || !signer || !other_signer || !db)
         return -1;
     make_card(&YAMADA, "123456789018", "山田　太郎", "19800217", false);
     make_card(&LONGNAME, "987654321000", "寿限無　寿限無五劫の擦り切れ海砂利水魚", "20010101", false);
@@ -152,6 +156,8 @@ static int group_teardown(void **state)
     store_close(db);
     shc_issuer_free(issuer);
     vds_signer_free(signer);
+    vds_signer_free(other_signer);
+    EVP_PKEY_free(other_vds_key);
     EVP_PKEY_free(shc_key);
     EVP_PKEY_free(vds_key);
     EVP_PKEY_free(ca_key);
@@ -582,6 +588,68 @@ static void test_participation_and_fee(void **state)
     json_decref(v);
 }
 
+static const char *seal_cer(json_t *answer)
+{
+    json_t *seal = json_object_get(json_array_get(json_object_get(answer, "documents"), 1), "seal");
+    return json_string_value(json_object_get(json_object_get(seal, "sig"), "cer"));
+}
+
+/* The conformance kit's misbehaviours: each changes exactly its answer. */
+static void test_misbehaviour_faults(void **state)
+{
+    (void)state;
+    json_t *v = NULL, *w = NULL;
+    struct fault_set *f = api_faults(routes);
+    char err[128];
+
+    /* jwks-bad-kid: the served kid changes, the JWS header's does not */
+    assert_int_equal(call(CSLOG_GET, "/.well-known/jwks.json", NULL, &v), 200);
+    assert_true(fault_parse(f, "jwks-bad-kid", err, sizeof err));
+    assert_int_equal(call(CSLOG_GET, "/issuer/.well-known/jwks.json", NULL, &w), 200);
+    json_t *k1 = json_array_get(json_object_get(v, "keys"), 0), *k2 = json_array_get(json_object_get(w, "keys"), 0);
+    assert_string_equal(json_string_value(json_object_get(k1, "kid")), shc_issuer_kid(issuer));
+    assert_string_not_equal(json_string_value(json_object_get(k2, "kid")), shc_issuer_kid(issuer));
+    assert_int_equal(json_string_length(json_object_get(k2, "kid")), strlen(shc_issuer_kid(issuer)));
+    assert_string_equal(json_string_value(json_object_get(k1, "x")), json_string_value(json_object_get(k2, "x")));
+    json_decref(v);
+    json_decref(w);
+    fault_clear(f);
+
+    /* other-csca: the seal's cer is the other signer's; without one, 500 */
+    assert_int_equal(certify(&YAMADA, RID1, "131041", "overseas", &v), 200);
+    assert_true(fault_parse(f, "other-csca", err, sizeof err));
+    expect_error(certify(&YAMADA, RID2, "131041", "overseas", &w), &w, 500, "internal");
+    api_set_other_vds(routes, other_signer);
+    assert_int_equal(certify(&YAMADA, RID2, "131041", "overseas", &w), 200);
+    assert_string_not_equal(seal_cer(v), seal_cer(w));
+    json_decref(v);
+    json_decref(w);
+    fault_clear(f);
+
+    /* wrong-refusal: no-record (every way) answered as not participating; other refusals unchanged */
+    assert_true(fault_parse(f, "wrong-refusal", err, sizeof err));
+    expect_error(certify(&YAMADA, RID3, "131024", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&NORECORD, RID3, "131016", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&LONGNAME, RID3, "131016", "overseas", &v), &v, 404, "passport-not-registered");
+    fault_clear(f);
+    expect_error(certify(&YAMADA, RID3, "131024", "domestic", &v), &v, 404, "no-record");
+
+    /* reissue: the same request again gets a new certificate; a different one is still refused */
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &v), 200);
+    assert_true(fault_parse(f, "reissue", err, sizeof err));
+    clk_set(OPEN_TIME + 5);
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &w), 200);
+    assert_string_not_equal(json_string_value(json_object_get(v, "certificate_id")),
+                            json_string_value(json_object_get(w, "certificate_id")));
+    assert_int_not_equal(json_integer_value(json_object_get(v, "issued_at")),
+                         json_integer_value(json_object_get(w, "issued_at")));
+    assert_int_equal(api_get_stats(routes).issued, 4); /* 131041 twice, 131016 twice */
+    json_decref(w);
+    expect_error(certify(&YAMADA, RID3, "131041", "domestic", &w), &w, 400, "bad-request");
+    json_decref(v);
+    assert_false(fault_parse(f, "reissue=1", err, sizeof err));
+}
+
 static void test_validators(void **state)
 {
     (void)state;
@@ -610,6 +678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_undelivered_completion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_participation_and_fee, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_misbehaviour_faults, setup, teardown),
         cmocka_unit_test(test_validators),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

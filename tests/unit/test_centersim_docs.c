@@ -155,7 +155,7 @@ static void test_iss_rules(void **state)
 static void test_jwks(void **state)
 {
     (void)state;
-    json_t *k = shc_jwks(issuer);
+    json_t *k = shc_jwks(issuer, false);
     json_t *key = json_array_get(json_object_get(k, "keys"), 0);
     assert_non_null(key);
     assert_int_equal(json_object_size(key), 7);

@@ -569,7 +569,7 @@ static json_t *api_doses_json(const struct store_dose *d, size_t n)
         json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", d[i].date, "cvx", d[i].cvx,
                               "product_ja", d[i].product_ja, "product_en", d[i].product_en, "manufacturer_ja",
                               d[i].manufacturer_ja, "manufacturer_en", d[i].manufacturer_en, "lot", d[i].lot,
-                              "country", VDS_ISSUING_STATE, "municipality", d[i].municipality);
+                              "country", d[i].country, "municipality", d[i].municipality);
         if (json_array_append_new(arr, v) != 0) {
             json_decref(arr);
             arr = NULL;
@@ -654,14 +654,16 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
 {
     if (known && !kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN))
         return API_E_BAD_REQUEST; /* a request_id reused for a different request */
-    /* Consent to other terms than the current ones is no consent; a retry of
-     * an issued certificate was agreed under the terms of its time. */
+    /* A retry of an issued certificate is answered from memory, whatever
+     * changed since: it was agreed under the terms of its time, asked within
+     * the hours, for a municipality that took part then. Consent to other
+     * terms than the current ones is no consent for a new request. */
     if (!known && strcmp(r->terms_version, a->terms_version) != 0)
         return API_E_TERMS_OUTDATED;
     if (!known && !api_open_at(a, now))
-        return API_E_HOURS; /* a retry of an issued certificate is answered even after closing */
+        return API_E_HOURS;
     *m = store_municipality_find(a->db, r->municipality);
-    if (!*m || !(*m)->participating)
+    if (!*m || (!known && !(*m)->participating))
         return API_E_NOT_PARTICIPATING;
     if (!api_card_authentic(a, &w->card))
         return API_E_CARD_NOT_AUTHENTIC;

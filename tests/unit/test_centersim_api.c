@@ -292,6 +292,34 @@ static void test_domestic_and_retry(void **state)
     json_decref(a);
 }
 
+/* The same request again is answered from memory without the terms,
+ * hours and participation checks: a municipality that left since, or
+ * closing time, does not take back an issued certificate. */
+static void test_retry_skips_later_checks(void **state)
+{
+    (void)state;
+    json_t *a = NULL, *b = NULL;
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    assert_true(api_set_participating(routes, "131016", false));
+    assert_true(api_set_terms(routes, "2027-01", NULL, NULL));
+    api_set_hours(routes, 0, 60);
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &b), 200);
+    assert_string_equal(json_string_value(json_object_get(a, "certificate_id")),
+                        json_string_value(json_object_get(b, "certificate_id")));
+    json_decref(b);
+    /* a new request meets every check, the first that fails answers */
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 409, "terms-outdated");
+    agreed_terms = "2027-01";
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "outside-service-hours");
+    api_set_hours(routes, 0, 1440);
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "municipality-not-participating");
+    /* the same request means the same card files, municipality and kind: copies and language do not count */
+    expect_error(certify(&YAMADA, RID1, "131016", "overseas", &b), &b, 400, "bad-request");
+    assert_true(api_set_participating(routes, "131016", true));
+    assert_int_equal(api_get_stats(routes).issued, 1);
+    json_decref(a);
+}
+
 static void test_overseas(void **state)
 {
     (void)state;
@@ -304,6 +332,13 @@ static void test_overseas(void **state)
     assert_string_equal(json_string_value(json_object_get(msg, "uvci")),
                         json_string_value(json_object_get(a, "certificate_id")));
     assert_string_equal(json_string_value(json_object_get(json_object_get(a, "passport"), "number")), "TZ1234567");
+    /* seq: the dose's place in the whole series (after 131016's two), ctr and doses[].country agree */
+    json_t *vd = json_array_get(json_object_get(json_array_get(json_object_get(msg, "ve"), 0), "vd"), 0);
+    assert_int_equal(json_integer_value(json_object_get(vd, "seq")), 3);
+    assert_string_equal(json_string_value(json_object_get(vd, "ctr")), "JPN");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(a, "doses"), 0), "country")),
+                        "JPN");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(a, "issuer"), "mayor_ja")), "区長");
     json_decref(a);
 }
 
@@ -670,6 +705,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domestic_and_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overseas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_skips_later_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),

@@ -925,10 +925,30 @@ enum cslog_route api_route_of(const api *a, const char *path)
     return strcmp(path, shc_issuer_jwks_path(a->shc)) == 0 ? CSLOG_ROUTE_JWKS : CSLOG_ROUTE_UNKNOWN;
 }
 
+/* The public listener answers anyone, so it serves the one public thing:
+ * GET <iss path>/.well-known/jwks.json (SMART Health Card verifiers fetch
+ * it from iss); everything else is not there. */
+static void api_route_public(api *a, const struct api_request *rq, struct api_reply *rp)
+{
+    if (!rq->path || strcmp(rq->path, shc_issuer_jwks_path(a->shc)) != 0) {
+        rp->route = CSLOG_ROUTE_UNKNOWN;
+        api_error_reply(rp, API_E_NOT_FOUND);
+    } else if (rq->method != CSLOG_GET) {
+        rp->allow = "GET";
+        api_error_reply(rp, API_E_METHOD);
+    } else if (rq->has_query || rq->body_len > 0) {
+        api_error_reply(rp, API_E_BAD_REQUEST);
+    } else {
+        api_json_reply(rp, 200, shc_jwks(a->shc, a->faults.jwks_bad_kid));
+    }
+}
+
 static void api_route(api *a, const struct api_request *rq, struct api_reply *rp)
 {
     bool post = rp->route == CSLOG_ROUTE_CERTIFICATES || rp->route == CSLOG_ROUTE_COMPLETIONS;
-    if (rp->route == CSLOG_ROUTE_UNKNOWN) {
+    if (rq->public_channel) {
+        api_route_public(a, rq, rp);
+    } else if (rp->route == CSLOG_ROUTE_UNKNOWN) {
         api_error_reply(rp, API_E_NOT_FOUND);
     } else if (rq->method != (post ? CSLOG_POST : CSLOG_GET)) {
         rp->allow = post ? "POST" : "GET";

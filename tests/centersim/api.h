@@ -62,6 +62,7 @@ struct api_request {
     const uint8_t *body;      /* NULL when body_len > API_BODY_MAX (not read) */
     size_t body_len;
     const char *kiosk;        /* the client certificate's subject CN, or NULL */
+    bool public_channel;      /* the public listener (--public-port): only the issuer's key set */
 };
 
 struct api_reply {

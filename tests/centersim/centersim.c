@@ -8,7 +8,7 @@
  *             [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]
  *             [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]
  *             [--terms FILE] [--terms-version VERSION] [--fee YEN]
- *             [--card-ca DIR] [--allow-tls12] [-v]
+ *             [--card-ca DIR] [--allow-tls12] [--public-port PORT] [-v]
  *
  * Owns: the command line, the event loop, signals and the control socket
  * (a Unix stream socket taking one-line commands, like cardsim's). The
@@ -62,6 +62,7 @@ struct cs_opts {
         *ciphersuites, *card_ca;
     int port;
     int fee; /* -1: the fixture's */
+    int public_port; /* 0: none */
     bool tls12_only, allow_tls12, verbose, have_hours, have_now;
     int open_min, close_min;
     long long now;
@@ -109,7 +110,7 @@ static void cs_usage(void)
           "                 [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]\n"
           "                 [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]\n"
           "                 [--terms FILE] [--terms-version VERSION] [--fee YEN]\n"
-          "                 [--card-ca DIR] [--allow-tls12] [-v]\n",
+          "                 [--card-ca DIR] [--allow-tls12] [--public-port PORT] [-v]\n",
           stderr);
 }
 
@@ -166,6 +167,11 @@ static bool cs_option(struct cs_opts *o, int ch, const char *arg)
     case '2': o->tls12_only = true; return true;
     case 'A': o->allow_tls12 = true; return true;
     case 'a': o->card_ca = arg; return true;
+    case 'P':
+        if (!cs_number(arg, 1, 65535, &v))
+            return cs_bad("--public-port must be 1..65535");
+        o->public_port = (int)v;
+        return true;
     case 'F':
         if (!cs_number(arg, 0, STORE_FEE_MAX, &v))
             return cs_bad("--fee must be 0..10000 (yen per copy)");
@@ -200,7 +206,7 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
         {"now", required_argument, NULL, 'n'},       {"verbose", no_argument, NULL, 'v'},
         {"terms", required_argument, NULL, 't'},     {"terms-version", required_argument, NULL, 'T'},
         {"allow-tls12", no_argument, NULL, 'A'},     {"card-ca", required_argument, NULL, 'a'},
-        {"fee", required_argument, NULL, 'F'},
+        {"fee", required_argument, NULL, 'F'},      {"public-port", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -217,6 +223,9 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
     }
     if (!o->cert != !o->key) {
         return cs_bad("--cert and --key go together");
+    }
+    if (o->public_port == o->port) {
+        return cs_bad("--public-port must differ from --port");
     }
     if (o->tls12_only && o->allow_tls12) {
         return cs_bad("--tls12-only and --allow-tls12 exclude each other");
@@ -537,7 +546,7 @@ static int cs_listen(struct cs_sim *sim, const struct cs_opts *o, char *err, siz
     cs_path(ca, o->pki, "kiosk-ca.pem");
     cs_path(crl, o->pki, "kiosk-ca.crl");
     struct srv_options so = {o->host, o->port, o->cert ? o->cert : cert, o->key ? o->key : key, ca, crl,
-                             o->tls12_only, o->allow_tls12, o->ciphersuites};
+                             o->tls12_only, o->allow_tls12, o->ciphersuites, o->public_port};
     sim->sigterm = evsignal_new(sim->base, SIGTERM, cs_on_signal, sim->base);
     sim->sigint = evsignal_new(sim->base, SIGINT, cs_on_signal, sim->base);
     if (!sim->sigterm || !sim->sigint || evsignal_add(sim->sigterm, NULL) != 0 || evsignal_add(sim->sigint, NULL) != 0)

@@ -427,6 +427,20 @@ def check_variants(args, tmp):
     check(c.curl("/kofu/v1/config", extra=("--tlsv1.2", "--tls-max", "1.2"))[1] == 200 and
           c.curl("/kofu/v1/config", extra=("--tlsv1.3",))[1] == 200, "--allow-tls12: TLS 1.2 and 1.3 served")
     c.stop()
+    pub = random.randint(32001, 32700)
+    c = Center(args, tmp, ["--public-port", str(pub)], "public")
+    url = f"https://localhost:{pub}"
+    run = lambda *a: subprocess.run(["curl", "-sS", "--cacert", f"{args.pki}/center-ca.pem", "-o", "-", "-w",  # noqa
+                                     "\n%{http_code}", *a], capture_output=True, text=True).stdout.rsplit("\n", 1)
+    body, st = run(f"{url}/issuer/.well-known/jwks.json")
+    check(st == "200" and json.loads(body)["keys"][0]["kid"] == verify_shc.thumbprint(json.loads(body)["keys"][0]),
+          "--public-port: <iss path>/.well-known/jwks.json to anyone, without a client certificate")
+    check(run(f"{url}/kofu/v1/config")[1] == "404" and run(f"{url}/.well-known/jwks.json")[1] == "404",
+          "--public-port: nothing else there")
+    check(run("--tlsv1.2", "--tls-max", "1.2", f"{url}/issuer/.well-known/jwks.json")[1] == "200",
+          "--public-port: TLS 1.2 clients too")
+    check(c.curl("/kofu/v1/config", cert=None)[0] == 56, "--public-port: the kiosk channel still needs a certificate")
+    c.stop()
     c = Center(args, tmp, ["--fee", "0", "--card-ca", f"{args.pki}/card-ca"], "fee")
     check(json.loads(c.curl("/kofu/v1/config")[2])["fee_per_copy_yen"] == 0, "--fee 0: free of charge")
     check(issue(c, mkreq(args.pki, YAMADA, "131016"))[0] == 200, "--card-ca DIR: the card CA is read from DIR")

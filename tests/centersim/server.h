@@ -14,6 +14,10 @@
  * let kiosks resume sessions. The client certificate's subject CN is handed
  * to the routes as the kiosk's identity.
  *
+ * A second, public listener (public_port) stands for the issuer's host:
+ * HTTPS with the same server certificate and no client certificate, where
+ * anyone gets the SHC key set (docs/center-protocol.md §6) and nothing else.
+ *
  * Binds to loopback only: 127.0.0.1 or ::1, nothing else.
  */
 #ifndef CENTERSIM_SERVER_H
@@ -35,6 +39,8 @@ struct srv_options {
     bool tls12_only;
     bool allow_tls12;         /* TLS 1.2 and 1.3 (a center that should refuse 1.2 but does not) */
     const char *ciphersuites; /* TLS 1.3 suites to offer (OpenSSL's list syntax); NULL: the default */
+    int public_port;          /* 0: none; else the public listener's port (no client certificate,
+                                 TLS 1.2-1.3, only GET <iss path>/.well-known/jwks.json) */
 };
 
 typedef struct srv srv;

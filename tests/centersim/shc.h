@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define SHC_JWS_MAX 1195 /* one QR code at version 22, error correction L (docs/printing.md) */
-#define SHC_ISS_MAX 200
+#define SHC_ISS_MAX 255 /* the protocol's limit (§6) */
 #define SHC_DEFAULT_ISS "https://center.kofu.test/issuer"
 
 enum shc_result { SHC_OK = 0, SHC_TOO_LARGE = 1, SHC_ERROR = -1 };

@@ -202,7 +202,7 @@ static char *cert_body(const struct card *c, const char *request_id, const char 
 static int call(enum cslog_method m, const char *path, const char *body, json_t **out)
 {
     struct api_request rq = {m, path, false, body ? "application/json" : NULL, (const uint8_t *)body,
-                             body ? strlen(body) : 0, "kiosk-0001"};
+                             body ? strlen(body) : 0, "kiosk-0001", false};
     struct api_reply rp;
     api_handle(routes, &rq, &rp);
     assert_true(vault_is_clean());
@@ -425,9 +425,9 @@ static void test_bad_requests(void **state)
     expect_error(call(CSLOG_GET, "/kofu/v1/certificates", NULL, &v), &v, 405, "bad-request");
     expect_error(call(CSLOG_GET, "/kofu/v1/nothing", NULL, &v), &v, 404, "not-found");
     struct api_request big = {CSLOG_POST, "/kofu/v1/certificates", false, "application/json", NULL,
-                              API_BODY_MAX + 1, "kiosk-0001"};
-    struct api_request no_kiosk = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, NULL};
-    struct api_request query = {CSLOG_GET, "/kofu/v1/config", true, NULL, NULL, 0, "kiosk-0001"};
+                              API_BODY_MAX + 1, "kiosk-0001", false};
+    struct api_request no_kiosk = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, NULL, false};
+    struct api_request query = {CSLOG_GET, "/kofu/v1/config", true, NULL, NULL, 0, "kiosk-0001", false};
     struct api_reply rp;
     api_handle(routes, &big, &rp);
     assert_int_equal(rp.status, 413);
@@ -440,12 +440,49 @@ static void test_bad_requests(void **state)
     api_reply_free(&rp);
 }
 
+/* The public listener: the issuer's key set to anyone, nothing else. */
+static void test_public_channel(void **state)
+{
+    (void)state;
+    struct api_request rq = {CSLOG_GET, "/issuer/.well-known/jwks.json", false, NULL, NULL, 0, NULL, true};
+    struct api_reply rp;
+    json_error_t e;
+    api_handle(routes, &rq, &rp);
+    assert_int_equal(rp.status, 200);
+    json_t *v = json_loadb(rp.body, rp.len, 0, &e);
+    json_t *k = json_array_get(json_object_get(v, "keys"), 0);
+    assert_string_equal(json_string_value(json_object_get(k, "kid")), shc_issuer_kid(issuer));
+    assert_null(json_object_get(k, "d"));
+    json_decref(v);
+    api_reply_free(&rp);
+    static const char *const not_public[] = {"/.well-known/jwks.json", "/kofu/v1/config", "/kofu/v1/certificates",
+                                             "/issuer/.well-known/jwks.json/", "/"};
+    for (size_t i = 0; i < sizeof not_public / sizeof not_public[0]; i++) {
+        rq.path = not_public[i];
+        rq.kiosk = "kiosk-0001"; /* no identity counts there */
+        api_handle(routes, &rq, &rp);
+        assert_int_equal(rp.status, 404);
+        api_reply_free(&rp);
+    }
+    rq.path = "/issuer/.well-known/jwks.json";
+    rq.method = CSLOG_POST;
+    api_handle(routes, &rq, &rp);
+    assert_int_equal(rp.status, 405);
+    assert_string_equal(rp.allow, "GET");
+    api_reply_free(&rp);
+    rq.method = CSLOG_GET;
+    rq.has_query = true;
+    api_handle(routes, &rq, &rp);
+    assert_int_equal(rp.status, 400);
+    api_reply_free(&rp);
+}
+
 static void test_faults(void **state)
 {
     (void)state;
     json_t *v = NULL;
     struct fault_set *f = api_faults(routes);
-    struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001"};
+    struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001", false};
     struct api_reply rp;
     f->status = 503;
     expect_error(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), &v, 503, "busy");
@@ -710,6 +747,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_public_channel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undelivered_completion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),

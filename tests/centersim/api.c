@@ -585,7 +585,11 @@ static json_t *api_documents_json(api *a, const struct api_work *w, const struct
     if (docs && overseas) {
         json_t *data = vds_data(w->certificate_id, &w->resident, w->doses, w->n_doses, m->name_en);
         const vds_signer *signer = a->faults.other_csca ? a->other_vds : a->vds;
-        json_t *seal = signer ? vds_seal(signer, data, a->faults.bad_seal) : NULL;
+        json_t *seal = NULL;
+        if (signer)
+            seal = vds_seal(signer, data, a->faults.bad_seal); /* takes data */
+        else
+            json_decref(data); /* other-csca without its signer */
         if (!seal || json_array_append_new(docs, json_pack("{s:s, s:o}", "type", "vds-nc", "seal", seal)) != 0) {
             cslog_event(CSLOG_INTERNAL, CSLOG_AT_VDS, 0);
             json_decref(docs);

@@ -606,7 +606,7 @@ static void test_undelivered_completion(void **state)
 static void test_recent_completions(void **state)
 {
     (void)state;
-    char line[API_RECENT_LINE_MAX], rid[40];
+    char line[API_RECENT_LINE_MAX], rid[64];
     json_t *a = NULL;
     /* request ids of their own: the store is shared by every test */
     assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &a), 200);
@@ -722,6 +722,31 @@ static void test_misbehaviour_faults(void **state)
     assert_false(fault_parse(f, "reissue=1", err, sizeof err));
 }
 
+/* Content-Type: application/json, compared case-insensitively, with or
+ * without parameters; anything else is 400 before the body is read. */
+static void test_content_type(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *type;
+        int status;
+    } cases[] = {{"application/json", 200},     {"Application/JSON; charset=utf-8", 200},
+                 {"application/json;charset=UTF-8", 200}, {"application/jsonx", 400},
+                 {"text/plain", 400},           {"application/x-www-form-urlencoded", 400}};
+    char rid[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(rid, sizeof rid, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2c%02zu", i);
+        char *body = cert_body(&YAMADA, rid, "131016", "domestic");
+        struct api_request rq = {CSLOG_POST, "/kofu/v1/certificates", false, cases[i].type, (const uint8_t *)body,
+                                 strlen(body), "kiosk-0001", false};
+        struct api_reply rp;
+        api_handle(routes, &rq, &rp);
+        assert_int_equal(rp.status, cases[i].status);
+        api_reply_free(&rp);
+        wipeheap_free(body);
+    }
+}
+
 static void test_validators(void **state)
 {
     (void)state;
@@ -753,6 +778,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_participation_and_fee, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misbehaviour_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_content_type, setup, teardown),
         cmocka_unit_test(test_validators),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -313,8 +313,24 @@ static void test_retry_skips_later_checks(void **state)
     expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "outside-service-hours");
     api_set_hours(routes, 0, 1440);
     expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "municipality-not-participating");
-    /* the same request means the same card files, municipality and kind: copies and language do not count */
+    /* the same request means the same card files, municipality and kind: copies, language and
+     * terms_version do not count */
+    char *body = cert_body(&YAMADA, RID1, "131016", "domestic");
+    json_error_t je;
+    json_t *req = json_loads(body, 0, &je);
+    wipeheap_free(body);
+    json_object_set_new(req, "copies", json_integer(3));
+    json_object_set_new(req, "language", json_string("en"));
+    json_object_set_new(req, "terms_version", json_string("1999-01-01"));
+    body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    assert_int_equal(call(CSLOG_POST, "/kofu/v1/certificates", body, &b), 200);
+    wipeheap_free(body);
+    assert_string_equal(json_string_value(json_object_get(a, "certificate_id")),
+                        json_string_value(json_object_get(b, "certificate_id")));
+    json_decref(b);
     expect_error(certify(&YAMADA, RID1, "131016", "overseas", &b), &b, 400, "bad-request");
+    expect_error(certify(&LONGNAME, RID1, "131016", "domestic", &b), &b, 400, "bad-request");
     assert_true(api_set_participating(routes, "131016", true));
     assert_int_equal(api_get_stats(routes).issued, 1);
     json_decref(a);

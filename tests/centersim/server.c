@@ -57,6 +57,8 @@ struct srv {
     api *routes;
     SSL_CTX *ctx;
     struct evhttp *http;
+    SSL_CTX *pub_ctx;      /* the public listener's, or NULL */
+    struct evhttp *pub_http;
     struct srv_pending *pending;
     struct srv_linger *lingering;
     size_t n_lingering;
@@ -196,9 +198,9 @@ static bool srv_sessions(SSL_CTX *ctx)
 static SSL_CTX *srv_tls(const struct srv_options *o, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    int version = o->tls12_only ? TLS1_2_VERSION : TLS1_3_VERSION;
-    bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, version) == 1 &&
-              SSL_CTX_set_max_proto_version(ctx, version) == 1 &&
+    int min = o->tls12_only || o->allow_tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    int max = o->tls12_only ? TLS1_2_VERSION : TLS1_3_VERSION;
+    bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, min) == 1 && SSL_CTX_set_max_proto_version(ctx, max) == 1 &&
               (!o->ciphersuites || SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) == 1);
     if (!ok)
         srv_fail(err, errlen, "cannot set up TLS", NULL);
@@ -218,14 +220,33 @@ static SSL_CTX *srv_tls(const struct srv_options *o, char *err, size_t errlen)
     return ctx;
 }
 
+/* The public listener's TLS: the same server certificate, no client
+ * certificate asked for, TLS 1.2 or 1.3 (verifiers outside the kiosks are
+ * any HTTPS client). */
+static SSL_CTX *srv_tls_public(const struct srv_options *o, char *err, size_t errlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) == 1 &&
+              SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1 &&
+              SSL_CTX_use_certificate_chain_file(ctx, o->cert) == 1 &&
+              SSL_CTX_use_PrivateKey_file(ctx, o->key, SSL_FILETYPE_PEM) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+    if (!ok) {
+        SSL_CTX_free(ctx);
+        srv_fail(err, errlen, "cannot set up the public listener's TLS", NULL);
+        return NULL;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+    return ctx;
+}
+
 /* evhttp asks for each accepted connection's bufferevent: a TLS server one.
  * Returning NULL makes libevent use a plain socket; the routes then see no
  * kiosk identity and refuse every request, so an allocation failure here
  * cannot open a plaintext door. */
-static struct bufferevent *srv_bevcb(struct event_base *base, void *arg)
+static struct bufferevent *srv_tls_bev(struct event_base *base, SSL_CTX *ctx)
 {
-    srv *s = arg;
-    SSL *ssl = SSL_new(s->ctx);
+    SSL *ssl = SSL_new(ctx);
     if (!ssl)
         return NULL;
     struct bufferevent *bev =
@@ -233,6 +254,18 @@ static struct bufferevent *srv_bevcb(struct event_base *base, void *arg)
     if (bev)
         bufferevent_openssl_set_allow_dirty_shutdown(bev, 1); /* a kiosk may close without close_notify */
     return bev;
+}
+
+static struct bufferevent *srv_bevcb(struct event_base *base, void *arg)
+{
+    return srv_tls_bev(base, ((srv *)arg)->ctx);
+}
+
+/* NULL here would make the public listener plaintext; it only serves a
+ * public key set, but it must still be the HTTPS the document names. */
+static struct bufferevent *srv_pub_bevcb(struct event_base *base, void *arg)
+{
+    return srv_tls_bev(base, ((srv *)arg)->pub_ctx);
 }
 
 /* The verified client certificate's subject CN: printable, 1..64 bytes. */
@@ -381,9 +414,8 @@ static enum cslog_method srv_method(struct evhttp_request *req)
     }
 }
 
-static void srv_on_request(struct evhttp_request *req, void *arg)
+static void srv_handle(srv *s, struct evhttp_request *req, bool public_channel)
 {
-    srv *s = arg;
     uint64_t t0 = clk_mono_us();
     char kiosk[API_KIOSK_MAX + 1];
     struct api_request rq;
@@ -397,7 +429,8 @@ static void srv_on_request(struct evhttp_request *req, void *arg)
     rq.content_type = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
     rq.body_len = evbuffer_get_length(in);
     rq.body = rq.body_len > 0 && rq.body_len <= API_BODY_MAX ? evbuffer_pullup(in, -1) : NULL;
-    rq.kiosk = srv_peer_cn(req, kiosk) ? kiosk : NULL;
+    rq.kiosk = !public_channel && srv_peer_cn(req, kiosk) ? kiosk : NULL;
+    rq.public_channel = public_channel;
     api_handle(s->routes, &rq, &rp);
     srv_wipe_input(in);
     if (rp.latency_ms > 0)
@@ -406,33 +439,65 @@ static void srv_on_request(struct evhttp_request *req, void *arg)
         srv_send(req, &rp, rq.method, t0);
 }
 
+static void srv_on_request(struct evhttp_request *req, void *arg) { srv_handle(arg, req, false); }
+
+static void srv_on_public_request(struct evhttp_request *req, void *arg)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (!bev || !bufferevent_openssl_get_ssl(bev)) { /* never plaintext */
+        evhttp_send_error(req, 400, NULL);
+        return;
+    }
+    srv_handle(arg, req, true);
+}
+
 /* ---- life cycle ------------------------------------------------------------------ */
 
-static bool srv_http(srv *s, const struct srv_options *o, char *err, size_t errlen, bool *bind_failed)
+static struct evhttp *srv_listen(srv *s, const char *host, int port, struct bufferevent *(*bevcb)(struct event_base *, void *),
+                                 void (*gencb)(struct evhttp_request *, void *), char *err, size_t errlen,
+                                 bool *bind_failed)
 {
-    s->http = evhttp_new(s->base);
-    if (!s->http)
-        return srv_fail(err, errlen, "cannot create the HTTP server", NULL);
-    evhttp_set_bevcb(s->http, srv_bevcb, s);
-    evhttp_set_gencb(s->http, srv_on_request, s);
-    evhttp_set_max_body_size(s->http, SRV_HARD_BODY_MAX);
-    evhttp_set_max_headers_size(s->http, SRV_HEADERS_MAX);
-    evhttp_set_timeout(s->http, SRV_IDLE_TIMEOUT_S);
+    struct evhttp *http = evhttp_new(s->base);
+    if (!http) {
+        srv_fail(err, errlen, "cannot create the HTTP server", NULL);
+        return NULL;
+    }
+    evhttp_set_bevcb(http, bevcb, s);
+    evhttp_set_gencb(http, gencb, s);
+    evhttp_set_max_body_size(http, SRV_HARD_BODY_MAX);
+    evhttp_set_max_headers_size(http, SRV_HEADERS_MAX);
+    evhttp_set_timeout(http, SRV_IDLE_TIMEOUT_S);
     /* Let every method reach the routes, which answer 405 in JSON. */
-    evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-    struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(s->http, o->host, (ev_uint16_t)o->port);
+    evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
+                                         EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(http, host, (ev_uint16_t)port);
     if (!bound) {
+        evhttp_free(http);
         *bind_failed = true;
-        snprintf(err, errlen, "cannot listen on %s port %d", o->host, o->port);
-        return false;
+        snprintf(err, errlen, "cannot listen on %s port %d", host, port);
+        return NULL;
     }
     /* Accepted sockets inherit TCP_NODELAY from the listener on Linux:
      * without it, evhttp's header and body writes meet the client's delayed
      * ACK and every answer waits ~40 ms. */
     int one = 1;
     setsockopt(evhttp_bound_socket_get_fd(bound), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return true;
+    return http;
+}
+
+static bool srv_http(srv *s, const struct srv_options *o, char *err, size_t errlen, bool *bind_failed)
+{
+    s->http = srv_listen(s, o->host, o->port, srv_bevcb, srv_on_request, err, errlen, bind_failed);
+    if (!s->http)
+        return false;
+    if (o->public_port == 0)
+        return true;
+    s->pub_ctx = srv_tls_public(o, err, errlen);
+    if (s->pub_ctx)
+        s->pub_http = srv_listen(s, o->host, o->public_port, srv_pub_bevcb, srv_on_public_request, err, errlen,
+                                 bind_failed);
+    return s->pub_http != NULL;
 }
 
 srv *srv_new(struct event_base *base, const struct srv_options *o, api *routes, char *err, size_t errlen,
@@ -475,6 +540,9 @@ void srv_free(srv *s)
         srv_linger_close(s->lingering);
     if (s->http)
         evhttp_free(s->http);
+    if (s->pub_http)
+        evhttp_free(s->pub_http);
     SSL_CTX_free(s->ctx);
+    SSL_CTX_free(s->pub_ctx);
     free(s);
 }

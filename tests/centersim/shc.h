@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #define SHC_JWS_MAX 1195 /* one QR code at version 22, error correction L (docs/printing.md) */
-#define SHC_ISS_MAX 200
+#define SHC_ISS_MAX 255 /* the protocol's limit (§6) */
 #define SHC_DEFAULT_ISS "https://center.kofu.test/issuer"
 
 enum shc_result { SHC_OK = 0, SHC_TOO_LARGE = 1, SHC_ERROR = -1 };
@@ -38,8 +38,9 @@ const char *shc_issuer_kid(const shc_issuer *is);
 /** The path of <iss>/.well-known/jwks.json on this server, e.g.
  *  "/issuer/.well-known/jwks.json". */
 const char *shc_issuer_jwks_path(const shc_issuer *is);
-/** {"keys":[{kty, kid, use, alg, crv, x, y}]} — no private part. */
-json_t *shc_jwks(const shc_issuer *is);
+/** {"keys":[{kty, kid, use, alg, crv, x, y}]} — no private part.
+ *  bad_kid: a kid that is not the thumbprint (the jwks-bad-kid fault). */
+json_t *shc_jwks(const shc_issuer *is, bool bad_kid);
 
 /** The JWT claims {iss, nbf, vc} with the FHIR bundle, keys in a fixed order.
  *  NULL on allocation failure. */

@@ -5,6 +5,8 @@
 #     inject), the test build's configuration keys (sim_cardsim_control,
 #     sim_centersim_control) nor the scripts' names for the screens' touch
 #     targets (tests/lib/targets.c: terms-up, next-page, ...);
+#   - neither has the conformance kit's words (its scenario names, e.g.
+#     refuses-no-certificate: build/kofu-conformance, README "Builds");
 #   - the kiosk board's firmware (build/kofu-kiosk-build, what
 #     `make BOARD=kiosk` makes) links neither X11 nor the sim board's drivers
 #     (the simulated acceptor, the recording audio sink, the X11 display).
@@ -30,6 +32,21 @@ for p in "$b/kofu" "$b/kofu-kiosk-build"; do
     found=$(strings "$p" | grep -E -- "$words" | sort -u | tr '\n' ' ')
     if [ -n "$found" ]; then
         say "$p carries test code: $found"; bad=$((bad + 1))
+    fi
+done
+
+# The conformance kit (tests/conformance/) is its own program: none of it in the product.
+kitwords='refuses-no-certificate kids-are-thumbprints conformance_fixture'
+for w in $kitwords; do
+    if ! strings "$b/kofu-conformance" | grep -q -- "$w"; then
+        say "blind: '$w' not found even in $b/kofu-conformance"; bad=$((bad + 1))
+    fi
+done
+kw=$(echo $kitwords | tr ' ' '|')
+for p in "$b/kofu" "$b/kofu-kiosk-build"; do
+    found=$(strings "$p" | grep -E -- "$kw" | sort -u | tr '\n' ' ')
+    if [ -n "$found" ]; then
+        say "$p carries the conformance kit: $found"; bad=$((bad + 1))
     fi
 done
 

@@ -1,0 +1,93 @@
+/* sc_http.c — the http.* scenarios (docs/conformance.md): routes, methods,
+ * query strings, Content-Type and the Date header (docs/center-protocol.md
+ * §1). */
+#include "tests/conformance/kit.h"
+
+#include "base/vault.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define SECTION "§1 Transport"
+#define DATE_SLACK_S 300
+
+void sc_http_date_header(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config"};
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, &q, &a);
+    if (!a.answered)
+        return (void)kit_fail(r, SECTION, "200 with a Date header", "%s", wire_describe(&a, got, sizeof got));
+    if (!a.date)
+        return (void)kit_fail(r, SECTION, "a Date header (RFC 9110 form): kiosks check their clock against it",
+                              "no Date header, or one that does not parse");
+    long off = (long)(a.date - time(NULL));
+    if (off > DATE_SLACK_S || off < -DATE_SLACK_S)
+        kit_fail(r, SECTION, "Date within 5 minutes of the kit's clock", "Date %+ld s off the kit's clock", off);
+}
+
+static void expect_status(struct kit *k, struct kit_result *r, const struct wire_req *q, long status,
+                          const char *code, const char *expected)
+{
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, q, &a);
+    if (!a.answered || a.status != status || (code && strcmp(a.error_code, code) != 0))
+        kit_fail(r, SECTION, expected, "%s", wire_describe(&a, got, sizeof got));
+}
+
+void sc_http_not_found(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/no-such-route"};
+    expect_status(k, r, &q, 404, "not-found", "404 not-found for GET /kofu/v1/no-such-route");
+}
+
+void sc_http_method(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/certificates"};
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, &q, &a);
+    if (!a.answered || a.status != 405)
+        return (void)kit_fail(r, SECTION, "405 for GET /kofu/v1/certificates", "%s",
+                              wire_describe(&a, got, sizeof got));
+    if (strcasecmp(a.allow, "POST") != 0)
+        kit_fail(r, SECTION, "405 with the header Allow: POST", "Allow: %s", a.allow[0] ? a.allow : "(none)");
+}
+
+void sc_http_query_string(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config?x=1"};
+    expect_status(k, r, &q, 400, "bad-request", "400 bad-request for GET /kofu/v1/config?x=1 (no query strings)");
+}
+
+/* A completion report for a request nobody made: 204 (§4 stores unknown
+ * request_ids) when the type is right; the body is the same both times. */
+void sc_http_content_type(struct kit *k, struct kit_result *r)
+{
+    struct center_request req;
+    memset(&req, 0, sizeof req);
+    center_request_new_id(&req);
+    char body[200];
+    int n = snprintf(body, sizeof body,
+                     "{\"request_id\":\"%s\",\"certificate_id\":\"\",\"outcome\":\"failed\",\"copies_printed\":0,"
+                     "\"amount_yen\":0}",
+                     req.request_id);
+    struct wire_req q = {.method = "POST", .path = "/kofu/v1/completions", .content_type = "text/plain",
+                         .body = body, .body_len = (size_t)n};
+    expect_status(k, r, &q, 400, "bad-request", "400 bad-request for a POST with Content-Type: text/plain");
+    if (r->status == KIT_FAIL)
+        return;
+    q.content_type = "application/json; charset=utf-8";
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, &q, &a);
+    if (!a.answered || (a.status != 204 && a.status != 200))
+        kit_fail(r, SECTION, "204 for a failed report with certificate_id \"\" sent as application/json; "
+                             "charset=utf-8 (parameters allowed, §1; \"\" with failed valid, §4)",
+                 "%s", wire_describe(&a, got, sizeof got));
+}

@@ -1,0 +1,87 @@
+/* sc_tls.c — the tls.* scenarios (docs/conformance.md): the center speaks
+ * TLS 1.3 only and only to kiosks of its kiosk CA that are not revoked
+ * (docs/center-protocol.md §1). */
+#include "tests/conformance/kit.h"
+
+#include <openssl/ssl.h>
+#include <stdio.h>
+
+#define SECTION "§1 Transport"
+
+void sc_tls_version_13(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config"};
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, &q, &a);
+    if (!a.answered || a.status != 200)
+        kit_fail(r, SECTION, "200 to GET /kofu/v1/config over TLS 1.3 with the kit's kiosk certificate", "%s",
+                 wire_describe(&a, got, sizeof got));
+}
+
+/* A refusal is no HTTP answer at all: the handshake (or, with TLS 1.3, the
+ * first read after it) fails. */
+static void expect_refused(struct kit *k, struct kit_result *r, const struct wire_req *q, const char *expected,
+                           bool need_cert_alert)
+{
+    struct wire_resp a;
+    char got[300];
+    wire_call(k, q, &a);
+    if (a.answered) {
+        kit_fail(r, SECTION, expected, "an HTTP answer: %s", wire_describe(&a, got, sizeof got));
+        return;
+    }
+    if (!need_cert_alert)
+        return;
+    switch (a.alert) {
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+    case SSL_AD_CERTIFICATE_REVOKED:
+    case SSL_AD_CERTIFICATE_EXPIRED:
+    case SSL_AD_CERTIFICATE_UNKNOWN:
+    case SSL_AD_UNKNOWN_CA:
+    case SSL_AD_ACCESS_DENIED:
+    case SSL_AD_CERTIFICATE_REQUIRED:
+        return;
+    default:
+        kit_fail(r, SECTION, expected, "%s: a kiosk cannot tell it from a network fault (tls-client-refused needs "
+                                       "an alert about the certificate)",
+                 wire_describe(&a, got, sizeof got));
+    }
+}
+
+void sc_tls_refuses_12(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .tls12 = true};
+    expect_refused(k, r, &q, "no HTTP answer: the center speaks TLS 1.3 only", false);
+}
+
+void sc_tls_refuses_no_certificate(struct kit *k, struct kit_result *r)
+{
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_NONE};
+    expect_refused(k, r, &q, "no HTTP answer: a kiosk without a certificate is refused in the handshake", false);
+}
+
+void sc_tls_refuses_revoked(struct kit *k, struct kit_result *r)
+{
+    if (!k->revoked_cert[0]) {
+        kit_skip(r, "conformance_revoked_cert_file is not set (a kiosk certificate the center's CRL revokes)");
+        return;
+    }
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_OTHER,
+                         .cert_file = k->revoked_cert, .key_file = k->revoked_key};
+    expect_refused(k, r, &q, "no HTTP answer: a revoked kiosk is refused with a TLS alert (e.g. certificate_revoked)",
+                   true);
+}
+
+void sc_tls_refuses_foreign_ca(struct kit *k, struct kit_result *r)
+{
+    if (!k->foreign_cert[0]) {
+        kit_skip(r, "conformance_foreign_cert_file is not set (a kiosk certificate of another CA)");
+        return;
+    }
+    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_OTHER,
+                         .cert_file = k->foreign_cert, .key_file = k->foreign_key};
+    expect_refused(k, r, &q, "no HTTP answer: a kiosk of another CA is refused with a TLS alert (e.g. unknown_ca)",
+                   true);
+}

@@ -145,7 +145,11 @@ static int lg_load_card(const char *path, struct kenhojo_card_data **out)
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        fprintf(stderr, "kofu loadgen: card file %s: not readable JSON (line %d)\n", path, jerr.line);
+        /* Never jansson's text: it quotes the bytes near the fault. */
+        if (access(path, R_OK) != 0)
+            fprintf(stderr, "kofu loadgen: card file %s: %s\n", path, strerror(errno));
+        else
+            fprintf(stderr, "kofu loadgen: card file %s: not JSON (line %d)\n", path, jerr.line);
         return KOFU_E_ARG;
     }
     struct kenhojo_card_data *d = kenhojo_card_data_new();
@@ -688,16 +692,16 @@ int loadgen_main(int argc, char **argv)
     struct kenhojo_card_data *card = NULL;
     struct center_client *probe = NULL;
     rc = vault_init(LG_VAULT_BYTES);
-    if (rc == KOFU_OK)
+    if (rc != KOFU_OK)
+        fprintf(stderr, "kofu loadgen: cannot set up the vault: %s\n", kofu_err_name(rc));
+    else
         rc = lg_load_card(o.card, &card);
-    if (rc == KOFU_OK)
-        rc = center_client_new(&cfg, &probe);
+    if (rc == KOFU_OK && (rc = center_client_new(&cfg, &probe)) != KOFU_OK)
+        fprintf(stderr, "kofu loadgen: cannot make a center client: %s\n", kofu_err_name(rc));
     center_client_free(probe);
     vault_destroy();
-    if (rc != KOFU_OK) {
-        fprintf(stderr, "kofu loadgen: cannot run: %s\n", kofu_err_name(rc));
+    if (rc != KOFU_OK)
         return 1;
-    }
 
     /* The workers' command line: the parent's own options, passed on. */
     char visits_s[24], think_s[16];

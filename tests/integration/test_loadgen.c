@@ -3,11 +3,13 @@
  * centersim over real TLS on loopback: a short run of two kiosks whose
  * figures agree with what the center counted, a busy center's refusals and
  * retries counted by code, and the usage and could-not-run exits. The card
- * is a certificate request that tests/centersim/mkrequest.py makes from a
- * cardsim resident file with the harness's test PKI.
+ * is the `card` of a request tests/centersim/mkrequest.py makes from a
+ * cardsim resident file with the harness's test PKI, written as a kit
+ * fixture card file.
  */
 #include "tests/harness.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -36,12 +38,18 @@ static int group_setup(void **state)
         fprintf(stderr, "mkrequest.py failed: %s\n", err);
         return -1;
     }
+    /* In the kit fixture's form: {"_about", "card"}. */
     snprintf(card_path, sizeof card_path, "%s/yamada-card.json", h.dir);
-    snprintf(config_path, sizeof config_path, "%s/kofu.conf", h.dir);
-    FILE *f = fopen(card_path, "w");
-    if (!f || fputs(out, f) < 0 || fclose(f) != 0)
+    json_t *req = json_loads(out, 0, NULL);
+    json_t *card = json_pack("{s:s, s:O}", "_about", "yamada (cardsim), signed by the harness's test card CA", "card",
+                             json_object_get(req, "card"));
+    int dumped = card ? json_dump_file(card, card_path, JSON_COMPACT) : -1;
+    json_decref(card);
+    json_decref(req);
+    if (dumped != 0)
         return -1;
-    f = fopen(config_path, "w");
+    snprintf(config_path, sizeof config_path, "%s/kofu.conf", h.dir);
+    FILE *f = fopen(config_path, "w");
     if (!f)
         return -1;
     fprintf(f, "center_url = https://localhost:%d\ncenter_ca_file = %s\nkiosk_cert_file = %s\nkiosk_key_file = %s\n",

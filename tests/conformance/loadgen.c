@@ -683,7 +683,8 @@ static void lg_report(struct lg_run *run, const struct lg_opts *o, double elapse
     }
     if (killed)
         printf("killed           %ld kiosk%s still in a visit %d s after the deadline (%s not counted)\n", killed,
-               killed == 1 ? "" : "s", LG_STRAGGLER_MS / 1000, killed == 1 ? "its calls then were" : "their calls then were");
+               killed == 1 ? "" : "s", LG_STRAGGLER_MS / 1000,
+               killed == 1 ? "the visit it was in is" : "the visits they were in are");
     (void)o;
 }
 

@@ -86,6 +86,30 @@ out:
     return rc;
 }
 
+int fixture_read_card(const char *file, struct kenhojo_card_data **out, char *err, size_t errlen)
+{
+    char *text = malloc(CARD_FILE_MAX);
+    if (!text) {
+        snprintf(err, errlen, "%s: out of memory", file);
+        return KOFU_E_NOMEM;
+    }
+    FILE *fp = fopen(file, "rb");
+    size_t len = fp ? fread(text, 1, CARD_FILE_MAX, fp) : 0;
+    bool too_long = fp && len == CARD_FILE_MAX;
+    if (fp)
+        fclose(fp);
+    int rc = KOFU_E_CONFIG;
+    char why[200];
+    if (!fp || too_long)
+        snprintf(err, errlen, "%s: %s", file, fp ? "too long" : "cannot read");
+    else if ((rc = fixture_parse_card(text, len, out, why, sizeof why)) != KOFU_OK)
+        snprintf(err, errlen, "%s: %s", file, why);
+    /* Synthetic, but a card file all the same: nothing of it stays. */
+    explicit_bzero(text, CARD_FILE_MAX);
+    free(text);
+    return rc;
+}
+
 static int cmp_label(const void *a, const void *b)
 {
     return strcmp(((const struct fixture_card *)a)->label, ((const struct fixture_card *)b)->label);
@@ -100,8 +124,7 @@ static int load_cards(struct kit_fixture *f, const char *dir, char *err, size_t 
         snprintf(err, errlen, "%s: cannot open the directory", path);
         return KOFU_E_CONFIG;
     }
-    char *text = malloc(CARD_FILE_MAX);
-    int rc = text ? KOFU_OK : KOFU_E_NOMEM;
+    int rc = KOFU_OK;
     struct dirent *e;
     while (rc == KOFU_OK && (e = readdir(dp))) {
         size_t n = strlen(e->d_name);
@@ -117,17 +140,8 @@ static int load_cards(struct kit_fixture *f, const char *dir, char *err, size_t 
         snprintf(c->label, sizeof c->label, "%.*s", (int)(n - 5), e->d_name);
         char file[KOFU_CONFIG_VALUE_MAX + 128];
         snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-        FILE *fp = fopen(file, "rb");
-        size_t len = fp ? fread(text, 1, CARD_FILE_MAX, fp) : 0;
-        bool too_long = fp && len == CARD_FILE_MAX;
-        if (fp)
-            fclose(fp);
-        char why[200];
-        if (!fp || too_long) {
-            snprintf(err, errlen, "%s: %s", file, fp ? "too long" : "cannot read");
-            rc = KOFU_E_CONFIG;
-        } else if ((rc = fixture_parse_card(text, len, &c->data, why, sizeof why)) != KOFU_OK) {
-            snprintf(err, errlen, "%s: %s", file, why);
+        if ((rc = fixture_read_card(file, &c->data, err, errlen)) != KOFU_OK) {
+            /* err names the file */
         } else {
             enum kenhojo_auth auth = KENHOJO_AUTH_OK;
             if (kenhojo_authenticate(NULL, c->data, f->card_ca_dir, false, &auth) != KOFU_OK) {
@@ -137,9 +151,7 @@ static int load_cards(struct kit_fixture *f, const char *dir, char *err, size_t 
                 f->n_cards++;
             }
         }
-        explicit_bzero(text, CARD_FILE_MAX);
     }
-    free(text);
     closedir(dp);
     if (rc == KOFU_OK && f->n_cards == 0) {
         snprintf(err, errlen, "%s: no cards", path);

@@ -54,6 +54,9 @@ int fixture_load(struct kit_fixture *f, const char *dir, const char *records, ch
 /** Parse one card file's text into fresh card data in the vault: KOFU_OK,
  *  or KOFU_E_CONFIG with the field in err (no authenticity check). */
 int fixture_parse_card(const char *text, size_t len, struct kenhojo_card_data **out, char *err, size_t errlen);
+/** fixture_parse_card on the file FILE (at most a card file's size); the
+ *  reason in err names the file. */
+int fixture_read_card(const char *file, struct kenhojo_card_data **out, char *err, size_t errlen);
 void fixture_free(struct kit_fixture *f);
 
 /** The card with this label; NULL when the fixture has none. */

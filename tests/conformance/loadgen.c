@@ -31,6 +31,7 @@
  * errors by (call, code, status).
  */
 #include "tests/conformance/loadgen.h"
+#include "tests/conformance/fixture.h"
 
 #include "base/b64.h"
 #include "base/clock.h"
@@ -140,50 +141,18 @@ static int lg_load_config(const struct lg_opts *o, struct kofu_config *cfg)
 
 /* ---- the card ----------------------------------------------------------- */
 
-/* The `card` object of a certificate request (docs/center-protocol.md §3):
- * a whole request body as tests/centersim/mkrequest.py prints it, or a kit
- * fixture card file ({"_about", "card"}). Each file is standard base64 of
- * 1..KENHOJO_FILE_MAX bytes, decoded into the vault. Synthetic data only:
- * nothing of it is printed, the reasons name the member. */
+/* The card: a kit fixture card file (docs/conformance.md), parsed by the
+ * kit's own loader. Synthetic data only: nothing of it is printed, the
+ * reasons name the member. */
 static int lg_load_card(const char *path, struct kenhojo_card_data **out)
 {
-    json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) {
-        /* Never jansson's text: it quotes the bytes near the fault. */
-        if (access(path, R_OK) != 0)
-            fprintf(stderr, "kofu loadgen: card file %s: %s\n", path, strerror(errno));
-        else
-            fprintf(stderr, "kofu loadgen: card file %s: not JSON (line %d)\n", path, jerr.line);
-        return KOFU_E_ARG;
+    char err[512];
+    int rc = fixture_read_card(path, out, err, sizeof err);
+    if (rc != KOFU_OK) {
+        fprintf(stderr, "kofu loadgen: card file %s\n", err);
+        return rc == KOFU_E_NOMEM ? rc : KOFU_E_ARG;
     }
-    struct kenhojo_card_data *d = kenhojo_card_data_new();
-    const json_t *card = json_object_get(root, "card");
-    static const char *const members[] = {"my_number", "attributes", "integrity", "cv_certificate"};
-    int rc = d ? KOFU_OK : KOFU_E_NOMEM;
-    if (rc == KOFU_OK && !json_is_object(card)) {
-        fprintf(stderr, "kofu loadgen: card file %s: no \"card\" object\n", path);
-        rc = KOFU_E_ARG;
-    }
-    for (size_t i = 0; rc == KOFU_OK && i < sizeof members / sizeof members[0]; i++) {
-        struct kenhojo_file *f = i == 0 ? &d->ef_my_number
-                                 : i == 1 ? &d->ef_attributes
-                                 : i == 2 ? &d->ef_integrity
-                                          : &d->ef_cv_cert;
-        const json_t *v = json_object_get(card, members[i]);
-        if (!json_is_string(v) ||
-            !b64_decode(json_string_value(v), json_string_length(v), f->bytes, sizeof f->bytes, &f->len, false) ||
-            f->len == 0) {
-            fprintf(stderr, "kofu loadgen: card file %s: card.%s is not base64 of 1..%d bytes\n", path, members[i],
-                    KENHOJO_FILE_MAX);
-            rc = KOFU_E_ARG;
-        }
-        f->present = rc == KOFU_OK;
-    }
-    json_decref(root);
-    if (rc == KOFU_OK)
-        *out = d;
-    return rc;
+    return KOFU_OK;
 }
 
 /* ---- options ------------------------------------------------------------ */

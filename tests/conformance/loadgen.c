@@ -328,9 +328,24 @@ static void lg_visit(struct lg_kiosk *k, long n, int *err, long *status)
     struct center_certificate *cert = center_certificate_new();
     int rc = cert ? center_request_new_id(&r) : KOFU_E_NOMEM;
     memset(&info, 0, sizeof info);
+    bool requested = false;
     if (rc == KOFU_OK) {
         lg_t0 = kofu_mono_ms_f();
+        requested = true;
         rc = lg_done(LG_CERTIFICATE, center_request_certificate(k->client, &r, cert, &info), &info);
+    }
+    if (rc != KOFU_OK && requested) {
+        /* As a kiosk does (docs/center-protocol.md §4): a request that
+         * brought no certificate is reported `failed` with no certificate
+         * id, so the center can tell issued-not-delivered from printed. */
+        *err = rc;
+        *status = info.http_status;
+        if (!k->o->keepalive)
+            center_client_set_fresh_connections(k->client, true);
+        memset(&info, 0, sizeof info);
+        lg_t0 = kofu_mono_ms_f();
+        (void)lg_done(LG_COMPLETION, center_report_completion(k->client, r.request_id, "", CENTER_FAILED, 0, 0, &info),
+                      &info);
     }
     if (rc == KOFU_OK) {
         /* The visit's last call: its connection closes after it. */

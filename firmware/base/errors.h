@@ -54,6 +54,7 @@ enum kofu_err {
     KOFU_E_OUTSIDE_HOURS = -53,
     KOFU_E_CENTER_BAD_REQUEST = -54, /* the center says the kiosk's request was malformed */
     KOFU_E_TERMS_OUTDATED = -55,     /* the terms agreed to are no longer the center's current ones */
+    KOFU_E_CENTER_FAILED = -56,      /* the center answered that it failed (500, or a 5xx that is not a gateway's) */
 
     KOFU_E_CERT_NOT_AUTHENTIC = -60, /* a document from the center failed verification */
     KOFU_E_CERT_OTHER_PERSON = -61,  /* the signed documents name another person than the card */

@@ -517,6 +517,18 @@ static bool date_valid(const char *d)
     return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && day >= 1 && day <= mdays[m - 1];
 }
 
+/* The protocol's issue date is the Japan date of issued_at, whatever the
+ * center's service_hours.timezone: Japan has no daylight saving, so UTC+9
+ * always, and no TZ lookup. A center that sends its UTC date would have the
+ * paper dated a day early from 00:00 to 09:00 JST. */
+static bool issue_date_matches(const char *issue_date, int64_t issued_at)
+{
+    time_t t = (time_t)(issued_at + 9 * 3600);
+    struct tm tm;
+    char jst[16];
+    return gmtime_r(&t, &tm) && strftime(jst, sizeof jst, "%Y-%m-%d", &tm) == 10 && !strcmp(jst, issue_date);
+}
+
 static bool hhmm(const char *s, int *minutes)
 {
     if (strlen(s) != 5 || s[2] != ':' || !all_of((char[]){s[0], s[1], s[3], s[4], 0}, DIGITS))
@@ -669,16 +681,15 @@ void center_config_free(struct center_config *cfg)
 
 int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info)
 {
-    uint8_t *body = malloc(CENTER_RESPONSE_MAX);
+    uint8_t *body = malloc(CENTER_CONFIG_RESPONSE_MAX);
     if (!body)
         return KOFU_E_NOMEM;
     size_t len = 0;
-    int rc = call(c, "/kofu/v1/config", NULL, 0, true, c->timeout_ms, body, CENTER_RESPONSE_MAX, &len, info);
-    if (rc == KOFU_OK && info->http_status == 503)
-        rc = KOFU_E_CENTER_BUSY;
-    else if (rc == KOFU_OK && info->http_status != 200)
-        rc = KOFU_E_CENTER_RESPONSE;
-    if (rc == KOFU_OK)
+    int rc = call(c, "/kofu/v1/config", NULL, 0, true, c->timeout_ms, body, CENTER_CONFIG_RESPONSE_MAX, &len, info);
+    /* One meaning per status on every path: a kiosk and `center ping` say the same. */
+    if (rc == KOFU_OK && info->http_status != 200)
+        rc = center_parse_refusal(body, len, info->http_status);
+    else if (rc == KOFU_OK)
         rc = center_parse_config(body, len, out);
     free(body);
     kofu_log(KOFU_LOG_INFO, EV_CENTER_CALL, rc, (uint32_t)info->http_status);
@@ -757,13 +768,26 @@ static const struct {
     {"terms-outdated", KOFU_E_TERMS_OUTDATED},
 };
 
-/* A 4xx/5xx answer: its typed code, or a generic error if it has none. */
+/* The meaning of a status whose body names no code the protocol lists (an
+ * `internal`, a proxy's page, a code of a later revision): a gateway's
+ * 502/504 say the center is not reached, any other 5xx that it failed. */
+static int refusal_by_status(long status)
+{
+    if (status == 503)
+        return KOFU_E_CENTER_BUSY;
+    if (status == 502 || status == 504)
+        return KOFU_E_CENTER_UNREACHABLE;
+    if (status >= 500 && status <= 599)
+        return KOFU_E_CENTER_FAILED;
+    return KOFU_E_CENTER_RESPONSE;
+}
+
 int center_parse_refusal(const uint8_t *body, size_t len, long status)
 {
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
     const json_t *err = json_object_get(root, "error");
     char code[64];
-    int rc = status == 503 ? KOFU_E_CENTER_BUSY : status >= 500 ? KOFU_E_CENTER_UNREACHABLE : KOFU_E_CENTER_RESPONSE;
+    int rc = refusal_by_status(status);
     if (json_is_object(err) && take_str(err, "code", code, sizeof code)) {
         for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
             if (!strcmp(code, refusals[i].code))
@@ -841,6 +865,7 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
               all_of(out->certificate_id, DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") &&
               take_int(root, "issued_at", 1, (json_int_t)1 << 40, &issued_at) &&
               take_str(root, "issue_date", out->issue_date, sizeof out->issue_date) && date_valid(out->issue_date) &&
+              issue_date_matches(out->issue_date, issued_at) &&
               json_is_object(issuer) &&
               take_str(issuer, "municipality", out->issuer.code, sizeof out->issuer.code) &&
               !strcmp(out->issuer.code, r->municipality) &&

@@ -30,7 +30,13 @@
 #include <time.h>
 
 #define CENTER_MUNICIPALITIES_MAX 2000
+/* Every answer but /config's: a certificate is under 16 KiB, and these
+ * bodies go to the vault. */
 #define CENTER_RESPONSE_MAX (256 * 1024)
+/* /config's: any configuration within the protocol's limits fits (2000
+ * municipalities of 64-byte names, every non-ASCII character escaped, the
+ * terms at their largest), without insignificant whitespace. */
+#define CENTER_CONFIG_RESPONSE_MAX (1024 * 1024)
 #define CENTER_DOSES_MAX 10
 #define CENTER_JWS_MAX 1195 /* one QR at V22, ECC L (docs/printing.md) */
 #define CENTER_TIMEZONE_MAX 64 /* with its NUL */
@@ -155,9 +161,13 @@ int center_report_completion(struct center_client *c, const char *request_id, co
  * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
  * trusted before it passes. */
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out);
+/** Also refuses an issue_date that is not the Japan (UTC+9) date of issued_at. */
 int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
                              struct center_certificate *out);
-/** A 4xx/5xx body: its typed error, or a generic one by HTTP status. */
+/** A 4xx/5xx answer: its typed error when the body names a code the
+ *  protocol lists; otherwise by the status: 503 KOFU_E_CENTER_BUSY, 502 and
+ *  504 (a gateway's) KOFU_E_CENTER_UNREACHABLE, any other 5xx
+ *  KOFU_E_CENTER_FAILED, anything else KOFU_E_CENTER_RESPONSE. */
 int center_parse_refusal(const uint8_t *body, size_t len, long status);
 
 /** Whether the center's time zone may become TZ: an IANA `Area/City` or

@@ -24,6 +24,7 @@ enum ping_exit {
     PING_KIOSK_REFUSED = 12,
     PING_BAD_RESPONSE = 13,
     PING_BUSY = 14,
+    PING_CENTER_FAILED = 15,
 };
 
 static int ping_exit_for(int rc)
@@ -48,6 +49,8 @@ static int ping_exit_for(int rc)
         return PING_BAD_RESPONSE;
     case KOFU_E_CENTER_BUSY:
         return PING_BUSY;
+    case KOFU_E_CENTER_FAILED:
+        return PING_CENTER_FAILED;
     default:
         return PING_INTERNAL;
     }

@@ -114,6 +114,12 @@ static void failure_words(const struct kofu_config *cfg, int rc, long http_statu
         snprintf(en, DIAG_SUMMARY_MAX, "Center busy (503): try again in a few minutes; if it stays, call the center");
         snprintf(ja, DIAG_SUMMARY_MAX, "センターが混雑しています（503）。数分後に再確認し、続く場合はセンターに連絡してください");
         break;
+    case KOFU_E_CENTER_FAILED:
+        snprintf(en, DIAG_SUMMARY_MAX, "Center reports a fault of its own (HTTP %ld): the kiosk is fine; "
+                                       "call the center if it stays", http_status);
+        snprintf(ja, DIAG_SUMMARY_MAX, "センター側で障害が発生しています（HTTP %ld）。端末の問題ではありません。"
+                                       "続く場合はセンターに連絡してください", http_status);
+        break;
     case KOFU_E_CENTER_RESPONSE:
         snprintf(en, DIAG_SUMMARY_MAX, "Center's answer is not valid (HTTP %ld): call the center", http_status);
         snprintf(ja, DIAG_SUMMARY_MAX, "センターの応答が正しくありません（HTTP %ld）。センターに連絡してください",

@@ -15,12 +15,14 @@
 #include "base/vault.h"
 
 #include <curl/curl.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -364,8 +366,123 @@ static void test_center_faults(void **state)
     expect_fault("oversized-json", KOFU_E_CENTER_RESPONSE, 1);
     expect_fault("drop-mid-body", KOFU_E_CENTER_RESPONSE, 4);
     expect_fault("status=503", KOFU_E_CENTER_BUSY, 4);
-    expect_fault("status=500", KOFU_E_CENTER_UNREACHABLE, 1);
+    expect_fault("status=500", KOFU_E_CENTER_FAILED, 1);
+    expect_fault("status=502", KOFU_E_CENTER_UNREACHABLE, 4);
     expect_fault("latency=3500", KOFU_E_CENTER_UNREACHABLE, 0);
+}
+
+/* A 500 means the center failed, for `center ping` as for a visit: not
+ * "cannot connect", not "invalid answer". */
+static void test_ping_center_failed(void **state)
+{
+    (void)state;
+    center_fault("status=500");
+    assert_int_equal(ping(config_path), 15);
+    if (!strstr(out, "error: center-failed"))
+        fprintf(stderr, "ping said:\n%s\n", out);
+    assert_non_null(strstr(out, "error: center-failed"));
+    center_fault("status=504");
+    assert_int_equal(ping(config_path), 10);
+    assert_non_null(strstr(out, "error: center-unreachable"));
+}
+
+/* centersim's fixture with every municipality participating and as many
+ * more as make the protocol's 2000, each named with 64 bytes, into path;
+ * how many it added. */
+static size_t write_full_fixture(const char *path)
+{
+    json_t *fx = json_load_file("tests/centersim/fixtures/center.json", 0, NULL);
+    assert_non_null(fx);
+    json_t *munis = json_object_get(fx, "municipalities");
+    assert_true(json_is_array(munis));
+    size_t i;
+    json_t *m;
+    json_array_foreach(munis, i, m)
+        json_object_set_new(m, "participating", json_true());
+    size_t added = CENTER_MUNICIPALITIES_MAX - json_array_size(munis);
+    char name_ja[65] = "", name_en[65];
+    for (int k = 0; k < 16; k++)
+        strcat(name_ja, "\xF0\xA0\xAE\xB7"); /* U+20BB7, 4 bytes */
+    memset(name_en, 'N', 64);
+    name_en[64] = '\0';
+    for (int n = 20000; json_array_size(munis) < CENTER_MUNICIPALITIES_MAX; n++) {
+        char code[12];
+        snprintf(code, sizeof code, "%05d", n % 100000);
+        int sum = 0;
+        for (int k = 0; k < 5; k++)
+            sum += (code[k] - '0') * (6 - k);
+        code[5] = (char)('0' + (11 - sum % 11) % 10);
+        code[6] = '\0';
+        assert_int_equal(json_array_append_new(munis, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "code", code,
+                                                                "name_ja", name_ja, "name_en", name_en,
+                                                                "mayor_ja", "市長", "mayor_en", "Mayor",
+                                                                "participating", 1)),
+                         0);
+    }
+    assert_int_equal(json_dump_file(fx, path, JSON_COMPACT), 0);
+    json_decref(fx);
+    return added;
+}
+
+/* All of Japan's municipalities, with the longest names the protocol
+ * allows: more than the 256 KiB of the other answers, within /config's cap. */
+static void test_config_of_2000_municipalities(void **state)
+{
+    (void)state;
+    char fixture[400], body[400];
+    snprintf(fixture, sizeof fixture, "%s/center-2000.json", h.dir);
+    snprintf(body, sizeof body, "%s/config-2000.json", h.dir);
+    size_t added = write_full_fixture(fixture);
+    const char *args[] = {"--hours", "00:00-24:00", "--fixture", fixture, NULL};
+    restart_center(args);
+    struct center_client *c = client();
+    struct center_config cc;
+    struct center_call_info info;
+    int rc = center_get_config(c, &cc, &info);
+    assert_int_equal(rc, KOFU_OK);
+    assert_int_equal(cc.n_municipalities, CENTER_MUNICIPALITIES_MAX);
+    size_t longest = 0;
+    for (size_t k = 0; k < cc.n_municipalities; k++)
+        longest += strlen(cc.municipalities[k].name_ja) == 64 && strlen(cc.municipalities[k].name_en) == 64;
+    assert_int_equal(longest, added);
+    center_config_free(&cc);
+    center_client_free(c);
+    assert_int_equal(harness_center_get(&h, "/kofu/v1/config", body), 0);
+    struct stat st;
+    assert_int_equal(stat(body, &st), 0);
+    assert_true(st.st_size > CENTER_RESPONSE_MAX && st.st_size <= CENTER_CONFIG_RESPONSE_MAX);
+    assert_int_equal(ping(config_path), 0);
+    assert_non_null(strstr(out, "municipalities: 2000"));
+    restart_center(default_center);
+}
+
+/* A center that answers every attempt too late has issued all the same:
+ * the kiosk, which got nothing, reports `failed` with no certificate id,
+ * and the center takes that as issued but not delivered. */
+static void test_undelivered_certificate_reported(void **state)
+{
+    (void)state;
+    center_fault("latency=3500");
+    struct center_client *c = client();
+    struct center_request r = {.card = yamada, .kind = CENTER_DOMESTIC, .copies = 1, .language = "ja",
+                               .terms_version = API_TERMS_VERSION_DEFAULT};
+    snprintf(r.municipality, sizeof r.municipality, CHIYODA);
+    assert_int_equal(center_request_new_id(&r), KOFU_OK);
+    struct center_certificate *cert = center_certificate_new();
+    struct center_call_info info;
+    assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_E_CENTER_UNREACHABLE);
+    assert_int_equal(info.attempts, 4);
+    char reply[256];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=1"));
+    assert_int_equal(harness_center(&h, "clear", NULL, 0), 0);
+    assert_int_equal(center_report_completion(c, r.request_id, "", CENTER_FAILED, 0, 0, &info), KOFU_OK);
+    assert_int_equal(info.http_status, 204);
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    if (!strstr(reply, "undelivered=1"))
+        fprintf(stderr, "centersim status: %s\n", reply);
+    assert_non_null(strstr(reply, "undelivered=1"));
+    center_client_free(c);
 }
 
 static void test_center_down(void **state)
@@ -517,6 +634,9 @@ int main(void)
         cmocka_unit_test_setup(test_tampered_card_data_refused_by_center, clean_center),
         cmocka_unit_test_setup(test_outside_service_hours, clean_center),
         cmocka_unit_test_setup(test_center_faults, clean_center),
+        cmocka_unit_test_setup(test_ping_center_failed, clean_center),
+        cmocka_unit_test_setup(test_config_of_2000_municipalities, clean_center),
+        cmocka_unit_test_setup(test_undelivered_certificate_reported, clean_center),
         cmocka_unit_test_setup(test_completion_report, clean_center),
         cmocka_unit_test_setup(test_kiosk_refuses_bad_servers, clean_center),
         cmocka_unit_test_setup(test_name_only_in_cn_refused, clean_center),

@@ -3,7 +3,8 @@
  * (firmware/center/center.c, docs/center-protocol.md §2), for its terms of use:
  * required, the version a short token, the texts capped and free of
  * control characters but line feeds. A configuration without valid terms
- * is refused as a whole (the kiosk stays out of service).
+ * is refused as a whole (the kiosk stays out of service). And the largest
+ * configuration the protocol allows fits the kiosk's cap on /config.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +130,78 @@ static void test_terms_line_cap(void **state)
     expect_refused(terms);
 }
 
+/* A valid local government code: five digits and their check digit. */
+static void code_for(int n, char code[7])
+{
+    snprintf(code, 7, "%05d", n);
+    int sum = 0;
+    for (int i = 0; i < 5; i++)
+        sum += (code[i] - '0') * (6 - i);
+    code[5] = (char)('0' + (11 - sum % 11) % 10);
+    code[6] = '\0';
+}
+
+/* The largest configuration the protocol allows, as a center may write it:
+ * `count` municipalities whose names are 64 bytes of 4-byte characters
+ * (U+20BB7), every one escaped (\uD842\uDFB7: 12 bytes for 4), and terms
+ * of 16384 bytes each, escaped the same way. Into a malloc'd body. */
+static char *largest_config(int count, size_t *len)
+{
+    static const char ch[] = "\\uD842\\uDFB7"; /* one escaped U+20BB7, as JSON text */
+    char name[16 * 12 + 1] = "", *terms = malloc(4096 * 12 + 1);
+    assert_non_null(terms);
+    for (int i = 0; i < 16; i++)
+        strcat(name, ch);
+    for (int i = 0; i < 4096; i++)
+        memcpy(terms + 12 * i, ch, 12);
+    terms[4096 * 12] = '\0';
+    size_t cap = (size_t)count * 512 + 2 * sizeof ch * 4096 + 1024;
+    char *body = malloc(cap);
+    assert_non_null(body);
+    size_t n = (size_t)snprintf(body, cap,
+                                "{\"protocol\":1,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\","
+                                "\"timezone\":\"Asia/Tokyo\"},\"fee_per_copy_yen\":120,\"max_copies\":5,"
+                                "\"municipalities\":[");
+    for (int i = 0; i < count; i++) {
+        char code[7];
+        code_for(10000 + i, code);
+        n += (size_t)snprintf(body + n, cap - n, "%s{\"code\":\"%s\",\"name_ja\":\"%s\",\"name_en\":\"%s\"}",
+                              i ? "," : "", code, name, name);
+    }
+    n += (size_t)snprintf(body + n, cap - n, "],\"terms\":{\"version\":\"2026-12-01\",\"ja\":\"%s\",\"en\":\"%s\"}}",
+                          terms, terms);
+    assert_true(n < cap);
+    free(terms);
+    *len = n;
+    return body;
+}
+
+/* Every configuration within the protocol's limits fits the kiosk's cap
+ * for /config, even written as large as a center may write it; the cap
+ * of the other answers would not hold it. */
+static void test_largest_config_fits(void **state)
+{
+    (void)state;
+    size_t len;
+    char *body = largest_config(CENTER_MUNICIPALITIES_MAX, &len);
+    assert_true(len <= CENTER_CONFIG_RESPONSE_MAX);
+    assert_true(len > CENTER_RESPONSE_MAX);
+    struct center_config c;
+    assert_int_equal(center_parse_config((const uint8_t *)body, len, &c), KOFU_OK);
+    assert_int_equal(c.n_municipalities, CENTER_MUNICIPALITIES_MAX);
+    for (size_t i = 0; i < c.n_municipalities; i++)
+        assert_int_equal(strlen(c.municipalities[i].name_ja), CENTER_NAME_MAX);
+    assert_memory_equal(c.municipalities[1999].name_en, "\xF0\xA0\xAE\xB7", 4);
+    assert_int_equal(strlen(c.terms.ja), CENTER_TERMS_TEXT_MAX);
+    center_config_free(&c);
+    free(body);
+    /* One municipality more than the protocol allows is refused. */
+    body = largest_config(CENTER_MUNICIPALITIES_MAX + 1, &len);
+    assert_int_equal(center_parse_config((const uint8_t *)body, len, &c), KOFU_E_CENTER_RESPONSE);
+    assert_null(c.municipalities);
+    free(body);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_terms_required_and_checked),
         cmocka_unit_test(test_terms_text_cap),
         cmocka_unit_test(test_terms_line_cap),
+        cmocka_unit_test(test_largest_config_fits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

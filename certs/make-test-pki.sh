@@ -21,6 +21,8 @@
 # shc-issuer.key.pem        the SMART Health Card issuer key (EC P-256)
 # csca.pem/.key.pem         the VDS-NC test CSCA (EC P-256, self-signed)
 # vds-signer.pem/.key.pem   the VDS-NC barcode signer under the CSCA
+# other-csca.pem/.key.pem   another state's CSCA, which kiosks do not pin (centersim's other-csca fault)
+# other-vds-signer.pem/.key.pem  a barcode signer under other-csca.pem
 # printer-ca.pem            the printer CA that kiosks pin (printer_ca_file)  (printer-ca.key.pem)
 # printer.pem/.key.pem      the printer's certificate under it: localhost, 127.0.0.1
 #
@@ -32,7 +34,7 @@ out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
 cd "$out"
-PKI_VERSION=3
+PKI_VERSION=4
 [ "$(cat .done 2>/dev/null)" = "ok $PKI_VERSION" ] && exit 0
 umask 077
 ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
@@ -96,6 +98,7 @@ mkca center-ca "/CN=kofu test center CA/O=kofu test"
 mkca other-ca "/CN=some other CA/O=elsewhere"
 mkca kiosk-ca "/CN=kofu test kiosk CA/O=kofu test"
 mkca csca "/CN=kofu test CSCA/O=kofu test/C=JP"
+mkca other-csca "/CN=some other CSCA/O=elsewhere/C=JP"
 
 issue center-ca center "/CN=center.kofu.test/O=kofu test" "$server_ext" -days 825
 KEY=center.key.pem issue center-ca center-expired "/CN=center.kofu.test/O=kofu test" "$server_ext" \
@@ -124,6 +127,9 @@ issue other-ca rogue-kiosk "/CN=kiosk-0001/O=elsewhere" "$client_ext" -days 825
 
 ec shc-issuer.key.pem
 issue csca vds-signer "/CN=kofu test barcode signer/O=kofu test/C=JP" \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature' -days 825
+# (PKI_VERSION 4) seals a kiosk must refuse: a good signer, but under a CSCA it does not pin.
+issue other-csca other-vds-signer "/CN=some other barcode signer/O=elsewhere/C=JP" \
     'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature' -days 825
 
 # Public files readable; keys stay 0600.

@@ -24,6 +24,7 @@ struct api {
     store *db;
     shc_issuer *shc;
     vds_signer *vds;
+    vds_signer *other_vds; /* the other-csca fault's, or NULL */
     const char *card_ca_dir;
     idem *memo;
     EVP_MAC *hmac;
@@ -31,6 +32,12 @@ struct api {
     int open_min, close_min;
     struct fault_set faults;
     struct api_stats stats;
+    struct {
+        char outcome[12]; /* "refund-owed" is the longest */
+        int copies, amount;
+        bool has_id;
+    } recent[API_RECENT_COMPLETIONS];
+    size_t n_recent; /* reports ever noted since the last clear; the ring holds the last 8 */
     char terms_version[API_TERMS_VERSION_MAX + 1];
     char *terms_ja, *terms_en; /* malloc'd */
 };
@@ -190,6 +197,8 @@ void api_free(api *a)
     free(a);
 }
 
+void api_set_other_vds(api *a, vds_signer *other) { a->other_vds = other; }
+
 void api_set_hours(api *a, int open_min, int close_min)
 {
     a->open_min = open_min;
@@ -245,9 +254,40 @@ const char *api_terms_version(const api *a) { return a->terms_version; }
 
 struct fault_set *api_faults(api *a) { return &a->faults; }
 
+bool api_set_participating(api *a, const char *code, bool on) { return store_set_participating(a->db, code, on); }
+
 struct api_stats api_get_stats(const api *a) { return a->stats; }
 
-void api_reset_stats(api *a) { memset(&a->stats, 0, sizeof a->stats); }
+void api_reset_stats(api *a)
+{
+    memset(&a->stats, 0, sizeof a->stats);
+    memset(a->recent, 0, sizeof a->recent);
+    a->n_recent = 0;
+}
+
+void api_recent_completions(const api *a, char *out, size_t cap)
+{
+    size_t n = a->n_recent < API_RECENT_COMPLETIONS ? a->n_recent : API_RECENT_COMPLETIONS, used = 0;
+    if (cap)
+        out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (a->n_recent - n + i) % API_RECENT_COMPLETIONS;
+        int w = snprintf(out + used, cap - used, "%s%s:%d:%d:%s", i ? " " : "", a->recent[k].outcome,
+                         a->recent[k].copies, a->recent[k].amount, a->recent[k].has_id ? "id" : "noid");
+        if (w < 0 || (size_t)w >= cap - used)
+            return; /* cap is API_RECENT_LINE_MAX: cannot happen */
+        used += (size_t)w;
+    }
+}
+
+static void api_note_completion(api *a, const struct store_completion *c)
+{
+    size_t k = a->n_recent++ % API_RECENT_COMPLETIONS;
+    snprintf(a->recent[k].outcome, sizeof a->recent[k].outcome, "%s", c->outcome);
+    a->recent[k].copies = c->copies_printed;
+    a->recent[k].amount = c->amount_yen;
+    a->recent[k].has_id = c->certificate_id[0] != '\0';
+}
 
 void api_reply_free(struct api_reply *rp)
 {
@@ -529,7 +569,7 @@ static json_t *api_doses_json(const struct store_dose *d, size_t n)
         json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", d[i].date, "cvx", d[i].cvx,
                               "product_ja", d[i].product_ja, "product_en", d[i].product_en, "manufacturer_ja",
                               d[i].manufacturer_ja, "manufacturer_en", d[i].manufacturer_en, "lot", d[i].lot,
-                              "country", VDS_ISSUING_STATE, "municipality", d[i].municipality);
+                              "country", d[i].country, "municipality", d[i].municipality);
         if (json_array_append_new(arr, v) != 0) {
             json_decref(arr);
             arr = NULL;
@@ -544,7 +584,8 @@ static json_t *api_documents_json(api *a, const struct api_work *w, const struct
     json_t *docs = json_pack("[{s:s, s:s}]", "type", "shc", "jws", w->jws);
     if (docs && overseas) {
         json_t *data = vds_data(w->certificate_id, &w->resident, w->doses, w->n_doses, m->name_en);
-        json_t *seal = vds_seal(a->vds, data, a->faults.bad_seal);
+        const vds_signer *signer = a->faults.other_csca ? a->other_vds : a->vds;
+        json_t *seal = signer ? vds_seal(signer, data, a->faults.bad_seal) : NULL;
         if (!seal || json_array_append_new(docs, json_pack("{s:s, s:o}", "type", "vds-nc", "seal", seal)) != 0) {
             cslog_event(CSLOG_INTERNAL, CSLOG_AT_VDS, 0);
             json_decref(docs);
@@ -613,18 +654,24 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
 {
     if (known && !kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN))
         return API_E_BAD_REQUEST; /* a request_id reused for a different request */
-    /* Consent to other terms than the current ones is no consent; a retry of
-     * an issued certificate was agreed under the terms of its time. */
+    /* A retry of an issued certificate is answered from memory, whatever
+     * changed since: it was agreed under the terms of its time, asked within
+     * the hours, for a municipality that took part then. Consent to other
+     * terms than the current ones is no consent for a new request. */
     if (!known && strcmp(r->terms_version, a->terms_version) != 0)
         return API_E_TERMS_OUTDATED;
     if (!known && !api_open_at(a, now))
-        return API_E_HOURS; /* a retry of an issued certificate is answered even after closing */
+        return API_E_HOURS;
     *m = store_municipality_find(a->db, r->municipality);
-    if (!*m || !(*m)->participating)
+    if (!*m || (!known && !(*m)->participating))
         return API_E_NOT_PARTICIPATING;
     if (!api_card_authentic(a, &w->card))
         return API_E_CARD_NOT_AUTHENTIC;
     int e = api_find_record(a, w, r);
+    if (e == API_E_NO_RECORD && a->faults.wrong_refusal) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_WRONG_REFUSAL, 0);
+        return API_E_NOT_PARTICIPATING;
+    }
     if (e >= 0)
         return e;
     if (a->faults.other_person)
@@ -686,6 +733,10 @@ static void api_issue(api *a, const struct api_cert_req *r, struct api_work *w, 
         return;
     }
     const struct idem_entry *known = idem_find(a->memo, r->request_id, now);
+    if (known && a->faults.reissue && kofu_ct_equal(known->fingerprint, w->fingerprint, IDEM_FP_LEN)) {
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_REISSUE, 0);
+        known = NULL; /* issued again: a second certificate for one request */
+    }
     int64_t issued_at = known ? known->issued_at : now;
     int e = api_decide(a, r, w, known, now, &m);
     if (e < 0)
@@ -749,7 +800,9 @@ static bool api_parse_completion(api *a, json_t *root, struct store_completion *
     c->certificate_id = api_str(root, "certificate_id");
     c->outcome = api_str(root, "outcome");
     if (!c->request_id || !api_uuid_v4_valid(c->request_id) || !c->certificate_id ||
-        !api_certificate_id_valid(c->certificate_id) || !(api_one_of(c->outcome, "printed", "failed", "refunded") || strcmp(c->outcome, "refund-owed") == 0) ||
+        !(api_one_of(c->outcome, "printed", "failed", "refunded") || api_one_of(c->outcome, "refund-owed", "refund-owed", NULL)) ||
+        /* "" only with failed: no certificate reached the kiosk (it may not know one was issued) */
+        !(api_certificate_id_valid(c->certificate_id) || (c->certificate_id[0] == '\0' && strcmp(c->outcome, "failed") == 0)) ||
         !api_int(root, "copies_printed", 0, cfg->max_copies, &c->copies_printed) ||
         !api_int(root, "amount_yen", 0, API_REFUND_OWED_MAX_YEN, &c->amount_yen))
         return false;
@@ -777,13 +830,18 @@ static void api_completions(api *a, const struct api_request *rq, struct api_rep
     bool inserted = false;
     c.kiosk = rq->kiosk;
     c.received_at = now;
-    if (known && strcmp(known->certificate_id, c.certificate_id) != 0) {
+    bool undelivered = c.certificate_id[0] == '\0'; /* failed, nothing reached the kiosk */
+    if (known && !undelivered && strcmp(known->certificate_id, c.certificate_id) != 0) {
         api_error_reply(rp, API_E_BAD_REQUEST); /* not the certificate this request got */
     } else if (store_add_completion(a->db, &c, &inserted) != STORE_OK) {
         cslog_event(CSLOG_INTERNAL, CSLOG_AT_DATABASE, 0);
         api_error_reply(rp, API_E_INTERNAL);
     } else {
         a->stats.completions += inserted;
+        /* known: this center issued for the request; the kiosk never got it */
+        a->stats.undelivered += inserted && undelivered && known;
+        if (inserted)
+            api_note_completion(a, &c);
         cslog_event(CSLOG_COMPLETION, inserted, 0);
         api_reply_free(rp);
         rp->status = 204;
@@ -882,7 +940,7 @@ static void api_route(api *a, const struct api_request *rq, struct api_reply *rp
     } else if (rp->route == CSLOG_ROUTE_CONFIG) {
         api_config(a, rp);
     } else if (rp->route == CSLOG_ROUTE_JWKS) {
-        api_json_reply(rp, 200, shc_jwks(a->shc));
+        api_json_reply(rp, 200, shc_jwks(a->shc, a->faults.jwks_bad_kid));
     } else if (rp->route == CSLOG_ROUTE_CERTIFICATES) {
         api_certificates(a, rq, rp);
     } else {

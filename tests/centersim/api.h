@@ -31,7 +31,7 @@
 #define API_BODY_MAX (64 * 1024)          /* the protocol's request limit (413 beyond) */
 #define API_VAULT_SIZE (64 * 1024)        /* one request needs about 19 KiB in the vault */
 #define API_IDEM_MAX 200000               /* entries: 10 minutes at over 300 issuances/s */
-#define API_OVERSIZED_BODY (1024 * 1024)  /* the oversized-json fault's body */
+#define API_OVERSIZED_BODY (2 * 1024 * 1024) /* the oversized-json fault's body: beyond every kiosk cap (1 MiB for /config) */
 #define API_KIOSK_MAX 64                  /* the kiosk certificate's CN, bytes */
 
 /** Typed errors: each has one HTTP status, one protocol code and words in
@@ -78,7 +78,12 @@ struct api_stats {
     unsigned long requests;    /* every HTTP request answered */
     unsigned long issued;      /* certificates issued (a retry is counted once) */
     unsigned long completions; /* completion reports stored (a repeat is counted once) */
+    unsigned long undelivered; /* `failed` reports with certificate_id "" for a request this
+                                  center issued (issued, never delivered; not billed) */
 };
+
+#define API_RECENT_COMPLETIONS 8 /* kept for the control socket's `completions` */
+#define API_RECENT_LINE_MAX (API_RECENT_COMPLETIONS * 32)
 
 typedef struct api api;
 
@@ -87,6 +92,10 @@ typedef struct api api;
  *  allocation failure. */
 api *api_new(store *db, shc_issuer *shc, vds_signer *vds, const char *card_ca_dir);
 void api_free(api *a);
+
+/** The barcode signer under another CSCA that the other-csca fault seals
+ *  with (borrowed; NULL: that fault answers 500 internal). */
+void api_set_other_vds(api *a, vds_signer *other);
 
 /** Override the fixture's service hours (minutes since midnight, Japan time). */
 void api_set_hours(api *a, int open_min, int close_min);
@@ -106,12 +115,23 @@ bool api_set_terms(api *a, const char *version, const char *ja, const char *en);
 /** The current terms version. */
 const char *api_terms_version(const api *a);
 
+/** A municipality joins (on) or leaves the service (control `participate`).
+ *  False for a code the fixture does not have. */
+bool api_set_participating(api *a, const char *code, bool on);
+
 /** The live fault switches (the control socket changes them). */
 struct fault_set *api_faults(api *a);
 /** The counters. */
 struct api_stats api_get_stats(const api *a);
-/** Zero the counters (the control socket's `clear`). */
+/** Zero the counters and forget the recent completions (the control
+ *  socket's `clear`). */
 void api_reset_stats(api *a);
+/** The last API_RECENT_COMPLETIONS completion reports stored (a repeat is
+ *  not stored again), oldest first, space-separated, each
+ *  `outcome:copies:amount:id` or `…:noid` (certificate_id ""): outcomes
+ *  and counts, no identifier, so the control socket can show them. "" when
+ *  none. */
+void api_recent_completions(const api *a, char *out, size_t cap);
 
 /** The route a path names (exact match; the issuer's jwks path too). */
 enum cslog_route api_route_of(const api *a, const char *path);

@@ -7,7 +7,8 @@
  *             [--db FILE] [--control PATH] [--fault SPEC]...
  *             [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]
  *             [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]
- *             [--terms FILE] [--terms-version VERSION] [-v]
+ *             [--terms FILE] [--terms-version VERSION] [--fee YEN]
+ *             [--card-ca DIR] [--allow-tls12] [-v]
  *
  * Owns: the command line, the event loop, signals and the control socket
  * (a Unix stream socket taking one-line commands, like cardsim's). The
@@ -58,9 +59,10 @@
 
 struct cs_opts {
     const char *host, *pki, *fixture, *db, *control, *cert, *key, *issuer_url, *terms_file, *terms_version,
-        *ciphersuites;
+        *ciphersuites, *card_ca;
     int port;
-    bool tls12_only, verbose, have_hours, have_now;
+    int fee; /* -1: the fixture's */
+    bool tls12_only, allow_tls12, verbose, have_hours, have_now;
     int open_min, close_min;
     long long now;
     struct fault_set faults;
@@ -90,7 +92,7 @@ struct cs_sim {
     struct event *sigterm, *sigint;
     store *db;
     shc_issuer *shc;
-    vds_signer *vds;
+    vds_signer *vds, *other_vds;
     api *routes;
     srv *server;
     struct cs_ctl *ctl;
@@ -106,7 +108,8 @@ static void cs_usage(void)
           "                 [--db FILE] [--control PATH] [--fault SPEC]...\n"
           "                 [--cert FILE --key FILE] [--tls12-only] [--ciphersuites LIST]\n"
           "                 [--issuer-url URL] [--hours HH:MM-HH:MM] [--now EPOCH]\n"
-          "                 [--terms FILE] [--terms-version VERSION] [-v]\n",
+          "                 [--terms FILE] [--terms-version VERSION] [--fee YEN]\n"
+          "                 [--card-ca DIR] [--allow-tls12] [-v]\n",
           stderr);
 }
 
@@ -161,6 +164,13 @@ static bool cs_option(struct cs_opts *o, int ch, const char *arg)
     case 'K': o->key = arg; return true;
     case 'i': o->issuer_url = arg; return true;
     case '2': o->tls12_only = true; return true;
+    case 'A': o->allow_tls12 = true; return true;
+    case 'a': o->card_ca = arg; return true;
+    case 'F':
+        if (!cs_number(arg, 0, STORE_FEE_MAX, &v))
+            return cs_bad("--fee must be 0..10000 (yen per copy)");
+        o->fee = (int)v;
+        return true;
     case 'S': o->ciphersuites = arg; return true;
     case 'v': o->verbose = true; return true;
     case 'f':
@@ -189,12 +199,15 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
         {"issuer-url", required_argument, NULL, 'i'}, {"hours", required_argument, NULL, 'h'},
         {"now", required_argument, NULL, 'n'},       {"verbose", no_argument, NULL, 'v'},
         {"terms", required_argument, NULL, 't'},     {"terms-version", required_argument, NULL, 'T'},
+        {"allow-tls12", no_argument, NULL, 'A'},     {"card-ca", required_argument, NULL, 'a'},
+        {"fee", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
     int ch;
     memset(o, 0, sizeof *o);
     o->host = "127.0.0.1";
     o->issuer_url = SHC_DEFAULT_ISS;
+    o->fee = -1;
     while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1)
         if (!cs_option(o, ch, optarg))
             return false;
@@ -204,6 +217,9 @@ static bool cs_parse_args(int argc, char **argv, struct cs_opts *o)
     }
     if (!o->cert != !o->key) {
         return cs_bad("--cert and --key go together");
+    }
+    if (o->tls12_only && o->allow_tls12) {
+        return cs_bad("--tls12-only and --allow-tls12 exclude each other");
     }
     if (!srv_host_allowed(o->host)) {
         return cs_bad("--host must be 127.0.0.1 or ::1 (loopback only)");
@@ -252,6 +268,25 @@ static void cs_ctl_now(const char *arg, char *reply, size_t cap)
     snprintf(reply, cap, "ok now=%lld", (long long)clk_now());
 }
 
+/* `participate CODE on|off`: a municipality joins or leaves the service
+ * while kiosks run (they learn it from /config, or from a refusal). */
+static void cs_ctl_participate(api *routes, const char *arg, char *reply, size_t cap)
+{
+    char code[STORE_CODE_LEN + 1];
+    const char *sp = strchr(arg, ' ');
+    bool on = sp && strcmp(sp + 1, "on") == 0, off = sp && strcmp(sp + 1, "off") == 0;
+    if (!sp || (size_t)(sp - arg) != STORE_CODE_LEN || !(on || off)) {
+        snprintf(reply, cap, "err participate needs CODE on|off");
+        return;
+    }
+    memcpy(code, arg, STORE_CODE_LEN);
+    code[STORE_CODE_LEN] = '\0';
+    if (!api_set_participating(routes, code, on))
+        snprintf(reply, cap, "err participate: no municipality %s in the fixture", code);
+    else
+        snprintf(reply, cap, "ok %s %s", code, on ? "on" : "off");
+}
+
 /* One command line → one reply line (without the newline). */
 static void cs_ctl_command(struct cs_ctl_client *cl, const char *line, char *reply, size_t cap)
 {
@@ -271,7 +306,16 @@ static void cs_ctl_command(struct cs_ctl_client *cl, const char *line, char *rep
     } else if (strcmp(line, "status") == 0) {
         struct api_stats st = api_get_stats(ctl->routes);
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_STATUS, 0);
-        snprintf(reply, cap, "ok requests=%lu issued=%lu completions=%lu", st.requests, st.issued, st.completions);
+        snprintf(reply, cap, "ok requests=%lu issued=%lu completions=%lu undelivered=%lu", st.requests, st.issued,
+                 st.completions, st.undelivered);
+    } else if (strcmp(line, "completions") == 0) {
+        char recent[API_RECENT_LINE_MAX];
+        cslog_event(CSLOG_CONTROL, CSLOG_CTL_COMPLETIONS, 0);
+        api_recent_completions(ctl->routes, recent, sizeof recent);
+        snprintf(reply, cap, "ok%s%s", recent[0] ? " " : "", recent);
+    } else if (strncmp(line, "participate ", 12) == 0) {
+        cslog_event(CSLOG_CONTROL, CSLOG_CTL_PARTICIPATE, 0);
+        cs_ctl_participate(ctl->routes, line + 12, reply, cap);
     } else if (strncmp(line, "now ", 4) == 0) {
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_NOW, 0);
         cs_ctl_now(line + 4, reply, cap);
@@ -287,7 +331,7 @@ static void cs_ctl_command(struct cs_ctl_client *cl, const char *line, char *rep
         snprintf(reply, cap, "ok");
     } else {
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_BAD, 0);
-        snprintf(reply, cap, "err unknown command (fault SPEC, clear, status, now EPOCH, terms VERSION, quit)");
+        snprintf(reply, cap, "err unknown command (fault SPEC, clear, status, completions, participate CODE on|off, now EPOCH, terms VERSION, quit)");
     }
 }
 
@@ -451,20 +495,32 @@ static int cs_load(struct cs_sim *sim, const struct cs_opts *o, char *err, size_
     char shc_key[CS_PATH_MAX], vds_cert[CS_PATH_MAX], vds_key[CS_PATH_MAX];
     const char *card_ca = sim->card_ca;
     struct stat st;
-    cs_path(sim->card_ca, o->pki, "card-ca");
+    if (o->card_ca)
+        snprintf(sim->card_ca, sizeof sim->card_ca, "%s", o->card_ca);
+    else
+        cs_path(sim->card_ca, o->pki, "card-ca");
     cs_path(shc_key, o->pki, "shc-issuer.key.pem");
     cs_path(vds_cert, o->pki, "vds-signer.pem");
     cs_path(vds_key, o->pki, "vds-signer.key.pem");
     if (stat(card_ca, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cs_fail(err, errlen, CS_EXIT_USAGE, "%.300s: not a directory (run certs/make-test-pki.sh)", card_ca);
+        return cs_fail(err, errlen, CS_EXIT_USAGE, "%.300s: not a directory (run certs/make-test-pki.sh, or give --card-ca DIR)", card_ca);
     if (!(sim->db = store_open(o->db, o->fixture, err, errlen)) ||
         !(sim->shc = shc_issuer_load(shc_key, o->issuer_url, err, errlen)) ||
         !(sim->vds = vds_signer_load(vds_cert, vds_key, err, errlen)))
         return CS_EXIT_USAGE;
     if (!(sim->routes = api_new(sim->db, sim->shc, sim->vds, sim->card_ca)))
         return cs_fail(err, errlen, CS_EXIT_OTHER, "out of memory");
+    /* The other-csca fault's signer: made by make-test-pki.sh since its
+     * version 4; without it that fault answers 500 internal. */
+    cs_path(vds_cert, o->pki, "other-vds-signer.pem");
+    cs_path(vds_key, o->pki, "other-vds-signer.key.pem");
+    if (access(vds_cert, F_OK) == 0 && !(sim->other_vds = vds_signer_load(vds_cert, vds_key, err, errlen)))
+        return CS_EXIT_USAGE;
+    api_set_other_vds(sim->routes, sim->other_vds);
     if (o->have_hours)
         api_set_hours(sim->routes, o->open_min, o->close_min);
+    if (o->fee >= 0)
+        store_set_fee(sim->db, o->fee); /* checked 0..STORE_FEE_MAX on the command line */
     int rc = cs_load_terms(sim->routes, o, err, errlen);
     if (rc)
         return rc;
@@ -481,7 +537,7 @@ static int cs_listen(struct cs_sim *sim, const struct cs_opts *o, char *err, siz
     cs_path(ca, o->pki, "kiosk-ca.pem");
     cs_path(crl, o->pki, "kiosk-ca.crl");
     struct srv_options so = {o->host, o->port, o->cert ? o->cert : cert, o->key ? o->key : key, ca, crl,
-                             o->tls12_only, o->ciphersuites};
+                             o->tls12_only, o->allow_tls12, o->ciphersuites};
     sim->sigterm = evsignal_new(sim->base, SIGTERM, cs_on_signal, sim->base);
     sim->sigint = evsignal_new(sim->base, SIGINT, cs_on_signal, sim->base);
     if (!sim->sigterm || !sim->sigint || evsignal_add(sim->sigterm, NULL) != 0 || evsignal_add(sim->sigint, NULL) != 0)
@@ -503,6 +559,7 @@ static void cs_teardown(struct cs_sim *sim)
         event_free(sim->sigint);
     api_free(sim->routes);
     vds_signer_free(sim->vds);
+    vds_signer_free(sim->other_vds);
     shc_issuer_free(sim->shc);
     store_close(sim->db);
     if (sim->base)

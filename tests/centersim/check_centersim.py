@@ -175,7 +175,7 @@ def check_issuance(c, args, jwks):
         check(patient["name"] == [{"family": "山田", "given": ["太郎"]}] and patient["birthDate"] == "1980-02-17"
               and doses == 2, "domestic SHC verifies: 山田 太郎, 1980-02-17, 2 doses of 131016")
         check(a["issue_date"] == "2026-11-27" and a["certificate_id"].startswith("JP-131016-2026-") and
-              a["issuer"]["mayor_ja"] == "千代田区長" and "passport" not in a, "domestic answer fields")
+              a["issuer"]["mayor_ja"] == "区長" and a["issuer"]["mayor_en"] == "Mayor" and "passport" not in a, "domestic answer fields")
         check([d["date"] for d in a["doses"]] == ["2021-06-01", "2021-06-22"], "doses in date order")
         st, b = issue(c, req)
         check(st == 200 and b["certificate_id"] == a["certificate_id"] and b["issued_at"] == a["issued_at"],
@@ -192,8 +192,8 @@ def check_issuance(c, args, jwks):
         check(msg["uvci"] == a["certificate_id"] and msg["pid"] == {"n": "YAMADA TARO", "dob": "1980-02-17",
                                                                     "i": "TZ1234567"},
               "VDS-NC verifies (JCS recomputed, signer under the CSCA): uvci, pid")
-        check(msg["ve"][0]["vd"][0] == {"dvc": "2022-01-15", "seq": 1, "ctr": "JPN", "adm": "Shinjuku City",
-                                        "lot": "3002183"}, "VDS-NC vaccination details")
+        check(msg["ve"][0]["vd"][0] == {"dvc": "2022-01-15", "seq": 3, "ctr": "JPN", "adm": "Shinjuku City",
+                                        "lot": "3002183"}, "VDS-NC vaccination details (seq 3: the third dose of the series)")
         check(a["passport"] == {"number": "TZ1234567", "nationality": "JPN", "name_roman": "YAMADA TARO"},
               "overseas answer carries the passport data")
     st, a = issue(c, mkreq(args.pki, LONGNAME, "131016"))
@@ -212,13 +212,38 @@ def check_completions(c, req, answer):
     check(post(rep) == (204, b""), "completion printed: 204")
     check(post(rep)[0] == 204, "the same completion again: 204 (idempotent)")
     after = c.ctl("status")
-    check(int(after.split("completions=")[1]) == int(before.split("completions=")[1]) + 1,
+    count = lambda status: int(status.split("completions=")[1].split()[0])  # noqa: E731
+    check(count(after) == count(before) + 1,
           "a repeated completion is counted once")
     check(post(dict(rep, certificate_id="JP-131016-2026-999999"))[0] == 400, "completion with another cert id: 400")
     check(post(dict(rep, amount_yen=100))[0] == 400, "completion amount not copies x fee: 400")
     check(post(dict(rep, outcome="lost"))[0] == 400, "completion unknown outcome: 400")
     check(post(dict(rep, outcome="failed", copies_printed=0, amount_yen=0))[0] == 204, "completion failed: 204")
     check(post(dict(rep, extra=1))[0] == 400, "completion unknown key: 400")
+    check(post(dict(rep, certificate_id=""))[0] == 400, "completion printed with certificate_id \"\": 400")
+    req2 = with_changes(req, request_id=str(uuid.uuid4()))
+    st, b = issue(c, req2)
+    rid2 = json.loads(req2)["request_id"]
+    check(st == 200 and post(dict(rep, request_id=rid2, outcome="failed", certificate_id="", copies_printed=0,
+                                   amount_yen=0))[0] == 204,
+          "completion failed with certificate_id \"\" (nothing reached the kiosk): 204")
+    check(c.ctl("status").endswith(" undelivered=1"), "status counts the issued, undelivered certificate")
+    recent = c.ctl("completions")
+    check(recent.startswith("ok printed:1:120:id") and recent.endswith("failed:0:0:id failed:0:0:noid") and
+          answer["certificate_id"] not in recent and rid not in recent,
+          "control completions: outcome:copies:amount:id|noid, no identifiers")
+
+
+def check_participation(c, args):
+    check(c.ctl("participate 131016 off") == "ok 131016 off", "control participate CODE off")
+    codes = [m["code"] for m in json.loads(c.curl("/kofu/v1/config")[2])["municipalities"]]
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131016"))
+    check("131016" not in codes and st == 403 and error_code(body) == "municipality-not-participating",
+          "participate off: not listed, refused")
+    check(c.ctl("participate 131016 on") == "ok 131016 on", "control participate CODE on")
+    check(issue(c, mkreq(args.pki, YAMADA, "131016"))[0] == 200, "participate on: issued again")
+    for bad in ("participate 131032 on", "participate 131016", "participate 131016 yes"):
+        check(c.ctl(bad).startswith("err "), f"control {bad!r} refused")
 
 
 def check_errors(c, args):
@@ -302,7 +327,8 @@ def check_faults(c, args, jwks):
         rc, st, body = c.curl("/kofu/v1/config")
         check(st == code and error_code(body) == name, f"status={code}: {code} {name}")
     c.ctl("clear")
-    check(c.ctl("status") == "ok requests=0 issued=0 completions=0", "clear zeroes the counters")
+    check(c.ctl("status") == "ok requests=0 issued=0 completions=0 undelivered=0", "clear zeroes the counters")
+    check(c.ctl("completions") == "ok", "clear forgets the recent completions")
     check(c.ctl("fault status=404").startswith("err "), "status=404 refused")
     check(c.ctl("fault bogus").startswith("err "), "unknown fault refused")
     c.ctl("fault malformed-json")
@@ -315,7 +341,7 @@ def check_faults(c, args, jwks):
     check(st == 200 and not parsed, "malformed-json: 200, not JSON")
     c.ctl("clear", "fault oversized-json")
     rc, st, body = c.curl("/kofu/v1/config")
-    check(st == 200 and len(body) == 1024 * 1024 and json.loads(body), "oversized-json: 200, 1 MiB of valid JSON")
+    check(st == 200 and len(body) == 2 * 1024 * 1024 and json.loads(body), "oversized-json: 200, 2 MiB of valid JSON")
     c.ctl("clear", "fault drop-mid-body")
     req = mkreq(args.pki, YAMADA, "131016")
     rc, st, body = c.curl("/kofu/v1/certificates", req)
@@ -348,6 +374,29 @@ def check_faults(c, args, jwks):
     st, a = issue(c, mkreq(args.pki, YAMADA, "131016"))
     _, patient, _ = verify_shc.verify_jws(a["documents"][0]["jws"], jwks)
     check(st == 200 and patient["name"][0]["family"] == "佐藤", "other-person: a valid SHC for someone else")
+    c.ctl("clear", "fault other-csca")
+    st, a = issue(c, mkreq(args.pki, YAMADA, "131041", "overseas"))
+    seal = a["documents"][1]["seal"] if st == 200 else {}
+    try:
+        verify_shc.verify_vds(seal, open(f"{args.pki}/csca.pem", "rb").read())
+        good = True
+    except (verify_shc.Invalid, KeyError):
+        good = False
+    check(st == 200 and not good and verify_shc.verify_vds(seal, open(f"{args.pki}/other-csca.pem", "rb").read()),
+          "other-csca: a valid seal, but under other-csca.pem, not the CSCA kiosks pin")
+    c.ctl("clear", "fault jwks-bad-kid")
+    key = json.loads(c.curl("/.well-known/jwks.json")[2])["keys"][0]
+    check(key["kid"] != verify_shc.thumbprint(key) and key["x"] == jwks["keys"][0]["x"],
+          "jwks-bad-kid: the same key under a kid that is not its thumbprint")
+    c.ctl("clear", "fault wrong-refusal")
+    st, body = issue(c, mkreq(args.pki, YAMADA, "131024"))
+    check(st == 403 and error_code(body) == "municipality-not-participating",
+          "wrong-refusal: no-record answered 403 municipality-not-participating")
+    c.ctl("clear", "fault reissue")
+    req = mkreq(args.pki, YAMADA, "131016")
+    (st1, a1), (st2, a2) = issue(c, req), issue(c, req)
+    check(st1 == st2 == 200 and a1["certificate_id"] != a2["certificate_id"] and c.ctl("status").split()[2] ==
+          "issued=2", "reissue: the same request twice, two certificates")
     c.ctl("clear")
 
 
@@ -374,6 +423,18 @@ def check_variants(args, tmp):
           "--tls12-only: a TLS 1.2 client is served")
     check(c.curl("/kofu/v1/config", extra=("--tlsv1.3",))[0] != 0, "--tls12-only: a TLS 1.3-only client is refused")
     check(c.stop(signal.SIGTERM) == 0, "SIGTERM: exit status 0")
+    c = Center(args, tmp, ["--allow-tls12"], "allow-tls12")
+    check(c.curl("/kofu/v1/config", extra=("--tlsv1.2", "--tls-max", "1.2"))[1] == 200 and
+          c.curl("/kofu/v1/config", extra=("--tlsv1.3",))[1] == 200, "--allow-tls12: TLS 1.2 and 1.3 served")
+    c.stop()
+    c = Center(args, tmp, ["--fee", "0", "--card-ca", f"{args.pki}/card-ca"], "fee")
+    check(json.loads(c.curl("/kofu/v1/config")[2])["fee_per_copy_yen"] == 0, "--fee 0: free of charge")
+    check(issue(c, mkreq(args.pki, YAMADA, "131016"))[0] == 200, "--card-ca DIR: the card CA is read from DIR")
+    c.stop()
+    for extra in (["--fee", "10001"], ["--card-ca", os.path.join(tmp, "none")], ["--allow-tls12", "--tls12-only"]):
+        rc = subprocess.run([args.bin, "--port", "1", "--pki", args.pki, "--fixture", FIXTURE] + extra,
+                            capture_output=True).returncode
+        check(rc == 2, f"{' '.join(extra)}: exit status 2")
     c = Center(args, tmp, ["--cert", f"{args.pki}/center-expired.pem", "--key", f"{args.pki}/center.key.pem"],
                "expired")
     check(c.curl("/kofu/v1/config")[0] == 60, "--cert center-expired.pem: curl refuses the server (60)")
@@ -449,6 +510,7 @@ def main():
         jwks = check_config_and_keys(c)
         check_issuance(c, args, jwks)
         check_errors(c, args)
+        check_participation(c, args)
         check_faults(c, args, jwks)
         check_tls(c)
         check_privacy(c)

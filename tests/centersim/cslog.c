@@ -40,11 +40,12 @@ static const char *const cslog_faults[CSLOG_FAULT__COUNT] = {
     [CSLOG_FAULT_STATUS] = "status",           [CSLOG_FAULT_FAIL_COUNT] = "fail-count",
     [CSLOG_FAULT_MALFORMED] = "malformed-json", [CSLOG_FAULT_OVERSIZED] = "oversized-json",
     [CSLOG_FAULT_OTHER_PERSON] = "other-person", [CSLOG_FAULT_DROP] = "drop-mid-body",
+    [CSLOG_FAULT_WRONG_REFUSAL] = "wrong-refusal", [CSLOG_FAULT_REISSUE] = "reissue",
 };
 static const char *const cslog_controls[CSLOG_CTL__COUNT] = {
     [CSLOG_CTL_FAULT] = "fault", [CSLOG_CTL_CLEAR] = "clear", [CSLOG_CTL_STATUS] = "status",
     [CSLOG_CTL_NOW] = "now",     [CSLOG_CTL_QUIT] = "quit",   [CSLOG_CTL_BAD] = "bad-command",
-    [CSLOG_CTL_TERMS] = "terms",
+    [CSLOG_CTL_TERMS] = "terms", [CSLOG_CTL_PARTICIPATE] = "participate", [CSLOG_CTL_COMPLETIONS] = "completions",
 };
 
 void cslog_set_verbose(bool on) { cslog_on = on; }

@@ -34,6 +34,10 @@ static bool fault_flag(struct fault_set *f, const char *spec)
         {"bad-seal", offsetof(struct fault_set, bad_seal)},
         {"other-person", offsetof(struct fault_set, other_person)},
         {"drop-mid-body", offsetof(struct fault_set, drop_mid_body)},
+        {"jwks-bad-kid", offsetof(struct fault_set, jwks_bad_kid)},
+        {"other-csca", offsetof(struct fault_set, other_csca)},
+        {"wrong-refusal", offsetof(struct fault_set, wrong_refusal)},
+        {"reissue", offsetof(struct fault_set, reissue)},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (strcmp(spec, flags[i].name) == 0) {

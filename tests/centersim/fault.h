@@ -14,6 +14,12 @@
  *   other-person     issue the certificate for another resident
  *   drop-mid-body    send the headers and half the body, then close
  *   fail-count=N     the next N certificate requests answer 503 busy (0..1000)
+ *   jwks-bad-kid     the served key set's kid is not the key's thumbprint
+ *                    (the JWS still names the right one)
+ *   other-csca       VDS-NC seals signed by a barcode signer under another
+ *                    CSCA (other-vds-signer.pem under other-csca.pem)
+ *   wrong-refusal    no-record answered 403 municipality-not-participating
+ *   reissue          a remembered, identical request gets a new certificate
  */
 #ifndef CENTERSIM_FAULT_H
 #define CENTERSIM_FAULT_H
@@ -33,6 +39,10 @@ struct fault_set {
     bool bad_seal;
     bool other_person;
     bool drop_mid_body;
+    bool jwks_bad_kid;
+    bool other_csca;
+    bool wrong_refusal;
+    bool reissue;
     unsigned fail_count; /* certificate requests still to refuse */
 };
 

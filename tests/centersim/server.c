@@ -196,9 +196,9 @@ static bool srv_sessions(SSL_CTX *ctx)
 static SSL_CTX *srv_tls(const struct srv_options *o, char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-    int version = o->tls12_only ? TLS1_2_VERSION : TLS1_3_VERSION;
-    bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, version) == 1 &&
-              SSL_CTX_set_max_proto_version(ctx, version) == 1 &&
+    int min = o->tls12_only || o->allow_tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    int max = o->tls12_only ? TLS1_2_VERSION : TLS1_3_VERSION;
+    bool ok = ctx && SSL_CTX_set_min_proto_version(ctx, min) == 1 && SSL_CTX_set_max_proto_version(ctx, max) == 1 &&
               (!o->ciphersuites || SSL_CTX_set_ciphersuites(ctx, o->ciphersuites) == 1);
     if (!ok)
         srv_fail(err, errlen, "cannot set up TLS", NULL);

@@ -7,7 +7,8 @@
  * answers waiting out a latency fault. No HTTP is parsed here by hand.
  *
  * TLS: 1.3 only (or 1.2 only with tls12_only, for the kiosk's negative
- * tests; or only the given ciphersuites, for the same); the client must present a certificate that chains to the kiosk
+ * tests; or only the given ciphersuites, for the same; or 1.2 and 1.3 with
+ * allow_tls12, for the conformance kit's); the client must present a certificate that chains to the kiosk
  * CA and is not revoked (its CRL is loaded into the store with
  * X509_V_FLAG_CRL_CHECK); session tickets and a server-side session cache
  * let kiosks resume sessions. The client certificate's subject CN is handed
@@ -32,6 +33,7 @@ struct srv_options {
     const char *kiosk_ca; /* the kiosk CA (PEM) */
     const char *kiosk_crl;/* the kiosk CA's CRL (PEM) */
     bool tls12_only;
+    bool allow_tls12;         /* TLS 1.2 and 1.3 (a center that should refuse 1.2 but does not) */
     const char *ciphersuites; /* TLS 1.3 suites to offer (OpenSSL's list syntax); NULL: the default */
 };
 

@@ -95,17 +95,22 @@ const char *shc_issuer_kid(const shc_issuer *is) { return is->kid; }
 
 const char *shc_issuer_jwks_path(const shc_issuer *is) { return is->jwks_path; }
 
-json_t *shc_jwks(const shc_issuer *is)
+json_t *shc_jwks(const shc_issuer *is, bool bad_kid)
 {
-    return json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "kid", is->kid, "use",
+    char kid[sizeof is->kid];
+    memcpy(kid, is->kid, sizeof kid);
+    if (bad_kid)
+        kid[0] = kid[0] == 'A' ? 'B' : 'A'; /* same length and alphabet, another value */
+    return json_pack("{s:[{s:s, s:s, s:s, s:s, s:s, s:s, s:s}]}", "keys", "kty", "EC", "kid", kid, "use",
                      "sig", "alg", "ES256", "crv", "P-256", "x", is->x, "y", is->y);
 }
 
 /* ---- the FHIR bundle ------------------------------------------------------- */
 
-/* name[{family, given[]}] from the card's "family U+3000 given": the family
- * name is what precedes the first U+3000, each further part is a given
- * name; empty parts are dropped (FHIR forbids empty strings). */
+/* name[{family, given[]}] from the card's name split at U+3000 only: the
+ * family name is the first non-empty run, each further non-empty run a
+ * given name; empty runs are dropped (FHIR forbids empty strings), and a
+ * name of one run has no given member at all (FHIR forbids empty arrays). */
 static json_t *shc_name(const char *name)
 {
     json_t *hn = json_object(), *given = json_array();
@@ -117,8 +122,8 @@ static json_t *shc_name(const char *name)
         if (len > 0) {
             json_t *part = json_stringn(p, len);
             ok = part && (first ? json_object_set_new(hn, "family", part) : json_array_append_new(given, part)) == 0;
+            first = false;
         }
-        first = false;
         if (!sep)
             break;
         p = sep + strlen(SHC_IDEOGRAPHIC_SPACE);

@@ -38,8 +38,9 @@ const char *shc_issuer_kid(const shc_issuer *is);
 /** The path of <iss>/.well-known/jwks.json on this server, e.g.
  *  "/issuer/.well-known/jwks.json". */
 const char *shc_issuer_jwks_path(const shc_issuer *is);
-/** {"keys":[{kty, kid, use, alg, crv, x, y}]} — no private part. */
-json_t *shc_jwks(const shc_issuer *is);
+/** {"keys":[{kty, kid, use, alg, crv, x, y}]} — no private part.
+ *  bad_kid: a kid that is not the thumbprint (the jwks-bad-kid fault). */
+json_t *shc_jwks(const shc_issuer *is, bool bad_kid);
 
 /** The JWT claims {iss, nbf, vc} with the FHIR bundle, keys in a fixed order.
  *  NULL on allocation failure. */

@@ -22,9 +22,11 @@ enum store_stmt {
 static const char *const store_sql[ST__COUNT] = {
     [ST_RESIDENT] = "SELECT my_number, name, birth_date, name_roman, passport_number, nationality "
                     "FROM residents WHERE my_number = ?1",
+    /* seq numbers the whole series; the latest first, so that a cap keeps the latest */
     [ST_DOSES] = "SELECT municipality, date, cvx, lot, product_ja, product_en, manufacturer_ja, "
-                 "manufacturer_en, performer FROM doses WHERE my_number = ?1 AND municipality = ?2 "
-                 "ORDER BY date, id",
+                 "manufacturer_en, performer, country, seq FROM (SELECT *, row_number() OVER "
+                 "(ORDER BY date, id) AS seq FROM doses WHERE my_number = ?1) WHERE municipality = ?2 "
+                 "ORDER BY date DESC, id DESC",
     [ST_OTHER] = "SELECT my_number, name, birth_date, name_roman, passport_number, nationality "
                  "FROM residents r WHERE my_number <> ?1 AND EXISTS (SELECT 1 FROM doses d "
                  "WHERE d.my_number = r.my_number AND d.municipality = ?2) "
@@ -49,7 +51,8 @@ static const char store_schema[] =
     "CREATE TABLE doses(id INTEGER PRIMARY KEY, my_number TEXT NOT NULL REFERENCES residents,"
     " municipality TEXT NOT NULL REFERENCES municipalities, date TEXT NOT NULL, cvx TEXT NOT NULL,"
     " lot TEXT NOT NULL, product_ja TEXT NOT NULL, product_en TEXT NOT NULL,"
-    " manufacturer_ja TEXT NOT NULL, manufacturer_en TEXT NOT NULL, performer TEXT NOT NULL);"
+    " manufacturer_ja TEXT NOT NULL, manufacturer_en TEXT NOT NULL, performer TEXT NOT NULL,"
+    " country TEXT NOT NULL);"
     "CREATE INDEX doses_by_resident ON doses(my_number, municipality, date);"
     "CREATE TABLE IF NOT EXISTS completions(id INTEGER PRIMARY KEY, request_id TEXT NOT NULL,"
     " certificate_id TEXT NOT NULL, outcome TEXT NOT NULL, copies_printed INTEGER NOT NULL,"
@@ -197,7 +200,7 @@ static bool fx_config(struct fx *x, json_t *root, struct store_config *c)
     if (!clk_parse_hhmm(open, &c->open_min) || !clk_parse_hhmm(close, &c->close_min) ||
         c->open_min >= c->close_min)
         return fx_fail(x, "config.service_hours: open and close must be HH:MM with open < close");
-    return fx_int(x, cfg, "config", "fee_per_copy_yen", 0, 10000, &c->fee_per_copy_yen) &&
+    return fx_int(x, cfg, "config", "fee_per_copy_yen", 0, STORE_FEE_MAX, &c->fee_per_copy_yen) &&
            fx_int(x, cfg, "config", "max_copies", 1, 10, &c->max_copies);
 }
 
@@ -287,7 +290,7 @@ static bool fx_resident(store *s, struct fx *x, json_t *r, size_t i)
                   v.my_number) ||
         !fx_text(x, r, where, "name", STORE_NAME_MAX, v.name) ||
         !fx_text(x, r, where, "birth_date", 10, v.birth_date) ||
-        !fx_token(x, r, where, "name_roman", 1, STORE_ROMAN_MAX, FX_UPPER " <", v.name_roman) ||
+        !fx_token(x, r, where, "name_roman", 1, STORE_ROMAN_MAX, FX_UPPER " ,'-", v.name_roman) ||
         !fx_passport(x, r, where, &v))
         return false;
     if (!kenhojo_my_number_valid(v.my_number))
@@ -305,7 +308,7 @@ static bool fx_dose(store *s, struct fx *x, json_t *d, size_t i)
 {
     static const char *const known[] = {"my_number", "municipality", "date", "cvx", "lot", "product_ja",
                                         "product_en", "manufacturer_ja", "manufacturer_en", "performer",
-                                        NULL};
+                                        "country", NULL};
     char where[48], my_number[KENHOJO_MY_NUMBER_LEN + 1];
     struct store_dose v;
     snprintf(where, sizeof where, "doses[%zu]", i);
@@ -325,15 +328,19 @@ static bool fx_dose(store *s, struct fx *x, json_t *d, size_t i)
         !fx_text(x, d, where, "manufacturer_en", STORE_TEXT_MAX, v.manufacturer_en) ||
         !fx_text(x, d, where, "performer", STORE_TEXT_MAX, v.performer))
         return false;
+    if (!json_object_get(d, "country"))
+        snprintf(v.country, sizeof v.country, "%s", STORE_COUNTRY_DEFAULT);
+    else if (!fx_token(x, d, where, "country", 3, 3, FX_UPPER, v.country))
+        return false;
     if (!clk_valid_iso_date(v.date))
         return fx_fail(x, "%s.date: must be a real date YYYY-MM-DD", where);
-    const char *args[] = {my_number,     v.municipality,   v.date,           v.cvx,         v.lot,
-                          v.product_ja, v.product_en, v.manufacturer_ja, v.manufacturer_en, v.performer};
+    const char *args[] = {my_number,    v.municipality,    v.date,            v.cvx,       v.lot,    v.product_ja,
+                          v.product_en, v.manufacturer_ja, v.manufacturer_en, v.performer, v.country};
     return store_insert(s, x,
                         "INSERT INTO doses(my_number, municipality, date, cvx, lot, product_ja, product_en,"
-                        " manufacturer_ja, manufacturer_en, performer)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        where, 10, args);
+                        " manufacturer_ja, manufacturer_en, performer, country)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        where, 11, args);
 }
 
 /* Each member of root[key] must be an array of `max` entries at most. */
@@ -352,7 +359,8 @@ static bool fx_each(store *s, struct fx *x, json_t *root, const char *key, size_
     return true;
 }
 
-/* The protocol sends at most STORE_DOSES_MAX doses per certificate. */
+/* A certificate carries the latest STORE_DOSES_MAX; the fixture may hold
+ * more, up to STORE_FIXTURE_DOSES_MAX, to show which ones. */
 static bool fx_dose_limits(store *s, struct fx *x)
 {
     sqlite3_stmt *st = NULL;
@@ -365,8 +373,8 @@ static bool fx_dose_limits(store *s, struct fx *x)
     sqlite3_finalize(st);
     if (!ok || (rc != SQLITE_ROW && rc != SQLITE_DONE))
         return fx_fail(x, "database: %s", sqlite3_errmsg(s->db));
-    if (most > STORE_DOSES_MAX)
-        return fx_fail(x, "doses: more than %d for one resident in one municipality", STORE_DOSES_MAX);
+    if (most > STORE_FIXTURE_DOSES_MAX)
+        return fx_fail(x, "doses: more than %d for one resident in one municipality", STORE_FIXTURE_DOSES_MAX);
     return true;
 }
 
@@ -497,6 +505,23 @@ const struct store_municipality *store_municipality_find(const store *s, const c
     return bsearch(code, s->munis, s->n_munis, sizeof *s->munis, store_muni_cmp);
 }
 
+bool store_set_participating(store *s, const char *code, bool on)
+{
+    struct store_municipality *m = bsearch(code, s->munis, s->n_munis, sizeof *s->munis, store_muni_cmp);
+    if (!m)
+        return false;
+    m->participating = on;
+    return true;
+}
+
+bool store_set_fee(store *s, int yen)
+{
+    if (yen < 0 || yen > STORE_FEE_MAX)
+        return false;
+    s->config.fee_per_copy_yen = yen;
+    return true;
+}
+
 /* ---- queries ---------------------------------------------------------------- */
 
 static sqlite3_stmt *store_begin(store *s, enum store_stmt which)
@@ -566,6 +591,8 @@ static void store_read_dose(sqlite3_stmt *st, struct store_dose *d)
     store_col(st, 6, d->manufacturer_ja, sizeof d->manufacturer_ja);
     store_col(st, 7, d->manufacturer_en, sizeof d->manufacturer_en);
     store_col(st, 8, d->performer, sizeof d->performer);
+    store_col(st, 9, d->country, sizeof d->country);
+    d->seq = sqlite3_column_int(st, 10);
 }
 
 int store_doses(store *s, const char *my_number, const char *municipality, struct store_dose *out, size_t cap,
@@ -581,6 +608,12 @@ int store_doses(store *s, const char *my_number, const char *municipality, struc
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    for (size_t i = 0; i < *n / 2; i++) { /* latest first -> date order */
+        struct store_dose t = out[i];
+        out[i] = out[*n - 1 - i];
+        out[*n - 1 - i] = t;
+        explicit_bzero(&t, sizeof t);
+    }
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
 }
 

@@ -31,8 +31,11 @@
 #define STORE_PASSPORT_MAX 9    /* ICAO 9303 document number */
 #define STORE_LOT_MAX 20
 #define STORE_CVX_MAX 3
-#define STORE_DOSES_MAX 10      /* per resident and municipality (the protocol's limit) */
+#define STORE_DOSES_MAX 10      /* per certificate (the protocol's limit): the latest of a municipality's */
+#define STORE_FIXTURE_DOSES_MAX 30 /* per resident and municipality in the fixture */
+#define STORE_COUNTRY_DEFAULT "JPN"
 #define STORE_MUNICIPALITIES_MAX 2000
+#define STORE_FEE_MAX 10000   /* yen per copy */
 #define STORE_CODE_LEN 6        /* local government code with its check digit */
 
 enum store_rc { STORE_OK = 0, STORE_NOT_FOUND = 1, STORE_ERROR = -1 };
@@ -68,6 +71,8 @@ struct store_dose {
     char product_ja[STORE_TEXT_MAX + 1], product_en[STORE_TEXT_MAX + 1];
     char manufacturer_ja[STORE_TEXT_MAX + 1], manufacturer_en[STORE_TEXT_MAX + 1];
     char performer[STORE_TEXT_MAX + 1];
+    char country[4]; /* ISO 3166-1 alpha-3 where it was given */
+    int seq;         /* its number in the resident's whole series (every municipality, by date), 1.. */
 };
 
 struct store_completion {
@@ -92,10 +97,19 @@ const struct store_municipality *store_municipality_at(const store *s, size_t i)
 /** The municipality with this code, or NULL. */
 const struct store_municipality *store_municipality_find(const store *s, const char *code);
 
+/** Change a municipality's participation while running (the control
+ *  socket's `participate`): /config lists it, requests for it pass the
+ *  participation check. False for a code the fixture does not have. */
+bool store_set_participating(store *s, const char *code, bool on);
+/** Override the fixture's fee per copy (--fee), 0..10000 yen. False (and
+ *  nothing changed) outside that range. */
+bool store_set_fee(store *s, int yen);
+
 /** The resident with this My Number: STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
 int store_find_resident(store *s, const char *my_number, struct store_resident *out);
-/** The resident's doses given in one municipality, in date order (at most
- *  cap). *n is 0 when there are none (still STORE_OK). */
+/** The resident's doses recorded by one municipality, in date order: the
+ *  latest cap of them when there are more. Each carries its seq in the
+ *  resident's whole series. *n is 0 when there are none (still STORE_OK). */
 int store_doses(store *s, const char *my_number, const char *municipality, struct store_dose *out,
                 size_t cap, size_t *n);
 /** Another resident than my_number with doses in the municipality (and a

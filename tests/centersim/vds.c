@@ -100,8 +100,8 @@ static json_t *vds_events(const struct store_dose *doses, size_t n, const char *
     json_t *ve = json_array();
     for (size_t i = 0; ve && i < n; i++) {
         json_t *e = vds_event_for(ve, doses[i].product_en);
-        json_t *vd = json_pack("{s:s, s:I, s:s, s:s, s:s}", "dvc", doses[i].date, "seq", (json_int_t)(i + 1),
-                               "ctr", VDS_ISSUING_STATE, "adm", adm, "lot", doses[i].lot);
+        json_t *vd = json_pack("{s:s, s:I, s:s, s:s, s:s}", "dvc", doses[i].date, "seq", (json_int_t)doses[i].seq,
+                               "ctr", doses[i].country, "adm", adm, "lot", doses[i].lot);
         /* append_new takes vd's reference even when it fails */
         if (json_array_append_new(e ? json_object_get(e, "vd") : NULL, vd) != 0) {
             json_decref(ve);

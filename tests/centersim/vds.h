@@ -29,8 +29,10 @@ void vds_signer_free(vds_signer *s);
 
 /** The seal's `data`: hdr {t:"icao.vacc", v:1, is:"JPN"} and msg {uvci,
  *  pid {n, dob, i}, ve [{des, nam, dis, vd [{dvc, seq, ctr, adm, lot}]}]}.
- *  Doses are grouped into one `ve` per product (first-seen order); seq
- *  numbers them 1.. in date order; adm is the municipality's English name.
+ *  Doses (in date order) are grouped into one `ve` per product (in the order
+ *  of each product's first dose); seq is each dose's number in the
+ *  resident's whole series (store_dose.seq), ctr its country; adm is the
+ *  recording municipality's English name.
  *  NULL on allocation failure. */
 json_t *vds_data(const char *uvci, const struct store_resident *r, const struct store_dose *doses, size_t n,
                  const char *adm);

@@ -37,10 +37,10 @@ static const uint8_t CA_ID[16] = "KOFU-UNIT-CA-001";
 static const uint8_t ISSUER_ID[16] = "KOFU-UNIT-IS-001";
 
 static char dir[128], card_ca_dir[192], ca_pem[320];
-static EVP_PKEY *shc_key, *vds_key, *ca_key, *issuer_key;
+static EVP_PKEY *shc_key, *vds_key, *other_vds_key, *ca_key, *issuer_key;
 static store *db;
 static shc_issuer *issuer;
-static vds_signer *signer;
+static vds_signer *signer, *other_signer;
 static api *routes;
 /* The terms_version the requests carry; NULL: none. */
 static const char *agreed_terms = API_TERMS_VERSION_DEFAULT;
@@ -125,7 +125,8 @@ static int group_setup(void **state)
     wipeheap_install_json();
     if (vault_init(API_VAULT_SIZE) != KOFU_OK || !kt_tempdir(dir, sizeof dir, "centersim-test") ||
         !(shc_key = kt_ec_key_pem(dir, "shc.key.pem")) || !(vds_key = kt_ec_key_pem(dir, "vds.key.pem")) ||
-        !kt_self_signed_pem(dir, "vds.pem", vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
+        !kt_self_signed_pem(dir, "vds.pem", vds_key) || !(other_vds_key = kt_ec_key_pem(dir, "ovds.key.pem")) ||
+        !kt_self_signed_pem(dir, "ovds.pem", other_vds_key) || !(ca_key = EVP_RSA_gen(2048)) ||
         !(issuer_key = EVP_RSA_gen(2048)) || !write_ca_pub())
         return -1;
     snprintf(a, sizeof a, "%s/shc.key.pem", dir);
@@ -133,8 +134,11 @@ static int group_setup(void **state)
     snprintf(a, sizeof a, "%s/vds.pem", dir);
     snprintf(b, sizeof b, "%s/vds.key.pem", dir);
     signer = vds_signer_load(a, b, err, sizeof err);
+    snprintf(a, sizeof a, "%s/ovds.pem", dir);
+    snprintf(b, sizeof b, "%s/ovds.key.pem", dir);
+    other_signer = vds_signer_load(a, b, err, sizeof err);
     db = store_open(NULL, FIXTURE, err, sizeof err);
-    if (!issuer || !signer || !db)
+    if (!issuer || !signer || !other_signer || !db)
         return -1;
     make_card(&YAMADA, "123456789018", "山田　太郎", "19800217", false);
     make_card(&LONGNAME, "987654321000", "寿限無　寿限無五劫の擦り切れ海砂利水魚", "20010101", false);
@@ -152,6 +156,8 @@ static int group_teardown(void **state)
     store_close(db);
     shc_issuer_free(issuer);
     vds_signer_free(signer);
+    vds_signer_free(other_signer);
+    EVP_PKEY_free(other_vds_key);
     EVP_PKEY_free(shc_key);
     EVP_PKEY_free(vds_key);
     EVP_PKEY_free(ca_key);
@@ -232,6 +238,7 @@ static void expect_error(int status, json_t **vp, int want_status, const char *w
 
 #define RID1 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a10"
 #define RID2 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a11"
+#define RID3 "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a12"
 
 /* ---- tests --------------------------------------------------------------------------------- */
 
@@ -285,6 +292,34 @@ static void test_domestic_and_retry(void **state)
     json_decref(a);
 }
 
+/* The same request again is answered from memory without the terms,
+ * hours and participation checks: a municipality that left since, or
+ * closing time, does not take back an issued certificate. */
+static void test_retry_skips_later_checks(void **state)
+{
+    (void)state;
+    json_t *a = NULL, *b = NULL;
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    assert_true(api_set_participating(routes, "131016", false));
+    assert_true(api_set_terms(routes, "2027-01", NULL, NULL));
+    api_set_hours(routes, 0, 60);
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &b), 200);
+    assert_string_equal(json_string_value(json_object_get(a, "certificate_id")),
+                        json_string_value(json_object_get(b, "certificate_id")));
+    json_decref(b);
+    /* a new request meets every check, the first that fails answers */
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 409, "terms-outdated");
+    agreed_terms = "2027-01";
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "outside-service-hours");
+    api_set_hours(routes, 0, 1440);
+    expect_error(certify(&YAMADA, RID2, "131016", "domestic", &b), &b, 403, "municipality-not-participating");
+    /* the same request means the same card files, municipality and kind: copies and language do not count */
+    expect_error(certify(&YAMADA, RID1, "131016", "overseas", &b), &b, 400, "bad-request");
+    assert_true(api_set_participating(routes, "131016", true));
+    assert_int_equal(api_get_stats(routes).issued, 1);
+    json_decref(a);
+}
+
 static void test_overseas(void **state)
 {
     (void)state;
@@ -297,6 +332,13 @@ static void test_overseas(void **state)
     assert_string_equal(json_string_value(json_object_get(msg, "uvci")),
                         json_string_value(json_object_get(a, "certificate_id")));
     assert_string_equal(json_string_value(json_object_get(json_object_get(a, "passport"), "number")), "TZ1234567");
+    /* seq: the dose's place in the whole series (after 131016's two), ctr and doses[].country agree */
+    json_t *vd = json_array_get(json_object_get(json_array_get(json_object_get(msg, "ve"), 0), "vd"), 0);
+    assert_int_equal(json_integer_value(json_object_get(vd, "seq")), 3);
+    assert_string_equal(json_string_value(json_object_get(vd, "ctr")), "JPN");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(a, "doses"), 0), "country")),
+                        "JPN");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(a, "issuer"), "mayor_ja")), "区長");
     json_decref(a);
 }
 
@@ -477,6 +519,172 @@ static void test_completions(void **state)
     json_decref(a);
 }
 
+static int complete(const char *rid, const char *cert_id, const char *outcome, int copies, int amount)
+{
+    char body[512];
+    json_t *v = NULL;
+    snprintf(body, sizeof body,
+             "{\"request_id\":\"%s\",\"certificate_id\":\"%s\",\"outcome\":\"%s\",\"copies_printed\":%d,"
+             "\"amount_yen\":%d}",
+             rid, cert_id, outcome, copies, amount);
+    int st = call(CSLOG_POST, "/kofu/v1/completions", body, &v);
+    json_decref(v);
+    return st;
+}
+
+/* certificate_id "" means "no certificate reached the kiosk": valid with
+ * failed only, also for a request the center remembers under another id;
+ * counted undelivered only when this center issued for the request. */
+static void test_undelivered_completion(void **state)
+{
+    (void)state;
+    json_t *a = NULL;
+    char line[API_RECENT_LINE_MAX];
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &a), 200);
+    json_decref(a);
+    assert_int_equal(complete(RID1, "", "printed", 1, 120), 400);
+    assert_int_equal(complete(RID1, "", "refunded", 0, 0), 400);
+    assert_int_equal(complete(RID1, "", "refund-owed", 0, 500), 400);
+    assert_int_equal(api_get_stats(routes).completions, 0);
+    assert_int_equal(complete(RID1, "", "failed", 0, 0), 204);
+    assert_int_equal(complete(RID1, "", "failed", 0, 0), 204); /* a repeat is stored once */
+    struct api_stats st = api_get_stats(routes);
+    assert_int_equal(st.completions, 1);
+    assert_int_equal(st.undelivered, 1);
+    /* a request the center refused (never issued): stored, not undelivered */
+    assert_int_equal(complete(RID2, "", "failed", 0, 0), 204);
+    st = api_get_stats(routes);
+    assert_int_equal(st.completions, 2);
+    assert_int_equal(st.undelivered, 1);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "failed:0:0:noid failed:0:0:noid");
+    api_reset_stats(routes);
+    assert_int_equal(api_get_stats(routes).undelivered, 0);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "");
+}
+
+/* The control socket's `completions`: the last 8 stored, oldest first,
+ * outcomes and counts only. */
+static void test_recent_completions(void **state)
+{
+    (void)state;
+    char line[API_RECENT_LINE_MAX], rid[40];
+    json_t *a = NULL;
+    /* request ids of their own: the store is shared by every test */
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &a), 200);
+    const char *id = json_string_value(json_object_get(a, "certificate_id"));
+    assert_int_equal(complete(RID3, id, "printed", 1, 120), 204);
+    assert_int_equal(complete(RID3, id, "refund-owed", 1, 380), 204);
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "printed:1:120:id refund-owed:1:380:id");
+    assert_null(strstr(line, "JP-")); /* no identifier */
+    for (int i = 0; i < 9; i++) {
+        snprintf(rid, sizeof rid, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2b%02d", i);
+        assert_int_equal(complete(rid, "JP-131016-2026-999999", "printed", 2, 240), 204);
+    }
+    api_recent_completions(routes, line, sizeof line);
+    assert_string_equal(line, "printed:2:240:id printed:2:240:id printed:2:240:id printed:2:240:id "
+                              "printed:2:240:id printed:2:240:id printed:2:240:id printed:2:240:id");
+    json_decref(a);
+}
+
+/* `participate CODE on|off` and --fee change /config and the checks. */
+static void test_participation_and_fee(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    assert_true(api_set_participating(routes, "131016", false));
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_array_size(json_object_get(v, "municipalities")), 2);
+    json_decref(v);
+    expect_error(certify(&YAMADA, RID1, "131016", "domestic", &v), &v, 403, "municipality-not-participating");
+    assert_true(api_set_participating(routes, "131016", true));
+    assert_true(api_set_participating(routes, "131130", true));
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_array_size(json_object_get(v, "municipalities")), 4);
+    json_decref(v);
+    assert_true(api_set_participating(routes, "131130", false));
+    assert_false(api_set_participating(routes, "131032", true)); /* not in the fixture */
+    assert_false(api_set_participating(routes, "13101", true));
+
+    assert_int_equal(certify(&YAMADA, RID1, "131016", "domestic", &v), 200);
+    const char *id = json_string_value(json_object_get(v, "certificate_id"));
+    assert_false(store_set_fee(db, 10001));
+    assert_false(store_set_fee(db, -1));
+    assert_true(store_set_fee(db, 0));
+    json_t *c = NULL;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &c), 200);
+    assert_int_equal(json_integer_value(json_object_get(c, "fee_per_copy_yen")), 0);
+    json_decref(c);
+    assert_int_equal(complete(RID1, id, "printed", 1, 120), 400);
+    assert_int_equal(complete(RID1, id, "printed", 1, 0), 204);
+    assert_true(store_set_fee(db, 120));
+    json_decref(v);
+}
+
+static const char *seal_cer(json_t *answer)
+{
+    json_t *seal = json_object_get(json_array_get(json_object_get(answer, "documents"), 1), "seal");
+    return json_string_value(json_object_get(json_object_get(seal, "sig"), "cer"));
+}
+
+/* The conformance kit's misbehaviours: each changes exactly its answer. */
+static void test_misbehaviour_faults(void **state)
+{
+    (void)state;
+    json_t *v = NULL, *w = NULL;
+    struct fault_set *f = api_faults(routes);
+    char err[128];
+
+    /* jwks-bad-kid: the served kid changes, the JWS header's does not */
+    assert_int_equal(call(CSLOG_GET, "/.well-known/jwks.json", NULL, &v), 200);
+    assert_true(fault_parse(f, "jwks-bad-kid", err, sizeof err));
+    assert_int_equal(call(CSLOG_GET, "/issuer/.well-known/jwks.json", NULL, &w), 200);
+    json_t *k1 = json_array_get(json_object_get(v, "keys"), 0), *k2 = json_array_get(json_object_get(w, "keys"), 0);
+    assert_string_equal(json_string_value(json_object_get(k1, "kid")), shc_issuer_kid(issuer));
+    assert_string_not_equal(json_string_value(json_object_get(k2, "kid")), shc_issuer_kid(issuer));
+    assert_int_equal(json_string_length(json_object_get(k2, "kid")), strlen(shc_issuer_kid(issuer)));
+    assert_string_equal(json_string_value(json_object_get(k1, "x")), json_string_value(json_object_get(k2, "x")));
+    json_decref(v);
+    json_decref(w);
+    fault_clear(f);
+
+    /* other-csca: the seal's cer is the other signer's; without one, 500 */
+    assert_int_equal(certify(&YAMADA, RID1, "131041", "overseas", &v), 200);
+    assert_true(fault_parse(f, "other-csca", err, sizeof err));
+    expect_error(certify(&YAMADA, RID2, "131041", "overseas", &w), &w, 500, "internal");
+    api_set_other_vds(routes, other_signer);
+    assert_int_equal(certify(&YAMADA, RID2, "131041", "overseas", &w), 200);
+    assert_string_not_equal(seal_cer(v), seal_cer(w));
+    json_decref(v);
+    json_decref(w);
+    fault_clear(f);
+
+    /* wrong-refusal: no-record (every way) answered as not participating; other refusals unchanged */
+    assert_true(fault_parse(f, "wrong-refusal", err, sizeof err));
+    expect_error(certify(&YAMADA, RID3, "131024", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&NORECORD, RID3, "131016", "domestic", &v), &v, 403, "municipality-not-participating");
+    expect_error(certify(&LONGNAME, RID3, "131016", "overseas", &v), &v, 404, "passport-not-registered");
+    fault_clear(f);
+    expect_error(certify(&YAMADA, RID3, "131024", "domestic", &v), &v, 404, "no-record");
+
+    /* reissue: the same request again gets a new certificate; a different one is still refused */
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &v), 200);
+    assert_true(fault_parse(f, "reissue", err, sizeof err));
+    clk_set(OPEN_TIME + 5);
+    assert_int_equal(certify(&YAMADA, RID3, "131016", "domestic", &w), 200);
+    assert_string_not_equal(json_string_value(json_object_get(v, "certificate_id")),
+                            json_string_value(json_object_get(w, "certificate_id")));
+    assert_int_not_equal(json_integer_value(json_object_get(v, "issued_at")),
+                         json_integer_value(json_object_get(w, "issued_at")));
+    assert_int_equal(api_get_stats(routes).issued, 4); /* 131041 twice, 131016 twice */
+    json_decref(w);
+    expect_error(certify(&YAMADA, RID3, "131041", "domestic", &w), &w, 400, "bad-request");
+    json_decref(v);
+    assert_false(fault_parse(f, "reissue=1", err, sizeof err));
+}
+
 static void test_validators(void **state)
 {
     (void)state;
@@ -497,11 +705,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_domestic_and_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overseas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_skips_later_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_codes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undelivered_completion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_participation_and_fee, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_misbehaviour_faults, setup, teardown),
         cmocka_unit_test(test_validators),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -48,6 +48,7 @@ static void dose(struct store_dose *d, const char *muni, const char *date, const
     snprintf(d->manufacturer_ja, sizeof d->manufacturer_ja, "%s", "ファイザー");
     snprintf(d->manufacturer_en, sizeof d->manufacturer_en, "%s", "Pfizer");
     snprintf(d->performer, sizeof d->performer, "%s", "MHLW_Gov_of_JAPAN");
+    snprintf(d->country, sizeof d->country, "%s", "JPN");
 }
 
 static int group_setup(void **state)
@@ -75,6 +76,11 @@ static int group_setup(void **state)
     dose(&doses[0], "131024", "2022-01-15", "207", "3002183", "Spikevax");
     dose(&doses[1], "131024", "2022-06-01", "208", "FA1234", "Comirnaty");
     dose(&doses[2], "131024", "2022-12-01", "207", "3009999", "Spikevax");
+    /* their places in the whole series: other municipalities' doses between them */
+    doses[0].seq = 2;
+    doses[1].seq = 3;
+    doses[2].seq = 5;
+    snprintf(doses[1].country, sizeof doses[1].country, "%s", "USA"); /* given abroad */
     return issuer && signer ? 0 : -1;
 }
 
@@ -155,7 +161,7 @@ static void test_iss_rules(void **state)
 static void test_jwks(void **state)
 {
     (void)state;
-    json_t *k = shc_jwks(issuer);
+    json_t *k = shc_jwks(issuer, false);
     json_t *key = json_array_get(json_object_get(k, "keys"), 0);
     assert_non_null(key);
     assert_int_equal(json_object_size(key), 7);
@@ -197,6 +203,13 @@ static void test_name_split(void **state)
     expect_name("山田", "{\"family\":\"山田\"}");
     expect_name("山田　太郎　次郎", "{\"family\":\"山田\",\"given\":[\"太郎\",\"次郎\"]}");
     expect_name("山田　　太郎", "{\"family\":\"山田\",\"given\":[\"太郎\"]}");
+    /* the family name is the first non-empty run, wherever the runs start */
+    expect_name("　山田　太郎", "{\"family\":\"山田\",\"given\":[\"太郎\"]}");
+    expect_name("　　山田", "{\"family\":\"山田\"}");
+    expect_name("山田太郎　", "{\"family\":\"山田太郎\"}");
+    /* only U+3000 separates: a foreign name in one run, kana without a space, have no given member */
+    expect_name("SMITH JOHN", "{\"family\":\"SMITH JOHN\"}");
+    expect_name("やまだ たろう", "{\"family\":\"やまだ たろう\"}");
 }
 
 static void test_payload_shape(void **state)
@@ -310,10 +323,10 @@ static void test_vds_data_canonical(void **state)
         "{\"hdr\":{\"is\":\"JPN\",\"t\":\"icao.vacc\",\"v\":1},\"msg\":{\"pid\":{\"dob\":\"1980-02-17\",\"i\":"
         "\"TZ1234567\",\"n\":\"YAMADA TARO\"},\"uvci\":\"JP-131024-2026-000001\",\"ve\":[{\"des\":\"XM68M6\","
         "\"dis\":\"RA01.0\",\"nam\":\"Spikevax\",\"vd\":[{\"adm\":\"Chuo City\",\"ctr\":\"JPN\",\"dvc\":"
-        "\"2022-01-15\",\"lot\":\"3002183\",\"seq\":1},{\"adm\":\"Chuo City\",\"ctr\":\"JPN\",\"dvc\":"
-        "\"2022-12-01\",\"lot\":\"3009999\",\"seq\":3}]},{\"des\":\"XM68M6\",\"dis\":\"RA01.0\",\"nam\":"
-        "\"Comirnaty\",\"vd\":[{\"adm\":\"Chuo City\",\"ctr\":\"JPN\",\"dvc\":\"2022-06-01\",\"lot\":\"FA1234\","
-        "\"seq\":2}]}]}}");
+        "\"2022-01-15\",\"lot\":\"3002183\",\"seq\":2},{\"adm\":\"Chuo City\",\"ctr\":\"JPN\",\"dvc\":"
+        "\"2022-12-01\",\"lot\":\"3009999\",\"seq\":5}]},{\"des\":\"XM68M6\",\"dis\":\"RA01.0\",\"nam\":"
+        "\"Comirnaty\",\"vd\":[{\"adm\":\"Chuo City\",\"ctr\":\"USA\",\"dvc\":\"2022-06-01\",\"lot\":\"FA1234\","
+        "\"seq\":3}]}]}}");
     json_decref(d);
 }
 

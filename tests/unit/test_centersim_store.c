@@ -81,7 +81,9 @@ static void test_fixture_seeds(void **state)
     assert_true(store_municipality_find(s, "131016")->participating);
     assert_false(store_municipality_find(s, "011002")->participating);
     assert_false(store_municipality_find(s, "131130")->participating);
-    assert_string_equal(store_municipality_find(s, "131024")->mayor_en, "Mayor of Chuo City");
+    /* the title without the municipality's name: the page prints 「中央区　区長」 */
+    assert_string_equal(store_municipality_find(s, "131024")->mayor_ja, "区長");
+    assert_string_equal(store_municipality_find(s, "131024")->mayor_en, "Mayor");
     assert_null(store_municipality_find(s, "131032"));
 
     assert_int_equal(store_find_resident(s, "123456789018", &r), STORE_OK);
@@ -183,7 +185,7 @@ static json_t *ch_dup_resident(json_t *r)
 }
 static json_t *ch_too_many_doses(json_t *r)
 {
-    for (int i = 0; i < STORE_DOSES_MAX; i++)
+    for (int i = 0; i < STORE_FIXTURE_DOSES_MAX; i++)
         json_array_append_new(json_object_get(r, "doses"), json_deep_copy(dose0(r)));
     return r;
 }
@@ -207,6 +209,8 @@ static json_t *ch_passport(json_t *r)
     return r;
 }
 static json_t *ch_roman(json_t *r) { json_object_set_new(resident0(r), "name_roman", json_string("Yamada Taro")); return r; }
+static json_t *ch_roman_filler(json_t *r) { json_object_set_new(resident0(r), "name_roman", json_string("YAMADA<<TARO")); return r; }
+static json_t *ch_country(json_t *r) { json_object_set_new(dose0(r), "country", json_string("JP")); return r; }
 static json_t *ch_name_control(json_t *r) { json_object_set_new(resident0(r), "name", json_string("山田\n太郎")); return r; }
 static json_t *ch_participating_type(json_t *r) { json_object_set_new(muni0(r), "participating", json_integer(1)); return r; }
 static json_t *ch_lot(json_t *r) { json_object_set_new(dose0(r), "lot", json_string("FA 1234")); return r; }
@@ -222,7 +226,9 @@ static void test_broken_fixtures(void **state)
     expect_refused("dose in an unknown municipality", ch_dose_muni, "doses[0]", "131032");
     expect_refused("dose of nobody", ch_dose_nobody, "doses[0]", "314159265352");
     expect_refused("duplicate resident", ch_dup_resident, "residents[6]", "123456789018");
-    expect_refused("11 doses in one municipality", ch_too_many_doses, "more than 10", NULL);
+    expect_refused("31 doses in one municipality", ch_too_many_doses, "more than 30", NULL);
+    expect_refused("roman name with the MRZ filler", ch_roman_filler, "name_roman", "YAMADA<<TARO");
+    expect_refused("dose country not alpha-3", ch_country, "doses[0].country", "JP");
     expect_refused("nobody participates", ch_none_participating, "none participates", NULL);
     expect_refused("open after close", ch_hours, "open < close", NULL);
     expect_refused("fee too high", ch_fee, "fee_per_copy_yen", NULL);
@@ -231,6 +237,80 @@ static void test_broken_fixtures(void **state)
     expect_refused("control character in a name", ch_name_control, "residents[0].name", "山田");
     expect_refused("participating not boolean", ch_participating_type, "participating", NULL);
     expect_refused("lot with a space", ch_lot, "doses[0].lot", "FA 1234");
+}
+
+/* The fixture with yamada's 131016 doses grown to 12 (10 more in 2023, one
+ * given abroad) and a roman name using every allowed punctuation. */
+static store *open_changed(json_t *(*change)(json_t *root))
+{
+    char path[256], err[512] = "";
+    json_error_t jerr;
+    json_t *root = json_load_file(FIXTURE, 0, &jerr);
+    assert_non_null(root);
+    root = change(root);
+    snprintf(path, sizeof path, "%s/changed.json", dir);
+    assert_int_equal(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    store *s = store_open(NULL, path, err, sizeof err);
+    if (!s)
+        fail_msg("refused: %s", err);
+    return s;
+}
+
+static json_t *ch_many_doses(json_t *r)
+{
+    for (int i = 1; i <= 10; i++) {
+        json_t *d = json_deep_copy(dose0(r));
+        char date[11];
+        snprintf(date, sizeof date, "2023-01-%02d", i);
+        json_object_set_new(d, "date", json_string(date));
+        if (i == 5)
+            json_object_set_new(d, "country", json_string("USA"));
+        json_array_append_new(json_object_get(r, "doses"), d);
+    }
+    json_object_set_new(resident0(r), "name_roman", json_string("O'BRIEN-YAMADA, TARO"));
+    return r;
+}
+
+/* A certificate carries the requested municipality's doses, the latest 10
+ * of them, in date order; seq is the place in the whole series (every
+ * municipality); country defaults to JPN. */
+static void test_doses_latest_and_seq(void **state)
+{
+    (void)state;
+    struct store_dose d[STORE_DOSES_MAX];
+    struct store_resident r;
+    size_t n = 0;
+    char err[256];
+    store *s = store_open(NULL, FIXTURE, err, sizeof err);
+    assert_non_null(s);
+    assert_int_equal(store_doses(s, "123456789018", "131041", d, STORE_DOSES_MAX, &n), STORE_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].seq, 3); /* after 131016's two */
+    assert_string_equal(d[0].country, "JPN");
+    assert_int_equal(store_doses(s, "123456789018", "131016", d, STORE_DOSES_MAX, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].seq, 1);
+    assert_int_equal(d[1].seq, 2);
+    store_close(s);
+
+    s = open_changed(ch_many_doses);
+    assert_int_equal(store_doses(s, "123456789018", "131016", d, STORE_DOSES_MAX, &n), STORE_OK);
+    assert_int_equal(n, 10);
+    assert_string_equal(d[0].date, "2023-01-01"); /* the two of 2021 left out */
+    assert_string_equal(d[9].date, "2023-01-10");
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(d[i].seq, (int)i + 4); /* 2021: 1, 2; 131041 in 2022: 3 */
+    assert_string_equal(d[4].country, "USA");
+    assert_string_equal(d[3].country, "JPN");
+    assert_int_equal(store_doses(s, "123456789018", "131041", d, STORE_DOSES_MAX, &n), STORE_OK);
+    assert_int_equal(d[0].seq, 3);
+    assert_int_equal(store_doses(s, "123456789018", "131016", d, 3, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(d[0].date, "2023-01-08"); /* any cap keeps the latest */
+    assert_int_equal(store_find_resident(s, "123456789018", &r), STORE_OK);
+    assert_string_equal(r.name_roman, "O'BRIEN-YAMADA, TARO");
+    store_close(s);
 }
 
 static void test_fixture_file_errors(void **state)
@@ -357,6 +437,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_local_gov_codes),  cmocka_unit_test(test_fixture_seeds),
         cmocka_unit_test(test_serials_and_completions), cmocka_unit_test(test_broken_fixtures),
+        cmocka_unit_test(test_doses_latest_and_seq),
         cmocka_unit_test(test_fixture_file_errors), cmocka_unit_test(test_idem),
         cmocka_unit_test(test_fault_specs),      cmocka_unit_test(test_japan_time),
     };

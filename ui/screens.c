@@ -755,6 +755,29 @@ static void yen(const struct frame *f, char *buf, size_t cap, int amount)
 
 static void number(char *buf, size_t cap, int v) { snprintf(buf, cap, "%d", v); }
 
+/* An amount to pay: "無料" / "Free of charge" for 0 (a center may waive the fee). */
+static void price(const struct frame *f, char *buf, size_t cap, int amount)
+{
+    if (amount == 0)
+        snprintf(buf, cap, "%s", W(f, SCRW_FREE));
+    else
+        yen(f, buf, cap, amount);
+}
+
+/* The instruction under the header, or in its place the center's words
+ * after a refusal the resident answers on this screen (m->err: no-record on
+ * MUNICIPALITY, passport-not-registered on KIND_COPIES), which say what to
+ * choose instead. Returns the height taken. */
+static double instruction(struct frame *f, struct box b, enum screens_word head_word)
+{
+    if (f->m->err != KOFU_OK) {
+        struct tstyle st = ts(32, true, 3, PANGO_ALIGN_LEFT, C_RED, C_WHITE);
+        return text_draw(f, kofu_err_text(f->m->err, f->lang), (struct box){b.x, b.y, b.w, 120}, &st, V_TOP);
+    }
+    struct tstyle head = ts(34, true, 2, PANGO_ALIGN_LEFT, C_INK, C_WHITE);
+    return text_draw(f, W(f, head_word), (struct box){b.x, b.y, b.w, 100}, &head, V_TOP);
+}
+
 static void screen_idle(struct frame *f)
 {
     const struct screens_model *m = f->m;
@@ -770,7 +793,10 @@ static void screen_idle(struct frame *f)
     char hours[48], fee[48], fee_line[96];
     screens_format_hours(hours, sizeof hours, m->open_minute, m->close_minute, f->lang);
     yen(f, fee, sizeof fee, m->fee_per_copy_yen);
-    screens_fill(fee_line, sizeof fee_line, W(f, SCRW_FEE_PER_COPY), fee, NULL);
+    if (m->fee_per_copy_yen == 0)
+        price(f, fee_line, sizeof fee_line, 0);
+    else
+        screens_fill(fee_line, sizeof fee_line, W(f, SCRW_FEE_PER_COPY), fee, NULL);
     double pw = (b.w - 32) / 2, py = b.y + b.h - panel_h;
     info_panel(f, (struct box){b.x, py, pw, panel_h}, W(f, SCRW_HOURS_LABEL), hours);
     info_panel(f, (struct box){b.x + pw + 32, py, pw, panel_h}, W(f, SCRW_FEE_LABEL), fee_line);
@@ -962,9 +988,8 @@ static void screen_municipality(struct frame *f)
     int pages = municipality_pages(m);
     int page = m->municipality_page < 0 ? 0 : m->municipality_page >= pages ? pages - 1 : m->municipality_page;
 
-    struct tstyle head = ts(34, true, 2, PANGO_ALIGN_LEFT, C_INK, C_WHITE);
     double y = b.y;
-    y += text_draw(f, W(f, SCRW_MUNI_HEAD), (struct box){b.x, y, b.w, 100}, &head, V_TOP) + 22;
+    y += instruction(f, b, SCRW_MUNI_HEAD) + 22;
 
     const int cols = 3;
     double cell_h = fmax(f->t, 104), cgap = 16, cw = (b.w - (cols - 1) * cgap) / cols;
@@ -1015,9 +1040,8 @@ static void screen_kind_copies(struct frame *f)
     footer(f, true, true, W(f, SCRW_NEXT), true);
     header(f, W(f, SCRW_KIND_TITLE));
     struct box b = body(f, true);
-    struct tstyle head = ts(34, true, 2, PANGO_ALIGN_LEFT, C_INK, C_WHITE);
     double y = b.y;
-    y += text_draw(f, W(f, SCRW_KIND_HEAD), (struct box){b.x, y, b.w, 100}, &head, V_TOP) + 22;
+    y += instruction(f, b, SCRW_KIND_HEAD) + 22;
 
     double kh = fmax(f->t, 130), kgap = 32, kw = (b.w - kgap) / 2;
     /* The choices sit in the middle of the room left under the instruction. */
@@ -1059,14 +1083,18 @@ static void screen_kind_copies(struct frame *f)
     set_rgb(f->cr, C_PANEL);
     cairo_fill(f->cr);
     char each[32], each_line[64], label_line[128], total[32];
+    bool no_fee = m->fee_per_copy_yen == 0;
     yen(f, each, sizeof each, m->fee_per_copy_yen);
     screens_fill(each_line, sizeof each_line, W(f, SCRW_FEE_EACH), each, NULL);
-    snprintf(label_line, sizeof label_line, "%s %s", W(f, SCRW_FEE_TOTAL_LABEL), each_line);
-    yen(f, total, sizeof total, m->copies * m->fee_per_copy_yen);
+    if (no_fee)
+        snprintf(label_line, sizeof label_line, "%s", W(f, SCRW_FEE_TOTAL_LABEL));
+    else
+        snprintf(label_line, sizeof label_line, "%s %s", W(f, SCRW_FEE_TOTAL_LABEL), each_line);
+    price(f, total, sizeof total, m->copies * m->fee_per_copy_yen);
     struct box in = inset(fee, 24, 8);
     struct tstyle sl = ts(26, false, 1, PANGO_ALIGN_LEFT, C_MUTED, C_PANEL);
     struct tstyle sv = ts(44, true, 1, PANGO_ALIGN_RIGHT, C_INK, C_PANEL);
-    double lw = in.w * 0.55;
+    double lw = in.w * (no_fee ? 0.3 : 0.55); /* no per-copy price: room for the longer word */
     text_draw(f, label_line, (struct box){in.x, in.y, lw, in.h}, &sl, V_MIDDLE);
     text_draw(f, total, (struct box){in.x + lw + 12, in.y, in.w - lw - 12, in.h}, &sv, V_MIDDLE);
 }
@@ -1143,7 +1171,8 @@ static double row(struct frame *f, struct box r, const char *label, const char *
 static void screen_confirm(struct frame *f)
 {
     const struct screens_model *m = f->m;
-    footer(f, false, true, W(f, SCRW_CONFIRM_PAY), true);
+    /* Free of charge: no payment step, the button prints. */
+    footer(f, false, true, W(f, m->amount_yen > 0 ? SCRW_CONFIRM_PAY : SCRW_CONFIRM_PRINT), true);
     header(f, W(f, SCRW_CONFIRM_TITLE));
     struct box b = body(f, true);
     struct box pb = preview_box(f);
@@ -1154,7 +1183,7 @@ static void screen_confirm(struct frame *f)
     y += text_draw(f, W(f, SCRW_CONFIRM_HEAD), (struct box){r.x, y, r.w, 110}, &head, V_TOP) + 36;
     char copies[32], total[32];
     copies_text(f, copies, sizeof copies, m->copies);
-    yen(f, total, sizeof total, m->amount_yen);
+    price(f, total, sizeof total, m->amount_yen);
     double rh = 84;
     const char *kind = W(f, m->cert_kind == CENTER_OVERSEAS ? SCRW_KIND_OVERSEAS : SCRW_KIND_DOMESTIC);
     y += row(f, (struct box){r.x, y, r.w, rh}, W(f, SCRW_CONFIRM_KIND), kind, 36, C_WHITE);
@@ -1257,12 +1286,20 @@ static void screen_notice(struct frame *f)
         break;
     }
     default: {
+        /* Outside the service hours: when it opens, from the center's
+         * /config (the error's own words carry no hours). */
+        if (m->err == KOFU_E_OUTSIDE_HOURS) {
+            char hours[48];
+            screens_format_hours(hours, sizeof hours, m->open_minute, m->close_minute, f->lang);
+            snprintf(line, sizeof line, "%s  %s", W(f, SCRW_HOURS_LABEL), hours);
+        }
         struct line ls[] = {
             {W(f, SCRW_ERROR_HEAD), 46, true, C_INK, 2},
             {kofu_err_text(m->err, f->lang), 32, false, C_INK, 4},
+            {line, 40, true, C_NAVY, 1},
             {take, 44, true, C_RED, 1},
         };
-        message_block(f, b, ICON_WARN, ls, 3, false);
+        message_block(f, b, ICON_WARN, ls, 4, false);
         break;
     }
     }

@@ -22,6 +22,7 @@ static const struct kofu_word words[SCRW__COUNT] = {
     KOFU_WORD(SCRW_HOURS_24H, NULL, "24時間", "Open 24 hours"),
     KOFU_WORD(SCRW_FEE_LABEL, NULL, "手数料", "Fee"),
     KOFU_WORD(SCRW_FEE_PER_COPY, NULL, "1通 {1}", "{1} per copy"),
+    KOFU_WORD(SCRW_FREE, NULL, "無料", "Free of charge"),
     KOFU_WORD(SCRW_CLOSED_HEAD, NULL, "ただいまの時間はご利用いただけません", "The service is closed at this time"),
     KOFU_WORD(SCRW_CLOSED_SUB, NULL, "利用時間内にお越しください", "Please come back during service hours"),
     KOFU_WORD(SCRW_OUT_OF_SERVICE_HEAD, NULL, "ただいま休止中です", "Out of service"),
@@ -90,6 +91,7 @@ static const struct kofu_word words[SCRW__COUNT] = {
     KOFU_WORD(SCRW_CONFIRM_HEAD, NULL, "証明書の内容をご確認ください", "Please check your certificate"),
     KOFU_WORD(SCRW_CONFIRM_KIND, NULL, "種類", "Type"),
     KOFU_WORD(SCRW_CONFIRM_PAY, NULL, "支払いへ進む", "Go to payment"),
+    KOFU_WORD(SCRW_CONFIRM_PRINT, NULL, "印刷する", "Print"),
     KOFU_WORD(SCRW_PREVIEW_PLACEHOLDER, NULL, "証明書を表示する準備をしています", "Preparing the preview"),
 
     KOFU_WORD(SCRW_PAYMENT_TITLE, NULL, "お支払い", "Payment"),
@@ -201,10 +203,11 @@ void screens_format_yen(char *buf, size_t cap, int yen, enum kofu_lang lang)
 
 void screens_format_hours(char *buf, size_t cap, int open_minute, int close_minute, enum kofu_lang lang)
 {
-    if (open_minute == close_minute) {
+    if (open_minute == close_minute || (open_minute == 0 && close_minute == 1440)) {
         snprintf(buf, cap, "%s", screens_word(SCRW_HOURS_24H, lang));
         return;
     }
-    int o = ((open_minute % 1440) + 1440) % 1440, c = ((close_minute % 1440) + 1440) % 1440;
+    /* 1440 is the end of the day (a close at midnight), not 00:00. */
+    int o = ((open_minute % 1440) + 1440) % 1440, c = close_minute == 1440 ? 1440 : ((close_minute % 1440) + 1440) % 1440;
     snprintf(buf, cap, "%02d:%02d%s%02d:%02d", o / 60, o % 60, lang == KOFU_LANG_EN ? "–" : "〜", c / 60, c % 60);
 }

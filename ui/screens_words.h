@@ -27,6 +27,7 @@ enum screens_word {
     SCRW_HOURS_24H,
     SCRW_FEE_LABEL,
     SCRW_FEE_PER_COPY,      /* {1}: the formatted fee */
+    SCRW_FREE,              /* the fee and the total when the center charges nothing */
     SCRW_CLOSED_HEAD,
     SCRW_CLOSED_SUB,
     SCRW_OUT_OF_SERVICE_HEAD,
@@ -89,6 +90,7 @@ enum screens_word {
     SCRW_CONFIRM_HEAD,
     SCRW_CONFIRM_KIND,
     SCRW_CONFIRM_PAY,
+    SCRW_CONFIRM_PRINT,     /* CONFIRM's button at a total of 0: no payment step */
     SCRW_PREVIEW_PLACEHOLDER,
     /* PAYMENT */
     SCRW_PAYMENT_TITLE,
@@ -140,8 +142,8 @@ const char *screens_word_at(size_t i);
 /** "1,200円" (ja) or "¥1,200" (en) into buf. */
 void screens_format_yen(char *buf, size_t cap, int yen, enum kofu_lang lang);
 
-/** Service hours "06:30〜23:00" (ja) / "06:30–23:00" (en); equal minutes:
- *  open 24 hours. */
+/** Service hours "06:30〜23:00" (ja) / "06:30–23:00" (en); a close of 1440
+ *  is "24:00"; equal minutes, or 0 to 1440: open 24 hours. */
 void screens_format_hours(char *buf, size_t cap, int open_minute, int close_minute, enum kofu_lang lang);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "base/errors.h"
 #include "base/log.h"
+#include "base/vault.h"
 #include "session/municipality.h"
 #include "ui/voice.h"
 
@@ -112,15 +113,27 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
     }
     if (rc == KOFU_OK) {
         k->req_made = true;
+        /* A refused answer is dropped whole: a resident sent back to choose
+         * again (no-record, passport-not-registered) may ask several times
+         * in one visit, each in the room of the last. */
+        size_t mark = vault_mark();
         struct kiosk_request_call c = {.cc = k->cc, .trust = &k->trust, .req = &k->req, .card = k->card};
         kiosk_run_device_call(k, kiosk_request, &c);
         k->cert = c.cert;
         k->ver = c.ver;
         k->page = c.page;
         rc = c.rc;
-        /* The center has newer terms: fetch them now, so that the next
-         * resident agrees to those (applied once this visit has ended). */
-        if (rc == KOFU_E_TERMS_OUTDATED)
+        if (rc != KOFU_OK) {
+            k->cert = NULL; /* its report names no certificate */
+            k->ver = NULL;
+            k->page = NULL;
+            vault_release(mark);
+        }
+        /* The center has newer terms, or no longer serves a municipality
+         * on the list: fetch /config now, so that the next resident agrees
+         * to those terms and is not offered it (applied between visits:
+         * the session holds indexes into the list). */
+        if (rc == KOFU_E_TERMS_OUTDATED || rc == KOFU_E_MUNICIPALITY_NOT_PARTICIPATING)
             k->next_config_ms = 0;
     }
     kiosk_post_result(k, SESSION_EV_CENTER_RESULT, rc);
@@ -168,7 +181,8 @@ static void dispense_change(struct kiosk *k, const struct session_action *a)
         struct session_action owed = *a;
         owed.kind = SESSION_ACT_REPORT_COMPLETION;
         owed.outcome = CENTER_REFUND_OWED;
-        owed.copies = 0;
+        /* owed.copies stays the copies printed: the protocol's
+         * copies_printed for a refund-owed after a good print. */
         kiosk_report_completion(k, &owed);
     }
 }

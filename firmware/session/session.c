@@ -327,7 +327,9 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
         break;
     case SESSION_MUNICIPALITY:
         s->screen = SESSION_SCREEN_MUNICIPALITY;
-        s->prompt = SESSION_PROMPT_MUNICIPALITY;
+        /* After a refusal (s->err, set by refused()) its words are what
+         * the resident hears: they say what to choose instead. */
+        s->prompt = s->err != KOFU_OK ? SESSION_PROMPT_ERROR : SESSION_PROMPT_MUNICIPALITY;
         show_current(s, out);
         break;
     case SESSION_KIND_COPIES:
@@ -336,7 +338,7 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
         if (s->copies > s->center.max_copies)
             s->copies = s->center.max_copies;
         s->screen = SESSION_SCREEN_KIND_COPIES;
-        s->prompt = SESSION_PROMPT_KIND_COPIES;
+        s->prompt = s->err != KOFU_OK ? SESSION_PROMPT_ERROR : SESSION_PROMPT_KIND_COPIES;
         show_current(s, out);
         break;
     case SESSION_REQUESTING:
@@ -368,9 +370,11 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
     case SESSION_TAKE_CERTIFICATE:
         s->change_yen = s->inserted_yen - s->total_yen;
         report(s, out, CENTER_PRINTED, s->copies, s->total_yen);
-        /* Always, even with no change: it is also what tells the acceptor
-         * to keep the money and stop accepting (payment.h). */
-        emit_amount(s, out, SESSION_ACT_PAYMENT_DISPENSE_CHANGE, s->change_yen);
+        /* Always when paid, even with no change: it is also what tells the
+         * acceptor to keep the money and stop accepting (payment.h). A free
+         * certificate never asked the acceptor for anything. */
+        if (s->total_yen > 0)
+            emit_amount(s, out, SESSION_ACT_PAYMENT_DISPENSE_CHANGE, s->change_yen);
         s->screen = SESSION_SCREEN_TAKE_CERTIFICATE;
         s->prompt = SESSION_PROMPT_TAKE_CERTIFICATE;
         show_current(s, out);
@@ -436,8 +440,45 @@ static void print_finished(struct session *s, uint64_t now, struct session_actio
         enter(s, SESSION_TAKE_CERTIFICATE, now, out);
         return;
     }
+    if (s->inserted_yen == 0) { /* free of charge: nothing to give back */
+        fail(s, now, out, err, SESSION_SCREEN_ERROR);
+        return;
+    }
     s->err = err;
     enter(s, SESSION_REFUNDING, now, out);
+}
+
+/* A refusal the resident can answer with another choice: the request is
+ * over (reported failed now, so that the next one, with its own
+ * request_id, gets its own report) and the visit goes back to the choice,
+ * with the center's words on it. */
+static void refused(struct session *s, uint64_t now, struct session_actions *out, int err, enum session_state back)
+{
+    report(s, out, CENTER_FAILED, 0, 0);
+    s->requested = false;
+    s->reported = false;
+    s->err = err;
+    enter(s, back, now, out);
+}
+
+static void center_result(struct session *s, uint64_t now, struct session_actions *out, int err)
+{
+    switch (err) {
+    case KOFU_OK:
+        enter(s, SESSION_CONFIRM, now, out);
+        break;
+    case KOFU_E_NO_RECORD: /* another municipality may hold the record */
+        s->municipality = -1;
+        refused(s, now, out, err, SESSION_MUNICIPALITY);
+        break;
+    case KOFU_E_PASSPORT_NOT_REGISTERED: /* the domestic certificate needs no passport */
+        s->cert_kind = CENTER_DOMESTIC;
+        refused(s, now, out, err, SESSION_KIND_COPIES);
+        break;
+    default: /* municipality-not-participating too: the list on screen is out of date */
+        fail(s, now, out, err, SESSION_SCREEN_ERROR);
+        break;
+    }
 }
 
 static void remind(struct session *s, struct session_actions *out)
@@ -606,6 +647,7 @@ static void on_tap(struct session *s, const struct session_event *ev, uint64_t n
             show(s, out, s->screen);
         } else if (ev->button == SESSION_BTN_CONFIRM && s->municipality >= 0 &&
                    s->municipality < s->center.n_municipalities) {
+            s->err = KOFU_OK; /* a refusal's words stay until the resident goes on */
             enter(s, SESSION_KIND_COPIES, now, out);
         }
         break;
@@ -620,15 +662,18 @@ static void on_tap(struct session *s, const struct session_event *ev, uint64_t n
             s->copies--;
             show(s, out, s->screen);
         } else if (ev->button == SESSION_BTN_CONFIRM) {
+            s->err = KOFU_OK;
             enter(s, SESSION_REQUESTING, now, out);
         } else if (ev->button == SESSION_BTN_BACK) {
+            s->err = KOFU_OK;
             enter(s, SESSION_MUNICIPALITY, now, out);
         }
         break;
     case SESSION_CONFIRM:
-        /* No BACK: the certificate was issued for these choices. */
+        /* No BACK: the certificate was issued for these choices. Free of
+         * charge (a fee of 0): no payment step at all. */
         if (ev->button == SESSION_BTN_CONFIRM)
-            enter(s, SESSION_PAYMENT, now, out);
+            enter(s, s->total_yen > 0 ? SESSION_PAYMENT : SESSION_PRINTING, now, out);
         break;
     case SESSION_ERROR:
         if (!s->card_present && (ev->button == SESSION_BTN_CONFIRM || ev->button == SESSION_BTN_CANCEL ||
@@ -785,12 +830,8 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
             on_card_read(s, ev, now_ms, out);
         break;
     case SESSION_EV_CENTER_RESULT:
-        if (s->state == SESSION_REQUESTING) {
-            if (ev->err == KOFU_OK)
-                enter(s, SESSION_CONFIRM, now_ms, out);
-            else
-                fail(s, now_ms, out, ev->err, SESSION_SCREEN_ERROR);
-        }
+        if (s->state == SESSION_REQUESTING)
+            center_result(s, now_ms, out, ev->err);
         break;
     case SESSION_EV_PREVIEW_RESULT:
         if (s->state == SESSION_CONFIRM && ev->err != KOFU_OK)

@@ -6,7 +6,13 @@
  * use (agree) → card checked → PIN → reading → take your card →
  * municipality → kind and copies → asking the center → confirmation →
  * payment → printing → take your certificate → wipe → idle, with the
- * time-outs, reminders, errors and refunds on the way.
+ * time-outs, reminders, errors and refunds on the way. A total of 0 (the
+ * center's fee_per_copy_yen 0) is free of charge: confirmation → printing,
+ * no payment step. Two refusals of the center let the resident choose
+ * again instead of ending the visit: `no-record` goes back to the
+ * municipality (the choice cleared), `passport-not-registered` back to the
+ * kind (domestic selected), each with the center's words on the screen
+ * and spoken; the next "next" sends a new request.
  *
  * Pure: session_step does no I/O, reads no clock and touches no global. The
  * caller passes the time (a monotonic now_ms) with every event and carries
@@ -32,7 +38,13 @@
  *    (SESSION_EV_CENTER_RESULT with KOFU_OK), and every yen inserted is either kept for a printed
  *    certificate (change dispensed) or refunded (PAYMENT_REFUND, or a
  *    PRINT_REFUND_RECEIPT when the refund device fails);
- *  - each REQUEST_CERTIFICATE gets exactly one REPORT_COMPLETION.
+ *  - a total of 0 emits no PAYMENT_* action (no ask, cancel, change or
+ *    refund): a free certificate is printed, or the visit fails (`failed`
+ *    reported, nothing to refund);
+ *  - each REQUEST_CERTIFICATE gets exactly one REPORT_COMPLETION, before
+ *    the next REQUEST_CERTIFICATE and before the visit ends: at most one
+ *    request is unreported at any time (a refusal the resident can answer
+ *    reports `failed` at once, and the new request is reported on its own).
  *
  * Time-outs are evaluated on SESSION_EV_TICK only, so they are as exact as
  * the caller's tick period (the kiosk ticks every 50 ms).

@@ -15,7 +15,11 @@
  * terms of use: no APDU before "agree", "do not agree" ends the visit, a
  * terms change at the center mid-visit; a name with a character IPAex
  * lacks (issued, from the fallback font) and one with a 外字 no font has
- * (stopped before the center is asked). The printer is reached over ipps
+ * (stopped before the center is asked); free of charge (a fee of 0: no
+ * payment step); the refusals a resident answers (no-record: another
+ * municipality; passport-not-registered: the domestic certificate) and
+ * municipality-not-participating (the list fetched again at once); the
+ * refund-owed report's copies. The printer is reached over ipps
  * with its certificate pinned (KOFU_TEST_PRINTER=ipp: plain ipp on a
  * private link).
  */
@@ -600,6 +604,10 @@ static void test_change_fails_receipt_printed(void **state)
     char reply[200];
     assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
     assert_non_null(strstr(reply, "completions=2")); /* printed, refund-owed */
+    /* The refund-owed names the copy printed (copies_printed), and the change. */
+    assert_int_equal(harness_center(&h, "completions", reply, sizeof reply), 0);
+    if (strcmp(reply, "ok printed:1:120:id refund-owed:1:380:id") != 0)
+        fail_msg("centersim's completions: %s", reply);
 }
 
 static void test_center_down_no_money_taken(void **state)
@@ -940,6 +948,184 @@ static void test_bad_scripts_refused(void **state)
     assert_int_equal(harness_run(argv, NULL, out, sizeof out, err, sizeof err), 2);
 }
 
+/* ---- free of charge, and the refusals a resident can answer ---------- */
+
+/* The center runs on a copy of its fixture with fee_per_copy_yen 0. */
+static int fresh_free(void **state)
+{
+    char fixture[400], line[4096];
+    snprintf(fixture, sizeof fixture, "%s/center-free.json", h.dir);
+    FILE *in = fopen("tests/centersim/fixtures/center.json", "r"), *o = fopen(fixture, "w");
+    int changed = 0;
+    while (in && o && fgets(line, sizeof line, in)) {
+        char *fee = strstr(line, "\"fee_per_copy_yen\":");
+        if (fee) {
+            snprintf(fee, sizeof line - (size_t)(fee - line), "\"fee_per_copy_yen\": 0,\n");
+            changed++;
+        }
+        fputs(line, o);
+    }
+    if (in)
+        fclose(in);
+    if (!o || fclose(o) != 0 || changed != 1)
+        return -1;
+    const char *const args[] = {"--hours", "00:00-24:00", "--fixture", fixture, NULL};
+    harness_stop_centersim(&h);
+    if (harness_start_centersim(&h, args) != 0)
+        return -1;
+    return fresh(state);
+}
+
+/* The next test's fresh() starts the usual center again. */
+static int stop_center(void **state)
+{
+    (void)state;
+    harness_stop_centersim(&h);
+    return 0;
+}
+
+/* fee_per_copy_yen 0: no payment step at all (no prompt, the acceptor never
+ * asked), the certificate printed, the center told `printed` with 0 yen. */
+static void test_free_of_charge(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(run_script(TO_CONFIRM
+                                "tap ok\n" /* 「印刷する」 */
+                                "wait take-certificate\n"
+                                "expect-no-prompt payment\n"
+                                "expect-money inserted=0 kept=0 change=0 refunded=0\n"
+                                "expect-prompt take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"
+                                "expect-card-reset\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1 refunds=0 receipts=0"));
+    assert_int_equal(received_jobs(), jobs + 1);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "completions", reply, sizeof reply), 0);
+    if (strcmp(reply, "ok printed:1:0:id") != 0)
+        fail_msg("centersim's completions: %s", reply);
+}
+
+/* no-record: yamada has no record in 131024 中央区. The kiosk goes back to
+ * the municipality with the center's words spoken; 131016 then prints. The
+ * center hears two requests, each with its own report. */
+static void test_no_record_choose_another(void **state)
+{
+    (void)state;
+    int jobs = received_jobs();
+    assert_int_equal(run_script(TO_MUNICIPALITY
+                                "tap municipality-131024\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait municipality\n"
+                                "expect-prompt error-no-record\n"
+                                "expect-screen municipality\n"
+                                "expect-money inserted=0\n"
+                                "tap municipality-131016\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "coin 100\n"
+                                "coin 10\n"
+                                "coin 10\n"
+                                "wait take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1 refunds=0 receipts=0"));
+    assert_int_equal(received_jobs(), jobs + 1);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "issued=1 completions=2"));
+    assert_int_equal(harness_center(&h, "completions", reply, sizeof reply), 0);
+    if (strcmp(reply, "ok failed:0:0:noid printed:1:120:id") != 0)
+        fail_msg("centersim's completions: %s", reply);
+}
+
+/* passport-not-registered: longname has no passport. Overseas is refused,
+ * the kiosk goes back to the kind with domestic selected, which prints. */
+static void test_no_passport_domestic_instead(void **state)
+{
+    (void)state;
+    use_card("tests/cardsim/residents/longname.json");
+    int jobs = received_jobs();
+    assert_int_equal(run_script(START_VISIT
+                                "pin 0000\n"
+                                "tap enter\n"
+                                "wait take-card\n"
+                                "card remove\n"
+                                "wait municipality\n"
+                                "tap municipality-131016\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap overseas\n"
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "expect-prompt error-passport-not-registered\n"
+                                "tap ok\n" /* domestic, already selected */
+                                "wait confirm\n"
+                                "tap ok\n"
+                                "wait payment\n"
+                                "coin 100\n"
+                                "coin 10\n"
+                                "coin 10\n"
+                                "wait take-certificate\n"
+                                "take-certificate\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    assert_non_null(strstr(out, "printed=1"));
+    assert_int_equal(received_jobs(), jobs + 1);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "completions", reply, sizeof reply), 0);
+    if (strcmp(reply, "ok failed:0:0:noid printed:1:120:id") != 0)
+        fail_msg("centersim's completions: %s", reply);
+    /* The domestic certificate was printed (no passport data on it). */
+    static char text[1 << 16];
+    last_received_text(text, sizeof text);
+    assert_null(strstr(text, "Passport"));
+}
+
+/* municipality-not-participating: 131041 leaves the service after the
+ * kiosk fetched /config. The visit ends with the center's words; the kiosk
+ * fetches /config at once, so that the next resident is not offered 131041
+ * (the script's tap on it then finds no such button). */
+static void test_not_participating_refreshes_config(void **state)
+{
+    (void)state;
+    int rc = run_script(TO_MUNICIPALITY
+                        "center participate 131041 off\n"
+                        "tap municipality-131041\n"
+                        "tap ok\n"
+                        "wait kind-copies\n"
+                        "tap ok\n"
+                        "wait error\n"
+                        "expect-prompt error-municipality-not-participating\n"
+                        "expect-money inserted=0\n"
+                        "tap ok\n"
+                        "wait idle\n"
+                        "expect-clean\n"
+                        "sleep 3\n" /* the new configuration is taken between visits */
+                        TO_MUNICIPALITY
+                        "tap municipality-131041\n");
+    char reply[200];
+    assert_int_equal(harness_center(&h, "participate 131041 on", reply, sizeof reply), 0);
+    assert_int_equal(rc, 1);
+    assert_non_null(strstr(err, "no such target on this screen: municipality-131041"));
+    /* /config at start, the refused request, its report, /config again. */
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    if (!strstr(reply, "requests=4 issued=0 completions=1"))
+        fail_msg("centersim: %s", reply);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -964,6 +1150,10 @@ int main(void)
         cmocka_unit_test_setup(test_no_apdu_before_agree, fresh),
         cmocka_unit_test_setup(test_disagree_ends_the_visit, fresh),
         cmocka_unit_test_setup(test_terms_changed_mid_visit, fresh),
+        cmocka_unit_test_setup(test_no_record_choose_another, fresh),
+        cmocka_unit_test_setup(test_no_passport_domestic_instead, fresh),
+        cmocka_unit_test_setup(test_not_participating_refreshes_config, fresh),
+        cmocka_unit_test_setup_teardown(test_free_of_charge, fresh_free, stop_center),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

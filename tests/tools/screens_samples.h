@@ -157,6 +157,9 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     ADD("attract");
     m.open_minute = m.close_minute = 0;
     ADD("24h");
+    m = samples_base(SESSION_SCREEN_IDLE, lang);
+    m.fee_per_copy_yen = 0;
+    ADD("free");
     m = samples_base(SESSION_SCREEN_CLOSED, lang);
     m.err = KOFU_E_OUTSIDE_HOURS;
     ADD("outside-hours");
@@ -194,6 +197,11 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     m.municipality = -1;
     m.municipality_page = 2;
     ADD("long-page3-longnames");
+    m.err = KOFU_E_NO_RECORD; /* sent back to choose another */
+    ADD("long-no-record");
+    m = samples_base(SESSION_SCREEN_MUNICIPALITY, lang);
+    m.err = KOFU_E_NO_RECORD;
+    ADD("no-record");
     m = samples_base(SESSION_SCREEN_KIND_COPIES, lang);
     ADD("domestic-1");
     m.cert_kind = CENTER_OVERSEAS;
@@ -201,6 +209,12 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     ADD("overseas-2");
     m.copies = 10;
     ADD("overseas-max");
+    m.fee_per_copy_yen = 0;
+    ADD("free-max");
+    m = samples_base(SESSION_SCREEN_KIND_COPIES, lang);
+    m.copies = 10;
+    m.err = KOFU_E_PASSPORT_NOT_REGISTERED; /* sent back, domestic selected */
+    ADD("passport-refused");
     m = samples_base(SESSION_SCREEN_REQUESTING, lang);
     ADD("asking");
     m = samples_base(SESSION_SCREEN_CONFIRM, lang);
@@ -211,6 +225,10 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     m.preview = NULL;
     m.cert_kind = CENTER_OVERSEAS;
     ADD("placeholder");
+    m.preview = preview;
+    m.fee_per_copy_yen = 0;
+    m.amount_yen = 0;
+    ADD("free");
     m = samples_base(SESSION_SCREEN_PAYMENT, lang);
     m.copies = 2;
     m.amount_yen = 240;

@@ -536,6 +536,12 @@ static void test_formats(void **state)
     assert_string_equal(b, "06:30〜23:00");
     screens_format_hours(b, sizeof b, 0, 0, KOFU_LANG_EN);
     assert_string_equal(b, "Open 24 hours");
+    screens_format_hours(b, sizeof b, 0, 24 * 60, KOFU_LANG_EN); /* "00:00-24:00" in /config */
+    assert_string_equal(b, "Open 24 hours");
+    screens_format_hours(b, sizeof b, 9 * 60, 24 * 60, KOFU_LANG_JA);
+    assert_string_equal(b, "09:00〜24:00");
+    screens_format_hours(b, sizeof b, 22 * 60, 2 * 60, KOFU_LANG_EN);
+    assert_string_equal(b, "22:00–02:00");
     screens_fill(b, sizeof b, "{1} / {2} ページ", "1", "3");
     assert_string_equal(b, "1 / 3 ページ");
     screens_fill(b, 4, "{1}abc", "xyz", NULL);
@@ -947,6 +953,138 @@ static void test_session_takes_what_is_drawn(void **state)
     assert_int_equal(d.s.state, SESSION_IDLE);
 }
 
+/* ---- free of charge, the hours, the refusals ---- */
+
+/* The drawn text equal to utf8, or NULL. */
+static const struct seen_text *drawn(const char *utf8)
+{
+    for (size_t i = 0; i < texts.n; i++)
+        if (!strcmp(texts.t[i].utf8, utf8))
+            return &texts.t[i];
+    return NULL;
+}
+
+static bool drawn_containing(const char *part)
+{
+    for (size_t i = 0; i < texts.n; i++)
+        if (strstr(texts.t[i].utf8, part))
+            return true;
+    return false;
+}
+
+/* A fee of 0: the fee panel, the kind screen's total and the confirmation's
+ * say "free", and the confirmation's button prints instead of going to a
+ * payment that never comes. */
+static void test_free_of_charge_words(void **state)
+{
+    (void)state;
+    for (int lang = 0; lang < 2; lang++) {
+        enum kofu_lang lg = (enum kofu_lang)lang;
+        const char *free_word = screens_word(SCRW_FREE, lg);
+        const char *pay = screens_word(SCRW_CONFIRM_PAY, lg), *print = screens_word(SCRW_CONFIRM_PRINT, lg);
+        struct screens_layout l;
+
+        struct screens_model m = samples_base(SESSION_SCREEN_IDLE, lg);
+        m.fee_per_copy_yen = 0;
+        assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
+        assert_non_null(drawn(free_word));
+        assert_false(drawn_containing(lang ? "¥0" : "0円"));
+        m.fee_per_copy_yen = 120;
+        assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
+        assert_null(drawn(free_word));
+
+        m = samples_base(SESSION_SCREEN_KIND_COPIES, lg);
+        m.fee_per_copy_yen = 0;
+        m.copies = 3;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        assert_non_null(drawn(free_word));
+        assert_false(drawn_containing(lang ? "¥0" : "0円"));
+
+        m = samples_base(SESSION_SCREEN_CONFIRM, lg);
+        m.fee_per_copy_yen = 0;
+        m.copies = 2;
+        m.amount_yen = 0;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        assert_non_null(drawn(free_word));
+        assert_non_null(drawn(print));
+        assert_null(drawn(pay));
+        assert_true(has_target(&l, SCREENS_T_BUTTON, SESSION_BTN_CONFIRM));
+        m.fee_per_copy_yen = 120;
+        m.amount_yen = 240;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        assert_null(drawn(free_word));
+        assert_null(drawn(print));
+        assert_non_null(drawn(pay));
+    }
+}
+
+/* Outside the service hours the notice shows the hours of the center's
+ * /config, never fixed ones. */
+static void test_outside_hours_notice_shows_config_hours(void **state)
+{
+    (void)state;
+    static const char *const want[2] = {"09:00〜17:00", "09:00–17:00"};
+    for (int lang = 0; lang < 2; lang++) {
+        for (int card = 0; card < 2; card++) {
+            struct screens_model m = samples_base(SESSION_SCREEN_ERROR, (enum kofu_lang)lang);
+            m.err = KOFU_E_OUTSIDE_HOURS;
+            m.card_on_reader = card;
+            m.open_minute = 9 * 60;
+            m.close_minute = 17 * 60;
+            struct screens_layout l;
+            assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+            assert_non_null(drawn(kofu_err_text(KOFU_E_OUTSIDE_HOURS, m.lang)));
+            assert_true(drawn_containing(want[lang]));
+            assert_true(drawn_containing(screens_word(SCRW_HOURS_LABEL, m.lang)));
+            assert_false(drawn_containing("6:30"));
+            assert_false(drawn_containing("23:00"));
+            /* Other errors say nothing of hours. */
+            m.err = KOFU_E_CENTER_BUSY;
+            assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+            assert_false(drawn_containing(want[lang]));
+        }
+    }
+}
+
+/* no-record on the municipality screen and passport-not-registered on the
+ * kind screen: the center's words in place of the instruction, as a
+ * warning (red); without an error the instruction is back. */
+static void test_refusal_words_on_choice_screens(void **state)
+{
+    (void)state;
+    static const struct {
+        enum session_screen screen;
+        int err;
+        enum screens_word head;
+    } cases[] = {
+        {SESSION_SCREEN_MUNICIPALITY, KOFU_E_NO_RECORD, SCRW_MUNI_HEAD},
+        {SESSION_SCREEN_KIND_COPIES, KOFU_E_PASSPORT_NOT_REGISTERED, SCRW_KIND_HEAD},
+    };
+    static const int sizes[][2] = {{1280, 800}, {800, 480}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int lang = 0; lang < 2; lang++) {
+            for (size_t z = 0; z < 2; z++) {
+                struct screens_model m = samples_base(cases[c].screen, (enum kofu_lang)lang);
+                m.err = cases[c].err;
+                struct screens_layout l;
+                assert_int_equal(draw(&m, sizes[z][0], sizes[z][1], &l), KOFU_OK);
+                const struct seen_text *t = drawn(kofu_err_text(cases[c].err, m.lang));
+                if (!t) {
+                    fail_msg("%s: the refusal's words are not drawn", session_screen_name(m.screen));
+                    return;
+                }
+                assert_int_equal(t->fg, 0xA01818u);
+                assert_true(t->fits);
+                assert_null(drawn(screens_word(cases[c].head, m.lang)));
+                m.err = KOFU_OK;
+                assert_int_equal(draw(&m, sizes[z][0], sizes[z][1], &l), KOFU_OK);
+                assert_null(drawn(kofu_err_text(cases[c].err, m.lang)));
+                assert_non_null(drawn(screens_word(cases[c].head, m.lang)));
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -965,6 +1103,9 @@ int main(void)
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_preview_size),
         cmocka_unit_test(test_session_takes_what_is_drawn),
+        cmocka_unit_test(test_free_of_charge_words),
+        cmocka_unit_test(test_outside_hours_notice_shows_config_hours),
+        cmocka_unit_test(test_refusal_words_on_choice_screens),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

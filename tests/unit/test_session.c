@@ -7,7 +7,9 @@
  * IDLE/CLOSED without WIPE and RESET_CARD in the same step; PAYMENT_ASK never
  * comes before the center's certificate was accepted; nothing goes to the
  * card (CHECK_CARD, READ_CARD) and no request to the center before the
- * resident agreed to the terms of use (TERMS_AGREED) in the same visit.
+ * resident agreed to the terms of use (TERMS_AGREED) in the same visit; at
+ * most one request is unreported at any time, and none when a visit ends
+ * (report_rule); a visit whose total was 0 has no PAYMENT_* action.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,6 +38,8 @@ struct harness {
     size_t nlog;
     bool center_ok;                        /* a CENTER_RESULT OK was fed this visit */
     bool agreed;                           /* TERMS_AGREED was emitted this visit */
+    int unreported;                        /* REQUEST_CERTIFICATEs not yet reported (0 or 1) */
+    int total_shown;                       /* the total CONFIRM showed this visit, -1 before */
     /* How advance() answers the devices on the way to a state. */
     int check_tries;
     int print_err;
@@ -108,6 +112,29 @@ static const struct session_action *log_find(enum session_action_kind k)
 
 static void mark(void) { H.nlog = 0; }
 
+static bool is_payment_action(enum session_action_kind k)
+{
+    return k == SESSION_ACT_PAYMENT_ASK || k == SESSION_ACT_PAYMENT_CANCEL ||
+           k == SESSION_ACT_PAYMENT_DISPENSE_CHANGE || k == SESSION_ACT_PAYMENT_REFUND;
+}
+
+/* One report per request, over the stream of actions: *unreported counts the
+ * requests sent and not yet reported. NULL when a keeps the rule, else what
+ * it broke. */
+static const char *report_rule(int *unreported, const struct session_action *a)
+{
+    if (a->kind == SESSION_ACT_REQUEST_CERTIFICATE) {
+        if (*unreported)
+            return "a new request while the previous one is unreported";
+        *unreported = 1;
+    } else if (a->kind == SESSION_ACT_REPORT_COMPLETION) {
+        if (!*unreported)
+            return "a report with no request to report";
+        *unreported = 0;
+    }
+    return NULL;
+}
+
 static void step(const struct session_event *ev)
 {
     enum session_state before = H.s.state;
@@ -122,12 +149,23 @@ static void step(const struct session_event *ev)
             H.agreed = true;
         if (k == SESSION_ACT_CHECK_CARD || k == SESSION_ACT_READ_CARD || k == SESSION_ACT_REQUEST_CERTIFICATE)
             assert_true(H.agreed);
+        const char *broken = report_rule(&H.unreported, &H.out.a[i]);
+        if (broken)
+            fail_msg("%s (%s)", broken, session_action_name(k));
+        if (k == SESSION_ACT_REQUEST_CERTIFICATE)
+            H.center_ok = false; /* an acceptance is of the latest request only */
+        if (k == SESSION_ACT_SHOW_SCREEN && H.out.a[i].screen == SESSION_SCREEN_CONFIRM)
+            H.total_shown = H.out.a[i].amount_yen;
+        if (is_payment_action(k) && H.total_shown == 0)
+            fail_msg("%s in a visit free of charge", session_action_name(k));
     }
     if (!is_rest(before) && is_rest(H.s.state)) {
         assert_true(out_has(&H.out, SESSION_ACT_WIPE));
         assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+        assert_int_equal(H.unreported, 0); /* no request leaves the visit unreported */
         H.center_ok = false;
         H.agreed = false;
+        H.total_shown = -1;
     }
     if (out_has(&H.out, SESSION_ACT_WIPE))
         H.agreed = false; /* a consent is good for its visit only */
@@ -211,16 +249,18 @@ static void enter_pin(void)
     ev0(SESSION_EV_PIN_SUBMIT);
 }
 
-static void configure(int open_minute, int close_minute)
+static void configure_fee(int open_minute, int close_minute, int fee)
 {
     struct session_event ev = kt_event(SESSION_EV_CONFIG);
     ev.config.open_minute = open_minute;
     ev.config.close_minute = close_minute;
-    ev.config.fee_per_copy_yen = FEE;
+    ev.config.fee_per_copy_yen = fee;
     ev.config.max_copies = 5;
     ev.config.n_municipalities = N_MUNI;
     step(&ev);
 }
+
+static void configure(int open_minute, int close_minute) { configure_fee(open_minute, close_minute, FEE); }
 
 /* A fresh kiosk, configured, open, at noon, showing IDLE. */
 static int setup(void **state)
@@ -230,6 +270,7 @@ static int setup(void **state)
     H.now = 1000000;
     H.check_tries = 3;
     H.pay_yen = 200;
+    H.total_shown = -1;
     session_init(&H.s, NULL, H.now);
     configure(OPEN_MIN, CLOSE_MIN);
     tick_at(100, 12 * 60);
@@ -1179,6 +1220,237 @@ static void test_terms_reading_time_and_language(void **state)
     assert_int_equal(log_count(SESSION_ACT_CHECK_CARD), 0);
 }
 
+/* ---- free of charge, and the refusals a resident can answer ------------- */
+
+static size_t log_count_payment(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < H.nlog; i++)
+        n += is_payment_action(H.log[i].kind);
+    return n;
+}
+
+/* fee_per_copy_yen 0: "next" on the confirmation prints at once; the center
+ * hears `printed` with 0 yen; the acceptor is never asked for anything. */
+static void test_free_of_charge(void **state)
+{
+    (void)state;
+    configure_fee(OPEN_MIN, CLOSE_MIN, 0);
+    drive_to(SESSION_KIND_COPIES);
+    tap(SESSION_BTN_COPIES_PLUS);
+    drive_to(SESSION_CONFIRM);
+    assert_int_equal(out_screen(&H.out)->amount_yen, 0);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PRINTING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PRINT)->copies, 2);
+    advance();
+    assert_int_equal(H.s.state, SESSION_TAKE_CERTIFICATE);
+    assert_int_equal(out_screen(&H.out)->amount_yen, 0); /* no change to take */
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(c->outcome, CENTER_PRINTED);
+    assert_int_equal(c->copies, 2);
+    assert_int_equal(c->amount_yen, 0);
+    ev0(SESSION_EV_CERTIFICATE_TAKEN);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+    assert_int_equal(log_count(SESSION_ACT_PRINT), 1);
+    assert_int_equal(log_count_payment(), 0);
+    assert_int_equal(log_count(SESSION_ACT_PRINT_REFUND_RECEIPT), 0);
+
+    /* A fee again: the payment step is back. */
+    configure(OPEN_MIN, CLOSE_MIN);
+    drive_to(SESSION_CONFIRM);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PAYMENT);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PAYMENT_ASK)->amount_yen, FEE);
+}
+
+/* A free certificate that does not print: `failed`, no refund (nothing was
+ * paid), the visit ends on the error; the same when the printer never
+ * answers. */
+static void test_free_print_failure(void **state)
+{
+    (void)state;
+    configure_fee(OPEN_MIN, CLOSE_MIN, 0);
+    H.print_err = KOFU_E_PRINTER_MEDIA_JAM;
+    drive_to(SESSION_PRINTING);
+    advance();
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(sc->err, KOFU_E_PRINTER_MEDIA_JAM);
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(c->outcome, CENTER_FAILED);
+    assert_int_equal(c->copies, 0);
+    assert_int_equal(c->amount_yen, 0);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+    assert_int_equal(log_count_payment(), 0);
+    assert_int_equal(log_count(SESSION_ACT_PRINT_REFUND_RECEIPT), 0);
+
+    mark();
+    drive_to(SESSION_PRINTING);
+    tick(H.s.cfg.wait_warn_ms);
+    tick(H.s.cfg.wait_timeout_ms);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PRINT_TIMEOUT);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_FAILED);
+    assert_int_equal(log_count_payment(), 0);
+}
+
+/* The refused request's one report: `failed`, nothing printed or kept. */
+static void assert_refusal_reported(void)
+{
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(c->outcome, CENTER_FAILED);
+    assert_int_equal(c->copies, 0);
+    assert_int_equal(c->amount_yen, 0);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+    assert_false(out_has(&H.out, SESSION_ACT_WIPE)); /* the visit goes on */
+    assert_false(out_has(&H.out, SESSION_ACT_RESET_CARD));
+}
+
+/* no-record: back to the municipality, the choice cleared, the center's
+ * words shown and spoken until the resident goes on; the next request is a
+ * new one with its own report. */
+static void test_no_record_back_to_municipality(void **state)
+{
+    (void)state;
+    drive_to(SESSION_REQUESTING);
+    assert_int_equal(log_find(SESSION_ACT_REQUEST_CERTIFICATE)->municipality, 1);
+    mark();
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_NO_RECORD);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_MUNICIPALITY);
+    assert_int_equal(sc->err, KOFU_E_NO_RECORD);
+    assert_int_equal(sc->municipality, -1);
+    const struct session_action *p = out_find(&H.out, SESSION_ACT_PLAY_PROMPT);
+    assert_int_equal(p->prompt, SESSION_PROMPT_ERROR);
+    assert_int_equal(p->err, KOFU_E_NO_RECORD);
+    assert_refusal_reported();
+    /* "next" with nothing chosen does nothing; a choice keeps the words. */
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    tap_municipality(2);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_NO_RECORD);
+    assert_int_equal(out_screen(&H.out)->municipality, 2);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_OK);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_KIND_COPIES);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_REQUESTING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->municipality, 2);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 1);
+    /* The second request gets its own report: printed. */
+    drive_to(SESSION_TAKE_CERTIFICATE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_PRINTED);
+    ev0(SESSION_EV_CERTIFICATE_TAKEN);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+    assert_int_equal(log_count(SESSION_ACT_WIPE), 1);
+
+    /* Refused twice, then walked away from: one report each, none more. */
+    mark();
+    drive_to(SESSION_REQUESTING);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_NO_RECORD);
+    tap_municipality(0);
+    tap(SESSION_BTN_CONFIRM);
+    tap(SESSION_BTN_CONFIRM);
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_NO_RECORD);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 2);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+    for (int i = 0; i < 10 && H.s.state != SESSION_IDLE; i++)
+        tick(H.s.cfg.inactivity_warn_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+}
+
+/* passport-not-registered: back to the kind, domestic selected, the words
+ * shown; "back" from there clears them too. */
+static void test_passport_back_to_domestic(void **state)
+{
+    (void)state;
+    drive_to(SESSION_KIND_COPIES);
+    tap_kind(CENTER_OVERSEAS);
+    tap(SESSION_BTN_COPIES_PLUS);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->cert_kind, CENTER_OVERSEAS);
+    mark();
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_PASSPORT_NOT_REGISTERED);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_KIND_COPIES);
+    assert_int_equal(sc->err, KOFU_E_PASSPORT_NOT_REGISTERED);
+    assert_int_equal(sc->cert_kind, CENTER_DOMESTIC);
+    assert_int_equal(sc->copies, 2);       /* the other choices kept */
+    assert_int_equal(sc->municipality, 1);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->prompt, SESSION_PROMPT_ERROR);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_PLAY_PROMPT)->err, KOFU_E_PASSPORT_NOT_REGISTERED);
+    assert_refusal_reported();
+    tap(SESSION_BTN_BACK);
+    assert_int_equal(H.s.state, SESSION_MUNICIPALITY);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_OK);
+    tap(SESSION_BTN_CONFIRM);
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_REQUESTING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->cert_kind, CENTER_DOMESTIC);
+    H.pay_yen = 2 * FEE;
+    drive_to(SESSION_TAKE_CERTIFICATE);
+    const struct session_action *c = out_find(&H.out, SESSION_ACT_REPORT_COMPLETION);
+    assert_int_equal(c->outcome, CENTER_PRINTED);
+    assert_int_equal(c->copies, 2);
+    assert_int_equal(c->amount_yen, 2 * FEE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+}
+
+/* municipality-not-participating: the list the resident chose from is out
+ * of date, so the visit ends as before (the kiosk refetches /config). */
+static void test_not_participating_ends_the_visit(void **state)
+{
+    (void)state;
+    drive_to(SESSION_REQUESTING);
+    mark();
+    ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_FAILED);
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 1);
+}
+
+/* The rule step() applies to every action of every test, shown catching the
+ * two ways to break it and passing the ways the session keeps it. */
+static void test_report_rule_catches(void **state)
+{
+    (void)state;
+    const struct session_action req = {.kind = SESSION_ACT_REQUEST_CERTIFICATE};
+    const struct session_action rep = {.kind = SESSION_ACT_REPORT_COMPLETION};
+    int open = 0;
+    assert_null(report_rule(&open, &req));
+    assert_non_null(report_rule(&open, &req)); /* a second request, the first unreported */
+    open = 0;
+    assert_non_null(report_rule(&open, &rep)); /* a report of nothing */
+    open = 0;
+    assert_null(report_rule(&open, &req));
+    assert_null(report_rule(&open, &rep));
+    assert_non_null(report_rule(&open, &rep)); /* the same request twice */
+    open = 0;
+    assert_null(report_rule(&open, &req));
+    assert_null(report_rule(&open, &rep));
+    assert_null(report_rule(&open, &req)); /* refused, then asked again */
+    assert_null(report_rule(&open, &rep));
+    assert_int_equal(open, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1213,6 +1485,12 @@ int main(void)
         cmocka_unit_test_setup(test_terms_before_any_card_access, setup),
         cmocka_unit_test_setup(test_disagree_ends_the_visit, setup),
         cmocka_unit_test_setup(test_terms_reading_time_and_language, setup),
+        cmocka_unit_test_setup(test_free_of_charge, setup),
+        cmocka_unit_test_setup(test_free_print_failure, setup),
+        cmocka_unit_test_setup(test_no_record_back_to_municipality, setup),
+        cmocka_unit_test_setup(test_passport_back_to_domestic, setup),
+        cmocka_unit_test_setup(test_not_participating_ends_the_visit, setup),
+        cmocka_unit_test_setup(test_report_rule_catches, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

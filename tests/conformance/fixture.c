@@ -138,7 +138,7 @@ static int load_cards(struct kit_fixture *f, const char *dir, char *err, size_t 
         }
         struct fixture_card *c = &f->cards[f->n_cards];
         snprintf(c->label, sizeof c->label, "%.*s", (int)(n - 5), e->d_name);
-        char file[KOFU_CONFIG_VALUE_MAX + 128];
+        char file[sizeof path + sizeof e->d_name];
         snprintf(file, sizeof file, "%s/%s", path, e->d_name);
         if ((rc = fixture_read_card(file, &c->data, err, errlen)) != KOFU_OK) {
             /* err names the file */

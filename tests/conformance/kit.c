@@ -174,6 +174,7 @@ bool kit_needs_open(const struct kit *k, struct kit_result *r)
     }
     if (!k->open_now) {
         kit_skip(r, "the center is outside its service hours (/config): a request would stop at the hours check");
+        r->closed = r->status == KIT_SKIP;
         return true;
     }
     return false;
@@ -403,6 +404,7 @@ int kit_main(int argc, char **argv)
         rc = 1;
     size_t p, f, s;
     report_counts(&rp, &p, &f, &s);
+    size_t closed = report_closed(&rp);
     report_free(&rp);
     if (k.have_config)
         center_config_free(&k.center);
@@ -410,7 +412,7 @@ int kit_main(int argc, char **argv)
     certificate_trust_free(&k.trust);
     fixture_free(&k.fx);
     vault_destroy();
-    return f || rc ? 1 : 0;
+    return f || rc ? 1 : closed ? 3 : 0;
 }
 
 /* ---- issuing through kofu's own client ----------------------------------------- */

@@ -28,7 +28,9 @@
 /** `kofu-conformance [conformance] --config FILE [--report FILE]
  *  [--junit FILE] [--only NAME...] [--list]`: argv[0] is the program or
  *  "conformance". Exit 0 when no scenario failed, 1 when one did (or the
- *  kit could not run), 2 on a usage error. */
+ *  kit could not run), 2 on a usage error, 3 when none failed but one was
+ *  skipped because the center was outside its service hours (the run is
+ *  incomplete: a center that refuses everything while closed would pass). */
 int kit_main(int argc, char **argv);
 
 enum kit_status { KIT_PASS = 0, KIT_FAIL, KIT_SKIP };
@@ -38,6 +40,7 @@ struct kit_result {
     char section[48];   /* FAIL: the § of docs/center-protocol.md to read */
     char expected[600]; /* FAIL */
     char got[600];      /* FAIL; SKIP: the reason */
+    bool closed;        /* SKIP: because the center was outside its service hours */
     double ms;
 };
 
@@ -89,7 +92,8 @@ struct json_t *kit_request_json(const struct center_request *r);
  *  (application/json). 0 when the call was made. */
 int kit_post_json(const struct kit *k, const char *path, struct json_t *body, struct wire_resp *resp);
 /** A scenario that needs a request to pass the hours check: true (and a
- *  skip recorded) when the center is closed now or its /config is unknown. */
+ *  skip recorded) when the center is closed now (the skip marked `closed`)
+ *  or its /config is unknown. */
 bool kit_needs_open(const struct kit *k, struct kit_result *r);
 /** Issue a certificate with kofu's own client for `label`'s card (a
  *  fresh kit_request): the kofu_err, *cert (in the vault) filled on KOFU_OK. */

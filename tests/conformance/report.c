@@ -43,6 +43,14 @@ void report_counts(const struct report *rp, size_t *passed, size_t *failed, size
     }
 }
 
+size_t report_closed(const struct report *rp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rp->n; i++)
+        n += rp->e[i].res.status == KIT_SKIP && rp->e[i].res.closed;
+    return n;
+}
+
 /* Text as given, control characters (a center's error code may carry
  * any) shown as '?'. */
 static void put_clean(FILE *out, const char *s)
@@ -84,6 +92,12 @@ void report_summary(FILE *out, const struct report *rp)
     report_counts(rp, &p, &f, &s);
     fprintf(out, "\n%zu scenarios: %zu passed, %zu failed, %zu skipped (%.1f s)\n", rp->n, p, f, s,
             rp->total_ms / 1000.0);
+    size_t closed = report_closed(rp);
+    if (closed)
+        fprintf(out,
+                "incomplete: %zu scenario%s skipped because the center was outside its service hours; run them "
+                "with service hours 00:00-24:00 loaded (docs/conformance.md, \"Running it\")\n",
+                closed, closed == 1 ? "" : "s");
 }
 
 void report_text(FILE *out, const struct report *rp)

@@ -31,7 +31,9 @@ void report_header(FILE *out, const struct report *rp);
 /** One scenario's line(s): `PASS|FAIL|SKIP name  12 ms`, and for a failure
  *  indented `expected:` / `got:` / `read:` lines, for a skip its reason. */
 void report_line(FILE *out, const struct report_entry *e);
-/** "41 scenarios: 38 passed, 1 failed, 2 skipped (3.2 s)". */
+/** "41 scenarios: 38 passed, 1 failed, 2 skipped (3.2 s)", and when some
+ *  were skipped because the center was closed, a line saying the run is
+ *  incomplete and what to do. */
 void report_summary(FILE *out, const struct report *rp);
 /** The whole text report (header, lines, summary). */
 void report_text(FILE *out, const struct report *rp);
@@ -39,6 +41,8 @@ void report_text(FILE *out, const struct report *rp);
 void report_junit(FILE *out, const struct report *rp);
 /** Counts. */
 void report_counts(const struct report *rp, size_t *passed, size_t *failed, size_t *skipped);
+/** How many were skipped because the center was outside its service hours. */
+size_t report_closed(const struct report *rp);
 
 int report_add(struct report *rp, const struct kit_scenario *sc, const struct kit_result *res);
 void report_free(struct report *rp);

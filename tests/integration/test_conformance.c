@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -76,17 +77,26 @@ static int clean_center(void **state)
     return harness_center(&h, "clear", NULL, 0);
 }
 
-/* The kit, through `kofu conformance` (the exec from beside kofu). */
+/* The kit, through `kofu conformance` (the exec from beside kofu), with
+ * `--only` and the NULL-terminated names when there are any. */
+static int run_kit_with(const char *config, const char *const *only)
+{
+    const char *argv[24] = {harness_path(0, "kofu"), "conformance", "--config", config, "--report", report_path,
+                            "--junit", junit_path, NULL};
+    size_t n = 8;
+    if (only && *only) {
+        argv[n++] = "--only";
+        while (*only && n < 23)
+            argv[n++] = *only++;
+    }
+    argv[n] = NULL;
+    return harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+}
+
 static int run_kit(const char *only)
 {
-    const char *argv[12] = {harness_path(0, "kofu"), "conformance", "--config", config_path, "--report", report_path,
-                            "--junit", junit_path, NULL};
-    if (only) {
-        argv[8] = "--only";
-        argv[9] = only;
-        argv[10] = NULL;
-    }
-    return harness_run(argv, NULL, out, sizeof out, err, sizeof err);
+    const char *names[] = {only, NULL};
+    return run_kit_with(config_path, names);
 }
 
 static const char *read_file(const char *path)
@@ -276,6 +286,46 @@ static void test_allow_tls12(void **state)
     harness_stop_centersim(&h);
 }
 
+/* A center outside its service hours (the fixture's 06:30-23:00, its clock
+ * at 02:00 Japan time today): refuse.outside-hours runs and passes, the
+ * scenarios that need the center open skip as `closed`, and the run ends
+ * incomplete (exit 3), never as a pass. http.date-header is left out: the
+ * center's Date is its fake clock, hours off the kit's. */
+static void test_closed_center_is_incomplete(void **state)
+{
+    (void)state;
+    harness_stop_centersim(&h);
+    time_t now = time(NULL);
+    long long jst_midnight = ((long long)now + 9 * 3600) / 86400 * 86400 - 9 * 3600;
+    char at[32];
+    snprintf(at, sizeof at, "%lld", jst_midnight + 2 * 3600);
+    const char *closed_center[] = {"--now", at, "--card-ca", FIXTURE_CA, NULL};
+    assert_int_equal(harness_start_centersim(&h, closed_center), 0);
+    const char *only[] = {"refuse", "completion", NULL};
+    int rc = run_kit_with(config_path, only);
+    char failed[2000];
+    if (rc != 3)
+        fprintf(stderr, "%s\n%s\n", out, err);
+    assert_int_equal(rc, 3);
+    assert_string_equal(failed_set(failed, sizeof failed), "");
+    assert_non_null(strstr(out, "PASS refuse.outside-hours"));
+    assert_non_null(strstr(out, "SKIP completion.printed"));
+    assert_non_null(strstr(out, "reason:   the center is outside its service hours"));
+    const char *inc = strstr(out, "\nincomplete: ");
+    assert_non_null(inc);
+    unsigned closed = 0, n, p, f, s;
+    assert_int_equal(sscanf(inc, "\nincomplete: %u scenario", &closed), 1);
+    const char *sum = strstr(out, " scenarios: ");
+    while (sum > out && sum[-1] != '\n')
+        sum--;
+    assert_int_equal(sscanf(sum, "%u scenarios: %u passed, %u failed, %u skipped", &n, &p, &f, &s), 4);
+    /* every skip here is the closed center's: the others need it open */
+    assert_true(closed > 5);
+    assert_int_equal(closed, s);
+    assert_string_equal(read_file(report_path), out);
+    harness_stop_centersim(&h);
+}
+
 /* --list is docs/conformance.md's table of scenarios, both ways. */
 static void test_list_matches_doc(void **state)
 {
@@ -337,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup(test_fault_wrong_refusal, clean_center),
         cmocka_unit_test_setup(test_fault_reissue, clean_center),
         cmocka_unit_test_setup(test_allow_tls12, clean_center),
+        cmocka_unit_test_setup(test_closed_center_is_incomplete, clean_center),
     };
     int rc = cmocka_run_group_tests_name("the conformance kit against centersim", tests, group_setup, group_teardown);
     curl_global_cleanup();

@@ -3,6 +3,7 @@
  * (docs/center-protocol.md §1). */
 #include "tests/conformance/kit.h"
 
+#include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <stdio.h>
 
@@ -19,8 +20,28 @@ void sc_tls_version_13(struct kit *k, struct kit_result *r)
                  wire_describe(&a, got, sizeof got));
 }
 
-/* A refusal is no HTTP answer at all: the handshake (or, with TLS 1.3, the
- * first read after it) fails. */
+/* A refusal is no HTTP answer at all, from a center that was reached: the
+ * TCP connection was made and the handshake (or, with TLS 1.3, the first
+ * read after it) failed, with an alert or a closed connection. A center
+ * that cannot be reached (nothing listening, a name that does not resolve,
+ * no answer in time) has refused nothing. */
+static bool tls_refusal(const struct wire_resp *a)
+{
+    if (!a->reached)
+        return false;
+    if (a->alert >= 0)
+        return true;
+    switch (a->curl_code) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void expect_refused(struct kit *k, struct kit_result *r, const struct wire_req *q, const char *expected,
                            bool need_cert_alert)
 {
@@ -29,6 +50,16 @@ static void expect_refused(struct kit *k, struct kit_result *r, const struct wir
     wire_call(k, q, &a);
     if (a.answered) {
         kit_fail(r, SECTION, expected, "an HTTP answer: %s", wire_describe(&a, got, sizeof got));
+        return;
+    }
+    if (a.curl_code == CURLE_COULDNT_CONNECT || a.curl_code == CURLE_COULDNT_RESOLVE_HOST || !a.reached) {
+        kit_fail(r, SECTION, expected, "cannot reach the center (%s): no connection was made, so nothing was refused",
+                 a.detail);
+        return;
+    }
+    if (!tls_refusal(&a)) {
+        kit_fail(r, SECTION, expected, "%s: not a TLS refusal (an alert, or the connection closed in the handshake)",
+                 wire_describe(&a, got, sizeof got));
         return;
     }
     if (!need_cert_alert)

@@ -66,11 +66,16 @@ static size_t on_header(char *data, size_t size, size_t n, void *user)
     return len;
 }
 
+/* OpenSSL calls this only once the TCP connection is up (libcurl starts
+ * the handshake on a connected socket): the first call is the proof that
+ * the center was reached. */
 static void on_tls_info(const SSL *ssl, int where, int ret)
 {
+    struct wire_call_state *s = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), state_index);
+    if (s)
+        s->r->reached = true;
     if (!(where & SSL_CB_READ_ALERT) || (ret >> 8) != SSL3_AL_FATAL)
         return;
-    struct wire_call_state *s = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), state_index);
     if (s && s->r->alert < 0) {
         s->r->alert = ret & 0xFF;
         snprintf(s->r->alert_name, sizeof s->r->alert_name, "%s", SSL_alert_desc_string_long(ret));
@@ -183,6 +188,10 @@ int wire_call(const struct kit *k, const struct wire_req *q, struct wire_resp *r
     if (strcmp(q->method, "GET") != 0 && !(q->body && !strcmp(q->method, "POST")))
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, q->method);
     CURLcode cc = curl_easy_perform(h);
+    r->curl_code = (int)cc;
+    curl_off_t connect_us = 0;
+    if (curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK && connect_us > 0)
+        r->reached = true;
     if (cc == CURLE_OK || (cc == CURLE_WRITE_ERROR && r->truncated)) {
         r->answered = true;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);

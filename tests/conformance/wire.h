@@ -40,6 +40,8 @@ struct wire_req {
 
 struct wire_resp {
     bool answered;      /* an HTTP answer came (status is set) */
+    bool reached;       /* the TCP connection was made (the TLS handshake began) */
+    int curl_code;      /* libcurl's CURLcode of the call (0 when it went through) */
     long status;
     int alert;          /* the first fatal TLS alert the center sent, or -1 */
     char alert_name[48];

@@ -32,6 +32,8 @@ static char out[256 * 1024], err[64 * 1024], file[256 * 1024];
 static const char *const normal_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA, NULL};
 static const char *const tls12_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA, "--allow-tls12", NULL};
 
+static int write_kit_config(const char *path, int port, const char *extra);
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -45,7 +47,16 @@ static int group_setup(void **state)
     snprintf(config_path, sizeof config_path, "%s/kit.conf", h.dir);
     snprintf(report_path, sizeof report_path, "%s/report.txt", h.dir);
     snprintf(junit_path, sizeof junit_path, "%s/junit.xml", h.dir);
-    FILE *f = fopen(config_path, "w");
+    return write_kit_config(config_path, h.center_port, NULL);
+}
+
+/* The kit's configuration for a center on `port`, with `extra` lines
+ * appended (may be NULL). 0 when written. */
+static int write_kit_config(const char *path, int port, const char *extra)
+{
+    char jwks[400];
+    snprintf(jwks, sizeof jwks, "%s/issuer.jwks.json", h.dir);
+    FILE *f = fopen(path, "w");
     if (!f)
         return -1;
     fprintf(f,
@@ -55,10 +66,12 @@ static int group_setup(void **state)
             "conformance_fixture = tests/conformance/fixture\nconformance_records = " RECORDS "\n"
             "conformance_revoked_cert_file = %s\nconformance_revoked_key_file = %s\n"
             "conformance_foreign_cert_file = %s\nconformance_foreign_key_file = %s\n",
-            h.center_port, harness_path(0, "pki/center-ca.pem"), harness_path(1, "pki/kiosk.pem"),
+            port, harness_path(0, "pki/center-ca.pem"), harness_path(1, "pki/kiosk.pem"),
             harness_path(2, "pki/kiosk.key.pem"), jwks, harness_path(3, "pki/csca.pem"),
             harness_path(4, "pki/kiosk-revoked.pem"), harness_path(5, "pki/kiosk-revoked.key.pem"),
             harness_path(6, "pki/rogue-kiosk.pem"), harness_path(7, "pki/rogue-kiosk.key.pem"));
+    if (extra)
+        fputs(extra, f);
     return fclose(f) == 0 ? 0 : -1;
 }
 
@@ -326,6 +339,23 @@ static void test_closed_center_is_incomplete(void **state)
     harness_stop_centersim(&h);
 }
 
+/* Nothing listens where the kit is sent: the TLS refusals must not pass
+ * (nothing was refused), and say that the center cannot be reached. */
+static void test_unreachable_center_refuses_nothing(void **state)
+{
+    (void)state;
+    char dead[400];
+    snprintf(dead, sizeof dead, "%s/dead.conf", h.dir);
+    assert_int_equal(write_kit_config(dead, h.center_port + 2, NULL), 0);
+    const char *only[] = {"tls.refuses-1.2", "tls.refuses-no-certificate", NULL};
+    assert_int_equal(run_kit_with(dead, only), 1);
+    char failed[2000];
+    assert_string_equal(failed_set(failed, sizeof failed), "tls.refuses-1.2 tls.refuses-no-certificate");
+    const char *p = strstr(out, "FAIL tls.refuses-1.2");
+    assert_non_null(p);
+    assert_non_null(strstr(p, "    got:      cannot reach the center ("));
+}
+
 /* --list is docs/conformance.md's table of scenarios, both ways. */
 static void test_list_matches_doc(void **state)
 {
@@ -388,6 +418,7 @@ int main(void)
         cmocka_unit_test_setup(test_fault_reissue, clean_center),
         cmocka_unit_test_setup(test_allow_tls12, clean_center),
         cmocka_unit_test_setup(test_closed_center_is_incomplete, clean_center),
+        cmocka_unit_test_setup(test_unreachable_center_refuses_nothing, clean_center),
     };
     int rc = cmocka_run_group_tests_name("the conformance kit against centersim", tests, group_setup, group_teardown);
     curl_global_cleanup();

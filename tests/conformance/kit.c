@@ -38,6 +38,8 @@ static const struct kit_scenario scenarios[] = {
                                   "thumbprint, no private part",
      sc_jwks_kids_are_thumbprints},
     {"jwks.same-keys-as-pinned", "the served keys are the pinned shc_keyset_file's (x, y)", sc_jwks_same_keys_as_pinned},
+    {"jwks.public", "GET <iss>/.well-known/jwks.json without a client certificate: 200, the pinned keys (x, y)",
+     sc_jwks_public},
     {"issue.domestic.yamada", "card yamada, each participating municipality with doses: a certificate kofu verifies",
      sc_issue_domestic_yamada},
     {"issue.domestic.longname", "card longname (a long name): a certificate kofu verifies", sc_issue_domestic_longname},
@@ -206,6 +208,8 @@ static int kit_key(const char *key, const char *value)
         {"conformance_revoked_key_file", loading->revoked_key},
         {"conformance_foreign_cert_file", loading->foreign_cert},
         {"conformance_foreign_key_file", loading->foreign_key},
+        {"conformance_issuer_url", loading->issuer_url},
+        {"conformance_issuer_ca_file", loading->issuer_ca},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!strcmp(key, keys[i].name))

@@ -50,6 +50,10 @@ struct kit {
     char records_file[KOFU_CONFIG_VALUE_MAX];
     char revoked_cert[KOFU_CONFIG_VALUE_MAX], revoked_key[KOFU_CONFIG_VALUE_MAX];
     char foreign_cert[KOFU_CONFIG_VALUE_MAX], foreign_key[KOFU_CONFIG_VALUE_MAX];
+    /* Where SHC verifiers outside the kiosks fetch the key set ("" : the
+     * first shc_issuers), and the CA its host's certificate is checked
+     * against ("": center_ca_file). */
+    char issuer_url[KOFU_CONFIG_VALUE_MAX], issuer_ca[KOFU_CONFIG_VALUE_MAX];
     struct certificate_trust trust;
     struct kit_fixture fx;
     struct center_client *client;
@@ -121,6 +125,7 @@ void sc_http_content_type(struct kit *k, struct kit_result *r);
 void sc_config_valid(struct kit *k, struct kit_result *r);
 void sc_jwks_kids_are_thumbprints(struct kit *k, struct kit_result *r);
 void sc_jwks_same_keys_as_pinned(struct kit *k, struct kit_result *r);
+void sc_jwks_public(struct kit *k, struct kit_result *r);
 void sc_issue_domestic_yamada(struct kit *k, struct kit_result *r);
 void sc_issue_domestic_longname(struct kit *k, struct kit_result *r);
 void sc_issue_domestic_takahashi(struct kit *k, struct kit_result *r);

@@ -89,8 +89,9 @@ static CURLcode on_ssl_ctx(CURL *curl, void *ssl_ctx, void *user)
     (void)curl;
     struct wire_call_state *s = user;
     SSL_CTX *ctx = ssl_ctx;
-    int v = s->q->tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
-    if (SSL_CTX_set_min_proto_version(ctx, v) != 1 || SSL_CTX_set_max_proto_version(ctx, v) != 1)
+    int lo = s->q->tls12 || s->q->tls_any ? TLS1_2_VERSION : TLS1_3_VERSION;
+    int hi = s->q->tls12 ? TLS1_2_VERSION : TLS1_3_VERSION;
+    if (SSL_CTX_set_min_proto_version(ctx, lo) != 1 || SSL_CTX_set_max_proto_version(ctx, hi) != 1)
         return CURLE_SSL_CONNECT_ERROR;
     const char *cert = NULL, *key_uri = NULL;
     if (s->q->cert == WIRE_CERT_KIOSK) {
@@ -159,12 +160,14 @@ int wire_call(const struct kit *k, const struct wire_req *q, struct wire_resp *r
     }
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-    curl_easy_setopt(h, CURLOPT_CAINFO, k->cfg.center_ca_file);
+    curl_easy_setopt(h, CURLOPT_CAINFO, q->ca_file ? q->ca_file : k->cfg.center_ca_file);
     curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    curl_easy_setopt(h, CURLOPT_SSLVERSION, q->tls12 ? (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2)
-                                                      : (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3));
+    long version = q->tls12     ? (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2)
+                   : q->tls_any ? (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_3)
+                                : (long)(CURL_SSLVERSION_TLSv1_3 | CURL_SSLVERSION_MAX_TLSv1_3);
+    curl_easy_setopt(h, CURLOPT_SSLVERSION, version);
     curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &s);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)k->cfg.center_connect_timeout_ms);

@@ -34,6 +34,8 @@ struct wire_req {
     const void *body;
     size_t body_len;
     bool tls12;               /* offer TLS 1.2 only (default: 1.3 only) */
+    bool tls_any;             /* offer TLS 1.2 and 1.3, as a public client does */
+    const char *ca_file;      /* the CA to check the server against (NULL: center_ca_file) */
     enum wire_cert cert;
     const char *cert_file, *key_file;
 };

@@ -29,15 +29,22 @@
 static struct harness h;
 static char config_path[400], report_path[400], junit_path[400];
 static char out[256 * 1024], err[64 * 1024], file[256 * 1024];
-static const char *const normal_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA, NULL};
-static const char *const tls12_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA, "--allow-tls12", NULL};
+/* centersim's public port: the issuer's host, no client certificates */
+static char public_port[16];
+static const char *const normal_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA,
+                                            "--public-port", public_port, NULL};
+static const char *const tls12_center[] = {"--hours", "00:00-24:00", "--card-ca", FIXTURE_CA, "--allow-tls12",
+                                           "--public-port", public_port, NULL};
 
 static int write_kit_config(const char *path, int port, const char *extra);
 
 static int group_setup(void **state)
 {
     (void)state;
-    if (harness_init(&h) != 0 || harness_start_centersim(&h, normal_center) != 0)
+    if (harness_init(&h) != 0)
+        return -1;
+    snprintf(public_port, sizeof public_port, "%d", h.center_port + 1);
+    if (harness_start_centersim(&h, normal_center) != 0)
         return -1;
     /* The pinned key set, fetched before any fault is switched on. */
     char jwks[400];
@@ -47,7 +54,9 @@ static int group_setup(void **state)
     snprintf(config_path, sizeof config_path, "%s/kit.conf", h.dir);
     snprintf(report_path, sizeof report_path, "%s/report.txt", h.dir);
     snprintf(junit_path, sizeof junit_path, "%s/junit.xml", h.dir);
-    return write_kit_config(config_path, h.center_port, NULL);
+    char issuer[100];
+    snprintf(issuer, sizeof issuer, "conformance_issuer_url = https://localhost:%d/issuer\n", h.center_port + 1);
+    return write_kit_config(config_path, h.center_port, issuer);
 }
 
 /* The kit's configuration for a center on `port`, with `extra` lines
@@ -153,6 +162,7 @@ static void test_passes_against_centersim(void **state)
     assert_null(strstr(out, "SKIP tls."));
     assert_non_null(strstr(out, "PASS tls.refuses-revoked"));
     assert_non_null(strstr(out, "PASS issue.overseas.yamada"));
+    assert_non_null(strstr(out, "PASS jwks.public"));
     /* The report file is the console's text. */
     assert_string_equal(read_file(report_path), out);
     /* JUnit's counts are the summary's. */
@@ -356,6 +366,29 @@ static void test_unreachable_center_refuses_nothing(void **state)
     assert_non_null(strstr(p, "    got:      cannot reach the center ("));
 }
 
+/* jwks.public asks for the key set as a verifier outside the kiosks does:
+ * no client certificate. At an issuer URL on the kiosk channel (which
+ * wants one) it fails; with no conformance_issuer_url it goes to the
+ * first shc_issuers, whose host (center.kofu.test) does not resolve. */
+static void test_jwks_public_needs_no_certificate(void **state)
+{
+    (void)state;
+    char conf[400], issuer[100];
+    snprintf(conf, sizeof conf, "%s/issuer.conf", h.dir);
+    snprintf(issuer, sizeof issuer, "conformance_issuer_url = https://localhost:%d/issuer/\n", h.center_port);
+    assert_int_equal(write_kit_config(conf, h.center_port, issuer), 0);
+    const char *only[] = {"jwks", NULL};
+    char failed[2000];
+    assert_int_equal(run_kit_with(conf, only), 1);
+    assert_string_equal(failed_set(failed, sizeof failed), "jwks.public");
+    assert_non_null(strstr(out, "without a client certificate"));
+    assert_non_null(strstr(out, "got:      no HTTP answer (TLS alert"));
+    assert_int_equal(write_kit_config(conf, h.center_port, NULL), 0);
+    assert_int_equal(run_kit_with(conf, only), 1);
+    assert_string_equal(failed_set(failed, sizeof failed), "jwks.public");
+    assert_non_null(strstr(out, "https://center.kofu.test/issuer/.well-known/jwks.json"));
+}
+
 /* --list is docs/conformance.md's table of scenarios, both ways. */
 static void test_list_matches_doc(void **state)
 {
@@ -401,7 +434,7 @@ static void test_usage(void **state)
     assert_int_equal(harness_run(bad, NULL, out, sizeof out, err, sizeof err), 2);
     /* --only takes a group */
     assert_int_equal(run_kit("jwks"), 0);
-    assert_non_null(strstr(out, "2 scenarios: 2 passed, 0 failed, 0 skipped"));
+    assert_non_null(strstr(out, "3 scenarios: 3 passed, 0 failed, 0 skipped"));
 }
 
 int main(void)
@@ -419,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup(test_allow_tls12, clean_center),
         cmocka_unit_test_setup(test_closed_center_is_incomplete, clean_center),
         cmocka_unit_test_setup(test_unreachable_center_refuses_nothing, clean_center),
+        cmocka_unit_test_setup(test_jwks_public_needs_no_certificate, clean_center),
     };
     int rc = cmocka_run_group_tests_name("the conformance kit against centersim", tests, group_setup, group_teardown);
     curl_global_cleanup();

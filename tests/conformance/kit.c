@@ -110,6 +110,29 @@ void kit_skip(struct kit_result *r, const char *fmt, ...)
     va_end(ap);
 }
 
+static char kit_error_text[sizeof ((struct kit_result *)0)->got];
+static bool kit_error_set;
+
+void kit_error(const char *fmt, ...)
+{
+    if (kit_error_set)
+        return;
+    kit_error_set = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(kit_error_text, sizeof kit_error_text, fmt, ap);
+    va_end(ap);
+}
+
+bool kit_take_error(char *buf, size_t cap)
+{
+    if (!kit_error_set)
+        return false;
+    snprintf(buf, cap, "%s", kit_error_text);
+    kit_error_set = false;
+    return true;
+}
+
 /* ---- helpers ------------------------------------------------------------------ */
 
 void kit_request(const struct kit *k, const struct kenhojo_card_data *card, const char *municipality,
@@ -159,7 +182,9 @@ int kit_post_json(const struct kit *k, const char *path, json_t *body, struct wi
     char *text = n ? vault_alloc(n + 1) : NULL;
     if (!text || json_dumpb(body, text, n, JSON_COMPACT) != n) {
         memset(resp, 0, sizeof *resp);
-        snprintf(resp->detail, sizeof resp->detail, "out of memory");
+        resp->alert = -1;
+        snprintf(resp->detail, sizeof resp->detail, "the kit ran out of memory building a request body");
+        kit_error("%s", resp->detail);
         return -1;
     }
     struct wire_req q = {.method = "POST", .path = path, .content_type = "application/json", .body = text,
@@ -369,7 +394,7 @@ int kit_main(int argc, char **argv)
         usage();
         return 2;
     }
-    if (vault_init(KIT_VAULT_BYTES) != KOFU_OK) {
+    if (vault_init(KIT_VAULT_BYTES) != KOFU_OK || wire_init() != KOFU_OK) {
         fputs("kofu-conformance: cannot set up the vault\n", stderr);
         return 1;
     }
@@ -389,8 +414,15 @@ int kit_main(int argc, char **argv)
         struct kit_result res = {0};
         size_t mark = vault_mark();
         double s0 = now_ms();
+        char why[sizeof res.got];
+        (void)kit_take_error(why, sizeof why);
         sc[i].run(&k, &res);
         res.ms = now_ms() - s0;
+        if (kit_take_error(why, sizeof why)) {
+            res.status = KIT_ERROR;
+            res.closed = false;
+            snprintf(res.got, sizeof res.got, "%s", why);
+        }
         vault_release(mark);
         if (report_add(&rp, &sc[i], &res) != 0) {
             fputs("kofu-conformance: out of memory\n", stderr);
@@ -408,15 +440,16 @@ int kit_main(int argc, char **argv)
         rc = 1;
     size_t p, f, s;
     report_counts(&rp, &p, &f, &s);
-    size_t closed = report_closed(&rp);
+    size_t closed = report_closed(&rp), errors = report_errors(&rp);
     report_free(&rp);
     if (k.have_config)
         center_config_free(&k.center);
     center_client_free(k.client);
     certificate_trust_free(&k.trust);
     fixture_free(&k.fx);
+    wire_done();
     vault_destroy();
-    return f || rc ? 1 : closed ? 3 : 0;
+    return f || errors || rc ? 1 : closed ? 3 : 0;
 }
 
 /* ---- issuing through kofu's own client ----------------------------------------- */
@@ -425,10 +458,12 @@ int kit_issue(struct kit *k, const struct kenhojo_card_data *card, const char *m
               struct center_request *req, struct center_certificate **cert, struct center_call_info *info)
 {
     kit_request(k, card, municipality, kind, req);
+    memset(info, 0, sizeof *info);
     *cert = center_certificate_new();
-    if (!*cert)
-        return KOFU_E_NOMEM;
-    return center_request_certificate(k->client, req, *cert, info);
+    int rc = *cert ? center_request_certificate(k->client, req, *cert, info) : KOFU_E_NOMEM;
+    if (rc == KOFU_E_NOMEM)
+        kit_error("the kit ran out of memory issuing through kofu's client");
+    return rc;
 }
 
 const char *kit_describe_rc(int rc, const struct center_call_info *info, char *buf, size_t cap)

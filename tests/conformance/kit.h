@@ -33,13 +33,15 @@
  *  incomplete: a center that refuses everything while closed would pass). */
 int kit_main(int argc, char **argv);
 
-enum kit_status { KIT_PASS = 0, KIT_FAIL, KIT_SKIP };
+/* KIT_ERROR: the kit itself could not run the scenario to its end (out of
+ * memory, a curl handle): nothing is said of the center. */
+enum kit_status { KIT_PASS = 0, KIT_FAIL, KIT_SKIP, KIT_ERROR };
 
 struct kit_result {
     enum kit_status status;
     char section[48];   /* FAIL: the § of docs/center-protocol.md to read */
     char expected[600]; /* FAIL */
-    char got[600];      /* FAIL; SKIP: the reason */
+    char got[600];      /* FAIL; SKIP: the reason; ERROR: the kit's */
     bool closed;        /* SKIP: because the center was outside its service hours */
     double ms;
 };
@@ -82,6 +84,13 @@ bool kit_fail(struct kit_result *r, const char *section, const char *expected, c
     __attribute__((format(printf, 4, 5)));
 /** Skip with a reason. */
 void kit_skip(struct kit_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** The kit's own failure (out of memory, a library that would not set up)
+ *  in the scenario running now: the scenario ends as KIT_ERROR with this
+ *  reason, whatever it recorded, so that it is never read as the center's
+ *  fault. The first one of a scenario stands. */
+void kit_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** The kit error recorded since the last call, into buf: true if any. */
+bool kit_take_error(char *buf, size_t cap);
 
 /* ---- helpers the scenarios share (kit.c) ---------------------------------- */
 

@@ -7,7 +7,7 @@
 /* The revision of docs/center-protocol.md these scenarios encode (its §7). */
 #define KIT_DOCUMENT_REVISION "1.1 of protocol 1"
 
-static const char *const status_word[] = {"PASS", "FAIL", "SKIP"};
+static const char *const status_word[] = {"PASS", "FAIL", "SKIP", "ERROR"};
 
 int report_add(struct report *rp, const struct kit_scenario *sc, const struct kit_result *res)
 {
@@ -38,9 +38,17 @@ void report_counts(const struct report *rp, size_t *passed, size_t *failed, size
             ++*passed;
         else if (rp->e[i].res.status == KIT_FAIL)
             ++*failed;
-        else
+        else if (rp->e[i].res.status == KIT_SKIP)
             ++*skipped;
     }
+}
+
+size_t report_errors(const struct report *rp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rp->n; i++)
+        n += rp->e[i].res.status == KIT_ERROR;
+    return n;
 }
 
 size_t report_closed(const struct report *rp)
@@ -83,6 +91,10 @@ void report_line(FILE *out, const struct report_entry *e)
         fputs("    reason:   ", out);
         put_clean(out, e->res.got);
         fputc('\n', out);
+    } else if (e->res.status == KIT_ERROR) {
+        fputs("    kit:      ", out);
+        put_clean(out, e->res.got);
+        fputs(" (the kit's own error: nothing is said of the center)\n", out);
     }
 }
 
@@ -92,7 +104,10 @@ void report_summary(FILE *out, const struct report *rp)
     report_counts(rp, &p, &f, &s);
     fprintf(out, "\n%zu scenarios: %zu passed, %zu failed, %zu skipped (%.1f s)\n", rp->n, p, f, s,
             rp->total_ms / 1000.0);
-    size_t closed = report_closed(rp);
+    size_t closed = report_closed(rp), errors = report_errors(rp);
+    if (errors)
+        fprintf(out, "kit errors: %zu scenario%s could not be run to the end (ERROR above): the kit's own fault\n",
+                errors, errors == 1 ? "" : "s");
     if (closed)
         fprintf(out,
                 "incomplete: %zu scenario%s skipped because the center was outside its service hours; run them "
@@ -142,20 +157,25 @@ void report_junit(FILE *out, const struct report *rp)
     size_t p, f, s;
     report_counts(rp, &p, &f, &s);
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(out, "<testsuites name=\"kofu-conformance\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-            rp->n, f, s, rp->total_ms / 1000.0);
+    fprintf(out,
+            "<testsuites name=\"kofu-conformance\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" errors=\"%zu\" "
+            "time=\"%.3f\">\n",
+            rp->n, f, s, report_errors(rp), rp->total_ms / 1000.0);
     for (size_t i = 0; i < rp->n;) {
         const char *g = rp->e[i].sc->name;
-        size_t gl = group_len(g), j = i, gf = 0, gs = 0;
+        size_t gl = group_len(g), j = i, gf = 0, gs = 0, ge = 0;
         double ms = 0;
         while (j < rp->n && group_len(rp->e[j].sc->name) == gl && !strncmp(rp->e[j].sc->name, g, gl)) {
             gf += rp->e[j].res.status == KIT_FAIL;
             gs += rp->e[j].res.status == KIT_SKIP;
+            ge += rp->e[j].res.status == KIT_ERROR;
             ms += rp->e[j].res.ms;
             j++;
         }
-        fprintf(out, "  <testsuite name=\"kofu-conformance.%.*s\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-                (int)gl, g, j - i, gf, gs, ms / 1000.0);
+        fprintf(out,
+                "  <testsuite name=\"kofu-conformance.%.*s\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" "
+                "errors=\"%zu\" time=\"%.3f\">\n",
+                (int)gl, g, j - i, gf, gs, ge, ms / 1000.0);
         for (; i < j; i++) {
             const struct report_entry *e = &rp->e[i];
             const char *name = e->sc->name[gl] == '.' ? e->sc->name + gl + 1 : e->sc->name;
@@ -179,6 +199,10 @@ void report_junit(FILE *out, const struct report *rp)
                 fputs("\nread: docs/center-protocol.md ", out);
                 put_xml(out, e->res.section);
                 fputs("</failure>\n", out);
+            } else if (e->res.status == KIT_ERROR) {
+                fputs("      <error type=\"kit\" message=\"", out);
+                put_xml(out, e->res.got);
+                fputs("\">the kit's own error: nothing is said of the center</error>\n", out);
             } else {
                 fputs("      <skipped message=\"", out);
                 put_xml(out, e->res.got);

@@ -43,6 +43,8 @@ void report_junit(FILE *out, const struct report *rp);
 void report_counts(const struct report *rp, size_t *passed, size_t *failed, size_t *skipped);
 /** How many were skipped because the center was outside its service hours. */
 size_t report_closed(const struct report *rp);
+/** How many the kit could not run to the end (KIT_ERROR). */
+size_t report_errors(const struct report *rp);
 
 int report_add(struct report *rp, const struct kit_scenario *sc, const struct kit_result *res);
 void report_free(struct report *rp);

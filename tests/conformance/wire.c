@@ -21,11 +21,31 @@ struct wire_call_state {
 
 static int state_index = -1;
 
+/* The one answer buffer (wire_init), and how much of it the last answer used. */
+static uint8_t *answer_buf;
+static size_t answer_used;
+
+int wire_init(void)
+{
+    if (!answer_buf)
+        answer_buf = vault_alloc(WIRE_BODY_MAX + 1);
+    answer_used = 0;
+    return answer_buf ? KOFU_OK : KOFU_E_NOMEM;
+}
+
+void wire_done(void)
+{
+    if (answer_buf)
+        explicit_bzero(answer_buf, answer_used + 1);
+    answer_buf = NULL;
+    answer_used = 0;
+}
+
 static size_t on_body(char *data, size_t size, size_t n, void *user)
 {
     struct wire_call_state *s = user;
     size_t len = size * n;
-    if (!s->r->body || len > s->cap - 1 - s->r->len) {
+    if (len > s->cap - 1 - s->r->len) {
         s->r->truncated = true;
         return 0;
     }
@@ -141,13 +161,22 @@ int wire_call(const struct kit *k, const struct wire_req *q, struct wire_resp *r
             n--;
         snprintf(url, sizeof url, "%.*s%s", (int)n, k->cfg.center_url, q->path);
     }
+    if (!answer_buf) {
+        snprintf(r->detail, sizeof r->detail, "the kit has no answer buffer (wire_init not called, or out of memory)");
+        kit_error("%s", r->detail);
+        return -1;
+    }
+    /* The last answer, wiped before the next one is read over it. */
+    explicit_bzero(answer_buf, answer_used + 1);
+    answer_used = 0;
     struct wire_call_state s = {k, q, r, WIRE_BODY_MAX + 1};
-    r->body = vault_alloc(s.cap);
     CURL *h = curl_easy_init();
     if (!h) {
         snprintf(r->detail, sizeof r->detail, "curl_easy_init failed");
+        kit_error("the kit could not set up a call: %s", r->detail);
         return -1;
     }
+    r->body = answer_buf;
     char errbuf[CURL_ERROR_SIZE] = "";
     char ct[160];
     struct curl_slist *hdr = curl_slist_append(NULL, "Accept: application/json");
@@ -201,8 +230,8 @@ int wire_call(const struct kit *k, const struct wire_req *q, struct wire_resp *r
     } else {
         snprintf(r->detail, sizeof r->detail, "%s", errbuf[0] ? errbuf : curl_easy_strerror(cc));
     }
-    if (r->body)
-        r->body[r->len] = '\0';
+    r->body[r->len] = '\0';
+    answer_used = r->len;
     if (r->answered)
         take_error_code(r);
     curl_slist_free_all(hdr);

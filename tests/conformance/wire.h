@@ -5,8 +5,12 @@
  * certificate, another kiosk's certificate. The center's certificate is
  * checked as a kiosk checks it (the pinned center_ca_file, the host name).
  *
- * Answer bodies go to the vault (they may carry resident data): callers run
- * between vault_mark and vault_release (kit.c does it per scenario).
+ * Answer bodies go to one buffer in the vault (they may carry resident
+ * data), taken once by wire_init before any scenario's vault_mark and
+ * reused, wiped, by every call: an answer's body is valid until the next
+ * wire_call. A call that cannot be made for the kit's own reasons (no
+ * buffer, no curl handle) is the kit's error (kit_error), never an answer
+ * of the center's.
  */
 #ifndef KOFU_KIT_WIRE_H
 #define KOFU_KIT_WIRE_H
@@ -51,14 +55,21 @@ struct wire_resp {
     time_t date;        /* the Date header (0: none) */
     char allow[128];    /* the Allow header ("" none) */
     char content_type[128];
-    uint8_t *body;      /* in the vault, NUL-terminated; NULL when the vault is full */
+    uint8_t *body;      /* the one answer buffer (wire_init), NUL-terminated; NULL when the call was not made */
     size_t len;
     bool truncated;     /* the body went past WIRE_BODY_MAX */
     char error_code[64];/* error.code of a JSON error body, "" when none */
 };
 
+/** Take the answer buffer (WIRE_BODY_MAX + 1 bytes) from the vault, once,
+ *  outside every scenario's mark. KOFU_OK, or KOFU_E_NOMEM. */
+int wire_init(void);
+/** Forget the answer buffer (before vault_destroy). */
+void wire_done(void);
+
 /** One request, no retries. 0 when the call was made (answered or not: see
- *  resp->answered), -1 when it could not be set up (a reason in detail). */
+ *  resp->answered), -1 when the kit could not make it (a reason in detail,
+ *  and kit_error recorded). */
 int wire_call(const struct kit *k, const struct wire_req *q, struct wire_resp *resp);
 
 /** "403 municipality-not-participating", "200", or "no HTTP answer (TLS alert

@@ -12,9 +12,10 @@
 #define SECTION "§4 Completion report"
 #define COMPLETIONS "/kofu/v1/completions"
 
-/* A certificate for card yamada in its first participating municipality
- * with doses. */
-static bool issued(struct kit *k, struct kit_result *r, struct center_request *req, struct center_certificate **c)
+/* A certificate of `copies` copies for card yamada in its first
+ * participating municipality with doses. */
+static bool issued_copies(struct kit *k, struct kit_result *r, struct center_request *req,
+                          struct center_certificate **c, int copies)
 {
     if (kit_needs_open(k, r))
         return false;
@@ -31,7 +32,13 @@ static bool issued(struct kit *k, struct kit_result *r, struct center_request *r
             continue;
         struct center_call_info info;
         char got[200];
-        int rc = kit_issue(k, card, code, CENTER_DOMESTIC, req, c, &info);
+        kit_request(k, card, code, CENTER_DOMESTIC, req);
+        req->copies = copies;
+        memset(&info, 0, sizeof info);
+        *c = center_certificate_new();
+        int rc = *c ? center_request_certificate(k->client, req, *c, &info) : KOFU_E_NOMEM;
+        if (rc == KOFU_E_NOMEM)
+            kit_error("the kit ran out of memory issuing through kofu's client");
         if (rc == KOFU_OK)
             return true;
         return kit_fail(r, "§3", "200 with a certificate for card yamada (to report on)", "%s",
@@ -39,6 +46,11 @@ static bool issued(struct kit *k, struct kit_result *r, struct center_request *r
     }
     kit_skip(r, "the records give card yamada no participating municipality with doses");
     return false;
+}
+
+static bool issued(struct kit *k, struct kit_result *r, struct center_request *req, struct center_certificate **c)
+{
+    return issued_copies(k, r, req, c, 1);
 }
 
 static bool report(struct kit *k, struct kit_result *r, const char *request_id, const char *cert_id,
@@ -123,17 +135,28 @@ static bool refused(struct kit *k, struct kit_result *r, const char *request_id,
     return kit_fail(r, SECTION, expected, "%s", wire_describe(&a, got, sizeof got));
 }
 
+/* The wrong amount must be wrong under every fee a center may accept for
+ * an hour after a change (§4: the current one or the previous one), so it
+ * is one that no whole fee per copy gives: 2 copies, an odd amount
+ * (2 × fee + 1, never a multiple of 2). With max_copies 1 every amount is
+ * some fee × 1, so that check is skipped. */
 void sc_completion_refused(struct kit *k, struct kit_result *r)
 {
     struct center_request req;
     struct center_certificate *c;
-    if (!issued(k, r, &req, &c))
+    bool two = k->have_config && k->center.max_copies >= 2;
+    if (!issued_copies(k, r, &req, &c, two ? 2 : 1))
         return;
     if (!refused(k, r, req.request_id, c->certificate_id, "lost", 0, 0, "an unknown outcome (\"lost\")"))
         return;
-    if (!refused(k, r, req.request_id, c->certificate_id, "printed", 1, fee(k) + 1,
-                 "printed with amount_yen other than copies_printed x fee_per_copy_yen"))
+    if (two && !refused(k, r, req.request_id, c->certificate_id, "printed", 2, 2 * fee(k) + 1,
+                        "printed, 2 copies, amount_yen 2 x fee_per_copy_yen + 1 (odd: no fee per copy, current or "
+                        "previous, gives it)"))
         return;
-    refused(k, r, req.request_id, "JP-000000-0000-0", "printed", 1, fee(k),
-            "printed naming another certificate_id than the one issued for the request_id");
+    if (!refused(k, r, req.request_id, "JP-000000-0000-0", "printed", 1, fee(k),
+                 "printed naming another certificate_id than the one issued for the request_id"))
+        return;
+    if (!two)
+        kit_skip(r, "max_copies is 1: every amount_yen is some fee x 1, so a wrong amount cannot be told from a "
+                    "previous fee's (the other two reports were refused as they should be)");
 }

@@ -319,7 +319,7 @@ static bool selected(const char *name, const char *const *only, size_t n_only)
         return true;
     for (size_t i = 0; i < n_only; i++) {
         size_t l = strlen(only[i]);
-        if (!strcmp(name, only[i]) || (!strncmp(name, only[i], l) && (name[l] == '.' || only[i][l - 1] == '.')))
+        if (l && (!strcmp(name, only[i]) || (!strncmp(name, only[i], l) && (name[l] == '.' || only[i][l - 1] == '.'))))
             return true;
     }
     return false;
@@ -360,13 +360,19 @@ int kit_main(int argc, char **argv)
             junit_path = argv[++i];
         else if (!strcmp(a, "--list"))
             list = true;
-        else if (!strcmp(a, "--only") && more) {
+        else if (!strcmp(a, "--only")) {
+            size_t before = n_only;
             while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
-                if (n_only == KIT_ONLY_MAX) {
+                if (n_only == KIT_ONLY_MAX || !argv[i + 1][0]) {
                     usage();
                     return 2;
                 }
                 only[n_only++] = argv[++i];
+            }
+            /* `--only` with no name would otherwise run everything */
+            if (n_only == before) {
+                fputs("kofu-conformance: --only needs at least one scenario or group name (--list)\n", stderr);
+                return 2;
             }
         } else {
             usage();

@@ -432,6 +432,15 @@ static void test_usage(void **state)
     assert_int_equal(harness_run(none, NULL, out, sizeof out, err, sizeof err), 2);
     const char *bad[] = {harness_path(0, "kofu-conformance"), "--list", "--only", "no-such-group", NULL};
     assert_int_equal(harness_run(bad, NULL, out, sizeof out, err, sizeof err), 2);
+    /* --only with no name, or an empty one, is a usage error (it ran
+     * everything) */
+    const char *no_name[] = {harness_path(0, "kofu-conformance"), "--list", "--only", NULL};
+    assert_int_equal(harness_run(no_name, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--only needs"));
+    const char *no_name_then[] = {harness_path(0, "kofu-conformance"), "--list", "--only", "--report", "r", NULL};
+    assert_int_equal(harness_run(no_name_then, NULL, out, sizeof out, err, sizeof err), 2);
+    const char *empty[] = {harness_path(0, "kofu-conformance"), "--list", "--only", "", NULL};
+    assert_int_equal(harness_run(empty, NULL, out, sizeof out, err, sizeof err), 2);
     /* --only takes a group */
     assert_int_equal(run_kit("jwks"), 0);
     assert_non_null(strstr(out, "3 scenarios: 3 passed, 0 failed, 0 skipped"));

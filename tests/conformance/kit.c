@@ -31,6 +31,8 @@ static const struct kit_scenario scenarios[] = {
     {"http.query-string", "GET /config?x=1: 400 bad-request", sc_http_query_string},
     {"http.content-type", "POST /completions as text/plain: 400; as application/json; charset=utf-8: accepted",
      sc_http_content_type},
+    {"http.no-content-type", "POST /certificates (card yamada) without a Content-Type: 400 bad-request",
+     sc_http_no_content_type},
     {"config.valid", "GET /config: within 1 MiB, kofu's parser accepts it, lists exactly the fixture's participating "
                      "municipalities",
      sc_config_valid},

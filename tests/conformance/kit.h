@@ -131,6 +131,7 @@ void sc_http_not_found(struct kit *k, struct kit_result *r);
 void sc_http_method(struct kit *k, struct kit_result *r);
 void sc_http_query_string(struct kit *k, struct kit_result *r);
 void sc_http_content_type(struct kit *k, struct kit_result *r);
+void sc_http_no_content_type(struct kit *k, struct kit_result *r);
 void sc_config_valid(struct kit *k, struct kit_result *r);
 void sc_jwks_kids_are_thumbprints(struct kit *k, struct kit_result *r);
 void sc_jwks_same_keys_as_pinned(struct kit *k, struct kit_result *r);

@@ -91,3 +91,29 @@ void sc_http_content_type(struct kit *k, struct kit_result *r)
                              "charset=utf-8 (parameters allowed, §1; \"\" with failed valid, §4)",
                  "%s", wire_describe(&a, got, sizeof got));
 }
+
+/* A well-formed certificate request whose only fault is that it names no
+ * type: the center must not guess JSON (§1: "any other type, or none"). */
+void sc_http_no_content_type(struct kit *k, struct kit_result *r)
+{
+    const struct kenhojo_card_data *card = kit_card(k, r, "yamada");
+    if (!card)
+        return;
+    struct center_request req;
+    kit_request(k, card, k->have_config && k->center.n_municipalities ? k->center.municipalities[0].code : "131016",
+                CENTER_DOMESTIC, &req);
+    json_t *body = kit_request_json(&req);
+    size_t n = body ? json_dumpb(body, NULL, 0, JSON_COMPACT) : 0;
+    char *text = n ? vault_alloc(n + 1) : NULL;
+    if (!text || json_dumpb(body, text, n, JSON_COMPACT) != n) {
+        json_decref(body);
+        kit_error("the kit ran out of memory building a request body");
+        return;
+    }
+    json_decref(body);
+    struct wire_req q = {.method = "POST", .path = "/kofu/v1/certificates", .content_type = NULL, .body = text,
+                         .body_len = n};
+    expect_status(k, r, &q, 400, "bad-request",
+                  "400 bad-request for POST /kofu/v1/certificates with no Content-Type (a well-formed request "
+                  "otherwise)");
+}

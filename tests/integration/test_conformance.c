@@ -163,6 +163,7 @@ static void test_passes_against_centersim(void **state)
     assert_non_null(strstr(out, "PASS tls.refuses-revoked"));
     assert_non_null(strstr(out, "PASS issue.overseas.yamada"));
     assert_non_null(strstr(out, "PASS jwks.public"));
+    assert_non_null(strstr(out, "PASS http.no-content-type"));
     /* The report file is the console's text. */
     assert_string_equal(read_file(report_path), out);
     /* JUnit's counts are the summary's. */

@@ -27,7 +27,7 @@ static const struct kit_scenario scenarios[] = {
      sc_tls_refuses_foreign_ca},
     {"http.date-header", "GET /config: a Date header within 5 minutes of the kit's clock", sc_http_date_header},
     {"http.not-found", "GET an unknown path: 404 not-found", sc_http_not_found},
-    {"http.method", "GET /certificates: 405 with Allow: POST", sc_http_method},
+    {"http.method", "GET /certificates: 405 bad-request with Allow: POST", sc_http_method},
     {"http.query-string", "GET /config?x=1: 400 bad-request", sc_http_query_string},
     {"http.content-type", "POST /completions as text/plain: 400; as application/json; charset=utf-8: accepted",
      sc_http_content_type},

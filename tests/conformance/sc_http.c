@@ -52,8 +52,8 @@ void sc_http_method(struct kit *k, struct kit_result *r)
     struct wire_resp a;
     char got[300];
     wire_call(k, &q, &a);
-    if (!a.answered || a.status != 405)
-        return (void)kit_fail(r, SECTION, "405 for GET /kofu/v1/certificates", "%s",
+    if (!a.answered || a.status != 405 || strcmp(a.error_code, "bad-request") != 0)
+        return (void)kit_fail(r, SECTION, "405 bad-request for GET /kofu/v1/certificates", "%s",
                               wire_describe(&a, got, sizeof got));
     if (strcasecmp(a.allow, "POST") != 0)
         kit_fail(r, SECTION, "405 with the header Allow: POST", "Allow: %s", a.allow[0] ? a.allow : "(none)");

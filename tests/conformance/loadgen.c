@@ -8,11 +8,14 @@
  * alone (options, configuration, the card file, the kiosk's key), then
  * starts each kiosk as `/proc/self/exe loadgen-worker ...`, its stdin the
  * shared start pipe and its stdout its own record pipe. A worker sets up
- * (vault, card, client), sends a READY record and waits for its 8 bytes on
- * the start pipe: the deadline, a kofu_mono_ms value (CLOCK_MONOTONIC is
+ * (vault, card, client) and sends a READY record; then makes its start call
+ * and sends its START record; then waits for its 8 bytes on the start
+ * pipe: the deadline, a kofu_mono_ms value (CLOCK_MONOTONIC is
  * system-wide, so every process measures against the same clock). The
- * parent writes all N deadlines in one atomic write once every worker is
- * ready, so the kiosks start together.
+ * parent waits LG_READY_MS for every READY (setting up is local work), then
+ * for every START as long as one call can take (lg_call_worst_ms: a center
+ * that does not answer keeps a kiosk that long), and writes all N
+ * deadlines in one atomic write, so the kiosks start together.
  *
  * A kiosk starts with `GET /config` (its boot, a full TLS handshake) before
  * the run. A visit is what a kiosk does for one resident, without the
@@ -65,13 +68,15 @@
  * counts and errors but leaves later times out of the percentiles, and
  * says so. */
 #define LG_SAMPLES_MAX (8u * 1024 * 1024)
-/* How long after the deadline a kiosk may still be finishing its visit:
- * a call with the default time-out and retries takes up to
- * 4 × 15 s + 1.4 s of back-off. */
-#define LG_STRAGGLER_MS 70000
 /* Setting up a worker is loading a key and a card: far below this even on
- * a loaded machine. */
+ * a loaded machine. The start call is waited for on its own
+ * (lg_call_worst_ms). */
 #define LG_READY_MS 60000
+/* The total time of one completion attempt: the client's own, not a
+ * configuration key (docs/center-protocol.md §1, Limits: 5 s). */
+#define LG_COMPLETION_TIMEOUT_MS 5000
+/* Beyond a call's worst case: process scheduling on a loaded machine. */
+#define LG_SLACK_MS 5000
 #define LG_CONFIG_EVERY 10
 #define LG_VAULT_BYTES (2u * 1024 * 1024)
 #define LG_DEFAULT_MUNICIPALITY "131016"
@@ -137,6 +142,26 @@ static int lg_load_config(const struct lg_opts *o, struct kofu_config *cfg)
         return KOFU_E_CONFIG;
     }
     return KOFU_OK;
+}
+
+/* The longest one call of the client can take: every attempt (1 +
+ * center_retries) to its time-out, and the back-off between them (200 ms,
+ * doubling: docs/center-protocol.md §1, Retries). Defaults: 4 × 15 s +
+ * 1.4 s = 61.4 s; a completion, 4 × 5 s + 1.4 s = 21.4 s. */
+static int64_t lg_call_worst_ms(const struct kofu_config *cfg, int64_t timeout_ms)
+{
+    int64_t attempts = (int64_t)cfg->center_retries + 1, backoff = 0, step = 200;
+    for (int i = 0; i < cfg->center_retries; i++, step *= 2)
+        backoff += step;
+    return attempts * timeout_ms + backoff;
+}
+
+/* The longest a visit can take (its /config refresh, the certificate, the
+ * completion, each at its worst): how long after the deadline a kiosk may
+ * still be finishing the visit it was in. */
+static int64_t lg_visit_worst_ms(const struct kofu_config *cfg)
+{
+    return 2 * lg_call_worst_ms(cfg, cfg->center_timeout_ms) + lg_call_worst_ms(cfg, LG_COMPLETION_TIMEOUT_MS);
 }
 
 /* ---- the card ----------------------------------------------------------- */
@@ -389,6 +414,9 @@ int loadgen_worker_main(int argc, char **argv)
     }
     k.card = card;
     center_client_set_fresh_connections(k.client, false);
+    /* Set up: the parent's wait for that is short; the start call below
+     * has a wait of its own as long as a call can take. */
+    lg_send(LG_READY, KOFU_OK, NULL, 0);
     /* The kiosk's start: its configuration, on a full handshake. Without
      * it, the first visit asks again. */
     struct center_call_info info;
@@ -396,7 +424,6 @@ int loadgen_worker_main(int argc, char **argv)
     lg_t0 = kofu_mono_ms_f();
     if (lg_done(LG_START, center_get_config(k.client, &k.config, &info), &info) == KOFU_OK)
         k.have_config = true;
-    lg_send(LG_READY, KOFU_OK, NULL, 0);
     int64_t deadline;
     ssize_t got;
     do
@@ -453,7 +480,7 @@ struct lg_worker {
     int fd;
     uint8_t buf[sizeof(struct lg_record)];
     size_t have;
-    bool ready, eof;
+    bool ready, started, eof; /* READY came; START came */
 };
 
 static int lg_add_error(struct lg_run *run, const struct lg_record *r)
@@ -483,6 +510,8 @@ static int lg_take(struct lg_run *run, struct lg_worker *w, const struct lg_reco
     }
     if (r->call >= LG_CALLS)
         return -1;
+    if (r->call == LG_START)
+        w->started = true;
     struct lg_samples *s = &run->calls[r->call];
     s->count++;
     if (r->err == KOFU_OK)
@@ -580,6 +609,14 @@ static bool lg_all_ready(const struct lg_worker *ws, long nw)
     return true;
 }
 
+static bool lg_all_started(const struct lg_worker *ws, long nw)
+{
+    for (long i = 0; i < nw; i++)
+        if (!ws[i].started && !ws[i].eof)
+            return false;
+    return true;
+}
+
 static bool lg_all_done(const struct lg_worker *ws, long nw)
 {
     for (long i = 0; i < nw; i++)
@@ -623,7 +660,7 @@ static const char *lg_code_name(int err)
     return err == KOFU_OK ? "ok" : kofu_err_name(err);
 }
 
-static void lg_report(struct lg_run *run, const struct lg_opts *o, double elapsed_s, long killed)
+static void lg_report(struct lg_run *run, const struct lg_opts *o, double elapsed_s, long killed, int64_t straggler_ms)
 {
     const struct lg_samples *v = &run->calls[LG_VISIT], *c = &run->calls[LG_CERTIFICATE];
     printf("elapsed_s        %.2f\n", elapsed_s);
@@ -666,8 +703,8 @@ static void lg_report(struct lg_run *run, const struct lg_opts *o, double elapse
         }
     }
     if (killed)
-        printf("killed           %ld kiosk%s still in a visit %d s after the deadline (%s not counted)\n", killed,
-               killed == 1 ? "" : "s", LG_STRAGGLER_MS / 1000,
+        printf("killed           %ld kiosk%s still in a visit %lld s after the deadline (%s not counted)\n", killed,
+               killed == 1 ? "" : "s", (long long)(straggler_ms / 1000),
                killed == 1 ? "the visit it was in is" : "the visits they were in are");
     (void)o;
 }
@@ -768,15 +805,40 @@ int loadgen_main(int argc, char **argv)
         fprintf(stderr, "kofu loadgen: could start only %ld of %ld kiosks\n", started, o.kiosks);
         failed = true;
     }
+    /* Each wait ends in time; a kiosk that ended (its reason on stderr)
+     * or did not report in time fails the run, said here with counts. */
+    int64_t start_wait_ms = lg_call_worst_ms(&cfg, cfg.center_timeout_ms) + LG_SLACK_MS;
     if (!failed) {
         lg_collect(&run, ws, started, kofu_mono_ms() + LG_READY_MS, lg_all_ready, &broken);
+        long ended = 0, late = 0;
         for (long i = 0; i < started; i++)
             if (!ws[i].ready)
-                failed = true;
-        if (failed)
-            fputs("kofu loadgen: not every kiosk got ready (their reasons above)\n", stderr);
+                ws[i].eof ? ended++ : late++;
+        if (ended)
+            fprintf(stderr, "kofu loadgen: %ld of %ld kiosks ended while setting up (their reasons above)\n", ended,
+                    started);
+        if (late)
+            fprintf(stderr, "kofu loadgen: %ld of %ld kiosks were not set up after %d s\n", late, started,
+                    LG_READY_MS / 1000);
+        failed = ended || late;
+    }
+    if (!failed) {
+        lg_collect(&run, ws, started, kofu_mono_ms() + start_wait_ms, lg_all_started, &broken);
+        long ended = 0, late = 0;
+        for (long i = 0; i < started; i++)
+            if (!ws[i].started)
+                ws[i].eof ? ended++ : late++;
+        if (ended)
+            fprintf(stderr, "kofu loadgen: %ld of %ld kiosks ended during their first GET /config\n", ended, started);
+        if (late)
+            fprintf(stderr,
+                    "kofu loadgen: %ld of %ld kiosks had no end to their first GET /config after %lld s (the longest "
+                    "a call can take with center_timeout_ms and center_retries, and %d s more)\n",
+                    late, started, (long long)(start_wait_ms / 1000), LG_SLACK_MS / 1000);
+        failed = ended || late;
     }
     int64_t t_go = kofu_mono_ms(), deadline = t_go + o.duration_s * 1000;
+    int64_t straggler_ms = lg_visit_worst_ms(&cfg) + LG_SLACK_MS;
     if (!failed) {
         int64_t *dl = malloc((size_t)started * sizeof *dl);
         for (long i = 0; dl && i < started; i++)
@@ -796,7 +858,7 @@ int loadgen_main(int argc, char **argv)
                o.keepalive ? "one kept-alive connection per kiosk"
                            : "a new connection per visit (TLS session resumed)");
         fflush(stdout);
-        lg_collect(&run, ws, started, deadline + LG_STRAGGLER_MS, lg_all_done, &broken);
+        lg_collect(&run, ws, started, deadline + straggler_ms, lg_all_done, &broken);
     }
     double elapsed_s = (kofu_mono_ms_f() - t0) / 1e3;
     for (long i = 0; i < started; i++) {
@@ -822,7 +884,7 @@ int loadgen_main(int argc, char **argv)
     if (broken && !failed)
         fputs("kofu loadgen: a kiosk's records could not all be read; the figures below may be short\n", stderr);
     if (!failed)
-        lg_report(&run, &o, elapsed_s, killed);
+        lg_report(&run, &o, elapsed_s, killed, straggler_ms);
     for (int k = 0; k < LG_CALLS; k++)
         free(run.calls[k].us);
     free(run.errs);

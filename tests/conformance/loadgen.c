@@ -883,10 +883,18 @@ int loadgen_main(int argc, char **argv)
         free(wargv[i]);
     if (broken && !failed)
         fputs("kofu loadgen: a kiosk's records could not all be read; the figures below may be short\n", stderr);
-    if (!failed)
+    bool none_ok = false;
+    if (!failed) {
         lg_report(&run, &o, elapsed_s, killed, straggler_ms);
+        /* A run in which not one visit went through measured nothing of the
+         * center but that it could not be used (down, refusing, closed):
+         * not a result to read as figures. */
+        none_ok = run.calls[LG_VISIT].ok == 0;
+        if (none_ok)
+            fputs("kofu loadgen: no visit succeeded (the errors above say why): exit 3\n", stderr);
+    }
     for (int k = 0; k < LG_CALLS; k++)
         free(run.calls[k].us);
     free(run.errs);
-    return failed ? 1 : 0;
+    return failed ? 1 : none_ok ? 3 : 0;
 }

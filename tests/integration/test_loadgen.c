@@ -172,7 +172,9 @@ static void test_busy_center_counted_by_code(void **state)
     (void)state;
     assert_int_equal(harness_center(&h, "fault status=503", NULL, 0), 0);
     const char *args[] = {"--config", config_path, "--kiosks", "1", "--duration", "1", "--card", card_path, NULL};
-    assert_int_equal(loadgen(args), 0); /* the run was done: its findings are in the report */
+    /* the run was done and reported, but no visit went through */
+    assert_int_equal(loadgen(args), 3);
+    assert_non_null(strstr(err, "no visit succeeded"));
     unsigned long long visits = number_of("visits");
     assert_true(visits > 0);
     assert_non_null(strstr(line_of("visits"), "ok 0,"));
@@ -199,6 +201,28 @@ static void test_retries_that_succeed_are_counted(void **state)
     assert_int_equal(number_of("issuances"), 3);
     assert_non_null(strstr(line_of("errors"), "none"));
     assert_non_null(strstr(line_of("retries"), "2 (start 0, config 0, certificate 2, completion 0)"));
+}
+
+/* Nothing listens where the kiosks are sent: every call fails at once
+ * (connection refused, retried with the back-off), the report is printed,
+ * and the run ends with 3, not as a measurement. */
+static void test_center_down_exits_3(void **state)
+{
+    (void)state;
+    char dead[320];
+    snprintf(dead, sizeof dead, "%s/dead.conf", h.dir);
+    FILE *f = fopen(dead, "w");
+    assert_non_null(f);
+    fprintf(f, "center_url = https://localhost:%d\ncenter_ca_file = %s\nkiosk_cert_file = %s\nkiosk_key_file = %s\n",
+            h.center_port + 2, harness_path(0, "pki/center-ca.pem"), harness_path(0, "pki/kiosk.pem"),
+            harness_path(0, "pki/kiosk.key.pem"));
+    assert_int_equal(fclose(f), 0);
+    const char *args[] = {"--config", dead, "--kiosks", "2", "--duration", "1", "--card", card_path, NULL};
+    assert_int_equal(loadgen(args), 3);
+    assert_true(number_of("visits") > 0);
+    assert_non_null(strstr(line_of("visits"), "ok 0,"));
+    assert_int_equal(error_count("start", "center-unreachable", "-"), 2);
+    assert_non_null(strstr(err, "no visit succeeded"));
 }
 
 static void test_usage_and_could_not_run(void **state)
@@ -230,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup(test_two_kiosks_two_seconds, clean_center),
         cmocka_unit_test_setup(test_busy_center_counted_by_code, clean_center),
         cmocka_unit_test_setup(test_retries_that_succeed_are_counted, clean_center),
+        cmocka_unit_test_setup(test_center_down_exits_3, clean_center),
         cmocka_unit_test_setup(test_usage_and_could_not_run, clean_center),
     };
     return cmocka_run_group_tests_name("kofu loadgen against centersim", tests, group_setup, group_teardown);

@@ -365,6 +365,7 @@ static void test_error_codes(void **state)
     expect_error(certify(&YAMADA, RID1, "131024", "domestic", &v), &v, 404, "no-record");
     expect_error(certify(&NORECORD, RID1, "131016", "domestic", &v), &v, 404, "no-record");
     expect_error(certify(&YAMADA, RID1, "131130", "domestic", &v), &v, 403, "municipality-not-participating");
+    /* a valid code the center does not know at all is check 5's 403 too, not a shape error */
     expect_error(certify(&YAMADA, RID1, "131032", "domestic", &v), &v, 403, "municipality-not-participating");
     expect_error(certify(&FORGED, RID1, "131016", "domestic", &v), &v, 403, "card-not-authentic");
     expect_error(certify(&LONGNAME, RID1, "131016", "overseas", &v), &v, 404, "passport-not-registered");
@@ -434,6 +435,7 @@ static void test_bad_requests(void **state)
     json_t *v = NULL;
     expect_error(certify(&YAMADA, "5F0C6A0E-3F8E-4B8F-9A51-0D7F3B9C2A10", "131016", "domestic", &v), &v, 400,
                  "bad-request");
+    /* a wrong check digit breaks the request's shape (131016 is Chiyoda's code) */
     expect_error(certify(&YAMADA, RID1, "131017", "domestic", &v), &v, 400, "bad-request");
     expect_error(certify(&YAMADA, RID1, "131016", "both", &v), &v, 400, "bad-request");
     expect_error(call(CSLOG_POST, "/kofu/v1/certificates", "{}", &v), &v, 400, "bad-request");

@@ -8,6 +8,7 @@
 #include "base/kcrypto.h"
 #include "base/log.h"
 #include "base/vault.h"
+#include "base/version.h"
 #include "base/words.h"
 
 #include <ctype.h>
@@ -231,7 +232,8 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
               curl_easy_setopt(h, CURLOPT_WRITEDATA, c) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_HEADERDATA, c) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/1") == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/" CENTER_PROTOCOL_REVISION " (" KOFU_VERSION ")") ==
+                  CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
               /* Straight to the center, whatever *_proxy the environment had. */
               curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&

@@ -29,6 +29,11 @@
 #include <stdint.h>
 #include <time.h>
 
+/* The revision of docs/center-protocol.md this kiosk implements. It goes to
+ * the center in every request's User-Agent, `kofu/<revision> (<firmware
+ * version>)`, because a center must hold back what older kiosks cannot take
+ * (fee 0, a /config over 256 KiB before 1.1) and has no other way to tell. */
+#define CENTER_PROTOCOL_REVISION "1.1"
 #define CENTER_MUNICIPALITIES_MAX 2000
 /* Every answer but /config's: a certificate is under 16 KiB, and these
  * bodies go to the vault. */

@@ -8,6 +8,7 @@
 #include "base/kcrypto.h"
 #include "base/log.h"
 #include "base/vault.h"
+#include "base/version.h"
 #include "base/words.h"
 
 #include <ctype.h>
@@ -231,7 +232,8 @@ int center_client_new(const struct kofu_config *cfg, struct center_client **out)
               curl_easy_setopt(h, CURLOPT_WRITEDATA, c) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_HEADERDATA, c) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/1") == CURLE_OK &&
+              curl_easy_setopt(h, CURLOPT_USERAGENT, "kofu/" CENTER_PROTOCOL_REVISION " (" KOFU_VERSION ")") ==
+                  CURLE_OK &&
               curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
               /* Straight to the center, whatever *_proxy the environment had. */
               curl_easy_setopt(h, CURLOPT_PROXY, "") == CURLE_OK &&
@@ -686,9 +688,11 @@ int center_get_config(struct center_client *c, struct center_config *out, struct
         return KOFU_E_NOMEM;
     size_t len = 0;
     int rc = call(c, "/kofu/v1/config", NULL, 0, true, c->timeout_ms, body, CENTER_CONFIG_RESPONSE_MAX, &len, info);
-    /* One meaning per status on every path: a kiosk and `center ping` say the same. */
+    /* One meaning per status on every path: a kiosk and `center ping` say the
+     * same. No code of §3's table is /config's (it is answered at every hour,
+     * whatever the terms): its status alone decides. */
     if (rc == KOFU_OK && info->http_status != 200)
-        rc = center_parse_refusal(body, len, info->http_status);
+        rc = center_refusal_by_status(info->http_status);
     else if (rc == KOFU_OK)
         rc = center_parse_config(body, len, out);
     free(body);
@@ -754,24 +758,27 @@ out:
     return rc;
 }
 
+/* §3's table: each code with the one status it is sent with. A code is
+ * taken only with that status (fail closed: a `500 no-record` or a `400
+ * busy` has no single meaning, so its status decides). */
 static const struct {
     const char *code;
+    long status;
     int err;
 } refusals[] = {
-    {"no-record", KOFU_E_NO_RECORD},
-    {"municipality-not-participating", KOFU_E_MUNICIPALITY_NOT_PARTICIPATING},
-    {"card-not-authentic", KOFU_E_CENTER_CARD_NOT_AUTHENTIC},
-    {"passport-not-registered", KOFU_E_PASSPORT_NOT_REGISTERED},
-    {"outside-service-hours", KOFU_E_OUTSIDE_HOURS},
-    {"busy", KOFU_E_CENTER_BUSY},
-    {"bad-request", KOFU_E_CENTER_BAD_REQUEST},
-    {"terms-outdated", KOFU_E_TERMS_OUTDATED},
+    {"no-record", 404, KOFU_E_NO_RECORD},
+    {"municipality-not-participating", 403, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING},
+    {"card-not-authentic", 403, KOFU_E_CENTER_CARD_NOT_AUTHENTIC},
+    {"passport-not-registered", 404, KOFU_E_PASSPORT_NOT_REGISTERED},
+    {"outside-service-hours", 403, KOFU_E_OUTSIDE_HOURS},
+    {"busy", 503, KOFU_E_CENTER_BUSY},
+    {"bad-request", 400, KOFU_E_CENTER_BAD_REQUEST},
+    {"bad-request", 405, KOFU_E_CENTER_BAD_REQUEST},
+    {"bad-request", 413, KOFU_E_CENTER_BAD_REQUEST},
+    {"terms-outdated", 409, KOFU_E_TERMS_OUTDATED},
 };
 
-/* The meaning of a status whose body names no code the protocol lists (an
- * `internal`, a proxy's page, a code of a later revision): a gateway's
- * 502/504 say the center is not reached, any other 5xx that it failed. */
-static int refusal_by_status(long status)
+int center_refusal_by_status(long status)
 {
     if (status == 503)
         return KOFU_E_CENTER_BUSY;
@@ -787,10 +794,10 @@ int center_parse_refusal(const uint8_t *body, size_t len, long status)
     json_t *root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
     const json_t *err = json_object_get(root, "error");
     char code[64];
-    int rc = refusal_by_status(status);
+    int rc = center_refusal_by_status(status);
     if (json_is_object(err) && take_str(err, "code", code, sizeof code)) {
         for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
-            if (!strcmp(code, refusals[i].code))
+            if (refusals[i].status == status && !strcmp(code, refusals[i].code))
                 rc = refusals[i].err;
     }
     json_decref(root);

@@ -29,6 +29,11 @@
 #include <stdint.h>
 #include <time.h>
 
+/* The revision of docs/center-protocol.md this kiosk implements. It goes to
+ * the center in every request's User-Agent, `kofu/<revision> (<firmware
+ * version>)`, because a center must hold back what older kiosks cannot take
+ * (fee 0, a /config over 256 KiB before 1.1) and has no other way to tell. */
+#define CENTER_PROTOCOL_REVISION "1.1"
 #define CENTER_MUNICIPALITIES_MAX 2000
 /* Every answer but /config's: a certificate is under 16 KiB, and these
  * bodies go to the vault. */
@@ -164,11 +169,17 @@ int center_parse_config(const uint8_t *body, size_t len, struct center_config *o
 /** Also refuses an issue_date that is not the Japan (UTC+9) date of issued_at. */
 int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
                              struct center_certificate *out);
-/** A 4xx/5xx answer: its typed error when the body names a code the
- *  protocol lists; otherwise by the status: 503 KOFU_E_CENTER_BUSY, 502 and
- *  504 (a gateway's) KOFU_E_CENTER_UNREACHABLE, any other 5xx
- *  KOFU_E_CENTER_FAILED, anything else KOFU_E_CENTER_RESPONSE. */
+/** A 4xx/5xx answer to POST /certificates or /completions: its typed error
+ *  when the body names a code of docs/center-protocol.md §3's table with
+ *  the status the table gives it (404 no-record, 503 busy, ...); any other
+ *  answer (an unknown code, a known code with another status, no body) by
+ *  its status alone, as center_refusal_by_status. */
 int center_parse_refusal(const uint8_t *body, size_t len, long status);
+/** A non-200/204 status alone: 503 KOFU_E_CENTER_BUSY, 502 and 504 (a
+ *  gateway's) KOFU_E_CENTER_UNREACHABLE, any other 5xx KOFU_E_CENTER_FAILED,
+ *  anything else KOFU_E_CENTER_RESPONSE. GET /config's answers are read
+ *  so, whatever code they carry (§2). */
+int center_refusal_by_status(long status);
 
 /** Whether the center's time zone may become TZ: an IANA `Area/City` or
  *  `Area/Sub/City` name (components of ASCII letters, digits, `_`, `-`, `+`,

@@ -972,10 +972,27 @@ static void api_route(api *a, const struct api_request *rq, struct api_reply *rp
     }
 }
 
+int api_kiosk_revision(const char *user_agent)
+{
+    static const char token[] = "kofu/1.";
+    if (!user_agent || strncmp(user_agent, token, sizeof token - 1) != 0)
+        return 0;
+    const char *p = user_agent + sizeof token - 1;
+    size_t digits = strspn(p, "0123456789");
+    if (digits < 1 || digits > 3 || (p[digits] != '\0' && p[digits] != ' '))
+        return 0;
+    int n = 0;
+    for (size_t i = 0; i < digits; i++)
+        n = n * 10 + (p[i] - '0');
+    return n;
+}
+
 void api_handle(api *a, const struct api_request *rq, struct api_reply *rp)
 {
     memset(rp, 0, sizeof *rp);
     a->stats.requests++;
+    if (!rq->public_channel && api_kiosk_revision(rq->user_agent) == 0)
+        a->stats.revision_1_0++;
     rp->route = api_route_of(a, rq->path);
     rp->latency_ms = a->faults.latency_ms;
     rp->drop_mid_body = a->faults.drop_mid_body;

@@ -63,6 +63,7 @@ struct api_request {
     size_t body_len;
     const char *kiosk;        /* the client certificate's subject CN, or NULL */
     bool public_channel;      /* the public listener (--public-port): only the issuer's key set */
+    const char *user_agent;   /* NULL when absent: the kiosk's revision (api_kiosk_revision) */
 };
 
 struct api_reply {
@@ -81,6 +82,9 @@ struct api_stats {
     unsigned long completions; /* completion reports stored (a repeat is counted once) */
     unsigned long undelivered; /* `failed` reports with certificate_id "" for a request this
                                   center issued (issued, never delivered; not billed) */
+    unsigned long revision_1_0; /* kiosk-channel requests read as revision 1.0 of the protocol
+                                   (api_kiosk_revision 0): what a center must not serve fee 0
+                                   or a /config over 256 KiB */
 };
 
 #define API_RECENT_COMPLETIONS 8 /* kept for the control socket's `completions` */
@@ -146,6 +150,12 @@ const char *api_error_code(enum api_error e);
 /** The HTTP status of an error. */
 int api_error_status(enum api_error e);
 
+/** The revision of protocol 1 a kiosk speaks, from its User-Agent
+ *  (docs/center-protocol.md §1, §7): N for a product token `kofu/1.N` (N of
+ *  1..3 digits, then the end or a space and a comment), 0 for revision 1.0:
+ *  `kofu/1`, no User-Agent, or anything else. A client that does not say
+ *  is taken for the oldest, whose limits are the strictest. */
+int api_kiosk_revision(const char *user_agent);
 /** RFC 4122 version 4 UUID in lower case, as request_id must be. */
 bool api_uuid_v4_valid(const char *s);
 /** 1..64 of [A-Za-z0-9-], as certificate_id must be. */

@@ -315,8 +315,8 @@ static void cs_ctl_command(struct cs_ctl_client *cl, const char *line, char *rep
     } else if (strcmp(line, "status") == 0) {
         struct api_stats st = api_get_stats(ctl->routes);
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_STATUS, 0);
-        snprintf(reply, cap, "ok requests=%lu issued=%lu completions=%lu undelivered=%lu", st.requests, st.issued,
-                 st.completions, st.undelivered);
+        snprintf(reply, cap, "ok requests=%lu issued=%lu completions=%lu undelivered=%lu revision_1_0=%lu",
+                 st.requests, st.issued, st.completions, st.undelivered, st.revision_1_0);
     } else if (strcmp(line, "completions") == 0) {
         char recent[API_RECENT_LINE_MAX];
         cslog_event(CSLOG_CONTROL, CSLOG_CTL_COMPLETIONS, 0);

@@ -227,7 +227,7 @@ def check_completions(c, req, answer):
     check(st == 200 and post(dict(rep, request_id=rid2, outcome="failed", certificate_id="", copies_printed=0,
                                    amount_yen=0))[0] == 204,
           "completion failed with certificate_id \"\" (nothing reached the kiosk): 204")
-    check(c.ctl("status").endswith(" undelivered=1"), "status counts the issued, undelivered certificate")
+    check(" undelivered=1" in c.ctl("status") + " ", "status counts the issued, undelivered certificate")
     recent = c.ctl("completions")
     check(recent.startswith("ok printed:1:120:id") and recent.endswith("failed:0:0:id failed:0:0:noid") and
           answer["certificate_id"] not in recent and rid not in recent,
@@ -327,7 +327,16 @@ def check_faults(c, args, jwks):
         rc, st, body = c.curl("/kofu/v1/config")
         check(st == code and error_code(body) == name, f"status={code}: {code} {name}")
     c.ctl("clear")
-    check(c.ctl("status") == "ok requests=0 issued=0 completions=0 undelivered=0", "clear zeroes the counters")
+    check(c.ctl("status") == "ok requests=0 issued=0 completions=0 undelivered=0 revision_1_0=0",
+          "clear zeroes the counters")
+    # The kiosk's revision comes from its User-Agent: curl's own, none, or kofu/1 read as 1.0.
+    for agent, old in [("kofu/1.1 (0.2.0)", 0), ("kofu/1.12", 0), ("kofu/1", 1), ("curl/8", 1), ("", 1),
+                       ("kofu/1.1x", 1)]:
+        before = c.ctl("status")
+        c.curl("/kofu/v1/config", extra=("-A", agent))
+        n = lambda status: int(status.split("revision_1_0=")[1].split()[0])  # noqa: E731
+        check(n(c.ctl("status")) - n(before) == old, f"User-Agent {agent!r} read as revision 1.{'0' if old else 'N'}")
+    c.ctl("clear")
     check(c.ctl("completions") == "ok", "clear forgets the recent completions")
     check(c.ctl("fault status=404").startswith("err "), "status=404 refused")
     check(c.ctl("fault bogus").startswith("err "), "unknown fault refused")

@@ -427,6 +427,7 @@ static void srv_handle(srv *s, struct evhttp_request *req, bool public_channel)
     rq.path = uri ? evhttp_uri_get_path(uri) : NULL;
     rq.has_query = uri && (evhttp_uri_get_query(uri) || evhttp_uri_get_fragment(uri));
     rq.content_type = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+    rq.user_agent = evhttp_find_header(evhttp_request_get_input_headers(req), "User-Agent");
     rq.body_len = evbuffer_get_length(in);
     rq.body = rq.body_len > 0 && rq.body_len <= API_BODY_MAX ? evbuffer_pullup(in, -1) : NULL;
     rq.kiosk = !public_channel && srv_peer_cn(req, kiosk) ? kiosk : NULL;

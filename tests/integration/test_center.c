@@ -485,6 +485,50 @@ static void test_undelivered_certificate_reported(void **state)
     center_client_free(c);
 }
 
+/* A counter of centersim's `status`, e.g. "revision_1_0". */
+static unsigned long center_count(const char *name)
+{
+    char reply[256], key[64];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    snprintf(key, sizeof key, " %s=", name);
+    const char *at = strstr(reply, key);
+    if (!at)
+        fail_msg("centersim status without %s: %s", name, reply);
+    return strtoul(at + strlen(key), NULL, 10);
+}
+
+/* A center tells a 1.0 kiosk (which cannot take fee 0 or a /config over
+ * 256 KiB) by its User-Agent: kofu says the revision the document is at,
+ * from `kofu center ping` and from the library alike. A request with no
+ * User-Agent is counted as 1.0: the count can tell them apart. */
+static void test_kiosk_says_its_revision(void **state)
+{
+    (void)state;
+    FILE *doc = fopen("docs/center-protocol.md", "r");
+    char title[128] = "", want[128];
+    assert_non_null(doc);
+    assert_non_null(fgets(title, sizeof title, doc));
+    fclose(doc);
+    snprintf(want, sizeof want, "# kofu center protocol 1, revision %s\n", CENTER_PROTOCOL_REVISION);
+    assert_string_equal(title, want);
+
+    assert_int_equal(ping(config_path), 0);
+    struct center_client *c = client();
+    struct center_config conf;
+    struct center_call_info info;
+    assert_int_equal(center_get_config(c, &conf, &info), KOFU_OK);
+    center_config_free(&conf);
+    center_client_free(c);
+    assert_int_equal(center_count("requests"), 2);
+    assert_int_equal(center_count("revision_1_0"), 0);
+
+    char dest[400];
+    snprintf(dest, sizeof dest, "%s/config.json", h.dir);
+    assert_int_equal(harness_center_get(&h, "/kofu/v1/config", dest), 0); /* plain libcurl: no User-Agent */
+    assert_int_equal(center_count("requests"), 3);
+    assert_int_equal(center_count("revision_1_0"), 1);
+}
+
 static void test_center_down(void **state)
 {
     (void)state;
@@ -643,6 +687,7 @@ int main(void)
         cmocka_unit_test_setup(test_ca_leaf_refused, clean_center),
         cmocka_unit_test_setup(test_cipher_suite_mismatch_is_protocol, clean_center),
         cmocka_unit_test_setup(test_center_refuses_bad_kiosks, clean_center),
+        cmocka_unit_test_setup(test_kiosk_says_its_revision, clean_center),
         cmocka_unit_test_setup(test_center_down, clean_center),
     };
     int rc = cmocka_run_group_tests_name("center channel over real TLS", tests, group_setup, group_teardown);

@@ -3,11 +3,12 @@
  * POST /certificates (firmware/center/center.c, docs/center-protocol.md §3):
  * the issue date is the Japan (UTC+9) date of issued_at, whatever time of
  * day; the issuer's head is a title (「区長」, "Mayor"); and a refusal means
- * one thing by its code, or by its status when the code is not the
- * protocol's.
+ * one thing: by its code when the code comes with the status §3 gives it,
+ * otherwise by its status.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,6 +137,77 @@ static void test_refusal_by_status(void **state)
     expect_refusal(302, "", KOFU_E_CENTER_RESPONSE);
 }
 
+/* §3's table, as the document writes it: each code with its one status. */
+static const struct {
+    const char *code;
+    long status;
+    int err;
+} table[] = {
+    {"no-record", 404, KOFU_E_NO_RECORD},
+    {"municipality-not-participating", 403, KOFU_E_MUNICIPALITY_NOT_PARTICIPATING},
+    {"card-not-authentic", 403, KOFU_E_CENTER_CARD_NOT_AUTHENTIC},
+    {"passport-not-registered", 404, KOFU_E_PASSPORT_NOT_REGISTERED},
+    {"outside-service-hours", 403, KOFU_E_OUTSIDE_HOURS},
+    {"terms-outdated", 409, KOFU_E_TERMS_OUTDATED},
+    {"busy", 503, KOFU_E_CENTER_BUSY},
+    {"bad-request", 400, KOFU_E_CENTER_BAD_REQUEST},
+    {"bad-request", 413, KOFU_E_CENTER_BAD_REQUEST},
+    {"bad-request", 405, KOFU_E_CENTER_BAD_REQUEST},
+};
+
+static bool in_table(const char *code, long status)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].status == status && !strcmp(table[i].code, code))
+            return true;
+    return false;
+}
+
+/* A code means what the table says only with the table's status: the
+ * mismatches the review found, one by one, then every code with every
+ * other status a center might send. */
+static void test_refusal_code_only_with_its_status(void **state)
+{
+    (void)state;
+    expect_refusal(500, REFUSAL("no-record"), KOFU_E_CENTER_FAILED); /* not "no record": the center failed */
+    expect_refusal(400, REFUSAL("busy"), KOFU_E_CENTER_RESPONSE);    /* not busy (which would be retried) */
+    expect_refusal(503, REFUSAL("no-record"), KOFU_E_CENTER_BUSY);
+    expect_refusal(502, REFUSAL("terms-outdated"), KOFU_E_CENTER_UNREACHABLE);
+    expect_refusal(403, REFUSAL("no-record"), KOFU_E_CENTER_RESPONSE);
+    expect_refusal(404, REFUSAL("outside-service-hours"), KOFU_E_CENTER_RESPONSE);
+    expect_refusal(403, REFUSAL("terms-outdated"), KOFU_E_CENTER_RESPONSE);
+    expect_refusal(409, REFUSAL("busy"), KOFU_E_CENTER_RESPONSE);
+    expect_refusal(405, REFUSAL("method-not-allowed"), KOFU_E_CENTER_RESPONSE); /* revision 1.0's code */
+    expect_refusal(404, REFUSAL("bad-request"), KOFU_E_CENTER_RESPONSE);
+
+    static const long statuses[] = {400, 401, 403, 404, 405, 409, 410, 413, 429, 500, 501, 502, 503, 504, 507};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        char body[160];
+        snprintf(body, sizeof body, REFUSAL("%s"), table[i].code);
+        expect_refusal(table[i].status, body, table[i].err);
+        for (size_t k = 0; k < sizeof statuses / sizeof statuses[0]; k++)
+            if (!in_table(table[i].code, statuses[k]))
+                expect_refusal(statuses[k], body, center_refusal_by_status(statuses[k]));
+    }
+}
+
+/* /config is answered at every hour and takes no terms version: no code of
+ * §3's table is its, so its status alone decides (§2). */
+static void test_config_refusal_by_status_alone(void **state)
+{
+    (void)state;
+    assert_int_equal(center_refusal_by_status(403), KOFU_E_CENTER_RESPONSE); /* even outside-service-hours */
+    assert_int_equal(center_refusal_by_status(409), KOFU_E_CENTER_RESPONSE); /* even terms-outdated */
+    assert_int_equal(center_refusal_by_status(404), KOFU_E_CENTER_RESPONSE);
+    assert_int_equal(center_refusal_by_status(400), KOFU_E_CENTER_RESPONSE);
+    assert_int_equal(center_refusal_by_status(503), KOFU_E_CENTER_BUSY);
+    assert_int_equal(center_refusal_by_status(502), KOFU_E_CENTER_UNREACHABLE);
+    assert_int_equal(center_refusal_by_status(504), KOFU_E_CENTER_UNREACHABLE);
+    assert_int_equal(center_refusal_by_status(500), KOFU_E_CENTER_FAILED);
+    assert_int_equal(center_refusal_by_status(599), KOFU_E_CENTER_FAILED);
+    assert_int_equal(center_refusal_by_status(600), KOFU_E_CENTER_RESPONSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +216,8 @@ int main(void)
         cmocka_unit_test(test_issue_date_boundary),
         cmocka_unit_test(test_mayor_title_taken),
         cmocka_unit_test(test_refusal_by_status),
+        cmocka_unit_test(test_refusal_code_only_with_its_status),
+        cmocka_unit_test(test_config_refusal_by_status_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

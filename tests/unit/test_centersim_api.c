@@ -198,11 +198,14 @@ static char *cert_body(const struct card *c, const char *request_id, const char 
     return s;
 }
 
+/* What kofu 1.1 sends (docs/center-protocol.md §1). */
+#define KIOSK_AGENT "kofu/1.1 (0.2.0)"
+
 /* One request; returns the status, and the parsed body in *out (or NULL). */
 static int call(enum cslog_method m, const char *path, const char *body, json_t **out)
 {
     struct api_request rq = {m, path, false, body ? "application/json" : NULL, (const uint8_t *)body,
-                             body ? strlen(body) : 0, "kiosk-0001", false};
+                             body ? strlen(body) : 0, "kiosk-0001", false, KIOSK_AGENT};
     struct api_reply rp;
     api_handle(routes, &rq, &rp);
     assert_true(vault_is_clean());
@@ -365,6 +368,7 @@ static void test_error_codes(void **state)
     expect_error(certify(&YAMADA, RID1, "131024", "domestic", &v), &v, 404, "no-record");
     expect_error(certify(&NORECORD, RID1, "131016", "domestic", &v), &v, 404, "no-record");
     expect_error(certify(&YAMADA, RID1, "131130", "domestic", &v), &v, 403, "municipality-not-participating");
+    /* a valid code the center does not know at all is check 5's 403 too, not a shape error */
     expect_error(certify(&YAMADA, RID1, "131032", "domestic", &v), &v, 403, "municipality-not-participating");
     expect_error(certify(&FORGED, RID1, "131016", "domestic", &v), &v, 403, "card-not-authentic");
     expect_error(certify(&LONGNAME, RID1, "131016", "overseas", &v), &v, 404, "passport-not-registered");
@@ -434,6 +438,7 @@ static void test_bad_requests(void **state)
     json_t *v = NULL;
     expect_error(certify(&YAMADA, "5F0C6A0E-3F8E-4B8F-9A51-0D7F3B9C2A10", "131016", "domestic", &v), &v, 400,
                  "bad-request");
+    /* a wrong check digit breaks the request's shape (131016 is Chiyoda's code) */
     expect_error(certify(&YAMADA, RID1, "131017", "domestic", &v), &v, 400, "bad-request");
     expect_error(certify(&YAMADA, RID1, "131016", "both", &v), &v, 400, "bad-request");
     expect_error(call(CSLOG_POST, "/kofu/v1/certificates", "{}", &v), &v, 400, "bad-request");
@@ -441,9 +446,9 @@ static void test_bad_requests(void **state)
     expect_error(call(CSLOG_GET, "/kofu/v1/certificates", NULL, &v), &v, 405, "bad-request");
     expect_error(call(CSLOG_GET, "/kofu/v1/nothing", NULL, &v), &v, 404, "not-found");
     struct api_request big = {CSLOG_POST, "/kofu/v1/certificates", false, "application/json", NULL,
-                              API_BODY_MAX + 1, "kiosk-0001", false};
-    struct api_request no_kiosk = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, NULL, false};
-    struct api_request query = {CSLOG_GET, "/kofu/v1/config", true, NULL, NULL, 0, "kiosk-0001", false};
+                              API_BODY_MAX + 1, "kiosk-0001", false, KIOSK_AGENT};
+    struct api_request no_kiosk = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, NULL, false, KIOSK_AGENT};
+    struct api_request query = {CSLOG_GET, "/kofu/v1/config", true, NULL, NULL, 0, "kiosk-0001", false, KIOSK_AGENT};
     struct api_reply rp;
     api_handle(routes, &big, &rp);
     assert_int_equal(rp.status, 413);
@@ -460,7 +465,7 @@ static void test_bad_requests(void **state)
 static void test_public_channel(void **state)
 {
     (void)state;
-    struct api_request rq = {CSLOG_GET, "/issuer/.well-known/jwks.json", false, NULL, NULL, 0, NULL, true};
+    struct api_request rq = {CSLOG_GET, "/issuer/.well-known/jwks.json", false, NULL, NULL, 0, NULL, true, NULL};
     struct api_reply rp;
     json_error_t e;
     api_handle(routes, &rq, &rp);
@@ -493,12 +498,51 @@ static void test_public_channel(void **state)
     api_reply_free(&rp);
 }
 
+/* A kiosk's revision from its User-Agent (§1, §7): kofu/1.N is 1.N; kofu/1,
+ * none, or anything else is 1.0, the strictest; and the status counts the
+ * kiosk-channel requests of 1.0 kiosks (the public channel has none). */
+static void test_kiosk_revision(void **state)
+{
+    (void)state;
+    assert_int_equal(api_kiosk_revision(KIOSK_AGENT), 1);
+    assert_int_equal(api_kiosk_revision("kofu/1.1"), 1);
+    assert_int_equal(api_kiosk_revision("kofu/1.12 (3.0.0-rc1)"), 12);
+    assert_int_equal(api_kiosk_revision("kofu/1"), 0);
+    assert_int_equal(api_kiosk_revision(NULL), 0);
+    assert_int_equal(api_kiosk_revision(""), 0);
+    assert_int_equal(api_kiosk_revision("curl/8.5.0"), 0);
+    assert_int_equal(api_kiosk_revision("kofu/1."), 0);
+    assert_int_equal(api_kiosk_revision("kofu/1.1x"), 0);
+    assert_int_equal(api_kiosk_revision("kofu/1.1(0.2.0)"), 0);
+    assert_int_equal(api_kiosk_revision("kofu/1.1000"), 0);
+    assert_int_equal(api_kiosk_revision("kofu/2.0"), 0);
+    assert_int_equal(api_kiosk_revision("Kofu/1.1"), 0);
+
+    api_reset_stats(routes);
+    static const char *const agents[] = {KIOSK_AGENT, "kofu/1", NULL, "curl/8.5.0", "kofu/1.2"};
+    struct api_reply rp;
+    for (size_t i = 0; i < sizeof agents / sizeof agents[0]; i++) {
+        struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001", false, agents[i]};
+        api_handle(routes, &rq, &rp);
+        assert_int_equal(rp.status, 200);
+        api_reply_free(&rp);
+    }
+    struct api_request pub = {CSLOG_GET, "/issuer/.well-known/jwks.json", false, NULL, NULL, 0, NULL, true, NULL};
+    api_handle(routes, &pub, &rp);
+    assert_int_equal(rp.status, 200);
+    api_reply_free(&rp);
+    assert_int_equal(api_get_stats(routes).requests, 6);
+    assert_int_equal(api_get_stats(routes).revision_1_0, 3);
+    api_reset_stats(routes);
+    assert_int_equal(api_get_stats(routes).revision_1_0, 0);
+}
+
 static void test_faults(void **state)
 {
     (void)state;
     json_t *v = NULL;
     struct fault_set *f = api_faults(routes);
-    struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001", false};
+    struct api_request rq = {CSLOG_GET, "/kofu/v1/config", false, NULL, NULL, 0, "kiosk-0001", false, KIOSK_AGENT};
     struct api_reply rp;
     f->status = 503;
     expect_error(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), &v, 503, "busy");
@@ -754,7 +798,7 @@ static void test_content_type(void **state)
         snprintf(rid, sizeof rid, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2c%02zu", i);
         char *body = cert_body(&YAMADA, rid, "131016", "domestic");
         struct api_request rq = {CSLOG_POST, "/kofu/v1/certificates", false, cases[i].type, (const uint8_t *)body,
-                                 strlen(body), "kiosk-0001", false};
+                                 strlen(body), "kiosk-0001", false, KIOSK_AGENT};
         struct api_reply rp;
         api_handle(routes, &rq, &rp);
         assert_int_equal(rp.status, cases[i].status);
@@ -789,6 +833,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_public_channel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_completions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undelivered_completion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recent_completions, setup, teardown),

@@ -267,10 +267,7 @@ void center_client_free(struct center_client *c)
     free(c);
 }
 
-/* A fatal alert from the center: about the kiosk's certificate (the center
- * refused this kiosk), or about the negotiation itself (no common version,
- * cipher suite or group: a protocol error). */
-static int alert_error(int alert)
+int center_tls_alert_error(int alert)
 {
     switch (alert) {
     case SSL_AD_BAD_CERTIFICATE:
@@ -299,7 +296,7 @@ static int map_curl_error(struct center_client *c, CURLcode rc, bool *retry)
      * kiosk next reads (or writes): an alert decides, whichever step failed. */
     if (c->peer_alert >= 0 && (rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR ||
                                rc == CURLE_GOT_NOTHING))
-        return alert_error(c->peer_alert);
+        return center_tls_alert_error(c->peer_alert);
     switch (rc) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:

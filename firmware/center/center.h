@@ -162,6 +162,14 @@ int center_report_completion(struct center_client *c, const char *request_id, co
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info);
 
+/** What a fatal TLS alert from the center means (docs/center-protocol.md
+ *  §1): one about the kiosk's certificate (bad, unsupported, revoked,
+ *  expired, unknown, unknown CA, access denied, certificate required) is
+ *  KOFU_E_TLS_CLIENT_REFUSED, the center refused this kiosk; any other is
+ *  about the negotiation itself (no common version, cipher suite or group),
+ *  KOFU_E_TLS_PROTOCOL. `alert` is the alert's TLS code (SSL_AD_*). */
+int center_tls_alert_error(int alert);
+
 /* The parsers of the center's answers, used by the calls above and
  * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
  * trusted before it passes. */

@@ -1,8 +1,10 @@
 /* kcrypto.c — see kcrypto.h. */
 #include "base/kcrypto.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
+#include <openssl/bio.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -58,17 +60,54 @@ kcrypto_key *kcrypto_rsa_from_parts(const uint8_t *n, size_t n_len, const uint8_
     return key;
 }
 
+/* Card-CA keys are read at every authentication: once per visit on a kiosk,
+ * once per request in the reference center, where OpenSSL 3's PEM decoder
+ * was a fifth of its time. The keys of the last few files read are
+ * remembered by the SHA-256 of the file's bytes: a file that changed, even
+ * in place within a clock tick, is decoded again. Public keys only. */
+#define PEM_CACHE_SLOTS 4
+#define PEM_FILE_MAX (16 * 1024)
+static struct pem_slot {
+    uint8_t digest[KCRYPTO_SHA256_LEN];
+    EVP_PKEY *key;
+} pem_cache[PEM_CACHE_SLOTS];
+static unsigned pem_next;
+static pthread_mutex_t pem_lock = PTHREAD_MUTEX_INITIALIZER;
+
 kcrypto_key *kcrypto_rsa_load_pem(const char *path)
 {
     FILE *f = fopen(path, "re");
     if (!f)
         return NULL;
-    EVP_PKEY *key = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+    static _Thread_local char text[PEM_FILE_MAX + 1];
+    size_t len = fread(text, 1, sizeof text, f);
+    bool whole = !ferror(f) && len > 0 && len <= PEM_FILE_MAX;
     fclose(f);
-    if (key && !rsa_size_ok(key)) {
-        EVP_PKEY_free(key);
-        key = NULL;
+    uint8_t digest[KCRYPTO_SHA256_LEN];
+    if (!whole || !kcrypto_sha256((const uint8_t *)text, len, digest))
+        return NULL;
+    EVP_PKEY *key = NULL;
+    pthread_mutex_lock(&pem_lock);
+    for (unsigned i = 0; !key && i < PEM_CACHE_SLOTS; i++)
+        if (pem_cache[i].key && !memcmp(pem_cache[i].digest, digest, sizeof digest) &&
+            EVP_PKEY_up_ref(pem_cache[i].key) == 1)
+            key = pem_cache[i].key;
+    if (!key) {
+        BIO *bio = BIO_new_mem_buf(text, (int)len);
+        key = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+        BIO_free(bio);
+        if (key && !rsa_size_ok(key)) {
+            EVP_PKEY_free(key);
+            key = NULL;
+        }
+        if (key && EVP_PKEY_up_ref(key) == 1) {
+            struct pem_slot *c = &pem_cache[pem_next++ % PEM_CACHE_SLOTS];
+            EVP_PKEY_free(c->key);
+            memcpy(c->digest, digest, sizeof digest);
+            c->key = key;
+        }
     }
+    pthread_mutex_unlock(&pem_lock);
     return key;
 }
 

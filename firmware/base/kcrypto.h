@@ -3,8 +3,9 @@
  * rules every TLS peer's certificate is held to (the center's, the
  * printer's), behind names that say what they are for.
  *
- * Owns: nothing long-lived. Keys are EVP_PKEY from OpenSSL 3; callers free
- * them with kcrypto_key_free.
+ * Owns: the last few public keys kcrypto_rsa_load_pem read (kcrypto.c says
+ * why), nothing else long-lived. Keys are EVP_PKEY from OpenSSL 3; callers
+ * free them with kcrypto_key_free.
  */
 #ifndef KOFU_KCRYPTO_H
 #define KOFU_KCRYPTO_H
@@ -25,7 +26,9 @@ bool kcrypto_sha256(const uint8_t *p, size_t len, uint8_t out[KCRYPTO_SHA256_LEN
  *  values are not a sane key (modulus 2048..4096 bits, odd exponent ≥ 3). */
 kcrypto_key *kcrypto_rsa_from_parts(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len);
 /** Load an RSA public key from a PEM file ("BEGIN PUBLIC KEY");
- *  NULL if it cannot be read or is not RSA of 2048..4096 bits. */
+ *  NULL if it cannot be read, is over 16 KiB, or is not RSA of 2048..4096
+ *  bits. A file with the same bytes as one read before gives the key
+ *  remembered from then (by SHA-256); thread-safe. */
 kcrypto_key *kcrypto_rsa_load_pem(const char *path);
 /** RSASSA-PKCS1-v1_5 with SHA-256 over msg. */
 bool kcrypto_rsa_verify_sha256(kcrypto_key *key, const uint8_t *msg, size_t msg_len,

@@ -206,6 +206,39 @@ static void test_load_pem(void **state)
     kcrypto_key_free(k);
 }
 
+/* The keys read are remembered by the file's bytes: the same file again
+ * gives a working key (its own reference), and a file rewritten in place at
+ * once with another key of the same size gives the new key, not the
+ * remembered one (times and size alone could not tell them apart). */
+static void test_load_pem_remembers_by_content(void **state)
+{
+    (void)state;
+    EVP_PKEY *other = EVP_RSA_gen(2048);
+    assert_non_null(other);
+    static const uint8_t msg[] = "x";
+    uint8_t sig_a[256], sig_b[256];
+    sign(rsa2048, msg, 1, sig_a, 256);
+    sign(other, msg, 1, sig_b, 256);
+    const char *p = write_tmp(write_pub, rsa2048);
+    kcrypto_key *k1 = kcrypto_rsa_load_pem(p);
+    kcrypto_key *k2 = kcrypto_rsa_load_pem(p);
+    assert_non_null(k1);
+    assert_non_null(k2);
+    kcrypto_key_free(k1);
+    assert_true(kcrypto_rsa_verify_sha256(k2, msg, 1, sig_a, 256)); /* k2 outlives k1 */
+    kcrypto_key_free(k2);
+    FILE *f = fopen(p, "w"); /* the same inode, at once */
+    assert_non_null(f);
+    assert_int_equal(PEM_write_PUBKEY(f, other), 1);
+    assert_int_equal(fclose(f), 0);
+    kcrypto_key *k3 = kcrypto_rsa_load_pem(p);
+    assert_non_null(k3);
+    assert_true(kcrypto_rsa_verify_sha256(k3, msg, 1, sig_b, 256));
+    assert_false(kcrypto_rsa_verify_sha256(k3, msg, 1, sig_a, 256));
+    kcrypto_key_free(k3);
+    EVP_PKEY_free(other);
+}
+
 static void test_load_pem_refused(void **state)
 {
     (void)state;
@@ -248,6 +281,7 @@ int main(void)
         T(test_from_parts_refuses_e1_with_leading_zeros),
         T(test_verify),
         T(test_load_pem),
+        T(test_load_pem_remembers_by_content),
         T(test_load_pem_refused),
         T(test_random),
     };

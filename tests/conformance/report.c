@@ -1,11 +1,10 @@
 /* report.c — see report.h. */
 #include "tests/conformance/report.h"
 
+#include "center/center.h" /* CENTER_PROTOCOL_REVISION: the kit encodes the revision kofu speaks */
+
 #include <stdlib.h>
 #include <string.h>
-
-/* The revision of docs/center-protocol.md these scenarios encode (its §7). */
-#define KIT_DOCUMENT_REVISION "1.1 of protocol 1"
 
 static const char *const status_word[] = {"PASS", "FAIL", "SKIP", "ERROR"};
 
@@ -71,7 +70,7 @@ void report_header(FILE *out, const struct report *rp)
 {
     fputs("kofu-conformance: ", out);
     put_clean(out, rp->center_url);
-    fputs("\ndocument: docs/center-protocol.md, revision " KIT_DOCUMENT_REVISION "\nfixture: ", out);
+    fputs("\ndocument: docs/center-protocol.md, revision " CENTER_PROTOCOL_REVISION " of protocol 1\nfixture: ", out);
     put_clean(out, rp->fixture);
     fputs("\n\n", out);
 }

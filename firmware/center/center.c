@@ -516,16 +516,22 @@ static bool date_valid(const char *d)
     return y >= 1900 && y <= 2200 && m >= 1 && m <= 12 && day >= 1 && day <= mdays[m - 1];
 }
 
+void center_jst_date(int64_t t, char out[CENTER_DATE_LEN + 1])
+{
+    time_t j = (time_t)(t + 9 * 3600);
+    struct tm tm;
+    if (!gmtime_r(&j, &tm) || strftime(out, CENTER_DATE_LEN + 1, "%Y-%m-%d", &tm) != CENTER_DATE_LEN)
+        out[0] = '\0'; /* beyond year 9999: matches no date */
+}
+
 /* The protocol's issue date is the Japan date of issued_at, whatever the
- * center's service_hours.timezone: Japan has no daylight saving, so UTC+9
- * always, and no TZ lookup. A center that sends its UTC date would have the
- * paper dated a day early from 00:00 to 09:00 JST. */
+ * center's service_hours.timezone. A center that sends its UTC date would
+ * have the paper dated a day early from 00:00 to 09:00 JST. */
 static bool issue_date_matches(const char *issue_date, int64_t issued_at)
 {
-    time_t t = (time_t)(issued_at + 9 * 3600);
-    struct tm tm;
-    char jst[16];
-    return gmtime_r(&t, &tm) && strftime(jst, sizeof jst, "%Y-%m-%d", &tm) == 10 && !strcmp(jst, issue_date);
+    char jst[CENTER_DATE_LEN + 1];
+    center_jst_date(issued_at, jst);
+    return jst[0] && !strcmp(jst, issue_date);
 }
 
 static bool hhmm(const char *s, int *minutes)

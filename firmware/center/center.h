@@ -162,6 +162,12 @@ int center_report_completion(struct center_client *c, const char *request_id, co
                              enum center_outcome outcome, int copies_printed, int amount_yen,
                              struct center_call_info *info);
 
+/** The Japan date (UTC+9: Japan has no daylight saving, so no time-zone
+ *  lookup) of the Unix time t, YYYY-MM-DD; "" beyond year 9999. The
+ *  protocol's `issue_date` is this date of `issued_at`. */
+#define CENTER_DATE_LEN 10
+void center_jst_date(int64_t t, char out[CENTER_DATE_LEN + 1]);
+
 /** What a fatal TLS alert from the center means (docs/center-protocol.md
  *  §1): one about the kiosk's certificate (bad, unsupported, revoked,
  *  expired, unknown, unknown CA, access denied, certificate required) is

@@ -209,16 +209,6 @@ bool kit_needs_open(const struct kit *k, struct kit_result *r)
     return false;
 }
 
-void kit_jst_date(int64_t t, char out[11])
-{
-    time_t j = (time_t)(t + 9 * 3600);
-    struct tm tm;
-    gmtime_r(&j, &tm);
-    char buf[40];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
-    memcpy(out, buf, 11);
-}
-
 /* ---- configuration ------------------------------------------------------------ */
 
 static struct kit *loading; /* the kit config_extra_key fills */

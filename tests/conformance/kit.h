@@ -117,8 +117,6 @@ int kit_issue(struct kit *k, const struct kenhojo_card_data *card, const char *m
 const char *kit_describe_rc(int rc, const struct center_call_info *info, char *buf, size_t cap);
 /** The fixture card with this label, or a skip recorded and NULL. */
 const struct kenhojo_card_data *kit_card(struct kit *k, struct kit_result *r, const char *label);
-/** The Japan date (UTC+9) of t, YYYY-MM-DD. */
-void kit_jst_date(int64_t t, char out[11]);
 
 /* Each group's scenarios (sc_*.c). */
 void sc_tls_version_13(struct kit *k, struct kit_result *r);

@@ -119,8 +119,8 @@ static void check_certificate(struct kit *k, struct kit_result *r, const char *l
         return (void)kit_fail(r, SECTION, "mayor_ja / mayor_en: the title without the municipality's name (区長, Mayor)",
                               "%s / %s for %s (printed after the name, it would repeat it)", c->mayor_ja,
                               c->mayor_en, req->municipality);
-    char jst[11];
-    kit_jst_date(c->issued_at, jst);
+    char jst[CENTER_DATE_LEN + 1];
+    center_jst_date(c->issued_at, jst);
     if (strcmp(jst, c->issue_date) != 0)
         return (void)kit_fail(r, SECTION, "issue_date: the date of issued_at in Japan time (UTC+9)",
                               "issue_date %s for an issued_at on %s in Japan time", c->issue_date, jst);

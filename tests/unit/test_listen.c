@@ -24,8 +24,8 @@ static char prompts[256];
 
 static int16_t *load_mono(const char *name, size_t *frames)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s.wav", PROMPTS, name);
+    char path[400];
+    snprintf(path, sizeof path, "%.255s/%.100s.wav", PROMPTS, name);
     size_t len = 0;
     uint8_t *b = (uint8_t *)kt_read_file(path, &len);
     assert_non_null(b);

@@ -180,6 +180,12 @@ $(BUILD)/cardsim: $(CARDSIM_OBJ)
 $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
+# The host-side peers of the kiosk image's QEMU test: tcp-pipe (guestfwd's
+# per-connection relay). README "Test tools".
+all: $(BUILD)/tcp-pipe
+$(BUILD)/tcp-pipe: $(BUILD)/obj/tests/image/tcp_pipe.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CENTERSIM_PKGS)) $(LDLIBS)

@@ -181,10 +181,19 @@ $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
 # The host-side peers of the kiosk image's QEMU test: tcp-pipe (guestfwd's
-# per-connection relay). README "Test tools".
-all: $(BUILD)/tcp-pipe
+# per-connection relay) and acceptorsim (the coin and note acceptor).
+# README "Test tools". Their unit tests start the built programs.
+all: $(BUILD)/tcp-pipe $(BUILD)/acceptorsim
+ACCEPTOR_OBJ := $(BUILD)/obj/tests/acceptorsim/acceptor.o $(BUILD)/obj/drivers/payment/serial_line.o \
+                $(BUILD)/obj/firmware/base/bytes.o
 $(BUILD)/tcp-pipe: $(BUILD)/obj/tests/image/tcp_pipe.o
 	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/acceptorsim: $(BUILD)/obj/tests/acceptorsim/acceptorsim.o $(ACCEPTOR_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/unit/test_acceptorsim: $(BUILD)/obj/tests/unit/test_acceptorsim.o $(BUILD)/obj/tests/acceptorsim/acceptor.o \
+                                      $(TESTLIB) $(BUILD)/libkofu.a | $(BUILD)/acceptorsim
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a

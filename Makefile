@@ -181,15 +181,20 @@ $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
 # The host-side peers of the kiosk image's QEMU test: tcp-pipe (guestfwd's
-# per-connection relay) and acceptorsim (the coin and note acceptor).
-# README "Test tools". Their unit tests start the built programs.
-all: $(BUILD)/tcp-pipe $(BUILD)/acceptorsim
+# per-connection relay), acceptorsim (the coin and note acceptor) and
+# vsc-bridge (cardsim behind ccid-card-passthru). README "Test tools".
+# Their unit tests start the built programs.
+all: $(BUILD)/tcp-pipe $(BUILD)/acceptorsim $(BUILD)/vsc-bridge
 ACCEPTOR_OBJ := $(BUILD)/obj/tests/acceptorsim/acceptor.o $(BUILD)/obj/drivers/payment/serial_line.o \
                 $(BUILD)/obj/firmware/base/bytes.o
 $(BUILD)/tcp-pipe: $(BUILD)/obj/tests/image/tcp_pipe.o
 	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/acceptorsim: $(BUILD)/obj/tests/acceptorsim/acceptorsim.o $(ACCEPTOR_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/image/vsc_frame.o \
+                     $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim
 $(BUILD)/tests/unit/test_acceptorsim: $(BUILD)/obj/tests/unit/test_acceptorsim.o $(BUILD)/obj/tests/acceptorsim/acceptor.o \
                                       $(TESTLIB) $(BUILD)/libkofu.a | $(BUILD)/acceptorsim
 	@mkdir -p $(dir $@)

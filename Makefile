@@ -185,6 +185,35 @@ $(BUILD)/cardsim: $(CARDSIM_OBJ)
 $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
+# The host-side peers of the kiosk image's QEMU test: tcp-pipe (guestfwd's
+# per-connection relay), acceptorsim (the coin and note acceptor) and
+# vsc-bridge (cardsim behind ccid-card-passthru). README "Test tools".
+# Their unit tests start the built programs.
+all: $(BUILD)/tcp-pipe $(BUILD)/acceptorsim $(BUILD)/vsc-bridge
+ACCEPTOR_OBJ := $(BUILD)/obj/tests/acceptorsim/acceptor.o $(BUILD)/obj/drivers/payment/serial_line.o \
+                $(BUILD)/obj/firmware/base/bytes.o
+$(BUILD)/tcp-pipe: $(BUILD)/obj/tests/image/tcp_pipe.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/acceptorsim: $(BUILD)/obj/tests/acceptorsim/acceptorsim.o $(ACCEPTOR_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/image/vsc_frame.o \
+                     $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^
+# Their fuzzers take the peer's own parser besides the core.
+PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm
+$(BUILD)/fuzz/fuzz_vsc: FUZZ_EXTRA := tests/image/vsc_frame.c
+$(BUILD)/fuzz/fuzz_acceptor_cmd: FUZZ_EXTRA := tests/acceptorsim/acceptor.c
+$(BUILD)/fuzz/fuzz_ppm: FUZZ_EXTRA := tests/lib/qmp.c
+$(PEER_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) tests/image/vsc_frame.[ch] tests/acceptorsim/acceptor.[ch] \
+                               tests/lib/qmp.[ch] $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
+$(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim
+$(BUILD)/tests/unit/test_acceptorsim: $(BUILD)/obj/tests/unit/test_acceptorsim.o $(BUILD)/obj/tests/acceptorsim/acceptor.o \
+                                      $(TESTLIB) $(BUILD)/libkofu.a | $(BUILD)/acceptorsim
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CENTERSIM_PKGS)) $(LDLIBS)

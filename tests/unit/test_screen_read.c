@@ -433,7 +433,7 @@ static void test_targets(void **state)
         for (size_t i = 0; i < SAMPLES_N(pin_names); i++)
             target_inside(eye_big, &m, 1280, 800, pin_names[i], NULL, 0);
         for (int d = 0; d < 10; d++) {
-            char name[16];
+            char name[24];
             snprintf(name, sizeof name, "digit-%d", d);
             target_inside(eye_big, &m, 1280, 800, name, NULL, 0);
             target_inside(eye_small, &m, 800, 480, name, NULL, 0);

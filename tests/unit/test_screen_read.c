@@ -1,9 +1,9 @@
 /*
  * test_screen_read.c — the robot's eye (tests/lib/screen_read.h): it reads
  * shuffled PIN pads as kofu's ui draws them (50 random orders at 1280×800
- * and 800×480, with noise, scaled up to another size), catches two keys'
- * glyphs swapped, refuses frames without a pad, a key without a digit and a
- * digit shown twice; it names every sample screen in both languages, also
+ * and 800×480, with noise, scaled up to another size, in a 16-bit panel's
+ * colours), catches two keys' glyphs swapped, refuses frames without a
+ * pad, a key without a digit and a digit shown twice; it names every sample screen in both languages, also
  * when drawn with other data than its references, and nothing on a blank
  * frame; its targets fall inside the targets screens_hit finds there; it
  * reads fast enough for a test that polls the screen. Synthetic data only;
@@ -285,6 +285,27 @@ static void test_pad_refused(void **state)
     frame_free(&o);
 }
 
+/* A 16-bit panel (RGB565, which the kiosk's fbdev driver also drives):
+ * the frame's colours quantised still read. */
+static void test_pad_16bpp(void **state)
+{
+    (void)state;
+    static const unsigned char layout[10] = {6, 0, 8, 3, 5, 9, 1, 4, 7, 2};
+    struct screens_model m = pin_model(layout, 4, KOFU_LANG_EN);
+    struct screens_layout l;
+    struct owned_frame o = draw(&m, 1280, 800, &l);
+    for (size_t i = 0; i < (size_t)1280 * 800 * 3; i++)
+        o.rgb[i] &= (i % 3 == 1) ? 0xFC : 0xF8;
+    int ex[10], ey[10], x[10], y[10];
+    expected_keys(&l, 1, 1, ex, ey);
+    assert_int_equal(sr_pin_pad(eye_big, &o.f, x, y), 0);
+    assert_true(pad_is(x, y, ex, ey));
+    enum kofu_lang lang = KOFU_LANG_JA;
+    assert_int_equal(sr_identify(eye_big, &o.f, &lang, NULL), SESSION_SCREEN_PIN);
+    assert_int_equal(lang, KOFU_LANG_EN);
+    frame_free(&o);
+}
+
 /* ---- which screen ---- */
 
 static const struct center_municipality other_munis[] = {
@@ -550,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_pad_800x480),
         cmocka_unit_test(test_pad_swapped_keys),
         cmocka_unit_test(test_pad_refused),
+        cmocka_unit_test(test_pad_16bpp),
         cmocka_unit_test(test_identify_samples),
         cmocka_unit_test(test_identify_other_data),
         cmocka_unit_test(test_identify_blank),

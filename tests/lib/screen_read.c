@@ -302,8 +302,8 @@ struct sr_eye *sr_open(int width, int height)
     e->surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     e->rgb = malloc((size_t)width * (size_t)height * 3);
     e->refs = calloc(REFS_MAX, sizeof *e->refs);
-    static struct screens_sample samples[SAMPLES_MAX];
-    if (cairo_surface_status(e->surface) != CAIRO_STATUS_SUCCESS || !e->rgb || !e->refs)
+    struct screens_sample *samples = calloc(SAMPLES_MAX, sizeof *samples);
+    if (cairo_surface_status(e->surface) != CAIRO_STATUS_SUCCESS || !e->rgb || !e->refs || !samples)
         goto fail;
     e->preview = screens_sample_preview(width, height);
     if (learn_pad(e) != 0)
@@ -329,8 +329,10 @@ struct sr_eye *sr_open(int width, int height)
             }
         }
     }
+    free(samples);
     return e;
 fail:
+    free(samples);
     sr_close(e);
     return NULL;
 }

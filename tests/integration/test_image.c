@@ -238,6 +238,12 @@ static struct sr_frame view(void)
     return f;
 }
 
+/* A person hears the screen's prompt begin before touching it. */
+static void listen_a_moment(void)
+{
+    kt_sleep_ms(1800);
+}
+
 /* Polls the display until it shows `screen`; false after timeout_ms. */
 static bool wait_screen(int screen, int timeout_ms)
 {
@@ -265,12 +271,6 @@ static bool wait_screen(int screen, int timeout_ms)
         kt_copy_file(path, keep);
     }
     return false;
-}
-
-/* A person hears the screen's prompt begin before touching it. */
-static void listen_a_moment(void)
-{
-    kt_sleep_ms(1800);
 }
 
 static void tap(const char *target)
@@ -616,7 +616,7 @@ static void test_a_whole_visit(void **state)
 {
     (void)state;
     char reply[256];
-    long long pid0, restarts0, cpu0, pid1, restarts1, cpu1;
+    long long pid0 = -1, restarts0 = -1, cpu0 = -1, pid1 = -1, restarts1 = -1, cpu1 = -1;
     assert_true(probe_status(&pid0, &restarts0, &cpu0, NULL, 0));
     assert_int_equal(harness_card(&h, "insert", reply, sizeof reply), 0);
     assert_true(wait_screen(SESSION_SCREEN_SERVICE, SCREEN_TIMEOUT_MS));
@@ -751,7 +751,7 @@ static void test_nothing_kept_after_the_visit(void **state)
     uint8_t *tgz = malloc(w);
     assert_non_null(tgz);
     assert_true(b64_decode(b64, w, tgz, w, &len, false));
-    char tgz_path[400], dump[400], cmd[1000];
+    char tgz_path[400], dump[400], cmd[1400];
     snprintf(tgz_path, sizeof tgz_path, "%s/tmpfs.tgz", dir);
     snprintf(dump, sizeof dump, "%s/tmpfs", dir);
     assert_true(kt_write_file(tgz_path, tgz, len));
@@ -804,7 +804,7 @@ static void test_nothing_kept_after_the_visit(void **state)
 static void test_watchdog_restarts_a_hung_kofu(void **state)
 {
     (void)state;
-    long long pid0, restarts0, pid1 = -1, restarts1 = -1;
+    long long pid0 = -1, restarts0 = -1, pid1 = -1, restarts1 = -1;
     assert_true(probe_status(&pid0, &restarts0, NULL, NULL, 0));
     static char buf[256];
     assert_true(probe("stop-kofu", buf, sizeof buf, 60000));

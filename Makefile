@@ -226,6 +226,14 @@ $(BUILD)/tests/unit/test_centersim_%: $(BUILD)/obj/tests/unit/test_centersim_%.o
 $(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
 	board/sim/make-prompts.sh $(BUILD)/kofu $(BUILD)/prompts
 
+# The kiosk's firmware image (README "The kiosk image"): build/image/ holds vmlinuz,
+# initrd.img, root.squashfs, cmdline, packages.txt and SHA256SUMS, from Debian 12 packages
+# (board/kiosk/image/build.sh; as root, the mirror reachable; .debs kept in build/image/cache).
+.PHONY: image
+image: $(BUILD)/image/.done
+$(BUILD)/image/.done: $(BUILD)/kofu-kiosk-build $(BUILD)/prompts/.done $(shell find board/kiosk -type f 2>/dev/null)
+	nice board/kiosk/image/build.sh $(BUILD)/kofu-kiosk-build $(BUILD)/prompts $(BUILD)/image
+
 # The wiping free is tested linked in, as in the kofu binary.
 $(BUILD)/tests/unit/test_wipefree: $(BUILD)/obj/tests/unit/test_wipefree.o $(KOFU_EXTRA_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)

@@ -483,19 +483,25 @@ static int group_setup(void **state)
     if (!image_built())
         return -1;
     kvm = access("/dev/kvm", R_OK | W_OK) == 0;
-    if (harness_init(&h) != 0)
+    if (harness_init(&h) != 0) {
+        fprintf(stderr, "no temporary directory\n");
         return -1;
+    }
     snprintf(dir, sizeof dir, "%s", h.dir);
     snprintf(card_sock, sizeof card_sock, "%s/card.sock", dir);
     snprintf(acc_sock, sizeof acc_sock, "%s/acceptor.sock", dir);
     snprintf(acc_ctl, sizeof acc_ctl, "%s/acceptor-control.sock", dir);
-    if (printer_peer_start(&printer) != 0 || harness_start_centersim(&h, NULL) != 0)
+    if (printer_peer_start(&printer) != 0 || harness_start_centersim(&h, NULL) != 0) {
+        fprintf(stderr, "the printer or the center did not start (%s)\n", dir);
         return -1;
+    }
     make_config_medium();
     make_probe_disk();
     for (int i = 0; i < 2; i++)
-        if (!sha256_file(i ? cfg_img : img("root.squashfs"), disk_sha[i]))
+        if (!sha256_file(i ? cfg_img : img("root.squashfs"), disk_sha[i])) {
+            fprintf(stderr, "cannot read the disks\n");
             return -1;
+        }
     char log[420], port[16];
     snprintf(log, sizeof log, "%s/acceptorsim.log", dir);
     const char *acc_argv[] = {harness_path(0, "acceptorsim"), "--listen", acc_sock, "--control", acc_ctl, NULL};
@@ -508,11 +514,11 @@ static int group_setup(void **state)
     /* The card, behind the bridge instead of a pcscd of ours. */
     h.vpcd_port = BRIDGE_PORT;
     snprintf(h.control, sizeof h.control, "%s/cardsim.sock", dir);
-    if (harness_start_cardsim(&h, RESIDENT, NULL) != 0)
-        return -1;
     char reply[200];
-    if (harness_card(&h, "remove", reply, sizeof reply) != 0)
+    if (harness_spawn_cardsim(&h, RESIDENT, NULL) != 0 || harness_card(&h, "remove", reply, sizeof reply) != 0) {
+        fprintf(stderr, "cardsim did not start behind the bridge (%s)\n", dir);
         return -1;
+    }
     eye = sr_open(SCREEN_W, SCREEN_H);
     return eye ? 0 : -1;
 }

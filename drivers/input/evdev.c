@@ -129,7 +129,10 @@ static void commit_touch_frame(struct evdev_ctx *c)
 
 static void touch_record(struct evdev_ctx *c, const struct linux_input_event *e)
 {
-    if (e->type == EV_KEY && e->code == BTN_TOUCH && !c->cfg.multitouch) {
+    /* A single-touch panel's contact is BTN_TOUCH; an absolute pointer
+     * with a button (a resistive panel's controller as a tablet, QEMU's
+     * virtio and USB tablets) says it with BTN_LEFT. */
+    if (e->type == EV_KEY && (e->code == BTN_TOUCH || e->code == BTN_LEFT) && !c->cfg.multitouch) {
         if (e->value == 0 || e->value == 1)
             c->btn_event = e->value;
         return;

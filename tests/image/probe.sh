@@ -8,7 +8,8 @@
 #
 # It answers line commands on the second serial port (/dev/ttyS1), one
 # command at a time, each answer ending with a line "end":
-#   status      kofu's unit: active state, main PID, restarts, CPU time (ns)
+#   status      kofu's unit: active state, main PID, restarts; the main
+#               process's CPU time in clock ticks and the ticks a second
 #   mounts      /proc/self/mounts
 #   tmpfs       every tmpfs mount's files, as a gzip'd tar in base64
 #   journal     this boot's journal as text, in base64
@@ -21,7 +22,10 @@ echo "probe: ready"
 while read -r cmd; do
     case "$cmd" in
     status)
-        systemctl show kofu.service -p ActiveState -p SubState -p MainPID -p NRestarts -p CPUUsageNSec ;;
+        systemctl show kofu.service -p ActiveState -p SubState -p MainPID -p NRestarts
+        pid=$(systemctl show -p MainPID --value kofu.service)
+        [ "${pid:-0}" -gt 0 ] && awk '{ print "CPUTicks=" $14 + $15 }' "/proc/$pid/stat"
+        echo "TicksPerSecond=$(getconf CLK_TCK)" ;;
     mounts)
         cat /proc/self/mounts ;;
     tmpfs)

@@ -131,6 +131,30 @@ static void test_single_touch_tap_at_down_point(void **state)
     close_rig(&g);
 }
 
+/* An absolute pointer with a button (a tablet: QEMU's virtio tablet, a
+ * panel controller that reports as one) taps with BTN_LEFT. */
+static void test_absolute_pointer_button_taps(void **state)
+{
+    (void)state;
+    struct rig g = open_rig(false, EV_SW, SW_FRONT_PROXIMITY);
+    emit(g.touch_w, EV_ABS, ABS_X, 1200);
+    emit(g.touch_w, EV_ABS, ABS_Y, 3000);
+    syn(g.touch_w);
+    expect_none(&g); /* moving without the button is no touch */
+    emit(g.touch_w, EV_KEY, BTN_LEFT, 1);
+    syn(g.touch_w);
+    emit(g.touch_w, EV_KEY, BTN_LEFT, 0);
+    syn(g.touch_w);
+    expect_tap(&g, sx(1200), sy(3000));
+    /* Another button is not a touch. */
+    emit(g.touch_w, EV_KEY, BTN_RIGHT, 1);
+    syn(g.touch_w);
+    emit(g.touch_w, EV_KEY, BTN_RIGHT, 0);
+    syn(g.touch_w);
+    expect_none(&g);
+    close_rig(&g);
+}
+
 static void test_nothing_before_syn_report(void **state)
 {
     (void)state;
@@ -546,6 +570,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_touch_tap_at_down_point),
         cmocka_unit_test(test_taps_are_forgotten_once_read),
+        cmocka_unit_test(test_absolute_pointer_button_taps),
         cmocka_unit_test(test_nothing_before_syn_report),
         cmocka_unit_test(test_axis_range_scaling),
         cmocka_unit_test(test_multitouch_first_finger_counts),

@@ -32,7 +32,7 @@ export SOURCE_DATE_EPOCH
 export LC_ALL=C TZ=UTC
 
 [ "$(id -u)" = 0 ] || { echo "image: run as root (mmdebstrap root mode)" >&2; exit 1; }
-for t in mmdebstrap mksquashfs dpkg-deb; do
+for t in mmdebstrap mksquashfs dpkg-deb cpio; do
     command -v $t >/dev/null 2>&1 || { echo "image: $t missing (board/sim/install-deps.sh)" >&2; exit 1; }
 done
 
@@ -53,6 +53,8 @@ for m in $(words "$here/modules"); do
     set -- "$@" --dpkgopt="path-include=/lib/modules/*/kernel/$m"
 done
 
+# The merged-usr hook sets up merged /usr itself and installs usr-is-merged before
+# init-system-helpers' dependency is resolved to usrmerge, which would bring perl (~47 MB).
 # The essential hook diverts update-initramfs before initramfs-tools (the kernel's
 # dependency) is unpacked, and puts a no-op in its place: the image boots with its own
 # initramfs (mkinitrd.sh), and initramfs-tools' 36 MB one would cost a minute of each build.
@@ -60,6 +62,7 @@ done
 # ignores it.
 export KOFU_IMAGE_DIR="$here" KOFU_IMAGE_KOFU="$kofu" KOFU_IMAGE_PROMPTS="$prompts"
 mmdebstrap --variant=minbase --include="$pkgs" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --aptopt='APT::Install-Recommends "false"' \
     "$@" \
     --skip=download/empty --skip=essential/unlink \

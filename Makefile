@@ -88,6 +88,11 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 ITEST_SRC := $(wildcard tests/integration/test_*.c)
 ITEST_BIN := $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
+# The kiosk image's test boots build/image (the normal build's kiosk
+# firmware) under QEMU: once, not again from the ASan build.
+ifeq ($(SAN),1)
+ITEST_BIN := $(filter-out %/test_image,$(ITEST_BIN))
+endif
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
 # The tests' helper library (tests/lib/*.h: temporary files, whole files,
 # child processes, test keys, synthetic documents, session events), linked
@@ -180,6 +185,35 @@ $(BUILD)/cardsim: $(CARDSIM_OBJ)
 $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(CUPS_LIBS) -lpthread
 
+# The host-side peers of the kiosk image's QEMU test: tcp-pipe (guestfwd's
+# per-connection relay), acceptorsim (the coin and note acceptor) and
+# vsc-bridge (cardsim behind ccid-card-passthru). README "Test tools".
+# Their unit tests start the built programs.
+all: $(BUILD)/tcp-pipe $(BUILD)/acceptorsim $(BUILD)/vsc-bridge
+ACCEPTOR_OBJ := $(BUILD)/obj/tests/acceptorsim/acceptor.o $(BUILD)/obj/drivers/payment/serial_line.o \
+                $(BUILD)/obj/firmware/base/bytes.o
+$(BUILD)/tcp-pipe: $(BUILD)/obj/tests/image/tcp_pipe.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/acceptorsim: $(BUILD)/obj/tests/acceptorsim/acceptorsim.o $(ACCEPTOR_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^
+$(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/image/vsc_frame.o \
+                     $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^
+# Their fuzzers take the peer's own parser besides the core.
+PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm
+$(BUILD)/fuzz/fuzz_vsc: FUZZ_EXTRA := tests/image/vsc_frame.c
+$(BUILD)/fuzz/fuzz_acceptor_cmd: FUZZ_EXTRA := tests/acceptorsim/acceptor.c
+$(BUILD)/fuzz/fuzz_ppm: FUZZ_EXTRA := tests/lib/qmp.c
+$(PEER_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) tests/image/vsc_frame.[ch] tests/acceptorsim/acceptor.[ch] \
+                               tests/lib/qmp.[ch] $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
+$(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim
+$(BUILD)/tests/unit/test_acceptorsim: $(BUILD)/obj/tests/unit/test_acceptorsim.o $(BUILD)/obj/tests/acceptorsim/acceptor.o \
+                                      $(TESTLIB) $(BUILD)/libkofu.a | $(BUILD)/acceptorsim
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 $(BUILD)/obj/tests/centersim/%.o: CFLAGS += $(shell pkg-config --cflags $(CENTERSIM_PKGS))
 $(BUILD)/centersim: $(CENTERSIM_OBJ) $(BUILD)/libkofu.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs $(CENTERSIM_PKGS)) $(LDLIBS)
@@ -230,6 +264,10 @@ deps:
 FUZZ_SECONDS ?= 10
 check: deps
 	$(MAKE) tests pki
+	@# The kiosk image builds in the background meanwhile (minutes of
+	@# downloads and dpkg); its test waits for $(BUILD)/image-build.rc.
+	rm -f $(BUILD)/image-build.rc
+	($(MAKE) image > $(BUILD)/image-build.log 2>&1; echo $$? > $(BUILD)/image-build.rc) &
 	$(MAKE) SAN=1 BUILD=build/asan tests pki
 	$(MAKE) fuzzers
 	tests/run-all.sh $(FUZZ_SECONDS)

@@ -34,7 +34,7 @@ out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
 cd "$out"
-PKI_VERSION=4
+PKI_VERSION=5
 [ "$(cat .done 2>/dev/null)" = "ok $PKI_VERSION" ] && exit 0
 umask 077
 ec() { [ -s "$1" ] || openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
@@ -88,10 +88,11 @@ server_names='subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:center.kofu.test'
 server_ext="basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n$server_names"
 client_ext='basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth'
 
-# The printer's (PKI_VERSION 3): what ippeveprinter serves over ipps, and the CA kiosks pin.
+# The printer's (PKI_VERSION 3; printer.kofu.test since 5, the name the kiosk image's
+# test gives it): what ippeveprinter serves over ipps, and the CA kiosks pin.
 mkca printer-ca "/CN=kofu test printer CA/O=kofu test"
 issue printer-ca printer "/CN=localhost/O=kofu test" \
-    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1' \
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,DNS:printer.kofu.test' \
     -days 825
 
 mkca center-ca "/CN=kofu test center CA/O=kofu test"

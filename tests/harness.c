@@ -146,7 +146,7 @@ static int wait_ready(int fd, int timeout_ms, const char *ready)
     return -1;
 }
 
-int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults)
+int harness_spawn_cardsim(struct harness *h, const char *resident, const char *const *faults)
 {
     char port[16], log[300];
     snprintf(port, sizeof port, "%d", h->vpcd_port);
@@ -178,6 +178,13 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
         fprintf(stderr, "harness: cardsim did not become ready; see %s\n", log);
         return -1;
     }
+    return 0;
+}
+
+int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults)
+{
+    if (harness_spawn_cardsim(h, resident, faults) != 0)
+        return -1;
     return harness_wait_card(h, true, 10000);
 }
 

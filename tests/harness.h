@@ -35,6 +35,9 @@ const char *harness_path(int slot, const char *rel);
 
 /** Make the temp dir and start pcscd; waits for its socket. */
 int harness_start_pcscd(struct harness *h);
+/** Start cardsim toward h->vpcd_port (whatever listens there: pcscd's vpcd,
+ *  or the image test's bridge) and wait for its ready line only. */
+int harness_spawn_cardsim(struct harness *h, const char *resident, const char *const *faults);
 /** Start cardsim with a resident file (relative to the repository) and
  *  optional faults (NULL-terminated); waits until pcscd sees the card. */
 int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults);

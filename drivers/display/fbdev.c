@@ -136,8 +136,21 @@ static int fbdev_open(void **out, const char *spec, int *width, int *height)
     memset(&var, 0, sizeof var);
     memset(&fix, 0, sizeof fix);
     int rc = KOFU_E_DISPLAY;
-    if (ioctl(fd, FBIOGET_VSCREENINFO, &var) == 0 && ioctl(fd, FBIOGET_FSCREENINFO, &fix) == 0)
-        rc = fbdev_display_open_fd(out, fd, &var, &fix, width, height);
+    if (ioctl(fd, FBIOGET_VSCREENINFO, &var) == 0) {
+        /* A DRM driver's fbdev emulation drives the panel only once a
+         * client has set a mode: fbcon does, and with the console kept off
+         * the panel (fbcon=map:9) nothing else would, so the panel stays
+         * dark whatever kofu draws. Setting the framebuffer's own mode again
+         * lights it (the mode is not changed); a driver without modes takes
+         * it as a no-op. Then the panel is unblanked. Failures here leave
+         * what the driver reports, checked below as ever. */
+        struct fb_var_screeninfo same = var;
+        same.activate = FB_ACTIVATE_NOW | FB_ACTIVATE_FORCE;
+        (void)ioctl(fd, FBIOPUT_VSCREENINFO, &same);
+        (void)ioctl(fd, FBIOBLANK, FB_BLANK_UNBLANK);
+        if (ioctl(fd, FBIOGET_VSCREENINFO, &var) == 0 && ioctl(fd, FBIOGET_FSCREENINFO, &fix) == 0)
+            rc = fbdev_display_open_fd(out, fd, &var, &fix, width, height);
+    }
     if (rc != KOFU_OK)
         close(fd);
     return rc;

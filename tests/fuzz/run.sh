@@ -35,9 +35,12 @@ mkdir -p "$artifacts"
 work=$(mktemp -d "${TMPDIR:-/tmp}/kofu-fuzz.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
-failed=0
-for bin in "$build"/fuzz/fuzz_*; do
-    [ -x "$bin" ] && [ -f "$bin" ] || continue
+# One fuzzer per core at a time (libFuzzer runs one process each): the run
+# takes SECONDS x fuzzers / cores rather than SECONDS x fuzzers.
+jobs=$(nproc 2>/dev/null || echo 1)
+
+run_one() {
+    bin=$1
     name=$(basename "$bin")
     corpus="$work/$name"
     mkdir -p "$corpus"
@@ -52,10 +55,35 @@ for bin in "$build"/fuzz/fuzz_*; do
     rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
     if [ "$rc" -eq 0 ] && [ -n "$runs" ]; then
-        echo "fuzz $name: ok ($runs runs)"
+        echo "fuzz $name: ok ($runs runs)" > "$work/$name.result"
     else
-        echo "fuzz $name: FAILED"
-        grep -E 'ERROR|SUMMARY|Test unit written|deadly signal|timeout' "$log" | head -n 5 | sed 's/^/    /'
+        { echo "fuzz $name: FAILED"
+          grep -E 'ERROR|SUMMARY|Test unit written|deadly signal|timeout' "$log" | head -n 5 | sed 's/^/    /'
+        } > "$work/$name.result"
+    fi
+}
+
+running=0
+for bin in "$build"/fuzz/fuzz_*; do
+    [ -x "$bin" ] && [ -f "$bin" ] || continue
+    run_one "$bin" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait
+        running=0
+    fi
+done
+wait
+
+failed=0
+for bin in "$build"/fuzz/fuzz_*; do
+    [ -x "$bin" ] && [ -f "$bin" ] || continue
+    name=$(basename "$bin")
+    if [ -f "$work/$name.result" ]; then
+        cat "$work/$name.result"
+        grep -q ': ok (' "$work/$name.result" || failed=$((failed + 1))
+    else
+        echo "fuzz $name: FAILED (no result)"
         failed=$((failed + 1))
     fi
 done

@@ -1,8 +1,9 @@
 /*
  * screens_samples.h — representative models of every kiosk screen, shared
  * by the screens review tool (tests/tools/screens_review.c), the unit test
- * (tests/unit/test_screens.c) and the bench (tests/bench/bench_screens.c),
- * so that all three look at the same frames. Synthetic data only: a
+ * (tests/unit/test_screens.c), the bench (tests/bench/bench_screens.c) and
+ * the image test's eye (tests/lib/screen_read.c: its references), so that
+ * all of them look at the same frames. Synthetic data only: a
  * made-up resident (山田　太郎, born 1980-02-17) on the preview, public
  * municipality names.
  *

@@ -1,0 +1,43 @@
+# probe.sh — the kiosk image test's only way inside the booted image.
+#
+# Not part of the image: the test writes this file onto a third, test-only
+# disk and boots with systemd's own `systemd.run="/bin/sh /dev/vdc"` on the
+# kernel command line (a kiosk's boot loader fixes its command line, so no
+# one can do this to a kiosk). sh reads the disk as its script; the disk is
+# padded with newlines after the final `exit`.
+#
+# It answers line commands on the second serial port (/dev/ttyS1), one
+# command at a time, each answer ending with a line "end":
+#   status      kofu's unit: active state, main PID, restarts, CPU time (ns)
+#   mounts      /proc/self/mounts
+#   tmpfs       every tmpfs mount's files, as a gzip'd tar in base64
+#   journal     this boot's journal as text, in base64
+#   uptime      /proc/uptime and systemd-analyze's first line
+#   stop-kofu   SIGSTOP to kofu's main process (the watchdog test)
+# It reads only what the test asks and writes nothing but to the port.
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+exec </dev/ttyS1 >/dev/ttyS1 2>/dev/null
+echo "probe: ready"
+while read -r cmd; do
+    case "$cmd" in
+    status)
+        systemctl show kofu.service -p ActiveState -p SubState -p MainPID -p NRestarts -p CPUUsageNSec ;;
+    mounts)
+        cat /proc/self/mounts ;;
+    tmpfs)
+        dirs=$(awk '$3 == "tmpfs" { print substr($2, 2) }' /proc/self/mounts)
+        # shellcheck disable=SC2086
+        tar -C / --one-file-system -czf - $dirs | base64 ;;
+    journal)
+        journalctl -b -o cat --no-pager | base64 ;;
+    uptime)
+        cat /proc/uptime
+        systemd-analyze | head -n 1 ;;
+    stop-kofu)
+        systemctl kill --kill-who=main --signal=SIGSTOP kofu.service && echo stopped ;;
+    *)
+        echo "unknown: $cmd" ;;
+    esac
+    echo end
+done
+exit 0

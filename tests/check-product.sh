@@ -9,7 +9,10 @@
 #     refuses-no-certificate: build/kofu-conformance, README "Builds");
 #   - the kiosk board's firmware (build/kofu-kiosk-build, what
 #     `make BOARD=kiosk` makes) links neither X11 nor the sim board's drivers
-#     (the simulated acceptor, the recording audio sink, the X11 display).
+#     (the simulated acceptor, the recording audio sink, the X11 display);
+#   - the kiosk image (build/image/root.squashfs, `make image`), when it has
+#     been built, carries the kiosk board's firmware as /usr/bin/kofu, byte
+#     for byte (shown first telling build/kofu-sim apart from it).
 # Each check is first shown catching what it looks for, in a build that has
 # it (build/kofu-sim, the test build of the sim board, whatever BOARD the
 # product was made for): a check that finds nothing there is blind and fails.
@@ -63,7 +66,22 @@ if readelf -d "$b/kofu-kiosk-build" | grep -q 'libX11'; then
     say "$b/kofu-kiosk-build links X11"; bad=$((bad + 1))
 fi
 
+# The image's kofu is the kiosk board's product, not another build.
+image=
+if [ -f "$b/image/.done" ]; then
+    t=$(mktemp)
+    if ! unsquashfs -cat "$b/image/root.squashfs" usr/bin/kofu >"$t" 2>/dev/null; then
+        say "$b/image/root.squashfs has no /usr/bin/kofu"; bad=$((bad + 1))
+    elif cmp -s "$t" "$b/kofu-sim"; then
+        say "blind: $b/image's /usr/bin/kofu compares equal to $b/kofu-sim"; bad=$((bad + 1))
+    elif ! cmp -s "$t" "$b/kofu-kiosk-build"; then
+        say "$b/image's /usr/bin/kofu is not $b/kofu-kiosk-build"; bad=$((bad + 1))
+    fi
+    rm -f "$t"
+    image="; $b/image's /usr/bin/kofu is $b/kofu-kiosk-build"
+fi
+
 if [ "$bad" -gt 0 ]; then
     exit 1
 fi
-say "$b/kofu and $b/kofu-kiosk-build carry no test code; the kiosk board's firmware no X11 and no sim drivers"
+say "$b/kofu and $b/kofu-kiosk-build carry no test code; the kiosk board's firmware no X11 and no sim drivers$image"

@@ -24,7 +24,7 @@ libx11-dev libxtst-dev xvfb xauth libasound2-dev libasound2-plugins espeak-ng so
 iproute2 util-linux procps
 tzdata
 libseccomp-dev
-mmdebstrap squashfs-tools qemu-system-x86 qemu-utils busybox-static
+mmdebstrap squashfs-tools cpio qemu-system-x86 qemu-utils busybox-static
 "
 
 if [ "${1:-}" = "--list" ]; then

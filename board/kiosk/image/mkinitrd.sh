@@ -1,7 +1,7 @@
 #!/bin/sh
 # Packs the kiosk's initramfs: ./init, static busybox and the modules that mount the root
 # and bring up the network, as a reproducible gzip'd cpio (sorted names, every time stamp
-# SOURCE_DATE_EPOCH, gzip -n).
+# SOURCE_DATE_EPOCH, numbered inodes, gzip -n).
 #
 #   board/kiosk/image/mkinitrd.sh BUSYBOX_STATIC_DEB MODULES_DIR OUT
 #
@@ -34,4 +34,6 @@ printf '%s\n' $MODULES >"$d/ird/lib/modules/order"
 cp "$here/init" "$d/ird/init"
 chmod 755 "$d/ird/init" "$d/ird/bin/busybox"
 find "$d/ird" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
-(cd "$d/ird" && find . | LC_ALL=C sort | "$d/ird/bin/busybox" cpio -o -H newc 2>/dev/null) | gzip -n -9 >"$out"
+# GNU cpio's --reproducible numbers the inodes itself and leaves out the device numbers,
+# which would otherwise change with every temporary directory.
+(cd "$d/ird" && find . | LC_ALL=C sort | cpio --quiet --reproducible -o -H newc) | gzip -n -9 >"$out"

@@ -179,14 +179,17 @@ static bool probe(const char *cmd, char *buf, size_t cap, int timeout_ms)
     if (write(probe_fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) || write(probe_fd, "\n", 1) != 1)
         return false;
     size_t n = 0;
+    bool fits = true;
     static char line[8192];
     buf[0] = '\0';
     while (read_line(probe_fd, line, sizeof line, timeout_ms)) {
         if (!strcmp(line, "end"))
-            return true;
+            return fits;
         size_t l = strlen(line);
         if (n + l + 2 > cap)
-            return false;
+            fits = false; /* read on to the end all the same: the next answer must start clean */
+        if (!fits)
+            continue;
         memcpy(buf + n, line, l);
         n += l;
         buf[n++] = '\n';

@@ -12,7 +12,7 @@
 #               process's CPU time in clock ticks and the ticks a second
 #   mounts      /proc/self/mounts
 #   tmpfs       every tmpfs mount's files, as a gzip'd tar in base64
-#   journal     this boot's journal as text, in base64
+#   journal     this boot's journal as text (with each line's sender), in base64
 #   uptime      /proc/uptime and systemd-analyze's first line
 #   stop-kofu   SIGSTOP to kofu's main process (the watchdog test)
 # It reads only what the test asks and writes nothing but to the port.
@@ -33,7 +33,7 @@ while read -r cmd; do
         # shellcheck disable=SC2086
         tar -C / --one-file-system -czf - $dirs | base64 ;;
     journal)
-        journalctl -b -o cat --no-pager | base64 ;;
+        journalctl -b -o short-monotonic --no-pager | base64 ;;
     uptime)
         cat /proc/uptime
         systemd-analyze | head -n 1 ;;

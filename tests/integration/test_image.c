@@ -365,7 +365,7 @@ static void make_config_medium(void)
                      "shc_keyset_file = /etc/kofu/shc-issuers.jwks.json\n"
                      "shc_issuers = " ISSUER "\n"
                      "vds_csca_file = /etc/kofu/vds-csca.pem\n"
-                     "printer_uri = ipps://printer.kofu.test:631/ipp/print\n"
+                     "printer_uri = ipps://10.0.2.101:631/ipp/print\n"
                      "printer_ca_file = /etc/kofu/printer-ca.pem\n"
                      "display = fbdev\n"
                      "display_device = /dev/fb0\n"
@@ -376,7 +376,7 @@ static void make_config_medium(void)
                      "payment_device = /dev/ttyUSB0\n"
                      "default_language = ja\n");
     snprintf(path, sizeof path, "%s/hosts", cfg_dir);
-    write_text(path, "127.0.0.1 localhost\n10.0.2.100 center.kofu.test\n10.0.2.101 printer.kofu.test\n");
+    write_text(path, "127.0.0.1 localhost\n10.0.2.100 center.kofu.test\n");
     snprintf(path, sizeof path, "%s/addresses.conf", cfg_dir);
     write_text(path, "[Service]\nIPAddressAllow=10.0.2.100 10.0.2.101\n");
     snprintf(path, sizeof path, "%s/network", cfg_dir);

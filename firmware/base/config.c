@@ -231,9 +231,13 @@ int config_load(struct kofu_config *c, const char *path, bool must_exist, char *
         char *start = line;
         if (lineno == 1 && !strncmp(start, "\xEF\xBB\xBF", 3))
             start += 3;
-        char *hash = strchr(start, '#');
-        if (hash)
-            *hash = '\0';
+        /* A comment starts at a '#' that begins the line or follows white
+         * space: a value may hold one (input_device's "PATH#key=N"). */
+        for (char *p = start; *p; p++)
+            if (*p == '#' && (p == start || p[-1] == ' ' || p[-1] == '\t')) {
+                *p = '\0';
+                break;
+            }
         char *s = trim(start);
         if (!*s)
             continue;

@@ -105,6 +105,22 @@ static void test_comments_blanks_spaces(void **state)
     assert_int_equal(c.pin_max_tries, 15);
 }
 
+/* A '#' inside a value is the value's: the tray's code in input_device
+ * ("PATH#key=N", docs/kiosk-board.md) must reach the driver. Only a '#'
+ * at a line's start or after white space begins a comment. */
+static void test_hash_inside_a_value(void **state)
+{
+    (void)state;
+    const char *p = write_conf("input_device = /dev/input/event1,/dev/input/event2#key=119  # the tray's key\n"
+                               "reader = Sony#1\t#comment after a tab\n");
+    struct kofu_config c;
+    char err[256] = "";
+    config_defaults(&c);
+    assert_int_equal(config_load(&c, p, true, err, sizeof err), KOFU_OK);
+    assert_string_equal(c.input_device, "/dev/input/event1,/dev/input/event2#key=119");
+    assert_string_equal(c.reader, "Sony#1");
+}
+
 static void test_empty_file(void **state)
 {
     (void)state;
@@ -599,6 +615,7 @@ int main(void)
         T(test_all_keys),
         T(test_partial_keeps_defaults),
         T(test_comments_blanks_spaces),
+        T(test_hash_inside_a_value),
         T(test_empty_file),
         T(test_empty_string_value),
         T(test_unknown_key),

@@ -232,7 +232,9 @@ $(BUILD)/prompts/.done: $(BUILD)/kofu board/sim/make-prompts.sh
 .PHONY: image
 image: $(BUILD)/image/.done
 $(BUILD)/image/.done: $(BUILD)/kofu-kiosk-build $(BUILD)/prompts/.done $(shell find board/kiosk -type f 2>/dev/null)
-	nice board/kiosk/image/build.sh $(BUILD)/kofu-kiosk-build $(BUILD)/prompts $(BUILD)/image
+	@start=$$(date +%s); cached=$$(ls $(BUILD)/image/cache/*.deb 2>/dev/null | wc -l); \
+	nice board/kiosk/image/build.sh $(BUILD)/kofu-kiosk-build $(BUILD)/prompts $(BUILD)/image && \
+	echo "$$(( $$(date +%s) - start )) s, $$cached .deb files cached before" > $(BUILD)/image-build-time.txt
 
 # The wiping free is tested linked in, as in the kofu binary.
 $(BUILD)/tests/unit/test_wipefree: $(BUILD)/obj/tests/unit/test_wipefree.o $(KOFU_EXTRA_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
@@ -276,6 +278,12 @@ check: deps
 bench: deps
 	$(MAKE) tests pki
 	@for b in $(BENCH_BIN); do KOFU_BUILD=$(BUILD) tests/sandbox.sh $$b || exit 1; done
+	@# The kiosk image's figures come from its last build and its test's QEMU run (make check).
+	@echo "kiosk image (make image, and the last run of test_image under QEMU):"
+	@if [ -f $(BUILD)/image-build-time.txt ]; then echo "  image build                        $$(cat $(BUILD)/image-build-time.txt)"; \
+	 else echo "  image build                        not built yet (make image)"; fi
+	@if [ -f $(BUILD)/image-figures.txt ]; then sed 's/^image: /  /' $(BUILD)/image-figures.txt; \
+	 else echo "  QEMU figures                       none yet (make check runs test_image)"; fi
 
 # Longer fuzzing: FUZZ_LONG seconds per target (default 300).
 fuzz: deps

@@ -15,7 +15,9 @@
 #   journal     this boot's journal as text (with each line's sender), in base64
 #   uptime      /proc/uptime and systemd-analyze's first line
 #   stop-kofu   SIGSTOP to kofu's main process (the watchdog test)
-# It reads only what the test asks and writes nothing but to the port.
+#   sh: CMD     CMD run by sh, for a person looking into a failed run
+#               (KOFU_IMAGE_TEST_HOLD=1 keeps the guest up for that)
+# It reads only what it is asked and writes nothing but to the port.
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 exec </dev/ttyS1 >/dev/ttyS1 2>/dev/null
 echo "probe: ready"
@@ -39,6 +41,8 @@ while read -r cmd; do
         systemd-analyze | head -n 1 ;;
     stop-kofu)
         systemctl kill --kill-who=main --signal=SIGSTOP kofu.service && echo stopped ;;
+    sh:*)
+        eval "${cmd#sh:}" 2>&1 ;;
     *)
         echo "unknown: $cmd" ;;
     esac

@@ -294,6 +294,25 @@ static void listen_a_moment(void)
     kt_sleep_ms(1800);
 }
 
+/* For whoever debugs the test: with KOFU_IMAGE_TEST_HOLD=1 a failure
+ * leaves the guest running (the probe's socket free for another client)
+ * until DIR/continue exists. */
+static void hold_for_a_look(void)
+{
+    if (!getenv("KOFU_IMAGE_TEST_HOLD"))
+        return;
+    char go[420];
+    snprintf(go, sizeof go, "%s/continue", dir);
+    fprintf(stderr, "holding: the guest runs; QMP %s, probe %s (both free now); touch %s to go on\n", qmp_path, probe_sock, go);
+    close(probe_fd);
+    qmp_close(&q);
+    while (access(go, F_OK) != 0)
+        kt_sleep_ms(1000);
+    probe_fd = unix_connect(probe_sock, 5000);
+    if (qmp_open(&q, qmp_path, 5000) != 0)
+        fprintf(stderr, "QMP did not come back\n");
+}
+
 /* Polls the display until it shows `screen`; false after timeout_ms. */
 static bool wait_screen(int screen, int timeout_ms)
 {
@@ -321,6 +340,7 @@ static bool wait_screen(int screen, int timeout_ms)
         kt_copy_file(path, keep);
     }
     print_kofu_journal();
+    hold_for_a_look();
     return false;
 }
 
@@ -674,6 +694,11 @@ static void test_a_whole_visit(void **state)
     (void)state;
     char reply[256];
     long long pid0 = -1, restarts0 = -1, cpu0 = -1, pid1 = -1, restarts1 = -1, cpu1 = -1;
+    if (getenv("KOFU_IMAGE_TEST_HOLD")) { /* a debugging run: kofu's info lines in the journal */
+        static char b[4096];
+        probe("sh:systemctl set-environment KOFU_LOG_LEVEL=info; systemctl restart kofu", b, sizeof b, 60000);
+        assert_true(wait_screen(SESSION_SCREEN_IDLE, SCREEN_TIMEOUT_MS));
+    }
     assert_true(probe_status(&pid0, &restarts0, &cpu0, NULL, 0));
     assert_int_equal(harness_card(&h, "insert", reply, sizeof reply), 0);
     assert_true(wait_screen(SESSION_SCREEN_SERVICE, SCREEN_TIMEOUT_MS));

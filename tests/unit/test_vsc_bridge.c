@@ -145,7 +145,8 @@ static void send_msg(struct rig *r, uint32_t type, uint32_t reader, const uint8_
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < 4; k++)
             buf[4 * i + k] = (uint8_t)(f[i] >> (24 - 8 * k));
-    memcpy(buf + 12, p, n);
+    if (n)
+        memcpy(buf + 12, p, n);
     assert_int_equal(send(r->qemu, buf, 12 + n, MSG_NOSIGNAL), (ssize_t)(12 + n));
 }
 

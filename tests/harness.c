@@ -527,3 +527,14 @@ int harness_product_config(const char *from, const char *to)
         rc = -1;
     return rc;
 }
+
+int harness_verify_shc(const char *jws_path, const char *jwks_path, const char *iss, char *out, size_t cap)
+{
+    static char err[1 << 16];
+    const char *argv[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", jws_path, jwks_path,
+                          iss ? "--iss" : NULL, iss, NULL};
+    int rc = harness_run(argv, NULL, out, cap, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "verifier: %s\n%s\n", out, err);
+    return rc;
+}

@@ -96,6 +96,12 @@ int harness_product_config(const char *from, const char *to);
 /** Stop everything this harness started and remove its temp dir. */
 void harness_stop(struct harness *h);
 
+/** Check a JWS (the file jws_path) with the verifier that is not kofu's
+ *  code (tests/centersim/verify_shc.py) against the key set jwks_path, the
+ *  issuer iss when not NULL; what it printed into out (cap bytes). Its exit
+ *  status (0: verified), printed with its output when not 0. */
+int harness_verify_shc(const char *jws_path, const char *jwks_path, const char *iss, char *out, size_t cap);
+
 /** Run a program with stdin_data on its standard input; capture both
  *  outputs (NUL-terminated, truncated to cap). Returns the exit status, or
  *  -1 if it could not run or died of a signal. */

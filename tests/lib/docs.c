@@ -71,3 +71,18 @@ char *kt_shc_qr_text(const char *jws)
     t[5 + 2 * n] = '\0';
     return t;
 }
+
+int kt_shc_jws_of_qr_text(const char *qr, char *jws, size_t cap)
+{
+    if (strncmp(qr, "shc:/", 5) != 0 || cap == 0)
+        return -1;
+    size_t n = 0;
+    const char *p = qr + 5;
+    for (; p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9'; p += 2) {
+        if (n + 1 >= cap)
+            return -1;
+        jws[n++] = (char)((p[0] - '0') * 10 + (p[1] - '0') + 45);
+    }
+    jws[n] = '\0';
+    return (int)n;
+}

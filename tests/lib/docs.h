@@ -29,4 +29,9 @@ char *kt_synthetic_seal(int n_doses);
  *  character (its code minus 45). NULL when out of memory. */
 char *kt_shc_qr_text(const char *jws);
 
+/** The JWS of a SMART Health Card QR text ("shc:/" and digit pairs, each a
+ *  character's code minus 45) into jws (NUL-terminated). Its length, or -1
+ *  when qr is not that form or jws is too small. */
+int kt_shc_jws_of_qr_text(const char *qr, char *jws, size_t cap);
+
 #endif

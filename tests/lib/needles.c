@@ -4,6 +4,7 @@
 #include "tests/lib/needles.h"
 
 #include "base/b64.h"
+#include "tests/lib/docs.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -154,12 +155,9 @@ int kt_needles_printed_codes(const char *received_dir, const char *work_dir, int
         if (!strncmp(line, "shc:/", 5)) {
             (*shc)++;
             kt_needle_str("shc-qr-text", line);
-            /* shc:/ numeric → JWS (two digits a character, +45). */
             char jws[4096];
-            size_t n = 0;
-            for (const char *q = line + 5; q[0] && q[1] && n + 1 < sizeof jws; q += 2)
-                jws[n++] = (char)((q[0] - '0') * 10 + (q[1] - '0') + 45);
-            jws[n] = '\0';
+            if (kt_shc_jws_of_qr_text(line, jws, sizeof jws) < 0)
+                continue;
             kt_needle_str("shc-jws", jws);
             char *dot1 = strchr(jws, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
             if (dot1 && dot2) {

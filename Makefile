@@ -255,7 +255,7 @@ $(BUILD)/screens-review: $(BUILD)/obj/tests/tools/screens_review.o $(TESTLIB) $(
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 pki: $(BUILD)/pki/.done
-$(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-test-pki.sh
+$(BUILD)/pki/.done: certs/make-card-ca.sh certs/make-passport-pki.sh certs/make-test-pki.sh
 	sh certs/make-test-pki.sh $(BUILD)/pki
 
 deps:

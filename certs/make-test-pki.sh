@@ -4,6 +4,7 @@
 #   certs/make-test-pki.sh OUTDIR
 #
 # card/, card-ca/           the card PKI (certs/make-card-ca.sh)
+# passport/, csca/           the passport PKI (certs/make-passport-pki.sh)
 # center-ca.pem             the center CA that kiosks pin        (center-ca.key.pem)
 # center.pem/.key.pem       the center's server certificate: localhost, 127.0.0.1, center.kofu.test
 # center-expired.pem        same names, expired                  (key: center.key.pem)
@@ -33,6 +34,7 @@ set -eu
 out=${1:?usage: make-test-pki.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/make-card-ca.sh" "$out" >/dev/null
+sh "$here/make-passport-pki.sh" "$out" >/dev/null
 cd "$out"
 PKI_VERSION=5
 [ "$(cat .done 2>/dev/null)" = "ok $PKI_VERSION" ] && exit 0

@@ -16,6 +16,7 @@ int (*config_extra_key)(const char *key, const char *value);
 /* The built-in defaults: every key not named here is empty, 0 or no. */
 const struct kofu_config config_builtin = {
     .card_ca_dir = "/etc/kofu/card-ca",
+    .passport_csca = "/etc/kofu/csca",
     .card_wait_seconds = 30,
     .pin_max_tries = 3,
     .center_ca_file = "/etc/kofu/center-ca.pem",
@@ -60,6 +61,7 @@ const struct kofu_config config_builtin = {
 static const struct config_key keys[] = {
     TEXT(reader),
     TEXT(card_ca_dir),
+    TEXT(passport_csca),
     INT(card_wait_seconds, 0, 3600),
     INT(pin_max_tries, 1, 15),
     BOOL(card_presence_required),

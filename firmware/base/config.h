@@ -25,6 +25,7 @@
 struct kofu_config {
     char reader[KOFU_CONFIG_VALUE_MAX];
     char card_ca_dir[KOFU_CONFIG_VALUE_MAX];
+    char passport_csca[KOFU_CONFIG_VALUE_MAX]; /* CSCA trust anchors: a directory of PEM files, a PEM bundle or a master list */
     int card_wait_seconds;
     int pin_max_tries;
     bool card_presence_required;

@@ -37,6 +37,13 @@ enum kofu_err {
     KOFU_E_PIN_NOT_CONFIRMED = -25, /* last try not confirmed by the resident */
     KOFU_E_CARD_DATA = -26,    /* the card's data is malformed */
     KOFU_E_NOT_AUTHENTIC = -27,/* the card's data failed an authenticity check */
+    KOFU_E_NOT_PASSPORT = -28,          /* the chip on the reader is not an ICAO eMRTD (no LDS1 application) */
+    KOFU_E_PASSPORT_KEYS = -29,         /* the chip refused the keys made from the numbers: check the numbers */
+    KOFU_E_MRZ_FORMAT = -30,            /* a number or date fails its check digit or form; never sent to a chip */
+    KOFU_E_PASSPORT_DATA = -31,         /* the passport chip's data is malformed */
+    KOFU_E_PASSPORT_NOT_AUTHENTIC = -32,/* passive authentication failed: the data is not used */
+    KOFU_E_PASSPORT_SM = -33,           /* secure messaging broke (a wrong MAC, a protocol error) */
+    KOFU_E_PASSPORT_OTHER_PERSON = -34, /* the passport's birth date is not the card's */
 
     KOFU_E_CENTER_UNREACHABLE = -40, /* no connection to the center, or it timed out */
     KOFU_E_TLS_UNTRUSTED = -41,      /* the center's certificate is not from the pinned CA */

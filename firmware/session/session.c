@@ -64,6 +64,9 @@ static struct session_action base_action(const struct session *s, enum session_a
     a.card_on_reader = s->card_present;
     a.last_try_confirmed = s->last_try_confirmed;
     a.outcome = CENTER_FAILED;
+    a.mrz_field = s->mrz_field;
+    memcpy(a.mrz_len, s->mrz_len, sizeof a.mrz_len);
+    a.passport = s->passport_stage;
     return a;
 }
 
@@ -168,15 +171,20 @@ static enum wait_kind wait_kind_of(const struct session *s)
     case SESSION_KIND_COPIES:
     case SESSION_CONFIRM:
     case SESSION_PAYMENT:
+    case SESSION_PASSPORT_NUMBERS:
+    case SESSION_PASSPORT_CHECK:
+    case SESSION_PASSPORT_PLACE:
         return WAIT_INPUT;
     case SESSION_CARD_PLACED:
     case SESSION_READING:
+    case SESSION_PASSPORT_READING:
     case SESSION_REQUESTING:
     case SESSION_PRINTING:
     case SESSION_REFUNDING:
         return WAIT_DEVICE;
     case SESSION_TAKE_CARD:
     case SESSION_TAKE_CERTIFICATE:
+    case SESSION_TAKE_PASSPORT:
         return WAIT_REMIND;
     case SESSION_ERROR:
         return s->card_present ? WAIT_REMIND : WAIT_NOTICE;
@@ -187,6 +195,29 @@ static enum wait_kind wait_kind_of(const struct session *s)
 bool session_waiting_on_device(const struct session *s, uint64_t now_ms)
 {
     return wait_kind_of(s) == WAIT_DEVICE && now_ms < s->entered_ms + s->cfg.wait_timeout_ms;
+}
+
+/* The numbers typed: the kiosk drops the characters with the counts. */
+static void clear_mrz(struct session *s)
+{
+    s->mrz_field = SESSION_MRZ_DOCNO;
+    memset(s->mrz_len, 0, sizeof s->mrz_len);
+    s->mrz_checking = false;
+    s->mrz_ok = false;
+}
+
+static bool mrz_complete(const struct session *s)
+{
+    for (int f = 0; f < SESSION_MRZ__FIELDS; f++)
+        if (s->mrz_len[f] < (f == SESSION_MRZ_DOCNO ? 1 : session_mrz_field_max(f)))
+            return false;
+    return true;
+}
+
+static bool is_passport_state(enum session_state st)
+{
+    return st == SESSION_PASSPORT_NUMBERS || st == SESSION_PASSPORT_CHECK || st == SESSION_PASSPORT_PLACE ||
+           st == SESSION_PASSPORT_READING || st == SESSION_TAKE_PASSPORT;
 }
 
 static void clear_visit(struct session *s)
@@ -204,6 +235,9 @@ static void clear_visit(struct session *s)
     s->requested = false;
     s->reported = false;
     s->ending = false;
+    clear_mrz(s);
+    s->passport_reads = 0;
+    s->passport_stage = false;
 }
 
 static void report(struct session *s, struct session_actions *out, enum center_outcome outcome, int copies,
@@ -220,6 +254,7 @@ static void report(struct session *s, struct session_actions *out, enum center_o
 }
 
 static void enter(struct session *s, enum session_state st, uint64_t now, struct session_actions *out);
+static void passport_taken(struct session *s, uint64_t now, struct session_actions *out);
 
 /* The end of every visit: the owed report (it needs the request id, which is
  * in the vault), the wipe, the card unpowered, the attract screen. */
@@ -245,7 +280,7 @@ static void end_visit(struct session *s, uint64_t now, struct session_actions *o
     emit_kind(s, out, SESSION_ACT_WIPE);
     s->err = err;
     s->ending = true;
-    enter(s, SESSION_TAKE_CARD, now, out);
+    enter(s, s->passport_stage ? SESSION_TAKE_PASSPORT : SESSION_TAKE_CARD, now, out);
 }
 
 static void fail(struct session *s, uint64_t now, struct session_actions *out, int err, enum session_screen screen)
@@ -263,6 +298,8 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
     s->reminder_ms = now + s->cfg.reminder_ms;
     s->warned = false;
     s->need_show = false;
+    if (st != SESSION_ERROR) /* an error keeps saying what is on the reader */
+        s->passport_stage = is_passport_state(st);
 
     switch (st) {
     case SESSION_IDLE:
@@ -395,7 +432,130 @@ static void enter(struct session *s, enum session_state st, uint64_t now, struct
         emit_kind(s, out, SESSION_ACT_RESET_CARD);
         show_current(s, out);
         break;
+    case SESSION_PASSPORT_NUMBERS:
+        s->err = KOFU_OK;
+        s->mrz_checking = false;
+        s->mrz_ok = false; /* whatever was checked before is checked again */
+        s->screen = SESSION_SCREEN_PASSPORT_NUMBERS;
+        s->prompt = SESSION_PROMPT_PASSPORT_NUMBERS;
+        show_current(s, out);
+        break;
+    case SESSION_PASSPORT_CHECK:
+        s->screen = SESSION_SCREEN_PASSPORT_CHECK;
+        s->prompt = SESSION_PROMPT_ERROR; /* err's words: check the numbers */
+        show_current(s, out);
+        break;
+    case SESSION_PASSPORT_PLACE:
+        /* Already there (placed early, or left on after the numbers were
+         * refused): read it. After a lost contact (err) it is lifted and
+         * placed again first. */
+        if (s->card_present && s->err == KOFU_OK) {
+            enter(s, SESSION_PASSPORT_READING, now, out);
+            return;
+        }
+        s->screen = SESSION_SCREEN_PASSPORT_PLACE;
+        s->prompt = s->err != KOFU_OK ? SESSION_PROMPT_ERROR : SESSION_PROMPT_PASSPORT_PLACE;
+        show_current(s, out);
+        break;
+    case SESSION_PASSPORT_READING:
+        /* Fail closed: the invariant holds by the flow; should it not, no
+         * chip is ever opened with unchecked numbers. */
+        if (!s->mrz_ok || s->passport_reads >= SESSION_PASSPORT_READS_MAX) {
+            fail(s, now, out, KOFU_E_INTERNAL, SESSION_SCREEN_ERROR);
+            return;
+        }
+        s->err = KOFU_OK;
+        s->screen = SESSION_SCREEN_PASSPORT_READING;
+        s->prompt = SESSION_PROMPT_PASSPORT_READING;
+        show_current(s, out);
+        emit_kind(s, out, SESSION_ACT_READ_PASSPORT);
+        s->passport_reads++;
+        break;
+    case SESSION_TAKE_PASSPORT:
+        emit_kind(s, out, SESSION_ACT_RESET_CARD); /* the chip's session dropped */
+        if (!s->card_present) {
+            passport_taken(s, now, out);
+            return;
+        }
+        s->screen = SESSION_SCREEN_TAKE_PASSPORT;
+        s->prompt = SESSION_PROMPT_TAKE_PASSPORT;
+        show_current(s, out);
+        break;
     case SESSION_STATE__COUNT:
+        break;
+    }
+}
+
+/* Off the reader: the end of a cancelled visit, back to the kind after a
+ * passport that cannot be used (err), or on to the center. */
+static void passport_taken(struct session *s, uint64_t now, struct session_actions *out)
+{
+    if (s->ending)
+        go_idle(s, now, out);
+    else if (s->err != KOFU_OK)
+        enter(s, SESSION_KIND_COPIES, now, out);
+    else
+        enter(s, SESSION_REQUESTING, now, out);
+}
+
+static void on_mrz_checked(struct session *s, uint64_t now, struct session_actions *out, int err)
+{
+    s->mrz_checking = false;
+    if (err == KOFU_OK) {
+        s->mrz_ok = true;
+        enter(s, SESSION_PASSPORT_PLACE, now, out);
+        return;
+    }
+    if (err != KOFU_E_MRZ_FORMAT) { /* the check could not be made (no card data): not the resident's */
+        fail(s, now, out, err, SESSION_SCREEN_ERROR);
+        return;
+    }
+    s->err = err;
+    enter(s, SESSION_PASSPORT_CHECK, now, out);
+}
+
+static void on_passport_read(struct session *s, uint64_t now, struct session_actions *out, int err)
+{
+    bool reads_left = s->passport_reads < SESSION_PASSPORT_READS_MAX;
+    switch (err) {
+    case KOFU_OK:
+        clear_mrz(s); /* the numbers have done their job */
+        enter(s, SESSION_TAKE_PASSPORT, now, out);
+        break;
+    case KOFU_E_PASSPORT_KEYS:
+    case KOFU_E_MRZ_FORMAT:
+        if (!reads_left) {
+            fail(s, now, out, err, SESSION_SCREEN_ERROR);
+            break;
+        }
+        s->err = err;
+        enter(s, SESSION_PASSPORT_CHECK, now, out);
+        break;
+    case KOFU_E_PASSPORT_NOT_AUTHENTIC:
+    case KOFU_E_PASSPORT_OTHER_PERSON:
+    case KOFU_E_PASSPORT_DATA:
+    case KOFU_E_NOT_PASSPORT:
+        /* This passport cannot give the overseas certificate; the domestic
+         * one needs none. */
+        clear_mrz(s);
+        s->cert_kind = CENTER_DOMESTIC;
+        s->err = err;
+        enter(s, SESSION_TAKE_PASSPORT, now, out);
+        break;
+    case KOFU_E_PASSPORT_SM:
+    case KOFU_E_CARD_REMOVED:
+    case KOFU_E_CARD_COMM:
+    case KOFU_E_NO_CARD:
+        /* The contact was lost: lift it and place it again. */
+        if (!reads_left) {
+            fail(s, now, out, err, SESSION_SCREEN_ERROR);
+            break;
+        }
+        s->err = err;
+        enter(s, SESSION_PASSPORT_PLACE, now, out);
+        break;
+    default:
+        fail(s, now, out, err != KOFU_OK ? err : KOFU_E_INTERNAL, SESSION_SCREEN_ERROR);
         break;
     }
 }
@@ -485,7 +645,8 @@ static void remind(struct session *s, struct session_actions *out)
 {
     show(s, out, s->screen);
     say(s, out, s->state == SESSION_TAKE_CERTIFICATE ? SESSION_PROMPT_REMIND_TAKE_CERTIFICATE
-                                                      : SESSION_PROMPT_REMIND_TAKE_CARD);
+                : s->passport_stage                  ? SESSION_PROMPT_REMIND_TAKE_PASSPORT
+                                                     : SESSION_PROMPT_REMIND_TAKE_CARD);
 }
 
 /* Time-outs. A warning (or the first reminder) always comes before the end,
@@ -560,6 +721,9 @@ static void on_card_inserted(struct session *s, uint64_t now, struct session_act
         s->warned = false;
         show_current(s, out);
         break;
+    case SESSION_PASSPORT_PLACE:
+        enter(s, SESSION_PASSPORT_READING, now, out);
+        break;
     default:
         break; /* a card put back later in the visit changes nothing */
     }
@@ -585,6 +749,11 @@ static void on_card_removed(struct session *s, uint64_t now, struct session_acti
         else
             enter(s, SESSION_MUNICIPALITY, now, out);
         break;
+    case SESSION_TAKE_PASSPORT:
+        passport_taken(s, now, out);
+        break;
+    /* A passport lifted before it is read changes nothing; one lifted while
+     * it is read is the read's result (READ_PASSPORT answers). */
     case SESSION_ERROR:
         s->entered_ms = now; /* the notice stays a while after the card is taken */
         show(s, out, s->screen);
@@ -663,11 +832,37 @@ static void on_tap(struct session *s, const struct session_event *ev, uint64_t n
             show(s, out, s->screen);
         } else if (ev->button == SESSION_BTN_CONFIRM) {
             s->err = KOFU_OK;
-            enter(s, SESSION_REQUESTING, now, out);
+            if (s->cert_kind == CENTER_OVERSEAS) {
+                clear_mrz(s);
+                enter(s, SESSION_PASSPORT_NUMBERS, now, out);
+            } else {
+                enter(s, SESSION_REQUESTING, now, out);
+            }
         } else if (ev->button == SESSION_BTN_BACK) {
             s->err = KOFU_OK;
             enter(s, SESSION_MUNICIPALITY, now, out);
         }
+        break;
+    case SESSION_PASSPORT_NUMBERS:
+        if (ev->button == SESSION_BTN_CONFIRM && !s->mrz_checking) {
+            if (mrz_complete(s)) {
+                s->mrz_checking = true;
+                emit_kind(s, out, SESSION_ACT_CHECK_MRZ);
+            } else {
+                say(s, out, SESSION_PROMPT_PASSPORT_INCOMPLETE);
+            }
+        } else if (ev->button == SESSION_BTN_BACK) {
+            clear_mrz(s);
+            enter(s, SESSION_KIND_COPIES, now, out);
+        }
+        break;
+    case SESSION_PASSPORT_CHECK:
+        if (ev->button == SESSION_BTN_CONFIRM)
+            enter(s, SESSION_PASSPORT_NUMBERS, now, out); /* the numbers kept, to be corrected */
+        break;
+    case SESSION_PASSPORT_PLACE:
+        if (ev->button == SESSION_BTN_BACK)
+            enter(s, SESSION_PASSPORT_NUMBERS, now, out);
         break;
     case SESSION_CONFIRM:
         /* No BACK: the certificate was issued for these choices. Free of
@@ -725,6 +920,39 @@ static void on_card_read(struct session *s, const struct session_event *ev, uint
     }
 }
 
+/* The keypad: a character fills the field typed into and, when full, moves
+ * on; delete goes back across fields. Any change needs a new check. */
+static void on_mrz_input(struct session *s, const struct session_event *ev, struct session_actions *out)
+{
+    int *len = s->mrz_len, f = s->mrz_field;
+    switch (ev->kind) {
+    case SESSION_EV_MRZ_CHAR:
+        if (len[f] >= session_mrz_field_max(f))
+            return;
+        len[f]++;
+        if (len[f] == session_mrz_field_max(f) && f + 1 < SESSION_MRZ__FIELDS)
+            s->mrz_field = f + 1;
+        break;
+    case SESSION_EV_MRZ_DELETE:
+        if (len[f] == 0 && f > 0)
+            f = s->mrz_field = f - 1;
+        if (len[f] == 0)
+            return;
+        len[f]--;
+        break;
+    case SESSION_EV_MRZ_FIELD:
+        if (ev->index < 0 || ev->index >= SESSION_MRZ__FIELDS || ev->index == f)
+            return;
+        s->mrz_field = ev->index;
+        break;
+    default:
+        return;
+    }
+    s->mrz_checking = false;
+    s->mrz_ok = false;
+    show(s, out, s->screen);
+}
+
 static bool config_valid(const struct session_center_config *c)
 {
     return c->open_minute >= 0 && c->open_minute < 24 * 60 && c->close_minute >= 0 &&
@@ -744,6 +972,9 @@ static bool is_resident_input(enum session_event_kind k)
     case SESSION_EV_CARD_REMOVED:
     case SESSION_EV_CERTIFICATE_TAKEN:
     case SESSION_EV_ACTIVITY:
+    case SESSION_EV_MRZ_CHAR:
+    case SESSION_EV_MRZ_DELETE:
+    case SESSION_EV_MRZ_FIELD:
         return true;
     default:
         return false;
@@ -878,6 +1109,20 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
         if (s->state == SESSION_PIN)
             fail(s, now_ms, out, ev->err != KOFU_OK ? ev->err : KOFU_E_INTERNAL, SESSION_SCREEN_ERROR);
         break;
+    case SESSION_EV_MRZ_CHAR:
+    case SESSION_EV_MRZ_DELETE:
+    case SESSION_EV_MRZ_FIELD:
+        if (s->state == SESSION_PASSPORT_NUMBERS)
+            on_mrz_input(s, ev, out);
+        break;
+    case SESSION_EV_MRZ_CHECKED:
+        if (s->state == SESSION_PASSPORT_NUMBERS && s->mrz_checking)
+            on_mrz_checked(s, now_ms, out, ev->err);
+        break;
+    case SESSION_EV_PASSPORT_READ:
+        if (s->state == SESSION_PASSPORT_READING)
+            on_passport_read(s, now_ms, out, ev->err);
+        break;
     case SESSION_EV__COUNT:
         break;
     }
@@ -913,6 +1158,11 @@ static const struct kofu_word state_names[SESSION_STATE__COUNT] = {
     KOFU_NAME(SESSION_REFUNDING, "refunding"),
     KOFU_NAME(SESSION_ERROR, "error"),
     KOFU_NAME(SESSION_TERMS, "terms"),
+    KOFU_NAME(SESSION_PASSPORT_NUMBERS, "passport-numbers"),
+    KOFU_NAME(SESSION_PASSPORT_CHECK, "passport-check"),
+    KOFU_NAME(SESSION_PASSPORT_PLACE, "passport-place"),
+    KOFU_NAME(SESSION_PASSPORT_READING, "passport-reading"),
+    KOFU_NAME(SESSION_TAKE_PASSPORT, "take-passport"),
 };
 
 static const struct kofu_word screen_names[SESSION_SCREEN__COUNT] = {
@@ -938,6 +1188,11 @@ static const struct kofu_word screen_names[SESSION_SCREEN__COUNT] = {
     KOFU_NAME(SESSION_SCREEN_TIMEOUT_WARNING, "timeout-warning"),
     KOFU_NAME(SESSION_SCREEN_PLEASE_WAIT, "please-wait"),
     KOFU_NAME(SESSION_SCREEN_TERMS, "terms"),
+    KOFU_NAME(SESSION_SCREEN_PASSPORT_NUMBERS, "passport-numbers"),
+    KOFU_NAME(SESSION_SCREEN_PASSPORT_CHECK, "passport-check"),
+    KOFU_NAME(SESSION_SCREEN_PASSPORT_PLACE, "passport-place"),
+    KOFU_NAME(SESSION_SCREEN_PASSPORT_READING, "passport-reading"),
+    KOFU_NAME(SESSION_SCREEN_TAKE_PASSPORT, "take-passport"),
 };
 
 static const struct kofu_word prompt_names[SESSION_PROMPT__COUNT] = {
@@ -967,6 +1222,12 @@ static const struct kofu_word prompt_names[SESSION_PROMPT__COUNT] = {
     KOFU_NAME(SESSION_PROMPT_TIMEOUT_WARNING, "timeout-warning"),
     KOFU_NAME(SESSION_PROMPT_PLEASE_WAIT, "please-wait"),
     KOFU_NAME(SESSION_PROMPT_TERMS, "terms"),
+    KOFU_NAME(SESSION_PROMPT_PASSPORT_NUMBERS, "passport-numbers"),
+    KOFU_NAME(SESSION_PROMPT_PASSPORT_INCOMPLETE, "passport-incomplete"),
+    KOFU_NAME(SESSION_PROMPT_PASSPORT_PLACE, "passport-place"),
+    KOFU_NAME(SESSION_PROMPT_PASSPORT_READING, "passport-reading"),
+    KOFU_NAME(SESSION_PROMPT_TAKE_PASSPORT, "take-passport"),
+    KOFU_NAME(SESSION_PROMPT_REMIND_TAKE_PASSPORT, "remind-take-passport"),
 };
 
 static const struct kofu_word action_names[SESSION_ACT__COUNT] = {
@@ -988,6 +1249,8 @@ static const struct kofu_word action_names[SESSION_ACT__COUNT] = {
     KOFU_NAME(SESSION_ACT_REPORT_COMPLETION, "report-completion"),
     KOFU_NAME(SESSION_ACT_WIPE, "wipe"),
     KOFU_NAME(SESSION_ACT_TERMS_AGREED, "terms-agreed"),
+    KOFU_NAME(SESSION_ACT_CHECK_MRZ, "check-mrz"),
+    KOFU_NAME(SESSION_ACT_READ_PASSPORT, "read-passport"),
 };
 
 static const struct kofu_word event_names[SESSION_EV__COUNT] = {
@@ -1010,6 +1273,11 @@ static const struct kofu_word event_names[SESSION_EV__COUNT] = {
     KOFU_NAME(SESSION_EV_PAYMENT_FAILED, "payment-failed"),
     KOFU_NAME(SESSION_EV_ACTIVITY, "activity"),
     KOFU_NAME(SESSION_EV_PIN_PAD_FAILED, "pin-pad-failed"),
+    KOFU_NAME(SESSION_EV_MRZ_CHAR, "mrz-char"),
+    KOFU_NAME(SESSION_EV_MRZ_DELETE, "mrz-delete"),
+    KOFU_NAME(SESSION_EV_MRZ_FIELD, "mrz-field"),
+    KOFU_NAME(SESSION_EV_MRZ_CHECKED, "mrz-checked"),
+    KOFU_NAME(SESSION_EV_PASSPORT_READ, "passport-read"),
 };
 
 static const struct kofu_word button_names[SESSION_BTN__COUNT] = {

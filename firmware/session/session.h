@@ -14,6 +14,22 @@
  * kind (domestic selected), each with the center's words on the screen
  * and spoken; the next "next" sends a new request.
  *
+ * The overseas certificate needs the resident's passport, read on the same
+ * reader after the card: kind and copies (overseas) → the passport's
+ * numbers (the document number and the date of expiry, each with its check
+ * digit, typed on a keypad of 0-9 and A-Z) → the numbers' check digits
+ * checked (CHECK_MRZ, no chip involved) → place the passport → reading
+ * (READ_PASSPORT: the chip opened with the numbers and the card's birth
+ * date, passive authentication, the birth dates compared) → take the
+ * passport → asking the center. A chip that refuses the numbers, or numbers
+ * whose check digits fail, lead to "check the numbers" and back to the
+ * keypad with the numbers kept; a passport that cannot be used (not
+ * authentic, another person's, malformed, not a passport) leads, once it is
+ * off the reader, back to the kind with domestic selected and the reason in
+ * red and spoken, as `passport-not-registered` does. The reader's presence
+ * events (CARD_INSERTED, CARD_REMOVED) are the passport's in the passport
+ * states: the reader cannot tell a card from a passport.
+ *
  * Pure: session_step does no I/O, reads no clock and touches no global. The
  * caller passes the time (a monotonic now_ms) with every event and carries
  * out the actions it gets back, reporting their results as new events. The
@@ -21,7 +37,10 @@
  *
  * Resident data never enters this module. The PIN digits stay in the vault
  * (the UI puts them there; the driver layer that carries out READ_CARD uses
- * them); the session only counts them. What it holds — a municipality
+ * them); the session only counts them. So do the passport's numbers: the
+ * kiosk puts each character into the vault at the field and position the
+ * session holds (mrz_field, mrz_len) and keeps no more of each field than
+ * mrz_len says, on every action. What it holds — a municipality
  * index, the kind, the copies, amounts — is cleared at every WIPE.
  *
  * Invariants the unit tests check:
@@ -44,7 +63,18 @@
  *  - each REQUEST_CERTIFICATE gets exactly one REPORT_COMPLETION, before
  *    the next REQUEST_CERTIFICATE and before the visit ends: at most one
  *    request is unreported at any time (a refusal the resident can answer
- *    reports `failed` at once, and the new request is reported on its own).
+ *    reports `failed` at once, and the new request is reported on its own);
+ *  - no READ_PASSPORT before the numbers passed their check: a
+ *    SESSION_EV_MRZ_CHECKED with KOFU_OK answering the CHECK_MRZ of the
+ *    numbers as they are (any change to them, or going back to the keypad,
+ *    needs a new check); and nothing goes to a passport before the card
+ *    was read (its birth date is one of the keys);
+ *  - at most SESSION_PASSPORT_READS_MAX READ_PASSPORT in one visit (a chip
+ *    may count failed attempts): the one after that ends the visit on its
+ *    error instead;
+ *  - the passport states never involve money (they come before the
+ *    request): cancel and time-out there end the visit as before payment,
+ *    asking for the passport back when it is on the reader.
  *
  * Time-outs are evaluated on SESSION_EV_TICK only, so they are as exact as
  * the caller's tick period (the kiosk ticks every 50 ms).
@@ -61,6 +91,9 @@
 #include <stdint.h>
 
 #define SESSION_ACTIONS_MAX 8
+/* Reads of a passport's chip in one visit (KOFU_E_PASSPORT_KEYS and a lost
+ * contact each spend one). */
+#define SESSION_PASSPORT_READS_MAX 3
 
 enum session_state {
     SESSION_IDLE = 0,             /* attract screen, open */
@@ -81,6 +114,11 @@ enum session_state {
     SESSION_REFUNDING,            /* PAYMENT_REFUND in flight */
     SESSION_ERROR,                /* an end-of-session notice with a kofu_err; then wipe → idle */
     SESSION_TERMS,                /* the terms of use: agree (on to the card) or not (the end) */
+    SESSION_PASSPORT_NUMBERS,     /* the keypad; CHECK_MRZ in flight once submitted */
+    SESSION_PASSPORT_CHECK,       /* "check the numbers" (err), then the keypad again */
+    SESSION_PASSPORT_PLACE,       /* place the passport (err: place it again) */
+    SESSION_PASSPORT_READING,     /* READ_PASSPORT in flight */
+    SESSION_TAKE_PASSPORT,        /* take the passport back (reminders), then on */
     SESSION_STATE__COUNT
 };
 
@@ -107,6 +145,13 @@ enum session_event_kind {
     SESSION_EV_PIN_PAD_FAILED,  /* SHUFFLE_PIN_PAD could not shuffle: err. A fixed pad would give
                                    the PIN to whoever saw the taps, so the visit ends (error
                                    screen, card reset) before any digit is taken */
+    SESSION_EV_MRZ_CHAR,        /* one character went into the vault at mrz_field, mrz_len[mrz_field];
+                                   the character is not here */
+    SESSION_EV_MRZ_DELETE,      /* the last character (back into the previous field when this one
+                                   is empty) */
+    SESSION_EV_MRZ_FIELD,       /* index: the field to type into next (enum session_mrz_field) */
+    SESSION_EV_MRZ_CHECKED,     /* CHECK_MRZ result: err (KOFU_E_MRZ_FORMAT) */
+    SESSION_EV_PASSPORT_READ,   /* READ_PASSPORT result: err */
     SESSION_EV__COUNT
 };
 
@@ -152,6 +197,11 @@ enum session_action_kind {
     SESSION_ACT_WIPE,              /* wipe the vault: every resident byte of the session */
     SESSION_ACT_TERMS_AGREED,      /* the resident agreed to the terms on screen: the kiosk keeps
                                       the version it showed, for the certificate request */
+    SESSION_ACT_CHECK_MRZ,         /* check the numbers in the vault (mrz_len of each field) with
+                                      the card's birth date; no chip. Answer: MRZ_CHECKED */
+    SESSION_ACT_READ_PASSPORT,     /* open the passport on the reader with the checked numbers, read
+                                      and authenticate it, compare the birth dates. Answer:
+                                      PASSPORT_READ */
     SESSION_ACT__COUNT
 };
 
@@ -172,6 +222,10 @@ struct session_action {
     bool card_on_reader;
     bool last_try_confirmed;
     enum center_outcome outcome;
+    int mrz_field;                        /* the field typed into */
+    int mrz_len[SESSION_MRZ__FIELDS];     /* characters in each field: the vault keeps no more */
+    bool passport;                        /* what is on the reader is the passport (ERROR: "take your
+                                             passport") */
 };
 
 /** The actions of one step, in the order to carry them out. */
@@ -226,6 +280,12 @@ struct session {
     bool requested; /* a REQUEST_CERTIFICATE was sent: a completion report is owed */
     bool reported;
     bool ending;    /* TAKE_CARD at the end of a cancelled visit (not on to MUNICIPALITY) */
+    int mrz_field;
+    int mrz_len[SESSION_MRZ__FIELDS];
+    bool mrz_checking; /* CHECK_MRZ sent for the numbers as they are */
+    bool mrz_ok;       /* they passed it: READ_PASSPORT may go */
+    int passport_reads;
+    bool passport_stage; /* in the passport states (and an ERROR entered from one) */
 };
 
 struct kofu_config;
@@ -248,7 +308,7 @@ void session_step(struct session *s, const struct session_event *ev, uint64_t no
                   struct session_actions *out);
 
 /** Whether the session waits on a device (CHECK_CARD, READ_CARD,
- *  REQUEST_CERTIFICATE, PRINT, PAYMENT_REFUND in flight) and its
+ *  READ_PASSPORT, REQUEST_CERTIFICATE, PRINT, PAYMENT_REFUND in flight) and its
  *  wait_timeout has not yet passed at now_ms: then a TICK can at most show
  *  the "please wait" warning (SHOW_SCREEN, PLAY_PROMPT) and never ends the
  *  visit. The kiosk ticks the session during a device call only while this

@@ -10,6 +10,28 @@
 
 #define SESSION_PIN_DIGITS 4
 
+/* The passport's numbers as the resident types them from the machine
+ * readable zone (0-9, A-Z): four fields, each with its most characters. The
+ * session counts them; the characters stay in the vault (the kiosk's). */
+enum session_mrz_field {
+    SESSION_MRZ_DOCNO = 0,  /* the document number, 1..9 characters */
+    SESSION_MRZ_DOCNO_CD,   /* its check digit as printed */
+    SESSION_MRZ_EXPIRY,     /* the date of expiry, YYMMDD */
+    SESSION_MRZ_EXPIRY_CD,  /* its check digit */
+    SESSION_MRZ__FIELDS
+};
+#define SESSION_MRZ_DOCNO_MAX 9
+#define SESSION_MRZ_DATE_LEN 6
+
+/** The most characters field f holds (0 for no such field). */
+static inline int session_mrz_field_max(int f)
+{
+    return f == SESSION_MRZ_DOCNO ? SESSION_MRZ_DOCNO_MAX
+           : f == SESSION_MRZ_EXPIRY ? SESSION_MRZ_DATE_LEN
+           : f == SESSION_MRZ_DOCNO_CD || f == SESSION_MRZ_EXPIRY_CD ? 1
+                                                                      : 0;
+}
+
 enum session_screen {
     SESSION_SCREEN_IDLE = 0,
     SESSION_SCREEN_CLOSED,           /* err says why: KOFU_E_OUTSIDE_HOURS or KOFU_E_CONFIG */
@@ -33,6 +55,11 @@ enum session_screen {
     SESSION_SCREEN_TIMEOUT_WARNING,  /* "still there?": touch to continue */
     SESSION_SCREEN_PLEASE_WAIT,      /* a device or the center takes longer than usual */
     SESSION_SCREEN_TERMS,            /* the center's terms of use (the kiosk owns text and scrolling) */
+    SESSION_SCREEN_PASSPORT_NUMBERS, /* the passport's keypad: mrz_field, mrz_len (characters: the kiosk's) */
+    SESSION_SCREEN_PASSPORT_CHECK,   /* err (passport-keys, mrz-format): check the numbers, enter them again */
+    SESSION_SCREEN_PASSPORT_PLACE,   /* place the passport; err when it must be placed again */
+    SESSION_SCREEN_PASSPORT_READING,
+    SESSION_SCREEN_TAKE_PASSPORT,    /* err: why the overseas certificate is not offered (else KOFU_OK) */
     SESSION_SCREEN__COUNT
 };
 
@@ -63,6 +90,12 @@ enum session_prompt {
     SESSION_PROMPT_TIMEOUT_WARNING,
     SESSION_PROMPT_PLEASE_WAIT,
     SESSION_PROMPT_TERMS,
+    SESSION_PROMPT_PASSPORT_NUMBERS,
+    SESSION_PROMPT_PASSPORT_INCOMPLETE,
+    SESSION_PROMPT_PASSPORT_PLACE,
+    SESSION_PROMPT_PASSPORT_READING,
+    SESSION_PROMPT_TAKE_PASSPORT,
+    SESSION_PROMPT_REMIND_TAKE_PASSPORT,
     SESSION_PROMPT__COUNT
 };
 
@@ -75,7 +108,7 @@ enum session_button {
     SESSION_BTN_KIND,        /* ev.cert_kind */
     SESSION_BTN_COPIES_PLUS,
     SESSION_BTN_COPIES_MINUS,
-    SESSION_BTN_CONFIRM,     /* next / OK / pay / "touch to continue" */
+    SESSION_BTN_CONFIRM,     /* next / OK / pay / the passport's numbers entered / "touch to continue" */
     SESSION_BTN_LAST_TRY_YES,
     SESSION_BTN_LAST_TRY_NO,
     SESSION_BTN_AGREE,       /* the terms of use: agree */

@@ -9,7 +9,9 @@
  * card (CHECK_CARD, READ_CARD) and no request to the center before the
  * resident agreed to the terms of use (TERMS_AGREED) in the same visit; at
  * most one request is unreported at any time, and none when a visit ends
- * (report_rule); a visit whose total was 0 has no PAYMENT_* action.
+ * (report_rule); a visit whose total was 0 has no PAYMENT_* action; no
+ * READ_PASSPORT before the card was read and the numbers, as they are,
+ * passed CHECK_MRZ, and at most SESSION_PASSPORT_READS_MAX in a visit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,6 +46,11 @@ struct harness {
     int check_tries;
     int print_err;
     int pay_yen;
+    bool overseas;                         /* advance() chooses overseas at KIND_COPIES */
+    /* The passport rule: a CHECK_MRZ sent and answered KOFU_OK, with no
+     * change to the numbers since; the card read; the reads this visit. */
+    bool mrz_asked, mrz_passed, card_read_ok;
+    int passport_reads;
 };
 
 static struct harness H;
@@ -138,6 +145,12 @@ static const char *report_rule(int *unreported, const struct session_action *a)
 static void step(const struct session_event *ev)
 {
     enum session_state before = H.s.state;
+    if (ev->kind == SESSION_EV_MRZ_CHAR || ev->kind == SESSION_EV_MRZ_DELETE || ev->kind == SESSION_EV_MRZ_FIELD)
+        H.mrz_asked = H.mrz_passed = false;
+    if (ev->kind == SESSION_EV_MRZ_CHECKED)
+        H.mrz_passed = H.mrz_asked && ev->err == KOFU_OK;
+    if (ev->kind == SESSION_EV_CARD_READ && ev->err == KOFU_OK)
+        H.card_read_ok = true;
     session_step(&H.s, ev, H.now, &H.out);
     assert_false(H.out.overflow);
     assert_true(H.out.n <= SESSION_ACTIONS_MAX);
@@ -147,8 +160,20 @@ static void step(const struct session_event *ev)
         enum session_action_kind k = H.out.a[i].kind;
         if (k == SESSION_ACT_TERMS_AGREED)
             H.agreed = true;
-        if (k == SESSION_ACT_CHECK_CARD || k == SESSION_ACT_READ_CARD || k == SESSION_ACT_REQUEST_CERTIFICATE)
+        if (k == SESSION_ACT_CHECK_CARD || k == SESSION_ACT_READ_CARD || k == SESSION_ACT_REQUEST_CERTIFICATE ||
+            k == SESSION_ACT_READ_PASSPORT)
             assert_true(H.agreed);
+        if (k == SESSION_ACT_CHECK_MRZ) {
+            H.mrz_asked = true;
+            H.mrz_passed = false;
+        }
+        if (k == SESSION_ACT_READ_PASSPORT) {
+            if (!H.mrz_passed || !H.card_read_ok)
+                fail_msg("READ_PASSPORT without the numbers checked (%d) or the card read (%d)", H.mrz_passed,
+                         H.card_read_ok);
+            if (++H.passport_reads > SESSION_PASSPORT_READS_MAX)
+                fail_msg("more than %d passport reads in a visit", SESSION_PASSPORT_READS_MAX);
+        }
         const char *broken = report_rule(&H.unreported, &H.out.a[i]);
         if (broken)
             fail_msg("%s (%s)", broken, session_action_name(k));
@@ -166,6 +191,9 @@ static void step(const struct session_event *ev)
         H.center_ok = false;
         H.agreed = false;
         H.total_shown = -1;
+        H.card_read_ok = false;
+        H.passport_reads = 0;
+        H.mrz_asked = H.mrz_passed = false;
     }
     if (out_has(&H.out, SESSION_ACT_WIPE))
         H.agreed = false; /* a consent is good for its visit only */
@@ -242,6 +270,24 @@ static void pay(int cumulative_yen)
     step(&ev);
 }
 
+/* The passport's numbers typed: n characters (the field moves on by itself
+ * when one is full). */
+static void mrz_chars(int n)
+{
+    for (int i = 0; i < n; i++)
+        ev0(SESSION_EV_MRZ_CHAR);
+}
+
+static void mrz_field(int f)
+{
+    struct session_event ev = kt_event(SESSION_EV_MRZ_FIELD);
+    ev.index = f;
+    step(&ev);
+}
+
+/* Every box filled: 9 + 1 + 6 + 1. */
+static void enter_numbers(void) { mrz_chars(9 + 1 + 6 + 1); }
+
 static void enter_pin(void)
 {
     for (int i = 0; i < 4; i++)
@@ -292,7 +338,21 @@ static void advance(void)
     case SESSION_READING: card_read(KOFU_OK, 3, 1); break;
     case SESSION_TAKE_CARD: ev0(SESSION_EV_CARD_REMOVED); break;
     case SESSION_MUNICIPALITY: tap(SESSION_BTN_CONFIRM); break;
-    case SESSION_KIND_COPIES: tap(SESSION_BTN_CONFIRM); break;
+    case SESSION_KIND_COPIES:
+        if (H.overseas && H.s.cert_kind != CENTER_OVERSEAS)
+            tap_kind(CENTER_OVERSEAS);
+        tap(SESSION_BTN_CONFIRM);
+        break;
+    case SESSION_PASSPORT_NUMBERS:
+        if (H.s.mrz_len[SESSION_MRZ_DOCNO] == 0)
+            enter_numbers();
+        tap(SESSION_BTN_CONFIRM);
+        ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+        break;
+    case SESSION_PASSPORT_CHECK: tap(SESSION_BTN_CONFIRM); break;
+    case SESSION_PASSPORT_PLACE: ev0(SESSION_EV_CARD_INSERTED); break;
+    case SESSION_PASSPORT_READING: ev_err(SESSION_EV_PASSPORT_READ, KOFU_OK); break;
+    case SESSION_TAKE_PASSPORT: ev0(SESSION_EV_CARD_REMOVED); break;
     case SESSION_REQUESTING: ev_err(SESSION_EV_CENTER_RESULT, KOFU_OK); break;
     case SESSION_CONFIRM: tap(SESSION_BTN_CONFIRM); break;
     case SESSION_PAYMENT: pay(H.pay_yen); break;
@@ -675,7 +735,8 @@ static bool is_warning(const struct session_action *a)
 {
     if (a->kind == SESSION_ACT_SHOW_SCREEN)
         return a->screen == SESSION_SCREEN_TIMEOUT_WARNING || a->screen == SESSION_SCREEN_PLEASE_WAIT ||
-               a->screen == SESSION_SCREEN_TAKE_CARD || a->screen == SESSION_SCREEN_TAKE_CERTIFICATE;
+               a->screen == SESSION_SCREEN_TAKE_CARD || a->screen == SESSION_SCREEN_TAKE_CERTIFICATE ||
+               a->screen == SESSION_SCREEN_TAKE_PASSPORT;
     return false;
 }
 
@@ -686,6 +747,15 @@ static void walk_away_from(enum session_state target, int inserted)
     setup(NULL);
     if (target == SESSION_PIN_LAST_TRY_CONFIRM)
         H.check_tries = 1;
+    if (target == SESSION_PASSPORT_NUMBERS || target == SESSION_PASSPORT_CHECK || target == SESSION_PASSPORT_PLACE ||
+        target == SESSION_PASSPORT_READING || target == SESSION_TAKE_PASSPORT)
+        H.overseas = true;
+    if (target == SESSION_PASSPORT_CHECK) {
+        drive_to(SESSION_PASSPORT_NUMBERS);
+        enter_numbers();
+        tap(SESSION_BTN_CONFIRM);
+        ev_err(SESSION_EV_MRZ_CHECKED, KOFU_E_MRZ_FORMAT);
+    }
     if (target == SESSION_REFUNDING) {
         H.print_err = KOFU_E_PRINTER_MEDIA_JAM;
         drive_to(SESSION_PRINTING);
@@ -1380,6 +1450,8 @@ static void test_passport_back_to_domestic(void **state)
     tap_kind(CENTER_OVERSEAS);
     tap(SESSION_BTN_COPIES_PLUS);
     tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS); /* overseas: the passport first */
+    drive_to(SESSION_REQUESTING);
     assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->cert_kind, CENTER_OVERSEAS);
     mark();
     ev_err(SESSION_EV_CENTER_RESULT, KOFU_E_PASSPORT_NOT_REGISTERED);
@@ -1407,6 +1479,347 @@ static void test_passport_back_to_domestic(void **state)
     assert_int_equal(c->copies, 2);
     assert_int_equal(c->amount_yen, 2 * FEE);
     assert_int_equal(log_count(SESSION_ACT_REPORT_COMPLETION), 2);
+}
+
+
+/* ---- the passport --------------------------------------------------------- */
+
+static bool out_prompt(enum session_prompt p, int err)
+{
+    for (size_t i = 0; i < H.out.n; i++)
+        if (H.out.a[i].kind == SESSION_ACT_PLAY_PROMPT && H.out.a[i].prompt == p &&
+            (p != SESSION_PROMPT_ERROR || H.out.a[i].err == err))
+            return true;
+    return false;
+}
+
+/* Overseas: the numbers, their check, the passport placed, read, taken
+ * back, then the center; every screen and prompt on the way. */
+static void test_overseas_passport_end_to_end(void **state)
+{
+    (void)state;
+    drive_to(SESSION_KIND_COPIES);
+    tap_kind(CENTER_OVERSEAS);
+    mark();
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PASSPORT_NUMBERS);
+    assert_true(out_prompt(SESSION_PROMPT_PASSPORT_NUMBERS, 0));
+    assert_int_equal(out_screen(&H.out)->mrz_field, SESSION_MRZ_DOCNO);
+    assert_false(out_has(&H.out, SESSION_ACT_REQUEST_CERTIFICATE));
+    /* Nine characters fill the number and move on to its check digit. */
+    mrz_chars(9);
+    assert_int_equal(out_screen(&H.out)->mrz_len[SESSION_MRZ_DOCNO], 9);
+    assert_int_equal(out_screen(&H.out)->mrz_field, SESSION_MRZ_DOCNO_CD);
+    mrz_chars(1);
+    assert_int_equal(out_screen(&H.out)->mrz_field, SESSION_MRZ_EXPIRY);
+    mrz_chars(7);
+    assert_int_equal(out_screen(&H.out)->mrz_field, SESSION_MRZ_EXPIRY_CD);
+    const int full[SESSION_MRZ__FIELDS] = {9, 1, 6, 1};
+    assert_memory_equal(out_screen(&H.out)->mrz_len, full, sizeof full);
+    tap(SESSION_BTN_CONFIRM);
+    assert_true(out_has(&H.out, SESSION_ACT_CHECK_MRZ));
+    assert_memory_equal(out_find(&H.out, SESSION_ACT_CHECK_MRZ)->mrz_len, full, sizeof full);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 0);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_PLACE);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PASSPORT_PLACE);
+    assert_true(out_prompt(SESSION_PROMPT_PASSPORT_PLACE, 0));
+    assert_false(out_has(&H.out, SESSION_ACT_READ_PASSPORT)); /* nothing on the reader yet */
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_READING);
+    assert_true(out_prompt(SESSION_PROMPT_PASSPORT_READING, 0));
+    assert_true(out_has(&H.out, SESSION_ACT_READ_PASSPORT));
+    assert_true(session_waiting_on_device(&H.s, H.now));
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_TAKE_PASSPORT);
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    assert_true(out_prompt(SESSION_PROMPT_TAKE_PASSPORT, 0));
+    assert_int_equal(out_screen(&H.out)->err, KOFU_OK);
+    /* The numbers have done their job: the kiosk drops them with the counts. */
+    assert_int_equal(out_screen(&H.out)->mrz_len[SESSION_MRZ_DOCNO], 0);
+    tick(H.s.cfg.reminder_ms);
+    assert_true(out_prompt(SESSION_PROMPT_REMIND_TAKE_PASSPORT, 0));
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_REQUESTING);
+    assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->cert_kind, CENTER_OVERSEAS);
+    drive_to(SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 1);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_MRZ), 1);
+    assert_int_equal(log_find(SESSION_ACT_REPORT_COMPLETION)->outcome, CENTER_PRINTED);
+}
+
+/* The keypad: full fields take no more, delete goes back across fields,
+ * the field can be chosen, a short number is allowed, an incomplete submit
+ * is answered by a prompt, and any change cancels a check in flight. */
+static void test_passport_keypad_rules(void **state)
+{
+    (void)state;
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_NUMBERS);
+    tap(SESSION_BTN_CONFIRM); /* nothing typed */
+    assert_false(out_has(&H.out, SESSION_ACT_CHECK_MRZ));
+    assert_true(out_prompt(SESSION_PROMPT_PASSPORT_INCOMPLETE, 0));
+    ev0(SESSION_EV_MRZ_DELETE); /* nothing to delete: nothing happens */
+    assert_int_equal(H.out.n, 0);
+    mrz_chars(7); /* a short number: the resident moves on by hand */
+    assert_int_equal(H.s.mrz_field, SESSION_MRZ_DOCNO);
+    mrz_field(SESSION_MRZ_DOCNO_CD);
+    assert_int_equal(out_screen(&H.out)->mrz_field, SESSION_MRZ_DOCNO_CD);
+    mrz_chars(1);
+    assert_int_equal(H.s.mrz_field, SESSION_MRZ_EXPIRY);
+    mrz_chars(6);
+    ev0(SESSION_EV_MRZ_CHAR); /* the expiry's check digit */
+    const int short_full[SESSION_MRZ__FIELDS] = {7, 1, 6, 1};
+    assert_memory_equal(H.s.mrz_len, short_full, sizeof short_full);
+    ev0(SESSION_EV_MRZ_CHAR); /* every box full: ignored */
+    assert_int_equal(H.out.n, 0);
+    assert_memory_equal(H.s.mrz_len, short_full, sizeof short_full);
+    /* Delete: the last box, then back into the date. */
+    ev0(SESSION_EV_MRZ_DELETE);
+    assert_int_equal(H.s.mrz_len[SESSION_MRZ_EXPIRY_CD], 0);
+    ev0(SESSION_EV_MRZ_DELETE);
+    assert_int_equal(H.s.mrz_field, SESSION_MRZ_EXPIRY);
+    assert_int_equal(H.s.mrz_len[SESSION_MRZ_EXPIRY], 5);
+    tap(SESSION_BTN_CONFIRM);
+    assert_false(out_has(&H.out, SESSION_ACT_CHECK_MRZ));
+    assert_true(out_prompt(SESSION_PROMPT_PASSPORT_INCOMPLETE, 0));
+    mrz_field(-1); /* no such field */
+    mrz_field(SESSION_MRZ__FIELDS);
+    assert_int_equal(H.out.n, 0);
+    mrz_chars(2);
+    tap(SESSION_BTN_CONFIRM);
+    assert_true(out_has(&H.out, SESSION_ACT_CHECK_MRZ));
+    /* A change before the answer: that answer no longer counts. */
+    ev0(SESSION_EV_MRZ_DELETE);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS);
+    /* An answer with no question: ignored too. */
+    mrz_chars(1);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS);
+    /* Keypad events mean nothing elsewhere. */
+    tap(SESSION_BTN_BACK);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(out_screen(&H.out)->mrz_len[SESSION_MRZ_DOCNO], 0); /* dropped going back */
+    ev0(SESSION_EV_MRZ_CHAR);
+    ev0(SESSION_EV_MRZ_DELETE);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_OK);
+    assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+    assert_int_equal(H.s.mrz_len[SESSION_MRZ_DOCNO], 0);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 0);
+}
+
+/* Check digits that fail, then a chip that refuses the numbers: "check the
+ * numbers", the keypad again with the numbers kept, the passport left on
+ * the reader read again without being lifted. */
+static void test_passport_check_the_numbers(void **state)
+{
+    (void)state;
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_NUMBERS);
+    enter_numbers();
+    tap(SESSION_BTN_CONFIRM);
+    mark();
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_E_MRZ_FORMAT);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_CHECK);
+    assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_PASSPORT_CHECK);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_MRZ_FORMAT);
+    assert_true(out_prompt(SESSION_PROMPT_ERROR, KOFU_E_MRZ_FORMAT));
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_OK);
+    assert_int_equal(out_screen(&H.out)->mrz_len[SESSION_MRZ_DOCNO], 9); /* kept, to be corrected */
+    ev0(SESSION_EV_MRZ_DELETE);
+    mrz_chars(1);
+    tap(SESSION_BTN_CONFIRM);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_READING);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_KEYS);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_CHECK);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PASSPORT_KEYS);
+    assert_true(out_prompt(SESSION_PROMPT_ERROR, KOFU_E_PASSPORT_KEYS));
+    assert_false(out_has(&H.out, SESSION_ACT_WIPE));
+    tap(SESSION_BTN_CONFIRM);
+    /* A submit without a new check reads nothing. */
+    tap(SESSION_BTN_CONFIRM);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_NUMBERS);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_OK);
+    /* Still on the reader: read at once. */
+    assert_int_equal(H.s.state, SESSION_PASSPORT_READING);
+    assert_true(out_has(&H.out, SESSION_ACT_READ_PASSPORT));
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_OK);
+    drive_to(SESSION_REQUESTING);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 2);
+    assert_int_equal(log_count(SESSION_ACT_CHECK_MRZ), 2); /* since the mark: the first failed */
+}
+
+/* The chip refuses the numbers SESSION_PASSPORT_READS_MAX times: the visit
+ * ends on the error, the passport asked back. */
+static void test_passport_keys_refused_too_often(void **state)
+{
+    (void)state;
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_READING);
+    for (int i = 1; i < SESSION_PASSPORT_READS_MAX; i++) {
+        ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_KEYS);
+        assert_int_equal(H.s.state, SESSION_PASSPORT_CHECK);
+        drive_to(SESSION_PASSPORT_READING);
+    }
+    mark();
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_KEYS);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    const struct session_action *sc = out_screen(&H.out);
+    assert_int_equal(sc->screen, SESSION_SCREEN_ERROR);
+    assert_int_equal(sc->err, KOFU_E_PASSPORT_KEYS);
+    assert_true(sc->card_on_reader);
+    assert_true(sc->passport); /* "take your passport" */
+    assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+    assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+    tick(H.s.cfg.reminder_ms);
+    assert_true(out_prompt(SESSION_PROMPT_REMIND_TAKE_PASSPORT, 0));
+    ev0(SESSION_EV_CARD_REMOVED);
+    tick(H.s.cfg.notice_ms);
+    assert_int_equal(H.s.state, SESSION_IDLE);
+    assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
+}
+
+/* A passport that cannot give the overseas certificate: taken back, then
+ * the kind with domestic selected and the reason, as passport-not-registered. */
+static void test_passport_unusable_offers_domestic(void **state)
+{
+    (void)state;
+    static const int errs[] = {KOFU_E_PASSPORT_NOT_AUTHENTIC, KOFU_E_PASSPORT_OTHER_PERSON, KOFU_E_PASSPORT_DATA,
+                               KOFU_E_NOT_PASSPORT};
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        setup(NULL);
+        H.overseas = true;
+        H.pay_yen = 2 * FEE;
+        drive_to(SESSION_KIND_COPIES);
+        tap(SESSION_BTN_COPIES_PLUS);
+        drive_to(SESSION_PASSPORT_READING);
+        H.overseas = false;
+        mark();
+        ev_err(SESSION_EV_PASSPORT_READ, errs[i]);
+        assert_int_equal(H.s.state, SESSION_TAKE_PASSPORT);
+        assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TAKE_PASSPORT);
+        assert_int_equal(out_screen(&H.out)->err, errs[i]);
+        assert_true(out_has(&H.out, SESSION_ACT_RESET_CARD));
+        assert_false(out_has(&H.out, SESSION_ACT_WIPE)); /* the visit goes on */
+        ev0(SESSION_EV_CARD_REMOVED);
+        assert_int_equal(H.s.state, SESSION_KIND_COPIES);
+        const struct session_action *sc = out_screen(&H.out);
+        assert_int_equal(sc->err, errs[i]);
+        assert_int_equal(sc->cert_kind, CENTER_DOMESTIC);
+        assert_int_equal(sc->copies, 2);
+        assert_true(out_prompt(SESSION_PROMPT_ERROR, errs[i]));
+        tap(SESSION_BTN_CONFIRM);
+        assert_int_equal(out_find(&H.out, SESSION_ACT_REQUEST_CERTIFICATE)->cert_kind, CENTER_DOMESTIC);
+        drive_to(SESSION_IDLE);
+        assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 0); /* none after the one refused */
+    }
+}
+
+/* The contact lost while reading: lift and place again (no read while it
+ * lies there untouched), a read spent each time. */
+static void test_passport_contact_lost(void **state)
+{
+    (void)state;
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_READING);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_SM);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_PLACE);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PASSPORT_SM);
+    assert_true(out_prompt(SESSION_PROMPT_ERROR, KOFU_E_PASSPORT_SM));
+    assert_false(out_has(&H.out, SESSION_ACT_READ_PASSPORT));
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_PLACE);
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_READING);
+    /* Lifted during the read: the read says so. */
+    ev0(SESSION_EV_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_READING);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_CARD_REMOVED);
+    assert_int_equal(H.s.state, SESSION_PASSPORT_PLACE);
+    ev0(SESSION_EV_CARD_INSERTED);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_SM); /* the third read */
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_PASSPORT_SM);
+    /* Anything else ends the visit at once. */
+    setup(NULL);
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_READING);
+    ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_NOMEM);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_NOMEM);
+    /* So does a check that could not be made (not the numbers' fault). */
+    setup(NULL);
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_NUMBERS);
+    enter_numbers();
+    tap(SESSION_BTN_CONFIRM);
+    ev_err(SESSION_EV_MRZ_CHECKED, KOFU_E_INTERNAL);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 0);
+}
+
+/* Cancel in each passport state: no money is involved yet (no PAYMENT_*),
+ * the visit is wiped, a passport on the reader is asked back first. */
+static void test_passport_cancel(void **state)
+{
+    (void)state;
+    static const enum session_state states[] = {SESSION_PASSPORT_NUMBERS, SESSION_PASSPORT_CHECK,
+                                                SESSION_PASSPORT_PLACE};
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        for (int on_reader = 0; on_reader < 2; on_reader++) {
+            setup(NULL);
+            H.overseas = true;
+            if (states[i] == SESSION_PASSPORT_CHECK) {
+                drive_to(SESSION_PASSPORT_NUMBERS);
+                enter_numbers();
+                tap(SESSION_BTN_CONFIRM);
+                ev_err(SESSION_EV_MRZ_CHECKED, KOFU_E_MRZ_FORMAT);
+            }
+            drive_to(states[i]);
+            if (on_reader && states[i] != SESSION_PASSPORT_PLACE)
+                ev0(SESSION_EV_CARD_INSERTED); /* placed early */
+            if (on_reader && states[i] == SESSION_PASSPORT_PLACE) { /* placed again after a lost contact */
+                ev0(SESSION_EV_CARD_INSERTED);
+                ev_err(SESSION_EV_PASSPORT_READ, KOFU_E_PASSPORT_SM);
+                assert_int_equal(H.s.state, SESSION_PASSPORT_PLACE);
+            }
+            mark();
+            tap(SESSION_BTN_CANCEL);
+            assert_true(out_has(&H.out, SESSION_ACT_WIPE));
+            if (on_reader) {
+                assert_int_equal(H.s.state, SESSION_TAKE_PASSPORT);
+                assert_int_equal(out_screen(&H.out)->screen, SESSION_SCREEN_TAKE_PASSPORT);
+                ev0(SESSION_EV_CARD_REMOVED);
+            }
+            assert_int_equal(H.s.state, SESSION_IDLE);
+            for (size_t j = 0; j < H.nlog; j++)
+                assert_false(is_payment_action(H.log[j].kind));
+            assert_int_equal(log_count(SESSION_ACT_REQUEST_CERTIFICATE), 0);
+            assert_int_equal(H.s.mrz_len[SESSION_MRZ_DOCNO], 0);
+        }
+    }
+}
+
+/* Shown catching: the session itself refuses to read a passport whose
+ * numbers did not pass the check, even if the flow were wrong. */
+static void test_passport_read_needs_the_check(void **state)
+{
+    (void)state;
+    H.overseas = true;
+    drive_to(SESSION_PASSPORT_PLACE);
+    H.s.mrz_ok = false; /* as if the check had never passed */
+    mark();
+    ev0(SESSION_EV_CARD_INSERTED);
+    assert_int_equal(H.s.state, SESSION_ERROR);
+    assert_int_equal(log_count(SESSION_ACT_READ_PASSPORT), 0);
+    assert_int_equal(out_screen(&H.out)->err, KOFU_E_INTERNAL);
 }
 
 /* municipality-not-participating: the list the resident chose from is out
@@ -1490,6 +1903,14 @@ int main(void)
         cmocka_unit_test_setup(test_no_record_back_to_municipality, setup),
         cmocka_unit_test_setup(test_passport_back_to_domestic, setup),
         cmocka_unit_test_setup(test_not_participating_ends_the_visit, setup),
+        cmocka_unit_test_setup(test_overseas_passport_end_to_end, setup),
+        cmocka_unit_test_setup(test_passport_keypad_rules, setup),
+        cmocka_unit_test_setup(test_passport_check_the_numbers, setup),
+        cmocka_unit_test_setup(test_passport_keys_refused_too_often, setup),
+        cmocka_unit_test_setup(test_passport_unusable_offers_domestic, setup),
+        cmocka_unit_test_setup(test_passport_contact_lost, setup),
+        cmocka_unit_test_setup(test_passport_cancel, setup),
+        cmocka_unit_test_setup(test_passport_read_needs_the_check, setup),
         cmocka_unit_test_setup(test_report_rule_catches, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

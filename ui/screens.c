@@ -15,7 +15,9 @@
  * shaped text. The cache only ever holds the screens' own words, error
  * texts, numbers, municipality names and the center's terms of use — no
  * resident data: the model has
- * none outside the preview surface, which is drawn as pixels.
+ * none outside the preview surface, which is drawn as pixels, and the
+ * passport's numbers as typed, which are drawn one character a box, so
+ * that the cache holds single characters, the keypad's own labels.
  *
  * Not thread-safe: one UI thread draws.
  */
@@ -520,7 +522,7 @@ static void button(struct frame *f, struct box b, enum bstyle bs, const char *la
 
 /* ---- icons (120 × 120 design px, not text) ---- */
 
-enum icon { ICON_NONE, ICON_CARD, ICON_DOC, ICON_WARN, ICON_CLOCK, ICON_COINS };
+enum icon { ICON_NONE, ICON_CARD, ICON_DOC, ICON_WARN, ICON_CLOCK, ICON_COINS, ICON_PASSPORT };
 
 static void draw_icon(struct frame *f, enum icon ic, double cx, double y)
 {
@@ -613,6 +615,20 @@ static void draw_icon(struct frame *f, enum icon ic, double cx, double y)
             cairo_set_line_width(cr, 6);
             cairo_stroke(cr);
         }
+        break;
+    }
+    case ICON_PASSPORT: {
+        struct box book = {cx - 46, y + 2, 92, 116};
+        rounded(cr, book, 8);
+        set_rgb(cr, C_NAVY);
+        cairo_fill(cr);
+        set_rgb(cr, C_AMBER);
+        cairo_set_line_width(cr, 5);
+        cairo_arc(cr, cx, y + 52, 20, 0, 2 * M_PI);
+        cairo_stroke(cr);
+        cairo_move_to(cr, cx - 26, y + 94);
+        cairo_line_to(cr, cx + 26, y + 94);
+        cairo_stroke(cr);
         break;
     }
     case ICON_NONE:
@@ -1260,7 +1276,7 @@ static void screen_notice(struct frame *f)
     struct box b = body(f, ok);
     char amount[32], line[128] = "";
     yen(f, amount, sizeof amount, m->amount_yen);
-    const char *take = m->card_on_reader ? W(f, SCRW_TAKE_CARD_TOO) : "";
+    const char *take = !m->card_on_reader ? "" : m->passport ? W(f, SCRW_TAKE_PASSPORT_HEAD) : W(f, SCRW_TAKE_CARD_TOO);
     switch (m->screen) {
     case SESSION_SCREEN_REFUNDED: {
         screens_fill(line, sizeof line, W(f, SCRW_REFUNDED_AMOUNT), amount, NULL);
@@ -1456,6 +1472,201 @@ static void screen_timeout_warning(struct frame *f)
     add_button_target(f, SESSION_BTN_CONFIRM, cont);
 }
 
+/* ---- the passport ---- */
+
+#define MRZ_KEY_GAP 4.0  /* between key targets; each key is drawn inset by MRZ_KEY_INSET */
+#define MRZ_KEY_INSET 3.0
+#define MRZ_COLS 10
+#define MRZ_ROWS 4
+
+/* One box of a field: the character typed, or in an empty date box its
+ * muted hint; the box typed into next has a thick navy border, a check
+ * digit's box an amber one. */
+static void mrz_box(struct frame *f, struct box c, const char *ch, const char *hint, bool cursor, bool check_digit)
+{
+    cairo_t *cr = f->cr;
+    rounded(cr, c, 6);
+    set_rgb(cr, C_PANEL);
+    cairo_fill(cr);
+    double bw = cursor ? 5 : 2.5;
+    rounded(cr, inset(c, bw / 2, bw / 2), 6 - bw / 2);
+    set_rgb(cr, cursor ? C_NAVY : check_digit ? C_AMBER : C_RULE);
+    cairo_set_line_width(cr, bw);
+    cairo_stroke(cr);
+    if (check_digit && !cursor) { /* amber alone is not enough against the panel: a second ring */
+        rounded(cr, inset(c, 5, 5), 3);
+        set_rgb(cr, C_AMBER);
+        cairo_set_line_width(cr, 2);
+        cairo_stroke(cr);
+    }
+    const char *t = ch && ch[0] ? ch : hint;
+    if (t && t[0]) {
+        struct tstyle st = ts(c.h * 0.62, ch && ch[0], 1, PANGO_ALIGN_CENTER, ch && ch[0] ? C_INK : C_MUTED, C_PANEL);
+        text_draw(f, t, inset(c, 4, 2), &st, V_MIDDLE);
+    }
+}
+
+/* Where a field's label goes and how it looks. */
+struct mrz_label {
+    bool above;        /* over the boxes (else left of them, w wide) */
+    double w, h;       /* beside: its width; above: its height */
+    unsigned fg, bg;
+};
+
+/* One field: its label, its boxes (max of them; the check digit's after a
+ * gap), the characters typed. Returns the width taken. */
+static double mrz_field_draw(struct frame *f, double x, double y, double cw, double ch, const struct mrz_label *lb,
+                             enum screens_word label, int field)
+{
+    const struct screens_model *m = f->m;
+    struct tstyle ls = ts(lb->above ? fmin(lb->h * 0.78, 28) : fmin(ch * 0.6, 28), true, 1, PANGO_ALIGN_LEFT, lb->fg,
+                          lb->bg);
+    double cx = x;
+    if (lb->above) {
+        text_draw(f, W(f, label), (struct box){x, y, 10 * cw, lb->h}, &ls, V_MIDDLE);
+    } else {
+        text_draw(f, W(f, label), (struct box){x, y, lb->w - 8, ch}, &ls, V_MIDDLE);
+        cx += lb->w;
+    }
+    double by = lb->above ? y + lb->h : y;
+    const char *hint = W(f, SCRW_MRZ_DATE_HINT);
+    for (int part = 0; part < 2; part++) {
+        int fl = field + part, max = session_mrz_field_max(fl);
+        int len = m->mrz_len[fl] < 0 ? 0 : m->mrz_len[fl] > max ? max : m->mrz_len[fl];
+        const char *text = m->mrz_text[fl];
+        for (int i = 0; i < max; i++) {
+            char one[2] = {0, 0}, h[2] = {0, 0};
+            if (text && i < len && (size_t)i < strlen(text))
+                one[0] = text[i];
+            if (fl == SESSION_MRZ_EXPIRY && (size_t)i < strlen(hint))
+                h[0] = hint[i];
+            bool cursor = fl == m->mrz_field && i == (len < max ? len : max - 1);
+            mrz_box(f, (struct box){cx, by, cw - 4, ch}, one, h, cursor, part == 1);
+            cx += cw;
+        }
+        cx += part == 0 ? cw * 0.4 : 0;
+    }
+    return cx - x;
+}
+
+/* Both fields in box b: the number's 10 boxes and the date's 7, the gaps
+ * after each number (0.4 box) and between the fields. */
+static void mrz_fields(struct frame *f, struct box b, const struct mrz_label *lb)
+{
+    double gap = 40, ch = lb->above ? b.h - lb->h : b.h;
+    double side = lb->above ? 0 : 2 * lb->w;
+    double cw = fmin(ch * 0.8, (b.w - gap - side) / (17 + 0.8));
+    double x = b.x;
+    x += mrz_field_draw(f, x, b.y, cw, ch, lb, SCRW_MRZ_DOCNO, SESSION_MRZ_DOCNO) + gap;
+    mrz_field_draw(f, x, b.y, cw, ch, lb, SCRW_MRZ_EXPIRY, SESSION_MRZ_EXPIRY);
+}
+
+static bool mrz_complete(const struct screens_model *m)
+{
+    for (int fl = 0; fl < SESSION_MRZ__FIELDS; fl++)
+        if (m->mrz_len[fl] < (fl == SESSION_MRZ_DOCNO ? 1 : session_mrz_field_max(fl)))
+            return false;
+    return true;
+}
+
+/* The keypad: 0-9 and A-Z in reading order, then "next box" and "delete"
+ * two keys wide each. Keys are at least a target high and wide. */
+static void mrz_keypad(struct frame *f, struct box pad, double key_w)
+{
+    static const char keys[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (int i = 0; i < (int)sizeof keys - 1; i++) {
+        struct box k = {pad.x + (i % MRZ_COLS) * (key_w + MRZ_KEY_GAP), pad.y + (i / MRZ_COLS) * (f->t + MRZ_KEY_GAP),
+                        key_w, f->t};
+        char label[2] = {keys[i], 0};
+        button(f, inset(k, MRZ_KEY_INSET, MRZ_KEY_INSET), B_KEY, label, 44, 1);
+        add_target(f, SCREENS_T_MRZ_CHAR, SESSION_BTN__COUNT, keys[i], CENTER_DOMESTIC, k);
+    }
+    double y = pad.y + 3 * (f->t + MRZ_KEY_GAP), wide = 2 * key_w + MRZ_KEY_GAP;
+    struct box next = {pad.x + 6 * (key_w + MRZ_KEY_GAP), y, wide, f->t};
+    struct box del = {next.x + wide + MRZ_KEY_GAP, y, wide, f->t};
+    button(f, inset(next, MRZ_KEY_INSET, MRZ_KEY_INSET), B_SECONDARY, W(f, SCRW_MRZ_NEXT_FIELD), 32, 1);
+    add_target(f, SCREENS_T_MRZ_NEXT, SESSION_BTN__COUNT, 0, CENTER_DOMESTIC, next);
+    button(f, inset(del, MRZ_KEY_INSET, MRZ_KEY_INSET), B_SECONDARY, W(f, SCRW_MRZ_DELETE), 32, 1);
+    add_target(f, SCREENS_T_MRZ_DELETE, SESSION_BTN__COUNT, 0, CENTER_DOMESTIC, del);
+}
+
+/* The keypad fills the bottom of the body; above it the two fields, with
+ * the instruction when the screen has room for it. On a small screen the
+ * body has no room left for boxes that can be read: the fields take the
+ * header's place (its title said nothing the labels do not). */
+static void screen_passport_numbers(struct frame *f)
+{
+    footer(f, true, true, W(f, SCRW_PIN_ENTER), mrz_complete(f->m));
+    struct box b = body(f, true);
+    double key_w = fmax(f->t, fmin(120, (b.w - (MRZ_COLS - 1) * MRZ_KEY_GAP) / MRZ_COLS));
+    double pad_w = MRZ_COLS * key_w + (MRZ_COLS - 1) * MRZ_KEY_GAP, pad_h = MRZ_ROWS * f->t + (MRZ_ROWS - 1) * MRZ_KEY_GAP;
+    struct box pad = {b.x + (b.w - pad_w) / 2, b.y + b.h - pad_h, pad_w, pad_h};
+    mrz_keypad(f, pad, key_w);
+
+    double room = pad.y - 10 - b.y;
+    if (room < 100) {
+        fill_box(f, (struct box){0, 0, f->dw, f->head_h}, C_HEAD);
+        struct box lang = {f->dw - MARGIN - LANG_W, (f->head_h - f->t) / 2, LANG_W, f->t};
+        button(f, lang, B_LANG, W(f, SCRW_LANGUAGE), 32, 1);
+        add_button_target(f, SESSION_BTN_LANGUAGE, lang);
+        const struct mrz_label lb = {true, 0, fmin(34, f->head_h * 0.28), C_WHITE, C_HEAD};
+        mrz_fields(f, (struct box){MARGIN, 6, lang.x - 32 - MARGIN, f->head_h - 12}, &lb);
+        return;
+    }
+    header(f, W(f, SCRW_MRZ_TITLE));
+    double y = b.y, fields_h = fmin(room, 36 + 64);
+    if (room - fields_h >= 44) { /* the instruction, and the note when it fits too */
+        struct tstyle head = ts(30, true, 1, PANGO_ALIGN_LEFT, C_INK, C_WHITE);
+        y += text_draw(f, W(f, SCRW_MRZ_HEAD), (struct box){b.x, y, b.w, 44}, &head, V_TOP) + 4;
+        struct tstyle note = ts(24, false, 1, PANGO_ALIGN_LEFT, C_MUTED, C_WHITE);
+        if (pad.y - 10 - y - fields_h >= 34)
+            y += text_draw(f, W(f, SCRW_MRZ_CD_NOTE), (struct box){b.x, y, b.w, 34}, &note, V_TOP) + 4;
+        y = fmax(y, pad.y - 10 - fields_h);
+    }
+    const struct mrz_label lb = {true, 0, 36, C_MUTED, C_WHITE};
+    mrz_fields(f, (struct box){b.x, y, b.w, fields_h}, &lb);
+}
+
+/* The numbers did not open the chip, or failed their check digits: the
+ * reason, and back to the keypad with the numbers kept. */
+static void screen_passport_check(struct frame *f)
+{
+    footer(f, false, true, W(f, SCRW_MRZ_AGAIN), true);
+    header(f, W(f, SCRW_PASSPORT_TITLE));
+    struct line ls[] = {
+        {W(f, SCRW_MRZ_CHECK_HEAD), 52, true, C_INK, 2},
+        {kofu_err_text(f->m->err, f->lang), 32, false, C_INK, 3},
+    };
+    message_block(f, body(f, true), ICON_WARN, ls, 2, false);
+}
+
+static void screen_passport_place(struct frame *f)
+{
+    const struct screens_model *m = f->m;
+    footer(f, true, true, NULL, false);
+    header(f, W(f, SCRW_PASSPORT_TITLE));
+    struct line ls[] = {
+        {m->err != KOFU_OK ? kofu_err_text(m->err, f->lang) : "", 32, true, C_RED, 3},
+        {W(f, SCRW_PASSPORT_PLACE_HEAD), 56, true, C_INK, 2},
+        {W(f, SCRW_PASSPORT_PLACE_SUB), 32, false, C_MUTED, 3},
+    };
+    message_block(f, body(f, true), ICON_PASSPORT, ls, 3, false);
+}
+
+/* With err: why the overseas certificate is not offered (the kind comes
+ * next, domestic selected). */
+static void screen_take_passport(struct frame *f)
+{
+    const struct screens_model *m = f->m;
+    header(f, W(f, SCRW_PASSPORT_TITLE));
+    struct line ls[] = {
+        {m->err != KOFU_OK ? kofu_err_text(m->err, f->lang) : "", 32, true, C_RED, 3},
+        {W(f, SCRW_TAKE_PASSPORT_HEAD), 60, true, C_INK, 2},
+        {W(f, SCRW_TAKE_PASSPORT_SUB), 34, false, C_MUTED, 2},
+    };
+    message_block(f, body(f, false), ICON_PASSPORT, ls, 3, false);
+}
+
 static void draw_screen(struct frame *f)
 {
     const struct screens_model *m = f->m;
@@ -1526,6 +1737,22 @@ static void draw_screen(struct frame *f)
     case SESSION_SCREEN_TERMS:
         screen_terms(f);
         break;
+    case SESSION_SCREEN_PASSPORT_NUMBERS:
+        screen_passport_numbers(f);
+        break;
+    case SESSION_SCREEN_PASSPORT_CHECK:
+        screen_passport_check(f);
+        break;
+    case SESSION_SCREEN_PASSPORT_PLACE:
+        screen_passport_place(f);
+        break;
+    case SESSION_SCREEN_PASSPORT_READING:
+        screen_waiting(f, SCRW_PASSPORT_TITLE, ICON_PASSPORT, W(f, SCRW_PASSPORT_READING_HEAD),
+                       W(f, SCRW_PASSPORT_READING_SUB));
+        break;
+    case SESSION_SCREEN_TAKE_PASSPORT:
+        screen_take_passport(f);
+        break;
     case SESSION_SCREEN__COUNT:
         break;
     }
@@ -1534,8 +1761,9 @@ static void draw_screen(struct frame *f)
 bool screens_changes_over_time(enum session_screen sc)
 {
     switch (sc) {
-    case SESSION_SCREEN_CARD_PLACED: /* these six are drawn by screen_waiting */
+    case SESSION_SCREEN_CARD_PLACED: /* these seven are drawn by screen_waiting */
     case SESSION_SCREEN_READING:
+    case SESSION_SCREEN_PASSPORT_READING:
     case SESSION_SCREEN_REQUESTING:
     case SESSION_SCREEN_PRINTING:
     case SESSION_SCREEN_REFUNDING:

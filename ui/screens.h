@@ -5,7 +5,8 @@
  * by default, any size from 800×480 up; large targets (≥ 88 px, about
  * 15 mm on a 15-inch panel), high contrast, large type; the language switch
  * on every screen; back and cancel where the session accepts them; the PIN
- * pad with its shuffled digit layout and the PIN as dots; the words of
+ * pad with its shuffled digit layout and the PIN as dots; the passport's
+ * keypad (0-9, A-Z) with its boxes; the words of
  * every screen in Japanese and English; and the hit test that turns a
  * touch into a target.
  *
@@ -50,6 +51,9 @@ enum screens_target_kind {
     SCREENS_T_PAGE_NEXT,  /* municipality list: next page (kiosk-local) */
     SCREENS_T_TERMS_UP,   /* terms of use: the previous page of the text (kiosk-local) */
     SCREENS_T_TERMS_DOWN, /* terms of use: the next page of the text (kiosk-local) */
+    SCREENS_T_MRZ_CHAR,   /* the passport's keypad: .index = the character ('0'-'9', 'A'-'Z') */
+    SCREENS_T_MRZ_NEXT,   /* the passport's keypad: on to the next box (SESSION_EV_MRZ_FIELD) */
+    SCREENS_T_MRZ_DELETE, /* the passport's keypad: the last character (SESSION_EV_MRZ_DELETE) */
 };
 
 struct screens_target {
@@ -81,6 +85,9 @@ struct screens_model {
     int copies, max_copies;
     int amount_yen, inserted_yen;
     bool card_on_reader;
+    bool passport;       /* ERROR: what is on the reader is the passport */
+    int mrz_field;       /* PASSPORT_NUMBERS: the box typed into (enum session_mrz_field) */
+    int mrz_len[SESSION_MRZ__FIELDS]; /* PASSPORT_NUMBERS: the characters in each box */
     /* From the center's configuration. */
     int fee_per_copy_yen;
     int open_minute, close_minute; /* service hours, shown on IDLE and CLOSED */
@@ -94,6 +101,8 @@ struct screens_model {
                                       a permutation of 0..9 */
     cairo_surface_t *preview;      /* CONFIRM: the rendered certificate (any size; scaled to
                                       fit), or NULL for a placeholder */
+    const char *mrz_text[SESSION_MRZ__FIELDS]; /* PASSPORT_NUMBERS: the characters typed (the
+                                      vault's; the first mrz_len[i] are drawn), NULL for none */
     int progress_step;             /* waiting screens: animation phase, 0.. (advance per tick) */
     /* What the TIMEOUT_WARNING screen counts down, in whole seconds (0: no number). */
     int seconds_left;
@@ -144,7 +153,9 @@ struct screens_text_seen {
 };
 
 /** Test-only: call fn for every text screens_draw draws (NULL: stop). The
- *  model holds no resident data in its texts, so nothing personal passes;
+ *  model holds no resident data in its texts but the passport's numbers as
+ *  they are typed (PASSPORT_NUMBERS, one character a text), which the
+ *  tests' models make up;
  *  the kiosk itself never sets an observer. Not thread-safe. */
 void screens_set_text_observer(void (*fn)(const struct screens_text_seen *t, void *arg), void *arg);
 

@@ -127,6 +127,28 @@ static const struct kofu_word words[SCRW__COUNT] = {
     KOFU_WORD(SCRW_TERMS_UNSHOWN, NULL, "利用規約を表示できないため、現在ご利用いただけません。係員をお呼びください。",
               "The terms of use cannot be shown, so the service is not available now. "
               "Please call a staff member."),
+
+    KOFU_WORD(SCRW_PASSPORT_TITLE, NULL, "旅券（パスポート）", "Your passport"),
+    KOFU_WORD(SCRW_MRZ_TITLE, NULL, "旅券番号と有効期限の入力", "Passport number and expiry date"),
+    KOFU_WORD(SCRW_MRZ_HEAD, NULL, "顔写真のページ下の2行の記号から、旅券番号と有効期限を入力してください",
+              "Enter the passport number and the expiry date from the two lines under the photo"),
+    KOFU_WORD(SCRW_MRZ_DOCNO, NULL, "旅券番号", "Passport No."),
+    KOFU_WORD(SCRW_MRZ_EXPIRY, NULL, "有効期限", "Expiry"),
+    KOFU_WORD(SCRW_MRZ_CD_NOTE, NULL, "黄色の枠には、それぞれのすぐ後にある数字1桁を入力します",
+              "In each yellow box, the one digit that follows it"),
+    KOFU_WORD(SCRW_MRZ_DATE_HINT, NULL, "YYMMDD", "YYMMDD"),
+    KOFU_WORD(SCRW_MRZ_NEXT_FIELD, NULL, "次の欄へ", "Next box"),
+    KOFU_WORD(SCRW_MRZ_DELETE, NULL, "1字消す", "Delete"),
+    KOFU_WORD(SCRW_MRZ_CHECK_HEAD, NULL, "番号をご確認ください", "Please check the numbers"),
+    KOFU_WORD(SCRW_MRZ_AGAIN, NULL, "入力し直す", "Enter again"),
+    KOFU_WORD(SCRW_PASSPORT_PLACE_HEAD, NULL, "旅券を置いてください", "Please place your passport"),
+    KOFU_WORD(SCRW_PASSPORT_PLACE_SUB, NULL, "顔写真のページを開き、そのページを下にしてカードリーダーに置いてください",
+              "Open it at the photo page and place that page face down on the card reader"),
+    KOFU_WORD(SCRW_PASSPORT_READING_HEAD, NULL, "旅券を読み取っています", "Reading your passport"),
+    KOFU_WORD(SCRW_PASSPORT_READING_SUB, NULL, "旅券を動かしたり、取ったりしないでください",
+              "Please do not move or remove your passport"),
+    KOFU_WORD(SCRW_TAKE_PASSPORT_HEAD, NULL, "旅券をお取りください", "Please take your passport"),
+    KOFU_WORD(SCRW_TAKE_PASSPORT_SUB, NULL, "旅券のお取り忘れにご注意ください", "Please do not leave your passport behind"),
 };
 
 const char *screens_word(enum screens_word w, enum kofu_lang lang)

@@ -123,6 +123,24 @@ enum screens_word {
     SCRW_TERMS_AGREE,
     SCRW_TERMS_DISAGREE,
     SCRW_TERMS_UNSHOWN, /* in place of the text when it cannot all be shown */
+    /* the passport (PASSPORT_*, TAKE_PASSPORT) */
+    SCRW_PASSPORT_TITLE,
+    SCRW_MRZ_TITLE,
+    SCRW_MRZ_HEAD,
+    SCRW_MRZ_DOCNO,
+    SCRW_MRZ_EXPIRY,
+    SCRW_MRZ_CD_NOTE,
+    SCRW_MRZ_DATE_HINT,     /* six characters, one per empty cell of the date: YYMMDD */
+    SCRW_MRZ_NEXT_FIELD,
+    SCRW_MRZ_DELETE,
+    SCRW_MRZ_CHECK_HEAD,
+    SCRW_MRZ_AGAIN,
+    SCRW_PASSPORT_PLACE_HEAD,
+    SCRW_PASSPORT_PLACE_SUB,
+    SCRW_PASSPORT_READING_HEAD,
+    SCRW_PASSPORT_READING_SUB,
+    SCRW_TAKE_PASSPORT_HEAD,
+    SCRW_TAKE_PASSPORT_SUB,
     SCRW__COUNT
 };
 

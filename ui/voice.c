@@ -104,6 +104,26 @@ static const struct voice_words voice_screen_words[SESSION_PROMPT__COUNT] = {
     [SESSION_PROMPT_TERMS] = {"terms",
         "りようきやくを およみください。どういする ばあいわ、どういする を おしてください。どういしない ばあいわ、カードわ よみとらずに おわります。",
         "Please read the terms of use. To continue, press Agree. If you do not agree, the card is not read and the procedure ends."},
+    [SESSION_PROMPT_PASSPORT_NUMBERS] = {"passport-numbers",
+        "りょけんの かおじゃしんの ページの したにある にぎょうの きごうから、りょけんばんごうと ゆうこうきげんを、"
+        "それぞれの すぐあとの すうじ ひとけたと いっしょに にゅうりょくしてください。",
+        "Please enter the passport number and the expiry date from the two lines under the photo, "
+        "each with the one digit that follows it."},
+    [SESSION_PROMPT_PASSPORT_INCOMPLETE] = {"passport-incomplete",
+        "まだ にゅうりょくされていない らんが あります。すべての らんを にゅうりょくしてください。",
+        "Some boxes are still empty. Please fill in every box."},
+    [SESSION_PROMPT_PASSPORT_PLACE] = {"passport-place",
+        "りょけんの かおじゃしんの ページを ひらいて、そのページを したにして、カードリーダーに おいてください。",
+        "Please open your passport at the photo page and place that page face down on the card reader."},
+    [SESSION_PROMPT_PASSPORT_READING] = {"passport-reading",
+        "りょけんを よみとっています。りょけんを うごかさないでください。",
+        "Reading your passport. Please do not move it."},
+    [SESSION_PROMPT_TAKE_PASSPORT] = {"take-passport",
+        "りょけんを おとりください。",
+        "Please take your passport."},
+    [SESSION_PROMPT_REMIND_TAKE_PASSPORT] = {"remind-take-passport",
+        "りょけんの、おとりわすれに ごちゅういください。",
+        "Please do not forget your passport."},
 };
 
 #define VOICE_TRIES_MAX 9

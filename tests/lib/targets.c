@@ -36,6 +36,18 @@ int kt_target_name(const struct screens_target *t, const struct center_municipal
     case SCREENS_T_TERMS_DOWN:
         fixed = "terms-down";
         break;
+    case SCREENS_T_MRZ_CHAR:
+        if (!((t->index >= '0' && t->index <= '9') || (t->index >= 'A' && t->index <= 'Z')))
+            return -1;
+        snprintf(tmp, sizeof tmp, "mrz-%c", (char)t->index);
+        fixed = tmp;
+        break;
+    case SCREENS_T_MRZ_NEXT:
+        fixed = "mrz-next";
+        break;
+    case SCREENS_T_MRZ_DELETE:
+        fixed = "mrz-delete";
+        break;
     case SCREENS_T_BUTTON:
         switch (t->button) {
         case SESSION_BTN_SERVICE:

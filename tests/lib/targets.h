@@ -5,7 +5,8 @@
  * Owns the names: "service", "back", "cancel", "language",
  * "municipality-NNNNNN" (the code), "domestic", "overseas", "plus",
  * "minus", "ok", "yes", "no", "agree", "disagree", "digit-N", "delete",
- * "enter", "prev-page", "next-page", "terms-up", "terms-down". Test code:
+ * "enter", "prev-page", "next-page", "terms-up", "terms-down", the
+ * passport's keypad "mrz-C" (C in 0-9, A-Z), "mrz-next", "mrz-delete". Test code:
  * linked into the tests and the test build (build/kofu-sim), never into
  * build/kofu (tests/check-product.sh looks for the names).
  */

@@ -287,6 +287,44 @@ static inline size_t screens_samples(struct screens_sample *out, size_t cap, enu
     m.terms_ja = samples_terms_short_ja;
     m.terms_en = samples_terms_short_en;
     ADD("one-page");
+    /* The passport's numbers (synthetic: the brief's test holder). */
+    static const char *const mrz_full[SESSION_MRZ__FIELDS] = {"TZ1234567", "4", "310331", "2"};
+    static const char *const mrz_short[SESSION_MRZ__FIELDS] = {"AB12345", "", "", ""};
+    m = samples_base(SESSION_SCREEN_PASSPORT_NUMBERS, lang);
+    ADD("empty");
+    for (int i = 0; i < SESSION_MRZ__FIELDS; i++)
+        m.mrz_text[i] = mrz_short[i];
+    m.mrz_len[SESSION_MRZ_DOCNO] = 7;
+    m.mrz_field = SESSION_MRZ_DOCNO_CD;
+    ADD("short-number");
+    for (int i = 0; i < SESSION_MRZ__FIELDS; i++) {
+        m.mrz_text[i] = mrz_full[i];
+        m.mrz_len[i] = (int)strlen(mrz_full[i]);
+    }
+    m.mrz_field = SESSION_MRZ_EXPIRY_CD;
+    ADD("complete");
+    m = samples_base(SESSION_SCREEN_PASSPORT_CHECK, lang);
+    m.err = KOFU_E_PASSPORT_KEYS;
+    ADD("keys");
+    m.err = KOFU_E_MRZ_FORMAT;
+    ADD("mrz-format");
+    m = samples_base(SESSION_SCREEN_PASSPORT_PLACE, lang);
+    ADD("place");
+    m.err = KOFU_E_PASSPORT_SM;
+    ADD("place-again");
+    m = samples_base(SESSION_SCREEN_PASSPORT_READING, lang);
+    ADD("reading");
+    m = samples_base(SESSION_SCREEN_TAKE_PASSPORT, lang);
+    ADD("take");
+    m.err = KOFU_E_PASSPORT_NOT_AUTHENTIC;
+    ADD("not-authentic");
+    m.err = KOFU_E_PASSPORT_OTHER_PERSON;
+    ADD("other-person");
+    m = samples_base(SESSION_SCREEN_ERROR, lang);
+    m.err = KOFU_E_PASSPORT_KEYS;
+    m.card_on_reader = true;
+    m.passport = true;
+    ADD("passport-keys-passport");
 #undef ADD
     return n;
 }

@@ -181,9 +181,10 @@ static void check_frame(const struct screens_sample *sm, const struct screens_mo
 
 /* Which session buttons each screen must offer (session.c on_tap and
  * wait_kind_of): CANCEL in every state waiting for the resident (on TERMS,
- * "do not agree" is the cancel); BACK on SERVICE, TERMS, PIN, PIN_LAST_TRY
- * and KIND_COPIES; CONFIRM as next/pay/OK. */
-enum { NEVER, ALWAYS, SELECTED, NO_CARD };
+ * "do not agree" is the cancel); BACK on SERVICE, TERMS, PIN, PIN_LAST_TRY,
+ * KIND_COPIES, PASSPORT_NUMBERS and PASSPORT_PLACE; CONFIRM as
+ * next/pay/OK, and on the passport's keypad once every box is filled. */
+enum { NEVER, ALWAYS, SELECTED, NO_CARD, MRZ_COMPLETE };
 static const struct {
     int back, cancel, confirm;
 } expected[SESSION_SCREEN__COUNT] = {
@@ -199,6 +200,9 @@ static const struct {
     [SESSION_SCREEN_REFUNDED] = {NEVER, NEVER, NO_CARD},
     [SESSION_SCREEN_REFUND_RECEIPT] = {NEVER, NEVER, NO_CARD},
     [SESSION_SCREEN_TIMEOUT_WARNING] = {NEVER, ALWAYS, ALWAYS},
+    [SESSION_SCREEN_PASSPORT_NUMBERS] = {ALWAYS, ALWAYS, MRZ_COMPLETE},
+    [SESSION_SCREEN_PASSPORT_CHECK] = {NEVER, ALWAYS, ALWAYS},
+    [SESSION_SCREEN_PASSPORT_PLACE] = {ALWAYS, ALWAYS, NEVER},
 };
 
 static bool want(int rule, const struct screens_model *m)
@@ -210,6 +214,11 @@ static bool want(int rule, const struct screens_model *m)
         return m->municipality >= 0 && (size_t)m->municipality < m->n_municipalities;
     case NO_CARD:
         return !m->card_on_reader;
+    case MRZ_COMPLETE:
+        for (int f = 0; f < SESSION_MRZ__FIELDS; f++)
+            if (m->mrz_len[f] < (f == SESSION_MRZ_DOCNO ? 1 : session_mrz_field_max(f)))
+                return false;
+        return true;
     default:
         return false;
     }
@@ -781,6 +790,9 @@ static void draw_session(const struct drive *d, struct screens_layout *l)
     m.copies = d->s.copies;
     m.max_copies = d->s.center.max_copies;
     m.err = d->s.err;
+    m.cert_kind = d->s.cert_kind;
+    m.mrz_field = d->s.mrz_field;
+    memcpy(m.mrz_len, d->s.mrz_len, sizeof m.mrz_len);
     assert_int_equal(draw(&m, 1280, 800, l), KOFU_OK);
 }
 
@@ -790,6 +802,14 @@ static void tap_target(struct drive *d, const struct screens_layout *l, const ch
     const struct screens_target *t = kt_target_find(l, name, samples_munis_short, SAMPLES_N(samples_munis_short));
     if (!t)
         fail_msg("no target %s on %s", name, session_screen_name(d->s.screen));
+    if (t->kind == SCREENS_T_MRZ_CHAR || t->kind == SCREENS_T_MRZ_DELETE || t->kind == SCREENS_T_MRZ_NEXT) {
+        struct session_event k = ev_of(t->kind == SCREENS_T_MRZ_CHAR     ? SESSION_EV_MRZ_CHAR
+                                       : t->kind == SCREENS_T_MRZ_DELETE ? SESSION_EV_MRZ_DELETE
+                                                                          : SESSION_EV_MRZ_FIELD);
+        k.index = (d->s.mrz_field + 1) % SESSION_MRZ__FIELDS; /* MRZ_FIELD: the next box, as the kiosk does */
+        feed(d, k);
+        return;
+    }
     struct session_event e = kt_tap(t->button);
     e.index = t->index;
     e.cert_kind = t->cert_kind;
@@ -843,6 +863,7 @@ static void test_session_takes_what_is_drawn(void **state)
     (void)state;
     struct drive d;
     struct screens_layout l;
+    struct session_event e;
 
     /* SERVICE: back ends the visit (the card is still there: take it). */
     drive_to_service(&d);
@@ -914,13 +935,64 @@ static void test_session_takes_what_is_drawn(void **state)
     tap_target(&d, &l, "ok");
     draw_session(&d, &l);
     tap_target(&d, &l, "ok");
+    assert_int_equal(d.s.state, SESSION_PASSPORT_NUMBERS); /* overseas: the passport's numbers */
+
+    /* PASSPORT_NUMBERS: the keypad's targets drive the counts; "ok" is drawn
+     * (and taken) only once every box is filled. */
+    static const char *const typed[] = {"T", "Z", "1", "2", "3", "4", "5", "6", "7", "4", "3", "1", "0", "3", "3", "1", "2"};
+    for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++) {
+        draw_session(&d, &l);
+        assert_null(kt_target_find(&l, "ok", NULL, 0));
+        char name[16];
+        snprintf(name, sizeof name, "mrz-%s", typed[i]);
+        tap_target(&d, &l, name);
+    }
+    const int full[SESSION_MRZ__FIELDS] = {9, 1, 6, 1};
+    assert_memory_equal(d.s.mrz_len, full, sizeof full);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "mrz-delete");
+    assert_int_equal(d.s.mrz_len[SESSION_MRZ_EXPIRY_CD], 0);
+    draw_session(&d, &l);
+    assert_null(kt_target_find(&l, "ok", NULL, 0));
+    tap_target(&d, &l, "mrz-2");
+    draw_session(&d, &l);
+    tap_target(&d, &l, "ok");
+    assert_true(d.out.n > 0);
+    assert_int_equal(d.out.a[0].kind, SESSION_ACT_CHECK_MRZ);
+    /* The numbers refused by their check digits: "check the numbers", its ok back to the keypad. */
+    e = ev_of(SESSION_EV_MRZ_CHECKED);
+    e.err = KOFU_E_MRZ_FORMAT;
+    feed(&d, e);
+    assert_int_equal(d.s.state, SESSION_PASSPORT_CHECK);
+    draw_session(&d, &l);
+    assert_null(kt_target_find(&l, "back", NULL, 0));
+    tap_target(&d, &l, "ok");
+    assert_int_equal(d.s.state, SESSION_PASSPORT_NUMBERS);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "mrz-next"); /* from the last box round to the first */
+    assert_int_equal(d.s.mrz_field, SESSION_MRZ_DOCNO);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "ok");
+    feed(&d, ev_of(SESSION_EV_MRZ_CHECKED));
+    assert_int_equal(d.s.state, SESSION_PASSPORT_PLACE);
+    /* PASSPORT_PLACE: back to the keypad, back again to the kind. */
+    draw_session(&d, &l);
+    tap_target(&d, &l, "back");
+    assert_int_equal(d.s.state, SESSION_PASSPORT_NUMBERS);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "back");
+    assert_int_equal(d.s.state, SESSION_KIND_COPIES);
+    draw_session(&d, &l);
+    tap_target(&d, &l, "domestic");
+    draw_session(&d, &l);
+    tap_target(&d, &l, "ok");
     assert_int_equal(d.s.state, SESSION_REQUESTING);
     /* REQUESTING: nothing but the language switch. */
     draw_session(&d, &l);
     assert_int_equal(l.n, 1);
 
     /* CONFIRM: no back (the session ignores it); cancel ends the visit. */
-    struct session_event e = ev_of(SESSION_EV_CENTER_RESULT);
+    e = ev_of(SESSION_EV_CENTER_RESULT);
     feed(&d, e);
     assert_int_equal(d.s.state, SESSION_CONFIRM);
     draw_session(&d, &l);

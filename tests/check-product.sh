@@ -3,7 +3,7 @@
 #   - build/kofu (and the kiosk board's build/kofu-kiosk-build) has none of
 #     the script engine's words (expect-clean, record-screens, screenshot,
 #     inject), the test build's configuration keys (sim_cardsim_control,
-#     sim_centersim_control) nor the scripts' names for the screens' touch
+#     sim_centersim_control, sim_passportsim_control) nor the scripts' names for the screens' touch
 #     targets (tests/lib/targets.c: terms-up, next-page, ...);
 #   - neither has the conformance kit's words (its scenario names, e.g.
 #     refuses-no-certificate: build/kofu-conformance, README "Builds");
@@ -24,7 +24,7 @@ bad=0
 say() { echo "check-product: $*"; }
 
 wordlist='expect-clean record-screens screenshot inject sim_cardsim_control sim_centersim_control
-terms-up terms-down prev-page next-page'
+sim_passportsim_control terms-up terms-down prev-page next-page mrz-next mrz-delete'
 words=$(echo $wordlist | tr ' ' '|')
 for w in $wordlist; do
     if ! strings "$b/kofu-sim" | grep -q -- "$w"; then

@@ -51,6 +51,19 @@ void kiosk_read_card(void *call)
     c->rc = rc;
 }
 
+void kiosk_read_passport(void *call)
+{
+    struct kiosk_passport_call *c = call;
+    int rc = KOFU_OK;
+    if (!c->connected) { /* the card's connection went with the card */
+        rc = c->rd->ops->connect(c->rd->ctx, NULL, NULL);
+        c->connected = rc == KOFU_OK;
+    }
+    if (rc == KOFU_OK)
+        rc = mrtd_read_verified(c->rd, c->keys, c->trust, &c->res);
+    c->rc = rc;
+}
+
 void kiosk_request(void *call)
 {
     struct kiosk_request_call *c = call;

@@ -97,6 +97,66 @@ static void read_card(struct kiosk *k, const struct session_action *a)
     kiosk_post(k, &ev);
 }
 
+/* ---- the passport ------------------------------------------------------ */
+
+/* The numbers as the source gives them, with the card's birth date
+ * (YYYYMMDD → YYMMDD), checked before any chip sees them. */
+static void check_mrz(struct kiosk *k)
+{
+    int rc = KOFU_E_INTERNAL;
+    k->mrz_keys_ok = false;
+    const char *bd = k->card ? k->card->attributes.birth_date : "";
+    if (k->mrz_keys && strlen(bd) == 8) {
+        explicit_bzero(k->mrz_keys, sizeof *k->mrz_keys);
+        rc = k->mrz.ops->keys(k->mrz.ctx, k->mrz_keys);
+        if (rc == KOFU_OK) {
+            memcpy(k->mrz_keys->birth, bd + 2, MRZ_DATE_LEN);
+            rc = mrz_keys_check(k->mrz_keys);
+        }
+        if (rc != KOFU_OK)
+            explicit_bzero(k->mrz_keys, sizeof *k->mrz_keys);
+    }
+    k->mrz_keys_ok = rc == KOFU_OK;
+    kiosk_post_result(k, SESSION_EV_MRZ_CHECKED, rc);
+}
+
+/* The passport must be the card holder's: the same birth date (the chip
+ * opened with the card's, but DG1 is what is signed and sent). */
+static bool same_person(const struct kenhojo_card_data *card, const struct mrtd_data *p)
+{
+    const char *bd = card->attributes.birth_date;
+    return strlen(bd) == 8 && strlen(p->mrz.birth) == MRZ_DATE_LEN && memcmp(bd + 2, p->mrz.birth, MRZ_DATE_LEN) == 0;
+}
+
+static void read_passport(struct kiosk *k)
+{
+    struct kiosk_passport_call c = {.rd = &k->rd, .connected = k->connected, .keys = k->mrz_keys,
+                                    .trust = k->passport_trust,
+                                    .rc = k->reader_open ? KOFU_E_INTERNAL : KOFU_E_NO_READER};
+    /* What a refused passport left in the vault goes at once. */
+    size_t mark = vault_mark();
+    if (k->card && k->mrz_keys && k->mrz_keys_ok && k->reader_open)
+        kiosk_run_device_call(k, kiosk_read_passport, &c);
+    k->connected = c.connected;
+    /* One read per check: the keys are made again from the numbers next time. */
+    if (k->mrz_keys)
+        explicit_bzero(k->mrz_keys, sizeof *k->mrz_keys);
+    k->mrz_keys_ok = false;
+    int rc = c.rc;
+    if (rc == KOFU_OK && (!c.res.data || !same_person(k->card, c.res.data)))
+        rc = c.res.data ? KOFU_E_PASSPORT_OTHER_PERSON : KOFU_E_INTERNAL;
+    kofu_log(rc == KOFU_OK ? KOFU_LOG_INFO : KOFU_LOG_ERROR, EV_CARD_READ, rc, c.res.apdus);
+    if (rc == KOFU_E_PASSPORT_NOT_AUTHENTIC)
+        kofu_log(KOFU_LOG_ERROR, EV_CARD_AUTH, rc, (uint32_t)c.res.why);
+    if (rc == KOFU_OK) {
+        k->passport = c.res.data;
+    } else {
+        k->passport = NULL;
+        vault_release(mark);
+    }
+    kiosk_post_result(k, SESSION_EV_PASSPORT_READ, rc);
+}
+
 static void request_certificate(struct kiosk *k, const struct session_action *a)
 {
     int rc = KOFU_E_INTERNAL;
@@ -108,8 +168,13 @@ static void request_certificate(struct kiosk *k, const struct session_action *a)
         k->req.copies = a->copies;
         k->req.language = a->lang == KOFU_LANG_EN ? "en" : "ja";
         k->req.terms_version = k->terms_agreed;
+        /* The overseas certificate names the passport read at this visit
+         * (the session reads one before it asks for overseas). */
+        k->req.passport = a->cert_kind == CENTER_OVERSEAS ? k->passport : NULL;
         /* No consent on record, no request (the session never asks without one). */
         rc = *k->terms_agreed ? center_request_new_id(&k->req) : KOFU_E_INTERNAL;
+        if (a->cert_kind == CENTER_OVERSEAS && !k->passport)
+            rc = KOFU_E_INTERNAL; /* fail closed: never overseas without the passport read */
     }
     if (rc == KOFU_OK) {
         k->req_made = true;
@@ -214,6 +279,10 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
     /* A pad that could not be shuffled is never shown nor announced: the
      * session's refusal (SESSION_EV_PIN_PAD_FAILED, queued) comes next. */
     bool pad_refused = k->s.state == SESSION_PIN && !k->pin_pad_ok;
+    /* The vault keeps no more of the passport's numbers than the session
+     * counts (a deleted character, a field cleared, the visit's end). */
+    if (k->keypad)
+        mrz_keypad_trim(k->keypad, a->mrz_len);
     switch (a->kind) {
     case SESSION_ACT_SHOW_SCREEN:
         if (!pad_refused)
@@ -280,6 +349,12 @@ static void carry_out(struct kiosk *k, const struct session_action *a)
         break;
     case SESSION_ACT_TERMS_AGREED:
         snprintf(k->terms_agreed, sizeof k->terms_agreed, "%s", k->terms_shown);
+        break;
+    case SESSION_ACT_CHECK_MRZ:
+        check_mrz(k);
+        break;
+    case SESSION_ACT_READ_PASSPORT:
+        read_passport(k);
         break;
     case SESSION_ACT__COUNT:
         break;

@@ -38,6 +38,27 @@ static void pin_clear(struct kiosk *k)
     kiosk_input(k, SESSION_EV_PIN_CLEAR);
 }
 
+/* A character of the passport's numbers: into the vault where the session
+ * says the next one goes, then counted. */
+static void mrz_char(struct kiosk *k, int c)
+{
+    if (k->s.state != SESSION_PASSPORT_NUMBERS || !k->keypad || c < 0 || c > 0x7F)
+        return;
+    int f = k->s.mrz_field;
+    if (f < 0 || f >= SESSION_MRZ__FIELDS || !mrz_keypad_put(k->keypad, f, k->s.mrz_len[f], (char)c))
+        return;
+    kiosk_input(k, SESSION_EV_MRZ_CHAR);
+}
+
+static void mrz_next_field(struct kiosk *k)
+{
+    if (k->s.state != SESSION_PASSPORT_NUMBERS)
+        return;
+    struct session_event ev = kiosk_event_of(SESSION_EV_MRZ_FIELD, KOFU_OK);
+    ev.index = (k->s.mrz_field + 1) % SESSION_MRZ__FIELDS;
+    kiosk_event(k, &ev);
+}
+
 void kiosk_touch(struct kiosk *k, int x, int y)
 {
     if (k->in_call)
@@ -63,6 +84,15 @@ void kiosk_touch(struct kiosk *k, int x, int y)
         break;
     case SCREENS_T_PIN_ENTER:
         kiosk_input(k, SESSION_EV_PIN_SUBMIT);
+        break;
+    case SCREENS_T_MRZ_CHAR:
+        mrz_char(k, t->index);
+        break;
+    case SCREENS_T_MRZ_NEXT:
+        mrz_next_field(k);
+        break;
+    case SCREENS_T_MRZ_DELETE:
+        kiosk_input(k, SESSION_EV_MRZ_DELETE); /* the character goes with the count (events.c) */
         break;
     case SCREENS_T_PAGE_PREV:
     case SCREENS_T_PAGE_NEXT: {
@@ -105,6 +135,13 @@ void kiosk_key(struct kiosk *k, int key)
         return;
     if (key >= '0' && key <= '9' && k->s.state == SESSION_PIN) {
         pin_digit(k, key - '0');
+    } else if (k->s.state == SESSION_PASSPORT_NUMBERS &&
+               ((key >= '0' && key <= '9') || (key >= 'A' && key <= 'Z') || (key >= 'a' && key <= 'z'))) {
+        mrz_char(k, key >= 'a' ? key - 'a' + 'A' : key);
+    } else if (key == '\t' && k->s.state == SESSION_PASSPORT_NUMBERS) {
+        mrz_next_field(k);
+    } else if (key == INPUT_KEY_BACKSPACE && k->s.state == SESSION_PASSPORT_NUMBERS) {
+        kiosk_input(k, SESSION_EV_MRZ_DELETE);
     } else if (key == INPUT_KEY_BACKSPACE) {
         pin_clear(k);
     } else if (key == INPUT_KEY_ENTER) {

@@ -122,6 +122,16 @@ static int setup(struct kiosk *k)
         fprintf(stderr, "kofu: %s\n", err);
         return KIOSK_EXIT_USAGE;
     }
+    /* Read once, before the sandbox. Without it the kiosk still serves
+     * (the domestic certificate needs no passport), but fails closed:
+     * every passport then fails passive authentication, and the resident
+     * is offered the domestic certificate. The technician reads why here
+     * and in the log (EV_CONFIG, KOFU_E_CONFIG, what 1). */
+    if (mrtd_trust_load(k->cfg.passport_csca, &k->passport_trust, err, sizeof err) != KOFU_OK) {
+        k->passport_trust = NULL;
+        fprintf(stderr, "kofu: passport_csca: %s: every passport will fail passive authentication\n", err);
+        kofu_log(KOFU_LOG_ERROR, EV_CONFIG, KOFU_E_CONFIG, 1);
+    }
     if (document_fonts_init(&k->fonts) != KOFU_OK || screens_init() != KOFU_OK) {
         fprintf(stderr, "kofu: %s / %s\n", kofu_err_text(KOFU_E_FONT, KOFU_LANG_EN),
                 kofu_err_text(KOFU_E_FONT, KOFU_LANG_JA));
@@ -156,8 +166,13 @@ static int setup(struct kiosk *k)
     }
     k->frame = vault_alloc(frame_bytes);
     k->pin.digits = vault_alloc(KIOSK_PIN_BYTES);
-    if (!k->frame || !k->pin.digits)
+    k->keypad = vault_alloc(sizeof *k->keypad);
+    k->mrz_keys = vault_alloc(sizeof *k->mrz_keys);
+    if (!k->frame || !k->pin.digits || !k->keypad || !k->mrz_keys)
         return KIOSK_EXIT_DEVICE;
+    /* The keypad is the source of the passport's numbers; a board with a
+     * document scanner would set its own here (mrz_source.h). */
+    k->mrz = (struct mrz_source){&mrz_keypad_source, k->keypad};
     k->frame_surface = cairo_image_surface_create_for_data(k->frame, CAIRO_FORMAT_ARGB32, k->disp.width,
                                                            k->disp.height, k->stride);
     k->vault_base = vault_mark();
@@ -209,6 +224,8 @@ static void teardown(struct kiosk *k)
         center_config_free(&k->ccfg);
     center_client_free(k->cc);
     certificate_trust_free(&k->trust);
+    if (k->passport_trust)
+        mrtd_trust_free(k->passport_trust);
     document_fonts_free(&k->fonts);
     kiosk_service_free(k);
     screens_free();

@@ -9,8 +9,9 @@
  *   notify.c   systemd's notification socket and watchdog
  *   events.c   the event queue: events in, the session stepped, its actions carried out
  *   screen.c   the screen model: what is drawn, when, and the frame
- *   devices.c  the device calls (card, center, document, printer, acceptor), each with its
- *              own input and output struct
+ *   devices.c  the device calls (card, passport, center, document, printer, acceptor), each
+ *              with its own input and output struct
+ *   mrz_keypad.c  the passport's numbers as typed (mrz_source.h)
  *   worker.c   the worker thread a device call runs on, the screen kept alive meanwhile
  *   wipe.c     the end of a visit: the PIN and everything past the vault mark
  *   page.c     the printed page's model from a verified certificate (page.h)
@@ -25,8 +26,9 @@
  * (struct kiosk_*_call below): the main thread fills its inputs before the
  * call, does not touch the call struct until the join, and then reads its
  * outputs. The worker touches nothing else of the kiosk. What an input
- * points to (the reader, the card's Kenhojo session, the vault's PIN and
- * card data, the center's client, the printer, the acceptor) is the
+ * points to (the reader, the card's Kenhojo session, the vault's PIN, card
+ * data and passport keys, the passport trust, the center's client, the
+ * printer, the acceptor) is the
  * worker's for the length of the call: the main thread meanwhile only
  * reads kiosk state (drawing reads the center's configuration, the
  * model), plays prompts and ticks the session (worker.c), and writes
@@ -43,6 +45,8 @@
 #include "base/config.h"
 #include "ui/document.h"
 #include "card/kenhojo.h"
+#include "card/mrtd.h"
+#include "kiosk/mrz_source.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_hooks.h"
 #include "kiosk/page.h"
@@ -94,6 +98,18 @@ struct kiosk_read_call {
     bool presence_required;                /* in */
     struct kenhojo_card_data *card;        /* out: in the vault, or NULL */
     int rc, tries_left;                    /* out */
+};
+
+/* READ_PASSPORT: open the chip with the checked numbers, read, authenticate.
+ * The birth dates are compared on the main thread, after the join (the
+ * card's data is not the worker's). */
+struct kiosk_passport_call {
+    struct card_reader *rd;              /* in */
+    bool connected;                      /* in/out: the passport is connected */
+    const struct mrz_keys *keys;         /* in: in the vault, passed mrz_keys_check */
+    const struct mrtd_trust *trust;      /* in: NULL fails passive authentication */
+    struct mrtd_read_result res;         /* out: res.data in the vault, or NULL */
+    int rc;                              /* out */
 };
 
 /* REQUEST_CERTIFICATE: ask the center, verify its answer, make the page. */
@@ -172,6 +188,8 @@ struct kiosk {
     bool have_ccfg;
     uint64_t next_config_ms;
     struct certificate_trust trust;
+    struct mrtd_trust *passport_trust; /* passport_csca, or NULL: every passport then fails
+                                          passive authentication (logged at start-up) */
     struct document_fonts fonts;
 
     /* Below the vault mark: lives as long as the process. */
@@ -180,10 +198,17 @@ struct kiosk {
     cairo_surface_t *frame_surface;
     struct kiosk_pin pin;
     bool pin_pad_ok; /* the pad of this PIN screen was shuffled: digits may be taken */
+    /* The passport's numbers: as typed (the source) and as checked (the
+     * keys, with the card's birth date). Zeroed at every wipe. */
+    struct mrz_keypad *keypad;
+    struct mrz_source mrz;
+    struct mrz_keys *mrz_keys;
+    bool mrz_keys_ok; /* mrz_keys passed mrz_keys_check and are the numbers as typed */
     size_t vault_base;
 
     /* Past the vault mark: one visit, released at WIPE. */
     struct kenhojo_card_data *card;
+    struct mrtd_data *passport; /* read, authenticated, the card's holder's: for the request */
     struct center_certificate *cert;
     struct certificate_verified *ver;
     struct kiosk_page *page; /* made from ver: what is printed */
@@ -272,6 +297,7 @@ void kiosk_redraw_if_moving(struct kiosk *k, uint64_t now);
 /* devices.c: each runs on the worker thread with its call struct only. */
 void kiosk_check_card(void *call);   /* struct kiosk_check_call */
 void kiosk_read_card(void *call);    /* struct kiosk_read_call */
+void kiosk_read_passport(void *call); /* struct kiosk_passport_call */
 void kiosk_request(void *call);      /* struct kiosk_request_call */
 void kiosk_print(void *call);        /* struct kiosk_print_call */
 void kiosk_refund(void *call);       /* struct kiosk_payment_call */

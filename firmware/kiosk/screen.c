@@ -29,6 +29,10 @@ void kiosk_redraw(struct kiosk *k)
     m->pin_tries_max = k->cfg.pin_max_tries;
     m->pin_digits = m->screen == SESSION_SCREEN_PIN ? k->pin.len : m->pin_digits;
     m->preview = k->preview;
+    /* The passport's boxes show the vault's characters (held as long as the
+     * session counts them); no model outside PASSPORT_NUMBERS points there. */
+    for (int f = 0; f < SESSION_MRZ__FIELDS; f++)
+        m->mrz_text[f] = m->screen == SESSION_SCREEN_PASSPORT_NUMBERS && k->keypad ? k->keypad->field[f] : NULL;
     if (m->screen == SESSION_SCREEN_TIMEOUT_WARNING) {
         uint64_t end = k->s.activity_ms + k->s.cfg.inactivity_warn_ms + k->s.cfg.inactivity_cancel_ms;
         uint64_t now = (uint64_t)kofu_mono_ms();
@@ -85,6 +89,9 @@ void kiosk_show_screen(struct kiosk *k, const struct session_action *a)
     m->amount_yen = a->amount_yen;
     m->inserted_yen = a->inserted_yen;
     m->card_on_reader = a->card_on_reader;
+    m->passport = a->passport;
+    m->mrz_field = a->mrz_field;
+    memcpy(m->mrz_len, a->mrz_len, sizeof m->mrz_len);
     kiosk_redraw(k);
     if (a->screen == SESSION_SCREEN_IDLE && k->attract_ms == 0)
         k->attract_ms = (double)(k->last_redraw_ms - k->start_ms);

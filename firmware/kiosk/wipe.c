@@ -3,8 +3,9 @@
  *
  * Owns: forgetting the PIN (the one place it is zeroed), the wipe at every
  * WIPE and at the end of the run (the vault past the mark, the kiosk's
- * pointers into it, the PIN pad's layout, the terms agreed), and the check
- * that nothing is held (kiosk_visit_residue, for a test build's hooks).
+ * pointers into it, the PIN pad's layout, the terms agreed, the passport's
+ * numbers as typed and as checked), and the check that nothing is held
+ * (kiosk_visit_residue, for a test build's hooks).
  */
 #include "kiosk/kiosk_priv.h"
 
@@ -36,6 +37,12 @@ void kiosk_wipe_visit(struct kiosk *k)
         k->preview = NULL;
     }
     kiosk_forget_pin(&k->pin);
+    if (k->mrz.ops)
+        k->mrz.ops->forget(k->mrz.ctx);
+    if (k->mrz_keys)
+        explicit_bzero(k->mrz_keys, sizeof *k->mrz_keys);
+    k->mrz_keys_ok = false;
+    k->passport = NULL;
     memset(&k->pdf, 0, sizeof k->pdf);
     memset(&k->req, 0, sizeof k->req);
     k->req_made = false;
@@ -66,8 +73,11 @@ static bool all_zero(const void *p, size_t n)
 const char *kiosk_visit_residue(const struct kiosk *k)
 {
     if (!vault_is_clean_after(k->vault_base) || k->card || k->cert || k->ver || k->page || k->pdf.len ||
-        k->preview || k->pin.len || (k->pin.digits && k->pin.digits[0]))
+        k->preview || k->pin.len || (k->pin.digits && k->pin.digits[0]) || k->passport || k->mrz_keys_ok)
         return "resident data is still held";
+    if ((k->keypad && !all_zero(k->keypad, sizeof *k->keypad)) ||
+        (k->mrz_keys && !all_zero(k->mrz_keys, sizeof *k->mrz_keys)))
+        return "the passport's numbers outlived the visit";
     /* The request names the card's data and the municipality; a request
      * still "made" would be reported again for the next resident. */
     if (k->req_made || !all_zero(&k->req, sizeof k->req))

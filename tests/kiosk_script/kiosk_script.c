@@ -40,7 +40,8 @@
 enum script_op {
     OP_WAIT, OP_TAP, OP_PIN, OP_KEY, OP_CARD, OP_COIN, OP_PAYMENT_FAULT, OP_TAKE, OP_SLEEP, OP_SCREENSHOT,
     OP_RECORD, OP_EXPECT_PROMPT, OP_EXPECT_NO_PROMPT, OP_EXPECT_MONEY, OP_EXPECT_CLEAN, OP_EXPECT_CARD_RESET,
-    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED, OP_INJECT, OP_SERVICE,
+    OP_EXPECT_SCREEN, OP_SAY, OP_QUIT, OP_CENTER, OP_EXPECT_CARD_UNTOUCHED, OP_INJECT, OP_SERVICE, OP_MRZ,
+    OP_PASSPORT,
 };
 
 static const struct {
@@ -60,6 +61,7 @@ static const struct {
     {"say", OP_SAY, 1, 1}, {"quit", OP_QUIT, 0, 0},
     {"center", OP_CENTER, 1, 3},       {"expect-card-untouched", OP_EXPECT_CARD_UNTOUCHED, 0, 0},
     {"inject", OP_INJECT, 1, 1},       {"service", OP_SERVICE, 0, 3},
+    {"mrz", OP_MRZ, 1, SESSION_MRZ__FIELDS}, {"passport", OP_PASSPORT, 1, 2},
 };
 
 struct script_cmd {
@@ -137,6 +139,21 @@ static const char *check(const struct script_cmd *c)
             if (*p < '0' || *p > '9')
                 return "PIN digits only";
         return strlen(c->argv[0]) <= SESSION_PIN_DIGITS ? NULL : "at most 4 digits";
+    case OP_MRZ:
+        for (int i = 0; i < c->argc; i++) {
+            for (const char *p = c->argv[i]; *p; p++)
+                if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z')))
+                    return "mrz: the keypad's characters only (0-9, A-Z)";
+            if (strlen(c->argv[i]) > (size_t)session_mrz_field_max(i))
+                return "mrz NUMBER CD YYMMDD CD: a word longer than its boxes (9, 1, 6, 1)";
+        }
+        break;
+    case OP_PASSPORT:
+        if (!strcmp(c->argv[0], "insert") || !strcmp(c->argv[0], "remove") || !strcmp(c->argv[0], "clear"))
+            return c->argc == 1 ? NULL : "passport insert|remove|clear take no argument";
+        if (!strcmp(c->argv[0], "fault"))
+            return c->argc == 2 ? NULL : "passport fault SPEC";
+        return "passport insert|remove|fault SPEC|clear";
     case OP_CARD:
         if (!strcmp(c->argv[0], "insert") || !strcmp(c->argv[0], "remove"))
             return c->argc == 1 ? NULL : "card insert|remove take no argument";
@@ -477,6 +494,28 @@ static int run(struct kiosk_script *s, struct kiosk *k, const struct script_cmd 
             return fail(k, c, "cardsim: ", reply);
         if (!strcmp(c->argv[0], "insert") || !strcmp(c->argv[0], "load"))
             s->card_apdus = card_apdus();
+        return 1;
+    }
+    case OP_MRZ:
+        /* Word i into field i from the first box; a word shorter than its
+         * boxes is followed by "next box" (a full one moves on by itself). */
+        for (int i = 0; i < c->argc; i++) {
+            for (const char *p = c->argv[i]; *p; p++) {
+                char name[16];
+                snprintf(name, sizeof name, "mrz-%c", *p);
+                if (tap_named(k, c, name))
+                    return -1;
+            }
+            if (i + 1 < c->argc && strlen(c->argv[i]) < (size_t)session_mrz_field_max(i) &&
+                tap_named(k, c, "mrz-next"))
+                return -1;
+        }
+        return 1;
+    case OP_PASSPORT: {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "%s%s%s", c->argv[0], c->argc == 2 ? " " : "", c->argc == 2 ? c->argv[1] : "");
+        if (kiosk_peer("passportsim", cmd, reply, sizeof reply) != 0)
+            return fail(k, c, "passportsim: ", reply);
         return 1;
     }
     case OP_CENTER: {

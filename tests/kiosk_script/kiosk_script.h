@@ -35,9 +35,11 @@ const char *kiosk_script_service_check(int argc, char *const *argv);
 int kiosk_script_service(struct kiosk *k, int argc, char *const *argv, uint64_t elapsed_ms, uint64_t wait_ms, char *why,
                          size_t cap);
 
-/** config_extra_key for sim_cardsim_control and sim_centersim_control. */
+/** config_extra_key for sim_cardsim_control, sim_centersim_control and
+ *  sim_passportsim_control. */
 int kiosk_peers_config_key(const char *key, const char *value);
-/** One command to a test peer's control socket ("cardsim" or "centersim"):
+/** One command to a test peer's control socket ("cardsim", "centersim" or
+ *  "passportsim"):
  *  0 when the reply line starts with "ok"; the reply goes to reply. */
 int kiosk_peer(const char *peer, const char *cmd, char *reply, size_t cap);
 /** Whether cardsim's control socket is configured. */

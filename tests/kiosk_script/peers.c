@@ -1,7 +1,8 @@
 /*
- * peers.c — the test peers' control sockets (cardsim, centersim), named by
- * the test build's own configuration keys sim_cardsim_control and
- * sim_centersim_control (README, "Builds"). build/kofu knows neither key.
+ * peers.c — the test peers' control sockets (cardsim, centersim,
+ * passportsim), named by the test build's own configuration keys
+ * sim_cardsim_control, sim_centersim_control and sim_passportsim_control
+ * (README, "Builds"). build/kofu knows none of these keys.
  */
 #include "kiosk_script.h"
 
@@ -16,12 +17,14 @@
 
 static char cardsim_control[KOFU_CONFIG_VALUE_MAX];
 static char centersim_control[KOFU_CONFIG_VALUE_MAX];
+static char passportsim_control[KOFU_CONFIG_VALUE_MAX];
 
 int kiosk_peers_config_key(const char *key, const char *value)
 {
-    char *dst = !strcmp(key, "sim_cardsim_control")     ? cardsim_control
-                : !strcmp(key, "sim_centersim_control") ? centersim_control
-                                                         : NULL;
+    char *dst = !strcmp(key, "sim_cardsim_control")       ? cardsim_control
+                : !strcmp(key, "sim_centersim_control")   ? centersim_control
+                : !strcmp(key, "sim_passportsim_control") ? passportsim_control
+                                                           : NULL;
     if (!dst)
         return 0;
     if (strlen(value) >= KOFU_CONFIG_VALUE_MAX)
@@ -37,7 +40,9 @@ int kiosk_peers_have_cardsim(void)
 
 int kiosk_peer(const char *peer, const char *cmd, char *reply, size_t cap)
 {
-    const char *path = !strcmp(peer, "cardsim") ? cardsim_control : centersim_control;
+    const char *path = !strcmp(peer, "cardsim")       ? cardsim_control
+                       : !strcmp(peer, "passportsim") ? passportsim_control
+                                                      : centersim_control;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (cap)
         snprintf(reply, cap, "%s", "no answer (is sim_*_control set and the peer running?)");

@@ -7,7 +7,10 @@
  * headless display; taps go through the screens' own hit test.
  *
  * Covered: a domestic certificate; overseas + domestic with two copies and
- * change; a wrong PIN, then the right one; a walk-away in every state
+ * change, the passport's numbers typed and its chip read on the card's
+ * reader (passportsim in the card's slot); numbers that fail their check
+ * digits and numbers the chip refuses ("check the numbers"); a passport
+ * of another person (the domestic certificate instead); a wrong PIN, then the right one; a walk-away in every state
  * (nothing held afterwards, the card reset); a print failure after payment,
  * refunded; a refund the acceptor cannot make (refund receipt printed);
  * the center down (a clear screen, no money asked); a blocked card; a card
@@ -17,7 +20,7 @@
  * lacks (issued, from the fallback font) and one with a 外字 no font has
  * (stopped before the center is asked); free of charge (a fee of 0: no
  * payment step); the refusals a resident answers (no-record: another
- * municipality; passport-not-registered: the domestic certificate) and
+ * municipality) and
  * municipality-not-participating (the list fetched again at once); the
  * refund-owed report's copies. The printer is reached over ipps
  * with its certificate pinned (KOFU_TEST_PRINTER=ipp: plain ipp on a
@@ -103,6 +106,36 @@ static int group_teardown(void **state)
     harness_stop(&h);
     return 0;
 }
+
+/* The resident's passport, for a script to place on the card's reader once
+ * the card is off it (`passport insert`): passportsim in the card's slot
+ * with its chip out of the field, its control socket the kiosk's
+ * sim_passportsim_control; the test CSCAs trusted (passport_csca), or,
+ * with_trust false, none (the built-in path, absent here). */
+static void passport_ready(const char *holder, bool with_trust)
+{
+    assert_int_equal(harness_swap_to_passport(&h, holder, "pace", NULL), 0);
+    assert_int_equal(harness_passport(&h, "remove", NULL, 0), 0);
+    assert_int_equal(harness_wait_card(&h, false, 10000), 0);
+    char more[1000];
+    int n = snprintf(more, sizeof more, "sim_passportsim_control = %s\n", h.passport_control);
+    if (with_trust)
+        snprintf(more + n, sizeof more - (size_t)n, "passport_csca = %s/csca\n", harness_path(1, "pki"));
+    write_config_with(more);
+}
+
+/* The passport's numbers for tests/passportsim/holders/yamada.json
+ * (TZ1234567, expiry 310331), each with its check digit, typed; the chip
+ * placed, read and taken back. */
+#define PASSPORT_YAMADA \
+    "wait passport-numbers\n" \
+    "mrz TZ1234567 6 310331 5\n" \
+    "tap ok\n" \
+    "wait passport-place\n" \
+    "passport insert\n" \
+    "wait passport-reading\n" \
+    "wait take-passport\n" \
+    "passport remove\n"
 
 /* Every test starts with the card out, a clean center, a ready printer. */
 static int fresh(void **state)
@@ -260,9 +293,12 @@ static void test_certificate_through_cups_queue(void **state)
     assert_int_equal(printer_peer_cups_jobs(&printer), 0);
 }
 
+static void last_received_text(char *buf, size_t cap);
+
 static void test_overseas_two_copies_english(void **state)
 {
     (void)state;
+    passport_ready("tests/passportsim/holders/yamada.json", true);
     int jobs = received_jobs();
     assert_int_equal(run_script("wait idle\n"
                                 "tap language\n"
@@ -280,6 +316,10 @@ static void test_overseas_two_copies_english(void **state)
                                 "tap overseas\n"
                                 "tap plus\n"
                                 "tap ok\n"
+                                PASSPORT_YAMADA
+                                "expect-prompt passport-numbers\n"
+                                "expect-prompt passport-place\n"
+                                "expect-prompt take-passport\n"
                                 "wait confirm\n"
                                 "expect-prompt confirm\n"
                                 "tap ok\n"
@@ -295,6 +335,62 @@ static void test_overseas_two_copies_english(void **state)
     assert_int_equal(received_jobs(), jobs + 1); /* one job, two copies */
     assert_true(prompt_index("en pin-enter") >= 0);
     assert_true(prompt_index("ja pin-enter") < 0);
+    assert_true(prompt_index("en passport-reading") >= 0);
+    /* The chip's passport number is on the overseas certificate. */
+    static char text[1 << 16];
+    last_received_text(text, sizeof text);
+    assert_non_null(strstr(text, "TZ1234567"));
+}
+
+/* Numbers whose check digit is wrong never reach the chip; numbers with
+ * good check digits that are not the passport's (another expiry) are
+ * refused by the chip: "check the numbers" each time, then the right ones
+ * open it without the passport being lifted. */
+static void test_passport_check_the_numbers(void **state)
+{
+    (void)state;
+    passport_ready("tests/passportsim/holders/yamada.json", true);
+    assert_int_equal(run_script(TO_MUNICIPALITY
+                                "tap ok\n"
+                                "wait kind-copies\n"
+                                "tap overseas\n"
+                                "tap ok\n"
+                                "wait passport-numbers\n"
+                                "mrz TZ1234567 7 310331 5\n" /* the number's check digit is 6 */
+                                "tap ok\n"
+                                "wait passport-check\n"
+                                "expect-prompt error-mrz-format\n"
+                                "passport insert\n"
+                                "tap ok\n"
+                                "wait passport-numbers\n"
+                                "tap back\n" /* the numbers dropped: typed again */
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait passport-numbers\n"
+                                "mrz TZ1234567 6 300331 2\n" /* well formed, not this passport's */
+                                "tap ok\n"
+                                "wait passport-reading\n"
+                                "wait passport-check\n"
+                                "expect-prompt error-passport-keys\n"
+                                "tap ok\n"
+                                "wait passport-numbers\n"
+                                "tap back\n"
+                                "wait kind-copies\n"
+                                "tap ok\n"
+                                "wait passport-numbers\n"
+                                "mrz TZ1234567 6 310331 5\n"
+                                "tap ok\n"
+                                "wait take-passport\n" /* read where it lay */
+                                "passport remove\n"
+                                "wait confirm\n"
+                                "tap cancel\n"
+                                "wait idle\n"
+                                "expect-clean\n"),
+                     0);
+    /* The chip was opened in the end. */
+    char reply[200];
+    assert_int_equal(harness_passport(&h, "status", reply, sizeof reply), 0);
+    assert_null(strstr(reply, "access=none"));
 }
 
 static void test_wrong_pin_then_right(void **state)
@@ -1050,15 +1146,16 @@ static void test_no_record_choose_another(void **state)
         fail_msg("centersim's completions: %s", reply);
 }
 
-/* passport-not-registered: longname has no passport. Overseas is refused,
- * the kiosk goes back to the kind with domestic selected, which prints. */
-static void test_no_passport_domestic_instead(void **state)
+/* A passport the kiosk cannot verify (here: no CSCA configured, which
+ * fails every passport closed): the overseas certificate is not offered;
+ * the domestic one is. */
+static void test_unverified_passport_domestic_instead(void **state)
 {
     (void)state;
-    use_card("tests/cardsim/residents/longname.json");
+    passport_ready("tests/passportsim/holders/yamada.json", false);
     int jobs = received_jobs();
     assert_int_equal(run_script(START_VISIT
-                                "pin 0000\n"
+                                "pin 1234\n"
                                 "tap enter\n"
                                 "wait take-card\n"
                                 "card remove\n"
@@ -1068,8 +1165,16 @@ static void test_no_passport_domestic_instead(void **state)
                                 "wait kind-copies\n"
                                 "tap overseas\n"
                                 "tap ok\n"
+                                "wait passport-numbers\n"
+                                "mrz TZ1234567 6 310331 5\n"
+                                "tap ok\n"
+                                "wait passport-place\n"
+                                "passport insert\n"
+                                "wait take-passport\n"
+                                "expect-screen take-passport\n"
+                                "passport remove\n"
                                 "wait kind-copies\n"
-                                "expect-prompt error-passport-not-registered\n"
+                                "expect-prompt error-passport-not-authentic\n"
                                 "tap ok\n" /* domestic, already selected */
                                 "wait confirm\n"
                                 "tap ok\n"
@@ -1086,7 +1191,7 @@ static void test_no_passport_domestic_instead(void **state)
     assert_int_equal(received_jobs(), jobs + 1);
     char reply[200];
     assert_int_equal(harness_center(&h, "completions", reply, sizeof reply), 0);
-    if (strcmp(reply, "ok failed:0:0:noid printed:1:120:id") != 0)
+    if (strcmp(reply, "ok printed:1:120:id") != 0) /* nothing was asked for overseas */
         fail_msg("centersim's completions: %s", reply);
     /* The domestic certificate was printed (no passport data on it). */
     static char text[1 << 16];
@@ -1134,6 +1239,7 @@ int main(void)
         cmocka_unit_test_setup(test_name_outside_ipaex_issued, fresh),
         cmocka_unit_test_setup(test_unprintable_name_stops_before_center, fresh),
         cmocka_unit_test_setup(test_overseas_two_copies_english, fresh),
+        cmocka_unit_test_setup(test_passport_check_the_numbers, fresh),
         cmocka_unit_test_setup(test_wrong_pin_then_right, fresh),
         cmocka_unit_test_setup(test_blocked_card_and_last_try, fresh),
         cmocka_unit_test_setup(test_walk_away_every_state, fresh),
@@ -1151,7 +1257,7 @@ int main(void)
         cmocka_unit_test_setup(test_disagree_ends_the_visit, fresh),
         cmocka_unit_test_setup(test_terms_changed_mid_visit, fresh),
         cmocka_unit_test_setup(test_no_record_choose_another, fresh),
-        cmocka_unit_test_setup(test_no_passport_domestic_instead, fresh),
+        cmocka_unit_test_setup(test_unverified_passport_domestic_instead, fresh),
         cmocka_unit_test_setup(test_not_participating_refreshes_config, fresh),
         cmocka_unit_test_setup_teardown(test_free_of_charge, fresh_free, stop_center),
     };

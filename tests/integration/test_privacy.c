@@ -12,7 +12,8 @@
  * resident's identifiers: the My Number, the name (UTF-8, UTF-16LE/BE,
  * Shift-JIS), the address (same), the birth date in each written form, the
  * PIN as it goes to the card (VERIFY), the romanised name and passport
- * number of the seal, the SMART Health Card as printed (JWS segments and
+ * number of the seal (the passport's chip read at the kiosk, its numbers
+ * typed on the keypad: also the MRZ_info its keys come from), the SMART Health Card as printed (JWS segments and
  * its shc:/ numeric form, decoded back from the printed page), the VDS-NC
  * seal's signature, and the card files base64-encoded as the request
  * carries them.
@@ -183,10 +184,19 @@ static int kofu_stop(struct kofu_proc *k)
     "tap municipality-131016\n" \
     "tap ok\n" \
     "wait kind-copies\n"
-/* The rest: confirm, pay with `money`, take the certificate. */
-#define VISIT_FROM_KIND(kind, money) \
-    "tap " kind "\n" \
+/* The rest: confirm, pay with `money`, take the certificate; the passport
+ * (tests/passportsim/holders/yamada.json) between for overseas. */
+#define PASSPORT_YAMADA \
+    "wait passport-numbers\n" \
+    "mrz TZ1234567 6 310331 5\n" \
     "tap ok\n" \
+    "wait passport-place\n" \
+    "passport insert\n" \
+    "wait take-passport\n" \
+    "passport remove\n"
+#define VISIT_FROM_KIND_VIA(kind, passport, money) \
+    "tap " kind "\n" \
+    "tap ok\n" passport \
     "wait confirm\n" \
     "tap ok\n" \
     "wait payment\n" money "wait take-certificate\n" \
@@ -194,8 +204,9 @@ static int kofu_stop(struct kofu_proc *k)
     "wait idle\n" \
     "expect-clean\n"
 /* yamada: overseas + domestic, paid with a note; longname: domestic. */
-#define VISIT_OVERSEAS(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("overseas", "note 1000\n")
-#define VISIT_DOMESTIC(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND("domestic", "coin 100\ncoin 50\n")
+#define VISIT_OVERSEAS(resident, pin) \
+    VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND_VIA("overseas", PASSPORT_YAMADA, "note 1000\n")
+#define VISIT_DOMESTIC(resident, pin) VISIT_TO_KIND(resident, pin) VISIT_FROM_KIND_VIA("domestic", "", "coin 100\ncoin 50\n")
 
 /* GLIBC_TUNABLES as the kiosk board's pcscd drop-in sets it; the drop-in
  * must fill freed memory and turn the per-thread cache off. */
@@ -264,11 +275,35 @@ static void write_config(void)
                      0);
 }
 
+/* The passport waits in the card's slot, its chip out of the field until
+ * a script places it (`passport insert`, sim_passportsim_control); the
+ * test CSCAs are trusted. After the needles (loading a card there takes a
+ * passport away). */
+static void write_config_with_passport(void)
+{
+    assert_int_equal(harness_swap_to_passport(&h, "tests/passportsim/holders/yamada.json", "pace", NULL), 0);
+    assert_int_equal(harness_passport(&h, "remove", NULL, 0), 0);
+    assert_int_equal(harness_wait_card(&h, false, 10000), 0);
+    char more[1200];
+    snprintf(more, sizeof more,
+             "print_timeout_ms = 20000\n"
+             "inactivity_warn_ms = 20000\n"
+             "left_behind_ms = 20000\n"
+             "notice_ms = 1500\n"
+             "sim_passportsim_control = %s\n"
+             "passport_csca = %s/csca\n",
+             h.passport_control, harness_path(1, "pki"));
+    assert_int_equal(harness_kiosk_config(&h, conf_path, printer.kiosk_uri, prompts_log, more), 0);
+}
+
 /* The needles of both residents; the printed codes are added after the run. */
 static void residents_needles(void)
 {
     kt_needles_clear();
     add_resident("tests/cardsim/residents/yamada.json", "1234", "YAMADA TARO", "TZ1234567");
+    /* The passport's MRZ_info (number, check digit, birth, check digit,
+     * expiry, check digit): what its chip's keys are made from. */
+    kt_needle_str("mrz-info", "TZ1234567680021703103315");
     add_resident("tests/cardsim/residents/longname.json", "0000", "JUGEMU JUGEMU GOKONOSURIKIRE", NULL);
     char reply[200];
     assert_int_equal(harness_card(&h, "remove", reply, sizeof reply), 0);
@@ -303,8 +338,8 @@ static void test_scan_finds_a_live_certificate(void **state)
 static void test_nothing_left_after_visits(void **state)
 {
     (void)state;
-    write_config();
     residents_needles();
+    write_config_with_passport();
     time_t since = time(NULL) - 1;
     struct kofu_proc k;
     kofu_start(&k, VISIT_OVERSEAS("tests/cardsim/residents/yamada.json", "1234")

@@ -209,6 +209,9 @@ struct kiosk_script *kiosk_script_load(const char *path)
         fprintf(stderr, "kofu: script %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    /* Unbuffered: no stdio buffer keeps a copy of the script's lines (a
+     * resident's typed numbers, `mrz`, are wiped after use). */
+    setvbuf(f, NULL, _IONBF, 0);
     struct kiosk_script *s = calloc(1, sizeof *s);
     size_t cap = (size_t)SCRIPT_LINES_MAX * SCRIPT_LINE_MAX;
     if (s) {
@@ -290,6 +293,7 @@ struct kiosk_script *kiosk_script_load(const char *path)
         }
         s->cmds[s->n++] = c;
     }
+    explicit_bzero(line, sizeof line);
     fclose(f);
     if (rc != KOFU_OK) {
         kiosk_script_free(s);
@@ -510,6 +514,10 @@ static int run(struct kiosk_script *s, struct kiosk *k, const struct script_cmd 
                 tap_named(k, c, "mrz-next"))
                 return -1;
         }
+        /* Typed: the script keeps no copy of a resident's numbers (the
+         * memory scans of test_privacy look for them). */
+        for (int i = 0; i < c->argc; i++)
+            explicit_bzero(c->argv[i], strlen(c->argv[i]));
         return 1;
     case OP_PASSPORT: {
         char cmd[300];

@@ -24,7 +24,7 @@ bad=0
 say() { echo "check-product: $*"; }
 
 wordlist='expect-clean record-screens screenshot inject sim_cardsim_control sim_centersim_control
-sim_passportsim_control terms-up terms-down prev-page next-page mrz-next mrz-delete'
+sim_passportsim_control terms-up terms-down prev-page next-page mrz-next mrz-erase'
 words=$(echo $wordlist | tr ' ' '|')
 for w in $wordlist; do
     if ! strings "$b/kofu-sim" | grep -q -- "$w"; then

@@ -46,7 +46,7 @@ int kt_target_name(const struct screens_target *t, const struct center_municipal
         fixed = "mrz-next";
         break;
     case SCREENS_T_MRZ_DELETE:
-        fixed = "mrz-delete";
+        fixed = "mrz-erase";
         break;
     case SCREENS_T_BUTTON:
         switch (t->button) {

@@ -6,7 +6,7 @@
  * "municipality-NNNNNN" (the code), "domestic", "overseas", "plus",
  * "minus", "ok", "yes", "no", "agree", "disagree", "digit-N", "delete",
  * "enter", "prev-page", "next-page", "terms-up", "terms-down", the
- * passport's keypad "mrz-C" (C in 0-9, A-Z), "mrz-next", "mrz-delete". Test code:
+ * passport's keypad "mrz-C" (C in 0-9, A-Z), "mrz-next", "mrz-erase". Test code:
  * linked into the tests and the test build (build/kofu-sim), never into
  * build/kofu (tests/check-product.sh looks for the names).
  */

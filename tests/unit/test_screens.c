@@ -950,7 +950,7 @@ static void test_session_takes_what_is_drawn(void **state)
     const int full[SESSION_MRZ__FIELDS] = {9, 1, 6, 1};
     assert_memory_equal(d.s.mrz_len, full, sizeof full);
     draw_session(&d, &l);
-    tap_target(&d, &l, "mrz-delete");
+    tap_target(&d, &l, "mrz-erase");
     assert_int_equal(d.s.mrz_len[SESSION_MRZ_EXPIRY_CD], 0);
     draw_session(&d, &l);
     assert_null(kt_target_find(&l, "ok", NULL, 0));

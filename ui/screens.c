@@ -1633,11 +1633,14 @@ static void screen_passport_check(struct frame *f)
 {
     footer(f, false, true, W(f, SCRW_MRZ_AGAIN), true);
     header(f, W(f, SCRW_PASSPORT_TITLE));
+    /* The chip's keys hold the card's birth date: another person's
+     * passport is refused as wrong numbers are. */
     struct line ls[] = {
         {W(f, SCRW_MRZ_CHECK_HEAD), 52, true, C_INK, 2},
         {kofu_err_text(f->m->err, f->lang), 32, false, C_INK, 3},
+        {f->m->err == KOFU_E_PASSPORT_KEYS ? W(f, SCRW_MRZ_OWN_PASSPORT) : "", 28, false, C_MUTED, 2},
     };
-    message_block(f, body(f, true), ICON_WARN, ls, 2, false);
+    message_block(f, body(f, true), ICON_WARN, ls, 3, false);
 }
 
 static void screen_passport_place(struct frame *f)

@@ -141,6 +141,8 @@ static const struct kofu_word words[SCRW__COUNT] = {
     KOFU_WORD(SCRW_MRZ_DELETE, NULL, "1字消す", "Delete"),
     KOFU_WORD(SCRW_MRZ_CHECK_HEAD, NULL, "番号をご確認ください", "Please check the numbers"),
     KOFU_WORD(SCRW_MRZ_AGAIN, NULL, "入力し直す", "Enter again"),
+    KOFU_WORD(SCRW_MRZ_OWN_PASSPORT, NULL, "ご本人の旅券でない場合も、ICチップは開きません",
+              "The chip does not open for a passport that is not your own either"),
     KOFU_WORD(SCRW_PASSPORT_PLACE_HEAD, NULL, "旅券を置いてください", "Please place your passport"),
     KOFU_WORD(SCRW_PASSPORT_PLACE_SUB, NULL, "顔写真のページを開き、そのページを下にしてカードリーダーに置いてください",
               "Open it at the photo page and place that page face down on the card reader"),

@@ -135,6 +135,7 @@ enum screens_word {
     SCRW_MRZ_DELETE,
     SCRW_MRZ_CHECK_HEAD,
     SCRW_MRZ_AGAIN,
+    SCRW_MRZ_OWN_PASSPORT,  /* under passport-keys: the card's birth date is one of the keys */
     SCRW_PASSPORT_PLACE_HEAD,
     SCRW_PASSPORT_PLACE_SUB,
     SCRW_PASSPORT_READING_HEAD,

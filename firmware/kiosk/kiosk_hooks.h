@@ -69,9 +69,10 @@ const struct center_municipality *kiosk_municipalities(const struct kiosk *k, si
 /** The frame on display (the screen's pixels, a preview included). */
 cairo_surface_t *kiosk_frame(const struct kiosk *k);
 /** NULL when nothing of a visit is held (the vault past its mark all zero,
- *  no PIN, card data, certificate, verified data, page, PDF or preview, no
- *  request, the PIN pad's layout back to 0–9 and no digit keys in the
- *  screen's layout); else what is held. */
+ *  no PIN, card data, passport data or passport numbers (typed or checked),
+ *  certificate, verified data, page, PDF or preview, no request, the PIN
+ *  pad's layout back to 0–9 and no digit keys in the screen's layout); else
+ *  what is held. */
 const char *kiosk_holds_visit(const struct kiosk *k);
 /** Whether the reader sees a card. */
 bool kiosk_card_present(const struct kiosk *k);

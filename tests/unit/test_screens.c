@@ -1121,6 +1121,50 @@ static void test_outside_hours_notice_shows_config_hours(void **state)
 /* no-record on the municipality screen and passport-not-registered on the
  * kind screen: the center's words in place of the instruction, as a
  * warning (red); without an error the instruction is back. */
+/* The passport's screens say why: the chip's refusal, and under it that
+ * another person's passport is refused alike (the card's birth date is one
+ * of the keys); a passport that cannot be used, in red, as it is taken
+ * back; the typed characters in their boxes, one a text. */
+static void test_passport_words(void **state)
+{
+    (void)state;
+    for (int lang = 0; lang < 2; lang++) {
+        struct screens_layout l;
+        struct screens_model m = samples_base(SESSION_SCREEN_PASSPORT_CHECK, (enum kofu_lang)lang);
+        m.err = KOFU_E_PASSPORT_KEYS;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        assert_non_null(drawn(kofu_err_text(KOFU_E_PASSPORT_KEYS, m.lang)));
+        assert_non_null(drawn(screens_word(SCRW_MRZ_OWN_PASSPORT, m.lang)));
+        m.err = KOFU_E_MRZ_FORMAT; /* never sent to a chip: no word about the chip */
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        assert_non_null(drawn(kofu_err_text(KOFU_E_MRZ_FORMAT, m.lang)));
+        assert_null(drawn(screens_word(SCRW_MRZ_OWN_PASSPORT, m.lang)));
+        m = samples_base(SESSION_SCREEN_TAKE_PASSPORT, (enum kofu_lang)lang);
+        m.err = KOFU_E_PASSPORT_NOT_AUTHENTIC;
+        assert_int_equal(draw(&m, 800, 480, &l), KOFU_OK);
+        const struct seen_text *t = drawn(kofu_err_text(KOFU_E_PASSPORT_NOT_AUTHENTIC, m.lang));
+        assert_non_null(t);
+        assert_int_equal(t ? t->fg : 0, 0xA01818u);
+        m = samples_base(SESSION_SCREEN_PASSPORT_NUMBERS, (enum kofu_lang)lang);
+        static const char *const typed[SESSION_MRZ__FIELDS] = {"TZ1234567", "6", "31", ""};
+        const int len[SESSION_MRZ__FIELDS] = {9, 1, 2, 0};
+        for (int f = 0; f < SESSION_MRZ__FIELDS; f++)
+            m.mrz_text[f] = typed[f];
+        memcpy(m.mrz_len, len, sizeof len);
+        m.mrz_field = SESSION_MRZ_EXPIRY;
+        assert_int_equal(draw(&m, 1280, 800, &l), KOFU_OK);
+        assert_null(drawn("TZ1234567")); /* never a whole number: one character a box */
+        size_t z = 0, m_hint = 0;
+        for (size_t i = 0; i < texts.n; i++) {
+            z += !strcmp(texts.t[i].utf8, "Z");
+            m_hint += !strcmp(texts.t[i].utf8, "M");
+        }
+        assert_int_equal(z, 1 + 1);      /* its box and the keypad's key */
+        assert_int_equal(m_hint, 2 + 1); /* the date's two empty M boxes and the key */
+        assert_null(kt_target_find(&l, "ok", NULL, 0)); /* not every box filled */
+    }
+}
+
 static void test_refusal_words_on_choice_screens(void **state)
 {
     (void)state;
@@ -1178,6 +1222,7 @@ int main(void)
         cmocka_unit_test(test_free_of_charge_words),
         cmocka_unit_test(test_outside_hours_notice_shows_config_hours),
         cmocka_unit_test(test_refusal_words_on_choice_screens),
+        cmocka_unit_test(test_passport_words),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

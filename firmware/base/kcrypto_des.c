@@ -49,18 +49,22 @@ bool kcrypto_3des_cbc(const uint8_t key[16], const uint8_t iv[8], const uint8_t 
  * E_K1(D_K2(E_K1(H ⊕ last))) — the algorithm's final transformation. */
 bool kcrypto_retail_mac(const uint8_t key[16], const uint8_t *in, size_t n, uint8_t out[8])
 {
-    if (!key || !in || !out || n == 0 || n % DES_BLOCK != 0)
+    static const uint8_t zero[DES_BLOCK];
+    if (!key || !in || !out || n == 0 || n % DES_BLOCK != 0 || n > (size_t)INT32_MAX)
         return false;
     uint8_t k11[16], chain[DES_BLOCK] = {0}, block[DES_BLOCK];
-    bool ok = true;
     memcpy(k11, key, 8);
     memcpy(k11 + 8, key, 8);
-    /* The inner chain, a block at a time so that no buffer of n bytes is
-     * needed: each block's IV is the previous block's output. */
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    bool ok = ctx && EVP_EncryptInit_ex(ctx, EVP_des_ede_cbc(), NULL, k11, zero) == 1 &&
+              EVP_CIPHER_CTX_set_padding(ctx, 0) == 1;
+    /* The inner chain a block at a time through one context (which keeps
+     * the CBC state), so that no buffer of n bytes is needed. */
     for (size_t off = 0; ok && off + DES_BLOCK < n; off += DES_BLOCK) {
-        ok = ede_cbc(k11, chain, in + off, block, DES_BLOCK, true);
-        memcpy(chain, block, DES_BLOCK);
+        int l = 0;
+        ok = EVP_EncryptUpdate(ctx, chain, &l, in + off, DES_BLOCK) == 1 && l == DES_BLOCK;
     }
+    EVP_CIPHER_CTX_free(ctx);
     ok = ok && ede_cbc(key, chain, in + n - DES_BLOCK, block, DES_BLOCK, true);
     if (ok)
         memcpy(out, block, DES_BLOCK);

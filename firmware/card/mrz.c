@@ -239,7 +239,9 @@ int mrz_parse_td3(const char *m, size_t n, struct mrz_td3 *out)
     memcpy(comp, line2, 10);
     memcpy(comp + 10, line2 + 13, 7);
     memcpy(comp + 17, line2 + 21, 22);
-    if (!cd_ok(comp, sizeof comp, composite[0]))
+    bool comp_ok = cd_ok(comp, sizeof comp, composite[0]);
+    explicit_bzero(comp, sizeof comp);
+    if (!comp_ok)
         goto bad;
     memcpy(out->birth, birth, MRZ_DATE_LEN);
     out->sex = sex[0];

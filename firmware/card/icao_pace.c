@@ -259,6 +259,11 @@ bool icao_pace_map_gm(int curve_nid, const uint8_t *s, size_t s_len, const uint8
     if (!sk || !sn || !pic || !pub || !h || !gm)
         goto out;
     BN_set_flags(sn, BN_FLG_CONSTTIME);
+    /* The chip's mapping key must not be the terminal's own sent back (as
+     * PK_IC ≠ PK_IFD below). Every curve here has cofactor 1, so a point on
+     * it that is not infinity has the group's whole order. */
+    if (EC_POINT_cmp(g, pub, pic, ctx) != 1)
+        goto out;
     /* H is the whole point sk_map·PK_map,IC, not only its x: an ECDH derive
      * (which gives x alone) cannot make the mapping. */
     if (BN_nnmod(sn, sn, order, ctx) != 1 ||

@@ -593,7 +593,9 @@ static void test_bad_points_and_keys(void **state)
     size_t gl = t_point(p256, EC_GROUP_get0_generator(p256), bad);
     assert_false(MAP(bad, gl));
     EC_GROUP_free(p256);
-    /* The chip sends the terminal's own key back. */
+    /* The chip sends the terminal's own keys back. */
+    HEX(pk_map_ifd, G_PK_MAP_IFD);
+    assert_false(MAP(pk_map_ifd, pk_map_ifd_len));
     assert_true(AGREE(sk_ifd, sk_ifd_len, pk_ic, pk_ic_len));
     assert_false(AGREE(sk_ifd, sk_ifd_len, pk_ifd, pk_ifd_len));
     /* Private keys: zero, the order itself, longer than the order. */
@@ -648,6 +650,48 @@ static void test_app_g_transcript(void **state)
     static const uint8_t zero[16];
     assert_memory_equal(sm.ssc, zero, 16);
     assert_false(sm.broken);
+
+    /* The session is usable: the SELECT of the eMRTD application, wrapped
+     * by icao_sm, is the one computed here by hand (SSC 1, IV =
+     * E(KS_enc, SSC), DO87, CMAC over pad(SSC ‖ header ‖ DO87)). */
+    static const uint8_t aid[] = {0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01};
+    struct apdu sel = {.cla = 0x00, .ins = 0xA4, .p1 = 0x04, .p2 = 0x0C, .data = aid, .lc = sizeof aid};
+    uint8_t out[300];
+    size_t out_len = 0;
+    assert_int_equal(icao_sm_wrap(&sm, &sel, out, sizeof out, &out_len), KOFU_OK);
+    uint8_t ssc[16] = {[15] = 1}, iv[16], pad[16] = {0}, enc[16], m[64] = {0}, mac[8], want[40];
+    memcpy(pad, aid, sizeof aid);
+    pad[sizeof aid] = 0x80;
+    EVP_CIPHER_CTX *e = EVP_CIPHER_CTX_new();
+    int l = 0;
+    assert_int_equal(EVP_EncryptInit_ex(e, EVP_aes_128_ecb(), NULL, ks_enc, NULL), 1);
+    EVP_CIPHER_CTX_set_padding(e, 0);
+    assert_int_equal(EVP_EncryptUpdate(e, iv, &l, ssc, 16), 1);
+    assert_int_equal(EVP_EncryptInit_ex(e, EVP_aes_128_cbc(), NULL, ks_enc, iv), 1);
+    EVP_CIPHER_CTX_set_padding(e, 0);
+    assert_int_equal(EVP_EncryptUpdate(e, enc, &l, pad, 16), 1);
+    EVP_CIPHER_CTX_free(e);
+    size_t n = 0;
+    memcpy(m, ssc, 16);
+    n = 16;
+    const uint8_t hdr[] = {0x0C, 0xA4, 0x04, 0x0C, 0x80};
+    memcpy(m + n, hdr, sizeof hdr);
+    n += 16;
+    m[n++] = 0x87;
+    m[n++] = 0x11;
+    m[n++] = 0x01;
+    memcpy(m + n, enc, 16);
+    n += 16;
+    m[n] = 0x80;
+    t_cmac8(ks_mac, 16, m, 64, mac);
+    const uint8_t head[] = {0x0C, 0xA4, 0x04, 0x0C, 0x1D, 0x87, 0x11, 0x01};
+    memcpy(want, head, sizeof head);
+    memcpy(want + 8, enc, 16);
+    want[24] = 0x8E;
+    want[25] = 0x08;
+    memcpy(want + 26, mac, 8);
+    want[34] = 0x00;
+    assert_bytes(out, out_len, want, 35);
     icao_sm_end(&sm);
 }
 

@@ -211,7 +211,7 @@ struct chip {
     BIGNUM *s, *sk_map, *sk;
     size_t s_len;
     /* faults */
-    bool map_off_curve, echo_pk, bad_t_ic;
+    bool map_off_curve, echo_pk, bad_t_ic, nonce_bare, final_car, final_extra;
     uint16_t mse_sw, ga_b_sw, final_sw;
     /* state */
     EC_GROUP *g;
@@ -350,6 +350,10 @@ static size_t chip_step(const uint8_t *c, size_t clen, uint8_t *r)
         assert_int_equal(EVP_EncryptFinal_ex(e, z + zl, &fl), 1);
         EVP_CIPHER_CTX_free(e);
         n = rapdu(r, 0x80, z, (size_t)(zl + fl), 0x9000);
+        if (CH.nonce_bare) { /* 80 10 z without its 7C template */
+            memmove(r, r + 2, n - 2);
+            n -= 2;
+        }
         break;
     }
     case 2: { /* the mapping */
@@ -411,6 +415,16 @@ static size_t chip_step(const uint8_t *c, size_t clen, uint8_t *r)
         if (CH.bad_t_ic)
             t_ic[7] ^= 0x40;
         n = rapdu(r, 0x86, t_ic, 8, 0x9000);
+        if (CH.final_car || CH.final_extra) {
+            /* a certification authority reference (87) after the token, or
+             * a DO that has no place here (99) */
+            const uint8_t car[] = {CH.final_car ? 0x87 : 0x99, 0x03, 'U', 'T', '1'};
+            memcpy(r + n - 2, car, sizeof car);
+            r[1] = (uint8_t)(r[1] + sizeof car);
+            n += sizeof car;
+            r[n - 2] = 0x90;
+            r[n - 1] = 0x00;
+        }
         break;
     }
     default:
@@ -766,6 +780,9 @@ static void f_bad_t_ic(void) { CH.bad_t_ic = true; }
 static void f_wrong_numbers(void) { CH.mrz_info = "T22000128364081251010318"; }
 static void f_6982(void) { CH.final_sw = 0x6982; }
 static void f_6a80_final(void) { CH.final_sw = 0x6A80; }
+static void f_nonce_bare(void) { CH.nonce_bare = true; }
+static void f_final_car(void) { CH.final_car = true; }
+static void f_final_extra(void) { CH.final_extra = true; }
 static void f_mse(void) { CH.mse_sw = 0x6A80; }
 static void f_ga_b(void) { CH.ga_b_sw = 0x6A80; }
 
@@ -796,6 +813,12 @@ static void test_bad_paths(void **state)
     assert_int_equal(run_faulty(f_6a80_final, &n), KOFU_E_PASSPORT_SM);
     assert_int_equal(run_faulty(f_ga_b, &n), KOFU_E_PASSPORT_SM);
     assert_int_equal(n, 3);
+    /* Answers out of shape. */
+    assert_int_equal(run_faulty(f_nonce_bare, &n), KOFU_E_PASSPORT_SM);
+    assert_int_equal(n, 2);
+    assert_int_equal(run_faulty(f_final_extra, &n), KOFU_E_PASSPORT_SM);
+    /* A certification authority reference after the token is allowed. */
+    assert_int_equal(run_faulty(f_final_car, &n), KOFU_OK);
     /* The chip refuses the PACE its EF.CardAccess offered: no key tried. */
     assert_int_equal(run_faulty(f_mse, &n), KOFU_E_PASSPORT_DATA);
     assert_int_equal(n, 1);

@@ -136,11 +136,11 @@ static int load_pem(struct mrtd_trust *t, const uint8_t *p, size_t n, const char
     /* The loop ends at the end of the text, or at a block that is not a
      * certificate: the second is a broken file, not the end. */
     unsigned long e = ERR_peek_last_error();
-    if (rc == KOFU_OK && k == 0) {
-        kofu_errf(err, cap, "passport CSCA %s: no PEM certificate in it", what);
-        rc = KOFU_E_CONFIG;
-    } else if (rc == KOFU_OK && e && !(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
+    if (rc == KOFU_OK && e && !(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
         kofu_errf(err, cap, "passport CSCA %s: certificate %zu is not readable PEM", what, k + 1);
+        rc = KOFU_E_CONFIG;
+    } else if (rc == KOFU_OK && k == 0) {
+        kofu_errf(err, cap, "passport CSCA %s: no PEM certificate in it", what);
         rc = KOFU_E_CONFIG;
     }
     ERR_clear_error();
@@ -433,18 +433,18 @@ static const struct country COUNTRIES[] = {
 
 static const char *iso_country(const char *icao)
 {
+    /* The MRZ field is three characters, filled with '<': "D<<" is "D". */
     char code[4] = {0};
     size_t n = 0;
-    /* MRZ filler: "D<<" is the same issuer as "D". */
-    while (icao && icao[n] && icao[n] != '<' && n < 3) {
+    while (icao && n < 3 && icao[n] >= 'A' && icao[n] <= 'Z') {
         code[n] = icao[n];
         n++;
     }
-    if (n == 0 || (icao[n] && icao[n] != '<'))
+    size_t end = n;
+    while (icao && end < 3 && icao[end] == '<')
+        end++;
+    if (n == 0 || icao[end] != '\0')
         return NULL;
-    for (size_t i = n; icao[i]; i++)
-        if (icao[i] != '<' || i >= 3)
-            return NULL;
     for (size_t i = 0; i < sizeof COUNTRIES / sizeof COUNTRIES[0]; i++)
         if (strcmp(COUNTRIES[i].icao, code) == 0)
             return COUNTRIES[i].iso;

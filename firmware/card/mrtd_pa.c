@@ -578,6 +578,16 @@ static bool sod_content_type_ok(CMS_ContentInfo *cms)
            OBJ_obj2nid(CMS_get0_eContentType(cms)) == NID_pkcs7_data;
 }
 
+/* The signed contentType attribute names the content's type: OpenSSL
+ * requires the attribute but does not compare it, and eContentType itself
+ * is outside the signature. */
+static bool content_type_signed(CMS_ContentInfo *cms)
+{
+    CMS_SignerInfo *si = sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0);
+    const ASN1_OBJECT *ct = CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT);
+    return ct && OBJ_cmp(ct, CMS_get0_eContentType(cms)) == 0;
+}
+
 static bool dg_listed_hashed(const struct mrtd_lds_so *so, const struct mrtd_pa_input *in)
 {
     if (!so->hashes[1])
@@ -651,6 +661,12 @@ enum mrtd_pa mrtd_pa_verify(const struct mrtd_trust *trust, const struct mrtd_pa
         sk_CMS_SignerInfo_num(CMS_get0_SignerInfos(cms)) != 1)
         r = MRTD_PA_SOD_FORM;
     else if (!sod_content_type_ok(cms))
+        r = MRTD_PA_SOD_CONTENT_TYPE;
+    /* ICAO 9303 part 10 requires signed attributes: without them nothing
+     * binds the content type, and there is no signingTime. */
+    else if (CMS_signed_get_attr_count(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms), 0)) <= 0)
+        r = MRTD_PA_SOD_FORM;
+    else if (!content_type_signed(cms))
         r = MRTD_PA_SOD_CONTENT_TYPE;
     /* The signer's certificate must be in the SOD (kofu has no DS store). */
     else if (CMS_set1_signers_certs(cms, NULL, 0) != 1)

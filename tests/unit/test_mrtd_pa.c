@@ -237,7 +237,7 @@ static size_t build_lds(const struct lds *l, uint8_t *out, size_t cap)
 
 /* ---- helpers: EF.SOD ----------------------------------------------------------------- */
 
-enum tamper { T_NONE, T_SIGNATURE, T_CONTENT };
+enum tamper { T_NONE, T_SIGNATURE, T_CONTENT, T_CONTENT_TYPE };
 enum stime { ST_OPENSSL, ST_GIVEN, ST_NONE };
 
 struct sod {
@@ -250,6 +250,7 @@ struct sod {
     X509 *second_cert;        /* a second signer */
     EVP_PKEY *second_key;
     bool no_certs;            /* leave the signer's certificate out */
+    bool no_attrs;            /* no signed attributes at all */
 };
 
 /* The SignerInfo's signedAttrs [0] within a DER ContentInfo. */
@@ -313,7 +314,8 @@ static void flip_last(ASN1_OCTET_STRING *s)
 /* EF.SOD (77 L ContentInfo) over the content, malloc'd; its length into *len. */
 static uint8_t *make_sod(const struct sod *s, const uint8_t *content, size_t content_len, size_t *len)
 {
-    unsigned flags = CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP | (s->no_certs ? CMS_NOCERTS : 0);
+    unsigned flags = CMS_PARTIAL | CMS_BINARY | CMS_NOSMIMECAP | (s->no_certs ? CMS_NOCERTS : 0) |
+                     (s->no_attrs ? CMS_NOATTR : 0);
     CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, flags);
     assert_non_null(cms);
     ASN1_OBJECT *ct = OBJ_txt2obj(s->content_type ? s->content_type : "2.23.136.1.1.1", 1);
@@ -337,6 +339,13 @@ static uint8_t *make_sod(const struct sod *s, const uint8_t *content, size_t con
         resign_without_time(cms, si, s->key);
     if (s->tamper == T_SIGNATURE)
         flip_last(CMS_SignerInfo_get0_signature(si));
+    if (s->tamper == T_CONTENT_TYPE) {
+        /* Relabelled after signing: the signed contentType attribute still
+         * says what was signed. */
+        ASN1_OBJECT *lds = OBJ_txt2obj("2.23.136.1.1.1", 1);
+        assert_int_equal(CMS_set1_eContentType(cms, lds), 1);
+        ASN1_OBJECT_free(lds);
+    }
     if (s->tamper == T_CONTENT) {
         ASN1_OCTET_STRING **pos = CMS_get0_content(cms);
         assert_true(pos && *pos);
@@ -681,6 +690,14 @@ static void test_sod_form(void **state)
     sod = sod_over(&s, &l, &n);
     assert_int_equal(verify_with(trust_dir, sod, n, dg1_jpn, "JPN", NULL, 0), MRTD_PA_SOD_FORM);
     free(sod);
+    /* No signed attributes (the signature straight over the content). */
+    s.second_cert = NULL;
+    s.second_key = NULL;
+    s.no_attrs = true;
+    sod = sod_over(&s, &l, &n);
+    assert_int_equal(verify_with(trust_dir, sod, n, dg1_jpn, "JPN", NULL, 0), MRTD_PA_SOD_FORM);
+    free(sod);
+    s.no_attrs = false;
     /* The signer's certificate left out. */
     s.second_cert = NULL;
     s.second_key = NULL;
@@ -713,6 +730,13 @@ static void test_content_type(void **state)
     sod = sod_over(&s, &l, &n);
     assert_int_equal(verify_with(trust_dir, sod, n, dg1_jpn, "JPN", NULL, 0), MRTD_PA_OK);
     free(sod);
+    /* Signed as a master list, then labelled an LDS security object. */
+    s.content_type = "2.23.136.1.1.2";
+    s.tamper = T_CONTENT_TYPE;
+    sod = sod_over(&s, &l, &n);
+    assert_int_equal(verify_with(trust_dir, sod, n, dg1_jpn, "JPN", NULL, 0), MRTD_PA_SOD_CONTENT_TYPE);
+    free(sod);
+    s.tamper = T_NONE;
     /* The right type over content that is no LDS security object. */
     s.content_type = NULL;
     sod = make_sod(&s, (const uint8_t *)"\x30\x03\x02\x01\x00", 5, &n);

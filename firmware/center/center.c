@@ -817,8 +817,7 @@ static int passport_json(const struct mrtd_data *p, const struct kenhojo_attribu
     return KOFU_OK;
 }
 
-/* Builds the request body into a vault buffer. */
-static int request_body(const struct center_request *r, char **body, size_t *len)
+int center_request_body(const struct center_request *r, char **body, size_t *len)
 {
     json_t *root = json_object(), *card = json_object();
     int rc = KOFU_E_NOMEM;
@@ -962,6 +961,10 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
     const json_t *doses = json_object_get(root, "doses");
     char kind[16];
     json_int_t issued_at;
+    out->chip_read = false;
+    memset(out->chip_number, 0, sizeof out->chip_number);
+    memset(out->chip_nationality, 0, sizeof out->chip_nationality);
+    memset(out->chip_name_roman, 0, sizeof out->chip_name_roman);
     bool ok = json_is_object(root) &&
               take_str(root, "certificate_id", out->certificate_id, sizeof out->certificate_id) &&
               all_of(out->certificate_id, DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") &&
@@ -1023,7 +1026,7 @@ int center_request_certificate(struct center_client *c, const struct center_requ
     size_t mark = vault_mark();
     char *body = NULL;
     size_t body_len = 0;
-    int rc = request_body(r, &body, &body_len);
+    int rc = center_request_body(r, &body, &body_len);
     uint8_t *resp = rc == KOFU_OK ? vault_alloc(CENTER_RESPONSE_MAX) : NULL;
     if (rc == KOFU_OK && !resp)
         rc = KOFU_E_NOMEM;

@@ -211,6 +211,11 @@ int center_tls_alert_error(int alert);
  * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
  * trusted before it passes. */
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out);
+/** The body of POST /certificates, compact JSON, into a vault buffer of
+ *  *len bytes (the caller releases the vault to its mark, which wipes it):
+ *  what center_request_certificate sends, its refusals of r->passport
+ *  included. Exposed for the tests. */
+int center_request_body(const struct center_request *r, char **body, size_t *len);
 /** Also refuses an issue_date that is not the Japan (UTC+9) date of issued_at. */
 int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
                              struct center_certificate *out);

@@ -12,10 +12,13 @@ static const char *(*cslog_error_name)(int code);
 static const char *const cslog_methods[] = {"GET", "POST", "(other)"};
 static const char *const cslog_routes[CSLOG_ROUTE__COUNT] = {
     [CSLOG_ROUTE_UNKNOWN] = "(other)",
-    [CSLOG_ROUTE_CONFIG] = "/kofu/v1/config",
-    [CSLOG_ROUTE_CERTIFICATES] = "/kofu/v1/certificates",
-    [CSLOG_ROUTE_COMPLETIONS] = "/kofu/v1/completions",
+    [CSLOG_ROUTE_CONFIG] = "/kofu/v2/config",
+    [CSLOG_ROUTE_CERTIFICATES] = "/kofu/v2/certificates",
+    [CSLOG_ROUTE_COMPLETIONS] = "/kofu/v2/completions",
     [CSLOG_ROUTE_JWKS] = "/.well-known/jwks.json",
+    [CSLOG_ROUTE_CONFIG_V1] = "/kofu/v1/config",
+    [CSLOG_ROUTE_CERTIFICATES_V1] = "/kofu/v1/certificates",
+    [CSLOG_ROUTE_COMPLETIONS_V1] = "/kofu/v1/completions",
 };
 static const char *const cslog_events[CSLOG__COUNT] = {
     [CSLOG_READY] = "ready",

@@ -21,10 +21,13 @@ enum cslog_method { CSLOG_GET, CSLOG_POST, CSLOG_OTHER_METHOD };
 
 enum cslog_route {
     CSLOG_ROUTE_UNKNOWN,
-    CSLOG_ROUTE_CONFIG,
+    CSLOG_ROUTE_CONFIG,       /* protocol 2's, /kofu/v2/... */
     CSLOG_ROUTE_CERTIFICATES,
     CSLOG_ROUTE_COMPLETIONS,
     CSLOG_ROUTE_JWKS,
+    CSLOG_ROUTE_CONFIG_V1,    /* protocol 1's, /kofu/v1/..., served to older kiosks */
+    CSLOG_ROUTE_CERTIFICATES_V1,
+    CSLOG_ROUTE_COMPLETIONS_V1,
     CSLOG_ROUTE__COUNT
 };
 

@@ -726,7 +726,9 @@ static int api_find_record(api *a, struct api_work *w, const struct api_cert_req
         return API_E_INTERNAL;
     if (w->n_doses == 0)
         return API_E_NO_RECORD;
-    if (r->has_passport)
+    if (r->has_passport && a->faults.registered_passport && w->resident.has_passport)
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_REGISTERED_PASSPORT, 0);
+    else if (r->has_passport)
         api_take_chip(&w->resident, &r->passport);
     else if (r->overseas && !w->resident.has_passport)
         return API_E_PASSPORT;

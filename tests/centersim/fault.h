@@ -20,6 +20,9 @@
  *                    CSCA (other-vds-signer.pem under other-csca.pem)
  *   wrong-refusal    no-record answered 403 municipality-not-participating
  *   reissue          a remembered, identical request gets a new certificate
+ *   registered-passport  a request with the passport chip's data is sealed
+ *                    and answered with the passport registered at the
+ *                    center instead (as if the chip were ignored)
  */
 #ifndef CENTERSIM_FAULT_H
 #define CENTERSIM_FAULT_H
@@ -43,6 +46,7 @@ struct fault_set {
     bool other_csca;
     bool wrong_refusal;
     bool reissue;
+    bool registered_passport;
     unsigned fail_count; /* certificate requests still to refuse */
 };
 

@@ -28,6 +28,7 @@
 #include "base/kcrypto.h"
 #include "kenhojo_testfiles.h"
 #include "tests/lib/keys.h"
+#include "tests/lib/td3.h"
 #include "tests/lib/tmp.h"
 #include "base/vault.h"
 
@@ -366,45 +367,12 @@ static void test_overseas(void **state)
 
 #define CERTS_V2 "/kofu/v2/certificates"
 
-/* ICAO 9303 check digit, written here (weights 7, 3, 1), not taken from the center. */
-static char mrz_cd(const char *s, size_t n)
-{
-    int sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = s[i] == '<' ? 0 : s[i] <= '9' ? s[i] - '0' : s[i] - 'A' + 10;
-        sum += v * (i % 3 == 0 ? 7 : i % 3 == 1 ? 3 : 1);
-    }
-    return (char)('0' + sum % 10);
-}
-
-/* A TD3 DG1 (61 5B 5F1F 58 <88>) for a holder, every check digit computed;
- * base64 into out. name is the MRZ's name field before the fillers, e.g.
- * "YAMADA<<TARO"; birth and expiry YYMMDD. */
+/* A DG1 (tests/lib/td3.h) for a JPN holder, base64 into out. */
 static void dg1_b64(char *out, size_t cap, const char *name, const char *number, const char *birth, char sex,
                     const char *expiry)
 {
-    char m[89];
-    memset(m, '<', 88);
-    m[88] = '\0';
-    memcpy(m, "P<JPN", 5);
-    memcpy(m + 5, name, strlen(name));
-    char *l2 = m + 44;
-    memcpy(l2, number, strlen(number));
-    l2[9] = mrz_cd(l2, 9);
-    memcpy(l2 + 10, "JPN", 3);
-    memcpy(l2 + 13, birth, 6);
-    l2[19] = mrz_cd(l2 + 13, 6);
-    l2[20] = sex;
-    memcpy(l2 + 21, expiry, 6);
-    l2[27] = mrz_cd(l2 + 21, 6);
-    l2[42] = mrz_cd(l2 + 28, 14);
-    char comp[39];
-    memcpy(comp, l2, 10);
-    memcpy(comp + 10, l2 + 13, 7);
-    memcpy(comp + 17, l2 + 21, 22);
-    l2[43] = mrz_cd(comp, 39);
-    uint8_t dg1[93] = {0x61, 0x5B, 0x5F, 0x1F, 0x58};
-    memcpy(dg1 + 5, m, 88);
+    uint8_t dg1[TD3_DG1_LEN];
+    td3_dg1(&(struct td3_holder){"JPN", name, number, "JPN", birth, sex, expiry}, dg1);
     assert_true(b64_encode(dg1, sizeof dg1, out, cap, false));
 }
 
@@ -482,6 +450,13 @@ static void test_passport_chip(void **state)
     json_decref(b);
     expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", yamada_chip("TZ7777778"), &b), &b, 400,
                  "bad-request");
+    /* The registered-passport fault: the chip ignored, the registered passport sealed. */
+    char err[128];
+    assert_true(fault_parse(api_faults(routes), "registered-passport", err, sizeof err));
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID3, "overseas", yamada_chip("TZ7777777"), &b), 200);
+    assert_string_equal(seal_pid(b, "i"), "TZ1234567");
+    json_decref(b);
+    fault_clear(api_faults(routes));
     /* Without the chip, protocol 2 still takes the registered passport. */
     assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID2, "overseas", NULL, &b), 200);
     assert_string_equal(seal_pid(b, "i"), "TZ1234567");
@@ -495,7 +470,7 @@ static void test_passport_chip(void **state)
                           "nationality", "JPN", "issuing_state", "JPN", "surname", "JUGEMU", "given_names",
                           "JUGEMU GOKO", "name_roman", "JUGEMU JUGEMU GOKO", "birth_date", "2001-01-01", "sex", "F",
                           "expiry_date", "2030-01-01", "access", "BAC", "passive_auth", 1, "dg1", dg1, "sod", "AA==");
-    char *body = cert_body(&LONGNAME, RID3, "131016", "overseas");
+    char *body = cert_body(&LONGNAME, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a14", "131016", "overseas");
     json_error_t je;
     json_t *req = json_loads(body, 0, &je);
     wipeheap_free(body);
@@ -511,7 +486,7 @@ static void test_passport_chip(void **state)
     wipeheap_free(body);
     expect_error(certify_chip(&LONGNAME, CERTS_V2, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a13", "overseas", NULL, &a), &a, 404,
                  "passport-not-registered");
-    assert_int_equal(api_get_stats(routes).issued, 3);
+    assert_int_equal(api_get_stats(routes).issued, 4);
 }
 
 /* Every refusal of a passport: 400, nothing issued. */
@@ -599,6 +574,18 @@ static void test_passport_dg1_specimen(void **state)
     assert_true(passport_fields_valid(&f));
     assert_true(passport_dg1_matches(dg1, sizeof dg1, &f));
     assert_int_equal(passport_check_digit("L898902C3", 9), 6);
+    /* The tests' DG1 builder makes the specimen's bytes, check digits included. */
+    uint8_t built[TD3_DG1_LEN];
+    td3_dg1(&(struct td3_holder){"UTO", "ERIKSSON<<ANNA<MARIA", "L898902C3", "UTO", "740812", 'F', "120415"},
+            built);
+    memcpy(built + 5 + 44 + 28, "ZE184226B", 9); /* its optional data (a personal number) */
+    built[5 + 44 + 42] = (uint8_t)td3_check_digit((const char *)built + 5 + 44 + 28, 14);
+    char comp[39];
+    memcpy(comp, built + 5 + 44, 10);
+    memcpy(comp + 10, built + 5 + 44 + 13, 7);
+    memcpy(comp + 17, built + 5 + 44 + 21, 22);
+    built[5 + 87] = (uint8_t)td3_check_digit(comp, sizeof comp);
+    assert_memory_equal(built, dg1, sizeof dg1);
     f.given_names = "ANNA";
     f.name_roman = "ERIKSSON ANNA";
     assert_true(passport_fields_valid(&f));

@@ -443,7 +443,7 @@ static void test_config_of_2000_municipalities(void **state)
     assert_int_equal(longest, added);
     center_config_free(&cc);
     center_client_free(c);
-    assert_int_equal(harness_center_get(&h, "/kofu/v1/config", body), 0);
+    assert_int_equal(harness_center_get(&h, CENTER_BASE_PATH "config", body), 0);
     struct stat st;
     assert_int_equal(stat(body, &st), 0);
     assert_true(st.st_size > CENTER_RESPONSE_MAX && st.st_size <= CENTER_CONFIG_RESPONSE_MAX);
@@ -649,7 +649,7 @@ static void test_center_refuses_bad_kiosks(void **state)
     /* No client certificate at all: plain libcurl, which kofu never is. */
     CURL *c = curl_easy_init();
     char target[96];
-    snprintf(target, sizeof target, "%s/kofu/v1/config", url);
+    snprintf(target, sizeof target, "%s" CENTER_BASE_PATH "config", url);
     curl_easy_setopt(c, CURLOPT_URL, target);
     curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
     FILE *sink = fopen("/dev/null", "w");

@@ -754,8 +754,11 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
         return API_E_NOT_PARTICIPATING;
     if (!api_card_authentic(a, &w->card))
         return API_E_CARD_NOT_AUTHENTIC;
-    if (r->has_passport && !api_same_birth(&w->card.attributes, r->passport.birth_date))
-        return API_E_BAD_REQUEST; /* the kiosk compares them before it sends */
+    if (r->has_passport && !api_same_birth(&w->card.attributes, r->passport.birth_date)) {
+        if (!a->faults.passport_birth_unchecked)
+            return API_E_BAD_REQUEST; /* the kiosk compares them before it sends */
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_PASSPORT_BIRTH_UNCHECKED, 0);
+    }
     int e = api_find_record(a, w, r);
     if (e == API_E_NO_RECORD && a->faults.wrong_refusal) {
         cslog_event(CSLOG_FAULT, CSLOG_FAULT_WRONG_REFUSAL, 0);

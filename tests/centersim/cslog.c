@@ -45,6 +45,7 @@ static const char *const cslog_faults[CSLOG_FAULT__COUNT] = {
     [CSLOG_FAULT_OTHER_PERSON] = "other-person", [CSLOG_FAULT_DROP] = "drop-mid-body",
     [CSLOG_FAULT_WRONG_REFUSAL] = "wrong-refusal", [CSLOG_FAULT_REISSUE] = "reissue",
     [CSLOG_FAULT_REGISTERED_PASSPORT] = "registered-passport",
+    [CSLOG_FAULT_PASSPORT_BIRTH_UNCHECKED] = "passport-birth-unchecked",
 };
 static const char *const cslog_controls[CSLOG_CTL__COUNT] = {
     [CSLOG_CTL_FAULT] = "fault", [CSLOG_CTL_CLEAR] = "clear", [CSLOG_CTL_STATUS] = "status",

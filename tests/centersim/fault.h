@@ -23,6 +23,8 @@
  *   registered-passport  a request with the passport chip's data is sealed
  *                    and answered with the passport registered at the
  *                    center instead (as if the chip were ignored)
+ *   passport-birth-unchecked  a request's passport birth date is not
+ *                    compared with the card's (check 7 left out)
  */
 #ifndef CENTERSIM_FAULT_H
 #define CENTERSIM_FAULT_H
@@ -47,6 +49,7 @@ struct fault_set {
     bool wrong_refusal;
     bool reissue;
     bool registered_passport;
+    bool passport_birth_unchecked;
     unsigned fail_count; /* certificate requests still to refuse */
 };
 

@@ -298,6 +298,12 @@ static void test_fault_registered_passport(void **state)
     expect_only("fault registered-passport", "issue.overseas-chip.yamada");
 }
 
+static void test_fault_passport_birth_unchecked(void **state)
+{
+    (void)state;
+    expect_only("fault passport-birth-unchecked", "refuse.passport-birth-date");
+}
+
 static void test_fault_wrong_refusal(void **state)
 {
     (void)state;
@@ -467,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup(test_fault_jwks_bad_kid, clean_center),
         cmocka_unit_test_setup(test_fault_other_csca, clean_center),
 cmocka_unit_test_setup(test_fault_registered_passport, clean_center),
+cmocka_unit_test_setup(test_fault_passport_birth_unchecked, clean_center),
         cmocka_unit_test_setup(test_fault_wrong_refusal, clean_center),
         cmocka_unit_test_setup(test_fault_reissue, clean_center),
         cmocka_unit_test_setup(test_allow_tls12, clean_center),

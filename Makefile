@@ -74,6 +74,8 @@ CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/cen
 # program from tests/conformance/, linked with the core only.
 KIT_SRC := $(wildcard tests/conformance/*.c)
 KIT_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/conformance/main.c,$(KIT_SRC)))
+# The passport chip it sends is built with the tests' TD3 DG1 builder.
+KIT_LIB_OBJ += $(BUILD)/obj/tests/lib/td3.o
 
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:

@@ -65,6 +65,9 @@ firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
 KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c)) $(BUILD)/obj/tests/lib/targets.o
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
 CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
+# passportsim: the virtual passport (tests/passportsim/README.md); its chip
+# model is also linked into test_passportsim.
+PASSPORTSIM_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/passportsim/passportsim.c,$(wildcard tests/passportsim/*.c)))
 # centersim: the reference certificate center (tests/centersim/README.md).
 CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
 CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
@@ -78,7 +81,7 @@ KIT_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/conformance/ma
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
-all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin \
+all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/passportsim $(BUILD)/centersim $(BUILD)/ipp-standin \
      $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
@@ -179,6 +182,12 @@ $(BUILD)/tests/unit/test_conformance_%: $(BUILD)/obj/tests/unit/test_conformance
 
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/passportsim: $(BUILD)/obj/tests/passportsim/passportsim.o $(PASSPORTSIM_LIB_OBJ) $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/unit/test_passportsim: $(BUILD)/obj/tests/unit/test_passportsim.o $(PASSPORTSIM_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # The stand-in IPP printer for the printer faults ippeveprinter cannot show
 # (tests/printer/ipp_standin.c).

@@ -292,7 +292,7 @@ static void chip_read(chip *c, const capdu *a, bool prot, rapdu *r)
             return;
         }
         uint16_t fid = chip_sfi_fid(c, a->p1 & 0x1F);
-        if (!fid) {
+        if (!fid || !chip_ef(c, fid)) {
             r->sw = SW_NOT_FOUND;
             return;
         }

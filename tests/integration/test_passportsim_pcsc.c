@@ -171,12 +171,35 @@ static void test_swap_same_reader(void **state)
     }
 }
 
+/* Misuse is refused before anything connects: exit 2 with a reason. */
+static void test_command_line(void **state)
+{
+    (void)state;
+    static char out[4096], err[4096];
+    const char *pki = harness_path(0, "pki");
+    const char *bin = harness_path(1, "passportsim");
+    const char *bad_access[] = {bin, "--port", "1", "--pki", pki, "--holder", SPECIMEN, "--access", "both", NULL};
+    assert_int_equal(harness_run(bad_access, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--access"));
+    const char *bad_signer[] = {bin, "--port", "1", "--pki", pki, "--holder", SPECIMEN, "--signer", "ds-none", NULL};
+    assert_int_equal(harness_run(bad_signer, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "Document Signer"));
+    const char *bad_holder[] = {bin, "--port", "1", "--pki", pki, "--holder", "tests/cardsim/residents/yamada.json", NULL};
+    assert_int_equal(harness_run(bad_holder, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "unknown key"));
+    assert_null(strstr(err, "123456789018")); /* the reason names the field, not the value */
+    const char *bad_fault[] = {bin, "--port", "1", "--pki", pki, "--holder", SPECIMEN, "--fault", "bad-mac=0", NULL};
+    assert_int_equal(harness_run(bad_fault, NULL, out, sizeof out, err, sizeof err), 2);
+    assert_non_null(strstr(err, "bad number"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_second_slot),
         cmocka_unit_test(test_remove_after),
         cmocka_unit_test(test_swap_same_reader),
+        cmocka_unit_test(test_command_line),
     };
     return cmocka_run_group_tests_name("passportsim through pcscd", tests, group_setup, group_teardown);
 }

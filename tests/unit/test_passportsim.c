@@ -224,26 +224,50 @@ static void test_fault_bad_mac(void **state)
     free(c);
 }
 
-/* ---- a terminal for further commands in the App. D session ---------------- */
+/* ---- a terminal for further protected commands ---------------------------- */
 
+/* A session as 9303-11 §9.8 describes it: 3DES (retail MAC, IV 0, 8-byte
+ * blocks and SSC) or AES-128 (CMAC/8, IV = E(KS_enc, SSC), 16-byte blocks). */
 struct term {
-    uint8_t ks_enc[16], ks_mac[16], ssc[8];
+    bool aes;
+    uint8_t ks_enc[16], ks_mac[16], ssc[16];
 };
+
+static size_t term_bs(const struct term *t) { return t->aes ? 16 : 8; }
 
 static void term_inc(struct term *t)
 {
-    for (int i = 7; i >= 0; i--)
+    for (size_t i = term_bs(t); i-- > 0;)
         if (++t->ssc[i])
             break;
 }
 
-/* Protects header + data + Le (Le < 0: none) as in 9303-11 §9.8.6, sends it
- * and checks the response MAC; returns the SW and the plain data. */
+static void term_mac(const struct term *t, const uint8_t *in, size_t n, uint8_t out[8])
+{
+    if (t->aes)
+        assert_true(cc_cmac8(t->ks_mac, in, n, out));
+    else
+        cc_retail_mac(t->ks_mac, in, n, out);
+}
+
+static void term_crypt(const struct term *t, const uint8_t *in, uint8_t *out, size_t n, bool enc)
+{
+    uint8_t iv[16];
+    if (!t->aes) {
+        cc_3des_cbc(t->ks_enc, in, out, n, enc);
+        return;
+    }
+    assert_true(cc_aes_block(t->ks_enc, t->ssc, iv));
+    assert_true(cc_aes_cbc(t->ks_enc, iv, in, out, n, enc));
+}
+
+/* Protects header + data + Le (Le < 0: none), sends it and checks the
+ * response MAC; returns the SW and the plain data. */
 static uint16_t term_send(chip *c, struct term *t, const uint8_t hdr[4], const uint8_t *data, size_t n, int le,
                           uint8_t *out, size_t *out_len)
 {
     uint8_t apdu[300], mac_in[300], buf[300], cc[8];
-    size_t a = 0, m = 0;
+    size_t a = 0, m = 0, bs = term_bs(t);
     term_inc(t);
     apdu[a++] = 0x0C;
     memcpy(apdu + a, hdr + 1, 3);
@@ -251,11 +275,11 @@ static uint16_t term_send(chip *c, struct term *t, const uint8_t hdr[4], const u
     size_t body = a;
     if (n) {
         memcpy(buf, data, n);
-        size_t p = cc_pad(buf, n, 8);
+        size_t p = cc_pad(buf, n, bs);
         apdu[a++] = 0x87;
         apdu[a++] = (uint8_t)(p + 1);
         apdu[a++] = 0x01;
-        cc_3des_cbc(t->ks_enc, buf, apdu + a, p, true);
+        term_crypt(t, buf, apdu + a, p, true);
         a += p;
     }
     if (le >= 0) {
@@ -263,13 +287,13 @@ static uint16_t term_send(chip *c, struct term *t, const uint8_t hdr[4], const u
         apdu[a++] = 0x01;
         apdu[a++] = (uint8_t)le;
     }
-    memcpy(mac_in, t->ssc, 8);
-    mac_in[8] = 0x0C;
-    memcpy(mac_in + 9, hdr + 1, 3);
-    m = cc_pad(mac_in, 12, 8);
+    memcpy(mac_in, t->ssc, bs);
+    mac_in[bs] = 0x0C;
+    memcpy(mac_in + bs + 1, hdr + 1, 3);
+    m = cc_pad(mac_in, bs + 4, bs);
     memcpy(mac_in + m, apdu + body, a - body);
-    m = cc_pad(mac_in, m + a - body, 8);
-    cc_retail_mac(t->ks_mac, mac_in, m, cc);
+    m = cc_pad(mac_in, m + a - body, bs);
+    term_mac(t, mac_in, m, cc);
     apdu[a++] = 0x8E;
     apdu[a++] = 0x08;
     memcpy(apdu + a, cc, 8);
@@ -298,15 +322,16 @@ static uint16_t term_send(chip *c, struct term *t, const uint8_t hdr[4], const u
     }
     assert_int_equal(r[i], 0x99);
     assert_int_equal(r[i + 4], 0x8E);
-    memcpy(mac_in, t->ssc, 8);
-    memcpy(mac_in + 8, r, i + 4);
-    m = cc_pad(mac_in, 8 + i + 4, 8);
-    cc_retail_mac(t->ks_mac, mac_in, m, cc);
+    memcpy(mac_in, t->ssc, bs);
+    memcpy(mac_in + bs, r, i + 4);
+    m = cc_pad(mac_in, bs + i + 4, bs);
+    term_mac(t, mac_in, m, cc);
     assert_memory_equal(cc, r + i + 6, 8);
     assert_int_equal(rl, i + 4 + 10 + 2);
     assert_memory_equal(r + i + 2, r + rl - 2, 2);
     if (enc_len) {
-        cc_3des_cbc(t->ks_enc, r + enc_at, buf, enc_len, false);
+        assert_int_equal(enc_len % bs, 0);
+        term_crypt(t, r + enc_at, buf, enc_len, false);
         long pl = cc_unpad(buf, enc_len);
         assert_true(pl >= 0);
         memcpy(out, buf, (size_t)pl);
@@ -320,6 +345,7 @@ static chip *app_d_session(const char *faults[], struct fixed_rng *rng, struct t
 {
     chip *c = app_d_chip(faults, rng);
     expect(c, app_d_mutual_auth, app_d_chip_response);
+    memset(t, 0, sizeof *t);
     unhex("979EC13B1CBFE9DCD01AB0FED307EAE5", t->ks_enc, 16);
     unhex("F1CB1F1FB5ADF208806B89DC579DC1F8", t->ks_mac, 16);
     unhex("887022120C06C226", t->ssc, 8);
@@ -636,6 +662,46 @@ static void test_pace_wrong_keys(void **state)
     free(c);
 }
 
+/* After App. G.1's PACE: the application and its files under AES secure
+ * messaging (SSC from 0), with the answer size capped for AES. */
+static void test_reads_under_aes_sm(void **state)
+{
+    (void)state;
+    struct fixed_rng rng;
+    struct term t = {.aes = true};
+    uint8_t out[300];
+    size_t n;
+    chip *c = app_g_chip(&rng, NULL);
+    holder h;
+    char err[200];
+    pf_set *files = calloc(1, sizeof *files);
+    assert_true(holder_load(SPECIMEN, &h, err, sizeof err));
+    pf_opts o = {kt_pki_dir(), "ds-ut", true, false, false};
+    assert_true(pf_build(&h, &o, files, err, sizeof err));
+    chip_set_files(c, files); /* App. G.1's keys, the specimen's files */
+    free(files);
+    for (int i = 0; i < 5; i++)
+        expect(c, app_g[i][0], app_g[i][1]);
+    unhex("F5F0E35C0D7161EE6724EE513A0D9A7F", t.ks_enc, 16);
+    unhex("FE251C7858B356B24514B3BD5F4297D1", t.ks_mac, 16);
+    assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xA4, 0x04, 0x0C},
+                               (const uint8_t[]){0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}, 7, -1, out, &n),
+                     0x9000);
+    assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xB0, 0x9E, 0x00}, NULL, 0, 0, out, &n), 0x9000);
+    assert_int_equal(n, 22);
+    assert_memory_equal(out, "\x60\x14\x5F\x01", 4);
+    assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xB0, 0x9D, 0x00}, NULL, 0, 0, out, &n), 0x9000);
+    assert_int_equal(n, 223);
+    assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xB0, 0x81, 0x00}, NULL, 0, 0xDF, out, &n), 0x6282);
+    assert_int_equal(n, 93);
+    assert_memory_equal(out + 5, "P<UTOERIKSSON", 13);
+    /* a wrong MAC under AES: 69 88, session over */
+    t.ks_mac[0] ^= 1;
+    assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xB0, 0x81, 0x00}, NULL, 0, 4, out, &n), 0x6988);
+    assert_int_equal(c->sm, CHIP_SM_NONE);
+    free(c);
+}
+
 /* PACE refuses points off the curve and steps out of order. */
 static void test_pace_bad_input(void **state)
 {
@@ -850,6 +916,7 @@ int main(void)
         cmocka_unit_test(test_app_g_pace),
         cmocka_unit_test(test_pace_terminal_replays_app_g),
         cmocka_unit_test(test_pace_wrong_keys),
+        cmocka_unit_test(test_reads_under_aes_sm),
         cmocka_unit_test(test_pace_bad_input),
         cmocka_unit_test(test_holder_mrz),
         cmocka_unit_test(test_files),

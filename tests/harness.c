@@ -270,6 +270,8 @@ int harness_wait_reader(const char *reader, bool present, int timeout_ms)
 int harness_load(struct harness *h, const char *resident)
 {
     char cmd[512];
+    if (h->passportsim > 0 && h->passport_port == h->vpcd_port)
+        stop_pid(&h->passportsim); /* a passport in the card's slot leaves first */
     snprintf(cmd, sizeof cmd, "load %s", resident);
     if (harness_card(h, "clear", NULL, 0) || harness_card(h, "remove", NULL, 0) ||
         harness_wait_card(h, false, 10000) || harness_card(h, cmd, NULL, 0))

@@ -51,7 +51,9 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
 int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap);
 /** Wait (through PC/SC) until the reader has a card (present) or none. */
 int harness_wait_card(struct harness *h, bool present, int timeout_ms);
-/** Swap the card for another resident (remove, wait, load, wait). Clears faults. */
+/** Swap the card for another resident (remove, wait, load, wait). Clears
+ *  faults. A passport in the card's slot (harness_swap_to_passport) is taken
+ *  off first. */
 int harness_load(struct harness *h, const char *resident);
 /** Start centersim on loopback (port 28443 unless $KOFU_TEST_CENTER_PORT)
  *  with the test PKI, the fixture and extra arguments (NULL-terminated);

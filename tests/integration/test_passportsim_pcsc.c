@@ -169,6 +169,13 @@ static void test_swap_same_reader(void **state)
         assert_int_equal(xmit(&c, select_kenhojo, sizeof select_kenhojo, NULL, NULL), 0x9000);
         conn_close(&c);
     }
+    /* harness_load (each kiosk visit's start) takes a passport off slot 00 too */
+    assert_int_equal(harness_swap_to_passport(&h, SPECIMEN, "pace", NULL), 0);
+    assert_int_equal(harness_load(&h, YAMADA_CARD), 0);
+    assert_true(h.passportsim <= 0);
+    conn_open(&c, h.reader);
+    assert_int_equal(xmit(&c, select_kenhojo, sizeof select_kenhojo, NULL, NULL), 0x9000);
+    conn_close(&c);
 }
 
 /* Misuse is refused before anything connects: exit 2 with a reason. */

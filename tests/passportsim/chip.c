@@ -724,14 +724,13 @@ static bool chip_crypt(const chip *c, const uint8_t *in, uint8_t *out, size_t n,
 
 /* Checks and opens a protected command into *a (data in plain[]). Returns
  * 0, or the SW that ends the session (69 87 / 69 88). */
-static uint16_t chip_unwrap(chip *c, const uint8_t *hdr, const uint8_t *body, size_t body_len, size_t outer_le,
-                            capdu *a, uint8_t *plain)
+static uint16_t chip_unwrap(chip *c, const uint8_t *hdr, const uint8_t *body, size_t body_len, capdu *a,
+                            uint8_t *plain)
 {
     kofu_cur d, do87 = {0}, do87w = {0}, do97 = {0}, do97w = {0}, mac;
     uint32_t tag;
     size_t vlen, hlen, bs = chip_block(c);
     uint8_t n[300];
-    (void)outer_le;
     chip_ssc_inc(c);
     cur_init(&d, body, body_len);
     if (cur_peek_ber_header(&d, &tag, &vlen, &hlen) && tag == 0x87 &&
@@ -836,7 +835,7 @@ void chip_process_apdu(chip *c, const uint8_t *p, size_t n, uint8_t *out, size_t
         return;
     }
     if ((a.cla & 0x0C) == 0x0C) {
-        uint16_t sw = c->sm == CHIP_SM_NONE ? SW_SM_BAD : chip_unwrap(c, p, a.data, a.lc, a.le, &a, plain);
+        uint16_t sw = c->sm == CHIP_SM_NONE ? SW_SM_BAD : chip_unwrap(c, p, a.data, a.lc, &a, plain);
         if (sw) {
             chip_end_session(c);
             chip_sw(out, len, sw);

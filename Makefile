@@ -209,12 +209,14 @@ $(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/im
                      $(BUILD)/obj/firmware/base/bytes.o
 	$(CC) $(LDFLAGS) -o $@ $^
 # Their fuzzers take the peer's own parser besides the core.
-PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm
+PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm $(BUILD)/fuzz/fuzz_passport_chip
 $(BUILD)/fuzz/fuzz_vsc: FUZZ_EXTRA := tests/image/vsc_frame.c
 $(BUILD)/fuzz/fuzz_acceptor_cmd: FUZZ_EXTRA := tests/acceptorsim/acceptor.c
 $(BUILD)/fuzz/fuzz_ppm: FUZZ_EXTRA := tests/lib/qmp.c
+$(BUILD)/fuzz/fuzz_passport_chip: FUZZ_EXTRA := tests/passportsim/chip.c tests/passportsim/chip_crypto.c tests/passportsim/chip_files.c \
+                                      tests/passportsim/holder.c
 $(PEER_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) tests/image/vsc_frame.[ch] tests/acceptorsim/acceptor.[ch] \
-                               tests/lib/qmp.[ch] $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
+                               tests/lib/qmp.[ch] $(wildcard tests/passportsim/*.[ch]) $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
 $(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim

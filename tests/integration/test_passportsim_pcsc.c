@@ -125,6 +125,12 @@ static void test_second_slot(void **state)
     assert_non_null(strstr(reply, "pace=1"));
     assert_int_equal(harness_passport(&h, "fault no-such-fault", reply, sizeof reply), -1);
     assert_non_null(strstr(reply, "unknown fault"));
+    /* file-changing faults rebuild (and re-sign) the files in the running chip */
+    const char *rebuild[] = {"fault tampered-dg1", "fault other-csca", "fault expired-ds", "fault bad-sod-signature",
+                             "clear"};
+    for (size_t i = 0; i < sizeof rebuild / sizeof *rebuild; i++)
+        assert_int_equal(harness_passport(&h, rebuild[i], reply, sizeof reply), 0);
+    assert_int_equal(harness_wait_reader(SLOT1, true, 1000), 0);
 }
 
 /* remove-after=N: the chip leaves after its Nth answer; insert brings it back. */

@@ -394,6 +394,7 @@ static void chip_mutual_auth(chip *c, const capdu *a, rapdu *r)
     memcpy(c->ssc + 4, s + 4, 4);
     c->sm = CHIP_SM_3DES;
     c->access = "BAC";
+    c->protected_responses = 0;
     OPENSSL_cleanse(s, sizeof s);
     OPENSSL_cleanse(resp, sizeof resp);
     OPENSSL_cleanse(k_ic, sizeof k_ic);
@@ -581,6 +582,7 @@ static uint16_t chip_ga_tokens(chip *c, const kofu_cur *t, rapdu *r)
     memset(c->ssc, 0, sizeof c->ssc);
     c->sm = CHIP_SM_AES;
     c->access = "PACE";
+    c->protected_responses = 0;
     return SW_OK;
 }
 

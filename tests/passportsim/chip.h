@@ -39,7 +39,7 @@
 typedef struct {
     long remove_after;      /* -1 = off; else APDUs still to answer */
     unsigned short_reads;   /* 0 = off; else max bytes per READ BINARY answer */
-    unsigned bad_mac;       /* 0 = off; else the Nth protected response since power-on gets a bad MAC */
+    unsigned bad_mac;       /* 0 = off; else the Nth protected response of every session gets a bad MAC */
     bool wrong_keys;
     bool tampered_dg1;
     bool bad_sod_signature;
@@ -78,7 +78,7 @@ typedef struct {
     chip_sm sm;
     uint8_t ks_enc[16], ks_mac[16];
     uint8_t ssc[16];            /* 8 bytes used under 3DES, 16 under AES */
-    unsigned protected_responses; /* since power-on (the bad-mac fault counts these) */
+    unsigned protected_responses; /* in this session (the bad-mac fault counts these) */
     const char *access;         /* "none", "BAC" or "PACE": the last access that succeeded */
 } chip;
 

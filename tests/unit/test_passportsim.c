@@ -216,6 +216,12 @@ static void test_fault_bad_mac(void **state)
     expect(c, app_d_mutual_auth, app_d_chip_response);
     expect(c, app_d_sm[0][0], app_d_sm[0][1]);
     expect(c, app_d_sm[1][0], "8709019FF0EC34F9922651990290008E08AD55CC17140B2DEC 9000");
+    /* a new session (the same challenge and keys again) counts from 1 again */
+    rng.used = 0;
+    expect(c, "0084000008", "4608F91988702212 9000");
+    expect(c, app_d_mutual_auth, app_d_chip_response);
+    expect(c, app_d_sm[0][0], app_d_sm[0][1]);
+    expect(c, app_d_sm[1][0], "8709019FF0EC34F9922651990290008E08AD55CC17140B2DEC 9000");
     free(c);
     const char *f1[] = {"bad-mac", NULL};
     c = app_d_chip(f1, &rng);

@@ -130,6 +130,12 @@ static void test_second_slot(void **state)
                              "clear"};
     for (size_t i = 0; i < sizeof rebuild / sizeof *rebuild; i++)
         assert_int_equal(harness_passport(&h, rebuild[i], reply, sizeof reply), 0);
+    /* another Document Signer (Utopia's next CSCA, reached through the link certificate) */
+    assert_int_equal(harness_passport(&h, "signer ds-ut2", reply, sizeof reply), 0);
+    assert_int_equal(harness_passport(&h, "signer ds-none", reply, sizeof reply), -1);
+    assert_non_null(strstr(reply, "Document Signer"));
+    assert_int_equal(harness_passport(&h, "signer ../x", reply, sizeof reply), -1);
+    assert_int_equal(harness_passport(&h, "signer ds-ut", reply, sizeof reply), 0);
     assert_int_equal(harness_wait_reader(SLOT1, true, 1000), 0);
 }
 

@@ -88,6 +88,7 @@ typedef struct {
     cs_opts opt;
     holder holder;
     chip *chip;
+    char signer[32]; /* from `signer NAME`; empty: --signer, else the holder's */
     int vpcd;   /* -1 = chip out */
     int listen; /* -1 without --control */
     int sig;    /* signalfd for SIGTERM/SIGINT */
@@ -469,7 +470,9 @@ static void cs_status(const cs_sim *s, char *reply, size_t n)
 static bool cs_build_files(const cs_sim *s, const chip_faults *f, pf_set *files, char *err, size_t errlen)
 {
     const char *signer = chip_faults_signer(f);
-    pf_opts o = {s->opt.pki, signer ? signer : s->opt.signer ? s->opt.signer : s->holder.signer, s->opt.pace,
+    if (!signer)
+        signer = s->signer[0] ? s->signer : s->opt.signer ? s->opt.signer : s->holder.signer;
+    pf_opts o = {s->opt.pki, signer, s->opt.pace,
                  f->tampered_dg1, f->bad_sod_signature};
     return pf_build(&s->holder, &o, files, err, errlen);
 }
@@ -506,6 +509,30 @@ static void cs_cmd_fault(cs_sim *s, const char *spec, char *reply, size_t n)
     snprintf(reply, n, "ok");
 }
 
+/* signer NAME: EF.SOD signed again by another Document Signer (a fault's
+ * own signer still wins while the fault is set). */
+static void cs_cmd_signer(cs_sim *s, const char *name, char *reply, size_t n)
+{
+    char err[CS_ERR_MAX], old[sizeof s->signer];
+    if (strlen(name) >= sizeof s->signer || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name)) {
+        snprintf(reply, n, "err bad signer name (e.g. ds-ut2)");
+        return;
+    }
+    memcpy(old, s->signer, sizeof old);
+    snprintf(s->signer, sizeof s->signer, "%s", name);
+    pf_set *files = malloc(sizeof *files);
+    bool ok = files && cs_build_files(s, &s->chip->faults, files, err, sizeof err);
+    if (ok)
+        chip_set_files(s->chip, files);
+    else
+        memcpy(s->signer, old, sizeof old);
+    free(files);
+    if (ok)
+        snprintf(reply, n, "ok");
+    else
+        snprintf(reply, n, "err %s", files ? err : "out of memory");
+}
+
 static void cs_cmd_insert(cs_sim *s, char *reply, size_t n)
 {
     if (cs_insert(s))
@@ -531,6 +558,8 @@ static void cs_control_line(cs_sim *s, char *line, char *reply, size_t n)
         snprintf(reply, n, "ok present=0");
     } else if (strcmp(line, "insert") == 0 && !arg)
         cs_cmd_insert(s, reply, n);
+    else if (strcmp(line, "signer") == 0 && arg && *arg)
+        cs_cmd_signer(s, arg, reply, n);
     else if (strcmp(line, "fault") == 0 && arg && *arg)
         cs_cmd_fault(s, arg, reply, n);
     else if (strcmp(line, "clear") == 0 && !arg)
@@ -539,7 +568,7 @@ static void cs_control_line(cs_sim *s, char *line, char *reply, size_t n)
         s->quit = true;
         snprintf(reply, n, "ok");
     } else
-        snprintf(reply, n, "err unknown command (status|remove|insert|fault SPEC|clear|quit)");
+        snprintf(reply, n, "err unknown command (status|remove|insert|fault SPEC|clear|signer NAME|quit)");
 }
 
 /* Handles every complete line in the client's buffer. */

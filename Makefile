@@ -64,7 +64,7 @@ firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
 # scripted-run engine (tests/kiosk_script/), for the tests and the demo.
 KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c)) $(BUILD)/obj/tests/lib/targets.o
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
-CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
+CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/lib/vicc.o $(BUILD)/obj/firmware/base/bytes.o
 # passportsim: the virtual passport (tests/passportsim/README.md); its chip
 # model is also linked into test_passportsim.
 PASSPORTSIM_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/passportsim/passportsim.c,$(wildcard tests/passportsim/*.c)))
@@ -183,7 +183,8 @@ $(BUILD)/tests/unit/test_conformance_%: $(BUILD)/obj/tests/unit/test_conformance
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/passportsim: $(BUILD)/obj/tests/passportsim/passportsim.o $(PASSPORTSIM_LIB_OBJ) $(BUILD)/obj/firmware/base/bytes.o
+$(BUILD)/passportsim: $(BUILD)/obj/tests/passportsim/passportsim.o $(PASSPORTSIM_LIB_OBJ) $(BUILD)/obj/tests/lib/vicc.o \
+                      $(BUILD)/obj/firmware/base/bytes.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/unit/test_passportsim: $(BUILD)/obj/tests/unit/test_passportsim.o $(PASSPORTSIM_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
 	@mkdir -p $(dir $@)

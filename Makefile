@@ -64,7 +64,10 @@ firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
 # scripted-run engine (tests/kiosk_script/), for the tests and the demo.
 KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c)) $(BUILD)/obj/tests/lib/targets.o
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
-CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
+CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/lib/vicc.o $(BUILD)/obj/firmware/base/bytes.o
+# passportsim: the virtual passport (tests/passportsim/README.md); its chip
+# model is also linked into test_passportsim.
+PASSPORTSIM_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/passportsim/passportsim.c,$(wildcard tests/passportsim/*.c)))
 # centersim: the reference certificate center (tests/centersim/README.md).
 CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
 CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
@@ -80,7 +83,7 @@ KIT_LIB_OBJ += $(BUILD)/obj/tests/lib/td3.o
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
-all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin \
+all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/passportsim $(BUILD)/centersim $(BUILD)/ipp-standin \
      $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
@@ -184,6 +187,13 @@ $(BUILD)/tests/unit/test_conformance_%: $(BUILD)/obj/tests/unit/test_conformance
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/passportsim: $(BUILD)/obj/tests/passportsim/passportsim.o $(PASSPORTSIM_LIB_OBJ) $(BUILD)/obj/tests/lib/vicc.o \
+                      $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/unit/test_passportsim: $(BUILD)/obj/tests/unit/test_passportsim.o $(PASSPORTSIM_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 # The stand-in IPP printer for the printer faults ippeveprinter cannot show
 # (tests/printer/ipp_standin.c).
 $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
@@ -204,12 +214,14 @@ $(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/im
                      $(BUILD)/obj/firmware/base/bytes.o
 	$(CC) $(LDFLAGS) -o $@ $^
 # Their fuzzers take the peer's own parser besides the core.
-PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm
+PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm $(BUILD)/fuzz/fuzz_passport_chip
 $(BUILD)/fuzz/fuzz_vsc: FUZZ_EXTRA := tests/image/vsc_frame.c
 $(BUILD)/fuzz/fuzz_acceptor_cmd: FUZZ_EXTRA := tests/acceptorsim/acceptor.c
 $(BUILD)/fuzz/fuzz_ppm: FUZZ_EXTRA := tests/lib/qmp.c
+$(BUILD)/fuzz/fuzz_passport_chip: FUZZ_EXTRA := tests/passportsim/chip.c tests/passportsim/chip_crypto.c tests/passportsim/chip_files.c \
+                                      tests/passportsim/holder.c
 $(PEER_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) tests/image/vsc_frame.[ch] tests/acceptorsim/acceptor.[ch] \
-                               tests/lib/qmp.[ch] $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
+                               tests/lib/qmp.[ch] $(wildcard tests/passportsim/*.[ch]) $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
 $(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim

@@ -594,7 +594,14 @@ static int spawn_passportsim(struct harness *h, int port, const char *reader, co
 
 int harness_start_passportsim(struct harness *h, const char *holder, const char *access, const char *const *faults)
 {
-    stop_pid(&h->passportsim);
+    /* A chip taken away must be seen gone by pcscd first: it polls, and
+     * until then it reports the old chip present, which the new one's
+     * wait would take for itself. */
+    if (h->passportsim > 0) {
+        stop_pid(&h->passportsim);
+        if (harness_wait_reader(h->passport_reader, false, 10000) != 0)
+            return -1;
+    }
     return spawn_passportsim(h, h->vpcd_port + 1, "Virtual PCD 00 01", holder, access, faults);
 }
 

@@ -183,10 +183,10 @@ static int offered_pace(struct card_reader *r, struct icao_pace_info *pi, bool *
     bool found = false;
     *pace = false;
     int rc = read_ef(r, NULL, FID_CARD_ACCESS, ca, sizeof ca, &n, &found);
-    if (rc == KOFU_E_PASSPORT_DATA && !found)
-        return KOFU_OK;
+    if (rc == KOFU_E_PASSPORT_DATA)
+        return KOFU_OK; /* refused or unreadable: nothing kofu can use */
     if (rc != KOFU_OK || !found)
-        return rc == KOFU_E_PASSPORT_DATA ? KOFU_OK : rc;
+        return rc;
     rc = icao_card_access_parse(ca, n, pi, pace);
     /* A CardAccess kofu cannot read says nothing kofu can use: BAC, which
      * every chip that offers PACE also answers, decides. */
@@ -204,12 +204,16 @@ static int open_chip(struct card_reader *r, const char info[MRZ_INFO_LEN], struc
         return rc;
     if (pace) {
         /* No fall back to BAC once PACE has run: the chip has counted the
-         * attempt, and BAC with the same numbers would only count another. */
+         * attempt, and BAC with the same numbers would only count another.
+         * A chip that refuses the protocol itself (MSE:Set AT: no key tried
+         * yet, icao_pace's KOFU_E_PASSPORT_DATA) is read with BAC. */
         rc = icao_pace(r, info, &pi, &d->sm);
-        if (rc != KOFU_OK)
+        if (rc == KOFU_OK) {
+            d->access = MRTD_ACCESS_PACE;
+            return select_application(r, &d->sm);
+        }
+        if (rc != KOFU_E_PASSPORT_DATA)
             return rc;
-        d->access = MRTD_ACCESS_PACE;
-        return select_application(r, &d->sm);
     }
     rc = select_application(r, NULL);
     if (rc != KOFU_OK)

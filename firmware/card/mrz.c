@@ -269,7 +269,11 @@ int mrz_parse_dg1(const unsigned char *p, size_t n, struct mrz_td3 *out)
 void mrz_date_iso(const char yymmdd[MRZ_DATE_LEN], bool is_birth, int today_yy, char out[11])
 {
     int yy = (yymmdd[0] - '0') * 10 + (yymmdd[1] - '0');
-    const char *century = (is_birth && yy > today_yy) ? "19" : "20";
+    /* A birth date lies in the past. An expiry lies within 50 years either
+     * side of today (valid for ten years at most; an old one read in a lab
+     * is in the past): 20YY unless that is 50 or more years ahead. */
+    bool nineteen = is_birth ? yy > today_yy : yy >= today_yy + 50;
+    const char *century = nineteen ? "19" : "20";
     out[0] = century[0];
     out[1] = century[1];
     out[2] = yymmdd[0];

@@ -82,11 +82,18 @@ static void test_dates(void **state)
     assert_string_equal(iso, "2026-01-01");
     mrz_date_iso("270101", true, 26, iso);
     assert_string_equal(iso, "1927-01-01");
-    /* An expiry is always this century, even the specimen's 94. */
+    /* An expiry lies within 50 years of today: a passport is valid for
+     * ten, and an expired one read in a lab (the specimen's 94) is old. */
     mrz_date_iso("310331", false, 26, iso);
     assert_string_equal(iso, "2031-03-31");
+    mrz_date_iso("750101", false, 26, iso);
+    assert_string_equal(iso, "2075-01-01");
+    mrz_date_iso("760101", false, 26, iso);
+    assert_string_equal(iso, "1976-01-01");
     mrz_date_iso("940623", false, 26, iso);
-    assert_string_equal(iso, "2094-06-23");
+    assert_string_equal(iso, "1994-06-23");
+    mrz_date_iso("100101", false, 95, iso);
+    assert_string_equal(iso, "2010-01-01");
 }
 
 static struct mrz_keys keys(const char *docno, char docno_cd, const char *birth, const char *expiry,

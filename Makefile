@@ -137,7 +137,7 @@ FUZZ_CORE := firmware/base/bytes.c firmware/base/words.c firmware/card/kenhojo.c
              firmware/base/jsonv.c ui/qr_numeric.c drivers/wav.c drivers/payment/serial_line.c drivers/printer/ipp_pin.c \
              drivers/printer/ipp_supply.c firmware/diag/service_state.c firmware/diag/maint_cred.c firmware/base/wipeheap.c \
              firmware/base/kcrypto_des.c firmware/base/kcrypto_aes.c firmware/card/mrz.c firmware/card/icao_sm.c \
-             firmware/card/icao_bac.c $(wildcard firmware/card/icao_pace.c firmware/card/mrtd_pa.c)
+             firmware/card/icao_bac.c firmware/card/icao_pace.c firmware/card/mrtd_pa.c firmware/card/mrtd.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -I. -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)

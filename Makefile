@@ -106,7 +106,8 @@ TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB := $(BUILD)/libkofutest.a
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
-             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk $(BUILD)/tests/bench_diag
+             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk $(BUILD)/tests/bench_diag \
+             $(BUILD)/tests/bench_passport
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo $(BUILD)/kofu-kiosk-build
 

@@ -182,7 +182,18 @@ static int offered_pace(struct card_reader *r, struct icao_pace_info *pi, bool *
     size_t n = 0;
     bool found = false;
     *pace = false;
-    int rc = read_ef(r, NULL, FID_CARD_ACCESS, ca, sizeof ca, &n, &found);
+    /* The master file first: a chip kept powered since an earlier read (a
+     * reader that left it so) still has the passport application
+     * selected, where EF.CardAccess is not. A chip that refuses the SELECT
+     * is in its master file anyway (it is, after power-up). */
+    static const uint8_t mf[] = {0x3F, 0x00};
+    struct apdu sel_mf = {0x00, 0xA4, 0x00, 0x0C, mf, sizeof mf, false, 0};
+    uint8_t resp[8];
+    uint16_t sw;
+    int rc = card_reader_exchange(r, &sel_mf, resp, sizeof resp, &n, &sw);
+    if (rc != KOFU_OK)
+        return rc;
+    rc = read_ef(r, NULL, FID_CARD_ACCESS, ca, sizeof ca, &n, &found);
     if (rc == KOFU_E_PASSPORT_DATA)
         return KOFU_OK; /* refused or unreadable: nothing kofu can use */
     if (rc != KOFU_OK || !found)

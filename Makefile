@@ -64,7 +64,10 @@ firmware_libs = $(call board_libs,$(1)) $(CORE_LIBS)
 # scripted-run engine (tests/kiosk_script/), for the tests and the demo.
 KOFU_SIM_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/kiosk_script/*.c)) $(BUILD)/obj/tests/lib/targets.o
 CARDSIM_SRC := $(wildcard tests/cardsim/*.c)
-CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/firmware/base/bytes.o
+CARDSIM_OBJ := $(CARDSIM_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/tests/lib/vicc.o $(BUILD)/obj/firmware/base/bytes.o
+# passportsim: the virtual passport (tests/passportsim/README.md); its chip
+# model is also linked into test_passportsim.
+PASSPORTSIM_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/passportsim/passportsim.c,$(wildcard tests/passportsim/*.c)))
 # centersim: the reference certificate center (tests/centersim/README.md).
 CENTERSIM_PKGS := libevent_openssl libevent sqlite3 zlib
 CENTERSIM_LIB_SRC := $(filter-out tests/centersim/centersim.c tests/centersim/server.c,$(wildcard tests/centersim/*.c))
@@ -74,11 +77,13 @@ CENTERSIM_OBJ := $(BUILD)/obj/tests/centersim/centersim.o $(BUILD)/obj/tests/cen
 # program from tests/conformance/, linked with the core only.
 KIT_SRC := $(wildcard tests/conformance/*.c)
 KIT_LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out tests/conformance/main.c,$(KIT_SRC)))
+# The passport chip it sends is built with the tests' TD3 DG1 builder.
+KIT_LIB_OBJ += $(BUILD)/obj/tests/lib/td3.o
 
 # Keep the objects of pattern-rule chains (tests) between runs.
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz clean pki tests fuzzers screens
-all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/centersim $(BUILD)/ipp-standin \
+all: $(BUILD)/kofu $(BUILD)/kofu-sim $(BUILD)/kofu-conformance $(BUILD)/cardsim $(BUILD)/passportsim $(BUILD)/centersim $(BUILD)/ipp-standin \
      $(BUILD)/prompts/.done
 
 # Tests: unit tests (tests/unit/test_*.c) link the core; integration tests
@@ -101,7 +106,8 @@ TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB := $(BUILD)/libkofutest.a
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 BENCH_BIN := $(BUILD)/tests/bench_card $(BUILD)/tests/bench_center $(BUILD)/tests/bench_issuance \
-             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk $(BUILD)/tests/bench_diag
+             $(BUILD)/tests/bench_screens $(BUILD)/tests/bench_kiosk $(BUILD)/tests/bench_diag \
+             $(BUILD)/tests/bench_passport
 
 tests: all $(UNIT_BIN) $(ITEST_BIN) $(BENCH_BIN) $(BUILD)/kofu-demo $(BUILD)/kofu-kiosk-build
 
@@ -130,7 +136,9 @@ FUZZ_CORE := firmware/base/bytes.c firmware/base/words.c firmware/card/kenhojo.c
              firmware/base/log.c firmware/base/errors.c drivers/card_reader.c firmware/center/center.c \
              firmware/base/b64.c firmware/base/config.c firmware/base/jcs.c firmware/verify/shc.c firmware/verify/vds.c \
              firmware/base/jsonv.c ui/qr_numeric.c drivers/wav.c drivers/payment/serial_line.c drivers/printer/ipp_pin.c \
-             drivers/printer/ipp_supply.c firmware/diag/service_state.c firmware/diag/maint_cred.c firmware/base/wipeheap.c
+             drivers/printer/ipp_supply.c firmware/diag/service_state.c firmware/diag/maint_cred.c firmware/base/wipeheap.c \
+             firmware/base/kcrypto_des.c firmware/base/kcrypto_aes.c firmware/card/mrz.c firmware/card/icao_sm.c \
+             firmware/card/icao_bac.c firmware/card/icao_pace.c firmware/card/mrtd_pa.c firmware/card/mrtd.c
 FUZZ_FLAGS := -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_GNU_SOURCE -Ifirmware -I. -Wall -Wextra -Werror
 fuzzers: $(FUZZ_BIN)
@@ -180,6 +188,13 @@ $(BUILD)/tests/unit/test_conformance_%: $(BUILD)/obj/tests/unit/test_conformance
 $(BUILD)/cardsim: $(CARDSIM_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/passportsim: $(BUILD)/obj/tests/passportsim/passportsim.o $(PASSPORTSIM_LIB_OBJ) $(BUILD)/obj/tests/lib/vicc.o \
+                      $(BUILD)/obj/firmware/base/bytes.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tests/unit/test_passportsim: $(BUILD)/obj/tests/unit/test_passportsim.o $(PASSPORTSIM_LIB_OBJ) $(TESTLIB) $(BUILD)/libkofu.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 # The stand-in IPP printer for the printer faults ippeveprinter cannot show
 # (tests/printer/ipp_standin.c).
 $(BUILD)/ipp-standin: $(BUILD)/obj/tests/printer/ipp_standin.o
@@ -200,12 +215,14 @@ $(BUILD)/vsc-bridge: $(BUILD)/obj/tests/image/vsc_bridge.o $(BUILD)/obj/tests/im
                      $(BUILD)/obj/firmware/base/bytes.o
 	$(CC) $(LDFLAGS) -o $@ $^
 # Their fuzzers take the peer's own parser besides the core.
-PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm
+PEER_FUZZ := $(BUILD)/fuzz/fuzz_vsc $(BUILD)/fuzz/fuzz_acceptor_cmd $(BUILD)/fuzz/fuzz_ppm $(BUILD)/fuzz/fuzz_passport_chip
 $(BUILD)/fuzz/fuzz_vsc: FUZZ_EXTRA := tests/image/vsc_frame.c
 $(BUILD)/fuzz/fuzz_acceptor_cmd: FUZZ_EXTRA := tests/acceptorsim/acceptor.c
 $(BUILD)/fuzz/fuzz_ppm: FUZZ_EXTRA := tests/lib/qmp.c
+$(BUILD)/fuzz/fuzz_passport_chip: FUZZ_EXTRA := tests/passportsim/chip.c tests/passportsim/chip_crypto.c tests/passportsim/chip_files.c \
+                                      tests/passportsim/holder.c
 $(PEER_FUZZ): $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE) tests/image/vsc_frame.[ch] tests/acceptorsim/acceptor.[ch] \
-                               tests/lib/qmp.[ch] $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
+                               tests/lib/qmp.[ch] $(wildcard tests/passportsim/*.[ch]) $(wildcard firmware/*/*.h drivers/*.h drivers/*/*.h tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_EXTRA) $(FUZZ_CORE) $(shell pkg-config --libs openssl jansson libcurl zlib)
 $(BUILD)/tests/unit/test_vsc_bridge: | $(BUILD)/vsc-bridge $(BUILD)/cardsim

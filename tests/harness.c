@@ -239,12 +239,17 @@ static int control(const char *path, const char *cmd, char *reply, size_t cap)
 
 int harness_wait_card(struct harness *h, bool present, int timeout_ms)
 {
+    return harness_wait_reader(h->reader, present, timeout_ms);
+}
+
+int harness_wait_reader(const char *reader, bool present, int timeout_ms)
+{
     SCARDCONTEXT ctx;
     if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &ctx) != SCARD_S_SUCCESS)
         return -1;
     SCARD_READERSTATE st;
     memset(&st, 0, sizeof st);
-    st.szReader = h->reader;
+    st.szReader = reader;
     st.dwCurrentState = SCARD_STATE_UNAWARE;
     int rc = -1;
     for (long end = kofu_mono_ms() + timeout_ms; kofu_mono_ms() < end;) {
@@ -265,6 +270,8 @@ int harness_wait_card(struct harness *h, bool present, int timeout_ms)
 int harness_load(struct harness *h, const char *resident)
 {
     char cmd[512];
+    if (h->passportsim > 0 && h->passport_port == h->vpcd_port)
+        stop_pid(&h->passportsim); /* a passport in the card's slot leaves first */
     snprintf(cmd, sizeof cmd, "load %s", resident);
     if (harness_card(h, "clear", NULL, 0) || harness_card(h, "remove", NULL, 0) ||
         harness_wait_card(h, false, 10000) || harness_card(h, cmd, NULL, 0))
@@ -319,6 +326,7 @@ void harness_stop_centersim(struct harness *h) { stop_pid(&h->centersim); }
 void harness_stop(struct harness *h)
 {
     stop_pid(&h->centersim);
+    stop_pid(&h->passportsim);
     stop_pid(&h->cardsim);
     stop_pid(&h->pcscd);
     if (getenv("KOFU_KEEP_TEST_DIR"))
@@ -537,4 +545,86 @@ int harness_verify_shc(const char *jws_path, const char *jwks_path, const char *
     if (rc != 0)
         fprintf(stderr, "verifier: %s\n%s\n", out, err);
     return rc;
+}
+
+/* ---- the virtual passport ------------------------------------------------- */
+
+/* Starts passportsim toward port (the slot whose reader is reader) and waits
+ * for its ready line and for pcscd to see the chip. */
+static int spawn_passportsim(struct harness *h, int port, const char *reader, const char *holder, const char *access,
+                             const char *const *faults)
+{
+    char port_s[16], log[300];
+    snprintf(port_s, sizeof port_s, "%d", port);
+    snprintf(log, sizeof log, "%s/passportsim-%d.log", h->dir, port);
+    snprintf(h->passport_control, sizeof h->passport_control, "%s/passportsim.sock", h->dir);
+    snprintf(h->passport_reader, sizeof h->passport_reader, "%s", reader);
+    h->passport_port = port;
+    const char *argv[40];
+    int n = 0;
+    argv[n++] = harness_path(0, "passportsim");
+    argv[n++] = "--port";
+    argv[n++] = port_s;
+    argv[n++] = "--pki";
+    argv[n++] = harness_path(1, "pki");
+    argv[n++] = "--holder";
+    argv[n++] = holder;
+    argv[n++] = "--access";
+    argv[n++] = access ? access : "pace";
+    argv[n++] = "--control";
+    argv[n++] = h->passport_control;
+    for (int i = 0; faults && faults[i] && n < 36; i++) {
+        argv[n++] = "--fault";
+        argv[n++] = faults[i];
+    }
+    argv[n] = NULL;
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0)
+        return -1;
+    h->passportsim = kt_spawn(argv, NULL, log, pipefd[1], 0);
+    close(pipefd[1]);
+    int rc = h->passportsim > 0 ? wait_ready(pipefd[0], 10000, "passportsim: ready") : -1;
+    close(pipefd[0]);
+    if (rc != 0) {
+        fprintf(stderr, "harness: passportsim did not become ready; see %s\n", log);
+        return -1;
+    }
+    return harness_wait_reader(h->passport_reader, true, 10000);
+}
+
+int harness_start_passportsim(struct harness *h, const char *holder, const char *access, const char *const *faults)
+{
+    /* A chip taken away must be seen gone by pcscd first: it polls, and
+     * until then it reports the old chip present, which the new one's
+     * wait would take for itself. */
+    if (h->passportsim > 0) {
+        stop_pid(&h->passportsim);
+        if (harness_wait_reader(h->passport_reader, false, 10000) != 0)
+            return -1;
+    }
+    return spawn_passportsim(h, h->vpcd_port + 1, "Virtual PCD 00 01", holder, access, faults);
+}
+
+int harness_passport(struct harness *h, const char *cmd, char *reply, size_t cap)
+{
+    return control(h->passport_control, cmd, reply, cap);
+}
+
+/* vpcd serves one chip per port: the card's connection must be gone (pcscd
+ * has seen the slot empty) before passportsim connects there. */
+int harness_swap_to_passport(struct harness *h, const char *holder, const char *access, const char *const *faults)
+{
+    if (harness_card(h, "remove", NULL, 0) != 0 || harness_wait_card(h, false, 10000) != 0)
+        return -1;
+    stop_pid(&h->passportsim);
+    return spawn_passportsim(h, h->vpcd_port, h->reader, holder, access, faults);
+}
+
+int harness_swap_to_card(struct harness *h)
+{
+    if (h->passport_port == h->vpcd_port)
+        stop_pid(&h->passportsim);
+    if (harness_wait_card(h, false, 10000) != 0 || harness_card(h, "insert", NULL, 0) != 0)
+        return -1;
+    return harness_wait_card(h, true, 10000);
 }

@@ -25,6 +25,11 @@ struct harness {
     char center_control[320]; /* centersim's control socket */
     int center_port;
     pid_t centersim;
+    /* passportsim, the virtual passport (harness_start_passportsim) */
+    char passport_control[320];
+    char passport_reader[64]; /* the reader the passport sits in */
+    int passport_port;
+    pid_t passportsim;
 };
 
 /** The build directory ($KOFU_BUILD, else "build"). */
@@ -46,7 +51,9 @@ int harness_start_cardsim(struct harness *h, const char *resident, const char *c
 int harness_card(struct harness *h, const char *cmd, char *reply, size_t cap);
 /** Wait (through PC/SC) until the reader has a card (present) or none. */
 int harness_wait_card(struct harness *h, bool present, int timeout_ms);
-/** Swap the card for another resident (remove, wait, load, wait). Clears faults. */
+/** Swap the card for another resident (remove, wait, load, wait). Clears
+ *  faults. A passport in the card's slot (harness_swap_to_passport) is taken
+ *  off first. */
 int harness_load(struct harness *h, const char *resident);
 /** Start centersim on loopback (port 28443 unless $KOFU_TEST_CENTER_PORT)
  *  with the test PKI, the fixture and extra arguments (NULL-terminated);
@@ -107,5 +114,26 @@ int harness_verify_shc(const char *jws_path, const char *jwks_path, const char *
  *  -1 if it could not run or died of a signal. */
 int harness_run(const char *const argv[], const char *stdin_data, char *out, size_t out_cap, char *err,
                 size_t err_cap);
+
+/* ---- the virtual passport (tests/passportsim/README.md) ------------------ */
+
+/** Start passportsim with a holder file (relative to the repository), access
+ *  "bac" or "pace" (NULL: pace) and optional faults (NULL-terminated) in
+ *  vpcd's second slot, "Virtual PCD 00 01" (port vpcd_port + 1: pcscd's one
+ *  vpcd reader has two), and wait until pcscd sees the chip. Start pcscd
+ *  first. */
+int harness_start_passportsim(struct harness *h, const char *holder, const char *access, const char *const *faults);
+/** One control command to passportsim; 0 when the reply starts with "ok". */
+int harness_passport(struct harness *h, const char *cmd, char *reply, size_t cap);
+/** The kiosk's order: the passport goes on the same reader after the card.
+ *  Takes cardsim's card out of slot 00 and waits until pcscd sees it gone,
+ *  stops any passportsim, starts one on slot 00's port with these arguments
+ *  and waits until pcscd sees it (h->passport_reader becomes h->reader). */
+int harness_swap_to_passport(struct harness *h, const char *holder, const char *access, const char *const *faults);
+/** And back: passportsim stopped (the passport taken off), cardsim's card
+ *  inserted again; waits for pcscd each time. */
+int harness_swap_to_card(struct harness *h);
+/** Wait (through PC/SC) until the named reader has a card (present) or none. */
+int harness_wait_reader(const char *reader, bool present, int timeout_ms);
 
 #endif

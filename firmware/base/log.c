@@ -46,6 +46,8 @@ static const struct kofu_word event_names[EV__COUNT] = {
     KOFU_NAME(EV_PIN_VERIFY, "pin-verify"),
     KOFU_NAME(EV_CARD_READ, "card-read"),
     KOFU_NAME(EV_CARD_AUTH, "card-auth"),
+    KOFU_NAME(EV_PASSPORT_READ, "passport-read"),
+    KOFU_NAME(EV_PASSPORT_AUTH, "passport-auth"),
     KOFU_NAME(EV_VAULT_WIPE, "vault-wipe"),
     KOFU_NAME(EV_MEMORY_LOCK, "memory-lock"),
     KOFU_NAME(EV_CONFIG, "config"),

@@ -23,6 +23,8 @@ enum kofu_event {
     EV_PIN_VERIFY,       /* code: result; detail: tries left */
     EV_CARD_READ,        /* code: result; detail: APDUs used */
     EV_CARD_AUTH,        /* code: result; detail: kenhojo_auth reason */
+    EV_PASSPORT_READ,    /* code: result; detail: access (enum mrtd_access) × 1000 + APDUs used */
+    EV_PASSPORT_AUTH,    /* code: result; detail: enum mrtd_pa reason */
     EV_VAULT_WIPE,       /* detail: bytes wiped */
     EV_CONFIG,
     EV_CENTER_CALL,      /* code: result; detail: HTTP status */

@@ -42,23 +42,40 @@ int icao_card_access_parse(const uint8_t *p, size_t n, struct icao_pace_info *ou
 
 /** Run PACE on a connected chip (MSE:Set AT, then the four GENERAL
  *  AUTHENTICATE steps) with K_π from MRZ_info, and on success start sm (AES,
- *  SSC zero). KOFU_OK, KOFU_E_PASSPORT_KEYS (the chip refused the token:
- *  the numbers are wrong), KOFU_E_PASSPORT_SM (the chip's point, token or
- *  answers are wrong), KOFU_E_PASSPORT_DATA, a transport error. */
+ *  SSC zero). KOFU_OK; KOFU_E_PASSPORT_KEYS (the chip refused the token on
+ *  the last step with 63xx or 6982: the numbers are wrong); KOFU_E_PASSPORT_SM
+ *  (the chip's point, token or answers are wrong, or it refused one of the
+ *  steps before the last); KOFU_E_PASSPORT_DATA (pi is not one kofu speaks,
+ *  or the chip refused MSE:Set AT, i.e. the PACE its own EF.CardAccess
+ *  offers: no key was tried yet); a transport error. */
 int icao_pace(struct card_reader *r, const char mrz_info[MRZ_INFO_LEN], const struct icao_pace_info *pi,
               struct icao_sm *sm);
 
-/* ---- the steps, with their randomness given: part 11 Appendix G's worked
- * example reproduces each value through these (tests only; icao_pace uses
- * fresh random keys). Points are uncompressed (04 ‖ x ‖ y). */
+/** The same with the terminal's two ephemeral private keys given
+ *  (big-endian, 0 < key < order): for the worked example of part 11
+ *  Appendix G only. */
+int icao_pace_with(struct card_reader *r, const char mrz_info[MRZ_INFO_LEN], const struct icao_pace_info *pi,
+                   const uint8_t *sk_map, size_t sk_map_len, const uint8_t *sk, size_t sk_len,
+                   struct icao_sm *sm);
 
-/** s = AES-CBC-decrypt(K_π, IV 0, z); K_π = KDF(SHA-1(MRZ_info), 3). */
+/** Room enough for any point here (P-521: 04 ‖ 66 ‖ 66) and any nonce. */
+#define ICAO_PACE_POINT_MAX 133
+#define ICAO_PACE_NONCE_MAX 32
+
+/* ---- the steps, with their randomness given: part 11 Appendix G's worked
+ * example reproduces each value through these (icao_pace runs them with
+ * fresh random keys). Points are uncompressed (04 ‖ x ‖ y). Every *_len of
+ * an output holds its buffer's capacity on entry and the length written on
+ * return; a buffer too small is a failure. */
+
+/** s = AES-CBC-decrypt(K_π, IV 0, z); K_π = KDF(SHA-1(MRZ_info), 3). z is
+ *  16 or 32 bytes. */
 bool icao_pace_decrypt_nonce(const char mrz_info[MRZ_INFO_LEN], size_t key_len, const uint8_t *z,
                              size_t z_len, uint8_t *s, size_t *s_len);
 
 /** The generic mapping: with the terminal's mapping key sk_map (big-endian)
  *  and the chip's mapping point pk_map_ic, the mapped generator
- *  G~ = s·G + sk_map·PK_map,IC, written to g_mapped (cap 1 + 2·field bytes).
+ *  G~ = s·G + sk_map·PK_map,IC, written to g_mapped (1 + 2·field bytes).
  *  Also the terminal's own mapping point pk_map_ifd = sk_map·G. false when a
  *  point is not on the curve or is infinity. */
 bool icao_pace_map_gm(int curve_nid, const uint8_t *s, size_t s_len, const uint8_t *sk_map,

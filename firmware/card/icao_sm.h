@@ -54,7 +54,7 @@ int icao_sm_wrap(struct icao_sm *sm, const struct apdu *plain, uint8_t *out, siz
                  size_t *out_len);
 
 /** Unwrap a protected response (data without the outer SW, which the
- *  caller checked is 9000 or a warning 62xx/63xx): increments the counter,
+ *  caller compares with *sw): increments the counter,
  *  requires DO99 and DO8E (last), checks the MAC in constant time before
  *  decrypting DO87, removes its padding. The plain data goes to data (cap),
  *  its length to *len, the protected status word to *sw.

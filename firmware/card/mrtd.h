@@ -80,6 +80,13 @@ struct mrtd_read_result {
 int mrtd_read_verified(struct card_reader *r, const struct mrz_keys *keys,
                        const struct mrtd_trust *trust, struct mrtd_read_result *res);
 
+/** Parse EF.COM (60 L { 5F01 LDS version, 5F36 Unicode version, 5C tag
+ *  list }): the data group numbers its tag list names, in its order, into
+ *  dg_list (up to 16) and *n. KOFU_OK or KOFU_E_PASSPORT_DATA (malformed, an
+ *  unknown data group tag, one listed twice, or no DG1). Fuzzed
+ *  (fuzz_mrtd_com). */
+int mrtd_parse_com(const uint8_t *p, size_t len, uint8_t dg_list[16], size_t *n);
+
 /** The access in words: "BAC", "PACE" or "none". */
 const char *mrtd_access_name(enum mrtd_access a);
 

@@ -82,7 +82,8 @@ int mrz_parse_dg1(const unsigned char *p, size_t n, struct mrz_td3 *out);
 
 /** YYMMDD → "YYYY-MM-DD". A birth date takes the century that puts it in
  *  the past relative to today_yy (YY > today_yy → 19YY, else 20YY); an
- *  expiry date is always 20YY. out needs 11 bytes. */
+ *  expiry date the century that puts it less than 50 years after today
+ *  (today_yy 26: 00–75 → 20YY, 76–99 → 19YY). out needs 11 bytes. */
 void mrz_date_iso(const char yymmdd[MRZ_DATE_LEN], bool is_birth, int today_yy, char out[11]);
 
 #endif

@@ -639,7 +639,7 @@ int center_parse_config(const uint8_t *body, size_t len, struct center_config *o
     const json_t *hours = json_object_get(root, "service_hours");
     const json_t *list = json_object_get(root, "municipalities");
     char open[8], close[8];
-    if (!json_is_object(root) || !take_int(root, "protocol", 1, 1, &protocol) || !json_is_object(hours) ||
+    if (!json_is_object(root) || !take_int(root, "protocol", CENTER_PROTOCOL, CENTER_PROTOCOL, &protocol) || !json_is_object(hours) ||
         !take_str(hours, "open", open, sizeof open) || !take_str(hours, "close", close, sizeof close) ||
         !hhmm(open, &out->open_minute) || !hhmm(close, &out->close_minute) ||
         out->open_minute >= out->close_minute ||
@@ -690,7 +690,7 @@ int center_get_config(struct center_client *c, struct center_config *out, struct
     if (!body)
         return KOFU_E_NOMEM;
     size_t len = 0;
-    int rc = call(c, "/kofu/v1/config", NULL, 0, true, c->timeout_ms, body, CENTER_CONFIG_RESPONSE_MAX, &len, info);
+    int rc = call(c, CENTER_BASE_PATH "config", NULL, 0, true, c->timeout_ms, body, CENTER_CONFIG_RESPONSE_MAX, &len, info);
     /* One meaning per status on every path: a kiosk and `center ping` say the
      * same. No code of §3's table is /config's (it is answered at every hour,
      * whatever the terms): its status alone decides. */
@@ -723,17 +723,101 @@ struct center_certificate *center_certificate_new(void)
     return vault_alloc(sizeof(struct center_certificate));
 }
 
-/* Appends a base64 member for a card file; the text goes through a vault buffer. */
-static bool add_file(json_t *card, const char *key, const struct kenhojo_file *f)
+/* Appends a base64 member for a file as read; the text goes through a vault buffer. */
+static bool add_bytes(json_t *o, const char *key, const uint8_t *p, size_t n)
 {
-    size_t cap = b64_encoded_len(f->len, false) + 1;
+    size_t cap = b64_encoded_len(n, false) + 1;
     char *text = vault_alloc(cap);
-    return text && f->present && b64_encode(f->bytes, f->len, text, cap, false) &&
-           json_object_set_new(card, key, json_string(text)) == 0;
+    return text && n > 0 && b64_encode(p, n, text, cap, false) && json_object_set_new(o, key, json_string(text)) == 0;
 }
 
-/* Builds the request body into a vault buffer. */
-static int request_body(const struct center_request *r, char **body, size_t *len)
+static bool add_file(json_t *card, const char *key, const struct kenhojo_file *f)
+{
+    return f->present && add_bytes(card, key, f->bytes, f->len);
+}
+
+/* 1..max of A-Z and single spaces, none first or last ("" too when empty_ok). */
+static bool mrz_name_part_ok(const char *s, size_t max, bool empty_ok)
+{
+    size_t n = strlen(s);
+    if (n == 0)
+        return empty_ok;
+    if (n > max || s[0] == ' ' || s[n - 1] == ' ' || strstr(s, "  "))
+        return false;
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ") == n;
+}
+
+int center_name_roman(const struct mrz_td3 *m, char out[MRZ_NAME_MAX + 1])
+{
+    out[0] = '\0';
+    if (!mrz_name_part_ok(m->surname, MRZ_NAME_MAX, false) ||
+        !mrz_name_part_ok(m->given_names, MRZ_NAME_MAX - 1, true))
+        return KOFU_E_PASSPORT_DATA;
+    int n = m->given_names[0] ? snprintf(out, MRZ_NAME_MAX + 1, "%s %s", m->surname, m->given_names)
+                              : snprintf(out, MRZ_NAME_MAX + 1, "%s", m->surname);
+    if (n < 0 || n > MRZ_NAME_MAX) {
+        explicit_bzero(out, MRZ_NAME_MAX + 1);
+        return KOFU_E_PASSPORT_DATA;
+    }
+    return KOFU_OK;
+}
+
+/* 1..max of the set. */
+static bool code_ok(const char *s, size_t max, const char *set)
+{
+    size_t n = strlen(s);
+    return n >= 1 && n <= max && strspn(s, set) == n;
+}
+
+/* The request's `passport` (docs/center-protocol.md §3, "The passport
+ * chip"), from the verified chip and the card: the birth date's century is
+ * the card's, which the MRZ's YYMMDD must equal. A chip that did not pass
+ * passive authentication is never sent. Resident data: every text goes
+ * through the vault or the wiping heap. */
+static int passport_json(const struct mrtd_data *p, const struct kenhojo_attributes *card, json_t **out)
+{
+    const struct mrz_td3 *m = &p->mrz;
+    if (p->pa != MRTD_PA_OK)
+        return KOFU_E_PASSPORT_NOT_AUTHENTIC;
+    if (strlen(card->birth_date) != 8 || strlen(m->birth) != MRZ_DATE_LEN ||
+        memcmp(card->birth_date + 2, m->birth, MRZ_DATE_LEN) != 0)
+        return KOFU_E_PASSPORT_OTHER_PERSON;
+    char *name = vault_alloc(MRZ_NAME_MAX + 1), *birth = vault_alloc(11), *expiry = vault_alloc(11);
+    if (!name || !birth || !expiry)
+        return KOFU_E_NOMEM;
+    const char *access = p->access == MRTD_ACCESS_PACE ? "PACE" : p->access == MRTD_ACCESS_BAC ? "BAC" : NULL;
+    const char *sex = m->sex == 'M' ? "M" : m->sex == 'F' ? "F" : m->sex == '<' ? "X" : NULL;
+    if (center_name_roman(m, name) != KOFU_OK || !access || !sex ||
+        !code_ok(m->docno, MRZ_DOCNO_MAX, DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
+        !code_ok(m->nationality, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") ||
+        !code_ok(m->issuing_state, 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") || strlen(m->expiry) != MRZ_DATE_LEN ||
+        strspn(m->expiry, DIGITS) != MRZ_DATE_LEN || p->dg1_len == 0 || p->dg1_len > MRTD_DG1_MAX ||
+        p->sod_len == 0 || p->sod_len > MRTD_SOD_MAX)
+        return KOFU_E_PASSPORT_DATA;
+    snprintf(birth, 11, "%.4s-%.2s-%.2s", card->birth_date, card->birth_date + 4, card->birth_date + 6);
+    snprintf(expiry, 11, "20%.2s-%.2s-%.2s", m->expiry, m->expiry + 2, m->expiry + 4);
+    json_t *o = json_object();
+    bool ok = o && json_object_set_new(o, "number", json_string(m->docno)) == 0 &&
+              json_object_set_new(o, "nationality", json_string(m->nationality)) == 0 &&
+              json_object_set_new(o, "issuing_state", json_string(m->issuing_state)) == 0 &&
+              json_object_set_new(o, "surname", json_string(m->surname)) == 0 &&
+              json_object_set_new(o, "given_names", json_string(m->given_names)) == 0 &&
+              json_object_set_new(o, "name_roman", json_string(name)) == 0 &&
+              json_object_set_new(o, "birth_date", json_string(birth)) == 0 &&
+              json_object_set_new(o, "sex", json_string(sex)) == 0 &&
+              json_object_set_new(o, "expiry_date", json_string(expiry)) == 0 &&
+              json_object_set_new(o, "access", json_string(access)) == 0 &&
+              json_object_set_new(o, "passive_auth", json_true()) == 0 && add_bytes(o, "dg1", p->dg1, p->dg1_len) &&
+              add_bytes(o, "sod", p->sod, p->sod_len);
+    if (!ok) {
+        json_decref(o);
+        return KOFU_E_NOMEM;
+    }
+    *out = o;
+    return KOFU_OK;
+}
+
+int center_request_body(const struct center_request *r, char **body, size_t *len)
 {
     json_t *root = json_object(), *card = json_object();
     int rc = KOFU_E_NOMEM;
@@ -750,6 +834,13 @@ static int request_body(const struct center_request *r, char **body, size_t *len
     json_object_set_new(root, "copies", json_integer(r->copies));
     json_object_set_new(root, "language", json_string(r->language));
     json_object_set_new(root, "terms_version", json_string(r->terms_version));
+    if (r->passport) {
+        json_t *passport = NULL;
+        if ((rc = passport_json(r->passport, &r->card->attributes, &passport)) != KOFU_OK)
+            goto out;
+        json_object_set_new(root, "passport", passport);
+        rc = KOFU_E_NOMEM;
+    }
     *body = vault_alloc(REQUEST_BODY_MAX);
     if (!*body)
         goto out;
@@ -870,6 +961,10 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
     const json_t *doses = json_object_get(root, "doses");
     char kind[16];
     json_int_t issued_at;
+    out->chip_read = false;
+    memset(out->chip_number, 0, sizeof out->chip_number);
+    memset(out->chip_nationality, 0, sizeof out->chip_nationality);
+    memset(out->chip_name_roman, 0, sizeof out->chip_name_roman);
     bool ok = json_is_object(root) &&
               take_str(root, "certificate_id", out->certificate_id, sizeof out->certificate_id) &&
               all_of(out->certificate_id, DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") &&
@@ -899,9 +994,18 @@ int center_parse_certificate(const uint8_t *body, size_t len, const struct cente
         ok = json_is_object(p) && take_str(p, "number", out->passport_number, sizeof out->passport_number) &&
              all_of(out->passport_number, DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
              take_str(p, "nationality", out->passport_nationality, sizeof out->passport_nationality) &&
-             strlen(out->passport_nationality) == 3 &&
+             all_of(out->passport_nationality, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
              take_str(p, "name_roman", out->name_roman, sizeof out->name_roman) &&
              all_of(out->name_roman, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ,'-");
+    }
+    /* What the seal must carry is the chip's, not the echo: certificate_verify compares. */
+    if (ok && r->kind == CENTER_OVERSEAS && r->passport) {
+        const struct mrz_td3 *m = &r->passport->mrz;
+        ok = center_name_roman(m, out->chip_name_roman) == KOFU_OK &&
+             snprintf(out->chip_number, sizeof out->chip_number, "%s", m->docno) < (int)sizeof out->chip_number &&
+             snprintf(out->chip_nationality, sizeof out->chip_nationality, "%s", m->nationality) <
+                 (int)sizeof out->chip_nationality;
+        out->chip_read = ok;
     }
     json_decref(root);
     if (!ok) {
@@ -916,19 +1020,19 @@ int center_request_certificate(struct center_client *c, const struct center_requ
 {
     if (!r->card || !municipality_code_valid(r->municipality) || r->copies < 1 || r->copies > 10 ||
         !r->language || (strcmp(r->language, "ja") && strcmp(r->language, "en")) || strlen(r->request_id) != 36 ||
-        !center_terms_version_valid(r->terms_version))
+        !center_terms_version_valid(r->terms_version) || (r->passport && r->kind != CENTER_OVERSEAS))
         return KOFU_E_ARG;
     /* Everything this call puts in the vault besides `out` goes at the end. */
     size_t mark = vault_mark();
     char *body = NULL;
     size_t body_len = 0;
-    int rc = request_body(r, &body, &body_len);
+    int rc = center_request_body(r, &body, &body_len);
     uint8_t *resp = rc == KOFU_OK ? vault_alloc(CENTER_RESPONSE_MAX) : NULL;
     if (rc == KOFU_OK && !resp)
         rc = KOFU_E_NOMEM;
     size_t len = 0;
     if (rc == KOFU_OK)
-        rc = call(c, "/kofu/v1/certificates", body, body_len, true, c->timeout_ms, resp, CENTER_RESPONSE_MAX,
+        rc = call(c, CENTER_BASE_PATH "certificates", body, body_len, true, c->timeout_ms, resp, CENTER_RESPONSE_MAX,
                   &len, info);
     if (rc == KOFU_OK && info->http_status == 200)
         rc = center_parse_certificate(resp, len, r, out);
@@ -966,7 +1070,7 @@ int center_report_completion(struct center_client *c, const char *request_id, co
         return KOFU_E_NOMEM;
     uint8_t resp[4096];
     size_t len = 0;
-    int rc = call(c, "/kofu/v1/completions", body, strlen(body), true, COMPLETION_TIMEOUT_MS, resp, sizeof resp,
+    int rc = call(c, CENTER_BASE_PATH "completions", body, strlen(body), true, COMPLETION_TIMEOUT_MS, resp, sizeof resp,
                   &len, info);
     json_text_free(body);
     if (rc == KOFU_OK && info->http_status != 204 && info->http_status != 200)

@@ -22,6 +22,7 @@
 #include "base/config.h"
 #include "base/kcrypto.h"
 #include "card/kenhojo.h"
+#include "card/mrtd.h"
 #include "center/center_types.h"
 
 #include <stdbool.h>
@@ -29,11 +30,16 @@
 #include <stdint.h>
 #include <time.h>
 
-/* The revision of docs/center-protocol.md this kiosk implements. It goes to
- * the center in every request's User-Agent, `kofu/<revision> (<firmware
- * version>)`, because a center must hold back what older kiosks cannot take
- * (fee 0, a /config over 256 KiB before 1.1) and has no other way to tell. */
-#define CENTER_PROTOCOL_REVISION "1.1"
+/* The protocol and the revision of docs/center-protocol.md this kiosk
+ * implements. The protocol names the paths (/kofu/v2/) and /config's
+ * `protocol`; the revision goes to the center in every request's User-Agent,
+ * `kofu/<revision> (<firmware version>)`, because a center must hold back
+ * what older kiosks cannot take (fee 0, a /config over 256 KiB before 1.1)
+ * and has no other way to tell. Protocol 2 because the certificate request
+ * gained a member (`passport`), which no revision of protocol 1 may add. */
+#define CENTER_PROTOCOL 2
+#define CENTER_PROTOCOL_REVISION "2.0"
+#define CENTER_BASE_PATH "/kofu/v2/"
 #define CENTER_MUNICIPALITIES_MAX 2000
 /* Every answer but /config's: a certificate is under 16 KiB, and these
  * bodies go to the vault. */
@@ -93,6 +99,12 @@ struct center_request {
     const char *language; /* "ja" or "en" */
     const char *terms_version; /* the terms the resident agreed to (center_terms_version_valid) */
     char request_id[37];  /* set by center_request_new_id; kept for retries */
+    /* Overseas: the passport chip as read and verified (mrtd_read_verified
+     * KOFU_OK), sent as the request's `passport`; NULL for domestic, or
+     * overseas without a chip read (the center then needs passport data
+     * registered beforehand). Only data that passed passive authentication
+     * and whose birth date is the card's is ever sent. */
+    const struct mrtd_data *passport;
 };
 
 struct center_dose {
@@ -118,7 +130,21 @@ struct center_certificate {
     size_t n_doses;
     struct center_dose doses[CENTER_DOSES_MAX];
     char passport_number[16], passport_nationality[4], name_roman[CENTER_NAME_MAX * 2 + 1];
+    /* When the request carried the chip's data (center_request.passport):
+     * the chip's, which the seal and the passport echo above must equal
+     * (certificate_verify), copied here because the request may not outlive
+     * the answer. */
+    bool chip_read;
+    char chip_number[MRZ_DOCNO_MAX + 1], chip_nationality[4], chip_name_roman[MRZ_NAME_MAX + 1];
 };
+
+/** The protocol's `name_roman` of a passport chip's MRZ
+ *  (docs/center-protocol.md §3, "The passport chip"): the surname, a space
+ *  and the given names (the surname alone without given names), each `<`
+ *  already a space. KOFU_OK, or KOFU_E_PASSPORT_DATA when a part is not
+ *  1..39 (given names 0..38) of A-Z and single spaces inside, or the whole
+ *  exceeds 39: such a name is never sent. */
+int center_name_roman(const struct mrz_td3 *m, char out[MRZ_NAME_MAX + 1]);
 
 /** Make a client from the configuration (center_url, center_ca_file,
  *  kiosk_cert_file, kiosk_key_file, time-outs, retries). */
@@ -143,7 +169,7 @@ int center_client_set_retries(struct center_client *c, int retries);
 /** Whether s is a terms version token: 1..CENTER_TERMS_VERSION_MAX of [A-Za-z0-9._-]. */
 bool center_terms_version_valid(const char *s);
 
-/** GET /kofu/v1/config, validated. */
+/** GET /kofu/v2/config, validated. */
 int center_get_config(struct center_client *c, struct center_config *out, struct center_call_info *info);
 void center_config_free(struct center_config *cfg);
 
@@ -151,12 +177,17 @@ void center_config_free(struct center_config *cfg);
 int center_request_new_id(struct center_request *r);
 /** Zeroed certificate storage in the vault. */
 struct center_certificate *center_certificate_new(void);
-/** POST /kofu/v1/certificates, retried with the same request_id on
+/** POST /kofu/v2/certificates, retried with the same request_id on
  *  connection failures and 502/503/504. Typed refusals come back as their
- *  own kofu_err (KOFU_E_NO_RECORD, ...). */
+ *  own kofu_err (KOFU_E_NO_RECORD, ...). With r->passport, nothing is sent
+ *  (fail closed) when the chip's data did not pass passive authentication
+ *  (KOFU_E_PASSPORT_NOT_AUTHENTIC), its birth date is not the card's
+ *  (KOFU_E_PASSPORT_OTHER_PERSON), or its fields do not have the protocol's
+ *  forms (KOFU_E_PASSPORT_DATA); a passport with a domestic request is
+ *  KOFU_E_ARG. */
 int center_request_certificate(struct center_client *c, const struct center_request *r,
                                struct center_certificate *out, struct center_call_info *info);
-/** POST /kofu/v1/completions (no resident data). KOFU_E_ARG, with nothing
+/** POST /kofu/v2/completions (no resident data). KOFU_E_ARG, with nothing
  *  sent, for an outcome outside enum center_outcome. */
 int center_report_completion(struct center_client *c, const char *request_id, const char *certificate_id,
                              enum center_outcome outcome, int copies_printed, int amount_yen,
@@ -180,6 +211,11 @@ int center_tls_alert_error(int alert);
  * exposed for the fuzzers. Each returns KOFU_OK or a kofu_err; nothing is
  * trusted before it passes. */
 int center_parse_config(const uint8_t *body, size_t len, struct center_config *out);
+/** The body of POST /certificates, compact JSON, into a vault buffer of
+ *  *len bytes (the caller releases the vault to its mark, which wipes it):
+ *  what center_request_certificate sends, its refusals of r->passport
+ *  included. Exposed for the tests. */
+int center_request_body(const struct center_request *r, char **body, size_t *len);
 /** Also refuses an issue_date that is not the Japan (UTC+9) date of issued_at. */
 int center_parse_certificate(const uint8_t *body, size_t len, const struct center_request *r,
                              struct center_certificate *out);

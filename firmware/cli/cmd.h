@@ -35,6 +35,8 @@ int cmd_run_options(int argc, char **argv, const char *usage, struct kiosk_optio
  *  same arguments. Returns only when it cannot: 2 after saying why on
  *  stderr. */
 int cmd_kit(char **argv);
+/** `kofu passport read ...` */
+int cmd_passport(int argc, char **argv);
 /** `kofu prompts list`: the voice prompts' words, for the build */
 int cmd_prompts(int argc, char **argv);
 

@@ -20,6 +20,8 @@ static void usage(FILE *f)
                "  kofu diag [--config FILE] [--json] [--only NAME] [--print] [--wait SECONDS]\n"
                "  kofu diag passwd [--config FILE] [--file PATH] --id ID\n"
                "  kofu loadgen --config FILE --kiosks N --duration SECONDS [...]\n"
+               "  kofu passport read [--reader NAME] [--config FILE] [--csca FILE_OR_DIR] --document NUMBER\n"
+               "                     --birth YYMMDD --expiry YYMMDD [--json] [--reveal] [--wait SECONDS]\n"
                "  kofu run [--board sim|kiosk] [--config FILE]\n"
                "  kofu prompts list\n"
                "  kofu version\n",
@@ -42,6 +44,8 @@ int main(int argc, char **argv)
         return cmd_kit(argv);
     if (!strcmp(argv[1], "diag"))
         return cmd_diag(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "passport"))
+        return cmd_passport(argc - 2, argv + 2);
     if (!strcmp(argv[1], "prompts"))
         return cmd_prompts(argc - 2, argv + 2);
     if (!strcmp(argv[1], "run"))

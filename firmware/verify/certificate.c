@@ -73,7 +73,7 @@ static bool other_person(const struct certificate_refusal *r)
 {
     return r->shc == SHC_REASON_OTHER_NAME || r->shc == SHC_REASON_OTHER_BIRTH_DATE ||
            r->vds == VDS_REASON_OTHER_NAME || r->vds == VDS_REASON_OTHER_BIRTH_DATE ||
-           r->vds == VDS_REASON_OTHER_DOCUMENT;
+           r->vds == VDS_REASON_OTHER_DOCUMENT || r->why == CERTIFICATE_REASON_PASSPORT;
 }
 
 /* The log's detail: the check, and the SHC's or the seal's reason (no resident data). */
@@ -137,7 +137,10 @@ int certificate_verify(const struct center_certificate *c, const struct kenhojo_
         out->vds = vds_document_new();
         if (!out->vds)
             return refuse(why, CERTIFICATE_REASON_INTERNAL);
-        struct vds_person vp = {c->name_roman, card->attributes.birth_date, c->passport_number};
+        /* With the chip's data, the seal must name the chip's person and
+         * document, whatever the answer's echo says. */
+        struct vds_person vp = {c->chip_read ? c->chip_name_roman : c->name_roman, card->attributes.birth_date,
+                                c->chip_read ? c->chip_number : c->passport_number};
         rc = vds_verify(c->vds_seal, strlen(c->vds_seal), t->csca, now, &vp, out->vds, &why->vds);
         if (rc == KOFU_E_NOMEM)
             return refuse(why, CERTIFICATE_REASON_INTERNAL);
@@ -145,6 +148,10 @@ int certificate_verify(const struct center_certificate *c, const struct kenhojo_
             return refuse(why, CERTIFICATE_REASON_VDS);
         if (strcmp(out->vds->uvci, c->certificate_id) != 0)
             return refuse(why, CERTIFICATE_REASON_UVCI);
+        if (c->chip_read &&
+            (strcmp(c->name_roman, c->chip_name_roman) != 0 || strcmp(c->passport_number, c->chip_number) != 0 ||
+             strcmp(c->passport_nationality, c->chip_nationality) != 0))
+            return refuse(why, CERTIFICATE_REASON_PASSPORT);
     }
     if (!tie_doses(c, out))
         return refuse(why, CERTIFICATE_REASON_DISPLAY_MISMATCH);
@@ -160,6 +167,7 @@ static const struct kofu_word reason_names[CERTIFICATE_REASON__COUNT] = {
     KOFU_NAME(CERTIFICATE_REASON_UVCI, "uvci"),
     KOFU_NAME(CERTIFICATE_REASON_DISPLAY_MISMATCH, "display-mismatch"),
     KOFU_NAME(CERTIFICATE_REASON_INTERNAL, "internal"),
+    KOFU_NAME(CERTIFICATE_REASON_PASSPORT, "passport"),
 };
 
 const char *certificate_refusal_name(const struct certificate_refusal *why)

@@ -48,6 +48,8 @@ enum certificate_reason {
     CERTIFICATE_REASON_DISPLAY_MISMATCH, /* the display doses are not the signed ones (count, date,
                                             CVX code, lot), or a signed dose is not in the seal */
     CERTIFICATE_REASON_INTERNAL,         /* out of vault memory */
+    CERTIFICATE_REASON_PASSPORT,         /* the answer's passport (number, nationality, name) is not the
+                                            chip's the request carried: another document */
     CERTIFICATE_REASON__COUNT
 };
 
@@ -90,9 +92,13 @@ struct certificate_verified *certificate_verified_new(void);
  * the SHC under the pinned keys (and for overseas the VDS-NC seal under the
  * pinned CSCA), the person in both the same as on the card (name, birth
  * date; the seal also the passport number), then the ties between the
- * answer and the signed data (enum certificate_reason). Returns KOFU_OK
+ * answer and the signed data (enum certificate_reason). When the request
+ * carried the passport chip's data (c->chip_read), the seal's pid.n and
+ * pid.i must be the chip's name_roman and document number, and the answer's
+ * passport the chip's too: the center's echo alone proves nothing, since it
+ * comes from the same answer as the seal. Returns KOFU_OK
  * with *out filled; KOFU_E_CERT_OTHER_PERSON when a signed document is
- * about someone else; KOFU_E_CERT_NOT_AUTHENTIC for any other refusal; or
+ * about someone else, or about another passport than the chip's; KOFU_E_CERT_NOT_AUTHENTIC for any other refusal; or
  * KOFU_E_NOMEM. *why says which check (CERTIFICATE_REASON_OK on success).
  * `out` keeps a pointer to `c`: c must outlive it.
  */

@@ -5,60 +5,31 @@
  *   cardsim --port PORT [--host 127.0.0.1] --pki DIR --resident FILE
  *           [--control PATH] [--fault SPEC]... [--absent] [-v]
  *
- * Owns: the command line, the vpcd TCP connection (the card is the client), the test-control Unix socket, signals and
- * the single poll() loop that serves them. The card itself is card.c.
+ * Owns: the command line and the card's control commands. The card itself
+ * is card.c; the vpcd connection, the control socket, signals and the poll
+ * loop are tests/lib/vicc.c (shared with passportsim).
  *
  * ATR: the contact ATR of the real card, 3B E0 00 FF 81 31 FE 45 14 (T=1
  * only); pcscd 1.9.9 with vpcd accepts it.
- *
- * Latency: TCP_NODELAY, every reply in one send() with its
- * length prefix, and TCP_QUICKACK re-armed before every recv(); without
- * these each APDU stalls for tens of milliseconds on Nagle/delayed ACK.
  *
  * Exit status: 0 on SIGTERM/SIGINT/quit, 2 for bad arguments, resident or
  * PKI, 3 when pcscd cannot be reached within 10 s, 1 on other failures.
  * Logging (-v, stderr) shows headers, lengths and status words only — never
  * command or response data, so neither the PIN nor the holder's data.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/bytes.h"
-#include "base/clock.h"
 #include "card.h"
 #include "card_files.h"
 #include "resident.h"
+#include "tests/lib/vicc.h"
 
-#define CS_EXIT_USAGE 2
-#define CS_EXIT_NO_PCSCD 3
-#define CS_CONNECT_TIMEOUT_MS 10000
-#define CS_CONNECT_RETRY_MS 20
-#define CS_MAX_CLIENTS 8
-#define CS_LINE_MAX 4352 /* a control line: command plus a path */
-#define CS_REPLY_MAX (CS_ERR_MAX + 64)
-#define CS_ERR_MAX 512
-#define CS_FRAME_MAX (2 + 65535)
-
-/* vpcd control bytes (a message of length 1). */
-#define CS_VPCD_POWER_OFF 0x00
-#define CS_VPCD_POWER_ON 0x01
-#define CS_VPCD_RESET 0x02
-#define CS_VPCD_GET_ATR 0x04
+#define CS_EXIT_USAGE VICC_EXIT_USAGE
+#define CS_ERR_MAX VICC_ERR_MAX
 
 static const uint8_t cs_atr[] = {0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14};
 
@@ -74,38 +45,11 @@ typedef struct {
 } cs_opts;
 
 typedef struct {
-    int fd; /* -1 = free slot */
-    char buf[CS_LINE_MAX];
-    size_t len;
-} cs_client;
-
-typedef struct {
     cs_opts opt;
     cfiles_keys keys;
     card card;
-    int vpcd;   /* -1 = card out */
-    int listen; /* -1 without --control */
-    int sig;    /* signalfd for SIGTERM/SIGINT */
-    cs_client clients[CS_MAX_CLIENTS];
-    uint8_t in[CS_FRAME_MAX]; /* bytes from vpcd not yet framed */
-    size_t in_len;
-    unsigned long apdus; /* C-APDUs received since start */
-    bool quit;
+    vicc *v;
 } cs_sim;
-
-static bool cs_verbose;
-
-__attribute__((format(printf, 1, 2))) static void cs_log(const char *fmt, ...)
-{
-    if (!cs_verbose)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("cardsim: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
 
 /* ---- command line --------------------------------------------------------- */
 
@@ -114,14 +58,6 @@ static void cs_usage(void)
     fputs("usage: cardsim --port PORT [--host 127.0.0.1] --pki DIR --resident FILE\n"
           "               [--control PATH] [--fault SPEC]... [--absent] [-v]\n",
           stderr);
-}
-
-static bool cs_valid_port(const char *s)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    return *s && !*end && !errno && v >= 1 && v <= 65535;
 }
 
 /* Fills *o from argv; prints the reason and returns false on misuse. */
@@ -161,7 +97,7 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
         cs_usage();
         return false;
     }
-    if (!cs_valid_port(o->port)) {
+    if (!vicc_valid_port(o->port)) {
         fprintf(stderr, "cardsim: --port must be 1..65535\n");
         return false;
     }
@@ -171,285 +107,31 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
     }
     return true;
 }
+/* ---- the card behind vicc ------------------------------------------------- */
 
-/* ---- time and signals ----------------------------------------------------- */
-
-
-/* SIGTERM/SIGINT arrive through a signalfd so the poll loop (and every wait)
- * sees them without races. */
-static int cs_signals_open(void)
+static void cs_power(void *ctx, vicc_power ev)
 {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-        return -1;
-    signal(SIGPIPE, SIG_IGN); /* belt and braces: sends use MSG_NOSIGNAL */
-    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    cs_sim *s = ctx;
+    card_power(&s->card, ev == VICC_POWER_OFF ? CARD_POWER_OFF : ev == VICC_POWER_ON ? CARD_POWER_ON : CARD_RESET);
 }
 
-static void cs_signal_drain(cs_sim *s)
+static void cs_apdu(void *ctx, const uint8_t *c, size_t n, uint8_t *r, size_t *rl)
 {
-    struct signalfd_siginfo si;
-    while (read(s->sig, &si, sizeof si) == (ssize_t)sizeof si) {
-        cs_log("signal %u: exiting", si.ssi_signo);
-        s->quit = true;
-    }
+    cs_sim *s = ctx;
+    card_process_apdu(&s->card, c, n, r, rl);
 }
 
-/* Sleeps ms milliseconds, cut short by SIGTERM/SIGINT (which sets quit). */
-static void cs_sleep(cs_sim *s, long long ms)
-{
-    long long end = kofu_mono_ms() + ms;
-    for (long long left = ms; left > 0 && !s->quit; left = end - kofu_mono_ms()) {
-        struct pollfd p = {.fd = s->sig, .events = POLLIN};
-        if (poll(&p, 1, (int)left) > 0)
-            cs_signal_drain(s);
-    }
-}
+static bool cs_mute(void *ctx) { return ((cs_sim *)ctx)->card.faults.mute; }
+static unsigned cs_slow_ms(void *ctx) { return ((cs_sim *)ctx)->card.faults.slow_ms; }
+static long *cs_remove_after(void *ctx) { return &((cs_sim *)ctx)->card.faults.remove_after; }
 
-/* ---- vpcd connection ------------------------------------------------------ */
-
-static void cs_set_int_opt(int fd, int level, int name)
-{
-    int one = 1;
-    if (setsockopt(fd, level, name, &one, sizeof one) != 0)
-        cs_log("setsockopt %d/%d: %s", level, name, strerror(errno));
-}
-
-/* One pass over the resolved addresses; returns a connected fd or -1. */
-static int cs_try_connect(const struct addrinfo *res)
-{
-    for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0)
-            continue;
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-            return fd;
-        close(fd);
-    }
-    return -1;
-}
-
-/* Connects to pcscd's vpcd port, retrying every 20 ms for up to 10 s since
- * pcscd may still be starting. Returns the fd or -1 (timeout or signal). */
-static int cs_connect(cs_sim *s)
-{
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
-    struct addrinfo *res = NULL;
-    int rc = getaddrinfo(s->opt.host, s->opt.port, &hints, &res);
-    if (rc != 0) {
-        fprintf(stderr, "cardsim: %s: %s\n", s->opt.host, gai_strerror(rc));
-        return -1;
-    }
-    long long deadline = kofu_mono_ms() + CS_CONNECT_TIMEOUT_MS;
-    int fd = cs_try_connect(res);
-    while (fd < 0 && !s->quit && kofu_mono_ms() < deadline) {
-        cs_sleep(s, CS_CONNECT_RETRY_MS);
-        if (!s->quit)
-            fd = cs_try_connect(res);
-    }
-    freeaddrinfo(res);
-    if (fd >= 0)
-        cs_set_int_opt(fd, IPPROTO_TCP, TCP_NODELAY);
-    return fd;
-}
-
-/* Card out: the driver sees the closed socket as a removal. */
-static void cs_remove(cs_sim *s)
-{
-    if (s->vpcd < 0)
-        return;
-    close(s->vpcd);
-    s->vpcd = -1;
-    s->in_len = 0;
-    card_power(&s->card, CARD_POWER_OFF);
-    cs_log("card removed");
-}
-
-/* Fires remove-after=0: the budget is already spent. */
-static void cs_check_remove_after(cs_sim *s)
-{
-    if (s->vpcd >= 0 && s->card.faults.remove_after == 0) {
-        s->card.faults.remove_after = -1; /* one-shot */
-        cs_remove(s);
-    }
-}
-
-/* Card in. Returns false if pcscd could not be reached. */
-static bool cs_insert(cs_sim *s)
-{
-    if (s->vpcd >= 0)
-        return true;
-    s->vpcd = cs_connect(s);
-    if (s->vpcd < 0)
-        return false;
-    s->in_len = 0;
-    cs_log("card inserted");
-    cs_check_remove_after(s);
-    return true;
-}
-
-/* Sends one framed message with a single send(): the length prefix and the
- * payload travel in one segment, which avoids the Nagle/delayed-ACK stall. */
-static void cs_vpcd_send(cs_sim *s, const uint8_t *p, size_t n)
-{
-    uint8_t buf[2 + CARD_RAPDU_MAX];
-    kofu_bld b;
-    bld_init(&b, buf, sizeof buf);
-    bld_add_u16(&b, (uint16_t)n);
-    bld_add_bytes(&b, p, n);
-    if (!bld_ok(&b))
-        return;
-    size_t off = 0;
-    while (off < b.len) {
-        ssize_t w = send(s->vpcd, buf + off, b.len - off, MSG_NOSIGNAL);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            cs_log("vpcd send: %s", strerror(errno));
-            cs_remove(s);
-            return;
-        }
-        off += (size_t)w;
-    }
-}
-
-static void cs_vpcd_control(cs_sim *s, uint8_t b)
-{
-    switch (b) {
-    case CS_VPCD_POWER_OFF: cs_log("power off"); card_power(&s->card, CARD_POWER_OFF); break;
-    case CS_VPCD_POWER_ON: cs_log("power on"); card_power(&s->card, CARD_POWER_ON); break;
-    case CS_VPCD_RESET: cs_log("reset"); card_power(&s->card, CARD_RESET); break;
-    case CS_VPCD_GET_ATR: cs_vpcd_send(s, cs_atr, sizeof cs_atr); break;
-    default: cs_log("unknown control byte %02X ignored", b); break;
-    }
-}
-
-/* Logs an APDU's header and length only. */
-static void cs_log_capdu(const kofu_cur *apdu)
-{
-    kofu_cur c = *apdu;
-    uint8_t h[4] = {0};
-    if (!cur_copy(&c, h, sizeof h))
-        cs_log("> short C-APDU len=%zu", cur_len(apdu));
-    else
-        cs_log("> CLA=%02X INS=%02X P1=%02X P2=%02X len=%zu", h[0], h[1], h[2], h[3], cur_len(apdu));
-}
-
-static void cs_vpcd_apdu(cs_sim *s, const kofu_cur *apdu)
-{
-    uint8_t r[CARD_RAPDU_MAX];
-    size_t rlen = sizeof r;
-    s->apdus++;
-    cs_log_capdu(apdu);
-    if (s->card.faults.mute) {
-        cs_log("< (mute: no answer)");
-        return;
-    }
-    card_process_apdu(&s->card, cur_data(apdu), cur_len(apdu), r, &rlen);
-    cs_log("< SW=%02X%02X data=%zu", r[rlen - 2], r[rlen - 1], rlen - 2);
-    if (s->card.faults.slow_ms)
-        cs_sleep(s, s->card.faults.slow_ms);
-    cs_vpcd_send(s, r, rlen);
-    if (s->card.faults.remove_after > 0) {
-        s->card.faults.remove_after--;
-        cs_check_remove_after(s);
-    }
-}
-
-/* Splits the input buffer into [len][payload] messages and handles each. */
-static void cs_vpcd_frames(cs_sim *s)
-{
-    kofu_cur c;
-    cur_init(&c, s->in, s->in_len);
-    for (;;) {
-        kofu_cur save = c, msg;
-        uint16_t len;
-        uint8_t b;
-        if (!cur_get_u16(&c, &len) || !cur_get_bytes(&c, &msg, len)) {
-            c = save;
-            break;
-        }
-        if (len == 1 && cur_get_u8(&msg, &b))
-            cs_vpcd_control(s, b);
-        else if (len > 1)
-            cs_vpcd_apdu(s, &msg);
-        if (s->vpcd < 0)
-            return; /* removed while handling: the rest is moot */
-    }
-    s->in_len = cur_len(&c);
-    if (s->in_len)
-        memmove(s->in, cur_data(&c), s->in_len);
-}
-
-static void cs_vpcd_readable(cs_sim *s)
-{
-    /* Re-arm quick ACKs: Linux drops back to delayed ACKs on its own. */
-    cs_set_int_opt(s->vpcd, IPPROTO_TCP, TCP_QUICKACK);
-    ssize_t n = recv(s->vpcd, s->in + s->in_len, sizeof s->in - s->in_len, MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) {
-        cs_log("vpcd connection closed by pcscd");
-        cs_remove(s);
-        return;
-    }
-    s->in_len += (size_t)n;
-    cs_vpcd_frames(s);
-}
-
-/* ---- control socket ------------------------------------------------------- */
-
-/* Binds the control socket, replacing a stale socket file (but never a
- * regular file: a wrong path must not delete someone's data). */
-static int cs_control_open(const char *path)
-{
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct stat st;
-    if (strlen(path) >= sizeof sa.sun_path) {
-        fprintf(stderr, "cardsim: --control path too long\n");
-        return -1;
-    }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-    if (lstat(path, &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) {
-            fprintf(stderr, "cardsim: %s exists and is not a socket; not removing it\n", path);
-            return -1;
-        }
-        unlink(path);
-    }
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0 || bind(fd, (const struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 8) != 0) {
-        fprintf(stderr, "cardsim: control socket %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static void cs_client_close(cs_client *cl)
-{
-    close(cl->fd);
-    cl->fd = -1;
-    cl->len = 0;
-}
-
-static void cs_client_reply(cs_client *cl, const char *line)
-{
-    char buf[CS_REPLY_MAX + 1];
-    int n = snprintf(buf, sizeof buf, "%s\n", line);
-    if (n < 0 || (size_t)n >= sizeof buf || send(cl->fd, buf, (size_t)n, MSG_NOSIGNAL) != n)
-        cs_client_close(cl); /* a client that does not read its replies is dropped */
-}
+/* ---- control commands -------------------------------------------------------- */
 
 static void cs_status(const cs_sim *s, char *reply, size_t n)
 {
     snprintf(reply, n, "ok present=%d tries=%u verified=%d apdus=%lu powered=%d",
-             s->vpcd >= 0, s->card.res.tries_left, s->card.verified, s->apdus,
-             s->vpcd >= 0 && s->card.powered);
+             vicc_present(s->v), s->card.res.tries_left, s->card.verified, vicc_apdus(s->v),
+             vicc_present(s->v) && s->card.powered);
 }
 
 static void cs_cmd_fault(cs_sim *s, const char *spec, char *reply, size_t n)
@@ -460,16 +142,8 @@ static void cs_cmd_fault(cs_sim *s, const char *spec, char *reply, size_t n)
         snprintf(reply, n, "err %s", err);
         return;
     }
-    cs_check_remove_after(s);
+    vicc_check_remove_after(s->v);
     snprintf(reply, n, "ok");
-}
-
-static void cs_cmd_insert(cs_sim *s, char *reply, size_t n)
-{
-    if (cs_insert(s))
-        snprintf(reply, n, "ok present=%d", s->vpcd >= 0);
-    else
-        snprintf(reply, n, "err cannot connect to %s:%s", s->opt.host, s->opt.port);
 }
 
 /* load FILE: swap in another resident. The new card is built aside, so a bad
@@ -482,10 +156,10 @@ static void cs_cmd_load(cs_sim *s, const char *path, char *reply, size_t n)
     bool ok = r && c && resident_load(path, r, err, sizeof err) &&
               card_init(c, r, &s->keys, &s->card.faults, err, sizeof err);
     if (ok) {
-        cs_remove(s);
+        vicc_remove(s->v);
         card_wipe(&s->card);
         s->card = *c;
-        cs_cmd_insert(s, reply, n);
+        vicc_insert_reply(s->v, reply, n);
     } else {
         snprintf(reply, n, "err %s", r && c ? err : "out of memory");
     }
@@ -499,142 +173,21 @@ static void cs_cmd_load(cs_sim *s, const char *path, char *reply, size_t n)
     }
 }
 
-/* Runs one control line and writes the one-line reply. */
-static void cs_control_line(cs_sim *s, char *line, char *reply, size_t n)
+static bool cs_control(void *ctx, vicc *v, const char *cmd, const char *arg, char *reply, size_t n)
 {
-    size_t len = strlen(line);
-    if (len && line[len - 1] == '\r')
-        line[len - 1] = '\0';
-    char *arg = strchr(line, ' ');
-    if (arg)
-        *arg++ = '\0';
-    cs_log("control: %s", line); /* the command word only */
-    if (strcmp(line, "status") == 0 && !arg)
+    cs_sim *s = ctx;
+    (void)v;
+    if (strcmp(cmd, "status") == 0 && !arg)
         cs_status(s, reply, n);
-    else if (strcmp(line, "remove") == 0 && !arg) {
-        cs_remove(s);
-        snprintf(reply, n, "ok present=0");
-    } else if (strcmp(line, "insert") == 0 && !arg)
-        cs_cmd_insert(s, reply, n);
-    else if (strcmp(line, "load") == 0 && arg && *arg)
+    else if (strcmp(cmd, "load") == 0 && arg && *arg)
         cs_cmd_load(s, arg, reply, n);
-    else if (strcmp(line, "fault") == 0 && arg && *arg)
+    else if (strcmp(cmd, "fault") == 0 && arg && *arg)
         cs_cmd_fault(s, arg, reply, n);
-    else if (strcmp(line, "clear") == 0 && !arg)
+    else if (strcmp(cmd, "clear") == 0 && !arg)
         cs_cmd_fault(s, "clear", reply, n);
-    else if (strcmp(line, "quit") == 0 && !arg) {
-        s->quit = true;
-        snprintf(reply, n, "ok");
-    } else
-        snprintf(reply, n, "err unknown command (status|remove|insert|load FILE|fault SPEC|clear|quit)");
-}
-
-/* Handles every complete line in the client's buffer. */
-static void cs_client_lines(cs_sim *s, cs_client *cl)
-{
-    char *nl;
-    while (cl->fd >= 0 && (nl = memchr(cl->buf, '\n', cl->len)) != NULL) {
-        char reply[CS_REPLY_MAX];
-        size_t used = (size_t)(nl - cl->buf) + 1;
-        *nl = '\0';
-        cs_control_line(s, cl->buf, reply, sizeof reply);
-        cs_client_reply(cl, reply);
-        if (cl->fd < 0)
-            return;
-        cl->len -= used;
-        memmove(cl->buf, cl->buf + used, cl->len);
-    }
-    if (cl->fd >= 0 && cl->len == sizeof cl->buf) {
-        cs_client_reply(cl, "err line too long");
-        if (cl->fd >= 0)
-            cs_client_close(cl);
-    }
-}
-
-static void cs_client_readable(cs_sim *s, cs_client *cl)
-{
-    ssize_t n = recv(cl->fd, cl->buf + cl->len, sizeof cl->buf - cl->len, MSG_DONTWAIT);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) {
-        cs_client_close(cl);
-        return;
-    }
-    cl->len += (size_t)n;
-    cs_client_lines(s, cl);
-}
-
-static void cs_accept(cs_sim *s)
-{
-    int fd = accept4(s->listen, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (fd < 0)
-        return;
-    for (size_t i = 0; i < CS_MAX_CLIENTS; i++) {
-        if (s->clients[i].fd < 0) {
-            s->clients[i].fd = fd;
-            s->clients[i].len = 0;
-            return;
-        }
-    }
-    static const char busy[] = "err too many control clients\n";
-    (void)send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL);
-    close(fd);
-}
-
-/* ---- main loop ------------------------------------------------------------ */
-
-/* Polls signals, vpcd, control clients and the listener once. */
-static void cs_poll_once(cs_sim *s)
-{
-    struct pollfd p[3 + CS_MAX_CLIENTS];
-    int who[3 + CS_MAX_CLIENTS]; /* -1 sig, -2 vpcd, -3 listen, else client index */
-    nfds_t n = 0;
-    p[n] = (struct pollfd){.fd = s->sig, .events = POLLIN};
-    who[n++] = -1;
-    if (s->vpcd >= 0) {
-        p[n] = (struct pollfd){.fd = s->vpcd, .events = POLLIN};
-        who[n++] = -2;
-    }
-    for (int i = 0; i < CS_MAX_CLIENTS; i++) {
-        if (s->clients[i].fd >= 0) {
-            p[n] = (struct pollfd){.fd = s->clients[i].fd, .events = POLLIN};
-            who[n++] = i;
-        }
-    }
-    if (s->listen >= 0) { /* last, so an accept cannot reuse a polled fd */
-        p[n] = (struct pollfd){.fd = s->listen, .events = POLLIN};
-        who[n++] = -3;
-    }
-    if (poll(p, n, -1) <= 0)
-        return;
-    for (nfds_t i = 0; i < n && !s->quit; i++) {
-        if (!p[i].revents)
-            continue;
-        if (who[i] == -1)
-            cs_signal_drain(s);
-        else if (who[i] == -2 && s->vpcd == p[i].fd)
-            cs_vpcd_readable(s);
-        else if (who[i] == -3)
-            cs_accept(s);
-        else if (who[i] >= 0 && s->clients[who[i]].fd == p[i].fd)
-            cs_client_readable(s, &s->clients[who[i]]);
-    }
-}
-
-static void cs_cleanup(cs_sim *s)
-{
-    cs_remove(s);
-    for (int i = 0; i < CS_MAX_CLIENTS; i++)
-        if (s->clients[i].fd >= 0)
-            cs_client_close(&s->clients[i]);
-    if (s->listen >= 0) {
-        close(s->listen);
-        unlink(s->opt.control);
-    }
-    if (s->sig >= 0)
-        close(s->sig);
-    card_wipe(&s->card);
-    cfiles_free_keys(&s->keys);
+    else
+        return false;
+    return true;
 }
 
 /* Loads the resident and the PKI and builds the card. Exit status or 0. */
@@ -656,25 +209,6 @@ static int cs_load(cs_sim *s)
     return 0;
 }
 
-/* Opens the sockets and connects (unless --absent). Exit status or 0. */
-static int cs_start(cs_sim *s)
-{
-    if ((s->sig = cs_signals_open()) < 0) {
-        fprintf(stderr, "cardsim: signalfd: %s\n", strerror(errno));
-        return 1;
-    }
-    if (s->opt.control && (s->listen = cs_control_open(s->opt.control)) < 0)
-        return CS_EXIT_USAGE;
-    if (!s->opt.absent && !cs_insert(s)) {
-        if (s->quit)
-            return 0;
-        fprintf(stderr, "cardsim: cannot connect to %s:%s (is pcscd with vpcd running?)\n",
-                s->opt.host, s->opt.port);
-        return CS_EXIT_NO_PCSCD;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     cs_sim *s = calloc(1, sizeof *s);
@@ -682,22 +216,22 @@ int main(int argc, char **argv)
         fputs("cardsim: out of memory\n", stderr);
         return 1;
     }
-    s->vpcd = s->listen = s->sig = -1;
-    for (int i = 0; i < CS_MAX_CLIENTS; i++)
-        s->clients[i].fd = -1;
     int rc = cs_parse_args(argc, argv, &s->opt) ? 0 : CS_EXIT_USAGE;
-    cs_verbose = s->opt.verbose;
     if (rc == 0)
         rc = cs_load(s);
-    if (rc == 0)
-        rc = cs_start(s);
-    if (rc == 0 && !s->quit) {
-        printf("cardsim: ready\n");
-        fflush(stdout);
+    if (rc == 0) {
+        const struct vicc_card vc = {
+            .name = "cardsim", .what = "card", .atr = cs_atr, .atr_len = sizeof cs_atr, .ctx = s,
+            .power = cs_power, .apdu = cs_apdu, .mute = cs_mute, .slow_ms = cs_slow_ms,
+            .remove_after = cs_remove_after, .control = cs_control,
+            .commands = "status|remove|insert|load FILE|fault SPEC|clear|quit",
+        };
+        s->v = vicc_new(&vc, s->opt.host, s->opt.port, s->opt.control, s->opt.verbose);
+        rc = s->v ? vicc_run(s->v, s->opt.absent) : 1;
+        vicc_free(s->v);
     }
-    while (rc == 0 && !s->quit)
-        cs_poll_once(s);
-    cs_cleanup(s);
+    card_wipe(&s->card);
+    cfiles_free_keys(&s->keys);
     free(s);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "base/bytes.h"
 #include "clock.h"
 #include "idem.h"
+#include "passport.h"
 #include "base/wipeheap.h"
 #include "base/kcrypto.h"
 #include "card/kenhojo.h"
@@ -99,6 +100,10 @@ struct api_work {
     char jws[SHC_JWS_MAX + 1];
     uint8_t fingerprint[IDEM_FP_LEN];
     char certificate_id[IDEM_CERT_ID_MAX + 1];
+    uint8_t dg1[PASSPORT_DG1_MAX];
+    size_t dg1_len;
+    uint8_t sod[PASSPORT_SOD_MAX]; /* decoded for its size only: this center does not verify it */
+    size_t sod_len;
 };
 
 /* A validated POST /certificates body: pointers into its json_t. */
@@ -110,6 +115,10 @@ struct api_cert_req {
     const char *kind;
     const char *terms_version;
     bool overseas;
+    bool has_passport; /* protocol 2's `passport`: the chip's data */
+    struct passport_fields passport;
+    const char *dg1, *sod; /* base64 */
+    size_t dg1_b64_len, sod_b64_len;
 };
 
 static const char *const api_card_keys[API_CARD_FILES] = {"my_number", "attributes", "integrity",
@@ -427,7 +436,7 @@ static void api_hhmm(int minutes, char out[6])
     snprintf(out, 6, "%02u:%02u", (m / 60u) % 25u, m % 60u);
 }
 
-static void api_config(api *a, struct api_reply *rp)
+static void api_config(api *a, struct api_reply *rp, int protocol)
 {
     const struct store_config *c = store_get_config(a->db);
     char open[6], close[6];
@@ -444,7 +453,7 @@ static void api_config(api *a, struct api_reply *rp)
     api_hhmm(a->open_min, open);
     api_hhmm(a->close_min, close);
     api_json_reply(rp, 200,
-                   munis ? json_pack("{s:i, s:{s:s, s:s, s:s}, s:i, s:i, s:o, s:{s:s, s:s, s:s}}", "protocol", 1,
+                   munis ? json_pack("{s:i, s:{s:s, s:s, s:s}, s:i, s:i, s:o, s:{s:s, s:s, s:s}}", "protocol", protocol,
                                      "service_hours", "open", open, "close", close, "timezone", "Asia/Tokyo",
                                      "fee_per_copy_yen", c->fee_per_copy_yen, "max_copies", c->max_copies,
                                      "municipalities", munis, "terms", "version", a->terms_version, "ja",
@@ -454,16 +463,52 @@ static void api_config(api *a, struct api_reply *rp)
 
 /* ---- POST /certificates: reading the request --------------------------------- */
 
-static bool api_parse_cert_req(api *a, json_t *root, struct api_cert_req *r)
+/* The `passport` member's shape (docs/center-protocol.md §3, "The passport
+ * chip"): every member, its form; DG1 against the fields comes once it is
+ * decoded (api_decode_passport). */
+static bool api_parse_passport(json_t *p, struct api_cert_req *r)
 {
-    static const char *const top[] = {"request_id", "card",     "municipality",
-                                      "kind",       "copies",   "language", "terms_version"};
+    static const char *const keys[] = {"number",      "nationality", "issuing_state", "surname", "given_names",
+                                       "name_roman",  "birth_date",  "sex",           "expiry_date", "access",
+                                       "passive_auth", "dg1",        "sod"};
+    struct passport_fields *f = &r->passport;
+    if (!api_exact_keys(p, keys, sizeof keys / sizeof keys[0]) || !json_is_true(json_object_get(p, "passive_auth")))
+        return false;
+    f->number = api_str(p, "number");
+    f->nationality = api_str(p, "nationality");
+    f->issuing_state = api_str(p, "issuing_state");
+    f->surname = api_str(p, "surname");
+    f->given_names = api_str(p, "given_names");
+    f->name_roman = api_str(p, "name_roman");
+    f->birth_date = api_str(p, "birth_date");
+    f->sex = api_str(p, "sex");
+    f->expiry_date = api_str(p, "expiry_date");
+    f->access = api_str(p, "access");
+    json_t *dg1 = json_object_get(p, "dg1"), *sod = json_object_get(p, "sod");
+    if (!json_is_string(dg1) || !json_is_string(sod))
+        return false;
+    r->dg1 = json_string_value(dg1);
+    r->dg1_b64_len = json_string_length(dg1);
+    r->sod = json_string_value(sod);
+    r->sod_b64_len = json_string_length(sod);
+    r->has_passport = true;
+    return passport_fields_valid(f);
+}
+
+static bool api_parse_cert_req(api *a, json_t *root, struct api_cert_req *r, int protocol)
+{
+    /* Protocol 1 has no `passport`: there it is an unknown member. */
+    static const char *const top[] = {"request_id", "card",     "municipality",  "kind",
+                                      "copies",     "language", "terms_version", "passport"};
     const struct store_config *c = store_get_config(a->db);
-    json_t *card = json_object_get(root, "card");
+    json_t *card = json_object_get(root, "card"), *passport = json_object_get(root, "passport");
+    size_t n_top = protocol >= 2 && passport ? 8 : 7;
     int copies;
     memset(r, 0, sizeof *r);
-    if (!api_exact_keys(root, top, sizeof top / sizeof top[0]) ||
-        !api_exact_keys(card, api_card_keys, API_CARD_FILES))
+    if (!api_exact_keys(root, top, n_top) || !api_exact_keys(card, api_card_keys, API_CARD_FILES))
+        return false;
+    if (n_top == 8 && (!api_one_of(api_str(root, "kind"), "overseas", "overseas", NULL) ||
+                       !api_parse_passport(passport, r)))
         return false;
     r->request_id = api_str(root, "request_id");
     r->terms_version = api_str(root, "terms_version");
@@ -497,11 +542,23 @@ static bool api_decode_card(const struct api_cert_req *r, struct kenhojo_card_da
     return true;
 }
 
+/* The chip's files: standard base64, DG1 1..256 bytes and holding the
+ * fields, EF.SOD 1..16384 bytes (not verified: the protocol lets a center
+ * leave that to the kiosk). */
+static bool api_decode_passport(const struct api_cert_req *r, struct api_work *w)
+{
+    return b64_decode(r->dg1, r->dg1_b64_len, w->dg1, sizeof w->dg1, &w->dg1_len, false) && w->dg1_len > 0 &&
+           b64_decode(r->sod, r->sod_b64_len, w->sod, sizeof w->sod, &w->sod_len, false) && w->sod_len > 0 &&
+           passport_dg1_matches(w->dg1, w->dg1_len, &r->passport);
+}
+
 /* HMAC-SHA-256 under the process key over what decides the certificate:
- * the four files (each length-prefixed), the municipality and the kind. */
-static bool api_fingerprint(api *a, const struct api_cert_req *r, const struct kenhojo_card_data *d,
+ * the four files (each length-prefixed), the municipality, the kind and
+ * the chip's DG1 when there is one. */
+static bool api_fingerprint(api *a, const struct api_cert_req *r, const struct api_work *w,
                             uint8_t out[IDEM_FP_LEN])
 {
+    const struct kenhojo_card_data *d = &w->card;
     const struct kenhojo_file *files[API_CARD_FILES] = {&d->ef_my_number, &d->ef_attributes, &d->ef_integrity,
                                                         &d->ef_cv_cert};
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)(uintptr_t) "SHA256", 0),
@@ -514,8 +571,13 @@ static bool api_fingerprint(api *a, const struct api_cert_req *r, const struct k
         ok = EVP_MAC_update(ctx, n, sizeof n) == 1 && EVP_MAC_update(ctx, files[i]->bytes, files[i]->len) == 1;
     }
     ok = ok && EVP_MAC_update(ctx, (const uint8_t *)r->municipality, STORE_CODE_LEN) == 1 &&
-         EVP_MAC_update(ctx, (const uint8_t *)(r->overseas ? "O" : "D"), 1) == 1 &&
-         EVP_MAC_final(ctx, out, &len, IDEM_FP_LEN) == 1 && len == IDEM_FP_LEN;
+         EVP_MAC_update(ctx, (const uint8_t *)(r->overseas ? "O" : "D"), 1) == 1;
+    if (ok && r->has_passport) {
+        uint8_t n[2] = {(uint8_t)(w->dg1_len >> 8), (uint8_t)w->dg1_len};
+        ok = EVP_MAC_update(ctx, (const uint8_t *)"P", 1) == 1 && EVP_MAC_update(ctx, n, sizeof n) == 1 &&
+             EVP_MAC_update(ctx, w->dg1, w->dg1_len) == 1;
+    }
+    ok = ok && EVP_MAC_final(ctx, out, &len, IDEM_FP_LEN) == 1 && len == IDEM_FP_LEN;
     EVP_MAC_CTX_free(ctx);
     return ok;
 }
@@ -634,6 +696,23 @@ static void api_swap_person(api *a, struct api_work *w, const char *municipality
     cslog_event(CSLOG_FAULT, CSLOG_FAULT_OTHER_PERSON, 1);
 }
 
+/* The card's birth date (YYYYMMDD) is the passport's (YYYY-MM-DD). */
+static bool api_same_birth(const struct kenhojo_attributes *card, const char *iso)
+{
+    return memcmp(card->birth_date, iso, 4) == 0 && memcmp(card->birth_date + 4, iso + 5, 2) == 0 &&
+           memcmp(card->birth_date + 6, iso + 8, 2) == 0;
+}
+
+/* The chip's name and number, not the registered ones, go on the seal and
+ * in the answer's passport. */
+static void api_take_chip(struct store_resident *res, const struct passport_fields *f)
+{
+    snprintf(res->name_roman, sizeof res->name_roman, "%s", f->name_roman);
+    snprintf(res->passport_number, sizeof res->passport_number, "%s", f->number);
+    snprintf(res->nationality, sizeof res->nationality, "%s", f->nationality);
+    res->has_passport = true;
+}
+
 /* Find the record the card names, or the error to answer. */
 static int api_find_record(api *a, struct api_work *w, const struct api_cert_req *r)
 {
@@ -647,7 +726,11 @@ static int api_find_record(api *a, struct api_work *w, const struct api_cert_req
         return API_E_INTERNAL;
     if (w->n_doses == 0)
         return API_E_NO_RECORD;
-    if (r->overseas && !w->resident.has_passport)
+    if (r->has_passport && a->faults.registered_passport && w->resident.has_passport)
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_REGISTERED_PASSPORT, 0);
+    else if (r->has_passport)
+        api_take_chip(&w->resident, &r->passport);
+    else if (r->overseas && !w->resident.has_passport)
         return API_E_PASSPORT;
     return -1;
 }
@@ -671,6 +754,11 @@ static int api_decide(api *a, const struct api_cert_req *r, struct api_work *w, 
         return API_E_NOT_PARTICIPATING;
     if (!api_card_authentic(a, &w->card))
         return API_E_CARD_NOT_AUTHENTIC;
+    if (r->has_passport && !api_same_birth(&w->card.attributes, r->passport.birth_date)) {
+        if (!a->faults.passport_birth_unchecked)
+            return API_E_BAD_REQUEST; /* the kiosk compares them before it sends */
+        cslog_event(CSLOG_FAULT, CSLOG_FAULT_PASSPORT_BIRTH_UNCHECKED, 0);
+    }
     int e = api_find_record(a, w, r);
     if (e == API_E_NO_RECORD && a->faults.wrong_refusal) {
         cslog_event(CSLOG_FAULT, CSLOG_FAULT_WRONG_REFUSAL, 0);
@@ -728,11 +816,11 @@ static void api_issue(api *a, const struct api_cert_req *r, struct api_work *w, 
 {
     int64_t now = clk_now();
     const struct store_municipality *m = NULL;
-    if (!api_decode_card(r, &w->card)) {
+    if (!api_decode_card(r, &w->card) || (r->has_passport && !api_decode_passport(r, w))) {
         api_error_reply(rp, API_E_BAD_REQUEST);
         return;
     }
-    if (!api_fingerprint(a, r, &w->card, w->fingerprint)) {
+    if (!api_fingerprint(a, r, w, w->fingerprint)) {
         api_error_reply(rp, API_E_INTERNAL);
         return;
     }
@@ -762,7 +850,7 @@ static void api_issue(api *a, const struct api_cert_req *r, struct api_work *w, 
     api_json_reply(rp, 200, answer);
 }
 
-static void api_certificates(api *a, const struct api_request *rq, struct api_reply *rp)
+static void api_certificates(api *a, const struct api_request *rq, struct api_reply *rp, int protocol)
 {
     enum api_error e = API_E_BAD_REQUEST;
     struct api_cert_req r;
@@ -773,7 +861,7 @@ static void api_certificates(api *a, const struct api_request *rq, struct api_re
         return;
     }
     json_t *root = api_body_json(rq, &e);
-    if (!root || !api_parse_cert_req(a, root, &r)) {
+    if (!root || !api_parse_cert_req(a, root, &r, protocol)) {
         json_decref(root);
         api_error_reply(rp, e);
         return;
@@ -916,9 +1004,12 @@ enum cslog_route api_route_of(const api *a, const char *path)
         const char *path;
         enum cslog_route route;
     } routes[] = {
-        {"/kofu/v1/config", CSLOG_ROUTE_CONFIG},
-        {"/kofu/v1/certificates", CSLOG_ROUTE_CERTIFICATES},
-        {"/kofu/v1/completions", CSLOG_ROUTE_COMPLETIONS},
+        {"/kofu/v2/config", CSLOG_ROUTE_CONFIG},
+        {"/kofu/v2/certificates", CSLOG_ROUTE_CERTIFICATES},
+        {"/kofu/v2/completions", CSLOG_ROUTE_COMPLETIONS},
+        {"/kofu/v1/config", CSLOG_ROUTE_CONFIG_V1},
+        {"/kofu/v1/certificates", CSLOG_ROUTE_CERTIFICATES_V1},
+        {"/kofu/v1/completions", CSLOG_ROUTE_COMPLETIONS_V1},
         {"/.well-known/jwks.json", CSLOG_ROUTE_JWKS},
     };
     if (!path)
@@ -947,12 +1038,25 @@ static void api_route_public(api *a, const struct api_request *rq, struct api_re
     }
 }
 
+/* Protocol 1's routes are protocol 2's under /kofu/v1/ (docs/center-protocol.md §7). */
+static enum cslog_route api_route_base(enum cslog_route r, int *protocol)
+{
+    *protocol = r == CSLOG_ROUTE_CONFIG_V1 || r == CSLOG_ROUTE_CERTIFICATES_V1 || r == CSLOG_ROUTE_COMPLETIONS_V1 ? 1
+                                                                                                                   : 2;
+    return r == CSLOG_ROUTE_CONFIG_V1         ? CSLOG_ROUTE_CONFIG
+           : r == CSLOG_ROUTE_CERTIFICATES_V1 ? CSLOG_ROUTE_CERTIFICATES
+           : r == CSLOG_ROUTE_COMPLETIONS_V1  ? CSLOG_ROUTE_COMPLETIONS
+                                              : r;
+}
+
 static void api_route(api *a, const struct api_request *rq, struct api_reply *rp)
 {
-    bool post = rp->route == CSLOG_ROUTE_CERTIFICATES || rp->route == CSLOG_ROUTE_COMPLETIONS;
+    int protocol;
+    enum cslog_route route = api_route_base(rp->route, &protocol);
+    bool post = route == CSLOG_ROUTE_CERTIFICATES || route == CSLOG_ROUTE_COMPLETIONS;
     if (rq->public_channel) {
         api_route_public(a, rq, rp);
-    } else if (rp->route == CSLOG_ROUTE_UNKNOWN) {
+    } else if (route == CSLOG_ROUTE_UNKNOWN) {
         api_error_reply(rp, API_E_NOT_FOUND);
     } else if (rq->method != (post ? CSLOG_POST : CSLOG_GET)) {
         rp->allow = post ? "POST" : "GET";
@@ -961,12 +1065,12 @@ static void api_route(api *a, const struct api_request *rq, struct api_reply *rp
         api_error_reply(rp, API_E_TOO_LARGE);
     } else if (rq->has_query || !rq->kiosk) {
         api_error_reply(rp, API_E_BAD_REQUEST); /* no kiosk identity: not over mutual TLS */
-    } else if (rp->route == CSLOG_ROUTE_CONFIG) {
-        api_config(a, rp);
-    } else if (rp->route == CSLOG_ROUTE_JWKS) {
+    } else if (route == CSLOG_ROUTE_CONFIG) {
+        api_config(a, rp, protocol);
+    } else if (route == CSLOG_ROUTE_JWKS) {
         api_json_reply(rp, 200, shc_jwks(a->shc, a->faults.jwks_bad_kid));
-    } else if (rp->route == CSLOG_ROUTE_CERTIFICATES) {
-        api_certificates(a, rq, rp);
+    } else if (route == CSLOG_ROUTE_CERTIFICATES) {
+        api_certificates(a, rq, rp, protocol);
     } else {
         api_completions(a, rq, rp);
     }
@@ -991,9 +1095,12 @@ void api_handle(api *a, const struct api_request *rq, struct api_reply *rp)
 {
     memset(rp, 0, sizeof *rp);
     a->stats.requests++;
-    if (!rq->public_channel && api_kiosk_revision(rq->user_agent) == 0)
-        a->stats.revision_1_0++;
     rp->route = api_route_of(a, rq->path);
+    /* Under /kofu/v2/ every kiosk is of revision 2.0 or later (§7). */
+    bool v2 = rp->route == CSLOG_ROUTE_CONFIG || rp->route == CSLOG_ROUTE_CERTIFICATES ||
+              rp->route == CSLOG_ROUTE_COMPLETIONS;
+    if (!rq->public_channel && !v2 && api_kiosk_revision(rq->user_agent) == 0)
+        a->stats.revision_1_0++;
     rp->latency_ms = a->faults.latency_ms;
     rp->drop_mid_body = a->faults.drop_mid_body;
     if (!api_fault_reply(a, rp))

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #define API_BODY_MAX (64 * 1024)          /* the protocol's request limit (413 beyond) */
-#define API_VAULT_SIZE (64 * 1024)        /* one request needs about 19 KiB in the vault */
+#define API_VAULT_SIZE (64 * 1024)        /* one request needs about 36 KiB in the vault (with a passport's EF.SOD) */
 #define API_IDEM_MAX 200000               /* entries: 10 minutes at over 300 issuances/s */
 #define API_OVERSIZED_BODY (2 * 1024 * 1024) /* the oversized-json fault's body: beyond every kiosk cap (1 MiB for /config) */
 #define API_KIOSK_MAX 64                  /* the kiosk certificate's CN, bytes */

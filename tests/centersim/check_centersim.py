@@ -6,7 +6,7 @@
 Starts centersim on a free loopback port below 32768 with its control socket in a
 private temporary directory, then checks: /config and the key sets; domestic and
 overseas certificates (SHC and VDS-NC verified by verify_shc.py, independently of
-kofu's code); retries by request_id; every error code; 413; completions; every
+kofu's code), with the passport chip's data on /kofu/v2/ too; retries by request_id; every error code; 413; completions; every
 fault; refused handshakes (no client certificate, revoked, rogue CA, TLS 1.2);
 --tls12-only, --cert/--key, --hours, --db (nothing of a request in the file);
 that no resident data reaches the log; exit status 0 on `quit` and on SIGTERM.
@@ -201,6 +201,37 @@ def check_issuance(c, args, jwks):
         jws = a["documents"][0]["jws"]
         _, patient, _ = verify_shc.verify_jws(jws, jwks, ISS)
         check(patient["name"][0]["family"] == "寿限無" and len(jws) <= 1195, "longname SHC fits one QR")
+
+
+def check_passport_chip(c, args):
+    """Protocol 2 (/kofu/v2/): the overseas request with the passport chip's data."""
+    rc, st, body = c.curl("/kofu/v2/config")
+    check(st == 200 and json.loads(body)["protocol"] == 2, "GET /kofu/v2/config: protocol 2")
+    issue2 = lambda r: c.curl("/kofu/v2/certificates", r)[1:]  # noqa: E731
+    req = mkreq(args.pki, YAMADA, "131041", "overseas", passport="TZ7777777")
+    st, body = issue2(req)
+    if check(st == 200, "protocol 2 overseas with the chip: 200"):
+        a = json.loads(body)
+        data = verify_shc.verify_vds(a["documents"][1]["seal"], open(f"{args.pki}/csca.pem", "rb").read())
+        check(data["msg"]["pid"] == {"n": "YAMADA TARO", "dob": "1980-02-17", "i": "TZ7777777"} and
+              a["passport"] == {"number": "TZ7777777", "nationality": "JPN", "name_roman": "YAMADA TARO"},
+              "the seal's pid and the answer's passport are the chip's (not the registered TZ1234567)")
+    st, body = c.curl("/kofu/v1/certificates", req)[1:]
+    check(st == 400 and error_code(body) == "bad-request", "protocol 1 with passport: 400 (an unknown member)")
+    st, body = issue2(mkreq(args.pki, LONGNAME, "131016", "overseas", passport="TK1111111",
+                            passport_name="JUGEMU<<JUGEMU", passport_sex="F"))
+    check(st == 200 and json.loads(body)["passport"]["number"] == "TK1111111",
+          "chip data for a resident with no passport registered: 200")
+    st, body = issue2(mkreq(args.pki, LONGNAME, "131016", "overseas"))
+    check(st == 404 and error_code(body) == "passport-not-registered",
+          "protocol 2 overseas without the chip, none registered: 404 passport-not-registered")
+    st, body = issue2(mkreq(args.pki, YAMADA, "131041", "overseas", passport="TZ7777777", passport_birth="800218"))
+    check(st == 400 and error_code(body) == "bad-request", "the chip's birth date not the card's: 400")
+    d = json.loads(req)
+    d["request_id"] = str(uuid.uuid4())
+    d["passport"]["number"] = "TZ7777778"
+    st, body = issue2(json.dumps(d))
+    check(st == 400 and error_code(body) == "bad-request", "passport.number not DG1's: 400")
 
 
 def check_completions(c, req, answer):
@@ -532,6 +563,7 @@ def main():
     try:
         jwks = check_config_and_keys(c)
         check_issuance(c, args, jwks)
+        check_passport_chip(c, args)
         check_errors(c, args)
         check_participation(c, args)
         check_faults(c, args, jwks)

@@ -12,10 +12,13 @@ static const char *(*cslog_error_name)(int code);
 static const char *const cslog_methods[] = {"GET", "POST", "(other)"};
 static const char *const cslog_routes[CSLOG_ROUTE__COUNT] = {
     [CSLOG_ROUTE_UNKNOWN] = "(other)",
-    [CSLOG_ROUTE_CONFIG] = "/kofu/v1/config",
-    [CSLOG_ROUTE_CERTIFICATES] = "/kofu/v1/certificates",
-    [CSLOG_ROUTE_COMPLETIONS] = "/kofu/v1/completions",
+    [CSLOG_ROUTE_CONFIG] = "/kofu/v2/config",
+    [CSLOG_ROUTE_CERTIFICATES] = "/kofu/v2/certificates",
+    [CSLOG_ROUTE_COMPLETIONS] = "/kofu/v2/completions",
     [CSLOG_ROUTE_JWKS] = "/.well-known/jwks.json",
+    [CSLOG_ROUTE_CONFIG_V1] = "/kofu/v1/config",
+    [CSLOG_ROUTE_CERTIFICATES_V1] = "/kofu/v1/certificates",
+    [CSLOG_ROUTE_COMPLETIONS_V1] = "/kofu/v1/completions",
 };
 static const char *const cslog_events[CSLOG__COUNT] = {
     [CSLOG_READY] = "ready",
@@ -41,6 +44,8 @@ static const char *const cslog_faults[CSLOG_FAULT__COUNT] = {
     [CSLOG_FAULT_MALFORMED] = "malformed-json", [CSLOG_FAULT_OVERSIZED] = "oversized-json",
     [CSLOG_FAULT_OTHER_PERSON] = "other-person", [CSLOG_FAULT_DROP] = "drop-mid-body",
     [CSLOG_FAULT_WRONG_REFUSAL] = "wrong-refusal", [CSLOG_FAULT_REISSUE] = "reissue",
+    [CSLOG_FAULT_REGISTERED_PASSPORT] = "registered-passport",
+    [CSLOG_FAULT_PASSPORT_BIRTH_UNCHECKED] = "passport-birth-unchecked",
 };
 static const char *const cslog_controls[CSLOG_CTL__COUNT] = {
     [CSLOG_CTL_FAULT] = "fault", [CSLOG_CTL_CLEAR] = "clear", [CSLOG_CTL_STATUS] = "status",

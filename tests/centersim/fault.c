@@ -38,6 +38,8 @@ static bool fault_flag(struct fault_set *f, const char *spec)
         {"other-csca", offsetof(struct fault_set, other_csca)},
         {"wrong-refusal", offsetof(struct fault_set, wrong_refusal)},
         {"reissue", offsetof(struct fault_set, reissue)},
+        {"registered-passport", offsetof(struct fault_set, registered_passport)},
+        {"passport-birth-unchecked", offsetof(struct fault_set, passport_birth_unchecked)},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (strcmp(spec, flags[i].name) == 0) {

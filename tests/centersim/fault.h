@@ -20,6 +20,11 @@
  *                    CSCA (other-vds-signer.pem under other-csca.pem)
  *   wrong-refusal    no-record answered 403 municipality-not-participating
  *   reissue          a remembered, identical request gets a new certificate
+ *   registered-passport  a request with the passport chip's data is sealed
+ *                    and answered with the passport registered at the
+ *                    center instead (as if the chip were ignored)
+ *   passport-birth-unchecked  a request's passport birth date is not
+ *                    compared with the card's (check 7 left out)
  */
 #ifndef CENTERSIM_FAULT_H
 #define CENTERSIM_FAULT_H
@@ -43,6 +48,8 @@ struct fault_set {
     bool other_csca;
     bool wrong_refusal;
     bool reissue;
+    bool registered_passport;
+    bool passport_birth_unchecked;
     unsigned fail_count; /* certificate requests still to refuse */
 };
 

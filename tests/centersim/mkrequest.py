@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""mkrequest.py — a POST /kofu/v1/certificates body built from a cardsim resident file.
+"""mkrequest.py — a POST /kofu/v2/certificates body built from a cardsim resident file.
 
 Builds the Kenhojo AP's EF 0001..0004 exactly as tests/cardsim/card_files.c lays
 them out (docs/card.md, "Layouts"), signed with the test card PKI that
@@ -10,6 +10,14 @@ kofu code), which also cross-checks cardsim and kenhojo.
   mkrequest.py --pki build/pki --resident tests/cardsim/residents/yamada.json \\
                --municipality 131016 [--kind domestic|overseas] [--copies N] \\
                [--language ja|en] [--request-id UUID] [--terms-version V] [--forged-cv] [--bad-hash]
+               [--passport NUMBER --passport-name 'SURNAME<<GIVEN<NAMES' [--passport-sex M|F|<]
+                [--passport-expiry YYMMDD] [--passport-birth YYMMDD]]
+
+With --passport (protocol 2, overseas), the body carries `passport`: the chip's
+fields and a TD3 EF.DG1 built here with every check digit (ICAO 9303 part 3), its
+birth date the resident's unless --passport-birth says otherwise (the fields then
+follow DG1, in the card's century; the card does not); EF.SOD is placeholder bytes (centersim does not
+verify it). Without it the body is also protocol 1's.
 
 Prints the JSON body on stdout. Test data only (synthetic residents).
 """
@@ -92,6 +100,32 @@ def build_files(r, pki, forged_cv=False, bad_hash=False):
     return [f1, f2, f3, f4]
 
 
+def check_digit(s):
+    """ICAO 9303: weights 7, 3, 1; '<' 0, A-Z 10-35."""
+    val = lambda ch: 0 if ch == "<" else int(ch) if ch.isdigit() else ord(ch) - 55  # noqa: E731
+    return str(sum(val(ch) * (7, 3, 1)[i % 3] for i, ch in enumerate(s)) % 10)
+
+
+def passport(number, name, birth, sex, expiry, century, state="JPN"):
+    """The request's passport object: a TD3 DG1 (61 5B 5F1F 58 MRZ) and the fields taken from it."""
+    line1 = ("P<" + state + name).ljust(44, "<")
+    assert len(line1) == 44, "the name field holds 39 characters"
+    l2 = number.ljust(9, "<") + check_digit(number.ljust(9, "<")) + state + birth + check_digit(birth) + sex
+    l2 += expiry + check_digit(expiry) + "<" * 14 + check_digit("<" * 14)
+    l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:43])
+    mrz = (line1 + l2).encode()
+    dg1 = b"\x61\x5b\x5f\x1f\x58" + mrz
+    surname, _, given = name.partition("<<")
+    surname, given = surname.replace("<", " "), given.replace("<", " ")
+    return {
+        "number": number, "nationality": state, "issuing_state": state, "surname": surname, "given_names": given,
+        "name_roman": surname + (" " + given if given else ""),
+        "birth_date": f"{century}{birth[:2]}-{birth[2:4]}-{birth[4:]}", "sex": "X" if sex == "<" else sex,
+        "expiry_date": f"20{expiry[:2]}-{expiry[2:4]}-{expiry[4:]}", "access": "PACE", "passive_auth": True,
+        "dg1": base64.b64encode(dg1).decode(), "sod": base64.b64encode(b"\x30\x82\x00\x00 placeholder").decode(),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pki", required=True)
@@ -105,6 +139,11 @@ def main():
                     help="the terms the resident agreed to (centersim's default terms)")
     ap.add_argument("--forged-cv", action="store_true")
     ap.add_argument("--bad-hash", action="store_true")
+    ap.add_argument("--passport", help="the chip's document number (protocol 2's passport member)")
+    ap.add_argument("--passport-name", default="YAMADA<<TARO", help="the MRZ's name field, without fillers after")
+    ap.add_argument("--passport-sex", default="M")
+    ap.add_argument("--passport-expiry", default="310331")
+    ap.add_argument("--passport-birth", default=None, help="YYMMDD; default the resident's birth date")
     a = ap.parse_args()
     with open(a.resident, encoding="utf-8") as f:
         r = json.load(f)
@@ -119,6 +158,10 @@ def main():
         "language": a.language,
         "terms_version": a.terms_version,
     }
+    if a.passport:
+        birth = a.passport_birth or r["birth_date"][2:]
+        body["passport"] = passport(a.passport, a.passport_name, birth, a.passport_sex, a.passport_expiry,
+                                    r["birth_date"][:2])
     json.dump(body, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
 

@@ -52,6 +52,12 @@ static const struct kit_scenario scenarios[] = {
     {"issue.overseas.yamada", "card yamada overseas: the SHC and a VDS-NC seal under the pinned CSCA, passport, seq, "
                               "ctr, adm",
      sc_issue_overseas_yamada},
+    {"issue.overseas-chip.yamada", "card yamada overseas with the kit's passport chip: 200, the seal's pid and the "
+                                   "answer's passport the chip's (not the registered passport)",
+     sc_issue_overseas_chip_yamada},
+    {"issue.overseas-chip.longname", "card longname (no passport registered) overseas with the kit's passport chip: "
+                                     "200, the seal's pid the chip's",
+     sc_issue_overseas_chip_longname},
     {"refuse.no-record", "cards norecord and blocked, yamada in a municipality without doses: 404 no-record",
      sc_refuse_no_record},
     {"refuse.not-participating", "a municipality that does not participate, and a code in no list: 403 "
@@ -59,6 +65,8 @@ static const struct kit_scenario scenarios[] = {
      sc_refuse_not_participating},
     {"refuse.passport-not-registered", "card longname overseas: 404 passport-not-registered",
      sc_refuse_passport_not_registered},
+    {"refuse.passport-birth-date", "card yamada overseas with a passport chip of another birth date: 400 bad-request",
+     sc_refuse_passport_birth_date},
     {"refuse.card-not-authentic", "tampered card files, each way: 403 card-not-authentic",
      sc_refuse_card_not_authentic},
     {"refuse.bad-request", "malformed requests, one fault each: 400 bad-request", sc_refuse_bad_request},
@@ -197,7 +205,7 @@ int kit_post_json(const struct kit *k, const char *path, json_t *body, struct wi
 bool kit_needs_open(const struct kit *k, struct kit_result *r)
 {
     if (!k->have_config) {
-        kit_skip(r, "GET /kofu/v1/config failed (%s): the scenario needs the center's configuration",
+        kit_skip(r, "GET " CENTER_BASE_PATH "config failed (%s): the scenario needs the center's configuration",
                  kofu_err_name(k->config_error));
         return true;
     }

@@ -1,7 +1,7 @@
 /* report.c — see report.h. */
 #include "tests/conformance/report.h"
 
-#include "center/center.h" /* CENTER_PROTOCOL_REVISION: the kit encodes the revision kofu speaks */
+#include "center/center.h" /* CENTER_PROTOCOL(_REVISION): the kit speaks what kofu speaks */
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +70,8 @@ void report_header(FILE *out, const struct report *rp)
 {
     fputs("kofu-conformance: ", out);
     put_clean(out, rp->center_url);
-    fputs("\ndocument: docs/center-protocol.md, revision " CENTER_PROTOCOL_REVISION " of protocol 1\nfixture: ", out);
+    fprintf(out, "\ndocument: docs/center-protocol.md, revision %s of protocol %d\nfixture: ", CENTER_PROTOCOL_REVISION,
+            CENTER_PROTOCOL);
     put_clean(out, rp->fixture);
     fputs("\n\n", out);
 }

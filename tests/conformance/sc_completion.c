@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define SECTION "§4 Completion report"
-#define COMPLETIONS "/kofu/v1/completions"
+#define COMPLETIONS CENTER_BASE_PATH "completions"
 
 /* A certificate of `copies` copies for card yamada in its first
  * participating municipality with doses. */

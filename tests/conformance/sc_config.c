@@ -12,7 +12,7 @@
 
 void sc_config_valid(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config"};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config"};
     struct wire_resp a;
     char got[300];
     wire_call(k, &q, &a);

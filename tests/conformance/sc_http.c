@@ -16,7 +16,7 @@
 
 void sc_http_date_header(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config"};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config"};
     struct wire_resp a;
     char got[300];
     wire_call(k, &q, &a);
@@ -42,18 +42,18 @@ static void expect_status(struct kit *k, struct kit_result *r, const struct wire
 
 void sc_http_not_found(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/no-such-route"};
-    expect_status(k, r, &q, 404, "not-found", "404 not-found for GET /kofu/v1/no-such-route");
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "no-such-route"};
+    expect_status(k, r, &q, 404, "not-found", "404 not-found for GET " CENTER_BASE_PATH "no-such-route");
 }
 
 void sc_http_method(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/certificates"};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "certificates"};
     struct wire_resp a;
     char got[300];
     wire_call(k, &q, &a);
     if (!a.answered || a.status != 405 || strcmp(a.error_code, "bad-request") != 0)
-        return (void)kit_fail(r, SECTION, "405 bad-request for GET /kofu/v1/certificates", "%s",
+        return (void)kit_fail(r, SECTION, "405 bad-request for GET " CENTER_BASE_PATH "certificates", "%s",
                               wire_describe(&a, got, sizeof got));
     if (strcasecmp(a.allow, "POST") != 0)
         kit_fail(r, SECTION, "405 with the header Allow: POST", "Allow: %s", a.allow[0] ? a.allow : "(none)");
@@ -61,8 +61,8 @@ void sc_http_method(struct kit *k, struct kit_result *r)
 
 void sc_http_query_string(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config?x=1"};
-    expect_status(k, r, &q, 400, "bad-request", "400 bad-request for GET /kofu/v1/config?x=1 (no query strings)");
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config?x=1"};
+    expect_status(k, r, &q, 400, "bad-request", "400 bad-request for GET " CENTER_BASE_PATH "config?x=1 (no query strings)");
 }
 
 /* A completion report for a request nobody made: 204 (§4 stores unknown
@@ -77,7 +77,7 @@ void sc_http_content_type(struct kit *k, struct kit_result *r)
                      "{\"request_id\":\"%s\",\"certificate_id\":\"\",\"outcome\":\"failed\",\"copies_printed\":0,"
                      "\"amount_yen\":0}",
                      req.request_id);
-    struct wire_req q = {.method = "POST", .path = "/kofu/v1/completions", .content_type = "text/plain",
+    struct wire_req q = {.method = "POST", .path = CENTER_BASE_PATH "completions", .content_type = "text/plain",
                          .body = body, .body_len = (size_t)n};
     expect_status(k, r, &q, 400, "bad-request", "400 bad-request for a POST with Content-Type: text/plain");
     if (r->status == KIT_FAIL)
@@ -111,9 +111,9 @@ void sc_http_no_content_type(struct kit *k, struct kit_result *r)
         return;
     }
     json_decref(body);
-    struct wire_req q = {.method = "POST", .path = "/kofu/v1/certificates", .content_type = NULL, .body = text,
+    struct wire_req q = {.method = "POST", .path = CENTER_BASE_PATH "certificates", .content_type = NULL, .body = text,
                          .body_len = n};
     expect_status(k, r, &q, 400, "bad-request",
-                  "400 bad-request for POST /kofu/v1/certificates with no Content-Type (a well-formed request "
+                  "400 bad-request for POST " CENTER_BASE_PATH "certificates with no Content-Type (a well-formed request "
                   "otherwise)");
 }

@@ -98,7 +98,7 @@ void sc_idempotency_different_request(struct kit *k, struct kit_result *r)
     snprintf(again.municipality, sizeof again.municipality, "%s", other);
     json_t *body = kit_request_json(&again);
     struct wire_resp w;
-    kit_post_json(k, "/kofu/v1/certificates", body, &w);
+    kit_post_json(k, CENTER_BASE_PATH "certificates", body, &w);
     json_decref(body);
     if (!w.answered || w.status != 400 || strcmp(w.error_code, "bad-request") != 0)
         kit_fail(r, SECTION, "400 bad-request for the same request_id with another municipality",

@@ -4,6 +4,7 @@
  * client sends (kit_request_json), changed one fault at a time, sent over
  * the wire so that the status and code are both seen. */
 #include "tests/conformance/kit.h"
+#include "tests/conformance/chip.h"
 
 #include "base/errors.h"
 #include "base/kcrypto.h"
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #define SECTION "§3 Errors"
-#define CERTS "/kofu/v1/certificates"
+#define CERTS CENTER_BASE_PATH "certificates"
 
 /* POST body; expect status and code. `what` names the case (card label,
  * field), never a value. */
@@ -142,6 +143,46 @@ void sc_refuse_passport_not_registered(struct kit *k, struct kit_result *r)
         return kit_skip(r, "the records give card longname no participating municipality with doses, or a passport");
     expect(k, r, body_for(k, card, code, CENTER_OVERSEAS), 404, "passport-not-registered", SECTION,
            "card longname overseas (no passport registered)");
+}
+
+/* The passport chip's birth date is not the card's: §3 "The passport chip",
+ * check 7. The chip is consistent in itself (DG1 and the fields agree on
+ * the other date); kofu's client, which refuses to send such a chip, is
+ * handed a copy of the card whose parsed birth date is the chip's, while
+ * the card files it sends are the card's own. */
+void sc_refuse_passport_birth_date(struct kit *k, struct kit_result *r)
+{
+    if (kit_needs_open(k, r))
+        return;
+    const char *code;
+    const struct kenhojo_card_data *card = base_card(k, r, &code);
+    if (!card)
+        return;
+    size_t mark = vault_mark();
+    struct kenhojo_card_data *as_sent = vault_alloc(sizeof *as_sent);
+    char birth[9];
+    snprintf(birth, sizeof birth, "%s", card->attributes.birth_date);
+    memcpy(birth + 6, strcmp(birth + 6, "01") ? "01" : "02", 2); /* another day of the same month */
+    struct mrtd_data *chip = kit_chip(&k->fx, card, birth);
+    struct center_request req;
+    char *text = NULL;
+    size_t len = 0;
+    json_t *body = NULL;
+    if (as_sent && chip) {
+        *as_sent = *card;
+        memcpy(as_sent->attributes.birth_date, birth, sizeof birth);
+        kit_request(k, as_sent, code, CENTER_OVERSEAS, &req);
+        req.passport = chip;
+        if (center_request_body(&req, &text, &len) == KOFU_OK)
+            body = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    }
+    if (!body)
+        kit_error("the kit could not build its passport chip for card yamada");
+    else
+        expect(k, r, body, 400, "bad-request", "§3 The passport chip",
+               "card yamada overseas with a passport chip whose birth date (in DG1 and birth_date alike) is not "
+               "the card's");
+    vault_release(mark);
 }
 
 /* ---- tampered cards ------------------------------------------------------------ */
@@ -327,7 +368,7 @@ void sc_refuse_terms_outdated(struct kit *k, struct kit_result *r)
     if (!card)
         return;
     if (!k->have_config)
-        return kit_skip(r, "GET /kofu/v1/config failed: the current terms version is not known");
+        return kit_skip(r, "GET " CENTER_BASE_PATH "config failed: the current terms version is not known");
     json_t *b = body_for(k, card, code, CENTER_DOMESTIC);
     const char *old = strcmp(k->center.terms.version, "0.outdated") ? "0.outdated" : "0.outdated-2";
     json_object_set_new(b, "terms_version", json_string(old));
@@ -367,7 +408,7 @@ void sc_refuse_check_order(struct kit *k, struct kit_result *r)
 void sc_refuse_outside_hours(struct kit *k, struct kit_result *r)
 {
     if (!k->have_config)
-        return kit_skip(r, "GET /kofu/v1/config failed: the service hours are not known");
+        return kit_skip(r, "GET " CENTER_BASE_PATH "config failed: the service hours are not known");
     if (k->open_now)
         return kit_skip(r, "the center is open now (its /config hours at its Date): run the kit while it is closed");
     const char *code;

@@ -12,12 +12,12 @@
 
 void sc_tls_version_13(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config"};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config"};
     struct wire_resp a;
     char got[300];
     wire_call(k, &q, &a);
     if (!a.answered || a.status != 200)
-        kit_fail(r, SECTION, "200 to GET /kofu/v1/config over TLS 1.3 with the kit's kiosk certificate", "%s",
+        kit_fail(r, SECTION, "200 to GET " CENTER_BASE_PATH "config over TLS 1.3 with the kit's kiosk certificate", "%s",
                  wire_describe(&a, got, sizeof got));
 }
 
@@ -75,13 +75,13 @@ static void expect_refused(struct kit *k, struct kit_result *r, const struct wir
 
 void sc_tls_refuses_12(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .tls12 = true};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config", .tls12 = true};
     expect_refused(k, r, &q, "no HTTP answer: the center speaks TLS 1.3 only", false);
 }
 
 void sc_tls_refuses_no_certificate(struct kit *k, struct kit_result *r)
 {
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_NONE};
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config", .cert = WIRE_CERT_NONE};
     expect_refused(k, r, &q,
                    "no HTTP answer: a kiosk without a certificate is refused in the handshake with a TLS alert "
                    "(certificate_required)",
@@ -94,7 +94,7 @@ void sc_tls_refuses_revoked(struct kit *k, struct kit_result *r)
         kit_skip(r, "conformance_revoked_cert_file is not set (a kiosk certificate the center's CRL revokes)");
         return;
     }
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_OTHER,
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config", .cert = WIRE_CERT_OTHER,
                          .cert_file = k->revoked_cert, .key_file = k->revoked_key};
     expect_refused(k, r, &q, "no HTTP answer: a revoked kiosk is refused with a TLS alert (e.g. certificate_revoked)",
                    true);
@@ -106,7 +106,7 @@ void sc_tls_refuses_foreign_ca(struct kit *k, struct kit_result *r)
         kit_skip(r, "conformance_foreign_cert_file is not set (a kiosk certificate of another CA)");
         return;
     }
-    struct wire_req q = {.method = "GET", .path = "/kofu/v1/config", .cert = WIRE_CERT_OTHER,
+    struct wire_req q = {.method = "GET", .path = CENTER_BASE_PATH "config", .cert = WIRE_CERT_OTHER,
                          .cert_file = k->foreign_cert, .key_file = k->foreign_key};
     expect_refused(k, r, &q, "no HTTP answer: a kiosk of another CA is refused with a TLS alert (e.g. unknown_ca)",
                    true);

@@ -32,7 +32,7 @@ enum wire_cert {
 
 struct wire_req {
     const char *method;       /* "GET", "POST", ... */
-    const char *path;         /* after center_url, e.g. "/kofu/v1/config" */
+    const char *path;         /* after center_url, e.g. "/kofu/v2/config" */
     const char *url;          /* instead of center_url + path (the key set at iss) */
     const char *content_type; /* NULL: no Content-Type header */
     const void *body;

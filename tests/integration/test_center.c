@@ -443,7 +443,7 @@ static void test_config_of_2000_municipalities(void **state)
     assert_int_equal(longest, added);
     center_config_free(&cc);
     center_client_free(c);
-    assert_int_equal(harness_center_get(&h, "/kofu/v1/config", body), 0);
+    assert_int_equal(harness_center_get(&h, CENTER_BASE_PATH "config", body), 0);
     struct stat st;
     assert_int_equal(stat(body, &st), 0);
     assert_true(st.st_size > CENTER_RESPONSE_MAX && st.st_size <= CENTER_CONFIG_RESPONSE_MAX);
@@ -494,7 +494,8 @@ static unsigned long center_count(const char *name)
 }
 
 /* A center tells a 1.0 kiosk (which cannot take fee 0 or a /config over
- * 256 KiB) by its User-Agent: kofu says the revision the document is at,
+ * 256 KiB) by its User-Agent on /kofu/v1/: kofu says the protocol and
+ * revision the document is at,
  * from `kofu center ping` and from the library alike. A request with no
  * User-Agent is counted as 1.0: the count can tell them apart. */
 static void test_kiosk_says_its_revision(void **state)
@@ -505,7 +506,7 @@ static void test_kiosk_says_its_revision(void **state)
     assert_non_null(doc);
     assert_non_null(fgets(title, sizeof title, doc));
     fclose(doc);
-    snprintf(want, sizeof want, "# kofu center protocol 1, revision %s\n", CENTER_PROTOCOL_REVISION);
+    snprintf(want, sizeof want, "# kofu center protocol %d, revision %s\n", CENTER_PROTOCOL, CENTER_PROTOCOL_REVISION);
     assert_string_equal(title, want);
 
     assert_int_equal(ping(config_path), 0);
@@ -522,6 +523,10 @@ static void test_kiosk_says_its_revision(void **state)
     snprintf(dest, sizeof dest, "%s/config.json", h.dir);
     assert_int_equal(harness_center_get(&h, "/kofu/v1/config", dest), 0); /* plain libcurl: no User-Agent */
     assert_int_equal(center_count("requests"), 3);
+    assert_int_equal(center_count("revision_1_0"), 1);
+    /* Under /kofu/v2/ every kiosk is of protocol 2, whatever it says. */
+    assert_int_equal(harness_center_get(&h, "/kofu/v2/config", dest), 0);
+    assert_int_equal(center_count("requests"), 4);
     assert_int_equal(center_count("revision_1_0"), 1);
 }
 
@@ -644,7 +649,7 @@ static void test_center_refuses_bad_kiosks(void **state)
     /* No client certificate at all: plain libcurl, which kofu never is. */
     CURL *c = curl_easy_init();
     char target[96];
-    snprintf(target, sizeof target, "%s/kofu/v1/config", url);
+    snprintf(target, sizeof target, "%s" CENTER_BASE_PATH "config", url);
     curl_easy_setopt(c, CURLOPT_URL, target);
     curl_easy_setopt(c, CURLOPT_CAINFO, harness_path(0, "pki/center-ca.pem"));
     FILE *sink = fopen("/dev/null", "w");

@@ -7,7 +7,9 @@
  * verifier that is not kofu's code (tests/centersim/verify_shc.py); the
  * decoded name and birth date must be the card's. And every refusal
  * (tampered JWS, unknown kid, another person, a deflate bomb, a printer
- * out of paper) stops with nothing printed.
+ * out of paper) stops with nothing printed. Overseas with the passport
+ * chip's data (protocol 2's `passport`): the seal names the chip's passport,
+ * and a center that seals the registered one instead is refused.
  */
 #include "tests/harness.h"
 #include "tests/centersim/api.h" /* API_TERMS_VERSION_DEFAULT: the terms centersim serves */
@@ -29,6 +31,7 @@
 #include "base/vault.h"
 #include "tests/lib/files.h"
 #include "tests/lib/keys.h"
+#include "tests/lib/td3.h"
 #include "ui/qr_numeric.h"
 
 #include <jansson.h>
@@ -105,12 +108,12 @@ static int fresh(void **state)
 }
 
 /* Asks the center for a certificate for the card. */
-static struct center_certificate *request(enum center_kind kind)
+static struct center_certificate *request_with(enum center_kind kind, const struct mrtd_data *passport)
 {
     struct center_client *c = NULL;
     assert_int_equal(center_client_new(&cfg, &c), KOFU_OK);
     struct center_request r = {.card = card, .kind = kind, .copies = 1, .language = "ja",
-                              .terms_version = API_TERMS_VERSION_DEFAULT};
+                              .terms_version = API_TERMS_VERSION_DEFAULT, .passport = passport};
     snprintf(r.municipality, sizeof r.municipality, CHIYODA);
     assert_int_equal(center_request_new_id(&r), KOFU_OK);
     struct center_certificate *cert = center_certificate_new();
@@ -119,6 +122,33 @@ static struct center_certificate *request(enum center_kind kind)
     assert_int_equal(center_request_certificate(c, &r, cert, &info), KOFU_OK);
     center_client_free(c);
     return cert;
+}
+
+static struct center_certificate *request(enum center_kind kind) { return request_with(kind, NULL); }
+
+/* The card holder's passport chip as mrtd_read_verified leaves it (the
+ * synthetic holder of yamada.json), but a newer passport than the one
+ * registered at the center (TZ1234567). */
+static const struct mrtd_data *yamada_chip(void)
+{
+    struct mrtd_data *p = vault_alloc(sizeof *p);
+    assert_non_null(p);
+    td3_dg1(&(struct td3_holder){"JPN", "YAMADA<<TARO", "TZ7777777", "JPN", "800217", 'M', "310331"}, p->dg1);
+    p->dg1_len = TD3_DG1_LEN;
+    memset(p->sod, 0x30, 64); /* not verified by centersim */
+    p->sod_len = 64;
+    struct mrz_td3 *m = &p->mrz;
+    snprintf(m->issuing_state, sizeof m->issuing_state, "JPN");
+    snprintf(m->surname, sizeof m->surname, "YAMADA");
+    snprintf(m->given_names, sizeof m->given_names, "TARO");
+    snprintf(m->docno, sizeof m->docno, "TZ7777777");
+    snprintf(m->nationality, sizeof m->nationality, "JPN");
+    snprintf(m->birth, sizeof m->birth, "800217");
+    m->sex = 'M';
+    snprintf(m->expiry, sizeof m->expiry, "310331");
+    p->access = MRTD_ACCESS_BAC;
+    p->pa = MRTD_PA_OK;
+    return p;
 }
 
 static int received_count(void) { return printer_peer_list_dir(printer.received, NULL, NULL, 0); }
@@ -254,6 +284,25 @@ static void test_overseas_two_codes_both_verified(void **state)
     assert_non_null(card);
 }
 
+/* The seal and the printed page carry the chip's passport, not the one
+ * registered at the center. */
+static void test_overseas_chip_passport_on_the_seal(void **state)
+{
+    (void)state;
+    struct center_certificate *cert = request_with(CENTER_OVERSEAS, yamada_chip());
+    assert_true(cert->chip_read);
+    assert_string_equal(cert->passport_number, "TZ7777777");
+    struct certificate_verified *v = certificate_verified_new();
+    struct certificate_refusal why;
+    assert_non_null(v);
+    assert_int_equal(certificate_verify(cert, card, &trust, time(NULL), v, &why), KOFU_OK);
+    assert_string_equal(v->vds->passport_number, "TZ7777777");
+    assert_string_equal(v->vds->name, "YAMADA TARO");
+    struct printer_job_result job;
+    kofu_bld pdf;
+    assert_int_equal(verify_render_print(cert, &why, &job, &pdf), KOFU_OK);
+}
+
 /* A refusal: the expected code, and nothing reaches the printer; the reason. */
 static struct certificate_refusal expect_refused(const struct center_certificate *cert, int want)
 {
@@ -284,6 +333,18 @@ static void test_other_persons_certificate_not_printed(void **state)
     /* centersim's other person is 佐藤　花子 (tests/centersim/README.md), and the
      * verifier compares the name before the birth date. */
     assert_int_equal(why.shc, SHC_REASON_OTHER_NAME);
+}
+
+/* A center that seals the passport registered earlier, not the chip's: the
+ * seal and its echo agree with each other, and both are refused. */
+static void test_registered_passport_instead_of_chip_not_printed(void **state)
+{
+    (void)state;
+    assert_int_equal(harness_center(&h, "fault registered-passport", NULL, 0), 0);
+    struct certificate_refusal why =
+        expect_refused(request_with(CENTER_OVERSEAS, yamada_chip()), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_VDS);
+    assert_int_equal(why.vds, VDS_REASON_OTHER_DOCUMENT);
 }
 
 static void test_unknown_kid_not_printed(void **state)
@@ -373,6 +434,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_domestic_printed_and_read_back, fresh),
         cmocka_unit_test_setup(test_overseas_two_codes_both_verified, fresh),
+        cmocka_unit_test_setup(test_overseas_chip_passport_on_the_seal, fresh),
+        cmocka_unit_test_setup(test_registered_passport_instead_of_chip_not_printed, fresh),
         cmocka_unit_test_setup(test_tampered_jws_not_printed, fresh),
         cmocka_unit_test_setup(test_other_persons_certificate_not_printed, fresh),
         cmocka_unit_test_setup(test_unknown_kid_not_printed, fresh),

@@ -20,7 +20,7 @@
 #include "base/errors.h"
 
 #define HEAD                                                                                                       \
-    "{\"protocol\":1,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\",\"timezone\":\"Asia/Tokyo\"},"   \
+    "{\"protocol\":2,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\",\"timezone\":\"Asia/Tokyo\"},"   \
     "\"fee_per_copy_yen\":120,\"max_copies\":5,"                                                                  \
     "\"municipalities\":[{\"code\":\"131016\",\"name_ja\":\"千代田区\",\"name_en\":\"Chiyoda City\"}]"
 
@@ -54,6 +54,26 @@ static void test_terms_taken(void **state)
     assert_int_equal(c.n_municipalities, 1);
     center_config_free(&c);
     assert_null(c.terms.ja); /* freed and cleared */
+}
+
+/* A kiosk of protocol 2 takes only protocol 2's configuration: protocol 1's
+ * (from /kofu/v1/, or a center that serves it under /kofu/v2/) would let it
+ * send a `passport` member that center refuses. */
+static void test_protocol_is_2(void **state)
+{
+    (void)state;
+    struct center_config c;
+    static const char terms[] = ",\"terms\":{\"version\":\"v1\",\"ja\":\"a\",\"en\":\"b\"}}";
+    char body[1024];
+    for (int p = 0; p <= 3; p++) {
+        int n = snprintf(body, sizeof body, "%s%s", HEAD, terms);
+        assert_true(n > 0 && (size_t)n < sizeof body);
+        body[12] = (char)('0' + p); /* {"protocol":N */
+        int rc = center_parse_config((const uint8_t *)body, (size_t)n, &c);
+        assert_int_equal(rc, p == CENTER_PROTOCOL ? KOFU_OK : KOFU_E_CENTER_RESPONSE);
+        if (rc == KOFU_OK)
+            center_config_free(&c);
+    }
 }
 
 static void test_terms_required_and_checked(void **state)
@@ -159,7 +179,7 @@ static char *largest_config(int count, size_t *len)
     char *body = malloc(cap);
     assert_non_null(body);
     size_t n = (size_t)snprintf(body, cap,
-                                "{\"protocol\":1,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\","
+                                "{\"protocol\":2,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\","
                                 "\"timezone\":\"Asia/Tokyo\"},\"fee_per_copy_yen\":120,\"max_copies\":5,"
                                 "\"municipalities\":[");
     for (int i = 0; i < count; i++) {
@@ -206,6 +226,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms_taken),
+        cmocka_unit_test(test_protocol_is_2),
         cmocka_unit_test(test_terms_required_and_checked),
         cmocka_unit_test(test_terms_text_cap),
         cmocka_unit_test(test_terms_line_cap),

@@ -107,7 +107,7 @@ static int parse_with_timezone(const char *tz)
 {
     char body[512];
     snprintf(body, sizeof body,
-             "{\"protocol\":1,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\",\"timezone\":\"%s\"},"
+             "{\"protocol\":2,\"service_hours\":{\"open\":\"06:30\",\"close\":\"23:00\",\"timezone\":\"%s\"},"
              "\"fee_per_copy_yen\":120,\"max_copies\":5,"
              "\"municipalities\":[{\"code\":\"131016\",\"name_ja\":\"千代田区\",\"name_en\":\"Chiyoda\"}],"
              "\"terms\":{\"version\":\"t1\",\"ja\":\"利用規約\",\"en\":\"Terms of use\"}}",

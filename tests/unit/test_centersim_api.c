@@ -21,12 +21,14 @@
 #include <openssl/rsa.h>
 
 #include "tests/centersim/api.h"
+#include "tests/centersim/passport.h"
 #include "base/b64.h"
 #include "tests/centersim/clock.h"
 #include "base/wipeheap.h"
 #include "base/kcrypto.h"
 #include "kenhojo_testfiles.h"
 #include "tests/lib/keys.h"
+#include "tests/lib/td3.h"
 #include "tests/lib/tmp.h"
 #include "base/vault.h"
 
@@ -359,6 +361,252 @@ static void test_overseas(void **state)
                         "JPN");
     assert_string_equal(json_string_value(json_object_get(json_object_get(a, "issuer"), "mayor_ja")), "区長");
     json_decref(a);
+}
+
+/* ---- the passport chip (protocol 2) --------------------------------------------------- */
+
+#define CERTS_V2 "/kofu/v2/certificates"
+
+/* A DG1 (tests/lib/td3.h) for a JPN holder, base64 into out. */
+static void dg1_b64(char *out, size_t cap, const char *name, const char *number, const char *birth, char sex,
+                    const char *expiry)
+{
+    uint8_t dg1[TD3_DG1_LEN];
+    td3_dg1(&(struct td3_holder){"JPN", name, number, "JPN", birth, sex, expiry}, dg1);
+    assert_true(b64_encode(dg1, sizeof dg1, out, cap, false));
+}
+
+/* The chip of the synthetic holder of yamada.json: YAMADA TARO, TZ1234567
+ * in the center's records, but this chip's number is a newer passport's. */
+static json_t *yamada_chip(const char *number)
+{
+    char dg1[200];
+    dg1_b64(dg1, sizeof dg1, "YAMADA<<TARO", number, "800217", 'M', "310331");
+    /* EF.SOD: any bytes, since centersim does not verify it. */
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "number", number,
+                     "nationality", "JPN", "issuing_state", "JPN", "surname", "YAMADA", "given_names", "TARO",
+                     "name_roman", "YAMADA TARO", "birth_date", "1980-02-17", "sex", "M", "expiry_date", "2031-03-31",
+                     "access", "PACE", "passive_auth", 1, "dg1", dg1, "sod", "MIIBAAECAwQFBgcICQ==");
+}
+
+/* POST to path with passport (stolen; NULL: none). */
+static int certify_chip(const struct card *c, const char *path, const char *rid, const char *kind, json_t *passport,
+                        json_t **out)
+{
+    /* 131041 has one of YAMADA's doses, 131016 LONGNAME's */
+    char *body = cert_body(c, rid, c == &LONGNAME ? "131016" : "131041", kind);
+    json_error_t je;
+    json_t *req = json_loads(body, 0, &je);
+    wipeheap_free(body);
+    if (passport)
+        json_object_set_new(req, "passport", passport);
+    body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    int st = call(CSLOG_POST, path, body, out);
+    wipeheap_free(body);
+    return st;
+}
+
+static const char *seal_pid(json_t *answer, const char *key)
+{
+    json_t *seal = json_object_get(json_array_get(json_object_get(answer, "documents"), 1), "seal");
+    return json_string_value(
+        json_object_get(json_object_get(json_object_get(json_object_get(seal, "data"), "msg"), "pid"), key));
+}
+
+/* /kofu/v2/config says protocol 2, /kofu/v1/config protocol 1. */
+static void test_protocol_paths(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    assert_int_equal(call(CSLOG_GET, "/kofu/v2/config", NULL, &v), 200);
+    assert_int_equal(json_integer_value(json_object_get(v, "protocol")), 2);
+    json_decref(v);
+    assert_int_equal(call(CSLOG_GET, "/kofu/v1/config", NULL, &v), 200);
+    assert_int_equal(json_integer_value(json_object_get(v, "protocol")), 1);
+    json_decref(v);
+    expect_error(call(CSLOG_GET, "/kofu/v3/config", NULL, &v), &v, 404, "not-found");
+    expect_error(call(CSLOG_GET, CERTS_V2, NULL, &v), &v, 405, "bad-request");
+}
+
+/* The seal and the answer's passport carry the chip's name and number, not
+ * the registered passport's; a resident with none registered is served. */
+static void test_passport_chip(void **state)
+{
+    (void)state;
+    json_t *a = NULL, *b = NULL;
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", yamada_chip("TZ7777777"), &a), 200);
+    assert_string_equal(seal_pid(a, "i"), "TZ7777777");
+    assert_string_equal(seal_pid(a, "n"), "YAMADA TARO");
+    assert_string_equal(seal_pid(a, "dob"), "1980-02-17");
+    json_t *echo = json_object_get(a, "passport");
+    assert_string_equal(json_string_value(json_object_get(echo, "number")), "TZ7777777");
+    assert_string_equal(json_string_value(json_object_get(echo, "nationality")), "JPN");
+    assert_string_equal(json_string_value(json_object_get(echo, "name_roman")), "YAMADA TARO");
+    /* The retry: the same DG1, the same certificate; another DG1 under the same request_id is another request. */
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", yamada_chip("TZ7777777"), &b), 200);
+    assert_string_equal(json_string_value(json_object_get(a, "certificate_id")),
+                        json_string_value(json_object_get(b, "certificate_id")));
+    json_decref(b);
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", yamada_chip("TZ7777778"), &b), &b, 400,
+                 "bad-request");
+    /* The registered-passport fault: the chip ignored, the registered passport sealed. */
+    char err[128];
+    assert_true(fault_parse(api_faults(routes), "registered-passport", err, sizeof err));
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID3, "overseas", yamada_chip("TZ7777777"), &b), 200);
+    assert_string_equal(seal_pid(b, "i"), "TZ1234567");
+    json_decref(b);
+    fault_clear(api_faults(routes));
+    /* Without the chip, protocol 2 still takes the registered passport. */
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID2, "overseas", NULL, &b), 200);
+    assert_string_equal(seal_pid(b, "i"), "TZ1234567");
+    json_decref(b);
+    json_decref(a);
+
+    /* LONGNAME has no passport registered: the chip is enough. */
+    char dg1[200];
+    dg1_b64(dg1, sizeof dg1, "JUGEMU<<JUGEMU<GOKO", "TK1111111", "010101", 'F', "300101");
+    json_t *p = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s}", "number", "TK1111111",
+                          "nationality", "JPN", "issuing_state", "JPN", "surname", "JUGEMU", "given_names",
+                          "JUGEMU GOKO", "name_roman", "JUGEMU JUGEMU GOKO", "birth_date", "2001-01-01", "sex", "F",
+                          "expiry_date", "2030-01-01", "access", "BAC", "passive_auth", 1, "dg1", dg1, "sod", "AA==");
+    char *body = cert_body(&LONGNAME, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a14", "131016", "overseas");
+    json_error_t je;
+    json_t *req = json_loads(body, 0, &je);
+    wipeheap_free(body);
+    json_object_set_new(req, "passport", p);
+    body = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    assert_int_equal(call(CSLOG_POST, CERTS_V2, body, &a), 200);
+    assert_string_equal(seal_pid(a, "n"), "JUGEMU JUGEMU GOKO");
+    assert_string_equal(seal_pid(a, "i"), "TK1111111");
+    json_decref(a);
+    /* Protocol 1 knows no passport member. */
+    expect_error(call(CSLOG_POST, "/kofu/v1/certificates", body, &a), &a, 400, "bad-request");
+    wipeheap_free(body);
+    expect_error(certify_chip(&LONGNAME, CERTS_V2, "5f0c6a0e-3f8e-4b8f-9a51-0d7f3b9c2a13", "overseas", NULL, &a), &a, 404,
+                 "passport-not-registered");
+    assert_int_equal(api_get_stats(routes).issued, 4);
+}
+
+/* Every refusal of a passport: 400, nothing issued. */
+static void test_passport_refused(void **state)
+{
+    (void)state;
+    json_t *v = NULL;
+    static const struct {
+        const char *key, *value; /* value NULL: the member removed */
+    } bad[] = {
+        {"number", "TZ7777778"},          /* not DG1's */
+        {"number", "tz7777777"},          /* form */
+        {"surname", "YAMADO"},            /* not DG1's (name_roman too) */
+        {"name_roman", "TARO YAMADA"},    /* not made from surname and given_names */
+        {"name_roman", "YAMADA  TARO"},
+        {"given_names", ""},              /* DG1 has a given name */
+        {"nationality", "JP1"},
+        {"issuing_state", "UTO"},         /* not DG1's */
+        {"sex", "F"},                     /* not DG1's */
+        {"sex", "<"},                     /* the MRZ's filler is sent as X */
+        {"expiry_date", "2031-03-30"},    /* not DG1's */
+        {"expiry_date", "1931-03-31"},    /* expiry is 20YY */
+        {"birth_date", "19800217"},       /* form */
+        {"access", "CA"},
+        {"dg1", "not base64"},
+        {"sod", ""},                      /* empty */
+        {"sod", NULL},
+        {"passive_auth", NULL},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *p = yamada_chip("TZ7777777");
+        if (bad[i].value)
+            json_object_set_new(p, bad[i].key, json_string(bad[i].value));
+        else
+            json_object_del(p, bad[i].key);
+        if (!strcmp(bad[i].key, "surname"))
+            json_object_set_new(p, "name_roman", json_string("YAMADO TARO"));
+        int st = certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", p, &v);
+        if (st != 400)
+            fail_msg("passport.%s = %s: %d", bad[i].key, bad[i].value ? bad[i].value : "(none)", st);
+        expect_error(st, &v, 400, "bad-request");
+    }
+    json_t *p = yamada_chip("TZ7777777");
+    json_object_set_new(p, "passive_auth", json_false());
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", p, &v), &v, 400, "bad-request");
+    p = yamada_chip("TZ7777777");
+    json_object_set_new(p, "photo", json_string("AA=="));
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", p, &v), &v, 400, "bad-request");
+    /* A check digit that does not hold: DG1 changed in its number, nothing else. */
+    p = yamada_chip("TZ7777777");
+    char dg1[200];
+    dg1_b64(dg1, sizeof dg1, "YAMADA<<TARO", "TZ7777777", "800217", 'M', "310331");
+    uint8_t raw[93];
+    size_t n = 0;
+    assert_true(b64_decode(dg1, strlen(dg1), raw, sizeof raw, &n, false));
+    raw[5 + 44 + 9] = raw[5 + 44 + 9] == '0' ? '1' : '0';
+    assert_true(b64_encode(raw, n, dg1, sizeof dg1, false));
+    json_object_set_new(p, "dg1", json_string(dg1));
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", p, &v), &v, 400, "bad-request");
+    /* With a domestic request. */
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "domestic", yamada_chip("TZ7777777"), &v), &v, 400,
+                 "bad-request");
+    /* Another birth date than the card's, DG1 agreeing with it: check 7. */
+    dg1_b64(dg1, sizeof dg1, "YAMADA<<TARO", "TZ7777777", "800218", 'M', "310331");
+    p = yamada_chip("TZ7777777");
+    json_object_set_new(p, "dg1", json_string(dg1));
+    json_object_set_new(p, "birth_date", json_string("1980-02-18"));
+    expect_error(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", json_deep_copy(p), &v), &v, 400, "bad-request");
+    assert_int_equal(api_get_stats(routes).issued, 0);
+    /* The passport-birth-unchecked fault leaves that check out. */
+    char err[128];
+    assert_true(fault_parse(api_faults(routes), "passport-birth-unchecked", err, sizeof err));
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID2, "overseas", p, &v), 200);
+    json_decref(v);
+    fault_clear(api_faults(routes));
+    /* ...and the same chip with the right birth date goes through: the refusals were the changes'. */
+    assert_int_equal(certify_chip(&YAMADA, CERTS_V2, RID1, "overseas", yamada_chip("TZ7777777"), &v), 200);
+    json_decref(v);
+}
+
+/* The DG1 reader alone: the ICAO 9303 part 3 specimen. */
+static void test_passport_dg1_specimen(void **state)
+{
+    (void)state;
+    static const char mrz[] = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+                              "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+    uint8_t dg1[93] = {0x61, 0x5B, 0x5F, 0x1F, 0x58};
+    memcpy(dg1 + 5, mrz, 88);
+    struct passport_fields f = {"L898902C3", "UTO", "UTO", "ERIKSSON", "ANNA MARIA", "ERIKSSON ANNA MARIA",
+                                "1974-08-12", "F", "2012-04-15", "BAC"};
+    assert_true(passport_fields_valid(&f));
+    assert_true(passport_dg1_matches(dg1, sizeof dg1, &f));
+    assert_int_equal(passport_check_digit("L898902C3", 9), 6);
+    /* The tests' DG1 builder makes the specimen's bytes, check digits included. */
+    uint8_t built[TD3_DG1_LEN];
+    td3_dg1(&(struct td3_holder){"UTO", "ERIKSSON<<ANNA<MARIA", "L898902C3", "UTO", "740812", 'F', "120415"},
+            built);
+    memcpy(built + 5 + 44 + 28, "ZE184226B", 9); /* its optional data (a personal number) */
+    built[5 + 44 + 42] = (uint8_t)td3_check_digit((const char *)built + 5 + 44 + 28, 14);
+    char comp[39];
+    memcpy(comp, built + 5 + 44, 10);
+    memcpy(comp + 10, built + 5 + 44 + 13, 7);
+    memcpy(comp + 17, built + 5 + 44 + 21, 22);
+    built[5 + 87] = (uint8_t)td3_check_digit(comp, sizeof comp);
+    assert_memory_equal(built, dg1, sizeof dg1);
+    f.given_names = "ANNA";
+    f.name_roman = "ERIKSSON ANNA";
+    assert_true(passport_fields_valid(&f));
+    assert_false(passport_dg1_matches(dg1, sizeof dg1, &f));
+    f.given_names = "ANNA MARIA";
+    f.name_roman = "ERIKSSON ANNA MARIA";
+    assert_false(passport_dg1_matches(dg1, sizeof dg1 - 1, &f)); /* cut short */
+    dg1[1] = 0x5C;
+    assert_false(passport_dg1_matches(dg1, sizeof dg1, &f)); /* length beyond the data */
+    dg1[1] = 0x5B;
+    dg1[5 + 87] = '1'; /* the composite check digit */
+    assert_false(passport_dg1_matches(dg1, sizeof dg1, &f));
+    dg1[5 + 87] = '0';
+    dg1[5] = 'V'; /* not a passport */
+    assert_false(passport_dg1_matches(dg1, sizeof dg1, &f));
 }
 
 static void test_error_codes(void **state)
@@ -829,6 +1077,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overseas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_skips_later_checks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_codes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_protocol_paths, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passport_chip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passport_refused, setup, teardown),
+        cmocka_unit_test(test_passport_dg1_specimen),
         cmocka_unit_test_setup_teardown(test_bad_requests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_faults, setup, teardown),

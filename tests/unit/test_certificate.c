@@ -472,6 +472,84 @@ static void test_another_person(void **state)
     assert_int_equal(why.shc, SHC_REASON_OTHER_NAME);
 }
 
+/* ---- the passport chip's data against the seal and the echo --------------------- */
+
+/* The request carried the chip's data: what parse_certificate copies. */
+static void chip(struct center_certificate *c, const char *name, const char *number, const char *nationality)
+{
+    c->chip_read = true;
+    snprintf(c->chip_name_roman, sizeof c->chip_name_roman, "%s", name);
+    snprintf(c->chip_number, sizeof c->chip_number, "%s", number);
+    snprintf(c->chip_nationality, sizeof c->chip_nationality, "%s", nationality);
+}
+
+static void test_chip_matches(void **state)
+{
+    (void)state;
+    struct certificate_refusal why;
+    struct center_certificate *c = answer(CENTER_OVERSEAS);
+    chip(c, NAME_ROMAN, PASSPORT, "JPN");
+    assert_int_equal(verify(c, &why), KOFU_OK);
+    struct kiosk_page *page = kiosk_page_new();
+    assert_non_null(page);
+    assert_int_equal(kiosk_page_fill(ver, page), KOFU_OK);
+    assert_string_equal(page->doc.name_roman, NAME_ROMAN);
+    assert_string_equal(page->doc.passport_number, PASSPORT);
+}
+
+/* A center that seals (and echoes) the passport registered earlier, not the
+ * chip's: each agrees with the other, and both are refused. */
+static void test_chip_not_the_sealed_passport(void **state)
+{
+    (void)state;
+    struct certificate_refusal why;
+    struct center_certificate *c = answer(CENTER_OVERSEAS);
+    chip(c, "YAMADA TAROU", PASSPORT, "JPN"); /* the chip spells the name otherwise */
+    assert_int_equal(verify(c, &why), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_VDS);
+    assert_int_equal(why.vds, VDS_REASON_OTHER_NAME);
+
+    c = answer(CENTER_OVERSEAS);
+    chip(c, NAME_ROMAN, "TZ7654321", "JPN"); /* a new passport since the registration */
+    assert_int_equal(verify(c, &why), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_VDS);
+    assert_int_equal(why.vds, VDS_REASON_OTHER_DOCUMENT);
+    assert_string_equal(certificate_refusal_name(&why), "other-document");
+}
+
+/* The seal is the chip's, but the answer's passport (which is printed
+ * beside the seal) is not. */
+static void test_chip_not_the_echo(void **state)
+{
+    (void)state;
+    struct certificate_refusal why;
+    struct center_certificate *c = answer(CENTER_OVERSEAS);
+    chip(c, NAME_ROMAN, PASSPORT, "JPN");
+    snprintf(c->name_roman, sizeof c->name_roman, "TANAKA HANAKO");
+    assert_int_equal(verify(c, &why), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_PASSPORT);
+    assert_string_equal(certificate_refusal_name(&why), "passport");
+    struct kiosk_page *page = kiosk_page_new();
+    assert_non_null(page);
+    assert_int_equal(kiosk_page_fill(ver, page), KOFU_E_ARG);
+
+    c = answer(CENTER_OVERSEAS);
+    chip(c, NAME_ROMAN, PASSPORT, "JPN");
+    snprintf(c->passport_number, sizeof c->passport_number, "TZ7654321");
+    assert_int_equal(verify(c, &why), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_PASSPORT);
+
+    c = answer(CENTER_OVERSEAS);
+    chip(c, NAME_ROMAN, PASSPORT, "D");
+    assert_int_equal(verify(c, &why), KOFU_E_CERT_OTHER_PERSON);
+    assert_int_equal(why.why, CERTIFICATE_REASON_PASSPORT);
+
+    /* Without the chip's data the echo alone is what the seal is held to. */
+    c = answer(CENTER_OVERSEAS);
+    assert_false(c->chip_read);
+    assert_int_equal(verify(c, &why), KOFU_OK);
+}
+
 static void test_documents_refused(void **state)
 {
     (void)state;
@@ -530,6 +608,7 @@ static void test_refusal_names(void **state)
     assert_string_equal(seen[CERTIFICATE_REASON_ISSUED_AT], "issued-at");
     assert_string_equal(seen[CERTIFICATE_REASON_UVCI], "uvci");
     assert_string_equal(seen[CERTIFICATE_REASON_DISPLAY_MISMATCH], "display-mismatch");
+    assert_string_equal(seen[CERTIFICATE_REASON_PASSPORT], "passport");
     struct certificate_refusal bad = {CERTIFICATE_REASON__COUNT, SHC_REASON_OK, VDS_REASON_OK};
     assert_string_equal(certificate_refusal_name(&bad), "unknown");
     assert_string_equal(certificate_refusal_name(NULL), "unknown");
@@ -544,6 +623,9 @@ int main(void)
         cmocka_unit_test_setup(test_uvci, setup),
         cmocka_unit_test_setup(test_display_mismatch, setup),
         cmocka_unit_test_setup(test_another_person, setup),
+        cmocka_unit_test_setup(test_chip_matches, setup),
+        cmocka_unit_test_setup(test_chip_not_the_sealed_passport, setup),
+        cmocka_unit_test_setup(test_chip_not_the_echo, setup),
         cmocka_unit_test_setup(test_documents_refused, setup),
         cmocka_unit_test_setup(test_vault_full, setup),
         cmocka_unit_test(test_refusal_names),

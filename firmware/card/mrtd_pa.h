@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define MRTD_SOD_MAX 16384  /* EF.SOD larger than this is refused (real ones: 1.5–6 KiB) */
-#define MRTD_TRUST_MAX 512  /* certificates in one trust set */
+#define MRTD_TRUST_MAX 2048 /* certificates in one trust set: a whole ICAO or national master list (several hundred) fits */
 
 /** Why passive authentication failed. */
 enum mrtd_pa {

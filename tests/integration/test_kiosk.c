@@ -6,11 +6,15 @@
  * simulated acceptor, prompts into the recording sink. The screen is the
  * headless display; taps go through the screens' own hit test.
  *
- * Covered: a domestic certificate; overseas + domestic with two copies and
- * change, the passport's numbers typed and its chip read on the card's
- * reader (passportsim in the card's slot); numbers that fail their check
- * digits and numbers the chip refuses ("check the numbers"); a passport
- * of another person (the domestic certificate instead); a wrong PIN, then the right one; a walk-away in every state
+ * Covered: a domestic certificate; overseas with two copies and change,
+ * the passport's numbers typed and its chip read on the card's reader
+ * (passportsim in the card's slot), the page and its seal (verified by an
+ * independent verifier) naming the chip's passport, not the one the center
+ * has registered; numbers that fail their check digits and numbers the
+ * chip refuses ("check the numbers"); a passport that cannot be verified
+ * (no CSCA: the domestic certificate instead), a tampered DG1 and an
+ * untrusted Document Signer (refused, nothing printed); a wrong PIN, then
+ * the right one; a walk-away in every state
  * (nothing held afterwards, the card reset); a print failure after payment,
  * refunded; a refund the acceptor cannot make (refund receipt printed);
  * the center down (a clear screen, no money asked); a blocked card; a card
@@ -27,6 +31,8 @@
  * private link).
  */
 #include "tests/harness.h"
+#include "tests/lib/files.h"
+#include "tests/lib/testprint.h"
 #include "tests/printer/printer_harness.h"
 
 #include <dirent.h>
@@ -130,6 +136,18 @@ static void passport_ready(const char *holder, bool with_trust)
 #define PASSPORT_YAMADA \
     "wait passport-numbers\n" \
     "mrz TZ1234567 6 310331 5\n" \
+    "tap ok\n" \
+    "wait passport-place\n" \
+    "passport insert\n" \
+    "wait passport-reading\n" \
+    "wait take-passport\n" \
+    "passport remove\n"
+
+/* The same holder's renewed passport (holders/yamada-renewed.json:
+ * TZ7100526, expiry 360930), not the TZ1234567 the center has registered. */
+#define PASSPORT_RENEWED \
+    "wait passport-numbers\n" \
+    "mrz TZ7100526 9 360930 1\n" \
     "tap ok\n" \
     "wait passport-place\n" \
     "passport insert\n" \
@@ -294,11 +312,40 @@ static void test_certificate_through_cups_queue(void **state)
 }
 
 static void last_received_text(char *buf, size_t cap);
+static int newest_job(void);
 
+/* The printed seal, checked by a verifier that is not kofu's
+ * (tests/centersim/verify_shc.py) under the test CSCA; its pid names the
+ * passport number and the name (pid.i, pid.n) given. */
+static void verify_printed_seal(const char *seal, const char *number, const char *name)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/printed-seal.json", h.dir);
+    assert_true(kt_write_file(path, seal, strlen(seal)));
+    const char *verify[] = {"/usr/bin/python3", "tests/centersim/verify_shc.py", "--vds", path, "--csca",
+                            harness_path(0, "pki/csca.pem"), NULL};
+    int rc = harness_run(verify, NULL, out, sizeof out, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "verifier: %s\n%s\n", out, err);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "vds-nc ok: "));
+    const char *pid[] = {"/usr/bin/python3", "-c",
+                         "import json,sys; p=json.load(open(sys.argv[1]))['data']['msg']['pid']; "
+                         "print(p['i']); print(p['n'])",
+                         path, NULL};
+    assert_int_equal(harness_run(pid, NULL, out, sizeof out, err, sizeof err), 0);
+    char want[200];
+    snprintf(want, sizeof want, "%s\n%s\n", number, name);
+    assert_string_equal(out, want);
+}
+
+/* Overseas, two copies, in English, with a renewed passport: the page and
+ * its seal carry the chip's name, nationality and number, never the
+ * passport the center has registered for the resident (TZ1234567). */
 static void test_overseas_two_copies_english(void **state)
 {
     (void)state;
-    passport_ready("tests/passportsim/holders/yamada.json", true);
+    passport_ready("tests/passportsim/holders/yamada-renewed.json", true);
     int jobs = received_jobs();
     assert_int_equal(run_script("wait idle\n"
                                 "tap language\n"
@@ -316,7 +363,7 @@ static void test_overseas_two_copies_english(void **state)
                                 "tap overseas\n"
                                 "tap plus\n"
                                 "tap ok\n"
-                                PASSPORT_YAMADA
+                                PASSPORT_RENEWED
                                 "expect-prompt passport-numbers\n"
                                 "expect-prompt passport-place\n"
                                 "expect-prompt take-passport\n"
@@ -336,10 +383,29 @@ static void test_overseas_two_copies_english(void **state)
     assert_true(prompt_index("en pin-enter") >= 0);
     assert_true(prompt_index("ja pin-enter") < 0);
     assert_true(prompt_index("en passport-reading") >= 0);
-    /* The chip's passport number is on the overseas certificate. */
+    /* The page: the chip's name, nationality and number. */
     static char text[1 << 16];
     last_received_text(text, sizeof text);
-    assert_non_null(strstr(text, "TZ1234567"));
+    assert_non_null(strstr(text, "YAMADA TARO"));
+    assert_non_null(strstr(text, "日本 / Japan"));
+    assert_non_null(strstr(text, "TZ7100526"));
+    assert_null(strstr(text, "TZ1234567"));
+    /* The seal, read back from the paper and verified independently. */
+    char pdf[700], base[400], png[420];
+    snprintf(pdf, sizeof pdf, "%s/job-%d.pdf", printer.received, newest_job());
+    snprintf(base, sizeof base, "%s/overseas", h.dir);
+    snprintf(png, sizeof png, "%s-1.png", base);
+    assert_true(kt_pdf_to_pngs(pdf, 200, base));
+    size_t len = 0;
+    int n = 0;
+    char *codes = kt_zbar_codes(png, &len, &n), *shc = NULL, *seal = NULL;
+    assert_non_null(codes);
+    assert_int_equal(n, 2);
+    assert_true(kt_split_sample_codes(codes, len, &shc, &seal));
+    verify_printed_seal(seal, "TZ7100526", "YAMADA TARO");
+    free(codes);
+    free(shc);
+    free(seal);
 }
 
 /* Numbers whose check digit is wrong never reach the chip; numbers with
@@ -426,9 +492,10 @@ static void use_card(const char *resident)
 
 /* The text of the newest document the printer received, in content-stream
  * order (pdftotext -raw), into buf. */
-static void last_received_text(char *buf, size_t cap)
+/* The id of the newest document the printer received (job-N.pdf). */
+static int newest_job(void)
 {
-    char names[1 << 14], path[700];
+    char names[1 << 14];
     assert_true(printer_peer_list_dir(printer.received, NULL, names, sizeof names) > 0);
     int newest = -1;
     for (const char *p = strstr(names, "job-"); p; p = strstr(p + 4, "job-")) {
@@ -437,7 +504,13 @@ static void last_received_text(char *buf, size_t cap)
             newest = id;
     }
     assert_true(newest >= 0);
-    snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, newest);
+    return newest;
+}
+
+static void last_received_text(char *buf, size_t cap)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/job-%d.pdf", printer.received, newest_job());
     const char *argv[] = {"/usr/bin/pdftotext", "-raw", "-enc", "UTF-8", path, "-", NULL};
     assert_int_equal(harness_run(argv, NULL, buf, cap, err, sizeof err), 0);
 }
@@ -1199,6 +1272,71 @@ static void test_unverified_passport_domestic_instead(void **state)
     assert_null(strstr(text, "Passport"));
 }
 
+/* The overseas visit up to the passport's numbers, for the holder of
+ * yamada.json. */
+#define TO_PASSPORT_NUMBERS \
+    TO_MUNICIPALITY \
+    "tap municipality-131016\n" \
+    "tap ok\n" \
+    "wait kind-copies\n" \
+    "tap overseas\n" \
+    "tap ok\n" \
+    "wait passport-numbers\n"
+
+/* A refused passport (the resident is told `prompt`) and a resident who then
+ * cancels: nothing printed, nothing asked of the center beyond /config, the
+ * vault clean. */
+static void refused_passport_then_cancel(const char *numbers, const char *prompt)
+{
+    int jobs = received_jobs();
+    char script[2048];
+    snprintf(script, sizeof script,
+             TO_PASSPORT_NUMBERS
+             "mrz %s\n"
+             "tap ok\n"
+             "wait passport-place\n"
+             "passport insert\n"
+             "wait take-passport\n"
+             "passport remove\n"
+             "wait kind-copies\n"
+             "expect-prompt %s\n"
+             "tap cancel\n"
+             "wait idle\n"
+             "expect-clean\n",
+             numbers, prompt);
+    assert_int_equal(run_script(script), 0);
+    assert_non_null(strstr(out, "printed=0"));
+    assert_int_equal(received_jobs(), jobs);
+    char reply[200];
+    assert_int_equal(harness_center(&h, "status", reply, sizeof reply), 0);
+    if (!strstr(reply, "requests=1 issued=0 completions=0")) /* /config only */
+        fail_msg("centersim: %s", reply);
+}
+
+/* DG1 changed after the SOD was signed (the MRZ still parses, the chip
+ * opens, only the hash tells): not authentic, the overseas certificate is
+ * not made. */
+static void test_tampered_dg1_refused_nothing_printed(void **state)
+{
+    (void)state;
+    passport_ready("tests/passportsim/holders/yamada.json", true);
+    assert_int_equal(harness_passport(&h, "fault tampered-dg1", NULL, 0), 0);
+    refused_passport_then_cancel("TZ1234567 6 310331 5", "error-passport-not-authentic");
+    char reply[200];
+    assert_int_equal(harness_passport(&h, "status", reply, sizeof reply), 0);
+    assert_non_null(strstr(reply, "access=PACE")); /* it was read, then refused */
+}
+
+/* A passport whose EF.SOD is signed by a Document Signer under a CSCA
+ * nobody trusts (a well-made forgery): not authentic, nothing printed. */
+static void test_untrusted_signer_refused_nothing_printed(void **state)
+{
+    (void)state;
+    passport_ready("tests/passportsim/holders/yamada.json", true);
+    assert_int_equal(harness_passport(&h, "fault other-csca", NULL, 0), 0);
+    refused_passport_then_cancel("TZ1234567 6 310331 5", "error-passport-not-authentic");
+}
+
 /* municipality-not-participating: 131041 leaves the service after the
  * kiosk fetched /config. The visit ends with the center's words; the kiosk
  * fetches /config at once, so that the next resident is not offered 131041
@@ -1258,6 +1396,8 @@ int main(void)
         cmocka_unit_test_setup(test_terms_changed_mid_visit, fresh),
         cmocka_unit_test_setup(test_no_record_choose_another, fresh),
         cmocka_unit_test_setup(test_unverified_passport_domestic_instead, fresh),
+        cmocka_unit_test_setup(test_tampered_dg1_refused_nothing_printed, fresh),
+        cmocka_unit_test_setup(test_untrusted_signer_refused_nothing_printed, fresh),
         cmocka_unit_test_setup(test_not_participating_refreshes_config, fresh),
         cmocka_unit_test_setup_teardown(test_free_of_charge, fresh_free, stop_center),
     };

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,6 +405,23 @@ int harness_run(const char *const argv[], const char *stdin_data, char *out, siz
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+int harness_command_config(struct harness *h, const char *test, const char *fmt, ...)
+{
+    char path[sizeof h->dir + 16];
+    snprintf(path, sizeof path, "%s/kofu.conf", h->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "# written by %s\n", test);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    if (fclose(f) != 0)
+        return -1;
+    return setenv("KOFU_CONFIG", path, 1);
 }
 
 int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,

@@ -96,6 +96,12 @@ int harness_init(struct harness *h);
  *  lines. 0 on success. */
 int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
                          const char *extra);
+/** Write DIR/kofu.conf for the technicians' commands (`kofu card read`,
+ *  `kofu passport read`): a first line saying which test wrote it, then
+ *  the printf-formatted key = value lines; and point $KOFU_CONFIG at it. 0
+ *  on success. */
+__attribute__((format(printf, 3, 4))) int harness_command_config(struct harness *h, const char *test, const char *fmt,
+                                                                 ...);
 /** Copy the configuration at from to to without the test build's own keys
  *  (sim_*), which the product build (build/kofu) refuses. 0 on success. */
 int harness_product_config(const char *from, const char *to);

@@ -34,11 +34,9 @@ enum card_read_exit {
 #define LINE_MAX_BYTES 64
 
 struct card_read_opts {
-    const char *reader;
+    struct reader_cmd_opts c;
     const char *card_ca_dir;
-    const char *config_path;
-    bool pin_stdin, json, reveal;
-    int wait_seconds; /* -1: from the configuration */
+    bool pin_stdin;
 };
 
 struct card_read_result {
@@ -233,10 +231,10 @@ static void print_text(const struct card_read_result *r, const struct card_read_
     }
     printf("presence: %s\n", presence_name(r->card.data->presence));
     struct shown sh;
-    fields_to_show(r->card.data, o->reveal, &sh);
+    fields_to_show(r->card.data, o->c.reveal, &sh);
     printf("my_number: %s\nname: %s\naddress: %s\nbirth_date: %s\n", sh.my_number, sh.name, sh.address,
            sh.birth_date);
-    if (o->reveal)
+    if (o->c.reveal)
         printf("sex: %s (%s)\n", sh.sex, sex_words(r->card.data->attributes.sex));
     else
         printf("sex: %s\n", sh.sex);
@@ -262,11 +260,11 @@ static void print_json(const struct card_read_result *r, const struct card_read_
         }
         json_object_set_new(root, "presence", json_string(presence_name(r->card.data->presence)));
         struct shown sh;
-        fields_to_show(r->card.data, o->reveal, &sh);
+        fields_to_show(r->card.data, o->c.reveal, &sh);
         json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:s}", "my_number", sh.my_number, "name", sh.name,
                                  "address", sh.address, "birth_date", sh.birth_date, "sex", sh.sex);
         json_object_set_new(root, "card", card);
-        json_object_set_new(root, "masked", json_boolean(!o->reveal));
+        json_object_set_new(root, "masked", json_boolean(!o->c.reveal));
         json_object_set_new(root, "apdus", json_integer(r->apdus));
         json_object_set_new(root, "read_ms", json_real(r->card.read_ms));
     }
@@ -287,28 +285,24 @@ static void usage(void)
 static int parse_opts(int argc, char **argv, struct card_read_opts *o)
 {
     static const struct option longopts[] = {
-        {"reader", required_argument, NULL, 'r'}, {"card-ca", required_argument, NULL, 'c'},
-        {"pin-stdin", no_argument, NULL, 'p'},    {"json", no_argument, NULL, 'j'},
-        {"reveal", no_argument, NULL, 'R'},       {"config", required_argument, NULL, 'C'},
-        {"wait", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+        READER_CMD_LONGOPTS,
+        {"card-ca", required_argument, NULL, 'c'},
+        {"pin-stdin", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    o->wait_seconds = -1;
+    reader_cmd_opts_init(&o->c);
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int taken = reader_cmd_opt(&o->c, ch, optarg);
+        if (taken < 0)
+            return KOFU_E_ARG;
+        if (taken)
+            continue;
         switch (ch) {
-        case 'r': o->reader = optarg; break;
         case 'c': o->card_ca_dir = optarg; break;
         case 'p': o->pin_stdin = true; break;
-        case 'j': o->json = true; break;
-        case 'R': o->reveal = true; break;
-        case 'C': o->config_path = optarg; break;
-        case 'w':
-            if (reader_cmd_wait_arg(optarg, &o->wait_seconds) != KOFU_OK)
-                return KOFU_E_ARG;
-            break;
         default: return KOFU_E_ARG;
         }
     }
@@ -329,20 +323,20 @@ static int card_read(int argc, char **argv)
         usage();
         return READER_EXIT_USAGE;
     }
-    int started = reader_cmd_begin(&cfg, o.config_path);
+    int started = reader_cmd_begin(&cfg, o.c.config_path);
     if (started != READER_EXIT_OK)
         return started;
     struct card_read_result res = {.rc = KOFU_OK, .card.tries_left = KENHOJO_TRIES_UNKNOWN,
                                    .max_tries = cfg.pin_max_tries};
     struct card_reader reader;
-    res.rc = reader_cmd_connect(&reader, &cfg, o.reader, o.config_path, o.card_ca_dir, o.wait_seconds,
+    res.rc = reader_cmd_connect(&reader, &cfg, o.c.reader, o.c.config_path, o.card_ca_dir, o.c.wait_seconds,
                                 &res.reader_name);
     if (res.rc == KOFU_OK)
         card_dialogue(&reader, &cfg, &o, &res);
     bool have_data = res.card.data && (res.rc == KOFU_OK || res.rc == KOFU_E_NOT_AUTHENTIC);
     if (!have_data && res.rc == KOFU_E_NOT_AUTHENTIC)
         res.rc = KOFU_E_CARD_DATA;
-    if (o.json)
+    if (o.c.json)
         print_json(&res, &o);
     else
         print_text(&res, &o);

@@ -34,10 +34,9 @@ enum passport_read_exit {
 };
 
 struct passport_read_opts {
-    const char *reader, *config_path, *csca;
+    struct reader_cmd_opts c;
+    const char *csca;
     char *document, *birth, *expiry; /* argv's own strings: overwritten once copied */
-    bool json, reveal;
-    int wait_seconds; /* -1: from the configuration */
 };
 
 static int exit_for(int rc)
@@ -152,7 +151,7 @@ static void print_text(int rc, const struct mrtd_read_result *res, const char *r
     }
     if (res->data) {
         struct shown sh;
-        fields_to_show(&res->data->mrz, o->reveal, &sh);
+        fields_to_show(&res->data->mrz, o->c.reveal, &sh);
         printf("document_number: %s\nsurname: %s\ngiven_names: %s\nnationality: %s\nbirth_date: %s\nsex: %s\n"
                "expiry_date: %s\n",
                sh.document_number, sh.surname, sh.given_names, sh.nationality, sh.birth_date, sh.sex, sh.expiry_date);
@@ -168,7 +167,7 @@ static void print_json(int rc, const struct mrtd_read_result *res, const struct 
 {
     struct shown sh = {0};
     if (res->data)
-        fields_to_show(&res->data->mrz, o->reveal, &sh);
+        fields_to_show(&res->data->mrz, o->c.reveal, &sh);
     json_t *root = json_object();
     json_object_set_new(root, "access", res->access == MRTD_ACCESS_NONE ? json_null()
                                                                          : json_string(mrtd_access_name(res->access)));
@@ -200,31 +199,26 @@ static void usage(void)
 static int parse_opts(int argc, char **argv, struct passport_read_opts *o)
 {
     static const struct option longopts[] = {
-        {"reader", required_argument, NULL, 'r'}, {"config", required_argument, NULL, 'C'},
-        {"csca", required_argument, NULL, 'c'},   {"document", required_argument, NULL, 'd'},
-        {"birth", required_argument, NULL, 'b'},  {"expiry", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},         {"reveal", no_argument, NULL, 'R'},
-        {"wait", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+        READER_CMD_LONGOPTS,
+        {"csca", required_argument, NULL, 'c'},  {"document", required_argument, NULL, 'd'},
+        {"birth", required_argument, NULL, 'b'}, {"expiry", required_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    o->wait_seconds = -1;
+    reader_cmd_opts_init(&o->c);
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int taken = reader_cmd_opt(&o->c, ch, optarg);
+        if (taken < 0)
+            return KOFU_E_ARG;
+        if (taken)
+            continue;
         switch (ch) {
-        case 'r': o->reader = optarg; break;
-        case 'C': o->config_path = optarg; break;
         case 'c': o->csca = optarg; break;
         case 'd': o->document = optarg; break;
         case 'b': o->birth = optarg; break;
         case 'e': o->expiry = optarg; break;
-        case 'j': o->json = true; break;
-        case 'R': o->reveal = true; break;
-        case 'w':
-            if (reader_cmd_wait_arg(optarg, &o->wait_seconds) != KOFU_OK)
-                return KOFU_E_ARG;
-            break;
         default: return KOFU_E_ARG;
         }
     }
@@ -260,7 +254,7 @@ static int passport_read(int argc, char **argv)
         usage();
         return READER_EXIT_USAGE;
     }
-    int started = reader_cmd_begin(&cfg, o.config_path);
+    int started = reader_cmd_begin(&cfg, o.c.config_path);
     if (started != READER_EXIT_OK)
         return started;
     struct mrz_keys *keys = vault_alloc(sizeof *keys);
@@ -268,7 +262,7 @@ static int passport_read(int argc, char **argv)
     int rc = keys ? keys_from_args(&o, keys) : KOFU_E_NOMEM;
     if (rc == KOFU_E_MRZ_FORMAT) {
         /* Nothing was sent: the values are refused before the reader opens. */
-        if (o.json)
+        if (o.c.json)
             print_json(rc, &res, &o);
         else
             reader_cmd_say_err(rc);
@@ -284,10 +278,10 @@ static int passport_read(int argc, char **argv)
     }
     struct card_reader reader;
     const char *reader_name = NULL;
-    rc = reader_cmd_connect(&reader, &cfg, o.reader, o.config_path, NULL, o.wait_seconds, &reader_name);
+    rc = reader_cmd_connect(&reader, &cfg, o.c.reader, o.c.config_path, NULL, o.c.wait_seconds, &reader_name);
     if (rc == KOFU_OK)
         rc = mrtd_read_verified(&reader, keys, trust, &res);
-    if (o.json)
+    if (o.c.json)
         print_json(rc, &res, &o);
     else
         print_text(rc, &res, reader_name, &o);

@@ -41,14 +41,29 @@ void reader_cmd_say(const char *en, const char *ja) { fprintf(stderr, "%s / %s\n
 
 void reader_cmd_say_err(int rc) { reader_cmd_say(kofu_err_text(rc, KOFU_LANG_EN), kofu_err_text(rc, KOFU_LANG_JA)); }
 
-int reader_cmd_wait_arg(const char *arg, int *seconds)
+void reader_cmd_opts_init(struct reader_cmd_opts *o)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (*end || v < 0 || v > 3600)
-        return KOFU_E_ARG;
-    *seconds = (int)v;
-    return KOFU_OK;
+    *o = (struct reader_cmd_opts){.wait_seconds = -1};
+}
+
+int reader_cmd_opt(struct reader_cmd_opts *o, int ch, const char *arg)
+{
+    switch (ch) {
+    case 'r': o->reader = arg; break;
+    case 'C': o->config_path = arg; break;
+    case 'j': o->json = true; break;
+    case 'R': o->reveal = true; break;
+    case 'w': {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (*end || v < 0 || v > 3600)
+            return KOFU_E_ARG;
+        o->wait_seconds = (int)v;
+        break;
+    }
+    default: return 0;
+    }
+    return 1;
 }
 
 int reader_cmd_begin(struct kofu_config *cfg, const char *config_path)

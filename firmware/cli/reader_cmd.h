@@ -35,8 +35,27 @@ void reader_cmd_say(const char *en, const char *ja);
 /** The sentence of the error rc (base/errors.h), as reader_cmd_say. */
 void reader_cmd_say_err(int rc);
 
-/** --wait's SECONDS (0 to 3600) into *seconds; KOFU_E_ARG otherwise. */
-int reader_cmd_wait_arg(const char *arg, int *seconds);
+/** The options both commands take. */
+struct reader_cmd_opts {
+    const char *reader;      /* --reader NAME; NULL: the configuration's */
+    const char *config_path; /* --config FILE; NULL: config_load_for_command's choice */
+    bool json, reveal;       /* --json, --reveal */
+    int wait_seconds;        /* --wait SECONDS (0 to 3600); -1: the configuration's */
+};
+
+/** Their getopt_long entries, and --help (which no command takes: it
+ *  gets the usage); the values 'r' 'C' 'j' 'R' 'w' 'h' are theirs. */
+#define READER_CMD_LONGOPTS                                                                                        \
+    {"reader", required_argument, NULL, 'r'}, {"config", required_argument, NULL, 'C'},                           \
+        {"json", no_argument, NULL, 'j'}, {"reveal", no_argument, NULL, 'R'},                                      \
+        {"wait", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}
+
+/** The defaults, before getopt. */
+void reader_cmd_opts_init(struct reader_cmd_opts *o);
+/** getopt's answer ch (with optarg arg) into o: 1 when it is one of
+ *  READER_CMD_LONGOPTS (but --help), 0 for any other, which the caller
+ *  takes, KOFU_E_ARG (negative) for a --wait out of its range. */
+int reader_cmd_opt(struct reader_cmd_opts *o, int ch, const char *arg);
 
 /** The start: the configuration (config_load_for_command of config_path)
  *  into cfg, then the vault, locked in memory where the system allows (as

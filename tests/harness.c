@@ -539,6 +539,21 @@ double harness_median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+int harness_select_round_trips(struct card_reader *r, const uint8_t *aid, size_t aid_len, double *rt, int n)
+{
+    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, aid, aid_len, false, 0};
+    for (int i = 0; i < n; i++) {
+        uint8_t resp[64];
+        size_t len;
+        uint16_t sw;
+        double t0 = harness_now_ms();
+        if (card_reader_exchange(r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
+            return -1;
+        rt[i] = harness_now_ms() - t0;
+    }
+    return 0;
+}
+
 int harness_fresh_visit(struct harness *h, const char *const *center_args, const char *resident)
 {
     char reply[200];

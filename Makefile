@@ -100,8 +100,9 @@ ITEST_BIN := $(filter-out %/test_image,$(ITEST_BIN))
 endif
 HARNESS_OBJ := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/printer/printer_harness.o
 # The tests' helper library (tests/lib/*.h: temporary files, whole files,
-# child processes, test keys, synthetic documents, session events), linked
-# into every test, bench and tool before the core it may call.
+# child processes, test keys, synthetic documents, session events, JSON
+# output read back, hex test vectors), linked into every test, bench and
+# tool before the core it may call.
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 TESTLIB := $(BUILD)/libkofutest.a
 TEST_LIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,23 +147,27 @@ static int wait_ready(int fd, int timeout_ms, const char *ready)
     return -1;
 }
 
-int harness_spawn_cardsim(struct harness *h, const char *resident, const char *const *faults)
+/* Starts the virtual card name (cardsim, passportsim) toward vpcd's port
+ * with the test PKI, its own options (own, NULL-terminated), the control
+ * socket and faults, its output into log, and waits for its ready line. */
+static int spawn_vicc(const char *name, int port, const char *const *own, const char *control,
+                      const char *const *faults, const char *log, pid_t *pid)
 {
-    char port[16], log[300];
-    snprintf(port, sizeof port, "%d", h->vpcd_port);
-    snprintf(log, sizeof log, "%s/cardsim.log", h->dir);
-    const char *argv[32];
+    char port_s[16], ready[64];
+    snprintf(port_s, sizeof port_s, "%d", port);
+    snprintf(ready, sizeof ready, "%s: ready", name);
+    const char *argv[40];
     int n = 0;
-    argv[n++] = harness_path(0, "cardsim");
+    argv[n++] = harness_path(0, name);
     argv[n++] = "--port";
-    argv[n++] = port;
+    argv[n++] = port_s;
     argv[n++] = "--pki";
     argv[n++] = harness_path(1, "pki");
-    argv[n++] = "--resident";
-    argv[n++] = resident;
+    for (int i = 0; own[i] && n < 30; i++)
+        argv[n++] = own[i];
     argv[n++] = "--control";
-    argv[n++] = h->control;
-    for (int i = 0; faults && faults[i] && n < 28; i++) {
+    argv[n++] = control;
+    for (int i = 0; faults && faults[i] && n < 36; i++) {
         argv[n++] = "--fault";
         argv[n++] = faults[i];
     }
@@ -170,15 +175,23 @@ int harness_spawn_cardsim(struct harness *h, const char *resident, const char *c
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) != 0)
         return -1;
-    h->cardsim = kt_spawn(argv, NULL, log, pipefd[1], 0);
+    *pid = kt_spawn(argv, NULL, log, pipefd[1], 0);
     close(pipefd[1]);
-    int rc = h->cardsim > 0 ? wait_ready(pipefd[0], 10000, "cardsim: ready") : -1;
+    int rc = *pid > 0 ? wait_ready(pipefd[0], 10000, ready) : -1;
     close(pipefd[0]);
     if (rc != 0) {
-        fprintf(stderr, "harness: cardsim did not become ready; see %s\n", log);
+        fprintf(stderr, "harness: %s did not become ready; see %s\n", name, log);
         return -1;
     }
     return 0;
+}
+
+int harness_spawn_cardsim(struct harness *h, const char *resident, const char *const *faults)
+{
+    char log[300];
+    snprintf(log, sizeof log, "%s/cardsim.log", h->dir);
+    const char *const own[] = {"--resident", resident, NULL};
+    return spawn_vicc("cardsim", h->vpcd_port, own, h->control, faults, log, &h->cardsim);
 }
 
 int harness_start_cardsim(struct harness *h, const char *resident, const char *const *faults)
@@ -406,6 +419,23 @@ int harness_run(const char *const argv[], const char *stdin_data, char *out, siz
     return WEXITSTATUS(status);
 }
 
+int harness_command_config(struct harness *h, const char *test, const char *fmt, ...)
+{
+    char path[sizeof h->dir + 16];
+    snprintf(path, sizeof path, "%s/kofu.conf", h->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "# written by %s\n", test);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    if (fclose(f) != 0)
+        return -1;
+    return setenv("KOFU_CONFIG", path, 1);
+}
+
 int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
                          const char *extra)
 {
@@ -509,6 +539,21 @@ double harness_median(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+int harness_select_round_trips(struct card_reader *r, const uint8_t *aid, size_t aid_len, double *rt, int n)
+{
+    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, aid, aid_len, false, 0};
+    for (int i = 0; i < n; i++) {
+        uint8_t resp[64];
+        size_t len;
+        uint16_t sw;
+        double t0 = harness_now_ms();
+        if (card_reader_exchange(r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
+            return -1;
+        rt[i] = harness_now_ms() - t0;
+    }
+    return 0;
+}
+
 int harness_fresh_visit(struct harness *h, const char *const *center_args, const char *resident)
 {
     char reply[200];
@@ -554,41 +599,14 @@ int harness_verify_shc(const char *jws_path, const char *jwks_path, const char *
 static int spawn_passportsim(struct harness *h, int port, const char *reader, const char *holder, const char *access,
                              const char *const *faults)
 {
-    char port_s[16], log[300];
-    snprintf(port_s, sizeof port_s, "%d", port);
+    char log[300];
     snprintf(log, sizeof log, "%s/passportsim-%d.log", h->dir, port);
     snprintf(h->passport_control, sizeof h->passport_control, "%s/passportsim.sock", h->dir);
     snprintf(h->passport_reader, sizeof h->passport_reader, "%s", reader);
     h->passport_port = port;
-    const char *argv[40];
-    int n = 0;
-    argv[n++] = harness_path(0, "passportsim");
-    argv[n++] = "--port";
-    argv[n++] = port_s;
-    argv[n++] = "--pki";
-    argv[n++] = harness_path(1, "pki");
-    argv[n++] = "--holder";
-    argv[n++] = holder;
-    argv[n++] = "--access";
-    argv[n++] = access ? access : "pace";
-    argv[n++] = "--control";
-    argv[n++] = h->passport_control;
-    for (int i = 0; faults && faults[i] && n < 36; i++) {
-        argv[n++] = "--fault";
-        argv[n++] = faults[i];
-    }
-    argv[n] = NULL;
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0)
+    const char *const own[] = {"--holder", holder, "--access", access ? access : "pace", NULL};
+    if (spawn_vicc("passportsim", port, own, h->passport_control, faults, log, &h->passportsim) != 0)
         return -1;
-    h->passportsim = kt_spawn(argv, NULL, log, pipefd[1], 0);
-    close(pipefd[1]);
-    int rc = h->passportsim > 0 ? wait_ready(pipefd[0], 10000, "passportsim: ready") : -1;
-    close(pipefd[0]);
-    if (rc != 0) {
-        fprintf(stderr, "harness: passportsim did not become ready; see %s\n", log);
-        return -1;
-    }
     return harness_wait_reader(h->passport_reader, true, 10000);
 }
 

@@ -12,8 +12,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+struct card_reader;
 struct kenhojo_card_data;
 
 struct harness {
@@ -81,6 +83,10 @@ struct kenhojo_card_data *harness_read_card(struct harness *h, const char *pin, 
 /** Monotonic milliseconds, and the median of n values (sorts v). */
 double harness_now_ms(void);
 double harness_median(double *v, size_t n);
+/** A bench's floor: n plain SELECTs of the application aid (P2 0C, no
+ *  answer data) through r, connected, each one's round trip in ms into rt.
+ *  0, or -1 when one fails. */
+int harness_select_round_trips(struct card_reader *r, const uint8_t *aid, size_t aid_len, double *rt, int n);
 /** exec argv in a forked child (execvp when search_path), copying the
  *  const strings into writable storage first; _exit(127) if it fails. */
 void harness_exec(const char *const argv[], bool search_path);
@@ -96,6 +102,12 @@ int harness_init(struct harness *h);
  *  lines. 0 on success. */
 int harness_kiosk_config(struct harness *h, const char *path, const char *printer_uri, const char *audio_log,
                          const char *extra);
+/** Write DIR/kofu.conf for the technicians' commands (`kofu card read`,
+ *  `kofu passport read`): a first line saying which test wrote it, then
+ *  the printf-formatted key = value lines; and point $KOFU_CONFIG at it. 0
+ *  on success. */
+__attribute__((format(printf, 3, 4))) int harness_command_config(struct harness *h, const char *test, const char *fmt,
+                                                                 ...);
 /** Copy the configuration at from to to without the test build's own keys
  *  (sim_*), which the product build (build/kofu) refuses. 0 on success. */
 int harness_product_config(const char *from, const char *to);

@@ -108,15 +108,23 @@ static int read_current(struct card_reader *r, struct icao_sm *sm, uint8_t *buf,
     }
 }
 
-/* SELECT an EF by its file identifier in the current DF (P2 0C: no FCI). */
+/* SELECT with P2 0C (no FCI): p1 says what id names; the status word into
+ * *sw. */
+static int select_file(struct card_reader *r, struct icao_sm *sm, uint8_t p1, const uint8_t *id, size_t id_len,
+                       uint16_t *sw)
+{
+    struct apdu sel = {0x00, 0xA4, p1, 0x0C, id, id_len, false, 0};
+    uint8_t resp[8];
+    size_t n;
+    return xchg(r, sm, &sel, resp, sizeof resp, &n, sw);
+}
+
+/* SELECT an EF by its file identifier in the current DF. */
 static int select_ef(struct card_reader *r, struct icao_sm *sm, uint16_t fid, bool *found)
 {
     const uint8_t id[2] = {(uint8_t)(fid >> 8), (uint8_t)fid};
-    struct apdu sel = {0x00, 0xA4, 0x02, 0x0C, id, 2, false, 0};
-    uint8_t resp[8];
-    size_t n;
     uint16_t sw;
-    int rc = xchg(r, sm, &sel, resp, sizeof resp, &n, &sw);
+    int rc = select_file(r, sm, 0x02, id, sizeof id, &sw);
     if (rc != KOFU_OK)
         return rc;
     *found = sw == SW_OK;
@@ -136,11 +144,8 @@ static int read_ef(struct card_reader *r, struct icao_sm *sm, uint16_t fid, uint
 
 static int select_application(struct card_reader *r, struct icao_sm *sm)
 {
-    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, emrtd_aid, sizeof emrtd_aid, false, 0};
-    uint8_t resp[8];
-    size_t n;
     uint16_t sw;
-    int rc = xchg(r, sm, &sel, resp, sizeof resp, &n, &sw);
+    int rc = select_file(r, sm, 0x04, emrtd_aid, sizeof emrtd_aid, &sw);
     if (rc != KOFU_OK)
         return rc;
     return sw == SW_OK ? KOFU_OK : KOFU_E_NOT_PASSPORT;
@@ -187,10 +192,8 @@ static int offered_pace(struct card_reader *r, struct icao_pace_info *pi, bool *
      * selected, where EF.CardAccess is not. A chip that refuses the SELECT
      * is in its master file anyway (it is, after power-up). */
     static const uint8_t mf[] = {0x3F, 0x00};
-    struct apdu sel_mf = {0x00, 0xA4, 0x00, 0x0C, mf, sizeof mf, false, 0};
-    uint8_t resp[8];
     uint16_t sw;
-    int rc = card_reader_exchange(r, &sel_mf, resp, sizeof resp, &n, &sw);
+    int rc = select_file(r, NULL, 0x00, mf, sizeof mf, &sw);
     if (rc != KOFU_OK)
         return rc;
     rc = read_ef(r, NULL, FID_CARD_ACCESS, ca, sizeof ca, &n, &found);

@@ -7,15 +7,12 @@
  * buffer ever holds it. Resident data is printed masked unless --reveal.
  */
 #include "cli/cmd.h"
-#include "base/clock.h"
+#include "cli/reader_cmd.h"
 
-#include "board/board.h"
 #include "base/config.h"
 #include "base/errors.h"
-#include "base/sandbox.h"
-#include "card/kenhojo.h"
-#include "base/log.h"
 #include "base/vault.h"
+#include "card/kenhojo.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -26,29 +23,20 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Exit statuses of `kofu card read` (README, "kofu card read"). */
+/* Exit statuses of `kofu card read` (README, "kofu card read") beside the
+ * ones it shares with `kofu passport read` (reader_cmd.h). */
 enum card_read_exit {
-    EXIT_READ_OK = 0,
-    EXIT_READ_INTERNAL = 1,
-    EXIT_READ_USAGE = 2,
     EXIT_READ_PIN_WRONG = 3,
     EXIT_READ_BLOCKED = 4,
     EXIT_READ_NOT_AUTHENTIC = 5,
-    EXIT_READ_NO_CARD = 6,
-    EXIT_READ_NO_READER = 7,
-    EXIT_READ_CARD_ERROR = 8,
     EXIT_READ_PIN_REFUSED = 9,
 };
-
-#define VAULT_BYTES (64 * 1024)
 #define LINE_MAX_BYTES 64
 
 struct card_read_opts {
-    const char *reader;
+    struct reader_cmd_opts c;
     const char *card_ca_dir;
-    const char *config_path;
-    bool pin_stdin, json, reveal;
-    int wait_seconds; /* -1: from the configuration */
+    bool pin_stdin;
 };
 
 struct card_read_result {
@@ -62,8 +50,6 @@ struct card_read_result {
 static int exit_for(int rc)
 {
     switch (rc) {
-    case KOFU_OK:
-        return EXIT_READ_OK;
     case KOFU_E_PIN_WRONG:
         return EXIT_READ_PIN_WRONG;
     case KOFU_E_PIN_BLOCKED:
@@ -71,29 +57,15 @@ static int exit_for(int rc)
     case KOFU_E_NOT_AUTHENTIC:
     case KOFU_E_CARD_DATA:
         return EXIT_READ_NOT_AUTHENTIC;
-    case KOFU_E_NO_CARD:
-        return EXIT_READ_NO_CARD;
-    case KOFU_E_NO_READER:
-    case KOFU_E_NO_SERVICE:
-    case KOFU_E_READER_GONE:
-        return EXIT_READ_NO_READER;
-    case KOFU_E_CARD_REMOVED:
-    case KOFU_E_CARD_COMM:
-    case KOFU_E_CARD_BUSY:
-    case KOFU_E_CARD_STATUS:
     case KOFU_E_NOT_MYNA:
-        return EXIT_READ_CARD_ERROR;
+        return READER_EXIT_CARD_ERROR;
     case KOFU_E_PIN_FORMAT:
     case KOFU_E_PIN_NOT_CONFIRMED:
         return EXIT_READ_PIN_REFUSED;
-    case KOFU_E_ARG:
-    case KOFU_E_CONFIG:
-        return EXIT_READ_USAGE;
     default:
-        return EXIT_READ_INTERNAL;
+        return reader_cmd_exit(rc);
     }
 }
-
 
 /* Reads one line from fd 0 byte by byte into buf (in the vault), without
  * the newline. Returns false on EOF before a newline with nothing read, or
@@ -132,11 +104,9 @@ static bool read_line_fd0(char *buf, size_t cap, bool echo_off)
     return ok && any;
 }
 
-static void say(const char *en, const char *ja) { fprintf(stderr, "%s / %s\n", en, ja); }
-
 static bool resident_confirms_last_try(void)
 {
-    say("Only one PIN try is left; a wrong PIN locks the card. Type yes to try anyway:",
+    reader_cmd_say("Only one PIN try is left; a wrong PIN locks the card. Type yes to try anyway:",
         "暗証番号の残り回数は1回です。間違えるとカードがロックされます。続ける場合は yes と入力してください:");
     char *answer = vault_alloc(LINE_MAX_BYTES);
     bool yes = answer && read_line_fd0(answer, LINE_MAX_BYTES, false) &&
@@ -148,7 +118,7 @@ static bool resident_confirms_last_try(void)
 static int get_pin(const struct card_read_opts *o, char **pin)
 {
     if (!o->pin_stdin && !isatty(0)) {
-        say("Standard input is not a terminal: pass --pin-stdin to read the PIN from it.",
+        reader_cmd_say("Standard input is not a terminal: pass --pin-stdin to read the PIN from it.",
             "標準入力が端末ではありません。--pin-stdin を指定してください。");
         return KOFU_E_ARG;
     }
@@ -179,7 +149,7 @@ static void card_dialogue(struct card_reader *reader, const struct kofu_config *
         char en[96], ja[96];
         snprintf(en, sizeof en, "PIN tries left: %d of %d", res->card.tries_left, cfg->pin_max_tries);
         snprintf(ja, sizeof ja, "暗証番号の残り回数: %d回（%d回中）", res->card.tries_left, cfg->pin_max_tries);
-        say(en, ja);
+        reader_cmd_say(en, ja);
     }
     bool confirmed = res->card.tries_left != 1 || resident_confirms_last_try();
     if (!confirmed) {
@@ -251,20 +221,20 @@ static void print_text(const struct card_read_result *r, const struct card_read_
         printf("pin_tries_left: %d\n", r->card.tries_left < 0 ? 0 : r->card.tries_left);
     if (r->rc != KOFU_OK && r->rc != KOFU_E_NOT_AUTHENTIC) {
         printf("error: %s\n", kofu_err_name(r->rc));
-        say(kofu_err_text(r->rc, KOFU_LANG_EN), kofu_err_text(r->rc, KOFU_LANG_JA));
+        reader_cmd_say_err(r->rc);
         return;
     }
     printf("authentic: %s\n", r->rc == KOFU_OK ? "yes" : "no");
     if (r->rc != KOFU_OK) {
         printf("reason: %s\n", kenhojo_auth_name(r->card.why));
-        say(kenhojo_auth_text(r->card.why, KOFU_LANG_EN), kenhojo_auth_text(r->card.why, KOFU_LANG_JA));
+        reader_cmd_say(kenhojo_auth_text(r->card.why, KOFU_LANG_EN), kenhojo_auth_text(r->card.why, KOFU_LANG_JA));
     }
     printf("presence: %s\n", presence_name(r->card.data->presence));
     struct shown sh;
-    fields_to_show(r->card.data, o->reveal, &sh);
+    fields_to_show(r->card.data, o->c.reveal, &sh);
     printf("my_number: %s\nname: %s\naddress: %s\nbirth_date: %s\n", sh.my_number, sh.name, sh.address,
            sh.birth_date);
-    if (o->reveal)
+    if (o->c.reveal)
         printf("sex: %s (%s)\n", sh.sex, sex_words(r->card.data->attributes.sex));
     else
         printf("sex: %s\n", sh.sex);
@@ -290,11 +260,11 @@ static void print_json(const struct card_read_result *r, const struct card_read_
         }
         json_object_set_new(root, "presence", json_string(presence_name(r->card.data->presence)));
         struct shown sh;
-        fields_to_show(r->card.data, o->reveal, &sh);
+        fields_to_show(r->card.data, o->c.reveal, &sh);
         json_t *card = json_pack("{s:s, s:s, s:s, s:s, s:s}", "my_number", sh.my_number, "name", sh.name,
                                  "address", sh.address, "birth_date", sh.birth_date, "sex", sh.sex);
         json_object_set_new(root, "card", card);
-        json_object_set_new(root, "masked", json_boolean(!o->reveal));
+        json_object_set_new(root, "masked", json_boolean(!o->c.reveal));
         json_object_set_new(root, "apdus", json_integer(r->apdus));
         json_object_set_new(root, "read_ms", json_real(r->card.read_ms));
     }
@@ -315,37 +285,29 @@ static void usage(void)
 static int parse_opts(int argc, char **argv, struct card_read_opts *o)
 {
     static const struct option longopts[] = {
-        {"reader", required_argument, NULL, 'r'}, {"card-ca", required_argument, NULL, 'c'},
-        {"pin-stdin", no_argument, NULL, 'p'},    {"json", no_argument, NULL, 'j'},
-        {"reveal", no_argument, NULL, 'R'},       {"config", required_argument, NULL, 'C'},
-        {"wait", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+        READER_CMD_LONGOPTS,
+        {"card-ca", required_argument, NULL, 'c'},
+        {"pin-stdin", no_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    o->wait_seconds = -1;
+    reader_cmd_opts_init(&o->c);
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int taken = reader_cmd_opt(&o->c, ch, optarg);
+        if (taken < 0)
+            return KOFU_E_ARG;
+        if (taken)
+            continue;
         switch (ch) {
-        case 'r': o->reader = optarg; break;
         case 'c': o->card_ca_dir = optarg; break;
         case 'p': o->pin_stdin = true; break;
-        case 'j': o->json = true; break;
-        case 'R': o->reveal = true; break;
-        case 'C': o->config_path = optarg; break;
-        case 'w': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 3600)
-                return KOFU_E_ARG;
-            o->wait_seconds = (int)v;
-            break;
-        }
         default: return KOFU_E_ARG;
         }
     }
     if (optind != argc) {
-        say("Unexpected argument. The PIN is never given on the command line.",
+        reader_cmd_say("Unexpected argument. The PIN is never given on the command line.",
             "不明な引数です。暗証番号はコマンドラインでは指定できません。");
         return KOFU_E_ARG;
     }
@@ -359,47 +321,28 @@ static int card_read(int argc, char **argv)
     struct kofu_config cfg;
     if (parse_opts(argc, argv, &o) != KOFU_OK) {
         usage();
-        return EXIT_READ_USAGE;
+        return READER_EXIT_USAGE;
     }
-    if (config_load_for_command(&cfg, o.config_path) != KOFU_OK)
-        return EXIT_READ_USAGE;
-    if (vault_init(VAULT_BYTES) != KOFU_OK) {
-        say(kofu_err_text(KOFU_E_VAULT, KOFU_LANG_EN), kofu_err_text(KOFU_E_VAULT, KOFU_LANG_JA));
-        return EXIT_READ_INTERNAL;
-    }
-    int locked = vault_lock_process(); /* as kofu run on the sim board: the vault alone if refused */
-    if (locked != KOFU_OK)
-        kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
+    int started = reader_cmd_begin(&cfg, o.c.config_path);
+    if (started != READER_EXIT_OK)
+        return started;
     struct card_read_result res = {.rc = KOFU_OK, .card.tries_left = KENHOJO_TRIES_UNKNOWN,
                                    .max_tries = cfg.pin_max_tries};
-    struct card_reader reader = {board_card_reader(), NULL, 0};
-    res.rc = reader.ops->open(&reader.ctx, o.reader ? o.reader : cfg.reader);
-    if (res.rc == KOFU_OK) /* before any card data is read (sandbox.h) */
-        res.rc = sandbox_enter_for_command(&cfg, config_path_for_command(o.config_path), o.card_ca_dir);
-    if (res.rc == KOFU_OK) {
-        res.reader_name = reader.ops->name(reader.ctx);
-        int wait = o.wait_seconds >= 0 ? o.wait_seconds : cfg.card_wait_seconds;
-        res.rc = reader.ops->wait_present(reader.ctx, wait * 1000);
-        if (res.rc == KOFU_OK)
-            res.rc = reader.ops->connect(reader.ctx, NULL, NULL);
-        if (res.rc == KOFU_OK)
-            card_dialogue(&reader, &cfg, &o, &res);
-    }
+    struct card_reader reader;
+    res.rc = reader_cmd_connect(&reader, &cfg, o.c.reader, o.c.config_path, o.card_ca_dir, o.c.wait_seconds,
+                                &res.reader_name);
+    if (res.rc == KOFU_OK)
+        card_dialogue(&reader, &cfg, &o, &res);
     bool have_data = res.card.data && (res.rc == KOFU_OK || res.rc == KOFU_E_NOT_AUTHENTIC);
     if (!have_data && res.rc == KOFU_E_NOT_AUTHENTIC)
         res.rc = KOFU_E_CARD_DATA;
-    if (o.json)
+    if (o.c.json)
         print_json(&res, &o);
     else
         print_text(&res, &o);
-    fflush(stdout);
     /* The session ends: nothing of the resident stays, and the card forgets
      * the PIN (unpowered). */
-    vault_wipe();
-    if (reader.ctx) {
-        reader.ops->disconnect(reader.ctx, true);
-        reader.ops->close(reader.ctx);
-    }
+    reader_cmd_end(&reader);
     vault_destroy();
     return exit_for(res.rc);
 }
@@ -409,5 +352,5 @@ int cmd_card(int argc, char **argv)
     if (argc >= 1 && !strcmp(argv[0], "read"))
         return card_read(argc, argv);
     usage();
-    return EXIT_READ_USAGE;
+    return READER_EXIT_USAGE;
 }

@@ -10,13 +10,11 @@
  * unless --reveal.
  */
 #include "cli/cmd.h"
+#include "cli/reader_cmd.h"
 
 #include "base/config.h"
 #include "base/errors.h"
-#include "base/log.h"
-#include "base/sandbox.h"
 #include "base/vault.h"
-#include "board/board.h"
 #include "card/mrtd.h"
 
 #include <ctype.h>
@@ -27,64 +25,37 @@
 #include <string.h>
 #include <time.h>
 
-/* Exit statuses of `kofu passport read` (README, "kofu passport read"). */
+/* Exit statuses of `kofu passport read` (README, "kofu passport read")
+ * beside the ones it shares with `kofu card read` (reader_cmd.h). */
 enum passport_read_exit {
-    EXIT_PP_OK = 0,
-    EXIT_PP_INTERNAL = 1,
-    EXIT_PP_USAGE = 2,
     EXIT_PP_KEYS = 3,
     EXIT_PP_NOT_AUTHENTIC = 5,
-    EXIT_PP_NO_CARD = 6,
-    EXIT_PP_NO_READER = 7,
-    EXIT_PP_CHIP_ERROR = 8,
     EXIT_PP_NUMBERS_REFUSED = 9,
 };
 
-#define VAULT_BYTES (64 * 1024)
-
 struct passport_read_opts {
-    const char *reader, *config_path, *csca;
+    struct reader_cmd_opts c;
+    const char *csca;
     char *document, *birth, *expiry; /* argv's own strings: overwritten once copied */
-    bool json, reveal;
-    int wait_seconds; /* -1: from the configuration */
 };
 
 static int exit_for(int rc)
 {
     switch (rc) {
-    case KOFU_OK:
-        return EXIT_PP_OK;
     case KOFU_E_PASSPORT_KEYS:
         return EXIT_PP_KEYS;
     case KOFU_E_PASSPORT_NOT_AUTHENTIC:
     case KOFU_E_PASSPORT_DATA:
         return EXIT_PP_NOT_AUTHENTIC;
-    case KOFU_E_NO_CARD:
-        return EXIT_PP_NO_CARD;
-    case KOFU_E_NO_READER:
-    case KOFU_E_NO_SERVICE:
-    case KOFU_E_READER_GONE:
-        return EXIT_PP_NO_READER;
     case KOFU_E_NOT_PASSPORT:
     case KOFU_E_PASSPORT_SM:
-    case KOFU_E_CARD_REMOVED:
-    case KOFU_E_CARD_COMM:
-    case KOFU_E_CARD_BUSY:
-    case KOFU_E_CARD_STATUS:
-        return EXIT_PP_CHIP_ERROR;
+        return READER_EXIT_CARD_ERROR;
     case KOFU_E_MRZ_FORMAT:
         return EXIT_PP_NUMBERS_REFUSED;
-    case KOFU_E_ARG:
-    case KOFU_E_CONFIG:
-        return EXIT_PP_USAGE;
     default:
-        return EXIT_PP_INTERNAL;
+        return reader_cmd_exit(rc);
     }
 }
-
-static void say(const char *en, const char *ja) { fprintf(stderr, "%s / %s\n", en, ja); }
-
-static void say_err(int rc) { say(kofu_err_text(rc, KOFU_LANG_EN), kofu_err_text(rc, KOFU_LANG_JA)); }
 
 /* Copies an argument into dst (cap) upper-cased, then overwrites it. false
  * when it does not fit. */
@@ -174,13 +145,13 @@ static void print_text(int rc, const struct mrtd_read_result *res, const char *r
     if (reason) {
         printf("reason: %s\n", reason);
         if (rc == KOFU_E_PASSPORT_NOT_AUTHENTIC)
-            say(mrtd_pa_text(res->why, KOFU_LANG_EN), mrtd_pa_text(res->why, KOFU_LANG_JA));
+            reader_cmd_say(mrtd_pa_text(res->why, KOFU_LANG_EN), mrtd_pa_text(res->why, KOFU_LANG_JA));
         else
-            say_err(rc);
+            reader_cmd_say_err(rc);
     }
     if (res->data) {
         struct shown sh;
-        fields_to_show(&res->data->mrz, o->reveal, &sh);
+        fields_to_show(&res->data->mrz, o->c.reveal, &sh);
         printf("document_number: %s\nsurname: %s\ngiven_names: %s\nnationality: %s\nbirth_date: %s\nsex: %s\n"
                "expiry_date: %s\n",
                sh.document_number, sh.surname, sh.given_names, sh.nationality, sh.birth_date, sh.sex, sh.expiry_date);
@@ -196,7 +167,7 @@ static void print_json(int rc, const struct mrtd_read_result *res, const struct 
 {
     struct shown sh = {0};
     if (res->data)
-        fields_to_show(&res->data->mrz, o->reveal, &sh);
+        fields_to_show(&res->data->mrz, o->c.reveal, &sh);
     json_t *root = json_object();
     json_object_set_new(root, "access", res->access == MRTD_ACCESS_NONE ? json_null()
                                                                          : json_string(mrtd_access_name(res->access)));
@@ -228,40 +199,31 @@ static void usage(void)
 static int parse_opts(int argc, char **argv, struct passport_read_opts *o)
 {
     static const struct option longopts[] = {
-        {"reader", required_argument, NULL, 'r'}, {"config", required_argument, NULL, 'C'},
-        {"csca", required_argument, NULL, 'c'},   {"document", required_argument, NULL, 'd'},
-        {"birth", required_argument, NULL, 'b'},  {"expiry", required_argument, NULL, 'e'},
-        {"json", no_argument, NULL, 'j'},         {"reveal", no_argument, NULL, 'R'},
-        {"wait", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+        READER_CMD_LONGOPTS,
+        {"csca", required_argument, NULL, 'c'},  {"document", required_argument, NULL, 'd'},
+        {"birth", required_argument, NULL, 'b'}, {"expiry", required_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    o->wait_seconds = -1;
+    reader_cmd_opts_init(&o->c);
     optind = 1;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int taken = reader_cmd_opt(&o->c, ch, optarg);
+        if (taken < 0)
+            return KOFU_E_ARG;
+        if (taken)
+            continue;
         switch (ch) {
-        case 'r': o->reader = optarg; break;
-        case 'C': o->config_path = optarg; break;
         case 'c': o->csca = optarg; break;
         case 'd': o->document = optarg; break;
         case 'b': o->birth = optarg; break;
         case 'e': o->expiry = optarg; break;
-        case 'j': o->json = true; break;
-        case 'R': o->reveal = true; break;
-        case 'w': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 0 || v > 3600)
-                return KOFU_E_ARG;
-            o->wait_seconds = (int)v;
-            break;
-        }
         default: return KOFU_E_ARG;
         }
     }
     if (optind != argc || !o->document || !o->birth || !o->expiry) {
-        say("--document, --birth and --expiry are required.", "--document、--birth、--expiry は必須です。");
+        reader_cmd_say("--document, --birth and --expiry are required.", "--document、--birth、--expiry は必須です。");
         return KOFU_E_ARG;
     }
     return KOFU_OK;
@@ -290,26 +252,20 @@ static int passport_read(int argc, char **argv)
     struct kofu_config cfg;
     if (parse_opts(argc, argv, &o) != KOFU_OK) {
         usage();
-        return EXIT_PP_USAGE;
+        return READER_EXIT_USAGE;
     }
-    if (config_load_for_command(&cfg, o.config_path) != KOFU_OK)
-        return EXIT_PP_USAGE;
-    if (vault_init(VAULT_BYTES) != KOFU_OK) {
-        say_err(KOFU_E_VAULT);
-        return EXIT_PP_INTERNAL;
-    }
-    int locked = vault_lock_process();
-    if (locked != KOFU_OK)
-        kofu_log(KOFU_LOG_ERROR, EV_MEMORY_LOCK, locked, 0);
+    int started = reader_cmd_begin(&cfg, o.c.config_path);
+    if (started != READER_EXIT_OK)
+        return started;
     struct mrz_keys *keys = vault_alloc(sizeof *keys);
     struct mrtd_read_result res = {0};
     int rc = keys ? keys_from_args(&o, keys) : KOFU_E_NOMEM;
     if (rc == KOFU_E_MRZ_FORMAT) {
         /* Nothing was sent: the values are refused before the reader opens. */
-        if (o.json)
+        if (o.c.json)
             print_json(rc, &res, &o);
         else
-            say_err(rc);
+            reader_cmd_say_err(rc);
         vault_destroy();
         return EXIT_PP_NUMBERS_REFUSED;
     }
@@ -320,30 +276,16 @@ static int passport_read(int argc, char **argv)
         vault_destroy();
         return exit_for(rc);
     }
-    struct card_reader reader = {board_card_reader(), NULL, 0};
+    struct card_reader reader;
     const char *reader_name = NULL;
-    rc = reader.ops->open(&reader.ctx, o.reader ? o.reader : cfg.reader);
-    if (rc == KOFU_OK) /* before any chip data is read (sandbox.h) */
-        rc = sandbox_enter_for_command(&cfg, config_path_for_command(o.config_path), NULL);
-    if (rc == KOFU_OK) {
-        reader_name = reader.ops->name(reader.ctx);
-        int wait = o.wait_seconds >= 0 ? o.wait_seconds : cfg.card_wait_seconds;
-        rc = reader.ops->wait_present(reader.ctx, wait * 1000);
-        if (rc == KOFU_OK)
-            rc = reader.ops->connect(reader.ctx, NULL, NULL);
-        if (rc == KOFU_OK)
-            rc = mrtd_read_verified(&reader, keys, trust, &res);
-    }
-    if (o.json)
+    rc = reader_cmd_connect(&reader, &cfg, o.c.reader, o.c.config_path, NULL, o.c.wait_seconds, &reader_name);
+    if (rc == KOFU_OK)
+        rc = mrtd_read_verified(&reader, keys, trust, &res);
+    if (o.c.json)
         print_json(rc, &res, &o);
     else
         print_text(rc, &res, reader_name, &o);
-    fflush(stdout);
-    vault_wipe();
-    if (reader.ctx) {
-        reader.ops->disconnect(reader.ctx, true);
-        reader.ops->close(reader.ctx);
-    }
+    reader_cmd_end(&reader);
     mrtd_trust_free(trust);
     vault_destroy();
     return exit_for(rc);
@@ -354,5 +296,5 @@ int cmd_passport(int argc, char **argv)
     if (argc >= 1 && !strcmp(argv[0], "read"))
         return passport_read(argc, argv);
     usage();
-    return EXIT_PP_USAGE;
+    return READER_EXIT_USAGE;
 }

@@ -67,16 +67,8 @@ int main(void)
 
     /* The floor: one SELECT round trip through libpcsclite, pcscd, vpcd, cardsim. */
     static const uint8_t aid[] = {0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08};
-    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, aid, sizeof aid, false, 0};
-    for (int i = 0; i < ROUND_TRIPS; i++) {
-        uint8_t resp[64];
-        size_t len;
-        uint16_t sw;
-        double t0 = harness_now_ms();
-        if (card_reader_exchange(&r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
-            goto out;
-        rt[i] = harness_now_ms() - t0;
-    }
+    if (harness_select_round_trips(&r, aid, sizeof aid, rt, ROUND_TRIPS) != 0)
+        goto out;
     r.ops->disconnect(r.ctx, true);
 
     unsigned apdus = 0;

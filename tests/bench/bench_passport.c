@@ -93,16 +93,8 @@ int main(void)
 
     /* The floor: one plain SELECT of the passport application. */
     static const uint8_t aid[] = {0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01};
-    struct apdu sel = {0x00, 0xA4, 0x04, 0x0C, aid, sizeof aid, false, 0};
-    for (int i = 0; i < ROUND_TRIPS; i++) {
-        uint8_t resp[64];
-        size_t len;
-        uint16_t sw;
-        double t0 = harness_now_ms();
-        if (card_reader_exchange(&r, &sel, resp, sizeof resp, &len, &sw) != KOFU_OK || sw != SW_OK)
-            goto out;
-        rt[i] = harness_now_ms() - t0;
-    }
+    if (harness_select_round_trips(&r, aid, sizeof aid, rt, ROUND_TRIPS) != 0)
+        goto out;
     r.ops->disconnect(r.ctx, false);
     double rt_med = harness_median(rt, ROUND_TRIPS);
     printf("passport  APDU round trip via pcscd+vpcd      median %7.3f ms   (floor)\n", rt_med);

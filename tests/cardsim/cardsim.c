@@ -34,13 +34,8 @@
 static const uint8_t cs_atr[] = {0x3B, 0xE0, 0x00, 0xFF, 0x81, 0x31, 0xFE, 0x45, 0x14};
 
 typedef struct {
-    const char *host;
-    const char *port;
-    const char *pki;
+    struct vicc_opts v;
     const char *resident;
-    const char *control;
-    bool absent;
-    bool verbose;
     card_faults faults;
 } cs_opts;
 
@@ -64,26 +59,20 @@ static void cs_usage(void)
 static bool cs_parse_args(int argc, char **argv, cs_opts *o)
 {
     static const struct option longopts[] = {
-        {"port", required_argument, NULL, 'p'},    {"host", required_argument, NULL, 'H'},
-        {"pki", required_argument, NULL, 'k'},     {"resident", required_argument, NULL, 'r'},
-        {"control", required_argument, NULL, 'c'}, {"fault", required_argument, NULL, 'f'},
-        {"absent", no_argument, NULL, 'a'},        {"verbose", no_argument, NULL, 'v'},
+        VICC_LONGOPTS,
+        {"resident", required_argument, NULL, 'r'}, {"fault", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
     char err[CS_ERR_MAX];
     int ch;
     memset(o, 0, sizeof *o);
-    o->host = "127.0.0.1";
+    vicc_opts_init(&o->v);
     card_faults_init(&o->faults);
     while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+        if (vicc_opt(&o->v, ch, optarg))
+            continue;
         switch (ch) {
-        case 'p': o->port = optarg; break;
-        case 'H': o->host = optarg; break;
-        case 'k': o->pki = optarg; break;
         case 'r': o->resident = optarg; break;
-        case 'c': o->control = optarg; break;
-        case 'a': o->absent = true; break;
-        case 'v': o->verbose = true; break;
         case 'f':
             if (!card_fault_parse(&o->faults, optarg, err, sizeof err)) {
                 fprintf(stderr, "cardsim: %s\n", err);
@@ -93,19 +82,11 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
         default: cs_usage(); return false;
         }
     }
-    if (optind != argc || !o->port || !o->pki || !o->resident) {
+    if (optind != argc || !o->v.port || !o->v.pki || !o->resident) {
         cs_usage();
         return false;
     }
-    if (!vicc_valid_port(o->port)) {
-        fprintf(stderr, "cardsim: --port must be 1..65535\n");
-        return false;
-    }
-    if (o->absent && !o->control) {
-        fprintf(stderr, "cardsim: --absent needs --control (nothing could insert the card)\n");
-        return false;
-    }
-    return true;
+    return vicc_opts_check(&o->v, "cardsim", "card");
 }
 /* ---- the card behind vicc ------------------------------------------------- */
 
@@ -199,7 +180,7 @@ static int cs_load(cs_sim *s)
         fprintf(stderr, "cardsim: bad resident file: %s\n", err);
         return CS_EXIT_USAGE;
     }
-    bool ok = cfiles_load_keys(s->opt.pki, &s->keys, err, sizeof err) &&
+    bool ok = cfiles_load_keys(s->opt.v.pki, &s->keys, err, sizeof err) &&
               card_init(&s->card, &r, &s->keys, &s->opt.faults, err, sizeof err);
     resident_wipe(&r);
     if (!ok) {
@@ -226,8 +207,8 @@ int main(int argc, char **argv)
             .remove_after = cs_remove_after, .control = cs_control,
             .commands = "status|remove|insert|load FILE|fault SPEC|clear|quit",
         };
-        s->v = vicc_new(&vc, s->opt.host, s->opt.port, s->opt.control, s->opt.verbose);
-        rc = s->v ? vicc_run(s->v, s->opt.absent) : 1;
+        s->v = vicc_new(&vc, &s->opt.v);
+        rc = s->v ? vicc_run(s->v) : 1;
         vicc_free(s->v);
     }
     card_wipe(&s->card);

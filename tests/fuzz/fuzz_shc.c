@@ -12,18 +12,14 @@
  * is committed), so the seed corpus's signed cards verify. */
 #define ZLIB_CONST
 #include "fuzz_common.h"
+#include "fuzz_keys.h"
 #include "verify/shc.h"
 
 #include "base/b64.h"
 #include "base/vault.h"
 #include "ui/qr_numeric.h"
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/evp.h>
-#include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
 #include <stdio.h>
 #include <zlib.h>
 
@@ -42,35 +38,6 @@ static const char *const issuers[] = {FUZZ_ISS};
 static struct shc_trust trust;
 static struct shc_card *card;
 static const struct shc_person person = {FUZZ_NAME, FUZZ_BIRTH};
-
-/* A P-256 key whose private scalar is SHA-256(seed): the same key in every
- * run, and in the generator of the seed corpus. */
-static EVP_PKEY *fixed_key(const char *seed)
-{
-    uint8_t d[32], pub[65];
-    CHECK(kcrypto_sha256((const uint8_t *)seed, strlen(seed), d));
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-    BIGNUM *priv = BN_bin2bn(d, sizeof d, NULL);
-    EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
-    CHECK(g && priv && pt && EC_POINT_mul(g, pt, priv, NULL, NULL, NULL) == 1);
-    CHECK(EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof pub, NULL) == sizeof pub);
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    CHECK(bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) &&
-          OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) &&
-          OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub));
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    EVP_PKEY *key = NULL;
-    CHECK(params && ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
-          EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) == 1);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    EC_POINT_free(pt);
-    BN_free(priv);
-    EC_GROUP_free(g);
-    return key;
-}
 
 /* The pinned set {"keys":[…]} for key, with its RFC 7638 kid. */
 static void fixed_keyset(EVP_PKEY *key, char *out, size_t cap, char kid[SHC_KID_LEN + 1])
@@ -94,7 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     CHECK(vault_init(1024 * 1024) == KOFU_OK);
-    issuer = fixed_key("kofu fuzz_shc issuer key");
+    issuer = fuzz_fixed_key("kofu fuzz_shc issuer key");
     char set[512], err[200];
     fixed_keyset(issuer, set, sizeof set, issuer_kid);
     CHECK(shc_keyset_parse(set, strlen(set), &keys, err, sizeof err) == KOFU_OK);

@@ -15,27 +15,20 @@
  * seed corpus/fuzz_sod/sod-good was written by
  *   FUZZ_SOD_SEED_OUT=tests/fuzz/corpus/fuzz_sod/sod-good build/fuzz/fuzz_sod -runs=0 */
 #include "fuzz_common.h"
+#include "fuzz_keys.h"
 #include "card/mrtd_pa.h"
 
 #include "base/kcrypto.h"
 #include "base/kcrypto_sym.h"
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
 #include <openssl/cms.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/evp.h>
-#include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#define FUZZ_NOT_BEFORE ((time_t)1577836800) /* 2020-01-01 */
-#define FUZZ_NOT_AFTER ((time_t)4102444800)  /* 2100-01-01 */
 #define LDS_MAX 4096
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -52,61 +45,6 @@ static struct mrtd_trust *trust;
 static uint8_t dg1[93];
 static uint8_t *good_sod;
 static size_t good_sod_len;
-
-/* A P-256 key whose private scalar is SHA-256(seed). */
-static EVP_PKEY *fixed_key(const char *seed)
-{
-    uint8_t d[32], pub[65];
-    CHECK(kcrypto_sha256((const uint8_t *)seed, strlen(seed), d));
-    EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-    BIGNUM *priv = BN_bin2bn(d, sizeof d, NULL);
-    EC_POINT *pt = g ? EC_POINT_new(g) : NULL;
-    CHECK(g && priv && pt && EC_POINT_mul(g, pt, priv, NULL, NULL, NULL) == 1);
-    CHECK(EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub, sizeof pub, NULL) == sizeof pub);
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    CHECK(bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) &&
-          OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) &&
-          OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub));
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-    EVP_PKEY *key = NULL;
-    CHECK(params && ctx && EVP_PKEY_fromdata_init(ctx) == 1 &&
-          EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params) == 1);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    EC_POINT_free(pt);
-    BN_free(priv);
-    EC_GROUP_free(g);
-    return key;
-}
-
-static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-    X509V3_CTX ctx;
-    X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
-    X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    CHECK(e && X509_add_ext(x, e, -1) == 1);
-    X509_EXTENSION_free(e);
-}
-
-/* issuer NULL: the self-signed CSCA. */
-static X509 *fixed_cert(const char *cn, long serial, EVP_PKEY *key, X509 *issuer, EVP_PKEY *issuer_key)
-{
-    X509 *x = X509_new();
-    CHECK(x && X509_set_version(x, 2) == 1 && ASN1_INTEGER_set(X509_get_serialNumber(x), serial) == 1);
-    CHECK(ASN1_TIME_set(X509_getm_notBefore(x), FUZZ_NOT_BEFORE) && ASN1_TIME_set(X509_getm_notAfter(x), FUZZ_NOT_AFTER));
-    X509_NAME *name = X509_get_subject_name(x);
-    CHECK(X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"JP", -1, -1, 0) == 1 &&
-          X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0) == 1);
-    CHECK(X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name) == 1 && X509_set_pubkey(x, key) == 1);
-    X509 *ext_issuer = issuer ? issuer : x;
-    add_ext(x, ext_issuer, NID_basic_constraints, issuer ? "critical,CA:FALSE" : "critical,CA:TRUE");
-    add_ext(x, ext_issuer, NID_key_usage, issuer ? "critical,digitalSignature" : "critical,keyCertSign,cRLSign");
-    add_ext(x, ext_issuer, NID_subject_key_identifier, "hash");
-    CHECK(X509_sign(x, issuer_key, EVP_sha256()) > 0);
-    return x;
-}
 
 /* EF.SOD over content, signed by the Document Signer; malloc'd. */
 static uint8_t *sign_sod(const uint8_t *content, size_t n, size_t *len)
@@ -165,10 +103,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     memcpy(dg1, "\x61\x5B\x5F\x1F\x58", 5);
     memcpy(dg1 + 5, MRZ, 88);
-    csca_key = fixed_key("kofu fuzz_sod CSCA key");
-    ds_key = fixed_key("kofu fuzz_sod Document Signer key");
-    csca_cert = fixed_cert("kofu fuzz CSCA", 1, csca_key, NULL, csca_key);
-    ds_cert = fixed_cert("kofu fuzz Document Signer", 2, ds_key, csca_cert, csca_key);
+    csca_key = fuzz_fixed_key("kofu fuzz_sod CSCA key");
+    ds_key = fuzz_fixed_key("kofu fuzz_sod Document Signer key");
+    csca_cert = fuzz_fixed_cert("kofu fuzz CSCA", 1, csca_key, NULL, csca_key, false);
+    ds_cert = fuzz_fixed_cert("kofu fuzz Document Signer", 2, ds_key, csca_cert, csca_key, false);
     /* mrtd_trust_load reads a file: write the CSCA to one for a moment. */
     char path[] = "/tmp/kofu-fuzz-sod-XXXXXX";
     int fd = mkstemp(path);

@@ -4,6 +4,7 @@
  * pcscd's vpcd reader, with every fault the card can show.
  */
 #include "tests/harness.h"
+#include "tests/lib/json_out.h"
 
 #include "drivers/card_reader.h"
 #include "base/errors.h"
@@ -27,7 +28,6 @@
 #define LONGNAME "tests/cardsim/residents/longname.json"
 
 static struct harness h;
-static char config_path[400];
 static char out[65536], err[65536];
 
 static int group_setup(void **state)
@@ -37,16 +37,10 @@ static int group_setup(void **state)
         harness_stop(&h);
         return -1;
     }
-    snprintf(config_path, sizeof config_path, "%s/kofu.conf", h.dir);
-    FILE *f = fopen(config_path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "# written by test_card_read\nreader = Virtual PCD 00 00\ncard_ca_dir = %s\n"
-               "card_wait_seconds = 5\npin_max_tries = 3\n",
-            harness_path(0, "pki/card-ca"));
-    fclose(f);
-    setenv("KOFU_CONFIG", config_path, 1);
-    return 0;
+    return harness_command_config(&h, "test_card_read",
+                                  "reader = Virtual PCD 00 00\ncard_ca_dir = %s\ncard_wait_seconds = 5\n"
+                                  "pin_max_tries = 3\n",
+                                  harness_path(0, "pki/card-ca"));
 }
 
 static int group_teardown(void **state)
@@ -92,23 +86,14 @@ static int kofu_read(const char *stdin_data, const char *a1, const char *a2, con
 
 static json_t *parsed(void)
 {
-    json_error_t e;
-    json_t *j = json_loads(out, 0, &e);
-    if (!j)
-        fprintf(stderr, "not JSON (%s): %s\nstderr: %s\n", e.text, out, err);
+    json_t *j = kt_json_parse(out, err);
     assert_non_null(j);
     return j;
 }
 
-static const char *str(json_t *j, const char *key)
-{
-    json_t *v = json_object_get(j, key);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static const char *card_field(json_t *j, const char *key)
 {
-    return str(json_object_get(j, "card"), key);
+    return kt_json_str(json_object_get(j, "card"), key);
 }
 
 static int card_status_tries(void)
@@ -128,7 +113,7 @@ static void test_genuine_card_read_and_verified(void **state)
     assert_int_equal(kofu_read("1234\n", NULL, NULL, NULL), 0);
     json_t *j = parsed();
     assert_true(json_is_true(json_object_get(j, "authentic")));
-    assert_string_equal(str(j, "presence"), "proven");
+    assert_string_equal(kt_json_str(j, "presence"), "proven");
     assert_string_equal(card_field(j, "my_number"), "************");
     assert_string_equal(card_field(j, "name"), "＊＊＊＊");
     assert_string_equal(card_field(j, "address"), "＊＊＊＊");
@@ -211,7 +196,7 @@ static void test_wrong_pin_then_right(void **state)
     (void)state;
     assert_int_equal(kofu_read("9999\n", NULL, NULL, NULL), 3);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "pin-wrong");
+    assert_string_equal(kt_json_str(j, "error"), "pin-wrong");
     assert_int_equal(json_integer_value(json_object_get(j, "pin_tries_left")), 2);
     json_decref(j);
     assert_int_equal(card_status_tries(), 2);
@@ -228,9 +213,9 @@ static void test_blocked_card(void **state)
     assert_int_equal(harness_load(&h, BLOCKED), 0);
     assert_int_equal(kofu_read("1234\n", NULL, NULL, NULL), 4);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "pin-blocked");
-    assert_non_null(strstr(str(j, "message_en"), "municipal office"));
-    assert_non_null(strstr(str(j, "message_ja"), "市区町村"));
+    assert_string_equal(kt_json_str(j, "error"), "pin-blocked");
+    assert_non_null(strstr(kt_json_str(j, "message_en"), "municipal office"));
+    assert_non_null(strstr(kt_json_str(j, "message_ja"), "市区町村"));
     json_decref(j);
 }
 
@@ -244,7 +229,7 @@ static void test_last_try_needs_confirmation_then_blocks(void **state)
     assert_int_equal(card_status_tries(), 1);
     assert_int_equal(kofu_read("9999\n", NULL, NULL, NULL), 9);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "pin-not-confirmed");
+    assert_string_equal(kt_json_str(j, "error"), "pin-not-confirmed");
     json_decref(j);
     assert_int_equal(card_status_tries(), 1);
     assert_int_equal(kofu_read("no\n9999\n", NULL, NULL, NULL), 9);
@@ -253,7 +238,7 @@ static void test_last_try_needs_confirmation_then_blocks(void **state)
     assert_int_equal(card_status_tries(), 0);
     assert_int_equal(kofu_read("yes\n1234\n", NULL, NULL, NULL), 4);
     j = parsed();
-    assert_string_equal(str(j, "error"), "pin-blocked");
+    assert_string_equal(kt_json_str(j, "error"), "pin-blocked");
     json_decref(j);
 }
 
@@ -273,7 +258,7 @@ static void test_bad_pin_format_never_reaches_card(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(kofu_read(bad[i], NULL, NULL, NULL), 9);
         json_t *j = parsed();
-        assert_string_equal(str(j, "error"), "pin-format");
+        assert_string_equal(kt_json_str(j, "error"), "pin-format");
         json_decref(j);
         assert_int_equal(card_status_tries(), 3);
     }
@@ -292,7 +277,7 @@ static void expect_not_authentic(const char *reason)
     assert_int_equal(kofu_read("1234\n", NULL, NULL, NULL), 5);
     json_t *j = parsed();
     assert_true(json_is_false(json_object_get(j, "authentic")));
-    assert_string_equal(str(j, "reason"), reason);
+    assert_string_equal(kt_json_str(j, "reason"), reason);
     json_decref(j);
 }
 
@@ -327,7 +312,7 @@ static void test_unknown_card_ca_refused(void **state)
     snprintf(opt, sizeof opt, "--card-ca=%s", empty);
     assert_int_equal(kofu_read("1234\n", opt, NULL, NULL), 5);
     json_t *j = parsed();
-    assert_string_equal(str(j, "reason"), "ca-unknown");
+    assert_string_equal(kt_json_str(j, "reason"), "ca-unknown");
     json_decref(j);
 }
 
@@ -337,7 +322,7 @@ static void test_card_without_presence_key(void **state)
     fault("no-presence");
     assert_int_equal(kofu_read("1234\n", NULL, NULL, NULL), 0);
     json_t *j = parsed();
-    assert_string_equal(str(j, "presence"), "not-offered");
+    assert_string_equal(kt_json_str(j, "presence"), "not-offered");
     json_decref(j);
     /* A deployment that requires the proof refuses such a card. */
     char strict[420];
@@ -348,7 +333,7 @@ static void test_card_without_presence_key(void **state)
     fclose(f);
     assert_int_equal(kofu_read("1234\n", "--config", strict, NULL), 5);
     j = parsed();
-    assert_string_equal(str(j, "reason"), "presence-missing");
+    assert_string_equal(kt_json_str(j, "reason"), "presence-missing");
     json_decref(j);
 }
 
@@ -382,11 +367,11 @@ static void test_long_attributes_file(void **state)
     assert_non_null(fixture);
     assert_int_equal(harness_load(&h, LONGNAME), 0);
     char pin[16];
-    snprintf(pin, sizeof pin, "%s\n", str(fixture, "pin"));
+    snprintf(pin, sizeof pin, "%s\n", kt_json_str(fixture, "pin"));
     assert_int_equal(kofu_read(pin, "--reveal", NULL, NULL), 0);
     json_t *j = parsed();
-    assert_string_equal(card_field(j, "name"), str(fixture, "name"));
-    assert_string_equal(card_field(j, "address"), str(fixture, "address"));
+    assert_string_equal(card_field(j, "name"), kt_json_str(fixture, "name"));
+    assert_string_equal(card_field(j, "address"), kt_json_str(fixture, "address"));
     json_decref(j);
     json_decref(fixture);
 }
@@ -398,7 +383,7 @@ static void test_card_pulled_mid_read_cli(void **state)
     fault("remove-after=8");
     assert_int_equal(kofu_read("1234\n", NULL, NULL, NULL), 8);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "card-removed");
+    assert_string_equal(kt_json_str(j, "error"), "card-removed");
     json_decref(j);
 }
 
@@ -450,7 +435,7 @@ static void test_no_card(void **state)
     assert_int_equal(harness_wait_card(&h, false, 5000), 0);
     assert_int_equal(kofu_read("1234\n", "--wait", "1", NULL), 6);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "no-card");
+    assert_string_equal(kt_json_str(j, "error"), "no-card");
     json_decref(j);
     assert_int_equal(harness_card(&h, "insert", NULL, 0), 0);
 }
@@ -460,7 +445,7 @@ static void test_no_reader(void **state)
     (void)state;
     assert_int_equal(kofu_read("1234\n", "--reader", "No Such Reader*", NULL), 7);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "no-reader");
+    assert_string_equal(kt_json_str(j, "error"), "no-reader");
     json_decref(j);
 }
 
@@ -472,7 +457,7 @@ static void test_no_service(void **state)
     unsetenv("PCSCLITE_CSOCK_NAME");
     assert_int_equal(rc, 7);
     json_t *j = parsed();
-    assert_string_equal(str(j, "error"), "no-service");
+    assert_string_equal(kt_json_str(j, "error"), "no-service");
     json_decref(j);
 }
 

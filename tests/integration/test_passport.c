@@ -6,6 +6,7 @@
  * list.
  */
 #include "tests/harness.h"
+#include "tests/lib/json_out.h"
 
 #include "base/errors.h"
 
@@ -23,7 +24,6 @@
 #define YAMADA "tests/passportsim/holders/yamada.json"
 
 static struct harness h;
-static char config_path[400];
 static char out[65536], err[65536];
 
 static int group_setup(void **state)
@@ -33,15 +33,9 @@ static int group_setup(void **state)
         harness_stop(&h);
         return -1;
     }
-    snprintf(config_path, sizeof config_path, "%s/kofu.conf", h.dir);
-    FILE *f = fopen(config_path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "# written by test_passport\nreader = Virtual PCD 00 01\npassport_csca = %s\ncard_wait_seconds = 5\n",
-            harness_path(0, "pki/csca"));
-    fclose(f);
-    setenv("KOFU_CONFIG", config_path, 1);
-    return 0;
+    return harness_command_config(&h, "test_passport",
+                                  "reader = Virtual PCD 00 01\npassport_csca = %s\ncard_wait_seconds = 5\n",
+                                  harness_path(0, "pki/csca"));
 }
 
 static int group_teardown(void **state)
@@ -91,18 +85,9 @@ static int specimen_read(const char *a1, const char *a2)
 
 static json_t *parsed(void)
 {
-    json_error_t e;
-    json_t *j = json_loads(out, 0, &e);
-    if (!j)
-        fprintf(stderr, "not JSON (%s): %s\nstderr: %s\n", e.text, out, err);
+    json_t *j = kt_json_parse(out, err);
     assert_non_null(j);
     return j;
-}
-
-static const char *str(json_t *j, const char *key)
-{
-    json_t *v = json_object_get(j, key);
-    return json_is_string(v) ? json_string_value(v) : "(not a string)";
 }
 
 /* The JSON object has exactly the documented fields. */
@@ -124,7 +109,7 @@ static void assert_refused(int status, int want_status, const char *reason)
     json_t *j = parsed();
     assert_fields_exact(j);
     assert_true(json_is_false(json_object_get(j, "passive_auth")));
-    assert_string_equal(str(j, "reason"), reason);
+    assert_string_equal(kt_json_str(j, "reason"), reason);
     json_decref(j);
 }
 
@@ -140,16 +125,16 @@ static void test_bac_read_masked(void **state)
     assert_int_equal(st, 0);
     json_t *j = parsed();
     assert_fields_exact(j);
-    assert_string_equal(str(j, "access"), "BAC");
+    assert_string_equal(kt_json_str(j, "access"), "BAC");
     assert_true(json_is_true(json_object_get(j, "passive_auth")));
     assert_true(json_is_null(json_object_get(j, "reason")));
-    assert_string_equal(str(j, "document_number"), "*********");
-    assert_string_equal(str(j, "surname"), "****");
-    assert_string_equal(str(j, "given_names"), "****");
-    assert_string_equal(str(j, "nationality"), "***");
-    assert_string_equal(str(j, "birth_date"), "****-**-**");
-    assert_string_equal(str(j, "sex"), "*");
-    assert_string_equal(str(j, "expiry_date"), "****-**-**");
+    assert_string_equal(kt_json_str(j, "document_number"), "*********");
+    assert_string_equal(kt_json_str(j, "surname"), "****");
+    assert_string_equal(kt_json_str(j, "given_names"), "****");
+    assert_string_equal(kt_json_str(j, "nationality"), "***");
+    assert_string_equal(kt_json_str(j, "birth_date"), "****-**-**");
+    assert_string_equal(kt_json_str(j, "sex"), "*");
+    assert_string_equal(kt_json_str(j, "expiry_date"), "****-**-**");
     json_int_t apdus = json_integer_value(json_object_get(j, "apdus"));
     assert_true(apdus >= 10 && apdus <= 40);
     assert_true(json_real_value(json_object_get(j, "read_ms")) > 0);
@@ -169,15 +154,15 @@ static void test_pace_read_revealed(void **state)
     assert_int_equal(specimen_read("--reveal", NULL), 0);
     json_t *j = parsed();
     assert_fields_exact(j);
-    assert_string_equal(str(j, "access"), "PACE");
+    assert_string_equal(kt_json_str(j, "access"), "PACE");
     assert_true(json_is_true(json_object_get(j, "passive_auth")));
-    assert_string_equal(str(j, "document_number"), "L898902C");
-    assert_string_equal(str(j, "surname"), "ERIKSSON");
-    assert_string_equal(str(j, "given_names"), "ANNA MARIA");
-    assert_string_equal(str(j, "nationality"), "UTO");
-    assert_string_equal(str(j, "birth_date"), "1969-08-06");
-    assert_string_equal(str(j, "sex"), "F");
-    assert_string_equal(str(j, "expiry_date"), "1994-06-23");
+    assert_string_equal(kt_json_str(j, "document_number"), "L898902C");
+    assert_string_equal(kt_json_str(j, "surname"), "ERIKSSON");
+    assert_string_equal(kt_json_str(j, "given_names"), "ANNA MARIA");
+    assert_string_equal(kt_json_str(j, "nationality"), "UTO");
+    assert_string_equal(kt_json_str(j, "birth_date"), "1969-08-06");
+    assert_string_equal(kt_json_str(j, "sex"), "F");
+    assert_string_equal(kt_json_str(j, "expiry_date"), "1994-06-23");
     json_decref(j);
 }
 
@@ -189,12 +174,12 @@ static void test_japanese_passport(void **state)
     chip(YAMADA, "pace", NULL);
     assert_int_equal(kofu_read_with("tz1234567", "800217", "310331", "--reveal", NULL, NULL), 0);
     json_t *j = parsed();
-    assert_string_equal(str(j, "surname"), "YAMADA");
-    assert_string_equal(str(j, "given_names"), "TARO");
-    assert_string_equal(str(j, "nationality"), "JPN");
-    assert_string_equal(str(j, "birth_date"), "1980-02-17");
-    assert_string_equal(str(j, "sex"), "M");
-    assert_string_equal(str(j, "expiry_date"), "2031-03-31");
+    assert_string_equal(kt_json_str(j, "surname"), "YAMADA");
+    assert_string_equal(kt_json_str(j, "given_names"), "TARO");
+    assert_string_equal(kt_json_str(j, "nationality"), "JPN");
+    assert_string_equal(kt_json_str(j, "birth_date"), "1980-02-17");
+    assert_string_equal(kt_json_str(j, "sex"), "M");
+    assert_string_equal(kt_json_str(j, "expiry_date"), "2031-03-31");
     json_decref(j);
 }
 
@@ -224,7 +209,7 @@ static void test_wrong_numbers(void **state)
     chip(SPECIMEN, "pace", "wrong-keys");
     assert_refused(specimen_read(NULL, NULL), 3, "passport-keys");
     json_t *j = parsed();
-    assert_string_equal(str(j, "access"), "(not a string)"); /* null: the chip never opened */
+    assert_string_equal(kt_json_str(j, "access"), "(not a string)"); /* null: the chip never opened */
     /* One attempt: SELECT MF, EF.CardAccess (select, two reads), MSE:Set
      * AT and four GENERAL AUTHENTICATE, the last refused; then no BAC
      * with the same numbers (its SELECT, GET CHALLENGE, MUTUAL

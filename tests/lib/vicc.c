@@ -42,6 +42,7 @@ typedef struct {
 struct vicc {
     struct vicc_card card;
     const char *host, *port, *control;
+    bool absent; /* start with the card out */
     int vpcd;   /* -1 = card out */
     int listen; /* -1 without a control socket */
     int sig;    /* signalfd for SIGTERM/SIGINT */
@@ -67,12 +68,45 @@ void vicc_log(const char *fmt, ...)
     va_end(ap);
 }
 
-bool vicc_valid_port(const char *s)
+static bool vicc_valid_port(const char *s)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     return *s && !*end && !errno && v >= 1 && v <= 65535;
+}
+
+void vicc_opts_init(struct vicc_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->host = "127.0.0.1";
+}
+
+bool vicc_opt(struct vicc_opts *o, int ch, const char *arg)
+{
+    switch (ch) {
+    case 'p': o->port = arg; break;
+    case 'H': o->host = arg; break;
+    case 'k': o->pki = arg; break;
+    case 'c': o->control = arg; break;
+    case 'a': o->absent = true; break;
+    case 'v': o->verbose = true; break;
+    default: return false;
+    }
+    return true;
+}
+
+bool vicc_opts_check(const struct vicc_opts *o, const char *name, const char *what)
+{
+    if (!vicc_valid_port(o->port)) {
+        fprintf(stderr, "%s: --port must be 1..65535\n", name);
+        return false;
+    }
+    if (o->absent && !o->control) {
+        fprintf(stderr, "%s: --absent needs --control (nothing could insert the %s)\n", name, what);
+        return false;
+    }
+    return true;
 }
 
 static void vicc_control_line(vicc *s, char *line, char *reply, size_t n);
@@ -484,24 +518,25 @@ static void vicc_control_line(vicc *s, char *line, char *reply, size_t n)
 
 /* ---- life cycle ------------------------------------------------------------ */
 
-vicc *vicc_new(const struct vicc_card *card, const char *host, const char *port, const char *control, bool verbose)
+vicc *vicc_new(const struct vicc_card *card, const struct vicc_opts *o)
 {
     vicc *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->card = *card;
-    s->host = host;
-    s->port = port;
-    s->control = control;
+    s->host = o->host;
+    s->port = o->port;
+    s->control = o->control;
+    s->absent = o->absent;
     s->vpcd = s->listen = s->sig = -1;
     for (int i = 0; i < VICC_MAX_CLIENTS; i++)
         s->clients[i].fd = -1;
     vicc_name = card->name;
-    vicc_verbose = verbose;
+    vicc_verbose = o->verbose;
     return s;
 }
 
-int vicc_run(vicc *s, bool absent)
+int vicc_run(vicc *s)
 {
     if ((s->sig = vicc_signals_open()) < 0) {
         fprintf(stderr, "%s: signalfd: %s\n", vicc_name, strerror(errno));
@@ -509,7 +544,7 @@ int vicc_run(vicc *s, bool absent)
     }
     if (s->control && (s->listen = vicc_control_open(s->control)) < 0)
         return VICC_EXIT_USAGE;
-    if (!absent && !vicc_insert(s)) {
+    if (!s->absent && !vicc_insert(s)) {
         if (s->quit)
             return 0;
         fprintf(stderr, "%s: cannot connect to %s:%s (is pcscd with vpcd running?)\n", vicc_name, s->host, s->port);

@@ -6,8 +6,9 @@
  * inserted, closed = removed; messages are a 2-byte length and a payload,
  * 1-byte payloads being power off/on, reset and GET ATR), the test-control
  * Unix socket (one command per line, one reply line), SIGTERM/SIGINT and
- * the one poll() loop that serves them all. The card model and its control
- * commands come from the caller through struct vicc_card.
+ * the one poll() loop that serves them all, and the options every card
+ * takes (struct vicc_opts). The card model and its control commands come
+ * from the caller through struct vicc_card.
  *
  * Latency: TCP_NODELAY, every reply in one send() with its length prefix,
  * TCP_QUICKACK re-armed before every recv(); without these each APDU stalls
@@ -28,6 +29,33 @@
 #define VICC_ERR_MAX 512
 #define VICC_EXIT_USAGE 2
 #define VICC_EXIT_NO_PCSCD 3
+
+/** The options every virtual card takes. */
+struct vicc_opts {
+    const char *host;    /* --host HOST: 127.0.0.1 unless given */
+    const char *port;    /* --port PORT: vpcd's, required */
+    const char *pki;     /* --pki DIR: the test PKI the card's data is signed with, required */
+    const char *control; /* --control PATH: the control socket, or NULL */
+    bool absent;         /* --absent: start with the card out (needs --control) */
+    bool verbose;        /* -v, --verbose */
+};
+
+/** Their getopt_long entries; the values 'p' 'H' 'k' 'c' 'a' 'v' are theirs,
+ *  a card's own options take others. */
+#define VICC_LONGOPTS                                                                                                \
+    {"port", required_argument, NULL, 'p'}, {"host", required_argument, NULL, 'H'},                                 \
+        {"pki", required_argument, NULL, 'k'}, {"control", required_argument, NULL, 'c'},                           \
+        {"absent", no_argument, NULL, 'a'}, {"verbose", no_argument, NULL, 'v'}
+
+/** The defaults, before getopt. */
+void vicc_opts_init(struct vicc_opts *o);
+/** getopt's answer ch (with optarg arg) into o when it is one of
+ *  VICC_LONGOPTS; false for any other, which the caller takes. */
+bool vicc_opt(struct vicc_opts *o, int ch, const char *arg);
+/** After getopt, once the caller has seen --port and --pki given: the port
+ *  is 1..65535 and --absent comes with --control. Prints why (as "NAME: ",
+ *  what is "card" or "chip") and returns false otherwise. */
+bool vicc_opts_check(const struct vicc_opts *o, const char *name, const char *what);
 
 typedef enum { VICC_POWER_OFF, VICC_POWER_ON, VICC_RESET } vicc_power;
 
@@ -52,12 +80,13 @@ struct vicc_card {
     const char *commands;      /* the list an unknown command's error names */
 };
 
-/** A card toward host:port with an optional control socket path. */
-vicc *vicc_new(const struct vicc_card *card, const char *host, const char *port, const char *control, bool verbose);
-/** Signals, control socket, insert (unless absent), "NAME: ready", then serve
- *  until SIGTERM/SIGINT/quit. Returns the exit status: 0, 1,
+/** A card toward o's host:port with o's control socket, if any (o's
+ *  strings must outlive the vicc). */
+vicc *vicc_new(const struct vicc_card *card, const struct vicc_opts *o);
+/** Signals, control socket, insert (unless --absent), "NAME: ready", then
+ *  serve until SIGTERM/SIGINT/quit. Returns the exit status: 0, 1,
  *  VICC_EXIT_USAGE (control socket) or VICC_EXIT_NO_PCSCD. */
-int vicc_run(vicc *v, bool absent);
+int vicc_run(vicc *v);
 /** Card out, sockets closed, control socket removed. */
 void vicc_free(vicc *v);
 
@@ -72,8 +101,6 @@ bool vicc_insert(vicc *v);
 void vicc_check_remove_after(vicc *v);
 /** "insert"'s reply line: "ok present=1" or "err cannot connect to HOST:PORT". */
 void vicc_insert_reply(vicc *v, char *reply, size_t n);
-/** Port number check for command lines: 1..65535. */
-bool vicc_valid_port(const char *s);
 /** Log to stderr when verbose (never data). */
 __attribute__((format(printf, 1, 2))) void vicc_log(const char *fmt, ...);
 

@@ -37,15 +37,10 @@
 static const uint8_t cs_atr[] = {0x3B, 0x88, 0x80, 0x01, 'K', 'O', 'F', 'U', 'M', 'R', 'T', 'D', 0x11};
 
 typedef struct {
-    const char *host;
-    const char *port;
-    const char *pki;
+    struct vicc_opts v;
     const char *holder;
     const char *signer; /* NULL: the holder file's */
-    const char *control;
     bool pace;
-    bool absent;
-    bool verbose;
     chip_faults faults;
 } cs_opts;
 
@@ -70,24 +65,21 @@ static void cs_usage(void)
 static bool cs_parse_args(int argc, char **argv, cs_opts *o)
 {
     static const struct option longopts[] = {
-        {"port", required_argument, NULL, 'p'},    {"host", required_argument, NULL, 'H'},
-        {"pki", required_argument, NULL, 'k'},     {"holder", required_argument, NULL, 'r'},
-        {"signer", required_argument, NULL, 's'},  {"access", required_argument, NULL, 'A'},
-        {"control", required_argument, NULL, 'c'}, {"fault", required_argument, NULL, 'f'},
-        {"absent", no_argument, NULL, 'a'},        {"verbose", no_argument, NULL, 'v'},
+        VICC_LONGOPTS,
+        {"holder", required_argument, NULL, 'r'}, {"signer", required_argument, NULL, 's'},
+        {"access", required_argument, NULL, 'A'}, {"fault", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
     char err[CS_ERR_MAX];
     int ch;
     memset(o, 0, sizeof *o);
-    o->host = "127.0.0.1";
+    vicc_opts_init(&o->v);
     chip_faults_init(&o->faults);
     o->pace = true;
     while ((ch = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+        if (vicc_opt(&o->v, ch, optarg))
+            continue;
         switch (ch) {
-        case 'p': o->port = optarg; break;
-        case 'H': o->host = optarg; break;
-        case 'k': o->pki = optarg; break;
         case 'r': o->holder = optarg; break;
         case 's': o->signer = optarg; break;
         case 'A':
@@ -97,9 +89,6 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
             }
             o->pace = strcmp(optarg, "pace") == 0;
             break;
-        case 'c': o->control = optarg; break;
-        case 'a': o->absent = true; break;
-        case 'v': o->verbose = true; break;
         case 'f':
             if (!chip_fault_parse(&o->faults, optarg, err, sizeof err)) {
                 fprintf(stderr, "passportsim: %s\n", err);
@@ -109,19 +98,11 @@ static bool cs_parse_args(int argc, char **argv, cs_opts *o)
         default: cs_usage(); return false;
         }
     }
-    if (optind != argc || !o->port || !o->pki || !o->holder) {
+    if (optind != argc || !o->v.port || !o->v.pki || !o->holder) {
         cs_usage();
         return false;
     }
-    if (!vicc_valid_port(o->port)) {
-        fprintf(stderr, "passportsim: --port must be 1..65535\n");
-        return false;
-    }
-    if (o->absent && !o->control) {
-        fprintf(stderr, "passportsim: --absent needs --control (nothing could insert the chip)\n");
-        return false;
-    }
-    return true;
+    return vicc_opts_check(&o->v, "passportsim", "chip");
 }
 /* ---- the chip behind vicc ------------------------------------------------- */
 
@@ -155,7 +136,7 @@ static bool cs_build_files(const cs_sim *s, const chip_faults *f, pf_set *files,
     const char *signer = chip_faults_signer(f);
     if (!signer)
         signer = s->signer[0] ? s->signer : s->opt.signer ? s->opt.signer : s->holder.signer;
-    pf_opts o = {s->opt.pki, signer, s->opt.pace,
+    pf_opts o = {s->opt.v.pki, signer, s->opt.pace,
                  f->tampered_dg1, f->bad_sod_signature};
     return pf_build(&s->holder, &o, files, err, errlen);
 }
@@ -273,8 +254,8 @@ int main(int argc, char **argv)
             .remove_after = cs_remove_after, .control = cs_control,
             .commands = "status|remove|insert|fault SPEC|clear|signer NAME|quit",
         };
-        s->v = vicc_new(&vc, s->opt.host, s->opt.port, s->opt.control, s->opt.verbose);
-        rc = s->v ? vicc_run(s->v, s->opt.absent) : 1;
+        s->v = vicc_new(&vc, &s->opt.v);
+        rc = s->v ? vicc_run(s->v) : 1;
         vicc_free(s->v);
     }
     if (s->chip) {

@@ -15,32 +15,15 @@
 
 #include <cmocka.h>
 
+#include "tests/lib/hex.h"
+
 #include "base/errors.h"
 #include "base/kcrypto_sym.h"
 #include "card/icao_bac.h"
 #include "card/icao_sm.h"
 #include "drivers/card_reader.h"
 
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (*h) {
-        if (*h == ' ') {
-            h++;
-            continue;
-        }
-        unsigned v;
-        assert_int_equal(sscanf(h, "%2x", &v), 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        h += 2;
-    }
-    return n;
-}
-
-#define HEX(name, str)        \
-    uint8_t name[300];        \
-    size_t name##_len __attribute__((unused)) = unhex(str, name, sizeof name)
+#define HEX(name, str) KT_HEX(name, 300, str)
 
 /* App. D values. */
 #define MRZ_INFO "L898902C<369080619406236"
@@ -157,7 +140,7 @@ static int replay_transmit(void *ctx, const uint8_t *c, size_t clen, uint8_t *r,
     HEX(want, p->steps[p->at].cmd);
     assert_int_equal(clen, want_len);
     assert_memory_equal(c, want, clen);
-    size_t n = unhex(p->steps[p->at].rsp, r, *rlen);
+    size_t n = kt_unhex(p->steps[p->at].rsp, r, *rlen);
     *rlen = n;
     p->at++;
     return KOFU_OK;

@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "tests/lib/hex.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -38,26 +40,7 @@
 #include "card/icao_sm.h"
 #include "drivers/card_reader.h"
 
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    while (*h) {
-        if (*h == ' ') {
-            h++;
-            continue;
-        }
-        unsigned v;
-        assert_int_equal(sscanf(h, "%2x", &v), 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        h += 2;
-    }
-    return n;
-}
-
-#define HEX(name, str)          \
-    uint8_t name[300];          \
-    size_t name##_len __attribute__((unused)) = unhex(str, name, sizeof name)
+#define HEX(name, str) KT_HEX(name, 300, str)
 
 #define assert_bytes(a, a_len, b, b_len)       \
     do {                                       \

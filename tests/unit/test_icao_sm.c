@@ -19,26 +19,14 @@
 
 #include <cmocka.h>
 
+#include "tests/lib/hex.h"
+
 #include "base/errors.h"
 #include "base/kcrypto_sym.h"
 #include "card/icao_sm.h"
 #include "drivers/card_reader.h"
 
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *h; h += 2) {
-        unsigned v;
-        assert_int_equal(sscanf(h, "%2x", &v), 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-    }
-    return n;
-}
-
-#define HEX(name, str)        \
-    uint8_t name[300];        \
-    size_t name##_len __attribute__((unused)) = unhex(str, name, sizeof name)
+#define HEX(name, str) KT_HEX(name, 300, str)
 
 static void test_gmrtd_aes128_encode(void **state)
 {
@@ -70,7 +58,7 @@ static void test_gmrtd_aes128_decode(void **state)
     HEX(ssc, "0000000000000000000000000000000b");
     /* 242 bytes, outer 9000 left off; DO87 has an 81 length (225). */
     uint8_t rsp[260];
-    size_t rsp_len = unhex(
+    size_t rsp_len = kt_unhex(
         "8781e1012fabf9e0655d7e987fd28a8aeb19c9cadd990d49399799ed1fe465bcea56da9ba3024291d40d23d7f1e00485d71f"
         "addc6d8c1382e8028dd22efdcc72ed47663d56d20dd6c4b867956fe0507313083ae7fc54fb46133f184febbe13ad6fd3e261"
         "6a1f4a829e75ada1a0e443ca738288f6014be8a7745d8259b089e6bee35bcc4bf5b63db5fdd84244f67eca099213b70a861b"
@@ -78,7 +66,7 @@ static void test_gmrtd_aes128_decode(void **state)
         "7bd997f4b1c1fd344d5dee8589c38b227ca4cb35810060a7cc76403e990290008e083eb47ef4fa82afc9",
         rsp, sizeof rsp);
     uint8_t want[260];
-    size_t want_len = unhex(
+    size_t want_len = kt_unhex(
         "a729901d1a71874700133107ec53306404307bc382c63d8c150c3c72080ace05afa0c2bea28e4fb22787139165efba91f90f"
         "8aa5814a503ad4eb04a8c7dd22ce2826043004a8c7dd22ce28268b39b55416f0447c2fb77de107dcd2a62e880ea53eeb62d5"
         "7cb4390295dbc9943ab78696fa504c110461041d1c64f068cf45ffa2a63a81b7c13f6b8847a3e77ef14fe3db7fcafe0cbd10"

@@ -12,27 +12,13 @@
 
 #include <cmocka.h>
 
+#include "tests/lib/hex.h"
+
 #include <openssl/provider.h>
 
 #include "base/kcrypto_sym.h"
 
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; h[0] && h[1]; h += 2) {
-        while (*h == ' ')
-            h++;
-        unsigned v;
-        assert_int_equal(sscanf(h, "%2x", &v), 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-    }
-    return n;
-}
-
-#define HEX(name, str)        \
-    uint8_t name[512];        \
-    size_t name##_len __attribute__((unused)) = unhex(str, name, sizeof name)
+#define HEX(name, str) KT_HEX(name, 512, str)
 
 static void test_sha1(void **state)
 {

@@ -27,27 +27,13 @@
 #include <openssl/x509.h>
 
 #include "tests/lib/testprint.h" /* kt_pki_dir */
+#include "tests/lib/hex.h"
 #include "tests/passportsim/chip.h"
 #include "tests/passportsim/chip_crypto.h"
 #include "tests/passportsim/chip_files.h"
 #include "tests/passportsim/holder.h"
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static size_t unhex(const char *h, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    for (; *h; h++) {
-        if (*h == ' ')
-            continue;
-        unsigned v;
-        assert_true(sscanf(h, "%2x", &v) == 1);
-        assert_true(n < cap);
-        out[n++] = (uint8_t)v;
-        h++;
-    }
-    return n;
-}
 
 /* The chip's randomness, replayed from a hex string. */
 struct fixed_rng {
@@ -91,7 +77,7 @@ static chip *chip_for(const char *holder_file, bool pace, const char *faults[])
 static size_t xfer(chip *c, const char *capdu_hex, uint8_t *r)
 {
     uint8_t a[300];
-    size_t n = unhex(capdu_hex, a, sizeof a), rlen = CHIP_RAPDU_MAX;
+    size_t n = kt_unhex(capdu_hex, a, sizeof a), rlen = CHIP_RAPDU_MAX;
     chip_process_apdu(c, a, n, r, &rlen);
     assert_true(rlen >= 2 && rlen <= CHIP_RAPDU_MAX);
     return rlen;
@@ -100,7 +86,7 @@ static size_t xfer(chip *c, const char *capdu_hex, uint8_t *r)
 static void expect(chip *c, const char *capdu_hex, const char *rapdu_hex)
 {
     uint8_t r[CHIP_RAPDU_MAX], want[CHIP_RAPDU_MAX];
-    size_t n = xfer(c, capdu_hex, r), wn = unhex(rapdu_hex, want, sizeof want);
+    size_t n = xfer(c, capdu_hex, r), wn = kt_unhex(rapdu_hex, want, sizeof want);
     if (n != wn || memcmp(r, want, n) != 0) {
         char got[2 * CHIP_RAPDU_MAX + 1];
         for (size_t i = 0; i < n; i++)
@@ -114,7 +100,7 @@ static void expect(chip *c, const char *capdu_hex, const char *rapdu_hex)
 static void assert_des_key(const uint8_t *got, const char *want_hex)
 {
     uint8_t want[16];
-    unhex(want_hex, want, sizeof want);
+    kt_unhex(want_hex, want, sizeof want);
     for (int i = 0; i < 16; i++)
         assert_int_equal(got[i] & 0xFE, want[i] & 0xFE);
 }
@@ -138,7 +124,7 @@ static const char *const app_d_sm[3][2] = {
 static chip *app_d_chip(const char *faults[], struct fixed_rng *rng)
 {
     chip *c = chip_for(SPECIMEN, false, faults);
-    rng->len = unhex(app_d_rng, rng->bytes, sizeof rng->bytes);
+    rng->len = kt_unhex(app_d_rng, rng->bytes, sizeof rng->bytes);
     rng->used = 0;
     chip_set_rng(c, fixed_rng_fn, rng);
     expect(c, "00A4040C07A0000002471001", "9000");
@@ -162,7 +148,7 @@ static void test_app_d_bac_and_sm(void **state)
     assert_des_key(c->k_mac, "7962D9ECE03D1ACD4C76089DCE131543");
     for (int i = 0; i < 3; i++)
         expect(c, app_d_sm[i][0], app_d_sm[i][1]);
-    unhex("887022120C06C22C", want, 8);
+    kt_unhex("887022120C06C22C", want, 8);
     assert_memory_equal(c->ssc, want, 8);
     assert_string_equal(c->access, "BAC");
     free(c);
@@ -352,9 +338,9 @@ static chip *app_d_session(const char *faults[], struct fixed_rng *rng, struct t
     chip *c = app_d_chip(faults, rng);
     expect(c, app_d_mutual_auth, app_d_chip_response);
     memset(t, 0, sizeof *t);
-    unhex("979EC13B1CBFE9DCD01AB0FED307EAE5", t->ks_enc, 16);
-    unhex("F1CB1F1FB5ADF208806B89DC579DC1F8", t->ks_mac, 16);
-    unhex("887022120C06C226", t->ssc, 8);
+    kt_unhex("979EC13B1CBFE9DCD01AB0FED307EAE5", t->ks_enc, 16);
+    kt_unhex("F1CB1F1FB5ADF208806B89DC579DC1F8", t->ks_mac, 16);
+    kt_unhex("887022120C06C226", t->ssc, 8);
     return c;
 }
 
@@ -486,7 +472,7 @@ static chip *app_g_chip(struct fixed_rng *rng, const char *faults[])
     assert_non_null(c);
     chip_init(c, &h, &files, true, &f);
     chip_power(c, CHIP_POWER_ON);
-    rng->len = unhex(app_g_rng, rng->bytes, sizeof rng->bytes);
+    rng->len = kt_unhex(app_g_rng, rng->bytes, sizeof rng->bytes);
     rng->used = 0;
     chip_set_rng(c, fixed_rng_fn, rng);
     return c;
@@ -514,9 +500,9 @@ static void test_app_g_pace(void **state)
     for (int i = 0; i < 5; i++)
         expect(c, app_g[i][0], app_g[i][1]);
     uint8_t ks_enc[16], ks_mac[16];
-    unhex("F5F0E35C0D7161EE6724EE513A0D9A7F", ks_enc, 16);
+    kt_unhex("F5F0E35C0D7161EE6724EE513A0D9A7F", ks_enc, 16);
     assert_memory_equal(c->ks_enc, ks_enc, 16);
-    unhex("FE251C7858B356B24514B3BD5F4297D1", ks_mac, 16);
+    kt_unhex("FE251C7858B356B24514B3BD5F4297D1", ks_mac, 16);
     assert_memory_equal(c->ks_mac, ks_mac, 16);
     assert_int_equal(c->sm, CHIP_SM_AES);
     assert_string_equal(c->access, "PACE");
@@ -566,7 +552,7 @@ static uint16_t pace_terminal(chip *c, uint8_t cmds[5][80], size_t cmd_len[5])
 {
     uint8_t r[CHIP_RAPDU_MAX], kpi[16], s[16], pk_ic[65], x[32], ks_mac[16], tok[8], buf[120];
     size_t n;
-    unhex("89DED1B26624EC1E634C1989302849DD", kpi, 16);
+    kt_unhex("89DED1B26624EC1E634C1989302849DD", kpi, 16);
     EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_brainpoolP256r1);
     BN_CTX *bn = BN_CTX_new();
     BIGNUM *sk_map = BN_new(), *sk = BN_new(), *bs = BN_new(), *one = BN_new(), *bx = BN_new();
@@ -575,9 +561,9 @@ static uint16_t pace_terminal(chip *c, uint8_t cmds[5][80], size_t cmd_len[5])
     assert_true(BN_hex2bn(&sk, "A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"));
     assert_true(BN_one(one));
     /* MSE:Set AT, GA 1: the nonce */
-    cmd_len[0] = unhex("0022C1A412800A04007F0007020204020283010184010D", cmds[0], 80);
+    cmd_len[0] = kt_unhex("0022C1A412800A04007F0007020204020283010184010D", cmds[0], 80);
     chip_process_apdu(c, cmds[0], cmd_len[0], r, &(size_t){CHIP_RAPDU_MAX});
-    cmd_len[1] = unhex("10860000027C0000", cmds[1], 80);
+    cmd_len[1] = kt_unhex("10860000027C0000", cmds[1], 80);
     n = CHIP_RAPDU_MAX;
     chip_process_apdu(c, cmds[1], cmd_len[1], r, &n);
     assert_int_equal(n, 22);
@@ -644,7 +630,7 @@ static void test_pace_terminal_replays_app_g(void **state)
     chip *c = app_g_chip(&rng, NULL);
     assert_int_equal(pace_terminal(c, cmds, len), 0x9000);
     for (int i = 0; i < 5; i++) {
-        size_t wl = unhex(app_g[i][0], want, sizeof want);
+        size_t wl = kt_unhex(app_g[i][0], want, sizeof want);
         assert_int_equal(len[i], wl);
         assert_memory_equal(cmds[i], want, wl);
     }
@@ -688,8 +674,8 @@ static void test_reads_under_aes_sm(void **state)
     free(files);
     for (int i = 0; i < 5; i++)
         expect(c, app_g[i][0], app_g[i][1]);
-    unhex("F5F0E35C0D7161EE6724EE513A0D9A7F", t.ks_enc, 16);
-    unhex("FE251C7858B356B24514B3BD5F4297D1", t.ks_mac, 16);
+    kt_unhex("F5F0E35C0D7161EE6724EE513A0D9A7F", t.ks_enc, 16);
+    kt_unhex("FE251C7858B356B24514B3BD5F4297D1", t.ks_mac, 16);
     assert_int_equal(term_send(c, &t, (const uint8_t[]){0, 0xA4, 0x04, 0x0C},
                                (const uint8_t[]){0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01}, 7, -1, out, &n),
                      0x9000);
